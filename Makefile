@@ -1,0 +1,149 @@
+# Tollgate. `make run` starts the whole gateway locally; `make test` runs every test.
+# Each installs (as root) or names (otherwise) the Debian packages it needs first.
+
+CC       ?= gcc
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+PKGS     := fcgi libpq jansson libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+            -Wvla -Werror
+BASE     := -std=c11 -D_GNU_SOURCE -g -MMD -MP $(WARN) -DTOLLGATE_VERSION='"$(VERSION)"'
+CFLAGS   := -O2 $(BASE)
+SANFLAGS := -O1 $(BASE) -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+LDLIBS    = $(PKG_LIBS) -lpthread
+
+LIB_SRCS := \
+	lib/arena.c \
+	lib/buf.c \
+	lib/cfg.c \
+	lib/codec.c \
+	lib/cryptox.c \
+	lib/err.c \
+	lib/fcgi.c \
+	lib/jsonx.c \
+	lib/log.c \
+	lib/problem.c \
+	lib/shm.c \
+	lib/sql.c \
+	lib/str.c
+
+APP_SRCS := \
+	app/app.c \
+	app/cli/cli.c \
+	app/config.c \
+	app/db/migrate.c \
+	app/gate/gate.c \
+	app/gate/gate_keys.c \
+	app/health/health.c \
+	app/serve/master.c \
+	app/serve/router.c \
+	app/serve/syncer.c \
+	app/serve/worker.c \
+	app/state/state.c
+
+MAIN_SRC := app/main.c
+
+UNIT_SRCS := \
+	tests/unit/test_arena.c \
+	tests/unit/test_buf.c \
+	tests/unit/test_cfg.c \
+	tests/unit/test_codec.c \
+	tests/unit/test_gate.c \
+	tests/unit/test_gate_keys.c \
+	tests/unit/test_jsonx.c \
+	tests/unit/test_problem.c \
+	tests/unit/test_router.c \
+	tests/unit/test_shm.c \
+	tests/unit/test_str.c
+
+BENCH_SRCS := bench/noop_fcgi.c
+
+OBJS      := $(patsubst %.c,build/obj/%.o,$(LIB_SRCS) $(APP_SRCS))
+SAN_OBJS  := $(patsubst %.c,build/san/%.o,$(LIB_SRCS) $(APP_SRCS))
+UNIT_OBJS := $(patsubst %.c,build/san/%.o,$(UNIT_SRCS))
+C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) \
+             $(wildcard lib/*.h app/*.h app/*/*.h tests/fuzz/*.c)
+
+.PHONY: all run test unit e2e bench fuzz fmt fmt-check clean deps docs check-docs
+
+all: build/tollgate
+
+deps:
+	@scripts/deps.sh build
+
+# V=1 shows the full compiler command lines.
+Q := $(if $(V),,@)
+
+build/tollgate: $(OBJS) build/obj/$(MAIN_SRC:.c=.o)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (asan+ubsan)"
+	$(Q)$(CC) $(SANFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/unit-tests: $(SAN_OBJS) $(UNIT_OBJS)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+build/noop_fcgi: bench/noop_fcgi.c
+	@mkdir -p build
+	@echo "  LD    $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LDLIBS)
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+unit: build/unit-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		build/unit-tests --jobs 2
+
+# End-to-end: real PostgreSQL, `tollgate serve`, Caddy with ./Caddyfile, over HTTP.
+e2e: build/tollgate
+	@scripts/deps.sh test
+	node --test --test-concurrency=1 tests/e2e/
+
+test:
+	@scripts/deps.sh test
+	$(MAKE) all
+	$(MAKE) fmt-check check-docs
+	$(MAKE) unit
+	$(MAKE) e2e
+
+run:
+	@scripts/deps.sh run
+	$(MAKE) all
+	scripts/run.sh
+
+bench:
+	@scripts/deps.sh bench
+	$(MAKE) all build/noop_fcgi
+	bench/run.sh
+
+fuzz:
+	@scripts/deps.sh build
+	tests/fuzz/run.sh
+
+fmt:
+	clang-format -i $(C_FILES)
+
+fmt-check:
+	@clang-format --dry-run --Werror $(C_FILES)
+
+# docs/configuration.md holds the generated table between two markers.
+docs: build/tollgate
+	scripts/gen-config-doc.sh
+
+check-docs: build/tollgate
+	@scripts/gen-config-doc.sh --check
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

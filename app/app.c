@@ -1,0 +1,52 @@
+/* The problem catalogue and the JSON success envelope. */
+#include "app.h"
+
+#include "../lib/jsonx.h"
+
+static const struct {
+	const char *slug;
+	const char *title;
+} problems[PROB__MAX] = {
+    [PROB_NONE] = {"about:blank", "Error"},
+    [PROB_MISSING_API_KEY] = {"missing-api-key", "API key required"},
+    [PROB_INVALID_API_KEY] = {"invalid-api-key", "Invalid API key"},
+    [PROB_TENANT_SUSPENDED] = {"tenant-suspended", "Account suspended"},
+    [PROB_NO_UPSTREAM] = {"no-upstream", "No upstream configured"},
+    [PROB_NOT_READY] = {"not-ready", "Not ready"},
+    [PROB_NOT_FOUND] = {"not-found", "Not found"},
+    [PROB_METHOD_NOT_ALLOWED] = {"method-not-allowed", "Method not allowed"},
+    [PROB_BAD_REQUEST] = {"bad-request", "Bad request"},
+    [PROB_TOO_LARGE] = {"payload-too-large", "Payload too large"},
+    [PROB_CONFLICT] = {"conflict", "Conflict"},
+    [PROB_FORBIDDEN] = {"forbidden", "Forbidden"},
+    [PROB_RATE_LIMITED] = {"rate-limited", "Too many requests"},
+    [PROB_UNAVAILABLE] = {"unavailable", "Service unavailable"},
+    [PROB_INTERNAL] = {"internal-error", "Internal error"},
+};
+
+const char *problem_slug(enum problem_kind k)
+{
+	return problems[k < PROB__MAX ? k : PROB_NONE].slug;
+}
+
+const char *problem_title(enum problem_kind k)
+{
+	return problems[k < PROB__MAX ? k : PROB_NONE].title;
+}
+
+void hctx_json_begin(struct hctx *c, struct jsonx_w *w)
+{
+	fcgi_header(c->rs, "Content-Type", "application/json");
+	jsonx_w_init(w, &c->rs->body);
+	jsonx_obj_open(w);
+	jsonx_key(w, "data");
+}
+
+void hctx_json_end(struct hctx *c, struct jsonx_w *w)
+{
+	jsonx_key(w, "meta");
+	jsonx_obj_open(w);
+	jsonx_kstr(w, "request_id", c->request_id);
+	jsonx_obj_close(w);
+	jsonx_obj_close(w);
+}

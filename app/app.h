@@ -1,0 +1,61 @@
+/* What a process of `tollgate serve` holds for its whole life, and what a handler gets
+ * for one request. */
+#ifndef APP_APP_H
+#define APP_APP_H
+
+#include <stdbool.h>
+
+#include "../lib/arena.h"
+#include "../lib/err.h"
+#include "../lib/fcgi.h"
+#include "config.h"
+#include "state/state.h"
+
+struct app {
+	const struct config *cfg;
+	struct state *state;
+};
+
+/* Problem types Tollgate answers with; the catalogue (slug, title) is in app.c and in
+ * docs/problems.md. */
+enum problem_kind {
+	PROB_NONE,
+	PROB_MISSING_API_KEY,
+	PROB_INVALID_API_KEY,
+	PROB_TENANT_SUSPENDED,
+	PROB_NO_UPSTREAM,
+	PROB_NOT_READY,
+	PROB_NOT_FOUND,
+	PROB_METHOD_NOT_ALLOWED,
+	PROB_BAD_REQUEST,
+	PROB_TOO_LARGE,
+	PROB_CONFLICT,
+	PROB_FORBIDDEN,
+	PROB_RATE_LIMITED,
+	PROB_UNAVAILABLE,
+	PROB_INTERNAL,
+	PROB__MAX
+};
+
+/* One request. Handlers fill rs on success; on failure they may pick a problem kind and
+ * a detail, add headers (WWW-Authenticate), and return the error: the router renders it. */
+struct hctx {
+	struct app *app;
+	struct fcgi_request *rq;
+	struct fcgi_response *rs;
+	struct arena *arena;
+	const char *request_id;
+	enum problem_kind problem;
+	const char *detail;
+};
+
+const char *problem_slug(enum problem_kind k);
+const char *problem_title(enum problem_kind k);
+
+/* Starts a success body {"data": ... and sets the JSON content type; finish with
+ * hctx_json_end(), which adds "meta": {"request_id": ...}}. */
+struct jsonx_w;
+void hctx_json_begin(struct hctx *c, struct jsonx_w *w);
+void hctx_json_end(struct hctx *c, struct jsonx_w *w);
+
+#endif

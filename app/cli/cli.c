@@ -1,0 +1,314 @@
+/* `tollgate tenant ...` and `tollgate key ...`. Output for people on stderr, output for
+ * scripts (a new key, list rows) on stdout. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/sql.h"
+#include "../../lib/str.h"
+#include "../gate/gate_keys.h"
+
+static struct sql *open_db(const struct config *cfg)
+{
+	struct sql *db;
+	char msg[512];
+
+	if (sql_connect(cfg->database_url, &db, msg, sizeof(msg)) != ERR_OK) {
+		fprintf(stderr, "tollgate: cannot connect to PostgreSQL: %s\n", msg);
+		return NULL;
+	}
+	return db;
+}
+
+/* Pulls "--name value" style options out of argv; positional arguments stay in place.
+ * Returns the number of positional arguments, or -1 on an unknown or incomplete option. */
+struct opt {
+	const char *name;
+	const char **value; /* NULL for a flag */
+	int *flag;
+};
+
+static int parse_opts(int argc, char **argv, const struct opt *opts, size_t nopts, char **pos,
+		      int maxpos)
+{
+	int npos = 0, i;
+	size_t j;
+
+	for (i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) != 0) {
+			if (npos == maxpos) {
+				fprintf(stderr, "tollgate: unexpected argument '%s'\n", argv[i]);
+				return -1;
+			}
+			pos[npos++] = argv[i];
+			continue;
+		}
+		for (j = 0; j < nopts; j++)
+			if (strcmp(argv[i] + 2, opts[j].name) == 0)
+				break;
+		if (j == nopts) {
+			fprintf(stderr, "tollgate: unknown option '%s'\n", argv[i]);
+			return -1;
+		}
+		if (opts[j].flag != NULL) {
+			*opts[j].flag = 1;
+			continue;
+		}
+		if (i + 1 == argc) {
+			fprintf(stderr, "tollgate: option '%s' needs a value\n", argv[i]);
+			return -1;
+		}
+		*opts[j].value = argv[++i];
+	}
+	return npos;
+}
+
+/* Explains a failed statement in the operator's terms. */
+static void report(struct sql *db, const char *what, enum err rc)
+{
+	if (rc == ERR_CONFLICT)
+		fprintf(stderr, "tollgate: %s: already exists\n", what);
+	else if (rc == ERR_INPUT)
+		fprintf(stderr, "tollgate: %s: invalid value (%s)\n", what, sql_errmsg(db));
+	else
+		fprintf(stderr, "tollgate: %s: %s\n", what, sql_errmsg(db));
+}
+
+static const char tenant_usage[] =
+    "usage: tollgate tenant create SLUG [--name NAME] [--plan free|pro|scale] "
+    "[--upstream http://HOST:PORT]\n"
+    "       tollgate tenant list\n";
+
+static int tenant_create(struct sql *db, int argc, char **argv)
+{
+	const char *name = NULL, *plan = "free", *upstream = NULL;
+	const struct opt opts[] = {
+	    {"name", &name, NULL}, {"plan", &plan, NULL}, {"upstream", &upstream, NULL}};
+	const char *params[3];
+	struct sql_res *r = NULL;
+	char *pos[1];
+	enum err rc;
+
+	if (parse_opts(argc, argv, opts, 3, pos, 1) != 1) {
+		fputs(tenant_usage, stderr);
+		return 2;
+	}
+	params[0] = pos[0];
+	params[1] = name ? name : pos[0];
+	params[2] = plan;
+	if ((rc = sql_begin(db)) != ERR_OK ||
+	    (rc = sql_exec(db, &r,
+			   "INSERT INTO tenants (slug, name, plan_id) VALUES ($1, $2, $3) "
+			   "RETURNING id",
+			   3, params)) != ERR_OK) {
+		report(db, "tenant", rc);
+		sql_rollback(db);
+		return 1;
+	}
+	if (upstream != NULL) {
+		const char *up[] = {sql_get(r, 0, 0), upstream};
+
+		rc = sql_exec(db, NULL,
+			      "INSERT INTO upstreams (tenant_id, name, url, is_default) "
+			      "VALUES ($1, 'default', $2, true)",
+			      2, up);
+		if (rc != ERR_OK) {
+			report(db, "upstream (expected http://HOST[:PORT])", rc);
+			sql_rollback(db);
+			sql_res_free(r);
+			return 1;
+		}
+	}
+	if ((rc = sql_commit(db)) != ERR_OK) {
+		report(db, "tenant", rc);
+		sql_res_free(r);
+		return 1;
+	}
+	printf("%s\n", sql_get(r, 0, 0));
+	fprintf(stderr, "created tenant %s (id %s, plan %s)\n", pos[0], sql_get(r, 0, 0), plan);
+	sql_res_free(r);
+	return 0;
+}
+
+static int tenant_list(struct sql *db)
+{
+	struct sql_res *r;
+	enum err rc;
+	int i;
+
+	rc = sql_exec(db, &r,
+		      "SELECT t.id, t.slug, t.plan_id, t.status, coalesce(u.url, '-'), "
+		      "(SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id "
+		      "AND k.revoked_at IS NULL) "
+		      "FROM tenants t LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default "
+		      "ORDER BY t.id",
+		      0, NULL);
+	if (rc != ERR_OK) {
+		report(db, "tenant list", rc);
+		return 1;
+	}
+	printf("%-6s %-24s %-8s %-10s %-6s %s\n", "ID", "SLUG", "PLAN", "STATUS", "KEYS",
+	       "UPSTREAM");
+	for (i = 0; i < sql_rows(r); i++)
+		printf("%-6s %-24s %-8s %-10s %-6s %s\n", sql_get(r, i, 0), sql_get(r, i, 1),
+		       sql_get(r, i, 2), sql_get(r, i, 3), sql_get(r, i, 5), sql_get(r, i, 4));
+	sql_res_free(r);
+	return 0;
+}
+
+int cli_tenant(const struct config *cfg, int argc, char **argv)
+{
+	struct sql *db;
+	int rc;
+
+	if (argc < 1 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0)) {
+		fputs(tenant_usage, stderr);
+		return 2;
+	}
+	db = open_db(cfg);
+	if (db == NULL)
+		return 1;
+	rc = strcmp(argv[0], "create") == 0 ? tenant_create(db, argc - 1, argv + 1)
+					    : tenant_list(db);
+	sql_free(db);
+	return rc;
+}
+
+static const char key_usage[] = "usage: tollgate key create TENANT [--name NAME] [--test]\n"
+				"       tollgate key list TENANT\n"
+				"       tollgate key revoke KEY_ID\n";
+
+static int key_create(const struct config *cfg, struct sql *db, int argc, char **argv)
+{
+	unsigned char hash[CRYPTOX_HASH_BYTES];
+	char key[GATE_KEY_LEN + 1], prefix[GATE_KEY_PREFIX_LEN + 1],
+	    hex[2 * CRYPTOX_HASH_BYTES + 3];
+	const char *name = "";
+	int test = 0;
+	const struct opt opts[] = {{"name", &name, NULL}, {"test", NULL, &test}};
+	const char *params[4];
+	struct sql_res *r;
+	char msg[512], *pos[1];
+	enum err rc;
+
+	if (parse_opts(argc, argv, opts, 2, pos, 1) != 1) {
+		fputs(key_usage, stderr);
+		return 2;
+	}
+	if (config_require_secret(cfg, msg, sizeof(msg)) != ERR_OK || cryptox_init() != ERR_OK) {
+		fprintf(stderr, "tollgate: %s\n", msg);
+		return 1;
+	}
+	gate_keys_generate(test ? GATE_KEY_TEST : GATE_KEY_LIVE, key, prefix);
+	gate_keys_hash(cfg->secret_key, str_c(key), hash);
+	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));
+	params[0] = pos[0];
+	params[1] = name;
+	params[2] = prefix;
+	params[3] = hex;
+	rc = sql_exec(db, &r,
+		      "INSERT INTO api_keys (tenant_id, name, prefix, hash) "
+		      "SELECT id, $2, $3, $4 FROM tenants WHERE slug = $1 RETURNING id",
+		      4, params);
+	if (rc != ERR_OK) {
+		report(db, "key", rc);
+		return 1;
+	}
+	if (sql_rows(r) != 1) {
+		fprintf(stderr, "tollgate: no tenant '%s'\n", pos[0]);
+		sql_res_free(r);
+		return 1;
+	}
+	/* The only time the key exists in clear: stdout, for the caller to keep. */
+	printf("%s\n", key);
+	fprintf(stderr, "created key %s (id %s) for %s; it is shown only once\n", prefix,
+		sql_get(r, 0, 0), pos[0]);
+	cryptox_wipe(key, sizeof(key));
+	sql_res_free(r);
+	return 0;
+}
+
+static int key_list(struct sql *db, int argc, char **argv)
+{
+	const char *params[1];
+	struct sql_res *r;
+	enum err rc;
+	int i;
+
+	if (argc != 1) {
+		fputs(key_usage, stderr);
+		return 2;
+	}
+	params[0] = argv[0];
+	rc = sql_exec(db, &r,
+		      "SELECT k.id, k.prefix, CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked' "
+		      "WHEN k.expires_at <= now() THEN 'expired' ELSE 'active' END, "
+		      "to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+		      "k.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id "
+		      "WHERE t.slug = $1 ORDER BY k.id",
+		      1, params);
+	if (rc != ERR_OK) {
+		report(db, "key list", rc);
+		return 1;
+	}
+	printf("%-6s %-20s %-8s %-21s %s\n", "ID", "PREFIX", "STATUS", "CREATED", "NAME");
+	for (i = 0; i < sql_rows(r); i++)
+		printf("%-6s %-20s %-8s %-21s %s\n", sql_get(r, i, 0), sql_get(r, i, 1),
+		       sql_get(r, i, 2), sql_get(r, i, 3), sql_get(r, i, 4));
+	sql_res_free(r);
+	return 0;
+}
+
+static int key_revoke(struct sql *db, int argc, char **argv)
+{
+	const char *params[1];
+	struct sql_res *r;
+	int64_t id;
+	enum err rc;
+
+	if (argc != 1 || str_to_i64(str_c(argv[0]), 1, INT64_MAX, &id) != ERR_OK) {
+		fputs(key_usage, stderr);
+		return 2;
+	}
+	params[0] = argv[0];
+	rc = sql_exec(db, &r,
+		      "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
+		      "WHERE id = $1 RETURNING prefix",
+		      1, params);
+	if (rc != ERR_OK) {
+		report(db, "key revoke", rc);
+		return 1;
+	}
+	if (sql_rows(r) != 1) {
+		fprintf(stderr, "tollgate: no key with id %s\n", argv[0]);
+		sql_res_free(r);
+		return 1;
+	}
+	fprintf(stderr, "revoked key %s (%s)\n", argv[0], sql_get(r, 0, 0));
+	sql_res_free(r);
+	return 0;
+}
+
+int cli_key(const struct config *cfg, int argc, char **argv)
+{
+	struct sql *db;
+	int rc;
+
+	if (argc < 1 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0 &&
+			 strcmp(argv[0], "revoke") != 0)) {
+		fputs(key_usage, stderr);
+		return 2;
+	}
+	db = open_db(cfg);
+	if (db == NULL)
+		return 1;
+	if (strcmp(argv[0], "create") == 0)
+		rc = key_create(cfg, db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "list") == 0)
+		rc = key_list(db, argc - 1, argv + 1);
+	else
+		rc = key_revoke(db, argc - 1, argv + 1);
+	sql_free(db);
+	return rc;
+}

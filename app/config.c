@@ -1,0 +1,209 @@
+/* The configuration table, the secret, and reload rules. */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cfg.h"
+#include "../lib/codec.h"
+#include "../lib/log.h"
+#include "../lib/str.h"
+
+#define OPT(name, type, field, def, min, max, flags, help)                                         \
+	{                                                                                          \
+		name, type, offsetof(struct config, field), def, min, max, flags, help             \
+	}
+
+static const struct cfg_opt options[] = {
+    OPT("TOLLGATE_CONFIG_FILE", CFG_STR, config_file, "", 0, 4096, CFG_RESTART,
+	"Optional KEY=VALUE file; its values override the environment and are re-read on "
+	"SIGHUP."),
+    OPT("TOLLGATE_DATABASE_URL", CFG_STR, database_url, "dbname=tollgate", 0, 4096, 0,
+	"libpq connection string or postgresql:// URI."),
+    OPT("TOLLGATE_SOCKET", CFG_STR, socket, "var/run/tollgate.sock", 0, 107, CFG_RESTART,
+	"Unix socket the FastCGI workers listen on (Caddy dials it)."),
+    OPT("TOLLGATE_SHM_PATH", CFG_STR, shm_path, "var/run/tollgate.shm", 0, 4096, CFG_RESTART,
+	"File backing the shared-memory region (keys, tenants, counters)."),
+    OPT("TOLLGATE_WORKERS", CFG_INT, workers, "0", 0, 256, 0,
+	"FastCGI worker processes; 0 means one per CPU core."),
+    OPT("TOLLGATE_MAX_KEYS", CFG_INT, max_keys, "100000", 16, 50000000, CFG_RESTART,
+	"Capacity of the in-memory API-key table (about 170 bytes per key)."),
+    OPT("TOLLGATE_MAX_TENANTS", CFG_INT, max_tenants, "10000", 16, 10000000, CFG_RESTART,
+	"Capacity of the in-memory tenant table."),
+    OPT("TOLLGATE_SECRET", CFG_STR, secret, "", 0, 128, CFG_SECRET | CFG_RESTART,
+	"Server secret for hashing API keys: 64 hex digits. Prefer TOLLGATE_SECRET_FILE."),
+    OPT("TOLLGATE_SECRET_FILE", CFG_STR, secret_file, "", 0, 4096, CFG_RESTART,
+	"File holding the server secret (64 hex digits)."),
+    OPT("TOLLGATE_LOG_LEVEL", CFG_STR, log_level, "info", 0, 16, 0,
+	"Lowest level logged: debug, info, warn or error."),
+    OPT("TOLLGATE_MIGRATIONS_DIR", CFG_STR, migrations_dir, "migrations", 0, 4096, 0,
+	"Folder of NNNN_name.sql files applied by `tollgate migrate`."),
+    OPT("TOLLGATE_PROBLEM_BASE", CFG_STR, problem_base, "https://tollgate.dev/problems/", 0, 512, 0,
+	"Prefix of the `type` URI in problem+json error bodies."),
+    OPT("TOLLGATE_SYNC_INTERVAL", CFG_DURATION, sync_interval_ms, "60s", 1000, 86400000, 0,
+	"How often the syncer reloads everything, besides LISTEN/NOTIFY changes."),
+    OPT("TOLLGATE_READY_STALENESS", CFG_DURATION, ready_staleness_ms, "3s", 500, 600000, 0,
+	"/health/ready fails when the last database round-trip is older than this."),
+    OPT("TOLLGATE_DRAIN_TIMEOUT", CFG_DURATION, drain_timeout_ms, "10s", 0, 600000, 0,
+	"On SIGTERM, how long children may finish in-flight work before SIGKILL."),
+    OPT("TOLLGATE_MAX_BODY", CFG_SIZE, max_body, "1M", 1024, 1073741824, 0,
+	"Largest request body the management API reads."),
+};
+
+#define NOPTS (sizeof(options) / sizeof(options[0]))
+
+struct lookup_ctx {
+	struct cfg_file *file;
+};
+
+static const char *lookup(const char *name, void *arg)
+{
+	struct lookup_ctx *lc = arg;
+	const char *v = lc->file ? cfg_file_get(lc->file, name) : NULL;
+
+	return v ? v : getenv(name);
+}
+
+/* Reads a hex secret from the variable or the file into c->secret_key. */
+static enum err load_secret(struct config *c, char *msg, size_t msglen)
+{
+	char text[160];
+	struct str s;
+
+	c->has_secret = false;
+	if (c->secret_file[0] != '\0') {
+		FILE *f = fopen(c->secret_file, "r");
+		size_t n;
+
+		if (f == NULL) {
+			snprintf(msg, msglen, "TOLLGATE_SECRET_FILE: cannot read %s: %s",
+				 c->secret_file, strerror(errno));
+			return ERR_INPUT;
+		}
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[n] = '\0';
+	} else if (c->secret[0] != '\0') {
+		str_lcpy(text, c->secret, sizeof(text));
+	} else {
+		return ERR_OK;
+	}
+	s = str_c(text);
+	while (s.len > 0 &&
+	       (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r' || s.p[s.len - 1] == ' '))
+		s.len--;
+	if (!codec_unhex(s.p, s.len, c->secret_key, sizeof(c->secret_key))) {
+		snprintf(msg, msglen, "%s: the secret must be exactly 64 hex digits",
+			 c->secret_file[0] ? "TOLLGATE_SECRET_FILE" : "TOLLGATE_SECRET");
+		cryptox_wipe(text, sizeof(text));
+		return ERR_INPUT;
+	}
+	cryptox_wipe(text, sizeof(text));
+	c->has_secret = true;
+	return ERR_OK;
+}
+
+enum err config_load(struct config *c, char *msg, size_t msglen)
+{
+	struct cfg_file file;
+	struct lookup_ctx lc = {NULL};
+	const char *path = getenv("TOLLGATE_CONFIG_FILE");
+	enum err rc;
+
+	memset(c, 0, sizeof(*c));
+	if (path != NULL && path[0] != '\0') {
+		rc = cfg_file_read(&file, path, msg, msglen);
+		if (rc != ERR_OK)
+			return ERR_INPUT;
+		lc.file = &file;
+	}
+	rc = cfg_load(options, NOPTS, c, lookup, &lc, msg, msglen);
+	if (lc.file != NULL)
+		cfg_file_free(&file);
+	if (rc != ERR_OK)
+		return rc;
+	c->log_level_num = log_level_parse(c->log_level);
+	if (c->log_level_num < 0) {
+		snprintf(msg, msglen,
+			 "TOLLGATE_LOG_LEVEL: '%.16s' is not debug, info, warn or error",
+			 c->log_level);
+		rc = ERR_INPUT;
+	} else if (c->socket[0] == '\0' || c->shm_path[0] == '\0') {
+		snprintf(msg, msglen, "TOLLGATE_SOCKET and TOLLGATE_SHM_PATH must not be empty");
+		rc = ERR_INPUT;
+	} else {
+		rc = load_secret(c, msg, msglen);
+	}
+	if (rc != ERR_OK)
+		config_free(c);
+	return rc;
+}
+
+enum err config_require_secret(const struct config *c, char *msg, size_t msglen)
+{
+	if (c->has_secret)
+		return ERR_OK;
+	snprintf(msg, msglen,
+		 "no server secret: set TOLLGATE_SECRET_FILE to a file holding 64 "
+		 "hex digits (e.g. from `openssl rand -hex 32`)");
+	return ERR_INPUT;
+}
+
+void config_free(struct config *c)
+{
+	cryptox_wipe(c->secret_key, sizeof(c->secret_key));
+	if (c->secret != NULL)
+		cryptox_wipe(c->secret, strlen(c->secret));
+	cfg_free(options, NOPTS, c);
+}
+
+int config_worker_count(const struct config *c)
+{
+	long n;
+
+	if (c->workers > 0)
+		return (int)c->workers;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+void config_print_help(FILE *f, bool markdown)
+{
+	cfg_print_help(options, NOPTS, f, markdown);
+}
+
+void config_print_values(const struct config *c, FILE *f)
+{
+	cfg_print_values(options, NOPTS, c, f);
+}
+
+bool config_needs_restart(const struct config *old, const struct config *new_, char *which,
+			  size_t whichlen)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++) {
+		const struct cfg_opt *o = &options[i];
+		const char *a = (const char *)old + o->off, *b = (const char *)new_ + o->off;
+		bool same;
+
+		if (!(o->flags & CFG_RESTART))
+			continue;
+		if (o->type == CFG_STR)
+			same = strcmp(*(char *const *)(const void *)a,
+				      *(char *const *)(const void *)b) == 0;
+		else if (o->type == CFG_BOOL)
+			same = *(const bool *)(const void *)a == *(const bool *)(const void *)b;
+		else
+			same =
+			    *(const int64_t *)(const void *)a == *(const int64_t *)(const void *)b;
+		if (!same) {
+			snprintf(which, whichlen, "%s", o->name);
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,51 @@
+/* Tollgate's configuration: one struct filled once from TOLLGATE_* variables (and the
+ * optional TOLLGATE_CONFIG_FILE, whose values win) through the one table in config.c. */
+#ifndef APP_CONFIG_H
+#define APP_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../lib/cryptox.h"
+#include "../lib/err.h"
+
+struct config {
+	char *config_file;
+	char *database_url;
+	char *socket;
+	char *shm_path;
+	int64_t workers; /* 0 = one per core */
+	int64_t max_keys;
+	int64_t max_tenants;
+	char *secret;	   /* hex; prefer secret_file */
+	char *secret_file; /* a file holding the hex secret */
+	char *log_level;
+	char *migrations_dir;
+	char *problem_base;
+	int64_t sync_interval_ms;
+	int64_t ready_staleness_ms;
+	int64_t drain_timeout_ms;
+	int64_t max_body;
+
+	/* Derived by config_load(), not in the table. */
+	unsigned char secret_key[CRYPTOX_KEY_BYTES];
+	bool has_secret;
+	int log_level_num;
+};
+
+/* Loads and validates. On ERR_INPUT msg names the variable and the problem. */
+enum err config_load(struct config *c, char *msg, size_t msglen) WUR;
+/* ERR_INPUT with a message if no usable secret was configured. */
+enum err config_require_secret(const struct config *c, char *msg, size_t msglen) WUR;
+void config_free(struct config *c);
+/* The workers to start: the setting, or the number of online CPUs when it is 0. */
+int config_worker_count(const struct config *c);
+/* `tollgate help config`: the table as text or Markdown. */
+void config_print_help(FILE *f, bool markdown);
+void config_print_values(const struct config *c, FILE *f);
+/* True if a reload from old to new would need a restart (a CFG_RESTART option changed). */
+bool config_needs_restart(const struct config *old, const struct config *new_, char *which,
+			  size_t whichlen);
+
+#endif

@@ -1,0 +1,138 @@
+/* The tollgate command: serve, migrate, tenant and key administration, check, help. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/log.h"
+#include "../lib/sql.h"
+#include "cli/cli.h"
+#include "config.h"
+#include "db/migrate.h"
+#include "serve/master.h"
+
+#ifndef TOLLGATE_VERSION
+#define TOLLGATE_VERSION "0.0.0-dev"
+#endif
+
+static const char usage[] =
+    "usage: tollgate COMMAND [ARGS]\n"
+    "\n"
+    "  serve                       run the FastCGI worker pool, syncer and supervisor\n"
+    "  migrate                     apply pending migrations from TOLLGATE_MIGRATIONS_DIR\n"
+    "  tenant create SLUG [--name NAME] [--plan PLAN] [--upstream http://HOST:PORT]\n"
+    "  tenant list\n"
+    "  key create TENANT [--name NAME] [--test]   print a new API key (shown once)\n"
+    "  key list TENANT\n"
+    "  key revoke KEY_ID\n"
+    "  check [--offline]           validate the configuration (and reach PostgreSQL)\n"
+    "  help [config [--markdown]]  this text, or every TOLLGATE_* setting\n"
+    "  version\n"
+    "\n"
+    "Configuration comes from TOLLGATE_* environment variables; see `tollgate help config`.\n";
+
+static int cmd_migrate(const struct config *cfg)
+{
+	struct sql *db;
+	char msg[512];
+	enum err rc;
+
+	if (sql_connect(cfg->database_url, &db, msg, sizeof(msg)) != ERR_OK) {
+		fprintf(stderr, "tollgate: cannot connect to PostgreSQL: %s\n", msg);
+		return 1;
+	}
+	rc = migrate_run(db, cfg->migrations_dir, stdout);
+	sql_free(db);
+	return rc == ERR_OK ? 0 : 1;
+}
+
+/* Checks what `serve` will need, and says every problem, not just the first. */
+static int cmd_check(const struct config *cfg, int argc, char **argv)
+{
+	bool offline = argc > 0 && strcmp(argv[0], "--offline") == 0;
+	char msg[512], dir[4096];
+	struct stat st;
+	struct sql *db;
+	int problems = 0;
+	char *slash;
+
+	config_print_values(cfg, stdout);
+	if (config_require_secret(cfg, msg, sizeof(msg)) != ERR_OK) {
+		printf("error: %s\n", msg);
+		problems++;
+	}
+	snprintf(dir, sizeof(dir), "%s", cfg->socket);
+	slash = strrchr(dir, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		if (stat(dir[0] ? dir : "/", &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    access(dir[0] ? dir : "/", W_OK) < 0) {
+			printf(
+			    "error: TOLLGATE_SOCKET: folder %s does not exist or is not writable\n",
+			    dir);
+			problems++;
+		}
+	}
+	if (stat(cfg->migrations_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		printf("error: TOLLGATE_MIGRATIONS_DIR: %s is not a folder\n", cfg->migrations_dir);
+		problems++;
+	}
+	if (!offline) {
+		if (sql_connect(cfg->database_url, &db, msg, sizeof(msg)) != ERR_OK) {
+			printf("error: TOLLGATE_DATABASE_URL: cannot connect: %s\n", msg);
+			problems++;
+		} else {
+			sql_free(db);
+		}
+	}
+	printf("%s\n", problems ? "configuration has problems" : "configuration OK");
+	return problems ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config *cfg;
+	char msg[512];
+	int rc;
+
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "config") == 0) {
+			config_print_help(stdout, argc >= 4 && strcmp(argv[3], "--markdown") == 0);
+			return 0;
+		}
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("tollgate %s\n", TOLLGATE_VERSION);
+		return 0;
+	}
+	cfg = malloc(sizeof(*cfg));
+	if (cfg == NULL)
+		abort();
+	if (config_load(cfg, msg, sizeof(msg)) != ERR_OK) {
+		fprintf(stderr, "tollgate: configuration: %s\n", msg);
+		free(cfg);
+		return 2;
+	}
+	log_init("tollgate", (enum log_level)cfg->log_level_num);
+	if (strcmp(argv[1], "serve") == 0)
+		return master_run(cfg); /* takes cfg */
+	if (strcmp(argv[1], "migrate") == 0)
+		rc = cmd_migrate(cfg);
+	else if (strcmp(argv[1], "tenant") == 0)
+		rc = cli_tenant(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "key") == 0)
+		rc = cli_key(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "check") == 0)
+		rc = cmd_check(cfg, argc - 2, argv + 2);
+	else {
+		fprintf(stderr, "tollgate: unknown command '%s'\n\n%s", argv[1], usage);
+		rc = 2;
+	}
+	config_free(cfg);
+	free(cfg);
+	return rc;
+}

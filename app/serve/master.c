@@ -1,0 +1,366 @@
+/* Supervisor of the worker pool and the background children. */
+#include "master.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../lib/fcgi.h"
+#include "../../lib/log.h"
+#include "../app.h"
+#include "syncer.h"
+#include "worker.h"
+
+#define MAX_WORKERS    256
+#define BACKOFF_MIN    100   /* ms before the second restart in a row */
+#define BACKOFF_MAX    5000  /* ms */
+#define STABLE_MS      10000 /* a child that lived this long resets its backoff */
+#define LISTEN_BACKLOG 1024
+
+enum child_kind { CHILD_WORKER, CHILD_SYNCER, CHILD__MAX };
+
+static const char *const kind_names[CHILD__MAX] = {"worker", "syncer"};
+
+struct child {
+	enum child_kind kind;
+	int index;
+	pid_t pid;	    /* 0 when not running */
+	int64_t started;    /* ms */
+	int64_t restart_at; /* ms; when pid == 0 and the slot is wanted */
+	int64_t backoff;    /* ms to wait before the next restart */
+	bool wanted;	    /* false for slots above the configured worker count */
+};
+
+struct master {
+	struct config *cfg;
+	struct state state;
+	struct app app;
+	int listen_fd;
+	struct child children[MAX_WORKERS + 1];
+	int nchildren;
+	pid_t retiring[2 * (MAX_WORKERS + 1)]; /* replaced on reload; exit on their own */
+	int nretiring;
+	sigset_t sigs;
+};
+
+static volatile sig_atomic_t child_stop;
+
+static void on_child_stop(int sig)
+{
+	(void)sig;
+	child_stop = 1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs in the child right after fork: own signal handling, a name, then its loop. */
+static void child_main(struct master *m, struct child *c)
+{
+	struct sigaction sa;
+	char name[32];
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_child_stop; /* no SA_RESTART: blocking calls return EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_UNBLOCK, &m->sigs, NULL);
+	/* If the master is killed outright, do not outlive it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0);
+	snprintf(name, sizeof(name), "tg-%s", kind_names[c->kind]);
+	prctl(PR_SET_NAME, name);
+	snprintf(name, sizeof(name), "%s.%d", kind_names[c->kind], c->index);
+	log_init(name, (enum log_level)m->cfg->log_level_num);
+	if (c->kind == CHILD_WORKER) {
+		rc = worker_run(&m->app, m->listen_fd, &child_stop);
+	} else {
+		close(m->listen_fd);
+		rc = syncer_run(&m->app, &child_stop);
+	}
+	_exit(rc);
+}
+
+static void start_child(struct master *m, struct child *c)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_error("fork %s.%d", kind_names[c->kind], c->index);
+		c->restart_at = mono_ms() + BACKOFF_MAX;
+		return;
+	}
+	if (pid == 0)
+		child_main(m, c);
+	c->pid = pid;
+	c->started = mono_ms();
+	log_debug("started %s.%d pid %ld", kind_names[c->kind], c->index, (long)pid);
+}
+
+static void on_exit_status(struct master *m, pid_t pid, int status)
+{
+	int64_t now = mono_ms();
+	int i;
+
+	for (i = 0; i < m->nretiring; i++) {
+		if (m->retiring[i] == pid) {
+			m->retiring[i] = m->retiring[--m->nretiring];
+			return;
+		}
+	}
+	for (i = 0; i < m->nchildren; i++) {
+		struct child *c = &m->children[i];
+
+		if (c->pid != pid)
+			continue;
+		c->pid = 0;
+		if (WIFSIGNALED(status))
+			log_warnx("%s.%d (pid %ld) killed by signal %d; restarting",
+				  kind_names[c->kind], c->index, (long)pid, WTERMSIG(status));
+		else
+			log_warnx("%s.%d (pid %ld) exited with status %d; restarting",
+				  kind_names[c->kind], c->index, (long)pid, WEXITSTATUS(status));
+		/* The first death after a stable run restarts at once; a crash loop backs off. */
+		if (now - c->started >= STABLE_MS)
+			c->backoff = 0;
+		c->restart_at = now + c->backoff;
+		c->backoff = c->backoff == 0 ? BACKOFF_MIN : c->backoff * 2;
+		if (c->backoff > BACKOFF_MAX)
+			c->backoff = BACKOFF_MAX;
+		return;
+	}
+}
+
+static void reap(struct master *m)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		on_exit_status(m, pid, status);
+}
+
+/* Lays out the child slots for the configured number of workers (slot 0 is the syncer). */
+static void plan_children(struct master *m)
+{
+	int want = config_worker_count(m->cfg), i;
+
+	if (want > MAX_WORKERS)
+		want = MAX_WORKERS;
+	m->children[0].kind = CHILD_SYNCER;
+	m->children[0].wanted = true;
+	for (i = 1; i <= MAX_WORKERS; i++) {
+		m->children[i].kind = CHILD_WORKER;
+		m->children[i].index = i - 1;
+		m->children[i].wanted = i <= want;
+	}
+	if (m->nchildren < want + 1)
+		m->nchildren = want + 1;
+}
+
+static void retire(struct master *m, struct child *c)
+{
+	if (c->pid == 0)
+		return;
+	kill(c->pid, SIGTERM);
+	if (m->nretiring < (int)(sizeof(m->retiring) / sizeof(m->retiring[0])))
+		m->retiring[m->nretiring++] = c->pid;
+	c->pid = 0;
+}
+
+/* SIGHUP: read the configuration again; if it is valid and can change without a restart,
+ * start fresh children with it and let the old ones finish their current request. */
+static void reload(struct master *m)
+{
+	struct config *next = malloc(sizeof(*next));
+	char msg[512], which[64];
+	int i;
+
+	if (next == NULL)
+		abort();
+	if (config_load(next, msg, sizeof(msg)) != ERR_OK) {
+		log_errorx("reload refused, keeping the running configuration: %s", msg);
+		free(next);
+		return;
+	}
+	if (config_needs_restart(m->cfg, next, which, sizeof(which))) {
+		log_errorx("reload refused: %s changed, which needs a restart", which);
+		config_free(next);
+		free(next);
+		return;
+	}
+	config_free(m->cfg);
+	free(m->cfg);
+	m->cfg = next;
+	m->app.cfg = next;
+	log_init("master", (enum log_level)next->log_level_num);
+	plan_children(m);
+	for (i = 0; i < m->nchildren; i++) {
+		struct child *c = &m->children[i];
+
+		if (c->pid != 0)
+			retire(m, c);
+		c->backoff = 0;
+		if (c->wanted)
+			start_child(m, c);
+	}
+	log_info("configuration reloaded; %d workers", config_worker_count(next));
+}
+
+static int count_running(struct master *m)
+{
+	int i, n = m->nretiring;
+
+	for (i = 0; i < m->nchildren; i++)
+		n += m->children[i].pid != 0;
+	return n;
+}
+
+static void signal_all(struct master *m, int sig)
+{
+	int i;
+
+	for (i = 0; i < m->nchildren; i++)
+		if (m->children[i].pid != 0)
+			kill(m->children[i].pid, sig);
+	for (i = 0; i < m->nretiring; i++)
+		kill(m->retiring[i], sig);
+}
+
+/* SIGTERM/SIGINT: children finish what they are doing; stragglers are killed. */
+static void drain(struct master *m)
+{
+	int64_t deadline = mono_ms() + m->cfg->drain_timeout_ms;
+	int i;
+
+	log_info("draining %d children", count_running(m));
+	while (count_running(m) > 0) {
+		int64_t left = deadline - mono_ms();
+		struct timespec ts;
+		siginfo_t info;
+		int status;
+		pid_t pid;
+
+		if (left <= 0) {
+			log_warnx("drain timeout: killing %d children", count_running(m));
+			signal_all(m, SIGKILL);
+			deadline = mono_ms() + 60000;
+		} else {
+			/* Again and again: a child that was between its stop check and a
+			 * blocking call when the first signal came would otherwise sleep on. */
+			signal_all(m, SIGTERM);
+		}
+		ts.tv_sec = 0;
+		ts.tv_nsec = 200000000L;
+		sigtimedwait(&m->sigs, &info, &ts);
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < m->nchildren; i++)
+				if (m->children[i].pid == pid)
+					m->children[i].pid = 0;
+			for (i = 0; i < m->nretiring; i++)
+				if (m->retiring[i] == pid)
+					m->retiring[i--] = m->retiring[--m->nretiring];
+		}
+	}
+}
+
+int master_run(struct config *cfg)
+{
+	struct master *m = calloc(1, sizeof(*m));
+	char msg[512];
+	int i, rc = 0;
+
+	if (m == NULL)
+		abort();
+	m->cfg = cfg;
+	log_init("master", (enum log_level)cfg->log_level_num);
+	if (config_require_secret(cfg, msg, sizeof(msg)) != ERR_OK)
+		log_fatalx("%s", msg);
+	if (cryptox_init() != ERR_OK)
+		log_fatalx("libsodium failed to initialise");
+	if (state_open(&m->state, cfg->shm_path, (uint32_t)cfg->max_keys,
+		       (uint32_t)cfg->max_tenants, msg, sizeof(msg)) != ERR_OK)
+		log_fatalx("shared memory: %s", msg);
+	m->listen_fd = fcgi_listen(cfg->socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
+	if (m->listen_fd < 0)
+		log_fatalx("%s", msg);
+	m->app.cfg = cfg;
+	m->app.state = &m->state;
+
+	/* Signals arrive through sigtimedwait only, never as handlers in the master. */
+	sigemptyset(&m->sigs);
+	sigaddset(&m->sigs, SIGCHLD);
+	sigaddset(&m->sigs, SIGTERM);
+	sigaddset(&m->sigs, SIGINT);
+	sigaddset(&m->sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &m->sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	plan_children(m);
+	for (i = 0; i < m->nchildren; i++)
+		if (m->children[i].wanted)
+			start_child(m, &m->children[i]);
+	log_info("serving on %s with %d workers (pid %ld)", cfg->socket, config_worker_count(cfg),
+		 (long)getpid());
+
+	for (;;) {
+		int64_t now = mono_ms(), next = now + 1000;
+		struct timespec ts;
+		siginfo_t info;
+		int sig;
+
+		for (i = 0; i < m->nchildren; i++) {
+			struct child *c = &m->children[i];
+
+			if (c->pid == 0 && c->wanted && c->restart_at <= now)
+				start_child(m, c);
+			if (c->pid == 0 && c->wanted && c->restart_at < next)
+				next = c->restart_at;
+		}
+		now = mono_ms();
+		if (next < now)
+			next = now;
+		ts.tv_sec = (next - now) / 1000;
+		ts.tv_nsec = ((next - now) % 1000) * 1000000L;
+		sig = sigtimedwait(&m->sigs, &info, &ts);
+		if (sig == SIGCHLD) {
+			reap(m);
+		} else if (sig == SIGHUP) {
+			reload(m);
+		} else if (sig == SIGTERM || sig == SIGINT) {
+			log_info("%s received", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			break;
+		} else if (sig < 0 && errno != EAGAIN && errno != EINTR) {
+			log_error("sigtimedwait");
+			rc = 1;
+			break;
+		}
+	}
+	drain(m);
+	close(m->listen_fd);
+	unlink(m->cfg->socket);
+	shm_region_sync(&m->state.region);
+	state_close(&m->state);
+	log_info("stopped");
+	config_free(m->cfg);
+	free(m->cfg);
+	free(m);
+	return rc;
+}

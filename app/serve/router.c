@@ -1,0 +1,172 @@
+/* URL table, dispatcher, and the one mapping from enum err to HTTP status and problem. */
+#include "router.h"
+
+#include <string.h>
+
+#include "../../lib/log.h"
+#include "../../lib/problem.h"
+#include "../gate/gate.h"
+#include "../health/health.h"
+
+enum route_flag {
+	ROUTE_GATE = 1 << 0, /* only through Caddy's forward_auth (TG_GATE set in its env) */
+};
+
+struct route {
+	const char *method;
+	const char *path;
+	enum err (*fn)(struct hctx *);
+	unsigned flags;
+};
+
+static const struct route routes[] = {
+    {"GET", "/_tollgate/gate", gate_handle, ROUTE_GATE},
+    {"GET", "/health/live", health_live, 0},
+    {"GET", "/health/ready", health_ready, 0},
+};
+
+static int err_status(enum err e)
+{
+	switch (e) {
+	case ERR_OK:
+		return 200;
+	case ERR_INPUT:
+		return 400;
+	case ERR_AUTH:
+		return 401;
+	case ERR_FORBIDDEN:
+		return 403;
+	case ERR_NOTFOUND:
+		return 404;
+	case ERR_CONFLICT:
+		return 409;
+	case ERR_LIMIT:
+		return 429;
+	case ERR_TOOBIG:
+		return 413;
+	case ERR_DB:
+		return 503;
+	case ERR_UPSTREAM:
+		return 502;
+	case ERR_UNAVAILABLE:
+		return 503;
+	case ERR_SYS:
+		return 500;
+	case ERR__MAX:
+		break;
+	}
+	return 500;
+}
+
+static enum problem_kind err_problem(enum err e)
+{
+	switch (e) {
+	case ERR_OK:
+		return PROB_NONE;
+	case ERR_INPUT:
+		return PROB_BAD_REQUEST;
+	case ERR_AUTH:
+		return PROB_INVALID_API_KEY;
+	case ERR_FORBIDDEN:
+		return PROB_FORBIDDEN;
+	case ERR_NOTFOUND:
+		return PROB_NOT_FOUND;
+	case ERR_CONFLICT:
+		return PROB_CONFLICT;
+	case ERR_LIMIT:
+		return PROB_RATE_LIMITED;
+	case ERR_TOOBIG:
+		return PROB_TOO_LARGE;
+	case ERR_DB:
+		return PROB_UNAVAILABLE;
+	case ERR_UPSTREAM:
+		return PROB_NO_UPSTREAM;
+	case ERR_UNAVAILABLE:
+		return PROB_UNAVAILABLE;
+	case ERR_SYS:
+		return PROB_INTERNAL;
+	case ERR__MAX:
+		break;
+	}
+	return PROB_INTERNAL;
+}
+
+/* Replaces whatever the handler wrote with a problem+json body; keeps its headers. */
+static void render_problem(struct hctx *c, int status, enum problem_kind kind)
+{
+	const struct config *cfg = c->app->cfg;
+	struct problem_ext ext[] = {{"request_id", c->request_id, 0}};
+	char type[600];
+	struct problem p;
+
+	snprintf(type, sizeof(type), "%s%s", cfg->problem_base, problem_slug(kind));
+	memset(&p, 0, sizeof(p));
+	p.type = type;
+	p.title = problem_title(kind);
+	p.status = status;
+	p.detail = c->detail;
+	p.ext = ext;
+	p.next = 1;
+	c->rs->status = p.status;
+	buf_reset(&c->rs->body);
+	fcgi_header(c->rs, "Content-Type", PROBLEM_CONTENT_TYPE);
+	fcgi_header(c->rs, "Cache-Control", "no-store");
+	problem_write(&c->rs->body, &p);
+	if (p.status >= 500)
+		log_warnx("%d %s: %s", status, problem_slug(kind), c->detail ? c->detail : "");
+}
+
+static const struct route *find_route(const char *method, const char *path, bool *path_known)
+{
+	size_t i;
+
+	*path_known = false;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (strcmp(routes[i].path, path) != 0)
+			continue;
+		*path_known = true;
+		if (strcmp(routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
+			return &routes[i];
+	}
+	return NULL;
+}
+
+void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_response *rs,
+		     struct arena *arena)
+{
+	const char *method = fcgi_param(rq, "REQUEST_METHOD");
+	const char *path = fcgi_param(rq, "PATH_INFO");
+	const char *rid = fcgi_param(rq, "TG_REQUEST_ID");
+	const struct route *r;
+	struct hctx c;
+	bool path_known;
+	enum err e;
+
+	memset(&c, 0, sizeof(c));
+	c.app = app;
+	c.rq = rq;
+	c.rs = rs;
+	c.arena = arena;
+	/* Caddy passes {http.request.uuid}; the fallback only shows when the Caddyfile lacks it. */
+	c.request_id = rid != NULL && rid[0] != '\0' ? rid : "-";
+	rs->status = 200;
+	log_set_request(c.request_id);
+
+	r = find_route(method ? method : "", path ? path : "", &path_known);
+	if (r == NULL && path_known) {
+		c.detail = "This resource does not support that method.";
+		render_problem(&c, 405, PROB_METHOD_NOT_ALLOWED);
+	} else if (r == NULL || ((r->flags & ROUTE_GATE) && fcgi_param(rq, "TG_GATE") == NULL)) {
+		c.detail = "No such resource.";
+		render_problem(&c, 404, PROB_NOT_FOUND);
+	} else {
+		e = r->fn(&c);
+		if (e != ERR_OK)
+			render_problem(&c, err_status(e),
+				       c.problem != PROB_NONE ? c.problem : err_problem(e));
+		else if (rs->body.overflow)
+			render_problem(&c, 500, PROB_INTERNAL);
+	}
+	log_set_request(NULL);
+}

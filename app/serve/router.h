@@ -1,0 +1,12 @@
+/* The only file that knows every URL: a table of routes, one dispatcher that enforces
+ * route flags, calls the handler and renders every error in one place. */
+#ifndef APP_ROUTER_H
+#define APP_ROUTER_H
+
+#include "../app.h"
+
+/* Handles one request: fills rs completely (status, headers, body). Never fails. */
+void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_response *rs,
+		     struct arena *arena);
+
+#endif

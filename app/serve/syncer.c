@@ -1,0 +1,308 @@
+/* PostgreSQL -> shared memory, for keys and tenants. */
+#include "syncer.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../lib/log.h"
+#include "../../lib/sql.h"
+#include "../../lib/str.h"
+#include "../state/state.h"
+
+#define PING_MS	     1000
+#define RECONNECT_MS 1000
+
+struct syncer {
+	struct app *app;
+	struct state *st;
+	struct sql *db;
+	bool down_logged;
+	int64_t next_ping;
+	int64_t next_full;
+};
+
+static const char tenant_sql[] =
+    "SELECT t.id, t.slug, t.status, t.plan_id, coalesce(u.url, '') "
+    "FROM tenants t LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default";
+
+static const char key_sql[] =
+    "SELECT k.id, k.tenant_id, k.hash, "
+    "coalesce(extract(epoch FROM k.expires_at)::bigint, 0), "
+    "(k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) "
+    "FROM api_keys k";
+
+/* "http://host:port/" -> "host:port", the form Caddy's reverse_proxy dials. */
+static void upstream_dial(const char *url, char *out, size_t n)
+{
+	struct str s = str_c(url), host;
+
+	out[0] = '\0';
+	if (str_has_prefix(s, "http://")) {
+		s.p += 7;
+		s.len -= 7;
+	} else {
+		return;
+	}
+	str_cut(&s, '/', &host);
+	if (host.len == 0 || host.len + 4 >= n)
+		return;
+	memcpy(out, host.p, host.len);
+	out[host.len] = '\0';
+	/* No port: HTTP's default. A bracketed IPv6 literal ends with ']'. */
+	if (memchr(host.p, ':', host.len) == NULL || host.p[host.len - 1] == ']')
+		snprintf(out + host.len, n - host.len, ":80");
+}
+
+static void tenant_from_row(const struct sql_res *r, int i, uint32_t gen, struct state_tenant *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sql_get_i64(r, i, 0);
+	t->gen = gen;
+	str_lcpy(t->slug, sql_get(r, i, 1), sizeof(t->slug));
+	t->status = strcmp(sql_get(r, i, 2), "active") == 0 ? TENANT_ACTIVE : TENANT_SUSPENDED;
+	str_lcpy(t->plan, sql_get(r, i, 3), sizeof(t->plan));
+	upstream_dial(sql_get(r, i, 4), t->upstream, sizeof(t->upstream));
+}
+
+/* Applies one api_keys row: an active key is put, an inactive one removed. */
+static void apply_key_row(struct syncer *s, const struct sql_res *r, int i, uint32_t gen)
+{
+	unsigned char hash[32];
+	struct state_key k;
+
+	if (!sql_get_bytes(r, i, 2, hash, sizeof(hash))) {
+		log_warnx("api key %s has a malformed hash; skipped", sql_get(r, i, 0));
+		return;
+	}
+	if (strcmp(sql_get(r, i, 4), "t") != 0) {
+		state_key_del(s->st, hash);
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	k.id = sql_get_i64(r, i, 0);
+	k.tenant_id = sql_get_i64(r, i, 1);
+	k.expires_at = sql_get_i64(r, i, 3);
+	k.gen = gen;
+	if (state_key_put(s->st, hash, &k) != ERR_OK)
+		log_errorx("key table full (TOLLGATE_MAX_KEYS); key %lld not loaded",
+			   (long long)k.id);
+}
+
+static enum err full_load(struct syncer *s)
+{
+	struct state_hdr *h = s->st->hdr;
+	uint32_t gen = atomic_load(&h->sync_gen) + 1;
+	struct sql_res *tenants = NULL, *keys = NULL;
+	size_t gone_keys, gone_tenants;
+	enum err rc;
+	int i, n;
+
+	/* One snapshot, so keys never refer to tenants from another moment. */
+	rc = sql_exec(s->db, NULL, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL);
+	if (rc == ERR_OK)
+		rc = sql_exec(s->db, &tenants, tenant_sql, 0, NULL);
+	if (rc == ERR_OK)
+		rc = sql_exec(s->db, &keys, key_sql, 0, NULL);
+	if (rc == ERR_OK)
+		rc = sql_commit(s->db);
+	if (rc != ERR_OK) {
+		log_warnx("full load failed: %s", sql_errmsg(s->db));
+		sql_rollback(s->db);
+		goto out;
+	}
+	n = sql_rows(tenants);
+	for (i = 0; i < n; i++) {
+		struct state_tenant t;
+
+		tenant_from_row(tenants, i, gen, &t);
+		if (state_tenant_put(s->st, &t) != ERR_OK)
+			log_errorx("tenant table full (TOLLGATE_MAX_TENANTS); tenant %s not loaded",
+				   t.slug);
+	}
+	n = sql_rows(keys);
+	for (i = 0; i < n; i++)
+		apply_key_row(s, keys, i, gen);
+	state_sweep(s->st, gen, &gone_keys, &gone_tenants);
+	atomic_store(&h->sync_gen, gen);
+	atomic_store(&h->synced_ms, state_now_ms());
+	atomic_store(&h->loaded, 1);
+	log_info("loaded %u keys and %u tenants (removed %zu keys, %zu tenants)",
+		 shm_table_count(s->st->keys), shm_table_count(s->st->tenants), gone_keys,
+		 gone_tenants);
+out:
+	sql_res_free(tenants);
+	sql_res_free(keys);
+	return rc;
+}
+
+static enum err reload_tenant(struct syncer *s, const char *id)
+{
+	uint32_t gen = atomic_load(&s->st->hdr->sync_gen);
+	const char *params[] = {id};
+	struct sql_res *r;
+	char q[sizeof(tenant_sql) + 32];
+	int64_t num;
+	enum err rc;
+
+	snprintf(q, sizeof(q), "%s WHERE t.id = $1", tenant_sql);
+	rc = sql_exec(s->db, &r, q, 1, params);
+	if (rc != ERR_OK)
+		return rc;
+	if (sql_rows(r) == 1) {
+		struct state_tenant t;
+
+		tenant_from_row(r, 0, gen, &t);
+		if (state_tenant_put(s->st, &t) != ERR_OK)
+			log_errorx("tenant table full; tenant %s not loaded", t.slug);
+	} else if (str_to_i64(str_c(id), 1, INT64_MAX, &num) == ERR_OK) {
+		state_tenant_del(s->st, num);
+	}
+	sql_res_free(r);
+	return ERR_OK;
+}
+
+static enum err reload_key(struct syncer *s, const char *id)
+{
+	const char *params[] = {id};
+	struct sql_res *r;
+	char q[sizeof(key_sql) + 32];
+	enum err rc;
+
+	snprintf(q, sizeof(q), "%s WHERE k.id = $1", key_sql);
+	rc = sql_exec(s->db, &r, q, 1, params);
+	if (rc != ERR_OK)
+		return rc;
+	if (sql_rows(r) == 1)
+		apply_key_row(s, r, 0, atomic_load(&s->st->hdr->sync_gen));
+	else
+		atomic_store(&s->st->hdr->resync_wanted,
+			     1); /* deleted: we no longer know its hash */
+	sql_res_free(r);
+	return ERR_OK;
+}
+
+/* Payloads are "<table>:<id>", written by the migrations' trigger. */
+static enum err apply_notification(struct syncer *s, const char *payload)
+{
+	struct str p = str_c(payload), table;
+	int64_t id;
+
+	if (!str_cut(&p, ':', &table) || str_to_i64(p, 1, INT64_MAX, &id) != ERR_OK) {
+		atomic_store(&s->st->hdr->resync_wanted, 1);
+		return ERR_OK;
+	}
+	if (str_eq_c(table, "api_keys"))
+		return reload_key(s, p.p);
+	if (str_eq_c(table, "tenants"))
+		return reload_tenant(s, p.p);
+	atomic_store(&s->st->hdr->resync_wanted, 1);
+	return ERR_OK;
+}
+
+static void disconnect(struct syncer *s, const char *why)
+{
+	if (s->db != NULL)
+		log_warnx("lost PostgreSQL (%s): %s; the gate keeps serving from memory", why,
+			  sql_errmsg(s->db));
+	sql_free(s->db);
+	s->db = NULL;
+	atomic_store(&s->st->hdr->db_up, 0);
+}
+
+static enum err connect_db(struct syncer *s)
+{
+	char msg[512];
+
+	if (sql_connect(s->app->cfg->database_url, &s->db, msg, sizeof(msg)) != ERR_OK) {
+		if (!s->down_logged)
+			log_warnx("cannot reach PostgreSQL: %s (retrying every second)", msg);
+		s->down_logged = true;
+		return ERR_DB;
+	}
+	if (sql_listen(s->db, SYNCER_CHANNEL) != ERR_OK) {
+		disconnect(s, "LISTEN");
+		return ERR_DB;
+	}
+	/* LISTEN first, then load: nothing changed in between can be missed. */
+	if (full_load(s) != ERR_OK) {
+		disconnect(s, "load");
+		return ERR_DB;
+	}
+	s->down_logged = false;
+	atomic_store(&s->st->hdr->db_ok_ms, state_now_ms());
+	atomic_store(&s->st->hdr->db_up, 1);
+	log_info("connected to PostgreSQL; listening on %s", SYNCER_CHANNEL);
+	s->next_full = state_now_ms() + s->app->cfg->sync_interval_ms;
+	return ERR_OK;
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL); /* a signal cuts it short, which is what stopping wants */
+}
+
+/* One pass of the loop while connected: wait, apply notifications, ping, reload. */
+static void step(struct syncer *s)
+{
+	struct state_hdr *h = s->st->hdr;
+	struct pollfd pfd = {sql_socket(s->db), POLLIN, 0};
+	int64_t now = state_now_ms(), wait = s->next_ping - now;
+	char channel[64], payload[256];
+
+	if (wait < 0)
+		wait = 0;
+	if (wait > PING_MS)
+		wait = PING_MS;
+	if (poll(&pfd, 1, (int)wait) > 0) {
+		if (sql_consume(s->db) != ERR_OK) {
+			disconnect(s, "read");
+			return;
+		}
+		while (sql_notification(s->db, channel, sizeof(channel), payload, sizeof(payload)))
+			if (apply_notification(s, payload) != ERR_OK) {
+				disconnect(s, "apply");
+				return;
+			}
+	}
+	now = state_now_ms();
+	if (now >= s->next_ping) {
+		if (sql_exec(s->db, NULL, "SELECT 1", 0, NULL) != ERR_OK) {
+			disconnect(s, "ping");
+			return;
+		}
+		atomic_store(&h->db_ok_ms, state_now_ms());
+		s->next_ping = now + PING_MS;
+	}
+	if (shm_table_take_lost(s->st->keys) | shm_table_take_lost(s->st->tenants))
+		atomic_store(&h->resync_wanted, 1);
+	if (now >= s->next_full || atomic_exchange(&h->resync_wanted, 0)) {
+		if (full_load(s) != ERR_OK) {
+			disconnect(s, "load");
+			return;
+		}
+		s->next_full = now + s->app->cfg->sync_interval_ms;
+	}
+}
+
+int syncer_run(struct app *app, volatile sig_atomic_t *stop)
+{
+	struct syncer s;
+
+	memset(&s, 0, sizeof(s));
+	s.app = app;
+	s.st = app->state;
+	while (!*stop) {
+		if (s.db == NULL && connect_db(&s) != ERR_OK) {
+			sleep_ms(RECONNECT_MS);
+			continue;
+		}
+		step(&s);
+	}
+	sql_free(s.db);
+	return 0;
+}

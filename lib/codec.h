@@ -1,0 +1,24 @@
+/* Small encodings: CRC-32 (IEEE), base62, lowercase hex. No allocation. */
+#ifndef LIB_CODEC_H
+#define LIB_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+uint32_t codec_crc32(const void *p, size_t n);
+
+/* Writes exactly width base62 digits of v (most significant first, zero-padded with '0'). */
+void codec_base62_u32(uint32_t v, char *out, size_t width);
+/* True when every one of the n characters is a base62 digit. */
+bool codec_is_base62(const char *p, size_t n);
+/* Value of one base62 digit, or -1. */
+int codec_base62_digit(char c);
+extern const char codec_base62_alphabet[63];
+
+/* Lowercase hex of n bytes into out (2n+1 bytes with the NUL). */
+void codec_hex(const void *p, size_t n, char *out);
+/* Decodes exactly 2n hex digits into n bytes; false on any other input. */
+bool codec_unhex(const char *s, size_t slen, void *out, size_t n);
+
+#endif

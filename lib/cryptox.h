@@ -1,0 +1,30 @@
+/* The one wrapper of libsodium: randomness, keyed hashing, SHA-256, constant-time compare. */
+#ifndef LIB_CRYPTOX_H
+#define LIB_CRYPTOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CRYPTOX_KEY_BYTES  32 /* secret for keyed hashing */
+#define CRYPTOX_HASH_BYTES 32
+
+/* Initialises libsodium; call once before forking. ERR_SYS if it cannot. */
+enum err cryptox_init(void) WUR;
+/* Fills p with n unpredictable bytes. */
+void cryptox_random(void *p, size_t n);
+/* A uniform integer in [0, bound). */
+uint32_t cryptox_uniform(uint32_t bound);
+/* Keyed BLAKE2b-256 of msg: the stored form of a secret we must recognise but never keep. */
+void cryptox_keyed_hash(unsigned char out[CRYPTOX_HASH_BYTES],
+			const unsigned char key[CRYPTOX_KEY_BYTES], const void *msg, size_t n);
+/* SHA-256 as 64 lowercase hex digits plus NUL. */
+void cryptox_sha256_hex(const void *msg, size_t n, char out[65]);
+/* Compares in time independent of the contents. */
+bool cryptox_equal(const void *a, const void *b, size_t n);
+/* Zeroes memory in a way the compiler cannot remove. */
+void cryptox_wipe(void *p, size_t n);
+
+#endif

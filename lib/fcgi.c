@@ -1,0 +1,261 @@
+/* libfcgi wrapper: socket, accept loop, parameters, body, response. */
+#include "fcgi.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+struct fcgi_server {
+	FCGX_Request req;
+};
+
+const char *fcgi_param(const struct fcgi_request *rq, const char *name)
+{
+	size_t n = strlen(name);
+	char **e;
+
+	if (rq->envp == NULL)
+		return NULL;
+	for (e = rq->envp; *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+enum err fcgi_read_body(struct fcgi_request *rq, size_t max)
+{
+	const char *cl = fcgi_param(rq, "CONTENT_LENGTH");
+	int64_t len = 0;
+	char *p;
+	int got;
+
+	if (rq->body_read)
+		return ERR_OK;
+	if (cl != NULL && cl[0] != '\0' && str_to_i64(str_c(cl), 0, INT64_MAX, &len) != ERR_OK)
+		return ERR_INPUT;
+	if ((uint64_t)len > max)
+		return ERR_TOOBIG;
+	rq->body_read = true;
+	if (rq->io == NULL || len == 0)
+		return ERR_OK;
+	p = arena_alloc(rq->arena, (size_t)len + 1);
+	if (p == NULL)
+		return ERR_TOOBIG;
+	got = FCGX_GetStr(p, (int)len, ((FCGX_Request *)rq->io)->in);
+	if (got != (int)len)
+		return ERR_INPUT;
+	rq->body.p = p;
+	rq->body.len = (size_t)len;
+	return ERR_OK;
+}
+
+void fcgi_response_init(struct fcgi_response *rs, size_t max_head, size_t max_body)
+{
+	rs->status = 200;
+	buf_init(&rs->head, max_head);
+	buf_init(&rs->body, max_body);
+}
+
+void fcgi_response_reset(struct fcgi_response *rs)
+{
+	rs->status = 200;
+	buf_reset(&rs->head);
+	buf_reset(&rs->body);
+}
+
+void fcgi_response_free(struct fcgi_response *rs)
+{
+	buf_free(&rs->head);
+	buf_free(&rs->body);
+}
+
+bool fcgi_header(struct fcgi_response *rs, const char *name, const char *value)
+{
+	if (strpbrk(value, "\r\n") != NULL || strpbrk(name, "\r\n: ") != NULL)
+		return false;
+	buf_puts(&rs->head, name);
+	buf_puts(&rs->head, ": ");
+	buf_puts(&rs->head, value);
+	return buf_puts(&rs->head, "\r\n");
+}
+
+bool fcgi_headerf(struct fcgi_response *rs, const char *name, const char *fmt, ...)
+{
+	char value[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(value))
+		return false;
+	return fcgi_header(rs, name, value);
+}
+
+bool fcgi_response_header_get(const struct fcgi_response *rs, const char *name, struct str *value)
+{
+	struct str all = {rs->head.p ? rs->head.p : "", rs->head.len}, line, n;
+
+	value->p = NULL;
+	value->len = 0;
+	while (all.len > 0) {
+		str_cut(&all, '\n', &line);
+		if (line.len > 0 && line.p[line.len - 1] == '\r')
+			line.len--;
+		if (!str_cut(&line, ':', &n))
+			continue;
+		if (str_case_eq_c(n, name)) {
+			*value = str_trim(line);
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *fcgi_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 301:
+		return "Moved Permanently";
+	case 302:
+		return "Found";
+	case 303:
+		return "See Other";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 402:
+		return "Payment Required";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 502:
+		return "Bad Gateway";
+	case 503:
+		return "Service Unavailable";
+	case 504:
+		return "Gateway Timeout";
+	default:
+		return "Unknown";
+	}
+}
+
+int fcgi_listen(const char *path, int backlog, unsigned mode, char *msg, size_t msglen)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(msg, msglen, "socket path longer than %zu bytes: %s",
+			 sizeof(sun.sun_path) - 1, path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(msg, msglen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A socket file left by a previous run would make bind fail. */
+	if (unlink(path) < 0 && errno != ENOENT) {
+		snprintf(msg, msglen, "unlink %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || chmod(path, (mode_t)mode) < 0 ||
+	    listen(fd, backlog) < 0) {
+		snprintf(msg, msglen, "listen on %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+enum err fcgi_server_new(int listen_fd, struct fcgi_server **out)
+{
+	struct fcgi_server *srv;
+
+	*out = NULL;
+	if (FCGX_Init() != 0)
+		return ERR_SYS;
+	srv = calloc(1, sizeof(*srv));
+	if (srv == NULL)
+		abort();
+	/* FAIL_ACCEPT_ON_INTR: a signal (SIGTERM) makes accept return so we can drain. */
+	if (FCGX_InitRequest(&srv->req, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		free(srv);
+		return ERR_SYS;
+	}
+	*out = srv;
+	return ERR_OK;
+}
+
+void fcgi_server_free(struct fcgi_server *srv)
+{
+	if (srv == NULL)
+		return;
+	FCGX_Free(&srv->req, 1);
+	free(srv);
+}
+
+enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq)
+{
+	if (FCGX_Accept_r(&srv->req) < 0)
+		return ERR_SYS;
+	rq->envp = srv->req.envp;
+	rq->io = &srv->req;
+	rq->body.p = NULL;
+	rq->body.len = 0;
+	rq->body_read = false;
+	return ERR_OK;
+}
+
+void fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs)
+{
+	char status[64];
+	int n;
+
+	n = snprintf(status, sizeof(status), "Status: %d %s\r\n", rs->status,
+		     fcgi_reason(rs->status));
+	FCGX_PutStr(status, n, srv->req.out);
+	if (rs->head.len > 0)
+		FCGX_PutStr(rs->head.p, (int)rs->head.len, srv->req.out);
+	FCGX_PutStr("\r\n", 2, srv->req.out);
+	if (rs->body.len > 0)
+		FCGX_PutStr(rs->body.p, (int)rs->body.len, srv->req.out);
+	FCGX_Finish_r(&srv->req);
+}

@@ -1,0 +1,63 @@
+/* FastCGI responder: the listening socket, accept loop, request parameters and body, and
+ * the response, over libfcgi. Handlers see struct fcgi_request / fcgi_response only, so
+ * tests build those without a socket. */
+#ifndef LIB_FCGI_H
+#define LIB_FCGI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "err.h"
+#include "str.h"
+
+struct fcgi_request {
+	char **envp;	     /* NAME=VALUE strings; borrowed from libfcgi or a test */
+	struct arena *arena; /* owns everything allocated for this request */
+	void *io;	     /* the libfcgi request, NULL when built by a test */
+	struct str body;     /* set by fcgi_read_body(), or by a test */
+	bool body_read;
+};
+
+/* The value of a parameter, or NULL. */
+const char *fcgi_param(const struct fcgi_request *rq, const char *name);
+/* Reads the request body (CONTENT_LENGTH bytes) into the arena. ERR_TOOBIG if it is over
+ * max, ERR_INPUT if it is shorter than declared. */
+enum err fcgi_read_body(struct fcgi_request *rq, size_t max) WUR;
+
+struct fcgi_response {
+	int status;
+	struct buf head; /* header lines, each "Name: value\r\n" */
+	struct buf body;
+};
+
+void fcgi_response_init(struct fcgi_response *rs, size_t max_head, size_t max_body);
+void fcgi_response_reset(struct fcgi_response *rs);
+void fcgi_response_free(struct fcgi_response *rs);
+/* Adds a header. A value with CR or LF is refused (it would split the header block). */
+bool fcgi_header(struct fcgi_response *rs, const char *name, const char *value);
+bool fcgi_headerf(struct fcgi_response *rs, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Looks up a header already added (tests and the router use it); NULL if absent. The
+ * returned slice points into the response. */
+bool fcgi_response_header_get(const struct fcgi_response *rs, const char *name, struct str *value);
+/* Reason phrase for a status code ("Unauthorized"). */
+const char *fcgi_reason(int status);
+
+/* Opens a unix stream socket at path (a stale socket file is replaced) with the given
+ * file mode. Returns the descriptor, or -1 with msg set. */
+int fcgi_listen(const char *path, int backlog, unsigned mode, char *msg, size_t msglen);
+
+struct fcgi_server;
+
+/* Prepares the accept loop on a socket from fcgi_listen (in the process that accepts). */
+enum err fcgi_server_new(int listen_fd, struct fcgi_server **out) WUR;
+void fcgi_server_free(struct fcgi_server *srv);
+/* Waits for the next request and fills rq (envp, io). Returns ERR_SYS when interrupted by
+ * a signal or when accept fails; the caller checks its own stop flag. */
+enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq) WUR;
+/* Sends the response and ends the request. */
+void fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs);
+
+#endif

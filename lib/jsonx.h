@@ -1,0 +1,58 @@
+/* JSON: a streaming writer into a bounded buf (no allocation, safe on the hot path) and a
+ * parser for untrusted input (jansson, with size and depth limits). jansson's header
+ * stays in jsonx.c; callers see only struct jsonx_doc. */
+#ifndef LIB_JSONX_H
+#define LIB_JSONX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+
+#define JSONX_MAX_DEPTH 32
+
+/* Writer: call jsonx_key() before each value inside an object. Misuse (too deep, a value
+ * without a key in an object) is a programmer error and asserts. */
+struct jsonx_w {
+	struct buf *b;
+	int depth;
+	bool need_comma[JSONX_MAX_DEPTH + 1];
+	bool in_object[JSONX_MAX_DEPTH + 1];
+	bool after_key;
+};
+
+void jsonx_w_init(struct jsonx_w *w, struct buf *b);
+void jsonx_obj_open(struct jsonx_w *w);
+void jsonx_obj_close(struct jsonx_w *w);
+void jsonx_arr_open(struct jsonx_w *w);
+void jsonx_arr_close(struct jsonx_w *w);
+void jsonx_key(struct jsonx_w *w, const char *key);
+void jsonx_str(struct jsonx_w *w, const char *s); /* NULL writes null */
+void jsonx_strn(struct jsonx_w *w, const char *s, size_t n);
+void jsonx_int(struct jsonx_w *w, int64_t v);
+void jsonx_bool(struct jsonx_w *w, bool v);
+void jsonx_null(struct jsonx_w *w);
+/* Shorthands for key + value. */
+void jsonx_kstr(struct jsonx_w *w, const char *key, const char *s);
+void jsonx_kint(struct jsonx_w *w, const char *key, int64_t v);
+void jsonx_kbool(struct jsonx_w *w, const char *key, bool v);
+
+/* Parser. A document owns every string it returns. */
+struct jsonx_doc;
+
+/* Parses n bytes (no NUL needed) that must be one JSON object, with duplicate keys
+ * rejected. ERR_INPUT with a readable msg (line and column) otherwise. */
+enum err jsonx_parse(const char *p, size_t n, struct jsonx_doc **out, char *msg, size_t msglen) WUR;
+void jsonx_doc_free(struct jsonx_doc *d);
+/* Member lookups on the top-level object, or on a nested object with a dotted path
+ * ("request.remote_ip"). Each returns false when the member is absent or of another type. */
+bool jsonx_get_str(const struct jsonx_doc *d, const char *path, const char **out);
+bool jsonx_get_int(const struct jsonx_doc *d, const char *path, int64_t *out);
+bool jsonx_get_num(const struct jsonx_doc *d, const char *path, double *out);
+bool jsonx_get_bool(const struct jsonx_doc *d, const char *path, bool *out);
+/* True when the member exists (of any type, null included). */
+bool jsonx_has(const struct jsonx_doc *d, const char *path);
+
+#endif

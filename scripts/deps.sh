@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Makes sure the Debian packages a make target needs are installed: as root it installs
+# what is missing with apt-get; otherwise it prints the exact command and stops.
+# Usage: scripts/deps.sh build|run|test|bench
+set -euo pipefail
+
+build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev)
+run=("${build[@]}" postgresql caddy nodejs)
+test=("${run[@]}" libcriterion-dev clang-format)
+bench=("${run[@]}" wrk procps)
+
+case "${1:-}" in
+build) want=("${build[@]}") ;;
+run) want=("${run[@]}") ;;
+test) want=("${test[@]}") ;;
+bench) want=("${bench[@]}") ;;
+*)
+	echo "usage: $0 build|run|test|bench" >&2
+	exit 2
+	;;
+esac
+
+missing=()
+for pkg in "${want[@]}"; do
+	# Node.js may come from Debian or from NodeSource; either package is named nodejs.
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+		missing+=("$pkg")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Missing Debian packages. Install them with:" >&2
+	echo "  sudo apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+echo "Installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# The caddy and postgresql packages start system services we do not use.
+for svc in caddy postgresql; do
+	if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+		systemctl stop "$svc" || true
+	fi
+done

@@ -1,0 +1,50 @@
+// A tenant's upstream API for demos and tests: answers every request with a JSON echo of
+// what it received (method, URL, headers, body size), so a caller can see what the gateway
+// forwarded. Import startUpstream() in tests to count calls; run it as a script for `make run`:
+//   node tests/fakes/upstream.mjs --port 9080
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+
+export function startUpstream({ port = 0, host = '127.0.0.1' } = {}) {
+  const calls = [];
+  const server = http.createServer((req, res) => {
+    let size = 0;
+    req.on('data', (chunk) => { size += chunk.length; });
+    req.on('end', () => {
+      const call = {
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        bodyBytes: size,
+      };
+      calls.push(call);
+      const body = JSON.stringify({ echo: call, message: 'Hello from the demo upstream' }) + '\n';
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      });
+      res.end(body);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      resolve({
+        port: server.address().port,
+        calls,
+        close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+      });
+    });
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const i = process.argv.indexOf('--port');
+  const port = i > 0 ? Number(process.argv[i + 1]) : 9080;
+  const up = await startUpstream({ port });
+  console.error(`demo upstream listening on http://127.0.0.1:${up.port}`);
+  const stop = () => up.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
