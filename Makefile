@@ -56,7 +56,8 @@ UNIT_SRCS := \
 	tests/unit/test_problem.c \
 	tests/unit/test_router.c \
 	tests/unit/test_shm.c \
-	tests/unit/test_str.c
+	tests/unit/test_str.c \
+	tests/unit/fixture.c
 
 BENCH_SRCS := bench/noop_fcgi.c
 
@@ -64,7 +65,7 @@ OBJS      := $(patsubst %.c,build/obj/%.o,$(LIB_SRCS) $(APP_SRCS))
 SAN_OBJS  := $(patsubst %.c,build/san/%.o,$(LIB_SRCS) $(APP_SRCS))
 UNIT_OBJS := $(patsubst %.c,build/san/%.o,$(UNIT_SRCS))
 C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) \
-             $(wildcard lib/*.h app/*.h app/*/*.h tests/fuzz/*.c)
+             $(wildcard lib/*.h app/*.h app/*/*.h tests/unit/*.h tests/fuzz/*.c)
 
 .PHONY: all run test unit e2e bench fuzz fmt fmt-check clean deps docs check-docs
 
@@ -105,9 +106,13 @@ unit: build/unit-tests
 		build/unit-tests --jobs 2
 
 # End-to-end: real PostgreSQL, `tollgate serve`, Caddy with ./Caddyfile, over HTTP.
-e2e: build/tollgate
+e2e: build/tollgate node_modules/.package-lock.json
 	@scripts/deps.sh test
 	node --test --test-concurrency=1 tests/e2e/
+
+# The test tooling from npm, exactly as package-lock.json pins it.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 test:
 	@scripts/deps.sh test
@@ -127,7 +132,7 @@ bench:
 	bench/run.sh
 
 fuzz:
-	@scripts/deps.sh build
+	@scripts/deps.sh fuzz
 	tests/fuzz/run.sh
 
 fmt:

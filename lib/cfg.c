@@ -116,8 +116,12 @@ enum err cfg_load(const struct cfg_opt *opts, size_t n, void *dst, cfg_lookup_fn
 			continue;
 		}
 		if (num < o->min || num > o->max) {
-			snprintf(msg, msglen, "%s: %lld is outside %lld..%lld", o->name,
-				 (long long)num, (long long)o->min, (long long)o->max);
+			if (o->flags & CFG_SECRET)
+				snprintf(msg, msglen, "%s: outside %lld..%lld", o->name,
+					 (long long)o->min, (long long)o->max);
+			else
+				snprintf(msg, msglen, "%s: %lld is outside %lld..%lld", o->name,
+					 (long long)num, (long long)o->min, (long long)o->max);
 			rc = ERR_INPUT;
 			break;
 		}
@@ -184,7 +188,9 @@ void cfg_print_values(const struct cfg_opt *opts, size_t n, const void *dst, FIL
 		const char *field = (const char *)dst + o->off;
 
 		fprintf(f, "%s=", o->name);
-		if (o->flags & CFG_SECRET) {
+		if ((o->flags & CFG_SECRET) && o->type != CFG_STR) {
+			fputs("(set)", f); /* a number always has a value; not a char * */
+		} else if (o->flags & CFG_SECRET) {
 			const char *s = *(char *const *)(const void *)field;
 
 			fputs(s && s[0] ? "(set)" : "(empty)", f);
@@ -203,7 +209,7 @@ void cfg_print_values(const struct cfg_opt *opts, size_t n, const void *dst, FIL
 
 enum err cfg_file_read(struct cfg_file *f, const char *path, char *msg, size_t msglen)
 {
-	char line[4096];
+	char line[8192];
 	unsigned lineno = 0;
 	enum err rc = ERR_OK;
 	FILE *fp;
@@ -242,6 +248,14 @@ enum err cfg_file_read(struct cfg_file *f, const char *path, char *msg, size_t m
 		if (s.len >= 2 && (s.p[0] == '"' || s.p[0] == '\'') && s.p[s.len - 1] == s.p[0]) {
 			s.p++;
 			s.len -= 2;
+		} else {
+			/* As in a shell: an unquoted " #" starts a comment. */
+			size_t j;
+
+			for (j = 1; j < s.len; j++)
+				if (s.p[j] == '#' && (s.p[j - 1] == ' ' || s.p[j - 1] == '\t'))
+					break;
+			s = str_trim((struct str){s.p, j < s.len ? j : s.len});
 		}
 		nk = realloc(f->keys, (f->n + 1) * sizeof(*nk));
 		nv = nk ? realloc(f->vals, (f->n + 1) * sizeof(*nv)) : NULL;

@@ -52,7 +52,8 @@ void cfg_print_help(const struct cfg_opt *opts, size_t n, FILE *f, bool markdown
 /* Prints the current values of dst, secrets masked. */
 void cfg_print_values(const struct cfg_opt *opts, size_t n, const void *dst, FILE *f);
 
-/* An environment file: KEY=VALUE lines, '#' comments, optional single or double quotes. */
+/* An environment file: KEY=VALUE lines, '#' comments (whole lines, or after a space in
+ * an unquoted value), optional `export`, optional single or double quotes. */
 struct cfg_file {
 	char **keys;
 	char **vals;

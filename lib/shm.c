@@ -157,9 +157,9 @@ bool shm_table_is_shaped(const struct shm_table *t, uint32_t capacity, uint32_t 
 	       t->slot_size == slot_bytes(key_size, val_size);
 }
 
-/* Makes every seqlock even: a writer that died mid-slot leaves an odd one. The slot's
- * contents may be half-written; a half-written insert is dropped (its key cannot be
- * trusted), a half-written update keeps its key and whatever value bytes landed. */
+/* Makes every seqlock even: a writer that died inside a slot leaves an odd one, and the
+ * slot's bytes may be half old, half new. Such a slot cannot be trusted, so it is dropped
+ * (made a tombstone) and the table's lost flag tells its owner to refill it. */
 static void repair_slots(struct shm_table *t)
 {
 	uint32_t i;
@@ -169,10 +169,9 @@ static void repair_slots(struct shm_table *t)
 		uint32_t seq = atomic_load(&s->seq);
 
 		if (seq & 1) {
-			if (atomic_load(&s->state) != SLOT_USED) {
-				atomic_store(&s->state, SLOT_TOMB);
-			}
+			atomic_store(&s->state, SLOT_TOMB);
 			atomic_store(&s->seq, seq + 1);
+			atomic_store(&t->lost, 1);
 		}
 	}
 }

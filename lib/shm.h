@@ -7,9 +7,10 @@
  * a quarter of the table, the writer rebuilds it in place under the table generation
  * counter, which readers check to restart a lookup that overlapped the rebuild.
  * A writer that dies inside the mutex is detected (EOWNERDEAD) by the next locker, which
- * repairs slot seqlocks and, if the death interrupted a rebuild, empties the table and
- * raises its `lost` flag so the owner can refill it. Hashes are supplied by the caller
- * (keyed when keys come from outside, to resist flooding). */
+ * drops the slot the writer was changing (or, if the death interrupted a rebuild, empties
+ * the table) and raises the table's `lost` flag so its owner can refill it.
+ * Hashes are supplied by the caller (keyed when keys come from outside, to resist
+ * flooding). */
 #ifndef LIB_SHM_H
 #define LIB_SHM_H
 

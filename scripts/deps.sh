@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages a make target needs are installed: as root it installs
 # what is missing with apt-get; otherwise it prints the exact command and stops.
-# Usage: scripts/deps.sh build|run|test|bench
+# Usage: scripts/deps.sh build|run|test|bench|fuzz
 set -euo pipefail
 
 build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev)
 run=("${build[@]}" postgresql caddy nodejs)
 test=("${run[@]}" libcriterion-dev clang-format)
 bench=("${run[@]}" wrk procps)
+fuzz=("${build[@]}" clang libclang-rt-14-dev)
 
 case "${1:-}" in
 build) want=("${build[@]}") ;;
 run) want=("${run[@]}") ;;
 test) want=("${test[@]}") ;;
 bench) want=("${bench[@]}") ;;
+fuzz) want=("${fuzz[@]}") ;;
 *)
-	echo "usage: $0 build|run|test|bench" >&2
+	echo "usage: $0 build|run|test|bench|fuzz" >&2
 	exit 2
 	;;
 esac

@@ -75,6 +75,22 @@ static void report(struct sql *db, const char *what, enum err rc)
 		fprintf(stderr, "tollgate: %s: %s\n", what, sql_errmsg(db));
 }
 
+/* The rule of the tenants.slug CHECK constraint, said before the database says it worse. */
+static bool is_slug(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 2 || n > 63)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0)))
+			return false;
+	}
+	return true;
+}
+
 static const char tenant_usage[] =
     "usage: tollgate tenant create SLUG [--name NAME] [--plan free|pro|scale] "
     "[--upstream http://HOST:PORT]\n"
@@ -92,6 +108,13 @@ static int tenant_create(struct sql *db, int argc, char **argv)
 
 	if (parse_opts(argc, argv, opts, 3, pos, 1) != 1) {
 		fputs(tenant_usage, stderr);
+		return 2;
+	}
+	if (!is_slug(pos[0])) {
+		fprintf(stderr,
+			"tollgate: tenant slug '%.80s' must be 2-63 characters of a-z, 0-9 "
+			"and '-', not starting with '-'\n",
+			pos[0]);
 		return 2;
 	}
 	params[0] = pos[0];
@@ -251,6 +274,19 @@ static int key_list(struct sql *db, int argc, char **argv)
 	if (rc != ERR_OK) {
 		report(db, "key list", rc);
 		return 1;
+	}
+	if (sql_rows(r) == 0) {
+		struct sql_res *t;
+
+		if (sql_exec(db, &t, "SELECT 1 FROM tenants WHERE slug = $1", 1, params) ==
+			ERR_OK &&
+		    sql_rows(t) == 0) {
+			fprintf(stderr, "tollgate: no tenant '%s'\n", argv[0]);
+			sql_res_free(t);
+			sql_res_free(r);
+			return 1;
+		}
+		sql_res_free(t);
 	}
 	printf("%-6s %-20s %-8s %-21s %s\n", "ID", "PREFIX", "STATUS", "CREATED", "NAME");
 	for (i = 0; i < sql_rows(r); i++)

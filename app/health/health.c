@@ -28,14 +28,14 @@ enum err health_ready(struct hctx *c)
 	bool db = atomic_load(&h->db_up) != 0 && now - ok_ms <= c->app->cfg->ready_staleness_ms;
 	struct jsonx_w w;
 
-	fcgi_header(c->rs, "Cache-Control", "no-store");
 	if (!db || !loaded) {
 		c->problem = PROB_NOT_READY;
 		c->detail = !db && !loaded ? "PostgreSQL is unreachable and keys are not loaded."
 			    : !db	   ? "PostgreSQL is unreachable."
 					   : "Keys and tenants are not loaded into memory yet.";
-		return ERR_UNAVAILABLE;
+		return ERR_UNAVAILABLE; /* the problem renderer adds Cache-Control */
 	}
+	fcgi_header(c->rs, "Cache-Control", "no-store");
 	hctx_json_begin(c, &w);
 	jsonx_obj_open(&w);
 	jsonx_kstr(&w, "status", "ready");

@@ -116,18 +116,29 @@ static void render_problem(struct hctx *c, int status, enum problem_kind kind)
 		log_warnx("%d %s: %s", status, problem_slug(kind), c->detail ? c->detail : "");
 }
 
-static const struct route *find_route(const char *method, const char *path, bool *path_known)
+/* The route for method and path, or NULL. *allow gets the methods the path does accept
+ * (for 405's Allow header), empty if the path is unknown. Gate routes exist only for
+ * requests that came through forward_auth: to anyone else they are unknown paths. */
+static const struct route *find_route(struct fcgi_request *rq, const char *method, const char *path,
+				      char *allow, size_t allowlen)
 {
-	size_t i;
+	bool via_gate = fcgi_param(rq, "TG_GATE") != NULL;
+	size_t i, used = 0;
 
-	*path_known = false;
+	allow[0] = '\0';
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (strcmp(routes[i].path, path) != 0)
+		const struct route *r = &routes[i];
+		int n;
+
+		if (strcmp(r->path, path) != 0 || ((r->flags & ROUTE_GATE) && !via_gate))
 			continue;
-		*path_known = true;
-		if (strcmp(routes[i].method, method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
-			return &routes[i];
+		if (strcmp(r->method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+			return r;
+		n = snprintf(allow + used, allowlen - used, "%s%s%s", used ? ", " : "", r->method,
+			     strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+		if (n > 0 && (size_t)n < allowlen - used)
+			used += (size_t)n;
 	}
 	return NULL;
 }
@@ -139,8 +150,8 @@ void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_respo
 	const char *path = fcgi_param(rq, "PATH_INFO");
 	const char *rid = fcgi_param(rq, "TG_REQUEST_ID");
 	const struct route *r;
+	char allow[64];
 	struct hctx c;
-	bool path_known;
 	enum err e;
 
 	memset(&c, 0, sizeof(c));
@@ -153,11 +164,12 @@ void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_respo
 	rs->status = 200;
 	log_set_request(c.request_id);
 
-	r = find_route(method ? method : "", path ? path : "", &path_known);
-	if (r == NULL && path_known) {
+	r = find_route(rq, method ? method : "", path ? path : "", allow, sizeof(allow));
+	if (r == NULL && allow[0] != '\0') {
+		fcgi_header(rs, "Allow", allow);
 		c.detail = "This resource does not support that method.";
 		render_problem(&c, 405, PROB_METHOD_NOT_ALLOWED);
-	} else if (r == NULL || ((r->flags & ROUTE_GATE) && fcgi_param(rq, "TG_GATE") == NULL)) {
+	} else if (r == NULL) {
 		c.detail = "No such resource.";
 		render_problem(&c, 404, PROB_NOT_FOUND);
 	} else {

@@ -7,10 +7,17 @@ import { pathToFileURL } from 'node:url';
 
 export function startUpstream({ port = 0, host = '127.0.0.1' } = {}) {
   const calls = [];
+  // Requests to /hold/<name> are answered only when the test calls release(name): a way to
+  // keep a proxied request in flight for as long as a test needs, without timing.
+  const held = new Map();
   const server = http.createServer((req, res) => {
     let size = 0;
     req.on('data', (chunk) => { size += chunk.length; });
-    req.on('end', () => {
+    req.on('end', async () => {
+      const hold = req.url.match(/^\/hold\/([\w-]+)/);
+      if (hold) {
+        await new Promise((resolve) => held.set(hold[1], resolve));
+      }
       const call = {
         method: req.method,
         url: req.url,
@@ -33,6 +40,8 @@ export function startUpstream({ port = 0, host = '127.0.0.1' } = {}) {
       resolve({
         port: server.address().port,
         calls,
+        isHeld: (name) => held.has(name),
+        release: (name) => { held.get(name)?.(); held.delete(name); },
         close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
       });
     });

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# `make run`: the whole gateway on this machine. A PostgreSQL cluster in var/pg (kept
+# between runs), migrations, a demo tenant + upstream + API key on the first run, then
+# `tollgate serve` and `caddy run` with the repository's Caddyfile. Ctrl-C stops it all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VAR=$ROOT/var
+
+export TOLLGATE_HTTP_PORT=${TOLLGATE_HTTP_PORT:-8080}
+export TOLLGATE_HTTPS_PORT=${TOLLGATE_HTTPS_PORT:-8443}
+DEMO_UPSTREAM_PORT=${DEMO_UPSTREAM_PORT:-9080}
+
+mkdir -p "$VAR/run"
+chmod 0755 "$VAR"
+
+pids=()
+cleanup() {
+	trap - EXIT INT TERM
+	echo
+	echo "Stopping..."
+	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	scripts/pg.sh stop "$VAR/pg" || true
+	echo "Stopped. Data is kept in var/; run 'make run' again to continue."
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+scripts/pg.sh init "$VAR/pg"
+scripts/pg.sh start "$VAR/pg"
+
+if [ ! -s "$VAR/secret" ]; then
+	(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$VAR/secret")
+fi
+
+# The environment the CLI needs too: `. var/env` in another shell.
+cat >"$VAR/env" <<ENV
+export TOLLGATE_DATABASE_URL='$(scripts/pg.sh url "$VAR/pg")'
+export TOLLGATE_SECRET_FILE='$VAR/secret'
+export TOLLGATE_SOCKET='$VAR/run/tollgate.sock'
+export TOLLGATE_SHM_PATH='$VAR/run/tollgate.shm'
+export TOLLGATE_MIGRATIONS_DIR='$ROOT/migrations'
+export TOLLGATE_CADDY_STORAGE='$VAR/caddy'
+export PATH='$ROOT/build':"\$PATH"
+ENV
+# shellcheck source=/dev/null
+. "$VAR/env"
+
+tollgate migrate
+
+node tests/fakes/upstream.mjs --port "$DEMO_UPSTREAM_PORT" &
+pids+=($!)
+
+if [ ! -s "$VAR/demo-key" ]; then
+	if ! tollgate tenant list | awk '{print $2}' | grep -qx demo; then
+		tollgate tenant create demo --name "Demo API" --upstream "http://127.0.0.1:$DEMO_UPSTREAM_PORT" >/dev/null
+	fi
+	(umask 077 && tollgate key create demo --name "make run demo" >"$VAR/demo-key")
+fi
+KEY=$(cat "$VAR/demo-key")
+
+tollgate serve &
+pids+=($!)
+for _ in $(seq 100); do [ -S "$TOLLGATE_SOCKET" ] && break; sleep 0.1; done
+
+caddy run --config Caddyfile --adapter caddyfile >"$VAR/caddy.log" 2>&1 &
+pids+=($!)
+ready=""
+for _ in $(seq 100); do
+	if curl -fs "http://localhost:$TOLLGATE_HTTP_PORT/health/ready" >/dev/null 2>&1; then
+		ready=1
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$ready" ] || { echo "Caddy or tollgate did not become ready; see var/caddy.log" >&2; exit 1; }
+
+cat <<BANNER
+
+Tollgate is running (Caddy log: var/caddy.log). Your demo API key:
+
+  export KEY=$KEY
+
+Try it:
+
+  curl -i http://localhost:$TOLLGATE_HTTP_PORT/hello -H "Authorization: Bearer \$KEY"
+  curl -i http://localhost:$TOLLGATE_HTTP_PORT/hello
+  curl --cacert var/caddy/pki/authorities/local/root.crt https://localhost:$TOLLGATE_HTTPS_PORT/hello -H "X-Api-Key: \$KEY"
+
+Manage it from another shell:  . var/env && tollgate key list demo
+Press Ctrl-C to stop.
+BANNER
+
+# Stop everything as soon as any one part stops.
+wait -n "${pids[@]}"
+echo "A process exited; shutting down." >&2

@@ -1,0 +1,214 @@
+// Starts the real thing for end-to-end tests: a throwaway PostgreSQL cluster (scripts/pg.sh),
+// `build/tollgate serve`, the repository's Caddyfile under `caddy run`, and a fake upstream.
+// Everything listens on 127.0.0.1 or unix sockets in a fresh folder under build/, on ports
+// picked here, and is stopped by stop() — or, if a test crashes, by the exit handler.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { startUpstream } from '../fakes/upstream.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'build/tollgate');
+const live = new Set(); // stacks not yet stopped, for the exit handler
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: ROOT, ...opts });
+  if (r.error) throw r.error;
+  return r;
+}
+
+function must(cmd, args, opts) {
+  const r = run(cmd, args, opts);
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+export async function waitFor(what, fn, { timeout = 10000, interval = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(interval);
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+function tail(file, lines = 40) {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+// Children of a process, from /proc, with their command names (tg-worker, tg-syncer...).
+export function childrenOf(pid) {
+  let text = '';
+  try {
+    text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.trim().split(/\s+/).filter(Boolean).map((p) => {
+    let comm = '';
+    try {
+      comm = fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+    } catch { /* gone */ }
+    return { pid: Number(p), comm };
+  });
+}
+
+export async function startStack({ workers = 2, env: extraEnv = {} } = {}) {
+  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'e2e-'));
+  fs.chmodSync(dir, 0o755);
+  const pgDir = path.join(dir, 'pg');
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const secret = [...crypto.getRandomValues(new Uint8Array(32))]
+    .map((b) => b.toString(16).padStart(2, '0')).join('');
+  fs.writeFileSync(path.join(dir, 'secret'), secret + '\n', { mode: 0o600 });
+
+  const stack = {
+    dir,
+    httpPort,
+    httpsPort,
+    url: `http://127.0.0.1:${httpPort}`,
+    httpsUrl: `https://localhost:${httpsPort}`,
+    caddyStorage: path.join(dir, 'caddy'),
+    procs: {},
+    stopped: false,
+  };
+  live.add(stack);
+
+  must(path.join(ROOT, 'scripts/pg.sh'), ['init', pgDir, '--fast']);
+  must(path.join(ROOT, 'scripts/pg.sh'), ['start', pgDir]);
+  stack.env = {
+    ...process.env,
+    TOLLGATE_DATABASE_URL: must(path.join(ROOT, 'scripts/pg.sh'), ['url', pgDir]).trim(),
+    TOLLGATE_SOCKET: path.join(dir, 'tollgate.sock'),
+    TOLLGATE_SHM_PATH: path.join(dir, 'tollgate.shm'),
+    TOLLGATE_SECRET_FILE: path.join(dir, 'secret'),
+    TOLLGATE_MIGRATIONS_DIR: path.join(ROOT, 'migrations'),
+    TOLLGATE_WORKERS: String(workers),
+    TOLLGATE_HTTP_PORT: String(httpPort),
+    TOLLGATE_HTTPS_PORT: String(httpsPort),
+    TOLLGATE_CADDY_ADMIN: `unix/${path.join(dir, 'caddy-admin.sock')}`,
+    TOLLGATE_CADDY_STORAGE: path.join(dir, 'caddy'),
+    TOLLGATE_BIND: '127.0.0.1',
+    ...extraEnv,
+  };
+
+  // The CLI, exactly as an operator runs it.
+  stack.cli = (...args) => run(BIN, args, { env: stack.env });
+  stack.mustCli = (...args) => must(BIN, args, { env: stack.env });
+  stack.psql = (sql) => must('psql', [stack.env.TOLLGATE_DATABASE_URL, '-Atqc', sql]).trim();
+
+  stack.mustCli('migrate');
+  stack.upstream = await startUpstream();
+
+  stack.startServe = () => {
+    const log = fs.openSync(path.join(dir, 'tollgate.log'), 'a');
+    const p = spawn(BIN, ['serve'], { env: stack.env, stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    stack.procs.serve = p;
+    return p;
+  };
+  stack.startServe();
+  await waitFor('the FastCGI socket', () => fs.existsSync(stack.env.TOLLGATE_SOCKET));
+
+  const clog = fs.openSync(path.join(dir, 'caddy.log'), 'a');
+  stack.procs.caddy = spawn('caddy', ['run', '--config', path.join(ROOT, 'Caddyfile'), '--adapter', 'caddyfile'], {
+    env: stack.env, cwd: ROOT, stdio: ['ignore', clog, clog],
+  });
+  fs.closeSync(clog);
+  await waitFor('/health/ready through Caddy', async () => (await fetch(`${stack.url}/health/ready`)).status === 200, { timeout: 20000 })
+    .catch((e) => {
+      throw new Error(`${e.message}\n--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'))}`);
+    });
+
+  stack.servePid = () => stack.procs.serve.pid;
+  stack.workers = () => childrenOf(stack.procs.serve.pid).filter((c) => c.comm === 'tg-worker');
+  stack.pgStop = () => must(path.join(ROOT, 'scripts/pg.sh'), ['stop', pgDir]);
+  stack.pgStart = () => must(path.join(ROOT, 'scripts/pg.sh'), ['start', pgDir]);
+  stack.logs = () => `--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'), 10)}`;
+
+  // Creates a tenant (with the fake upstream) and returns it with a fresh key.
+  stack.tenant = (slug, ...opts) => {
+    const id = stack.mustCli('tenant', 'create', slug, '--upstream', `http://127.0.0.1:${stack.upstream.port}`, ...opts).trim();
+    return { slug, id };
+  };
+  stack.key = (slug, ...opts) => stack.mustCli('key', 'create', slug, ...opts).trim();
+  stack.keyId = (key) => stack.psql(`SELECT id FROM api_keys WHERE prefix = '${key.slice(0, 16)}'`);
+
+  stack.stopServe = async (signal = 'SIGTERM') => {
+    const p = stack.procs.serve;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const done = new Promise((r) => p.once('exit', r));
+    p.kill(signal);
+    await done;
+  };
+
+  stack.stop = async () => {
+    if (stack.stopped) return;
+    stack.stopped = true;
+    live.delete(stack);
+    for (const name of ['caddy', 'serve']) {
+      const p = stack.procs[name];
+      if (p && p.exitCode === null && p.signalCode === null) {
+        const done = new Promise((r) => p.once('exit', r));
+        p.kill('SIGTERM');
+        await Promise.race([done, sleep(15000)]);
+        if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+      }
+    }
+    await stack.upstream.close();
+    run(path.join(ROOT, 'scripts/pg.sh'), ['stop', pgDir]);
+    if (!process.env.E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return stack;
+}
+
+// A crashed or interrupted test run must not leave servers behind.
+process.on('exit', () => {
+  for (const s of live) {
+    for (const p of Object.values(s.procs)) {
+      try { p.kill('SIGKILL'); } catch { /* gone */ }
+    }
+    spawnSync(path.join(ROOT, 'scripts/pg.sh'), ['stop', path.join(s.dir, 'pg')]);
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => process.exit(130));
+}
+
+// fetch() that also returns the parsed body (JSON when it says so).
+export async function get(url, headers = {}, init = {}) {
+  const res = await fetch(url, { headers, redirect: 'manual', ...init });
+  const text = await res.text();
+  let json;
+  if (/json/.test(res.headers.get('content-type') || '')) {
+    try { json = JSON.parse(text); } catch { /* leave undefined */ }
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}

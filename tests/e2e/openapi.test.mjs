@@ -1,0 +1,28 @@
+// docs/openapi.yaml is the API contract: it must be a valid OpenAPI document and describe
+// every route in the router's table (app/serve/router.c), with the same methods.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { ROOT } from './harness.mjs';
+
+test('docs/openapi.yaml is valid OpenAPI', async () => {
+  const api = await SwaggerParser.validate(path.join(ROOT, 'docs/openapi.yaml'));
+  assert.match(api.openapi, /^3\./);
+});
+
+test('every router route is documented with its method', async () => {
+  const api = await SwaggerParser.parse(path.join(ROOT, 'docs/openapi.yaml'));
+  const src = fs.readFileSync(path.join(ROOT, 'app/serve/router.c'), 'utf8');
+  const table = src.slice(src.indexOf('routes[] = {'), src.indexOf('};', src.indexOf('routes[] = {')));
+  const routes = [...table.matchAll(/\{"([A-Z]+)", "([^"]+)", \w+, ([^}]+)\}/g)]
+    .map(([, method, route, flags]) => ({ method, route, flags }))
+    .filter((r) => !r.flags.includes('ROUTE_GATE')); // reached only through forward_auth
+  assert.ok(routes.length >= 2, 'could not read the route table');
+  for (const { method, route } of routes) {
+    const p = route.replace(/:(\w+)/g, '{$1}');
+    assert.ok(api.paths[p], `${route} is not in docs/openapi.yaml`);
+    assert.ok(api.paths[p][method.toLowerCase()], `${method} ${route} is not in docs/openapi.yaml`);
+  }
+});

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds each libFuzzer target under ASan+UBSan into build/fuzz/ and runs it for a bounded
+# time (FUZZ_SECONDS each, default 20) on a corpus under build/fuzz/corpus-<name>, seeded
+# with a few valid inputs. Exits non-zero if any target fails to build or finds a crash.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+CC=${FUZZ_CC:-clang}
+SECONDS_EACH=${FUZZ_SECONDS:-20}
+OUT=build/fuzz
+PKG_FLAGS=$(pkg-config --cflags --libs fcgi libpq jansson libsodium)
+CFLAGS=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror)
+
+# name: the target file and the lib/app sources it needs.
+declare -A SRCS=(
+	[gate_keys]="tests/fuzz/fuzz_gate_keys.c app/gate/gate_keys.c lib/codec.c lib/cryptox.c lib/str.c"
+	[cfg_value]="tests/fuzz/fuzz_cfg_value.c lib/cfg.c lib/str.c"
+	[jsonx_parse]="tests/fuzz/fuzz_jsonx_parse.c lib/jsonx.c lib/buf.c"
+	[json_escape]="tests/fuzz/fuzz_json_escape.c lib/buf.c lib/jsonx.c"
+)
+NAMES=(gate_keys cfg_value jsonx_parse json_escape)
+
+# Writes one seed file per argument into the corpus folder (kept next to what the fuzzer
+# found in earlier runs).
+seed() {
+	local dir=$1 i=0
+	shift
+	mkdir -p "$dir"
+	for s in "$@"; do
+		printf '%s' "$s" >"$dir/seed-$i"
+		i=$((i + 1))
+	done
+}
+
+mkdir -p "$OUT"
+seed "$OUT/corpus-gate_keys" "tg_live_abcdefghijABCDEFGHIJ0123456789xy_2HeN4r" \
+	"tg_test_00000000000000000000000000000000_14kQmC" "tg_live_abcdefghijABCDEFGHIJ0123456789xy_000000"
+seed "$OUT/corpus-cfg_value" "250ms" "2s" "5m" "1h" "1500" "64k" "16M" "1G" "true" "off" \
+	"-9223372036854775808" " 42 "
+seed "$OUT/corpus-jsonx_parse" '{}' '{"a":{"b":{"c":1}}}' '{"type":"x","status":400}' \
+	'{"a":[1,2.5,true,null,"s"]}' '{"a":"\u00e9\ud83d\ude00"}'
+seed "$OUT/corpus-json_escape" 'plain' 'quote " backslash \' $'tab\tnl\n' \
+	$'caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80' $'\xff\xc0\x80\xed\xa0\x80\xe2\x82'
+
+failed=()
+for name in "${NAMES[@]}"; do
+	bin="$OUT/fuzz_$name"
+	echo "  FUZZ  $name: build"
+	# shellcheck disable=SC2086 # the source list and pkg-config output are word lists
+	if ! "$CC" "${CFLAGS[@]}" -o "$bin" ${SRCS[$name]} $PKG_FLAGS; then
+		failed+=("$name (build)")
+		continue
+	fi
+	mkdir -p "$OUT/artifacts-$name"
+	echo "  FUZZ  $name: ${SECONDS_EACH}s"
+	if ! "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$OUT/artifacts-$name/" \
+		"$OUT/corpus-$name" >"$OUT/$name.log" 2>&1; then
+		failed+=("$name")
+		tail -n 40 "$OUT/$name.log" >&2
+		continue
+	fi
+	grep -E '^stat::number_of_executed_units' "$OUT/$name.log" | sed "s/^/  FUZZ  $name: /" || true
+done
+
+if [ ${#failed[@]} -ne 0 ]; then
+	echo "fuzz: FAILED: ${failed[*]} (inputs in $OUT/artifacts-*/, logs in $OUT/*.log)" >&2
+	exit 1
+fi
+echo "fuzz: all ${#NAMES[@]} targets ran ${SECONDS_EACH}s each without a crash"

@@ -1,0 +1,208 @@
+/* The router: unknown paths, wrong methods and the health endpoints, without sockets. */
+#include <criterion/criterion.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "fixture.h"
+
+static struct fx_gate g;
+
+static void setup(void)
+{
+	fx_gate_open(&g);
+}
+
+static void teardown(void)
+{
+	fx_gate_close(&g);
+}
+
+TestSuite(router, .init = setup, .fini = teardown);
+
+Test(router, unknown_path_is_404_problem)
+{
+	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/nope", "TG_REQUEST_ID=req-1", NULL};
+
+	fx_dispatch(&g, env);
+	fx_assert_problem(&g, 404, "not-found", "req-1");
+	fx_assert_header(&g, "Cache-Control", "no-store");
+}
+
+Test(router, missing_path_and_method_is_404)
+{
+	char *env[] = {"TG_REQUEST_ID=req-1", NULL};
+
+	fx_dispatch(&g, env);
+	fx_assert_problem(&g, 404, "not-found", "req-1");
+}
+
+Test(router, missing_request_id_becomes_dash)
+{
+	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/nope", NULL};
+
+	fx_dispatch(&g, env);
+	fx_assert_problem(&g, 404, "not-found", "-");
+}
+
+Test(router, post_to_health_live_is_405)
+{
+	char *env[] = {"REQUEST_METHOD=POST", "PATH_INFO=/health/live", "TG_REQUEST_ID=req-1",
+		       NULL};
+
+	fx_dispatch(&g, env);
+	fx_assert_problem(&g, 405, "method-not-allowed", "req-1");
+}
+
+Test(router, method_not_allowed_lists_the_allowed_methods)
+{
+	char *env[] = {"REQUEST_METHOD=DELETE", "PATH_INFO=/health/ready", "TG_REQUEST_ID=req-1",
+		       NULL};
+
+	fx_dispatch(&g, env);
+	fx_assert_problem(&g, 405, "method-not-allowed", "req-1");
+	fx_assert_header(&g, "Allow", "GET, HEAD");
+}
+
+Test(router, gate_route_is_unknown_without_forward_auth_whatever_the_method)
+{
+	char *get[] = {"REQUEST_METHOD=GET", "PATH_INFO=/_tollgate/gate", "TG_REQUEST_ID=req-1",
+		       NULL};
+	char *post[] = {"REQUEST_METHOD=POST", "PATH_INFO=/_tollgate/gate", "TG_REQUEST_ID=req-2",
+			NULL};
+
+	fx_dispatch(&g, get);
+	fx_assert_problem(&g, 404, "not-found", "req-1");
+	fx_dispatch(&g, post);
+	fx_assert_problem(&g, 404, "not-found", "req-2");
+}
+
+Test(router, paths_match_exactly)
+{
+	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/live/", "TG_REQUEST_ID=req-1",
+		       NULL};
+
+	fx_dispatch(&g, env);
+	fx_assert_problem(&g, 404, "not-found", "req-1");
+}
+
+Test(router, health_live_is_200_json)
+{
+	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/live", "TG_REQUEST_ID=req-1", NULL};
+	struct jsonx_doc *d;
+	const char *s;
+	int64_t pid;
+
+	fx_dispatch(&g, env);
+	cr_assert_eq(g.rs.status, 200);
+	fx_assert_header(&g, "Content-Type", "application/json");
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "data.status", &s));
+	cr_assert_str_eq(s, "live");
+	cr_assert(jsonx_get_int(d, "data.pid", &pid));
+	cr_assert_gt(pid, 0);
+	cr_assert(jsonx_get_str(d, "meta.request_id", &s));
+	cr_assert_str_eq(s, "req-1");
+	jsonx_doc_free(d);
+}
+
+Test(router, head_is_served_by_the_get_route)
+{
+	char *env[] = {"REQUEST_METHOD=HEAD", "PATH_INFO=/health/live", "TG_REQUEST_ID=req-1",
+		       NULL};
+
+	fx_dispatch(&g, env);
+	cr_assert_eq(g.rs.status, 200);
+}
+
+static char *ready_env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/ready", "TG_REQUEST_ID=req-1",
+			    NULL};
+
+Test(router, health_ready_is_503_until_loaded)
+{
+	struct jsonx_doc *d;
+	const char *s;
+
+	fx_dispatch(&g, ready_env);
+	fx_assert_problem(&g, 503, "not-ready", "req-1");
+	/* The database is up but nothing is loaded yet. */
+	atomic_store(&g.st.hdr->db_up, 1);
+	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
+	fx_dispatch(&g, ready_env);
+	fx_assert_problem(&g, 503, "not-ready", "req-1");
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "detail", &s));
+	cr_assert(strstr(s, "not loaded") != NULL, "%s", s);
+	jsonx_doc_free(d);
+}
+
+Test(router, health_ready_is_200_when_loaded_and_database_fresh)
+{
+	struct jsonx_doc *d;
+	const char *s;
+	int64_t n;
+
+	fx_tenant(&g, 1, "one", TENANT_ACTIVE, "127.0.0.1:1");
+	atomic_store(&g.st.hdr->loaded, 1);
+	atomic_store(&g.st.hdr->db_up, 1);
+	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
+	atomic_store(&g.st.hdr->synced_ms, state_now_ms());
+	fx_dispatch(&g, ready_env);
+	cr_assert_eq(g.rs.status, 200, "body %s", g.rs.body.p);
+	fx_assert_header(&g, "Content-Type", "application/json");
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "data.status", &s));
+	cr_assert_str_eq(s, "ready");
+	cr_assert(jsonx_get_int(d, "data.tenants", &n));
+	cr_assert_eq(n, 1);
+	cr_assert(jsonx_get_int(d, "data.keys", &n));
+	cr_assert_eq(n, 0);
+	cr_assert(jsonx_get_str(d, "meta.request_id", &s));
+	cr_assert_str_eq(s, "req-1");
+	jsonx_doc_free(d);
+}
+
+Test(router, health_ready_is_503_when_database_check_is_stale)
+{
+	atomic_store(&g.st.hdr->loaded, 1);
+	atomic_store(&g.st.hdr->db_up, 1);
+	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms() - 10 * g.cfg.ready_staleness_ms);
+	fx_dispatch(&g, ready_env);
+	fx_assert_problem(&g, 503, "not-ready", "req-1");
+}
+
+Test(router, health_ready_is_503_when_database_down)
+{
+	struct jsonx_doc *d;
+	const char *s;
+
+	atomic_store(&g.st.hdr->loaded, 1);
+	atomic_store(&g.st.hdr->db_up, 0);
+	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
+	fx_dispatch(&g, ready_env);
+	fx_assert_problem(&g, 503, "not-ready", "req-1");
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "detail", &s));
+	cr_assert(strstr(s, "PostgreSQL") != NULL, "%s", s);
+	jsonx_doc_free(d);
+}
+
+Test(router, reopened_state_is_not_ready_until_the_syncer_reloads)
+{
+	char path[300], msg[256];
+
+	atomic_store(&g.st.hdr->loaded, 1);
+	atomic_store(&g.st.hdr->db_up, 1);
+	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
+	fx_tenant(&g, 3, "kept", TENANT_ACTIVE, "127.0.0.1:1");
+	state_close(&g.st);
+	snprintf(path, sizeof(path), "%s/state.shm", g.dir);
+	cr_assert_eq(state_open(&g.st, path, 64, 16, msg, sizeof(msg)), ERR_OK, "%s", msg);
+	fx_dispatch(&g, ready_env);
+	fx_assert_problem(&g, 503, "not-ready", "req-1");
+	{
+		struct state_tenant t;
+
+		cr_assert(state_tenant_find(&g.st, 3, &t), "tenant lost across reopen");
+		cr_assert_str_eq(t.slug, "kept");
+	}
+}
