@@ -12,6 +12,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/* Most of an unread request body we swallow before answering anyway. */
+#define DRAIN_MAX (64 * 1024 * 1024)
+
 struct fcgi_server {
 	FCGX_Request req;
 };
@@ -246,9 +249,18 @@ enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq)
 
 void fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs)
 {
-	char status[64];
+	char status[64], trash[4096];
+	size_t drained = 0;
 	int n;
 
+	/* Caddy writes the whole request before it reads the answer, and closes its end of a
+	 * forward_auth connection only after it has finished proxying to the upstream.
+	 * libfcgi's normal close waits (up to 2 s) for that close, which would hold this
+	 * worker for the whole upstream exchange. So read the request to its end (bounded, for
+	 * a body no handler wanted), answer, and close at once: nothing is left unread that
+	 * could make Caddy's last write fail. */
+	while ((n = FCGX_GetStr(trash, sizeof(trash), srv->req.in)) > 0 && drained < DRAIN_MAX)
+		drained += (size_t)n;
 	n = snprintf(status, sizeof(status), "Status: %d %s\r\n", rs->status,
 		     fcgi_reason(rs->status));
 	FCGX_PutStr(status, n, srv->req.out);
@@ -257,5 +269,6 @@ void fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs
 	FCGX_PutStr("\r\n", 2, srv->req.out);
 	if (rs->body.len > 0)
 		FCGX_PutStr(rs->body.p, (int)rs->body.len, srv->req.out);
+	FCGX_Detach(&srv->req);
 	FCGX_Finish_r(&srv->req);
 }

@@ -17,6 +17,25 @@ describe('resilience', () => {
   });
   after(async () => { await s?.stop(); });
 
+  test('a worker is back in accept() as soon as it has decided, while the upstream is still busy', async () => {
+    // Caddy closes a forward_auth connection only after proxying to the upstream is done.
+    // A worker that waited for that close (libfcgi's default) would be tied up for the
+    // whole upstream exchange. Hold two requests at the upstream and look at what both
+    // workers are blocked in: accept(2) means free; poll(2) means waiting on Caddy.
+    const ACCEPT = new Set(['43', '288']); // accept, accept4 on x86_64
+    const blockedIn = () => s.workers().map((w) => fs.readFileSync(`/proc/${w.pid}/syscall`, 'utf8').split(' ')[0]);
+    const pending = ['a', 'b'].map((n) => get(`${s.url}/hold/${n}`, { 'X-Api-Key': key }));
+    try {
+      await waitFor('both requests at the upstream', () => ['a', 'b'].every((n) => s.upstream.isHeld(n)), { timeout: 5000 });
+      await waitFor('both workers back in accept()', () => blockedIn().every((c) => ACCEPT.has(c)), { timeout: 1000 })
+        .catch((e) => { throw new Error(`${e.message}; workers are in syscalls ${blockedIn()}`); });
+      assert.equal((await get(`${s.url}/v1/meanwhile`, { 'X-Api-Key': key })).status, 200);
+    } finally {
+      for (const n of ['a', 'b']) s.upstream.release(n);
+    }
+    for (const p of pending) assert.equal((await p).status, 200);
+  });
+
   test('a worker killed with SIGKILL is replaced and requests keep succeeding', async () => {
     const before_ = s.workers();
     assert.equal(before_.length, 2, `expected 2 workers, saw ${JSON.stringify(before_)}`);
