@@ -119,8 +119,11 @@ export async function startStack({ workers = 2, env: extraEnv = {} } = {}) {
     ...extraEnv,
   };
 
-  // The CLI, exactly as an operator runs it.
-  stack.cli = (...args) => run(BIN, args, { env: stack.env });
+  // The CLI, exactly as an operator runs it. A last argument {env} overrides variables.
+  stack.cli = (...args) => {
+    const extra = typeof args.at(-1) === 'object' ? args.pop().env : {};
+    return run(BIN, args, { env: { ...stack.env, ...extra } });
+  };
   stack.mustCli = (...args) => must(BIN, args, { env: stack.env });
   stack.psql = (sql) => must('psql', [stack.env.TOLLGATE_DATABASE_URL, '-Atqc', sql]).trim();
 
