@@ -22,6 +22,7 @@ LIB_SRCS := \
 	lib/cryptox.c \
 	lib/err.c \
 	lib/fcgi.c \
+	lib/gcra.c \
 	lib/jsonx.c \
 	lib/log.c \
 	lib/problem.c \
@@ -32,11 +33,17 @@ LIB_SRCS := \
 APP_SRCS := \
 	app/app.c \
 	app/cli/cli.c \
+	app/cli/cli_limits.c \
+	app/cli/cli_usage.c \
+	app/collector/collector.c \
 	app/config.c \
 	app/db/migrate.c \
 	app/gate/gate.c \
 	app/gate/gate_keys.c \
+	app/gate/gate_limits.c \
 	app/health/health.c \
+	app/metrics/metrics.c \
+	app/serve/flusher.c \
 	app/serve/master.c \
 	app/serve/router.c \
 	app/serve/syncer.c \
@@ -50,12 +57,16 @@ UNIT_SRCS := \
 	tests/unit/test_buf.c \
 	tests/unit/test_cfg.c \
 	tests/unit/test_codec.c \
+	tests/unit/test_collector.c \
 	tests/unit/test_gate.c \
 	tests/unit/test_gate_keys.c \
+	tests/unit/test_gcra.c \
 	tests/unit/test_jsonx.c \
+	tests/unit/test_limits.c \
 	tests/unit/test_problem.c \
 	tests/unit/test_router.c \
 	tests/unit/test_shm.c \
+	tests/unit/test_shm_pool.c \
 	tests/unit/test_str.c \
 	tests/unit/fixture.c
 
@@ -151,4 +162,4 @@ check-docs: build/tollgate
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(OBJS:.o=.d) build/obj/app/main.d $(SAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

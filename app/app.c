@@ -20,6 +20,7 @@ static const struct {
     [PROB_CONFLICT] = {"conflict", "Conflict"},
     [PROB_FORBIDDEN] = {"forbidden", "Forbidden"},
     [PROB_RATE_LIMITED] = {"rate-limited", "Too many requests"},
+    [PROB_QUOTA_EXCEEDED] = {"quota-exceeded", "Monthly quota exceeded"},
     [PROB_UNAVAILABLE] = {"unavailable", "Service unavailable"},
     [PROB_INTERNAL] = {"internal-error", "Internal error"},
 };

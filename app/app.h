@@ -4,6 +4,7 @@
 #define APP_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../lib/arena.h"
 #include "../lib/err.h"
@@ -14,6 +15,16 @@
 struct app {
 	const struct config *cfg;
 	struct state *state;
+	uint32_t ring; /* this worker's decision ring and metrics row */
+};
+
+/* A request the gate admitted, to be billed once its admission has reached Caddy. */
+struct gate_admit {
+	bool admitted;
+	int64_t key_id;
+	int64_t tenant_id;
+	int64_t hour;  /* of the decision: hours since the epoch */
+	int64_t month; /* of the decision: months since 1970-01 */
 };
 
 /* Problem types Tollgate answers with; the catalogue (slug, title) is in app.c and in
@@ -32,6 +43,7 @@ enum problem_kind {
 	PROB_CONFLICT,
 	PROB_FORBIDDEN,
 	PROB_RATE_LIMITED,
+	PROB_QUOTA_EXCEEDED,
 	PROB_UNAVAILABLE,
 	PROB_INTERNAL,
 	PROB__MAX
@@ -47,6 +59,7 @@ struct hctx {
 	const char *request_id;
 	enum problem_kind problem;
 	const char *detail;
+	struct gate_admit admit; /* filled by the gate when it lets the request through */
 };
 
 const char *problem_slug(enum problem_kind k);

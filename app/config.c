@@ -51,6 +51,30 @@ static const struct cfg_opt options[] = {
 	"On SIGTERM, how long children may finish in-flight work before SIGKILL."),
     OPT("TOLLGATE_MAX_BODY", CFG_SIZE, max_body, "1M", 1024, 1073741824, 0,
 	"Largest request body the management API reads."),
+    OPT("TOLLGATE_NODE_ID", CFG_STR, node_id, "", 0, 128, CFG_RESTART,
+	"This node's name in usage records; empty means the host name. Unique per node."),
+    OPT("TOLLGATE_COLLECTOR_SOCKET", CFG_STR, collector_socket, "var/run/collector.sock", 0, 107,
+	CFG_RESTART, "Unix socket the collector reads Caddy's JSON access log from."),
+    OPT("TOLLGATE_MAX_CLIENTS", CFG_INT, max_clients, "100000", 16, 50000000, CFG_RESTART,
+	"Client IP addresses tracked at once for per-IP limits (idle ones are reused)."),
+    OPT("TOLLGATE_USAGE_SLOTS", CFG_INT, usage_slots, "65536", 64, 50000000, CFG_RESTART,
+	"Usage counters (one per key per hour) held until written to PostgreSQL."),
+    OPT("TOLLGATE_FLUSH_INTERVAL", CFG_DURATION, flush_interval_ms, "1s", 100, 60000, 0,
+	"How often the flusher writes usage to PostgreSQL and reads the cluster's back."),
+    OPT("TOLLGATE_IP_RPS", CFG_INT, ip_rps, "100", 1, 1000000, 0,
+	"Requests per second one client IP may make, authenticated or not."),
+    OPT("TOLLGATE_IP_BURST", CFG_INT, ip_burst, "200", 1, 1000000, 0,
+	"Burst allowed above TOLLGATE_IP_RPS."),
+    OPT("TOLLGATE_AUTHFAIL_PER_MINUTE", CFG_INT, authfail_per_minute, "20", 1, 1000000, 0,
+	"Failed authentications per minute one client IP may make before it gets 429."),
+    OPT("TOLLGATE_AUTHFAIL_BURST", CFG_INT, authfail_burst, "10", 1, 1000000, 0,
+	"Burst of failed authentications allowed above that rate."),
+    OPT("TOLLGATE_QUOTA_FAIL_OPEN", CFG_BOOL, quota_fail_open, "true", 0, 1, 0,
+	"Before the cluster's usage was read this month: admit (true) or refuse (false)."),
+    OPT("TOLLGATE_USAGE_HOURLY_MONTHS", CFG_INT, usage_hourly_months, "13", 1, 1200, 0,
+	"Months of hourly usage kept (monthly totals are kept for ever)."),
+    OPT("TOLLGATE_ALLOW_CLOCK_SHIFT", CFG_BOOL, allow_clock_shift, "false", 0, 1, CFG_RESTART,
+	"Let `tollgate clock` shift this node's business clock. For tests only."),
 };
 
 #define NOPTS (sizeof(options) / sizeof(options[0]))
@@ -137,6 +161,17 @@ enum err config_load(struct config *c, char *msg, size_t msglen)
 	} else {
 		rc = load_secret(c, msg, msglen);
 	}
+	if (rc == ERR_OK && c->node_id[0] == '\0') {
+		char host[129];
+
+		if (gethostname(host, sizeof(host)) < 0)
+			snprintf(host, sizeof(host), "node");
+		host[sizeof(host) - 1] = '\0';
+		free(c->node_id);
+		c->node_id = strdup(host);
+		if (c->node_id == NULL)
+			abort();
+	}
 	if (rc != ERR_OK)
 		config_free(c);
 	return rc;
@@ -168,6 +203,14 @@ int config_worker_count(const struct config *c)
 		return (int)c->workers;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
+}
+
+int config_ring_count(const struct config *c)
+{
+	int n = 2 * config_worker_count(c);
+
+	/* Room for more workers after a reload; a worker without a ring still serves. */
+	return n < 8 ? 8 : n > 256 ? 256 : n;
 }
 
 void config_print_help(FILE *f, bool markdown)

@@ -27,6 +27,18 @@ struct config {
 	int64_t ready_staleness_ms;
 	int64_t drain_timeout_ms;
 	int64_t max_body;
+	char *node_id;
+	char *collector_socket;
+	int64_t max_clients;
+	int64_t usage_slots;
+	int64_t flush_interval_ms;
+	int64_t ip_rps;
+	int64_t ip_burst;
+	int64_t authfail_per_minute;
+	int64_t authfail_burst;
+	bool quota_fail_open;
+	bool allow_clock_shift;
+	int64_t usage_hourly_months;
 
 	/* Derived by config_load(), not in the table. */
 	unsigned char secret_key[CRYPTOX_KEY_BYTES];
@@ -41,6 +53,8 @@ enum err config_require_secret(const struct config *c, char *msg, size_t msglen)
 void config_free(struct config *c);
 /* The workers to start: the setting, or the number of online CPUs when it is 0. */
 int config_worker_count(const struct config *c);
+/* How many decision rings to lay out in shared memory for this worker count. */
+int config_ring_count(const struct config *c);
 /* `tollgate help config`: the table as text or Markdown. */
 void config_print_help(FILE *f, bool markdown);
 void config_print_values(const struct config *c, FILE *f);

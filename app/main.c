@@ -1,4 +1,5 @@
-/* The tollgate command: serve, migrate, tenant and key administration, check, help. */
+/* The tollgate command: serve, migrate, tenant, key and plan administration, usage reports,
+ * the test clock, check, help. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "../lib/log.h"
 #include "../lib/sql.h"
 #include "cli/cli.h"
+#include "cli/cli_limits.h"
+#include "cli/cli_usage.h"
 #include "config.h"
 #include "db/migrate.h"
 #include "serve/master.h"
@@ -23,9 +26,23 @@ static const char usage[] =
     "  migrate                     apply pending migrations from TOLLGATE_MIGRATIONS_DIR\n"
     "  tenant create SLUG [--name NAME] [--plan PLAN] [--upstream http://HOST:PORT]\n"
     "  tenant list\n"
+    "  tenant show SLUG            plan, status, upstream, limits, this month's requests\n"
+    "  tenant set SLUG [--plan ID] [--status active|suspended] [--name NAME]\n"
+    "      [--upstream http://HOST:PORT] [--monthly N|unlimited|plan] [--max-body SIZE|plan]\n"
+    "      [--key-rps|--key-burst|--key-rpm|--rps|--burst|--rpm N|plan]\n"
     "  key create TENANT [--name NAME] [--test]   print a new API key (shown once)\n"
     "  key list TENANT\n"
     "  key revoke KEY_ID\n"
+    "  key set KEY_ID [--rps N|tenant] [--burst N|tenant] [--rpm N|tenant]\n"
+    "  plan list\n"
+    "  plan create ID --name NAME [--price-cents N] [--monthly N|unlimited]\n"
+    "      [--key-rps N] [--key-burst N] [--key-rpm N] [--rps N] [--burst N] [--rpm N]\n"
+    "      [--max-body SIZE]       --key-*: each key's default; --rps...: the whole tenant\n"
+    "  plan set ID [OPTIONS]       the options of plan create\n"
+    "  usage TENANT [--month YYYY-MM]   a UTC month's usage per key, and the quota\n"
+    "  clock show|reset|shift +31d|set 2026-12-01T00:00:00Z\n"
+    "                              tests only: move a running server's business clock\n"
+    "                              (it must run with TOLLGATE_ALLOW_CLOCK_SHIFT=true)\n"
     "  check [--offline]           validate the configuration (and reach PostgreSQL)\n"
     "  help [config [--markdown]]  this text, or every TOLLGATE_* setting\n"
     "  version\n"
@@ -126,6 +143,12 @@ int main(int argc, char **argv)
 		rc = cli_tenant(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "key") == 0)
 		rc = cli_key(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "plan") == 0)
+		rc = cli_limits_plan(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "usage") == 0)
+		rc = cli_usage_show(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "clock") == 0)
+		rc = cli_usage_clock(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "check") == 0)
 		rc = cmd_check(cfg, argc - 2, argv + 2);
 	else {

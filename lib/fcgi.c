@@ -247,8 +247,9 @@ enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq)
 	return ERR_OK;
 }
 
-void fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs)
+bool fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs)
 {
+	bool delivered;
 	char status[64], trash[4096];
 	size_t drained = 0;
 	int n;
@@ -269,6 +270,10 @@ void fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs
 	FCGX_PutStr("\r\n", 2, srv->req.out);
 	if (rs->body.len > 0)
 		FCGX_PutStr(rs->body.p, (int)rs->body.len, srv->req.out);
+	/* Closing the streams writes the last records; their errors say whether the web
+	 * server got the whole answer. */
+	delivered = FCGX_FClose(srv->req.err) == 0 && FCGX_FClose(srv->req.out) == 0;
 	FCGX_Detach(&srv->req);
 	FCGX_Finish_r(&srv->req);
+	return delivered;
 }

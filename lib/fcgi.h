@@ -57,7 +57,8 @@ void fcgi_server_free(struct fcgi_server *srv);
 /* Waits for the next request and fills rq (envp, io). Returns ERR_SYS when interrupted by
  * a signal or when accept fails; the caller checks its own stop flag. */
 enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq) WUR;
-/* Sends the response and ends the request. */
-void fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs);
+/* Sends the response and ends the request. Returns true if it was written completely (the
+ * web server has it), false if the connection failed on the way. */
+bool fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs);
 
 #endif

@@ -233,6 +233,19 @@ bool jsonx_get_str(const struct jsonx_doc *d, const char *path, const char **out
 	return true;
 }
 
+bool jsonx_get_str_first(const struct jsonx_doc *d, const char *path, const char **out)
+{
+	json_t *v = lookup(d, path);
+
+	*out = NULL;
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	if (!json_is_string(v))
+		return false;
+	*out = json_string_value(v);
+	return true;
+}
+
 bool jsonx_get_int(const struct jsonx_doc *d, const char *path, int64_t *out)
 {
 	json_t *v = lookup(d, path);

@@ -52,6 +52,9 @@ bool jsonx_get_str(const struct jsonx_doc *d, const char *path, const char **out
 bool jsonx_get_int(const struct jsonx_doc *d, const char *path, int64_t *out);
 bool jsonx_get_num(const struct jsonx_doc *d, const char *path, double *out);
 bool jsonx_get_bool(const struct jsonx_doc *d, const char *path, bool *out);
+/* Like jsonx_get_str, but an array of strings gives its first element (HTTP header values
+ * in Caddy's logs are arrays). */
+bool jsonx_get_str_first(const struct jsonx_doc *d, const char *path, const char **out);
 /* True when the member exists (of any type, null included). */
 bool jsonx_has(const struct jsonx_doc *d, const char *path);
 

@@ -477,3 +477,179 @@ bool shm_table_take_lost(struct shm_table *t)
 {
 	return atomic_exchange(&t->lost, 0) != 0;
 }
+
+#define POOL_MAGIC 0x746731706f6f6c73ULL /* "tg1pools" */
+
+struct rec {
+	_Atomic uint32_t state; /* SLOT_EMPTY or SLOT_USED */
+	uint32_t pad;
+	_Atomic uint64_t hash;
+	struct shm_mutex lock;
+	unsigned char data[] __attribute__((aligned(8))); /* key, then value */
+};
+
+static uint32_t rec_bytes(uint32_t key_size, uint32_t val_size)
+{
+	size_t n = sizeof(struct rec) + ((key_size + 7u) & ~7u) + val_size;
+
+	return (uint32_t)((n + 63) & ~(size_t)63); /* a record per cache line or more */
+}
+
+size_t shm_pool_bytes(uint32_t capacity, uint32_t key_size, uint32_t val_size)
+{
+	return sizeof(struct shm_pool) +
+	       (size_t)round_pow2(capacity) * rec_bytes(key_size, val_size);
+}
+
+static struct rec *rec_at(struct shm_pool *p, uint32_t i)
+{
+	return (struct rec *)(void *)(p->recs + (size_t)i * p->rec_size);
+}
+
+static unsigned char *rec_val(const struct shm_pool *p, struct rec *r)
+{
+	return r->data + ((p->key_size + 7u) & ~7u);
+}
+
+static struct rec *rec_of_val(const struct shm_pool *p, void *val)
+{
+	return (struct rec *)(void *)((unsigned char *)val - ((p->key_size + 7u) & ~7u) -
+				      offsetof(struct rec, data));
+}
+
+void shm_pool_init(struct shm_pool *p, uint32_t capacity, uint32_t key_size, uint32_t val_size)
+{
+	uint32_t cap = round_pow2(capacity), i;
+
+	memset(p, 0, shm_pool_bytes(cap, key_size, val_size));
+	p->capacity = cap;
+	p->key_size = key_size;
+	p->val_size = val_size;
+	p->rec_size = rec_bytes(key_size, val_size);
+	p->max_probe = cap < 32 ? cap : 32;
+	shm_mutex_init(&p->lock);
+	for (i = 0; i < cap; i++)
+		shm_mutex_init(&rec_at(p, i)->lock);
+	p->magic = POOL_MAGIC;
+}
+
+bool shm_pool_is_shaped(const struct shm_pool *p, uint32_t capacity, uint32_t key_size,
+			uint32_t val_size)
+{
+	return p->magic == POOL_MAGIC && p->capacity == round_pow2(capacity) &&
+	       p->key_size == key_size && p->val_size == val_size &&
+	       p->rec_size == rec_bytes(key_size, val_size);
+}
+
+void shm_pool_recover(struct shm_pool *p)
+{
+	uint32_t i;
+
+	shm_mutex_init(&p->lock);
+	for (i = 0; i < p->capacity; i++)
+		shm_mutex_init(&rec_at(p, i)->lock);
+}
+
+void shm_pool_clear(struct shm_pool *p)
+{
+	shm_pool_init(p, p->capacity, p->key_size, p->val_size);
+}
+
+/* Locks r and checks that it holds key; on a mismatch (reused meanwhile) unlocks it. */
+static bool lock_if_holds(struct shm_pool *p, struct rec *r, uint64_t hash, const void *key)
+{
+	shm_mutex_lock(&r->lock); /* a dead owner left plain values: nothing to repair */
+	if (atomic_load(&r->state) == SLOT_USED && atomic_load(&r->hash) == hash &&
+	    memcmp(r->data, key, p->key_size) == 0)
+		return true;
+	shm_mutex_unlock(&r->lock);
+	return false;
+}
+
+void *shm_pool_lock(struct shm_pool *p, uint64_t hash, const void *key, const void *init,
+		    shm_reclaimable_fn reclaimable, void *arg)
+{
+	uint32_t mask = p->capacity - 1, i, probe;
+	struct rec *r, *spot = NULL;
+	bool fresh;
+
+	for (probe = 0, i = (uint32_t)hash & mask; probe < p->max_probe;
+	     probe++, i = (i + 1) & mask) {
+		r = rec_at(p, i);
+		if (atomic_load_explicit(&r->state, memory_order_acquire) == SLOT_EMPTY)
+			break;
+		if (atomic_load_explicit(&r->hash, memory_order_relaxed) == hash &&
+		    lock_if_holds(p, r, hash, key))
+			return rec_val(p, r);
+	}
+	if (init == NULL)
+		return NULL;
+
+	/* Under the pool lock nobody else inserts or reuses: look again, then take the first
+	 * empty or reclaimable record on the path. */
+	/* A dead inserter leaves at most one half-written record, whose key won't match. */
+	(void)shm_mutex_lock(&p->lock);
+	for (probe = 0, i = (uint32_t)hash & mask; probe < p->max_probe;
+	     probe++, i = (i + 1) & mask) {
+		r = rec_at(p, i);
+		if (atomic_load(&r->state) == SLOT_EMPTY) {
+			if (spot == NULL)
+				spot = r;
+			break;
+		}
+		if (atomic_load(&r->hash) == hash && lock_if_holds(p, r, hash, key)) {
+			if (spot != NULL)
+				shm_mutex_unlock(&spot->lock);
+			shm_mutex_unlock(&p->lock);
+			return rec_val(p, r);
+		}
+		if (spot == NULL && reclaimable != NULL) {
+			shm_mutex_lock(&r->lock);
+			if (reclaimable(r->data, rec_val(p, r), arg))
+				spot = r; /* keep it locked */
+			else
+				shm_mutex_unlock(&r->lock);
+		}
+	}
+	if (spot == NULL) {
+		shm_mutex_unlock(&p->lock);
+		return NULL;
+	}
+	fresh = atomic_load(&spot->state) == SLOT_EMPTY;
+	if (fresh)
+		shm_mutex_lock(&spot->lock);
+	/* Readers compare the hash before locking: change it first, the key under the lock. */
+	atomic_store(&spot->hash, hash);
+	memcpy(spot->data, key, p->key_size);
+	memcpy(rec_val(p, spot), init, p->val_size);
+	atomic_store_explicit(&spot->state, SLOT_USED, memory_order_release);
+	if (fresh)
+		atomic_fetch_add(&p->used, 1);
+	shm_mutex_unlock(&p->lock);
+	return rec_val(p, spot);
+}
+
+void shm_pool_unlock(struct shm_pool *p, void *val)
+{
+	shm_mutex_unlock(&rec_of_val(p, val)->lock);
+}
+
+void shm_pool_each(struct shm_pool *p, void (*fn)(const void *key, void *val, void *arg), void *arg)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->capacity; i++) {
+		struct rec *r = rec_at(p, i);
+
+		if (atomic_load(&r->state) != SLOT_USED)
+			continue;
+		shm_mutex_lock(&r->lock);
+		fn(r->data, rec_val(p, r), arg);
+		shm_mutex_unlock(&r->lock);
+	}
+}
+
+uint32_t shm_pool_used(struct shm_pool *p)
+{
+	return atomic_load(&p->used);
+}

@@ -83,4 +83,48 @@ uint32_t shm_table_count(struct shm_table *t);
 /* Returns and clears the lost flag. */
 bool shm_table_take_lost(struct shm_table *t);
 
+/* Pools: fixed records that never move, for state updated in place (rate-limit arrival
+ * times, counters). A lookup probes without a lock and returns the record's value locked
+ * with the record's own robust mutex; the caller updates it and unlocks. Inserts, and
+ * reuse of a record that the caller's `reclaimable` test says carries no state any more,
+ * happen under the pool mutex (always taken before a record's, never after). Records are
+ * never emptied, only reused, so probe chains never break; a key lives within max_probe
+ * slots of its home, so a lookup is bounded. */
+struct shm_pool {
+	uint64_t magic;
+	uint32_t capacity; /* records, a power of two */
+	uint32_t key_size;
+	uint32_t val_size;
+	uint32_t rec_size;
+	uint32_t max_probe;
+	_Atomic uint32_t used;
+	struct shm_mutex lock;
+	unsigned char recs[] __attribute__((aligned(64)));
+};
+
+/* Decides whether a record may be reused for another key: it must carry nothing that
+ * would be lost (unflushed counts) or change a future decision. Called with it locked. */
+typedef bool (*shm_reclaimable_fn)(const void *key, const void *val, void *arg);
+
+size_t shm_pool_bytes(uint32_t capacity, uint32_t key_size, uint32_t val_size);
+void shm_pool_init(struct shm_pool *p, uint32_t capacity, uint32_t key_size, uint32_t val_size);
+bool shm_pool_is_shaped(const struct shm_pool *p, uint32_t capacity, uint32_t key_size,
+			uint32_t val_size);
+/* Resets every mutex after all users are known to be gone (process start). */
+void shm_pool_recover(struct shm_pool *p);
+/* Forgets every record (process start, for state that need not survive a restart). */
+void shm_pool_clear(struct shm_pool *p);
+
+/* The value of key's record, locked; NULL if there is none. With init != NULL a missing
+ * record is created from init (reusing a reclaimable one on the probe path first when
+ * reclaimable != NULL); NULL then means no room within max_probe slots of the key's home.
+ * Unlock with shm_pool_unlock(). */
+void *shm_pool_lock(struct shm_pool *p, uint64_t hash, const void *key, const void *init,
+		    shm_reclaimable_fn reclaimable, void *arg);
+void shm_pool_unlock(struct shm_pool *p, void *val);
+/* Calls fn on every record, each locked while fn runs. */
+void shm_pool_each(struct shm_pool *p, void (*fn)(const void *key, void *val, void *arg),
+		   void *arg);
+uint32_t shm_pool_used(struct shm_pool *p);
+
 #endif

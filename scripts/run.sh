@@ -42,6 +42,9 @@ export TOLLGATE_SOCKET='$VAR/run/tollgate.sock'
 export TOLLGATE_SHM_PATH='$VAR/run/tollgate.shm'
 export TOLLGATE_MIGRATIONS_DIR='$ROOT/migrations'
 export TOLLGATE_CADDY_STORAGE='$VAR/caddy'
+export TOLLGATE_COLLECTOR_SOCKET='$VAR/run/collector.sock'
+export XDG_CONFIG_HOME='$VAR/caddy/config'
+export XDG_DATA_HOME='$VAR/caddy/data'
 export PATH='$ROOT/build':"\$PATH"
 ENV
 # shellcheck source=/dev/null

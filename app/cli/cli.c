@@ -1,5 +1,5 @@
-/* `tollgate tenant ...` and `tollgate key ...`. Output for people on stderr, output for
- * scripts (a new key, list rows) on stdout. */
+/* `tollgate tenant ...` and `tollgate key ...`, and the helpers every cli_* module shares.
+ * Output for people on stderr, output for scripts (a new key, list rows) on stdout. */
 #include "cli.h"
 
 #include <stdio.h>
@@ -8,8 +8,9 @@
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
 #include "../gate/gate_keys.h"
+#include "cli_limits.h"
 
-static struct sql *open_db(const struct config *cfg)
+struct sql *cli_open_db(const struct config *cfg)
 {
 	struct sql *db;
 	char msg[512];
@@ -21,16 +22,8 @@ static struct sql *open_db(const struct config *cfg)
 	return db;
 }
 
-/* Pulls "--name value" style options out of argv; positional arguments stay in place.
- * Returns the number of positional arguments, or -1 on an unknown or incomplete option. */
-struct opt {
-	const char *name;
-	const char **value; /* NULL for a flag */
-	int *flag;
-};
-
-static int parse_opts(int argc, char **argv, const struct opt *opts, size_t nopts, char **pos,
-		      int maxpos)
+int cli_parse_opts(int argc, char **argv, const struct cli_opt *opts, size_t nopts, char **pos,
+		   int maxpos)
 {
 	int npos = 0, i;
 	size_t j;
@@ -64,8 +57,7 @@ static int parse_opts(int argc, char **argv, const struct opt *opts, size_t nopt
 	return npos;
 }
 
-/* Explains a failed statement in the operator's terms. */
-static void report(struct sql *db, const char *what, enum err rc)
+void cli_report(struct sql *db, const char *what, enum err rc)
 {
 	if (rc == ERR_CONFLICT)
 		fprintf(stderr, "tollgate: %s: already exists\n", what);
@@ -94,19 +86,24 @@ static bool is_slug(const char *s)
 static const char tenant_usage[] =
     "usage: tollgate tenant create SLUG [--name NAME] [--plan free|pro|scale] "
     "[--upstream http://HOST:PORT]\n"
-    "       tollgate tenant list\n";
+    "       tollgate tenant list\n"
+    "       tollgate tenant show SLUG\n"
+    "       tollgate tenant set SLUG [--plan ID] [--status active|suspended] [--name NAME]\n"
+    "           [--upstream http://HOST[:PORT]] [--monthly N|unlimited|plan]\n"
+    "           [--key-rps|--key-burst|--key-rpm|--rps|--burst|--rpm N|plan] "
+    "[--max-body SIZE|plan]\n";
 
 static int tenant_create(struct sql *db, int argc, char **argv)
 {
 	const char *name = NULL, *plan = "free", *upstream = NULL;
-	const struct opt opts[] = {
+	const struct cli_opt opts[] = {
 	    {"name", &name, NULL}, {"plan", &plan, NULL}, {"upstream", &upstream, NULL}};
 	const char *params[3];
 	struct sql_res *r = NULL;
 	char *pos[1];
 	enum err rc;
 
-	if (parse_opts(argc, argv, opts, 3, pos, 1) != 1) {
+	if (cli_parse_opts(argc, argv, opts, 3, pos, 1) != 1) {
 		fputs(tenant_usage, stderr);
 		return 2;
 	}
@@ -125,7 +122,7 @@ static int tenant_create(struct sql *db, int argc, char **argv)
 			   "INSERT INTO tenants (slug, name, plan_id) VALUES ($1, $2, $3) "
 			   "RETURNING id",
 			   3, params)) != ERR_OK) {
-		report(db, "tenant", rc);
+		cli_report(db, "tenant", rc);
 		sql_rollback(db);
 		return 1;
 	}
@@ -137,14 +134,14 @@ static int tenant_create(struct sql *db, int argc, char **argv)
 			      "VALUES ($1, 'default', $2, true)",
 			      2, up);
 		if (rc != ERR_OK) {
-			report(db, "upstream (expected http://HOST[:PORT])", rc);
+			cli_report(db, "upstream (expected http://HOST[:PORT])", rc);
 			sql_rollback(db);
 			sql_res_free(r);
 			return 1;
 		}
 	}
 	if ((rc = sql_commit(db)) != ERR_OK) {
-		report(db, "tenant", rc);
+		cli_report(db, "tenant", rc);
 		sql_res_free(r);
 		return 1;
 	}
@@ -168,7 +165,7 @@ static int tenant_list(struct sql *db)
 		      "ORDER BY t.id",
 		      0, NULL);
 	if (rc != ERR_OK) {
-		report(db, "tenant list", rc);
+		cli_report(db, "tenant list", rc);
 		return 1;
 	}
 	printf("%-6s %-24s %-8s %-10s %-6s %s\n", "ID", "SLUG", "PLAN", "STATUS", "KEYS",
@@ -185,11 +182,15 @@ int cli_tenant(const struct config *cfg, int argc, char **argv)
 	struct sql *db;
 	int rc;
 
+	if (argc >= 1 && strcmp(argv[0], "set") == 0)
+		return cli_limits_tenant_set(cfg, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "show") == 0)
+		return cli_limits_tenant_show(cfg, argc - 1, argv + 1);
 	if (argc < 1 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0)) {
 		fputs(tenant_usage, stderr);
 		return 2;
 	}
-	db = open_db(cfg);
+	db = cli_open_db(cfg);
 	if (db == NULL)
 		return 1;
 	rc = strcmp(argv[0], "create") == 0 ? tenant_create(db, argc - 1, argv + 1)
@@ -198,9 +199,12 @@ int cli_tenant(const struct config *cfg, int argc, char **argv)
 	return rc;
 }
 
-static const char key_usage[] = "usage: tollgate key create TENANT [--name NAME] [--test]\n"
-				"       tollgate key list TENANT\n"
-				"       tollgate key revoke KEY_ID\n";
+static const char key_usage[] =
+    "usage: tollgate key create TENANT [--name NAME] [--test]\n"
+    "       tollgate key list TENANT\n"
+    "       tollgate key revoke KEY_ID\n"
+    "       tollgate key set KEY_ID [--rps N|tenant] [--burst N|tenant] "
+    "[--rpm N|tenant]\n";
 
 static int key_create(const struct config *cfg, struct sql *db, int argc, char **argv)
 {
@@ -209,13 +213,13 @@ static int key_create(const struct config *cfg, struct sql *db, int argc, char *
 	    hex[2 * CRYPTOX_HASH_BYTES + 3];
 	const char *name = "";
 	int test = 0;
-	const struct opt opts[] = {{"name", &name, NULL}, {"test", NULL, &test}};
+	const struct cli_opt opts[] = {{"name", &name, NULL}, {"test", NULL, &test}};
 	const char *params[4];
 	struct sql_res *r;
 	char msg[512], *pos[1];
 	enum err rc;
 
-	if (parse_opts(argc, argv, opts, 2, pos, 1) != 1) {
+	if (cli_parse_opts(argc, argv, opts, 2, pos, 1) != 1) {
 		fputs(key_usage, stderr);
 		return 2;
 	}
@@ -235,7 +239,7 @@ static int key_create(const struct config *cfg, struct sql *db, int argc, char *
 		      "SELECT id, $2, $3, $4 FROM tenants WHERE slug = $1 RETURNING id",
 		      4, params);
 	if (rc != ERR_OK) {
-		report(db, "key", rc);
+		cli_report(db, "key", rc);
 		return 1;
 	}
 	if (sql_rows(r) != 1) {
@@ -272,7 +276,7 @@ static int key_list(struct sql *db, int argc, char **argv)
 		      "WHERE t.slug = $1 ORDER BY k.id",
 		      1, params);
 	if (rc != ERR_OK) {
-		report(db, "key list", rc);
+		cli_report(db, "key list", rc);
 		return 1;
 	}
 	if (sql_rows(r) == 0) {
@@ -313,7 +317,7 @@ static int key_revoke(struct sql *db, int argc, char **argv)
 		      "WHERE id = $1 RETURNING prefix",
 		      1, params);
 	if (rc != ERR_OK) {
-		report(db, "key revoke", rc);
+		cli_report(db, "key revoke", rc);
 		return 1;
 	}
 	if (sql_rows(r) != 1) {
@@ -331,12 +335,14 @@ int cli_key(const struct config *cfg, int argc, char **argv)
 	struct sql *db;
 	int rc;
 
+	if (argc >= 1 && strcmp(argv[0], "set") == 0)
+		return cli_limits_key_set(cfg, argc - 1, argv + 1);
 	if (argc < 1 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0 &&
 			 strcmp(argv[0], "revoke") != 0)) {
 		fputs(key_usage, stderr);
 		return 2;
 	}
-	db = open_db(cfg);
+	db = cli_open_db(cfg);
 	if (db == NULL)
 		return 1;
 	if (strcmp(argv[0], "create") == 0)

@@ -1,11 +1,36 @@
-/* Operator commands that change or list PostgreSQL rows: tenants and API keys. */
+/* Operator commands that change or list PostgreSQL rows: tenants and API keys; and the
+ * helpers the other cli_* modules share (connecting, options, error reports). */
 #ifndef APP_CLI_H
 #define APP_CLI_H
 
+#include <stddef.h>
+
+#include "../../lib/err.h"
 #include "../config.h"
+
+struct sql;
 
 /* Each takes the arguments after the command word(s) and returns an exit status. */
 int cli_tenant(const struct config *cfg, int argc, char **argv);
 int cli_key(const struct config *cfg, int argc, char **argv);
+
+/* Connects to TOLLGATE_DATABASE_URL; NULL after saying why on stderr. Free with sql_free. */
+struct sql *cli_open_db(const struct config *cfg);
+
+/* One "--name value" option (value set, flag NULL) or "--name" flag (flag set to 1). */
+struct cli_opt {
+	const char *name;
+	const char **value; /* NULL for a flag */
+	int *flag;
+};
+
+/* Pulls options out of argv; positional arguments go to pos (at most maxpos). Values are
+ * borrowed from argv. Returns the number of positional arguments, or -1 after saying on
+ * stderr which option was unknown or incomplete. */
+int cli_parse_opts(int argc, char **argv, const struct cli_opt *opts, size_t nopts, char **pos,
+		   int maxpos);
+
+/* Explains a failed statement in the operator's terms, on one line of stderr. */
+void cli_report(struct sql *db, const char *what, enum err rc);
 
 #endif

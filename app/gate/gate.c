@@ -1,11 +1,30 @@
-/* forward_auth decision: API key -> tenant -> upstream, from shared memory only. */
+/* forward_auth decision: client IP -> API key -> tenant -> body size -> rate limits and
+ * quota -> upstream, from shared memory only; then billing once Caddy has the answer. */
 #include "gate.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
+#include "../../lib/codec.h"
+#include "../../lib/log.h"
 #include "../../lib/str.h"
 #include "../state/state.h"
 #include "gate_keys.h"
+#include "gate_limits.h"
+
+/* Month boundaries change once a month: keep the last ones instead of calling gmtime. */
+struct month_cache {
+	int64_t month, start_ms, end_ms;
+};
+
+static void month_at(struct month_cache *mc, int64_t now_ms)
+{
+	if (mc->end_ms != 0 && now_ms >= mc->start_ms && now_ms < mc->end_ms)
+		return;
+	mc->month = state_month_of(now_ms);
+	mc->start_ms = state_month_start_ms(mc->month);
+	mc->end_ms = state_month_start_ms(mc->month + 1);
+}
 
 /* Finds the key in "Authorization: Bearer <key>" or else in "X-Api-Key". Returns false
  * when neither carries one (another Authorization scheme belongs to the upstream). */
@@ -31,7 +50,59 @@ static bool extract_key(struct hctx *c, struct str *key)
 	return false;
 }
 
-static enum err deny(struct hctx *c, enum problem_kind kind, const char *detail)
+/* The client address Caddy saw, as 16 bytes (IPv4 mapped into IPv6). */
+static bool parse_ip(const char *peer, unsigned char ip[16])
+{
+	struct in_addr v4;
+
+	if (peer == NULL)
+		return false;
+	if (inet_pton(AF_INET, peer, &v4) == 1) {
+		memset(ip, 0, 10);
+		ip[10] = ip[11] = 0xff;
+		memcpy(ip + 12, &v4, 4);
+		return true;
+	}
+	return inet_pton(AF_INET6, peer, ip) == 1;
+}
+
+/* Caddy's {http.request.uuid} as 16 bytes; zeros if it is not a UUID. */
+static void parse_uuid(const char *s, unsigned char out[16])
+{
+	char hex[32];
+	size_t i, n = 0;
+
+	memset(out, 0, 16);
+	if (s == NULL || strlen(s) != 36)
+		return;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return;
+			continue;
+		}
+		hex[n++] = s[i];
+	}
+	if (!codec_unhex(hex, 32, out, 16))
+		memset(out, 0, 16);
+}
+
+/* Tells the collector what was decided, and counts it for /metrics. */
+static void record(struct hctx *c, int64_t now_ms, int64_t key_id, int64_t tenant_id, enum metric m)
+{
+	struct state_decision d;
+
+	memset(&d, 0, sizeof(d));
+	parse_uuid(c->request_id, d.request_id);
+	d.key_id = key_id;
+	d.tenant_id = tenant_id;
+	d.at_ms = now_ms;
+	d.outcome = m == METRIC_ALLOWED ? DECISION_ALLOW : DECISION_DENY;
+	state_ring_push(c->app->state, c->app->ring, &d);
+	state_metric_add(c->app->state, c->app->ring, m, 1);
+}
+
+static enum err deny_auth(struct hctx *c, enum problem_kind kind, const char *detail)
 {
 	c->problem = kind;
 	c->detail = detail;
@@ -45,40 +116,159 @@ static enum err deny(struct hctx *c, enum problem_kind kind, const char *detail)
 
 enum err gate_handle(struct hctx *c)
 {
-	unsigned char hash[CRYPTOX_HASH_BYTES];
+	static struct month_cache mc;
+	const struct config *cfg = c->app->cfg;
 	struct state *st = c->app->state;
+	int64_t now_ns = state_mono_ns(), now_ms = state_clock_ms(st), retry, length = 0;
+	unsigned char hash[CRYPTOX_HASH_BYTES], ip[16];
+	bool has_ip = parse_ip(fcgi_param(c->rq, "TG_PEER"), ip);
+	const char *cl = fcgi_param(c->rq, "CONTENT_LENGTH");
 	struct state_tenant tenant;
+	struct limit_request lrq;
+	struct limit_result lim;
+	struct state_usage *u;
 	struct state_key rec;
 	enum gate_key_env env;
 	struct str key;
 
-	if (!extract_key(c, &key))
-		return deny(
-		    c, PROB_MISSING_API_KEY,
-		    "Send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
-	if (gate_keys_check(key, &env) != ERR_OK)
-		return deny(c, PROB_INVALID_API_KEY, "The API key is malformed.");
-	gate_keys_hash(c->app->cfg->secret_key, key, hash);
-	if (!state_key_find(st, hash, &rec))
-		return deny(c, PROB_INVALID_API_KEY, "The API key is unknown or has been revoked.");
-	if (rec.expires_at != 0 && rec.expires_at * 1000 <= state_now_ms())
-		return deny(c, PROB_INVALID_API_KEY, "The API key has expired.");
-	if (!state_tenant_find(st, rec.tenant_id, &tenant))
-		return deny(c, PROB_INVALID_API_KEY, "The API key is unknown or has been revoked.");
+	/* Key guessing from one address is throttled before any key is looked at. */
+	if (has_ip && limits_authfail_exhausted(st, cfg, ip, now_ns, &retry)) {
+		fcgi_headerf(c->rs, "Retry-After", "%lld", (long long)retry);
+		c->problem = PROB_RATE_LIMITED;
+		c->detail = "Too many failed authentications from this address.";
+		record(c, now_ms, 0, 0, METRIC_DENIED_RATE);
+		return ERR_LIMIT;
+	}
+	if (!extract_key(c, &key)) {
+		if (has_ip)
+			limits_authfail_count(st, cfg, ip, now_ns);
+		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
+		return deny_auth(c, PROB_MISSING_API_KEY,
+				 "Send an API key as 'Authorization: Bearer <key>' or "
+				 "'X-Api-Key: <key>'.");
+	}
+	if (gate_keys_check(key, &env) != ERR_OK) {
+		if (has_ip)
+			limits_authfail_count(st, cfg, ip, now_ns);
+		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
+		return deny_auth(c, PROB_INVALID_API_KEY, "The API key is malformed.");
+	}
+	gate_keys_hash(cfg->secret_key, key, hash);
+	if (!state_key_find(st, hash, &rec) || !state_tenant_find(st, rec.tenant_id, &tenant)) {
+		if (has_ip)
+			limits_authfail_count(st, cfg, ip, now_ns);
+		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
+		return deny_auth(c, PROB_INVALID_API_KEY,
+				 "The API key is unknown or has been revoked.");
+	}
+	if (rec.expires_at != 0 && rec.expires_at <= now_ms / 1000) {
+		if (has_ip)
+			limits_authfail_count(st, cfg, ip, now_ns);
+		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
+		return deny_auth(c, PROB_INVALID_API_KEY, "The API key has expired.");
+	}
 	if (tenant.status != TENANT_ACTIVE) {
+		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
 		c->problem = PROB_TENANT_SUSPENDED;
 		c->detail = "The account that owns this API key is suspended.";
 		return ERR_FORBIDDEN;
 	}
 	if (tenant.upstream[0] == '\0') {
+		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
 		c->problem = PROB_NO_UPSTREAM;
 		c->detail = "The account that owns this API key has no upstream configured.";
 		return ERR_UPSTREAM;
 	}
-	/* Caddy copies these onto the proxied request; all four must always be present. */
+	/* Caddy sends the Content-Length the client declared (0 for chunked uploads). */
+	if (cl != NULL && cl[0] != '\0' &&
+	    (str_to_i64(str_c(cl), 0, INT64_MAX, &length) != ERR_OK || length > tenant.max_body)) {
+		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_SIZE);
+		fcgi_headerf(c->rs, "X-Tollgate-Max-Body", "%lld", (long long)tenant.max_body);
+		c->problem = PROB_TOO_LARGE;
+		c->detail = "The request body is larger than this API accepts.";
+		return ERR_TOOBIG;
+	}
+
+	month_at(&mc, now_ms);
+	c->admit.key_id = rec.id;
+	c->admit.tenant_id = tenant.id;
+	c->admit.hour = now_ms / 3600000;
+	c->admit.month = mc.month;
+	/* Make sure the request can be billed before letting it through. */
+	u = state_usage(st, rec.id, c->admit.hour, tenant.id, true);
+	if (u == NULL) {
+		log_errorx("usage buffer full (TOLLGATE_USAGE_SLOTS): refusing requests until the "
+			   "flusher writes to PostgreSQL");
+		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
+		fcgi_header(c->rs, "Retry-After", "1");
+		c->problem = PROB_UNAVAILABLE;
+		c->detail = "Usage cannot be recorded right now; retry shortly.";
+		return ERR_UNAVAILABLE;
+	}
+	state_unlock(st->usage, u);
+
+	memset(&lrq, 0, sizeof(lrq));
+	lrq.ip = has_ip ? ip : NULL;
+	lrq.key = &rec;
+	lrq.tenant = &tenant;
+	lrq.now_ns = now_ns;
+	lrq.now_ms = now_ms;
+	lrq.month = mc.month;
+	lrq.month_end_ms = mc.end_ms;
+	limits_decide(st, cfg, &lrq, &lim);
+	switch (lim.verdict) {
+	case VERDICT_ALLOW:
+		break;
+	case VERDICT_RATE:
+		limits_headers(c->rs, &lim, now_ms, false);
+		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_RATE);
+		c->problem = PROB_RATE_LIMITED;
+		c->detail = "A rate limit was exceeded; see RateLimit and Retry-After.";
+		return ERR_LIMIT;
+	case VERDICT_QUOTA:
+		limits_headers(c->rs, &lim, now_ms, false);
+		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_QUOTA);
+		c->problem = PROB_QUOTA_EXCEEDED;
+		c->detail = "This month's request quota is used up.";
+		return ERR_LIMIT;
+	case VERDICT_BUSY:
+	case VERDICT__MAX:
+		fcgi_header(c->rs, "Retry-After", "1");
+		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
+		c->problem = PROB_UNAVAILABLE;
+		c->detail = "This request cannot be accounted for right now; retry shortly.";
+		return ERR_UNAVAILABLE;
+	}
+
+	c->admit.admitted = true;
+	record(c, now_ms, rec.id, tenant.id, METRIC_ALLOWED);
+	/* Caddy copies these onto the proxied request; every one must always be present. */
 	fcgi_header(c->rs, "X-Tollgate-Tenant", tenant.slug);
 	fcgi_headerf(c->rs, "X-Tollgate-Key", "%lld", (long long)rec.id);
 	fcgi_header(c->rs, "X-Tollgate-Upstream", tenant.upstream);
 	fcgi_header(c->rs, "X-Request-Id", c->request_id);
+	limits_headers(c->rs, &lim, now_ms, true);
 	return ERR_OK;
+}
+
+void gate_settle(struct app *app, const struct gate_admit *a, bool delivered)
+{
+	struct state *st = app->state;
+	struct state_usage *u;
+
+	if (!a->admitted)
+		return;
+	if (!delivered) {
+		/* Caddy never got the answer: nothing passed, nothing to bill. */
+		limits_unreserve(st, a->tenant_id, a->month);
+		return;
+	}
+	u = state_usage(st, a->key_id, a->hour, a->tenant_id, true);
+	if (u == NULL) {
+		log_errorx("usage record for key %lld vanished; one request not billed",
+			   (long long)a->key_id);
+		return;
+	}
+	u->count[USAGE_REQUESTS]++;
+	state_unlock(st->usage, u);
 }

@@ -13,6 +13,8 @@
 #include "../../lib/fcgi.h"
 #include "../../lib/log.h"
 #include "../app.h"
+#include "../collector/collector.h"
+#include "flusher.h"
 #include "syncer.h"
 #include "worker.h"
 
@@ -22,9 +24,12 @@
 #define STABLE_MS      10000 /* a child that lived this long resets its backoff */
 #define LISTEN_BACKLOG 1024
 
-enum child_kind { CHILD_WORKER, CHILD_SYNCER, CHILD__MAX };
+enum child_kind { CHILD_WORKER, CHILD_SYNCER, CHILD_FLUSHER, CHILD_COLLECTOR, CHILD__MAX };
 
-static const char *const kind_names[CHILD__MAX] = {"worker", "syncer"};
+static const char *const kind_names[CHILD__MAX] = {"worker", "syncer", "flusher", "collector"};
+
+/* Slots 0..FIRST_WORKER-1 hold the background children; workers follow. */
+#define FIRST_WORKER 3
 
 struct child {
 	enum child_kind kind;
@@ -41,9 +46,11 @@ struct master {
 	struct state state;
 	struct app app;
 	int listen_fd;
-	struct child children[MAX_WORKERS + 1];
+	int collector_fd;
+	struct child children[MAX_WORKERS + FIRST_WORKER];
 	int nchildren;
-	pid_t retiring[2 * (MAX_WORKERS + 1)]; /* replaced on reload; exit on their own */
+	pid_t
+	    retiring[2 * (MAX_WORKERS + FIRST_WORKER)]; /* replaced on reload; exit on their own */
 	int nretiring;
 	sigset_t sigs;
 };
@@ -89,11 +96,28 @@ static void child_main(struct master *m, struct child *c)
 	prctl(PR_SET_NAME, name);
 	snprintf(name, sizeof(name), "%s.%d", kind_names[c->kind], c->index);
 	log_init(name, (enum log_level)m->cfg->log_level_num);
-	if (c->kind == CHILD_WORKER) {
-		rc = worker_run(&m->app, m->listen_fd, &child_stop);
-	} else {
+	if (c->kind != CHILD_WORKER)
 		close(m->listen_fd);
+	if (c->kind != CHILD_COLLECTOR)
+		close(m->collector_fd);
+	switch (c->kind) {
+	case CHILD_WORKER:
+		m->app.ring = (uint32_t)c->index;
+		rc = worker_run(&m->app, m->listen_fd, &child_stop);
+		break;
+	case CHILD_SYNCER:
 		rc = syncer_run(&m->app, &child_stop);
+		break;
+	case CHILD_FLUSHER:
+		rc = flusher_run(&m->app, &child_stop);
+		break;
+	case CHILD_COLLECTOR:
+		rc = collector_run(&m->app, m->collector_fd, &child_stop);
+		break;
+	case CHILD__MAX:
+	default:
+		rc = 1;
+		break;
 	}
 	_exit(rc);
 }
@@ -157,7 +181,7 @@ static void reap(struct master *m)
 		on_exit_status(m, pid, status);
 }
 
-/* Lays out the child slots for the configured number of workers (slot 0 is the syncer). */
+/* Lays out the child slots: the background children first, then the configured workers. */
 static void plan_children(struct master *m)
 {
 	int want = config_worker_count(m->cfg), i;
@@ -165,14 +189,17 @@ static void plan_children(struct master *m)
 	if (want > MAX_WORKERS)
 		want = MAX_WORKERS;
 	m->children[0].kind = CHILD_SYNCER;
-	m->children[0].wanted = true;
-	for (i = 1; i <= MAX_WORKERS; i++) {
+	m->children[1].kind = CHILD_FLUSHER;
+	m->children[2].kind = CHILD_COLLECTOR;
+	for (i = 0; i < FIRST_WORKER; i++)
+		m->children[i].wanted = true;
+	for (i = FIRST_WORKER; i < MAX_WORKERS + FIRST_WORKER; i++) {
 		m->children[i].kind = CHILD_WORKER;
-		m->children[i].index = i - 1;
-		m->children[i].wanted = i <= want;
+		m->children[i].index = i - FIRST_WORKER;
+		m->children[i].wanted = i < want + FIRST_WORKER;
 	}
-	if (m->nchildren < want + 1)
-		m->nchildren = want + 1;
+	if (m->nchildren < want + FIRST_WORKER)
+		m->nchildren = want + FIRST_WORKER;
 }
 
 static void retire(struct master *m, struct child *c)
@@ -215,6 +242,10 @@ static void reload(struct master *m)
 	for (i = 0; i < m->nchildren; i++) {
 		struct child *c = &m->children[i];
 
+		/* The collector has no settings, and Caddy takes up to 10 s to reconnect its
+		 * log stream to a new one: it stays. */
+		if (c->kind == CHILD_COLLECTOR && c->pid != 0)
+			continue;
 		if (c->pid != 0)
 			retire(m, c);
 		c->backoff = 0;
@@ -224,59 +255,70 @@ static void reload(struct master *m)
 	log_info("configuration reloaded; %d workers", config_worker_count(next));
 }
 
-static int count_running(struct master *m)
+static bool in_phase(const struct child *c, int phase)
 {
-	int i, n = m->nretiring;
+	return (c->kind == CHILD_WORKER) == (phase == 0);
+}
+
+static int count_running(struct master *m, int phase)
+{
+	int i, n = phase == 0 ? m->nretiring : 0;
 
 	for (i = 0; i < m->nchildren; i++)
-		n += m->children[i].pid != 0;
+		n += m->children[i].pid != 0 && in_phase(&m->children[i], phase);
 	return n;
 }
 
-static void signal_all(struct master *m, int sig)
+static void signal_phase(struct master *m, int phase, int sig)
 {
 	int i;
 
 	for (i = 0; i < m->nchildren; i++)
-		if (m->children[i].pid != 0)
+		if (m->children[i].pid != 0 && in_phase(&m->children[i], phase))
 			kill(m->children[i].pid, sig);
-	for (i = 0; i < m->nretiring; i++)
-		kill(m->retiring[i], sig);
+	if (phase == 0)
+		for (i = 0; i < m->nretiring; i++)
+			kill(m->retiring[i], sig);
 }
 
-/* SIGTERM/SIGINT: children finish what they are doing; stragglers are killed. */
+/* SIGTERM/SIGINT: first the workers finish what they are doing, so that everything they
+ * counted is in shared memory; then the flusher writes it out, and the other children go.
+ * Stragglers are killed after the drain timeout. */
 static void drain(struct master *m)
 {
-	int64_t deadline = mono_ms() + m->cfg->drain_timeout_ms;
-	int i;
+	int phase, i;
 
-	log_info("draining %d children", count_running(m));
-	while (count_running(m) > 0) {
-		int64_t left = deadline - mono_ms();
-		struct timespec ts;
-		siginfo_t info;
-		int status;
-		pid_t pid;
+	for (phase = 0; phase < 2; phase++) {
+		int64_t deadline = mono_ms() + m->cfg->drain_timeout_ms;
 
-		if (left <= 0) {
-			log_warnx("drain timeout: killing %d children", count_running(m));
-			signal_all(m, SIGKILL);
-			deadline = mono_ms() + 60000;
-		} else {
-			/* Again and again: a child that was between its stop check and a
-			 * blocking call when the first signal came would otherwise sleep on. */
-			signal_all(m, SIGTERM);
-		}
-		ts.tv_sec = 0;
-		ts.tv_nsec = 200000000L;
-		sigtimedwait(&m->sigs, &info, &ts);
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < m->nchildren; i++)
-				if (m->children[i].pid == pid)
-					m->children[i].pid = 0;
-			for (i = 0; i < m->nretiring; i++)
-				if (m->retiring[i] == pid)
-					m->retiring[i--] = m->retiring[--m->nretiring];
+		log_info("draining %d %s", count_running(m, phase),
+			 phase == 0 ? "workers" : "background children");
+		while (count_running(m, phase) > 0) {
+			struct timespec ts = {0, 200000000L};
+			siginfo_t info;
+			int status;
+			pid_t pid;
+
+			if (deadline - mono_ms() <= 0) {
+				log_warnx("drain timeout: killing %d children",
+					  count_running(m, phase));
+				signal_phase(m, phase, SIGKILL);
+				deadline = mono_ms() + 60000;
+			} else {
+				/* Again and again: a child that was between its stop check and a
+				 * blocking call when the first signal came would otherwise sleep
+				 * on. */
+				signal_phase(m, phase, SIGTERM);
+			}
+			sigtimedwait(&m->sigs, &info, &ts);
+			while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+				for (i = 0; i < m->nchildren; i++)
+					if (m->children[i].pid == pid)
+						m->children[i].pid = 0;
+				for (i = 0; i < m->nretiring; i++)
+					if (m->retiring[i] == pid)
+						m->retiring[i--] = m->retiring[--m->nretiring];
+			}
 		}
 	}
 }
@@ -284,6 +326,7 @@ static void drain(struct master *m)
 int master_run(struct config *cfg)
 {
 	struct master *m = calloc(1, sizeof(*m));
+	struct state_sizes sizes;
 	char msg[512];
 	int i, rc = 0;
 
@@ -295,9 +338,21 @@ int master_run(struct config *cfg)
 		log_fatalx("%s", msg);
 	if (cryptox_init() != ERR_OK)
 		log_fatalx("libsodium failed to initialise");
-	if (state_open(&m->state, cfg->shm_path, (uint32_t)cfg->max_keys,
-		       (uint32_t)cfg->max_tenants, msg, sizeof(msg)) != ERR_OK)
+	sizes.max_keys = (uint32_t)cfg->max_keys;
+	sizes.max_tenants = (uint32_t)cfg->max_tenants;
+	sizes.max_clients = (uint32_t)cfg->max_clients;
+	sizes.usage_slots = (uint32_t)cfg->usage_slots;
+	sizes.rings = (uint32_t)config_ring_count(cfg);
+	if (state_open(&m->state, cfg->shm_path, &sizes, msg, sizeof(msg)) != ERR_OK)
 		log_fatalx("shared memory: %s", msg);
+	atomic_store(&m->state.hdr->clock_shift_allowed, cfg->allow_clock_shift ? 1 : 0);
+	/* Both sockets listen before any child runs and for the master's whole life: Caddy
+	 * refuses to start while its access-log socket is not listening, and a restarted
+	 * collector or worker picks up where the dead one left. */
+	m->collector_fd =
+	    fcgi_listen(cfg->collector_socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
+	if (m->collector_fd < 0)
+		log_fatalx("collector: %s", msg);
 	m->listen_fd = fcgi_listen(cfg->socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
 	if (m->listen_fd < 0)
 		log_fatalx("%s", msg);
@@ -355,7 +410,9 @@ int master_run(struct config *cfg)
 	}
 	drain(m);
 	close(m->listen_fd);
+	close(m->collector_fd);
 	unlink(m->cfg->socket);
+	unlink(m->cfg->collector_socket);
 	shm_region_sync(&m->state.region);
 	state_close(&m->state);
 	log_info("stopped");

@@ -7,6 +7,7 @@
 #include "../../lib/problem.h"
 #include "../gate/gate.h"
 #include "../health/health.h"
+#include "../metrics/metrics.h"
 
 enum route_flag {
 	ROUTE_GATE = 1 << 0, /* only through Caddy's forward_auth (TG_GATE set in its env) */
@@ -23,6 +24,7 @@ static const struct route routes[] = {
     {"GET", "/_tollgate/gate", gate_handle, ROUTE_GATE},
     {"GET", "/health/live", health_live, 0},
     {"GET", "/health/ready", health_ready, 0},
+    {"GET", "/metrics", metrics_handle, 0},
 };
 
 static int err_status(enum err e)
@@ -144,7 +146,7 @@ static const struct route *find_route(struct fcgi_request *rq, const char *metho
 }
 
 void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_response *rs,
-		     struct arena *arena)
+		     struct arena *arena, struct gate_admit *admit)
 {
 	const char *method = fcgi_param(rq, "REQUEST_METHOD");
 	const char *path = fcgi_param(rq, "PATH_INFO");
@@ -180,5 +182,8 @@ void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_respo
 		else if (rs->body.overflow)
 			render_problem(&c, 500, PROB_INTERNAL);
 	}
+	*admit = c.admit;
+	if (rs->status != 200)
+		admit->admitted = false;
 	log_set_request(NULL);
 }

@@ -5,8 +5,9 @@
 
 #include "../app.h"
 
-/* Handles one request: fills rs completely (status, headers, body). Never fails. */
+/* Handles one request: fills rs completely (status, headers, body). Never fails. *admit
+ * says whether the gate let the request through (to be billed once it is delivered). */
 void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_response *rs,
-		     struct arena *arena);
+		     struct arena *arena, struct gate_admit *admit);
 
 #endif

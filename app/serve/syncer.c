@@ -25,13 +25,17 @@ struct syncer {
 };
 
 static const char tenant_sql[] =
-    "SELECT t.id, t.slug, t.status, t.plan_id, coalesce(u.url, '') "
-    "FROM tenants t LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default";
+    "SELECT t.id, t.slug, t.status, t.plan_id, coalesce(u.url, ''), "
+    "l.key_rps, l.key_burst, l.key_rpm, l.tenant_rps, l.tenant_burst, l.tenant_rpm, "
+    "coalesce(l.monthly_requests, -1), l.max_body_bytes "
+    "FROM tenants t JOIN tenant_limits l ON l.tenant_id = t.id "
+    "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default";
 
 static const char key_sql[] =
     "SELECT k.id, k.tenant_id, k.hash, "
     "coalesce(extract(epoch FROM k.expires_at)::bigint, 0), "
-    "(k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) "
+    "(k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())), "
+    "coalesce(k.rps, 0), coalesce(k.burst, 0), coalesce(k.rpm, 0) "
     "FROM api_keys k";
 
 /* "http://host:port/" -> "host:port", the form Caddy's reverse_proxy dials. */
@@ -65,6 +69,14 @@ static void tenant_from_row(const struct sql_res *r, int i, uint32_t gen, struct
 	t->status = strcmp(sql_get(r, i, 2), "active") == 0 ? TENANT_ACTIVE : TENANT_SUSPENDED;
 	str_lcpy(t->plan, sql_get(r, i, 3), sizeof(t->plan));
 	upstream_dial(sql_get(r, i, 4), t->upstream, sizeof(t->upstream));
+	t->key_rates.rps = (int32_t)sql_get_i64(r, i, 5);
+	t->key_rates.burst = (int32_t)sql_get_i64(r, i, 6);
+	t->key_rates.rpm = (int32_t)sql_get_i64(r, i, 7);
+	t->rates.rps = (int32_t)sql_get_i64(r, i, 8);
+	t->rates.burst = (int32_t)sql_get_i64(r, i, 9);
+	t->rates.rpm = (int32_t)sql_get_i64(r, i, 10);
+	t->monthly_quota = sql_get_i64(r, i, 11);
+	t->max_body = sql_get_i64(r, i, 12);
 }
 
 /* Applies one api_keys row: an active key is put, an inactive one removed. */
@@ -85,6 +97,9 @@ static void apply_key_row(struct syncer *s, const struct sql_res *r, int i, uint
 	k.id = sql_get_i64(r, i, 0);
 	k.tenant_id = sql_get_i64(r, i, 1);
 	k.expires_at = sql_get_i64(r, i, 3);
+	k.rps = (int32_t)sql_get_i64(r, i, 5);
+	k.burst = (int32_t)sql_get_i64(r, i, 6);
+	k.rpm = (int32_t)sql_get_i64(r, i, 7);
 	k.gen = gen;
 	if (state_key_put(s->st, hash, &k) != ERR_OK)
 		log_errorx("key table full (TOLLGATE_MAX_KEYS); key %lld not loaded",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../lib/log.h"
+#include "../gate/gate.h"
 #include "router.h"
 
 #define ARENA_CHUNK (16 * 1024)
@@ -14,6 +15,7 @@ int worker_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)
 	struct fcgi_server *srv;
 	struct fcgi_response rs;
 	struct fcgi_request rq;
+	struct gate_admit admit;
 	struct arena arena;
 
 	if (fcgi_server_new(listen_fd, &srv) != ERR_OK) {
@@ -27,8 +29,8 @@ int worker_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)
 	while (!*stop) {
 		if (fcgi_server_accept(srv, &rq) != ERR_OK)
 			continue; /* a signal, or a connection that went away */
-		router_dispatch(app, &rq, &rs, &arena);
-		fcgi_server_respond(srv, &rs);
+		router_dispatch(app, &rq, &rs, &arena, &admit);
+		gate_settle(app, &admit, fcgi_server_respond(srv, &rs));
 		fcgi_response_reset(&rs);
 		arena_reset(&arena);
 	}

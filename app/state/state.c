@@ -1,4 +1,4 @@
-/* Shared-memory layout: header, key table, tenant table. */
+/* Shared-memory layout: header, tables, pools, rings, metrics. */
 #include "state.h"
 
 #include <stddef.h>
@@ -6,8 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../lib/cryptox.h"
+#include "../../lib/gcra.h"
+
 #define STATE_MAGIC   0x74676174656c6c6fULL /* "tgatello" */
-#define STATE_VERSION 1
+#define STATE_VERSION 2
 
 static size_t align64(size_t n)
 {
@@ -20,52 +23,186 @@ static uint32_t slots_for(uint32_t max)
 	return (uint32_t)(((uint64_t)max * 4 + 2) / 3);
 }
 
-enum err state_open(struct state *s, const char *path, uint32_t max_keys, uint32_t max_tenants,
-		    char *msg, size_t msglen)
+/* Quota records cannot be dropped while their month runs: twice the tenants, so that no
+ * tenant ever finds its probe path full. */
+static uint32_t tenant_use_slots(const struct state_sizes *sz)
 {
-	size_t keys_off = align64(sizeof(struct state_hdr));
-	size_t keys_bytes =
-	    shm_table_bytes(slots_for(max_keys), STATE_KEY_HASH_BYTES, sizeof(struct state_key));
-	size_t tenants_off = align64(keys_off + keys_bytes);
-	size_t tenants_bytes =
-	    shm_table_bytes(slots_for(max_tenants), sizeof(int64_t), sizeof(struct state_tenant));
-	size_t size = align64(tenants_off + tenants_bytes);
-	bool created, fresh;
+	return sz->max_tenants * 2;
+}
+
+struct layout {
+	size_t keys, tenants, ips, key_use, tenant_use, usage, rings, metrics, size;
+};
+
+static void plan_layout(const struct state_sizes *sz, struct layout *l)
+{
+	size_t off = align64(sizeof(struct state_hdr));
+
+	l->keys = off;
+	off = align64(off + shm_table_bytes(slots_for(sz->max_keys), STATE_KEY_HASH_BYTES,
+					    sizeof(struct state_key)));
+	l->tenants = off;
+	off = align64(off + shm_table_bytes(slots_for(sz->max_tenants), sizeof(int64_t),
+					    sizeof(struct state_tenant)));
+	l->ips = off;
+	off = align64(off +
+		      shm_pool_bytes(slots_for(sz->max_clients), 16, sizeof(struct state_ip_use)));
+	l->key_use = off;
+	off = align64(off + shm_pool_bytes(slots_for(sz->max_keys), sizeof(int64_t),
+					   sizeof(struct state_key_use)));
+	l->tenant_use = off;
+	off = align64(off + shm_pool_bytes(tenant_use_slots(sz), sizeof(int64_t),
+					   sizeof(struct state_tenant_use)));
+	l->usage = off;
+	off = align64(off + shm_pool_bytes(sz->usage_slots, sizeof(struct state_usage_key),
+					   sizeof(struct state_usage)));
+	l->rings = off;
+	off = align64(off + (size_t)sz->rings * sizeof(struct state_ring));
+	l->metrics = off;
+	off = align64(off + ((size_t)sz->rings + 2) * sizeof(_Atomic uint64_t[METRIC__MAX]));
+	l->size = off;
+}
+
+static void point(struct state *s, const struct layout *l)
+{
+	char *base = s->region.base;
+
+	s->hdr = (struct state_hdr *)(void *)base;
+	s->keys = (struct shm_table *)(void *)(base + l->keys);
+	s->tenants = (struct shm_table *)(void *)(base + l->tenants);
+	s->ips = (struct shm_pool *)(void *)(base + l->ips);
+	s->key_use = (struct shm_pool *)(void *)(base + l->key_use);
+	s->tenant_use = (struct shm_pool *)(void *)(base + l->tenant_use);
+	s->usage = (struct shm_pool *)(void *)(base + l->usage);
+	s->rings = (struct state_ring *)(void *)(base + l->rings);
+	s->metrics = (_Atomic uint64_t(*)[METRIC__MAX])(void *)(base + l->metrics);
+}
+
+static bool same_shape(const struct state *s, const struct state_sizes *sz, const struct layout *l)
+{
+	const struct state_hdr *h = s->hdr;
+
+	return h->magic == STATE_MAGIC && h->version == STATE_VERSION && h->size == l->size &&
+	       h->nrings == sz->rings && h->off_keys == l->keys && h->off_tenants == l->tenants &&
+	       h->off_ips == l->ips && h->off_key_use == l->key_use &&
+	       h->off_tenant_use == l->tenant_use && h->off_usage == l->usage &&
+	       h->off_rings == l->rings && h->off_metrics == l->metrics &&
+	       shm_table_is_shaped(s->keys, slots_for(sz->max_keys), STATE_KEY_HASH_BYTES,
+				   sizeof(struct state_key)) &&
+	       shm_table_is_shaped(s->tenants, slots_for(sz->max_tenants), sizeof(int64_t),
+				   sizeof(struct state_tenant)) &&
+	       shm_pool_is_shaped(s->usage, sz->usage_slots, sizeof(struct state_usage_key),
+				  sizeof(struct state_usage)) &&
+	       shm_pool_is_shaped(s->tenant_use, tenant_use_slots(sz), sizeof(int64_t),
+				  sizeof(struct state_tenant_use));
+}
+
+/* Keeps a tenant's quota across a restart but not its rate-limit arrival times. */
+static void forget_rates(const void *key, void *val, void *arg)
+{
+	struct state_tenant_use *u = val;
+
+	(void)key;
+	(void)arg;
+	u->tat_sec = 0;
+	u->tat_min = 0;
+}
+
+enum err state_open(struct state *s, const char *path, const struct state_sizes *sz, char *msg,
+		    size_t msglen)
+{
+	struct layout l;
+	bool created;
 	enum err rc;
 
 	memset(s, 0, sizeof(*s));
-	rc = shm_region_open(&s->region, path, size, &created, msg, msglen);
+	plan_layout(sz, &l);
+	rc = shm_region_open(&s->region, path, l.size, &created, msg, msglen);
 	if (rc != ERR_OK)
 		return rc;
-	s->hdr = s->region.base;
-	s->keys = (struct shm_table *)(void *)((char *)s->region.base + keys_off);
-	s->tenants = (struct shm_table *)(void *)((char *)s->region.base + tenants_off);
-	fresh = created || s->hdr->magic != STATE_MAGIC || s->hdr->version != STATE_VERSION ||
-		s->hdr->keys_off != keys_off || s->hdr->tenants_off != tenants_off ||
-		!shm_table_is_shaped(s->keys, slots_for(max_keys), STATE_KEY_HASH_BYTES,
-				     sizeof(struct state_key)) ||
-		!shm_table_is_shaped(s->tenants, slots_for(max_tenants), sizeof(int64_t),
-				     sizeof(struct state_tenant));
-	if (fresh) {
+	point(s, &l);
+	if (created || !same_shape(s, sz, &l)) {
+		/* A new copy of the counters: it gets its own incarnation, so PostgreSQL never
+		 * mistakes its fresh zeros for a step backwards of the old copy. */
 		memset(s->hdr, 0, sizeof(*s->hdr));
-		shm_table_init(s->keys, slots_for(max_keys), STATE_KEY_HASH_BYTES,
+		shm_table_init(s->keys, slots_for(sz->max_keys), STATE_KEY_HASH_BYTES,
 			       sizeof(struct state_key));
-		shm_table_init(s->tenants, slots_for(max_tenants), sizeof(int64_t),
+		shm_table_init(s->tenants, slots_for(sz->max_tenants), sizeof(int64_t),
 			       sizeof(struct state_tenant));
+		shm_pool_init(s->ips, slots_for(sz->max_clients), 16, sizeof(struct state_ip_use));
+		shm_pool_init(s->key_use, slots_for(sz->max_keys), sizeof(int64_t),
+			      sizeof(struct state_key_use));
+		shm_pool_init(s->tenant_use, tenant_use_slots(sz), sizeof(int64_t),
+			      sizeof(struct state_tenant_use));
+		shm_pool_init(s->usage, sz->usage_slots, sizeof(struct state_usage_key),
+			      sizeof(struct state_usage));
+		memset(s->rings, 0, (size_t)sz->rings * sizeof(struct state_ring));
+		memset(s->metrics, 0, ((size_t)sz->rings + 2) * sizeof(*s->metrics));
+		do
+			cryptox_random(&s->hdr->incarnation, sizeof(s->hdr->incarnation));
+		while (s->hdr->incarnation == 0 || s->hdr->incarnation > INT64_MAX);
 		s->hdr->version = STATE_VERSION;
-		s->hdr->max_keys = max_keys;
-		s->hdr->max_tenants = max_tenants;
-		s->hdr->keys_off = keys_off;
-		s->hdr->tenants_off = tenants_off;
+		s->hdr->nrings = sz->rings;
+		s->hdr->size = l.size;
+		s->hdr->off_keys = l.keys;
+		s->hdr->off_tenants = l.tenants;
+		s->hdr->off_ips = l.ips;
+		s->hdr->off_key_use = l.key_use;
+		s->hdr->off_tenant_use = l.tenant_use;
+		s->hdr->off_usage = l.usage;
+		s->hdr->off_rings = l.rings;
+		s->hdr->off_metrics = l.metrics;
 		s->hdr->magic = STATE_MAGIC;
 	} else {
 		/* Nobody else maps it yet: clear what dead processes may have left locked. */
 		shm_table_recover(s->keys);
 		shm_table_recover(s->tenants);
+		shm_pool_recover(s->tenant_use);
+		shm_pool_recover(s->usage);
+		/* Rate-limit state is measured on CLOCK_MONOTONIC, which restarts with the
+		 * machine: start it afresh rather than trust old arrival times. */
+		shm_pool_clear(s->ips);
+		shm_pool_clear(s->key_use);
+		shm_pool_each(s->tenant_use, forget_rates, NULL);
 	}
 	/* Keys and tenants are a copy of PostgreSQL: not trusted until the syncer reloads. */
 	atomic_store(&s->hdr->loaded, 0);
 	atomic_store(&s->hdr->db_up, 0);
+	atomic_store(&s->hdr->flush_ok, 0);
+	atomic_store(&s->hdr->clock_offset_ms, 0);
+	atomic_store(&s->hdr->clock_shift_allowed, 0);
+	return ERR_OK;
+}
+
+enum err state_attach(struct state *s, const char *path, char *msg, size_t msglen)
+{
+	struct state_hdr peek;
+	struct layout l;
+	bool created;
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	f = fopen(path, "rb");
+	if (f == NULL || fread(&peek, sizeof(peek), 1, f) != 1 || peek.magic != STATE_MAGIC ||
+	    peek.version != STATE_VERSION) {
+		if (f != NULL)
+			fclose(f);
+		snprintf(msg, msglen, "%s is not a running Tollgate's shared memory", path);
+		return ERR_NOTFOUND;
+	}
+	fclose(f);
+	if (shm_region_open(&s->region, path, peek.size, &created, msg, msglen) != ERR_OK)
+		return ERR_SYS;
+	l.keys = peek.off_keys;
+	l.tenants = peek.off_tenants;
+	l.ips = peek.off_ips;
+	l.key_use = peek.off_key_use;
+	l.tenant_use = peek.off_tenant_use;
+	l.usage = peek.off_usage;
+	l.rings = peek.off_rings;
+	l.metrics = peek.off_metrics;
+	l.size = peek.size;
+	point(s, &l);
 	return ERR_OK;
 }
 
@@ -84,14 +221,24 @@ static uint64_t key_hash64(const unsigned char hash[STATE_KEY_HASH_BYTES])
 	return h;
 }
 
-static uint64_t id_hash64(int64_t id)
+static uint64_t mix64(uint64_t z)
 {
-	/* splitmix64 finaliser; tenant ids are ours, not attacker-chosen. */
-	uint64_t z = (uint64_t)id + 0x9e3779b97f4a7c15ULL;
-
+	/* splitmix64's finaliser. */
+	z += 0x9e3779b97f4a7c15ULL;
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+/* Client addresses are chosen by clients: hash them with this node's secret-ish seed (the
+ * incarnation is random and never leaves the machine) so nobody can aim at one chain. */
+static uint64_t ip_hash64(const struct state *s, const unsigned char ip[16])
+{
+	uint64_t a, b;
+
+	memcpy(&a, ip, 8);
+	memcpy(&b, ip + 8, 8);
+	return mix64(mix64(a ^ s->hdr->incarnation) ^ b);
 }
 
 bool state_key_find(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYTES],
@@ -102,7 +249,7 @@ bool state_key_find(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYT
 
 bool state_tenant_find(struct state *s, int64_t id, struct state_tenant *out)
 {
-	return shm_table_find(s->tenants, id_hash64(id), &id, out);
+	return shm_table_find(s->tenants, mix64((uint64_t)id), &id, out);
 }
 
 enum err state_key_put(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYTES],
@@ -118,12 +265,12 @@ bool state_key_del(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYTE
 
 enum err state_tenant_put(struct state *s, const struct state_tenant *t)
 {
-	return shm_table_put(s->tenants, id_hash64(t->id), &t->id, t);
+	return shm_table_put(s->tenants, mix64((uint64_t)t->id), &t->id, t);
 }
 
 bool state_tenant_del(struct state *s, int64_t id)
 {
-	return shm_table_del(s->tenants, id_hash64(id), &id);
+	return shm_table_del(s->tenants, mix64((uint64_t)id), &id);
 }
 
 static bool key_is_current(const void *key, const void *val, void *arg)
@@ -148,10 +295,178 @@ void state_sweep(struct state *s, uint32_t gen, size_t *keys_removed, size_t *te
 	*tenants_removed = shm_table_sweep(s->tenants, tenant_is_current, &gen);
 }
 
+/* Rate-limit records whose arrival times are all in the past carry no state. */
+static bool ip_idle(const void *key, const void *val, void *arg)
+{
+	const struct state_ip_use *u = val;
+	int64_t now = *(const int64_t *)arg;
+
+	(void)key;
+	return gcra_is_idle(u->tat_req, now) && gcra_is_idle(u->tat_authfail, now);
+}
+
+static bool key_use_idle(const void *key, const void *val, void *arg)
+{
+	const struct state_key_use *u = val;
+	int64_t now = *(const int64_t *)arg;
+
+	(void)key;
+	return gcra_is_idle(u->tat_sec, now) && gcra_is_idle(u->tat_min, now);
+}
+
+struct state_ip_use *state_ip_use(struct state *s, const unsigned char ip[16], int64_t now_ns)
+{
+	static const struct state_ip_use fresh;
+
+	return shm_pool_lock(s->ips, ip_hash64(s, ip), ip, &fresh, ip_idle, &now_ns);
+}
+
+struct state_key_use *state_key_use(struct state *s, int64_t key_id, int64_t now_ns)
+{
+	static const struct state_key_use fresh;
+
+	return shm_pool_lock(s->key_use, mix64((uint64_t)key_id), &key_id, &fresh, key_use_idle,
+			     &now_ns);
+}
+
+/* A tenant's quota record may go when the tenant no longer exists, or when it holds
+ * nothing of the running month and no rate-limit state. (Called only on inserts.) */
+static bool tenant_use_idle(const void *key, const void *val, void *arg)
+{
+	struct state *s = arg;
+	const struct state_tenant_use *u = val;
+	int64_t id, now_ns = state_mono_ns();
+
+	memcpy(&id, key, sizeof(id));
+	if (!state_tenant_find(s, id, NULL))
+		return true;
+	return u->month != state_month_of(state_clock_ms(s)) && gcra_is_idle(u->tat_sec, now_ns) &&
+	       gcra_is_idle(u->tat_min, now_ns);
+}
+
+struct state_tenant_use *state_tenant_use(struct state *s, int64_t tenant_id, bool create)
+{
+	static const struct state_tenant_use fresh;
+
+	return shm_pool_lock(s->tenant_use, mix64((uint64_t)tenant_id), &tenant_id,
+			     create ? &fresh : NULL, create ? tenant_use_idle : NULL, s);
+}
+
+/* A usage record may go once PostgreSQL holds all of it and its hour is over. */
+static bool usage_done(const void *key, const void *val, void *arg)
+{
+	const struct state_usage_key *k = key;
+	const struct state_usage *u = val;
+	int64_t hour = *(const int64_t *)arg;
+	int i;
+
+	if (k->hour >= hour)
+		return false;
+	for (i = 0; i < USAGE__MAX; i++)
+		if (u->flushed[i] != u->count[i])
+			return false;
+	return true;
+}
+
+struct state_usage *state_usage(struct state *s, int64_t key_id, int64_t hour, int64_t tenant_id,
+				bool create)
+{
+	struct state_usage_key k = {key_id, hour};
+	struct state_usage fresh;
+
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.tenant_id = tenant_id;
+	return shm_pool_lock(s->usage, mix64((uint64_t)key_id ^ mix64((uint64_t)hour)), &k,
+			     create ? &fresh : NULL, usage_done, &hour);
+}
+
+void state_unlock(struct shm_pool *pool, void *record)
+{
+	shm_pool_unlock(pool, record);
+}
+
+bool state_ring_push(struct state *s, uint32_t ring, const struct state_decision *d)
+{
+	struct state_ring *r;
+	uint64_t head;
+
+	if (ring >= s->hdr->nrings)
+		return false;
+	r = &s->rings[ring];
+	head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	if (head - atomic_load_explicit(&r->tail, memory_order_acquire) >= STATE_RING_SIZE) {
+		atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+		return false;
+	}
+	r->items[head & (STATE_RING_SIZE - 1)] = *d;
+	atomic_store_explicit(&r->head, head + 1, memory_order_release);
+	return true;
+}
+
+void state_metric_add(struct state *s, uint32_t row, enum metric m, uint64_t n)
+{
+	if (row < s->hdr->nrings + 2)
+		atomic_fetch_add_explicit(&s->metrics[row][m], n, memory_order_relaxed);
+}
+
+uint64_t state_metric_sum(struct state *s, enum metric m)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < s->hdr->nrings + 2; i++)
+		sum += atomic_load_explicit(&s->metrics[i][m], memory_order_relaxed);
+	return sum;
+}
+
+uint32_t state_metric_row_collector(const struct state *s)
+{
+	return s->hdr->nrings;
+}
+
+uint32_t state_metric_row_flusher(const struct state *s)
+{
+	return s->hdr->nrings + 1;
+}
+
 int64_t state_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t state_clock_ms(struct state *s)
+{
+	return state_now_ms() +
+	       atomic_load_explicit(&s->hdr->clock_offset_ms, memory_order_relaxed);
+}
+
+int64_t state_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t state_month_of(int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (int64_t)(tm.tm_year - 70) * 12 + tm.tm_mon;
+}
+
+int64_t state_month_start_ms(int64_t month)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(month / 12) + 70;
+	tm.tm_mon = (int)(month % 12);
+	tm.tm_mday = 1;
+	return (int64_t)timegm(&tm) * 1000;
 }

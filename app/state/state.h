@@ -1,6 +1,8 @@
-/* The layout of Tollgate's shared-memory region: a header of node-wide facts and the
- * tables the syncer fills (keys, tenants) and the gate reads. The master creates it before
- * forking; children inherit the mapping. */
+/* The layout of Tollgate's shared-memory region: a header of node-wide facts, the tables
+ * the syncer fills (keys, tenants) and the gate reads, the pools the gate updates in place
+ * (rate-limit state, quota, usage counters), and one ring per worker through which the
+ * gate tells the collector what it decided. The master creates it before forking;
+ * children inherit the mapping. Lock order: ip -> key -> tenant -> usage records. */
 #ifndef APP_STATE_H
 #define APP_STATE_H
 
@@ -11,16 +13,29 @@
 #include "../../lib/err.h"
 #include "../../lib/shm.h"
 
-#define STATE_KEY_HASH_BYTES 16 /* prefix of the keyed hash kept in memory */
+#define STATE_KEY_HASH_BYTES 16	  /* prefix of the keyed hash kept in memory */
+#define STATE_RING_SIZE	     8192 /* decisions per worker ring (a power of two) */
+#define STATE_UNLIMITED	     (-1) /* a monthly quota without a limit */
 
 enum tenant_status { TENANT_ACTIVE, TENANT_SUSPENDED, TENANT__MAX };
 
+/* Rate limits: a sustained rate per second with a burst, and a rate per minute. */
+struct state_rates {
+	int32_t rps;
+	int32_t burst;
+	int32_t rpm;
+	int32_t pad;
+};
+
+/* 40 bytes: with its 16-byte hash and the slot header, 72 bytes a slot. */
 struct state_key {
 	int64_t id;
 	int64_t tenant_id;
 	int64_t expires_at; /* unix seconds; 0 = never */
-	uint32_t gen;	    /* sync generation that last wrote it */
-	uint32_t flags;
+	int32_t rps;	    /* the key's own limits; 0: its tenant's key_rates */
+	int32_t burst;
+	int32_t rpm;
+	uint32_t gen; /* sync generation that last wrote it */
 };
 
 struct state_tenant {
@@ -29,23 +44,124 @@ struct state_tenant {
 	uint32_t status; /* enum tenant_status */
 	char slug[64];
 	char plan[32];
-	char upstream[192]; /* host:port that Caddy dials; "" when none is set */
+	char upstream[192];	      /* host:port that Caddy dials; "" when none is set */
+	struct state_rates key_rates; /* default per key */
+	struct state_rates rates;     /* the tenant as a whole */
+	int64_t monthly_quota;	      /* requests per calendar month, or STATE_UNLIMITED */
+	int64_t max_body;	      /* bytes; a larger declared Content-Length gets 413 */
+};
+
+/* Per client IP: general rate and failed authentications (GCRA arrival times, ns). */
+struct state_ip_use {
+	int64_t tat_req;
+	int64_t tat_authfail;
+};
+
+/* Per key: GCRA arrival times for its per-second and per-minute limits. */
+struct state_key_use {
+	int64_t tat_sec;
+	int64_t tat_min;
+};
+
+/* Per tenant: rate-limit state and the monthly quota as this node sees it. */
+struct state_tenant_use {
+	int64_t tat_sec;
+	int64_t tat_min;
+	int64_t month;	      /* months since 1970-01 of the fields below */
+	int64_t admitted;     /* admissions on this node (this incarnation) this month */
+	int64_t others;	      /* the rest of the cluster's usage this month, as last read */
+	int64_t flushed_mine; /* of `admitted`, what the flusher has written to PostgreSQL */
+	int64_t others_known; /* 1 once `others` was read from PostgreSQL this month */
+};
+
+/* Usage counters of one key in one hour. Cumulative: they only grow. */
+enum usage_field {
+	USAGE_REQUESTS, /* admitted by the gate and handed to Caddy */
+	USAGE_2XX,	/* from the access log (the collector) */
+	USAGE_3XX,
+	USAGE_4XX,
+	USAGE_5XX,
+	USAGE_LATENCY_MS, /* sum */
+	USAGE_BYTES_OUT,
+	USAGE_TOKENS,	   /* the upstream's X-Usage-Tokens header or trailer */
+	USAGE_COST_MICROS, /* the upstream's X-Usage-Cost, in millionths */
+	USAGE__MAX
+};
+
+struct state_usage_key {
+	int64_t key_id;
+	int64_t hour; /* hours since the epoch, UTC */
+};
+
+struct state_usage {
+	int64_t tenant_id;
+	int64_t count[USAGE__MAX];
+	int64_t flushed[USAGE__MAX]; /* what PostgreSQL holds of count (written by the flusher) */
+};
+
+/* What the gate decided for one request, for the collector to join with the access log. */
+enum decision_outcome { DECISION_ALLOW, DECISION_DENY, DECISION__MAX };
+
+struct state_decision {
+	unsigned char request_id[16]; /* the UUID Caddy made, as bytes */
+	int64_t key_id;		      /* 0 when no key was recognised */
+	int64_t tenant_id;
+	int64_t at_ms;
+	int32_t outcome; /* enum decision_outcome */
+	int32_t pad;
+};
+
+struct state_ring {
+	_Atomic uint64_t head; /* written by the worker */
+	_Atomic uint64_t tail; /* written by the collector */
+	_Atomic uint64_t dropped;
+	uint64_t pad[5];
+	struct state_decision items[STATE_RING_SIZE];
+};
+
+/* Counters for /metrics; each worker adds to its own row, so no two writers share one. */
+enum metric {
+	METRIC_ALLOWED,
+	METRIC_DENIED_AUTH,
+	METRIC_DENIED_RATE,
+	METRIC_DENIED_QUOTA,
+	METRIC_DENIED_SIZE,
+	METRIC_DENIED_OTHER,
+	METRIC_LOG_LINES,
+	METRIC_LOG_MALFORMED,
+	METRIC_LOG_UNMATCHED,
+	METRIC_FLUSHES,
+	METRIC_FLUSH_FAILURES,
+	METRIC__MAX
 };
 
 struct state_hdr {
 	uint64_t magic;
 	uint32_t version;
-	uint32_t max_keys;
-	uint32_t max_tenants;
-	uint32_t pad;
-	uint64_t keys_off;
-	uint64_t tenants_off;
+	uint32_t nrings;
+	uint64_t incarnation; /* random, made with the file: names this copy of the counters */
+	uint64_t size;
+	uint64_t off_keys, off_tenants, off_ips, off_key_use, off_tenant_use, off_usage, off_rings,
+	    off_metrics;
 	_Atomic uint32_t loaded;   /* the syncer finished a full load since the master started */
 	_Atomic uint32_t db_up;	   /* the syncer's connection is healthy */
 	_Atomic int64_t db_ok_ms;  /* wall-clock ms of its last good round-trip */
 	_Atomic int64_t synced_ms; /* wall-clock ms of its last full load */
 	_Atomic uint32_t sync_gen;
-	_Atomic uint32_t resync_wanted; /* set by anyone to ask for a full load */
+	_Atomic uint32_t resync_wanted;	 /* set by anyone to ask for a full load */
+	_Atomic int64_t clock_offset_ms; /* added to the business clock (tests only) */
+	_Atomic uint32_t clock_shift_allowed;
+	_Atomic uint32_t flush_ok;  /* the last flush reached PostgreSQL */
+	_Atomic int64_t flushed_ms; /* wall-clock ms of the last successful flush */
+	_Atomic uint64_t flush_seq; /* last batch sequence number used */
+};
+
+struct state_sizes {
+	uint32_t max_keys;
+	uint32_t max_tenants;
+	uint32_t max_clients; /* tracked client IPs */
+	uint32_t usage_slots; /* (key, hour) counters not yet written to PostgreSQL */
+	uint32_t rings;	      /* one per worker */
 };
 
 struct state {
@@ -53,13 +169,22 @@ struct state {
 	struct state_hdr *hdr;
 	struct shm_table *keys;
 	struct shm_table *tenants;
+	struct shm_pool *ips;
+	struct shm_pool *key_use;
+	struct shm_pool *tenant_use;
+	struct shm_pool *usage;
+	struct state_ring *rings;
+	_Atomic uint64_t (*metrics)[METRIC__MAX]; /* [nrings + 2][METRIC__MAX] */
 };
 
-/* Maps the region at path sized for the limits, formatting it when it is new or its
- * shape changed, and resetting locks left by earlier processes. Only the master calls
+/* Maps the region at path for the given sizes, formatting it when it is new or its shape
+ * changed (a new incarnation), and otherwise keeping counters and quota while resetting
+ * locks left by earlier processes and forgetting rate-limit state. Only the master calls
  * this, before any child runs. */
-enum err state_open(struct state *s, const char *path, uint32_t max_keys, uint32_t max_tenants,
-		    char *msg, size_t msglen) WUR;
+enum err state_open(struct state *s, const char *path, const struct state_sizes *sz, char *msg,
+		    size_t msglen) WUR;
+/* Maps an existing region without changing it (the CLI's `clock` command). */
+enum err state_attach(struct state *s, const char *path, char *msg, size_t msglen) WUR;
 void state_close(struct state *s);
 
 /* Lookups (lock-free, hot path). */
@@ -76,7 +201,32 @@ bool state_tenant_del(struct state *s, int64_t id);
 /* Removes keys and tenants written by a generation older than gen. */
 void state_sweep(struct state *s, uint32_t gen, size_t *keys_removed, size_t *tenants_removed);
 
-/* Wall-clock milliseconds (the one clock for periods and freshness). */
+/* Pools: the record for an id, locked (create it if absent); NULL when there is no room.
+ * Unlock with state_unlock(pool, record). */
+struct state_ip_use *state_ip_use(struct state *s, const unsigned char ip[16], int64_t now_ns);
+struct state_key_use *state_key_use(struct state *s, int64_t key_id, int64_t now_ns);
+struct state_tenant_use *state_tenant_use(struct state *s, int64_t tenant_id, bool create);
+struct state_usage *state_usage(struct state *s, int64_t key_id, int64_t hour, int64_t tenant_id,
+				bool create);
+void state_unlock(struct shm_pool *pool, void *record);
+
+/* Appends a decision to worker ring `ring`; false (and counted) when the ring is full. */
+bool state_ring_push(struct state *s, uint32_t ring, const struct state_decision *d);
+void state_metric_add(struct state *s, uint32_t row, enum metric m, uint64_t n);
+uint64_t state_metric_sum(struct state *s, enum metric m);
+/* Rows of the metrics table: one per ring (worker), then the collector, then the flusher. */
+uint32_t state_metric_row_collector(const struct state *s);
+uint32_t state_metric_row_flusher(const struct state *s);
+
+/* Wall-clock milliseconds, real: for health and freshness. */
 int64_t state_now_ms(void);
+/* The business clock (months, hours, key expiry): real time plus the test offset, so a
+ * test can cross a month without waiting for one. */
+int64_t state_clock_ms(struct state *s);
+/* CLOCK_MONOTONIC in ns, for rate limits: never shifted, never steps back. */
+int64_t state_mono_ns(void);
+/* Calendar helpers in UTC: months since 1970-01 and the ms at which a month starts. */
+int64_t state_month_of(int64_t ms);
+int64_t state_month_start_ms(int64_t month);
 
 #endif

@@ -1,9 +1,10 @@
-// The operator's command line against a real PostgreSQL: migrations, tenants, keys, check.
+// The operator's command line against a real PostgreSQL: migrations, tenants, keys, check,
+// plans and limits, usage reports and the test clock.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, startStack } from './harness.mjs';
+import { ROOT, get, startStack, waitFor } from './harness.mjs';
 
 describe('tollgate CLI', () => {
   let s;
@@ -126,5 +127,283 @@ describe('tollgate CLI', () => {
     assert.match(help.stdout, /TOLLGATE_DATABASE_URL/);
     assert.match(s.cli('version').stdout, /^tollgate /);
     assert.equal(s.cli('frobnicate').status, 2);
+  });
+});
+
+// Plans, per-tenant and per-key limits, usage reports, and the clock where it is refused.
+// A stack of its own; each test makes its own tenants and plans.
+describe('tollgate CLI: plans, limits, usage', () => {
+  let s;
+  before(async () => { s = await startStack({ workers: 1 }); });
+  after(async () => { await s?.stop(); });
+
+  const planRow = (id) => s.psql(`SELECT name, price_cents, coalesce(monthly_requests::text, 'unlimited'), key_rps, key_burst, key_rpm,
+    tenant_rps, tenant_burst, tenant_rpm, max_body_bytes FROM plans WHERE id = '${id}'`);
+  const tenantRow = (slug) => s.psql(`SELECT plan_id, status, name, key_rps, key_burst, key_rpm, tenant_rps, tenant_burst,
+    tenant_rpm, monthly_requests, monthly_unlimited, max_body_bytes FROM tenants WHERE slug = '${slug}'`);
+  const limits = (slug) => s.psql(`SELECT l.key_rps, l.key_burst, l.key_rpm, l.tenant_rps, l.tenant_burst, l.tenant_rpm,
+    coalesce(l.monthly_requests::text, 'unlimited'), l.max_body_bytes
+    FROM tenant_limits l JOIN tenants t ON t.id = l.tenant_id WHERE t.slug = '${slug}'`);
+
+  test('plan create, set and list round-trip', () => {
+    const c = s.cli('plan', 'create', 'gold', '--name', 'Gold', '--price-cents', '999', '--monthly', '5000',
+      '--key-rps', '3', '--key-burst', '6', '--key-rpm', '100', '--rps', '30', '--burst', '60', '--rpm', '1000',
+      '--max-body', '64k');
+    assert.equal(c.status, 0, c.stderr);
+    assert.equal(planRow('gold'), 'Gold|999|5000|3|6|100|30|60|1000|65536');
+    assert.match(s.mustCli('plan', 'list'), /^gold\s+Gold\s+999\s+5000\s+3\/6\/100\s+30\/60\/1000\s+65536$/m);
+
+    const set = s.cli('plan', 'set', 'gold', '--monthly', 'unlimited', '--rps', '40', '--max-body', '16M', '--name', 'Gold 2');
+    assert.equal(set.status, 0, set.stderr);
+    assert.equal(planRow('gold'), 'Gold 2|999|unlimited|3|6|100|40|60|1000|16777216');
+    assert.equal(s.cli('plan', 'set', 'gold', '--monthly', '0', '--max-body', '1G').status, 0);
+    assert.equal(planRow('gold'), 'Gold 2|999|0|3|6|100|40|60|1000|1073741824');
+
+    // Unnamed limits take the columns' defaults; no --monthly means no quota.
+    assert.equal(s.cli('plan', 'create', 'tiny', '--name', 'Tiny').status, 0);
+    const list = s.mustCli('plan', 'list');
+    assert.match(list, /^ID\s+NAME\s+PRICE_CENTS\s+MONTHLY\s+KEY_LIMITS\s+TENANT_LIMITS\s+MAX_BODY$/m);
+    assert.match(list, /^tiny\s+Tiny\s+0\s+unlimited\s+5\/10\/300\s+10\/20\/600\s+1048576$/m);
+    assert.match(list, /^free\s+Free\s+0\s+100000\s+/m);
+  });
+
+  test('plan refuses bad values by name and changes nothing', () => {
+    s.mustCli('plan', 'create', 'silver', '--name', 'Silver', '--rps', '20');
+    const before_ = planRow('silver');
+    for (const [opt, value] of [['--rps', 'abc'], ['--key-burst', '0'], ['--rpm', '-5'], ['--max-body', '12q'],
+      ['--max-body', '0'], ['--price-cents', '-1'], ['--monthly', 'lots'], ['--key-rps', '3000000000'], ['--name', '']]) {
+      // A valid option before the bad one must not be applied either.
+      const r = s.cli('plan', 'set', 'silver', '--burst', '77', opt, value);
+      assert.equal(r.status, 2, `${opt} ${value}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^tollgate: ${opt}: expected `, 'm'));
+      assert.match(r.stderr, /usage: tollgate plan/);
+    }
+    assert.equal(planRow('silver'), before_);
+    const none = s.cli('plan', 'set', 'nope', '--rps', '3');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /^tollgate: no plan 'nope'$/m);
+    const dup = s.cli('plan', 'create', 'silver', '--name', 'Again');
+    assert.equal(dup.status, 1);
+    assert.match(dup.stderr, /plan 'silver' already exists/);
+    assert.equal(s.cli('plan', 'create', 'bronze').status, 2, 'create needs --name');
+    assert.equal(s.cli('plan', 'create', 'Bronze!', '--name', 'B').status, 2);
+    assert.equal(s.cli('plan', 'set', 'silver').status, 2, 'nothing to change');
+    assert.equal(s.cli('plan', 'frobnicate').status, 2);
+    assert.equal(s.psql("SELECT count(*) FROM plans WHERE id IN ('bronze', 'nope')"), '0');
+  });
+
+  test('tenant set overrides limits, `plan` goes back to the plan, and tenant show says which', () => {
+    s.tenant('lim-one', '--plan', 'pro');
+    assert.equal(limits('lim-one'), '25|50|1500|100|200|6000|1000000|10485760');
+    const r = s.cli('tenant', 'set', 'lim-one', '--key-rps', '7', '--rps', '70', '--rpm', '700', '--monthly', '1234', '--max-body', '2M');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(limits('lim-one'), '7|50|1500|70|200|700|1234|2097152');
+    let show = s.mustCli('tenant', 'show', 'lim-one');
+    assert.match(show, /^plan\s+pro$/m);
+    assert.match(show, /^status\s+active$/m);
+    assert.match(show, /^key-rps\s+7\s+tenant \(plan: 25\)$/m);
+    assert.match(show, /^key-burst\s+50\s+plan$/m);
+    assert.match(show, /^rps\s+70\s+tenant \(plan: 100\)$/m);
+    assert.match(show, /^burst\s+200\s+plan$/m);
+    assert.match(show, /^monthly\s+1234\s+tenant \(plan: 1000000\)$/m);
+    assert.match(show, /^max-body\s+2097152\s+tenant \(plan: 10485760\)$/m);
+
+    assert.equal(s.cli('tenant', 'set', 'lim-one', '--monthly', 'unlimited').status, 0);
+    assert.match(tenantRow('lim-one'), /\|\|t\|2097152$/);
+    assert.equal(limits('lim-one'), '7|50|1500|70|200|700|unlimited|2097152');
+    show = s.mustCli('tenant', 'show', 'lim-one');
+    assert.match(show, /^monthly\s+unlimited\s+tenant \(plan: 1000000\)$/m);
+    assert.match(show, /^usage\s+0 of unlimited requests in \d{4}-\d\d \(UTC\)$/m);
+
+    const back = s.cli('tenant', 'set', 'lim-one', '--key-rps', 'plan', '--rps', 'plan', '--rpm', 'plan', '--monthly', 'plan', '--max-body', 'plan');
+    assert.equal(back.status, 0, back.stderr);
+    assert.equal(tenantRow('lim-one'), 'pro|active|lim-one||||||||f|');
+    assert.equal(limits('lim-one'), '25|50|1500|100|200|6000|1000000|10485760');
+    assert.doesNotMatch(s.mustCli('tenant', 'show', 'lim-one'), /tenant \(plan/);
+
+    assert.equal(s.cli('tenant', 'set', 'lim-one', '--plan', 'scale', '--status', 'suspended', '--name', 'Lim One').status, 0);
+    assert.equal(tenantRow('lim-one'), 'scale|suspended|Lim One||||||||f|');
+    assert.match(s.mustCli('tenant', 'list'), /lim-one\s+scale\s+suspended/);
+  });
+
+  test('tenant set: unknown tenant or plan, and bad values, change nothing', () => {
+    s.tenant('lim-two');
+    s.mustCli('tenant', 'set', 'lim-two', '--rps', '11');
+    const before_ = tenantRow('lim-two');
+    const none = s.cli('tenant', 'set', 'no-such', '--rps', '3');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /^tollgate: no tenant 'no-such'$/m);
+    const plan = s.cli('tenant', 'set', 'lim-two', '--rps', '9', '--plan', 'platinum');
+    assert.equal(plan.status, 1);
+    assert.match(plan.stderr, /no plan 'platinum'/);
+    assert.doesNotMatch(plan.stderr, /ERROR|violates/);
+    for (const [opt, value] of [['--rps', '0'], ['--burst', 'x'], ['--status', 'sleeping'], ['--max-body', 'lots'],
+      ['--monthly', '-5'], ['--key-rpm', 'tenant'], ['--upstream', 'ftp://x'], ['--upstream', 'http://a/b']]) {
+      const r = s.cli('tenant', 'set', 'lim-two', '--rpm', '5', opt, value);
+      assert.equal(r.status, 2, `${opt} ${value}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^tollgate: ${opt}: expected `, 'm'));
+    }
+    assert.equal(s.cli('tenant', 'set', 'lim-two').status, 2);
+    assert.equal(tenantRow('lim-two'), before_);
+    const show = s.cli('tenant', 'show', 'no-such');
+    assert.equal(show.status, 1);
+    assert.match(show.stderr, /no tenant 'no-such'/);
+    assert.equal(s.cli('tenant', 'show').status, 2);
+  });
+
+  test('tenant set --upstream replaces the default upstream, or adds one', () => {
+    const t = s.tenant('up-one');
+    const upstreams = (id) => s.psql(`SELECT name, url, is_default FROM upstreams WHERE tenant_id = ${id} ORDER BY id`);
+    assert.equal(s.cli('tenant', 'set', 'up-one', '--upstream', 'http://10.1.2.3:8080').status, 0);
+    assert.equal(upstreams(t.id), 'default|http://10.1.2.3:8080|t');
+    assert.match(s.mustCli('tenant', 'show', 'up-one'), /^upstream\s+http:\/\/10\.1\.2\.3:8080$/m);
+
+    const id2 = s.mustCli('tenant', 'create', 'up-two').trim();
+    assert.equal(upstreams(id2), '');
+    assert.equal(s.cli('tenant', 'set', 'up-two', '--upstream', 'http://[::1]:9000/').status, 0);
+    assert.equal(upstreams(id2), 'default|http://[::1]:9000/|t');
+    assert.match(s.mustCli('tenant', 'list'), /up-two\s+free\s+active\s+0\s+http:\/\/\[::1\]:9000\//);
+
+    // One transaction: a refused plan leaves the upstream as it was.
+    assert.equal(s.cli('tenant', 'set', 'up-one', '--upstream', 'http://10.9.9.9', '--plan', 'platinum').status, 1);
+    assert.equal(upstreams(t.id), 'default|http://10.1.2.3:8080|t');
+  });
+
+  test('tenant set reaches the gate: suspension and the body-size limit', async () => {
+    s.tenant('lim-gate');
+    const key = s.key('lim-gate');
+    const post = (n) => get(`${s.url}/v1/up`, { 'X-Api-Key': key, 'Content-Type': 'text/plain' },
+      { method: 'POST', body: 'x'.repeat(n) });
+    await waitFor('the new key', async () => (await post(10)).status === 200);
+    s.mustCli('tenant', 'set', 'lim-gate', '--status', 'suspended');
+    await waitFor('the suspension', async () => (await post(10)).status === 403);
+    s.mustCli('tenant', 'set', 'lim-gate', '--status', 'active', '--max-body', '1k');
+    await waitFor('the body limit', async () => (await post(2048)).status === 413);
+    assert.equal((await post(1000)).status, 200);
+    s.mustCli('tenant', 'set', 'lim-gate', '--max-body', 'plan');
+    await waitFor('the plan\'s body limit', async () => (await post(2048)).status === 200);
+  });
+
+  test('key set overrides a key\'s rates and `tenant` goes back to the tenant\'s', () => {
+    s.tenant('key-lim');
+    const id = s.keyId(s.key('key-lim'));
+    const rates = () => s.psql(`SELECT rps, burst, rpm FROM api_keys WHERE id = ${id}`);
+    const r = s.cli('key', 'set', id, '--rps', '7', '--burst', '3');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(rates(), '7|3|');
+    assert.match(r.stderr, /rps 7, burst 3, rpm tenant's/);
+    assert.equal(s.cli('key', 'set', id, '--rps', 'tenant', '--rpm', '99').status, 0);
+    assert.equal(rates(), '|3|99');
+    for (const args of [['--rps', '0'], ['--burst', 'plan'], ['--rpm', '1.5'], []]) {
+      assert.equal(s.cli('key', 'set', id, '--burst', '1', ...args).status, args.length ? 2 : 0, args.join(' '));
+      if (!args.length) s.mustCli('key', 'set', id, '--burst', '3');
+    }
+    assert.equal(rates(), '|3|99');
+    assert.equal(s.cli('key', 'set', id).status, 2);
+    assert.equal(s.cli('key', 'set', 'abc', '--rps', '3').status, 2);
+    const none = s.cli('key', 'set', '999999', '--rps', '3');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no key with id 999999/);
+  });
+
+  test('usage lists a month per key with a total and the quota', () => {
+    const t = s.tenant('use-one');
+    const [k1, k2] = [s.key('use-one'), s.key('use-one')];
+    const [id1, id2] = [s.keyId(k1), s.keyId(k2)];
+    const month = new Date().toISOString().slice(0, 7);
+    // The flusher is tested elsewhere: write what it would have written.
+    s.psql(`INSERT INTO usage_monthly (key_id, month, tenant_id, requests, status_2xx, status_3xx, status_4xx,
+              status_5xx, tokens, cost_micros) VALUES
+            (${id1}, '${month}-01', ${t.id}, 100, 90, 0, 10, 0, 5000, 1234567),
+            (${id2}, '${month}-01', ${t.id}, 50, 45, 5, 0, 0, 0, 42),
+            (${id1}, '2025-01-01', ${t.id}, 7, 6, 0, 0, 1, 0, 0);
+            INSERT INTO usage_tenant_monthly (tenant_id, month, requests) VALUES
+            (${t.id}, '${month}-01', 150), (${t.id}, '2025-01-01', 7)`);
+    s.mustCli('tenant', 'set', 'use-one', '--monthly', '1000');
+
+    const r = s.cli('usage', 'use-one');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`usage of use-one in ${month} \\(UTC\\)`));
+    assert.match(r.stdout, /^KEY_ID\s+PREFIX\s+REQUESTS\s+2XX\s+3XX\s+4XX\s+5XX\s+TOKENS\s+COST_USD$/m);
+    assert.match(r.stdout, new RegExp(`^${id1}\\s+${k1.slice(0, 16)}\\s+100\\s+90\\s+0\\s+10\\s+0\\s+5000\\s+1\\.234567$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^${id2}\\s+${k2.slice(0, 16)}\\s+50\\s+45\\s+5\\s+0\\s+0\\s+0\\s+0\\.000042$`, 'm'));
+    assert.match(r.stdout, /^TOTAL\s+150\s+135\s+5\s+10\s+0\s+5000\s+1\.234609$/m);
+    assert.match(r.stdout, /^quota: 150 of 1000$/m);
+    assert.match(s.mustCli('tenant', 'show', 'use-one'), new RegExp(`^usage\\s+150 of 1000 requests in ${month} \\(UTC\\), 15\\.0%$`, 'm'));
+
+    const old = s.cli('usage', 'use-one', '--month', '2025-01');
+    assert.equal(old.status, 0, old.stderr);
+    assert.match(old.stdout, new RegExp(`^${id1}\\s+\\S+\\s+7\\s+6\\s+0\\s+0\\s+1\\s+0\\s+0\\.000000$`, 'm'));
+    assert.doesNotMatch(old.stdout, new RegExp(`^${id2}\\s`, 'm'));
+    assert.match(old.stdout, /^TOTAL\s+7\s+/m);
+    assert.match(old.stdout, /^quota: 7 of 1000$/m);
+
+    s.mustCli('tenant', 'set', 'use-one', '--monthly', 'unlimited');
+    assert.match(s.mustCli('usage', 'use-one'), /^quota: 150 of unlimited$/m);
+    const empty = s.mustCli('usage', 'use-one', '--month', '2024-12');
+    assert.match(empty, /^TOTAL\s+0\s+0\s+0\s+0\s+0\s+0\s+0\.000000$/m);
+    assert.match(empty, /^quota: 0 of unlimited$/m);
+  });
+
+  test('usage refuses a bad month and an unknown tenant', () => {
+    for (const m of ['2026-13', '2026-00', '2026-1', '26-01', '2026-01-01', 'May-2026', '0000-01']) {
+      const r = s.cli('usage', 'use-one', '--month', m);
+      assert.equal(r.status, 2, m);
+      assert.match(r.stderr, /--month: expected YYYY-MM/);
+    }
+    const none = s.cli('usage', 'no-such');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no tenant 'no-such'/);
+    assert.equal(s.cli('usage').status, 2);
+  });
+
+  test('clock is refused unless the server was started to allow it', () => {
+    for (const args of [['show'], ['shift', '+31d'], ['reset']]) {
+      const r = s.cli('clock', ...args);
+      assert.equal(r.status, 1, args.join(' '));
+      assert.match(r.stderr, /^tollgate: the server was not started with TOLLGATE_ALLOW_CLOCK_SHIFT=true$/m);
+    }
+    assert.equal(s.cli('clock', 'shift', '31').status, 2, 'a shift needs a unit');
+    assert.equal(s.cli('clock').status, 2);
+  });
+});
+
+describe('tollgate clock, on a server that allows it', () => {
+  let s;
+  before(async () => { s = await startStack({ workers: 1, env: { TOLLGATE_ALLOW_CLOCK_SHIFT: 'true' } }); });
+  after(async () => { await s?.stop(); });
+
+  const offset = (out) => Number(out.match(/^offset\s+([+-][\d.]+) s$/m)[1]);
+  const clock = (out) => Date.parse(out.match(/^clock\s+(\S+)$/m)[1]);
+
+  test('shift, set and reset move the business clock the gate uses', async () => {
+    assert.equal(offset(s.mustCli('clock', 'show')), 0);
+    s.tenant('clock-one');
+    const key = s.key('clock-one');
+    s.psql(`UPDATE api_keys SET expires_at = now() + interval '1 day' WHERE id = ${s.keyId(key)}`);
+    const status = async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status;
+    await waitFor('the new key', async () => (await status()) === 200);
+
+    const shifted = s.cli('clock', 'shift', '+31d');
+    assert.equal(shifted.status, 0, shifted.stderr);
+    assert.equal(offset(shifted.stdout), 31 * 86400);
+    const shown = s.mustCli('clock', 'show');
+    assert.equal(offset(shown), 31 * 86400);
+    assert.ok(Math.abs(clock(shown) - (Date.now() + 31 * 86400e3)) < 60e3, shown);
+    // The key expires a day from now in real time, so 31 days on it has expired.
+    await waitFor('the key to expire on the shifted clock', async () => (await status()) === 401);
+
+    assert.equal(offset(s.mustCli('clock', 'shift', '-2h')), 31 * 86400 - 7200);
+    assert.equal(offset(s.mustCli('clock', 'shift', '90s')), 31 * 86400 - 7200 + 90);
+    assert.match(s.mustCli('clock', 'set', '2030-12-01T00:00:00Z'), /^clock\s+2030-12-01T00:00:0\dZ$/m);
+    for (const bad of [['shift', '31'], ['shift', '+31x'], ['shift', '+-3d'], ['set', '2030-12-01'],
+      ['set', '2030-02-30T00:00:00Z'], ['set', '2030-12-01T00:00:00+01:00'], ['frob']]) {
+      assert.equal(s.cli('clock', ...bad).status, 2, bad.join(' '));
+    }
+    assert.match(s.mustCli('clock', 'show'), /^clock\s+2030-12-01T00:00:\d\dZ$/m, 'a refused change changes nothing');
+
+    assert.equal(offset(s.mustCli('clock', 'reset')), 0);
+    assert.equal(offset(s.mustCli('clock', 'show')), 0);
+    await waitFor('the key to be valid again', async () => (await status()) === 200);
   });
 });

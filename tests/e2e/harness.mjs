@@ -79,14 +79,18 @@ export function childrenOf(pid) {
   });
 }
 
-export async function startStack({ workers = 2, env: extraEnv = {} } = {}) {
+// Starts a stack. With `database: other` it joins another stack's PostgreSQL (a second
+// node of one cluster) instead of making its own.
+export async function startStack({ workers = 2, env: extraEnv = {}, database = null } = {}) {
   fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'e2e-'));
   fs.chmodSync(dir, 0o755);
   const pgDir = path.join(dir, 'pg');
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
-  const secret = [...crypto.getRandomValues(new Uint8Array(32))]
-    .map((b) => b.toString(16).padStart(2, '0')).join('');
+  // Every node of one cluster hashes keys with the same secret.
+  const secret = database
+    ? fs.readFileSync(database.env.TOLLGATE_SECRET_FILE, 'utf8').trim()
+    : [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
   fs.writeFileSync(path.join(dir, 'secret'), secret + '\n', { mode: 0o600 });
 
   const stack = {
@@ -101,11 +105,16 @@ export async function startStack({ workers = 2, env: extraEnv = {} } = {}) {
   };
   live.add(stack);
 
-  must(path.join(ROOT, 'scripts/pg.sh'), ['init', pgDir, '--fast']);
-  must(path.join(ROOT, 'scripts/pg.sh'), ['start', pgDir]);
+  const ownsDatabase = database === null;
+  if (ownsDatabase) {
+    must(path.join(ROOT, 'scripts/pg.sh'), ['init', pgDir, '--fast']);
+    must(path.join(ROOT, 'scripts/pg.sh'), ['start', pgDir]);
+  }
   stack.env = {
     ...process.env,
-    TOLLGATE_DATABASE_URL: must(path.join(ROOT, 'scripts/pg.sh'), ['url', pgDir]).trim(),
+    TOLLGATE_DATABASE_URL: ownsDatabase
+      ? must(path.join(ROOT, 'scripts/pg.sh'), ['url', pgDir]).trim()
+      : database.env.TOLLGATE_DATABASE_URL,
     TOLLGATE_SOCKET: path.join(dir, 'tollgate.sock'),
     TOLLGATE_SHM_PATH: path.join(dir, 'tollgate.shm'),
     TOLLGATE_SECRET_FILE: path.join(dir, 'secret'),
@@ -116,6 +125,18 @@ export async function startStack({ workers = 2, env: extraEnv = {} } = {}) {
     TOLLGATE_CADDY_ADMIN: `unix/${path.join(dir, 'caddy-admin.sock')}`,
     TOLLGATE_CADDY_STORAGE: path.join(dir, 'caddy'),
     TOLLGATE_BIND: '127.0.0.1',
+    TOLLGATE_COLLECTOR_SOCKET: path.join(dir, 'collector.sock'),
+    TOLLGATE_NODE_ID: `e2e-${path.basename(dir)}`,
+    // Every test request comes from 127.0.0.1: per-address limits (and the throttling of
+    // failed authentications, which tests waiting for a new key would trip) are opened
+    // wide unless a test sets them.
+    TOLLGATE_IP_RPS: '1000000',
+    TOLLGATE_IP_BURST: '1000000',
+    TOLLGATE_AUTHFAIL_PER_MINUTE: '1000000',
+    TOLLGATE_AUTHFAIL_BURST: '1000000',
+    // Caddy keeps autosaves and state under these: keep them in the test's folder.
+    XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
+    XDG_DATA_HOME: path.join(dir, 'xdg-data'),
     ...extraEnv,
   };
 
@@ -154,11 +175,15 @@ export async function startStack({ workers = 2, env: extraEnv = {} } = {}) {
   stack.workers = () => childrenOf(stack.procs.serve.pid).filter((c) => c.comm === 'tg-worker');
   stack.pgStop = () => must(path.join(ROOT, 'scripts/pg.sh'), ['stop', pgDir]);
   stack.pgStart = () => must(path.join(ROOT, 'scripts/pg.sh'), ['start', pgDir]);
+  stack.children = () => childrenOf(stack.procs.serve.pid);
+  stack.child = (comm) => stack.children().find((c) => c.comm === comm);
   stack.logs = () => `--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'), 10)}`;
 
-  // Creates a tenant (with the fake upstream) and returns it with a fresh key.
+  // Creates a tenant (with the fake upstream) and returns { slug, id }. On the Scale plan
+  // unless told otherwise, so that tests about something else are not rate-limited.
   stack.tenant = (slug, ...opts) => {
-    const id = stack.mustCli('tenant', 'create', slug, '--upstream', `http://127.0.0.1:${stack.upstream.port}`, ...opts).trim();
+    const plan = opts.includes('--plan') ? [] : ['--plan', 'scale'];
+    const id = stack.mustCli('tenant', 'create', slug, '--upstream', `http://127.0.0.1:${stack.upstream.port}`, ...plan, ...opts).trim();
     return { slug, id };
   };
   stack.key = (slug, ...opts) => stack.mustCli('key', 'create', slug, ...opts).trim();
@@ -186,7 +211,7 @@ export async function startStack({ workers = 2, env: extraEnv = {} } = {}) {
       }
     }
     await stack.upstream.close();
-    run(path.join(ROOT, 'scripts/pg.sh'), ['stop', pgDir]);
+    if (ownsDatabase) run(path.join(ROOT, 'scripts/pg.sh'), ['stop', pgDir]);
     if (!process.env.E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
   };
   return stack;
@@ -198,7 +223,7 @@ process.on('exit', () => {
     for (const p of Object.values(s.procs)) {
       try { p.kill('SIGKILL'); } catch { /* gone */ }
     }
-    spawnSync(path.join(ROOT, 'scripts/pg.sh'), ['stop', path.join(s.dir, 'pg')]);
+    if (fs.existsSync(path.join(s.dir, 'pg'))) spawnSync(path.join(ROOT, 'scripts/pg.sh'), ['stop', path.join(s.dir, 'pg')]);
   }
 });
 for (const sig of ['SIGINT', 'SIGTERM']) {

@@ -27,10 +27,23 @@ export function startUpstream({ port = 0, host = '127.0.0.1' } = {}) {
       };
       calls.push(call);
       const body = JSON.stringify({ echo: call, message: 'Hello from the demo upstream' }) + '\n';
-      res.writeHead(200, {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(body),
-      });
+      // /usage/<tokens> reports usage in a header, /usage-trailer/<tokens> in a trailer at
+      // the end of a chunked body (as an LLM API does after streaming), both with a cost.
+      const usage = req.url.match(/^\/usage(-trailer)?\/(\d+)/);
+      if (usage && usage[1]) {
+        res.writeHead(200, { 'Content-Type': 'application/json', Trailer: 'X-Usage-Tokens, X-Usage-Cost' });
+        res.write(body);
+        res.addTrailers({ 'X-Usage-Tokens': usage[2], 'X-Usage-Cost': '0.000250' });
+        res.end();
+        return;
+      }
+      const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+      if (usage) {
+        headers['X-Usage-Tokens'] = usage[2];
+        headers['X-Usage-Cost'] = '0.000250';
+      }
+      const status = req.url.match(/^\/status\/(\d{3})/);
+      res.writeHead(status ? Number(status[1]) : 200, headers);
       res.end(body);
     });
   });

@@ -43,6 +43,8 @@ void fx_write_file(const char *path, const char *text)
 	cr_assert_eq(fclose(f), 0);
 }
 
+const struct state_sizes fx_sizes = {64, 16, 64, 256, 4};
+
 void fx_gate_open(struct fx_gate *g)
 {
 	char path[300], msg[256];
@@ -53,11 +55,16 @@ void fx_gate_open(struct fx_gate *g)
 	cr_assert_eq(cryptox_init(), ERR_OK);
 	fx_mkdtemp(g->dir, sizeof(g->dir));
 	snprintf(path, sizeof(path), "%s/state.shm", g->dir);
-	cr_assert_eq(state_open(&g->st, path, 64, 16, msg, sizeof(msg)), ERR_OK, "%s", msg);
+	cr_assert_eq(state_open(&g->st, path, &fx_sizes, msg, sizeof(msg)), ERR_OK, "%s", msg);
 	/* Strings point to literals: this config is never passed to config_free(). */
 	g->cfg.problem_base = "https://tollgate.dev/problems/";
 	g->cfg.ready_staleness_ms = 3000;
 	g->cfg.max_body = 1 << 20;
+	g->cfg.ip_rps = 1000;
+	g->cfg.ip_burst = 1000;
+	g->cfg.authfail_per_minute = 1000;
+	g->cfg.authfail_burst = 1000;
+	g->cfg.quota_fail_open = true;
 	for (i = 0; i < sizeof(g->cfg.secret_key); i++)
 		g->cfg.secret_key[i] = (unsigned char)(0xa0 + i);
 	g->cfg.has_secret = true;
@@ -86,6 +93,10 @@ void fx_tenant(struct fx_gate *g, int64_t id, const char *slug, enum tenant_stat
 	str_lcpy(t.slug, slug, sizeof(t.slug));
 	str_lcpy(t.plan, "pro", sizeof(t.plan));
 	str_lcpy(t.upstream, upstream, sizeof(t.upstream));
+	t.key_rates = (struct state_rates){1000, 1000, 60000, 0};
+	t.rates = (struct state_rates){1000, 1000, 60000, 0};
+	t.monthly_quota = STATE_UNLIMITED;
+	t.max_body = 1 << 20;
 	cr_assert_eq(state_tenant_put(&g->st, &t), ERR_OK);
 }
 
@@ -105,6 +116,26 @@ void fx_key(struct fx_gate *g, int64_t key_id, int64_t tenant_id, int64_t expire
 	cr_assert_eq(state_key_put(&g->st, hash, &k), ERR_OK);
 }
 
+void fx_key_limits(struct fx_gate *g, const char *key, int32_t rps, int32_t burst, int32_t rpm)
+{
+	unsigned char hash[CRYPTOX_HASH_BYTES];
+	struct state_key k;
+
+	gate_keys_hash(g->cfg.secret_key, str_c(key), hash);
+	cr_assert(state_key_find(&g->st, hash, &k), "no such key %s", key);
+	k.rps = rps;
+	k.burst = burst;
+	k.rpm = rpm;
+	cr_assert_eq(state_key_put(&g->st, hash, &k), ERR_OK);
+}
+
+void fx_uuid(char out[37], uint64_t n)
+{
+	/* The first bytes vary as in a random (v4) UUID, which the collector's join hashes. */
+	snprintf(out, 37, "%08x-0000-4000-8000-%012llx", (unsigned)((n + 1) * 0x9e3779b1u),
+		 (unsigned long long)(n & 0xffffffffffffULL));
+}
+
 void fx_dispatch(struct fx_gate *g, char **envp)
 {
 	fcgi_response_reset(&g->rs);
@@ -112,7 +143,48 @@ void fx_dispatch(struct fx_gate *g, char **envp)
 	memset(&g->rq, 0, sizeof(g->rq));
 	g->rq.envp = envp;
 	g->rq.arena = &g->arena;
-	router_dispatch(&g->app, &g->rq, &g->rs, &g->arena);
+	router_dispatch(&g->app, &g->rq, &g->rs, &g->arena, &g->admit);
+}
+
+void fx_gate_ask(struct fx_gate *g, const char *key, const char *peer, const char *request_id,
+		 const char *extra)
+{
+	size_t n = 0;
+
+	g->ask_env[n++] = "REQUEST_METHOD=GET";
+	g->ask_env[n++] = "PATH_INFO=/_tollgate/gate";
+	g->ask_env[n++] = "TG_GATE=1";
+	if (key != NULL) {
+		snprintf(g->ask[0], sizeof(g->ask[0]), "HTTP_X_API_KEY=%s", key);
+		g->ask_env[n++] = g->ask[0];
+	}
+	if (peer != NULL) {
+		snprintf(g->ask[1], sizeof(g->ask[1]), "TG_PEER=%s", peer);
+		g->ask_env[n++] = g->ask[1];
+	}
+	if (request_id != NULL) {
+		snprintf(g->ask[2], sizeof(g->ask[2]), "TG_REQUEST_ID=%s", request_id);
+		g->ask_env[n++] = g->ask[2];
+	}
+	if (extra != NULL) {
+		str_lcpy(g->ask[3], extra, sizeof(g->ask[3]));
+		g->ask_env[n++] = g->ask[3];
+	}
+	g->ask_env[n] = NULL;
+	fx_dispatch(g, g->ask_env);
+}
+
+bool fx_header(const struct fx_gate *g, const char *name, char *out, size_t n)
+{
+	struct str v;
+
+	out[0] = '\0';
+	if (!fcgi_response_header_get(&g->rs, name, &v))
+		return false;
+	cr_assert_lt(v.len, n, "%s is too long for the buffer", name);
+	memcpy(out, v.p, v.len);
+	out[v.len] = '\0';
+	return true;
 }
 
 void fx_assert_header(const struct fx_gate *g, const char *name, const char *want)

@@ -196,7 +196,7 @@ Test(router, reopened_state_is_not_ready_until_the_syncer_reloads)
 	fx_tenant(&g, 3, "kept", TENANT_ACTIVE, "127.0.0.1:1");
 	state_close(&g.st);
 	snprintf(path, sizeof(path), "%s/state.shm", g.dir);
-	cr_assert_eq(state_open(&g.st, path, 64, 16, msg, sizeof(msg)), ERR_OK, "%s", msg);
+	cr_assert_eq(state_open(&g.st, path, &fx_sizes, msg, sizeof(msg)), ERR_OK, "%s", msg);
 	fx_dispatch(&g, ready_env);
 	fx_assert_problem(&g, 503, "not-ready", "req-1");
 	{

@@ -1,0 +1,71 @@
+/* Prometheus exposition of the counters every process keeps in shared memory. */
+#include "metrics.h"
+
+#include "../state/state.h"
+
+static void counter(struct buf *b, const char *name, const char *help, const char *labels,
+		    uint64_t v, bool header)
+{
+	if (header)
+		buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	buf_printf(b, "%s%s %llu\n", name, labels, (unsigned long long)v);
+}
+
+static void gauge(struct buf *b, const char *name, const char *help, int64_t v)
+{
+	buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, name, name,
+		   (long long)v);
+}
+
+enum err metrics_handle(struct hctx *c)
+{
+	static const struct {
+		enum metric m;
+		const char *outcome;
+	} decisions[] = {
+	    {METRIC_ALLOWED, "allowed"},	  {METRIC_DENIED_AUTH, "unauthenticated"},
+	    {METRIC_DENIED_RATE, "rate_limited"}, {METRIC_DENIED_QUOTA, "quota_exceeded"},
+	    {METRIC_DENIED_SIZE, "too_large"},	  {METRIC_DENIED_OTHER, "other"},
+	};
+	struct state *st = c->app->state;
+	struct state_hdr *h = st->hdr;
+	struct buf *b = &c->rs->body;
+	uint64_t dropped = 0;
+	char labels[64];
+	size_t i;
+
+	fcgi_header(c->rs, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	fcgi_header(c->rs, "Cache-Control", "no-store");
+	for (i = 0; i < sizeof(decisions) / sizeof(decisions[0]); i++) {
+		snprintf(labels, sizeof(labels), "{outcome=\"%s\"}", decisions[i].outcome);
+		counter(b, "tollgate_gate_decisions_total", "Gate decisions by outcome.", labels,
+			state_metric_sum(st, decisions[i].m), i == 0);
+	}
+	counter(b, "tollgate_access_log_lines_total", "Access-log lines the collector read.", "",
+		state_metric_sum(st, METRIC_LOG_LINES), true);
+	counter(b, "tollgate_access_log_malformed_total",
+		"Access-log lines skipped as malformed or too long.", "",
+		state_metric_sum(st, METRIC_LOG_MALFORMED), true);
+	counter(b, "tollgate_access_log_unmatched_total",
+		"Access-log lines with no gate decision to join.", "",
+		state_metric_sum(st, METRIC_LOG_UNMATCHED), true);
+	counter(b, "tollgate_flushes_total", "Successful usage flushes to PostgreSQL.", "",
+		state_metric_sum(st, METRIC_FLUSHES), true);
+	counter(b, "tollgate_flush_failures_total", "Usage flushes that failed (retried).", "",
+		state_metric_sum(st, METRIC_FLUSH_FAILURES), true);
+	for (i = 0; i < h->nrings; i++)
+		dropped += atomic_load(&st->rings[i].dropped);
+	counter(b, "tollgate_decisions_dropped_total",
+		"Decisions the collector never saw because a ring was full.", "", dropped, true);
+	gauge(b, "tollgate_keys", "API keys loaded in memory.", shm_table_count(st->keys));
+	gauge(b, "tollgate_tenants", "Tenants loaded in memory.", shm_table_count(st->tenants));
+	gauge(b, "tollgate_usage_records", "Usage records (key and hour) in shared memory.",
+	      shm_pool_used(st->usage));
+	gauge(b, "tollgate_database_up", "1 when the syncer reached PostgreSQL recently.",
+	      atomic_load(&h->db_up));
+	gauge(b, "tollgate_flush_up", "1 when the last usage flush succeeded.",
+	      atomic_load(&h->flush_ok));
+	gauge(b, "tollgate_last_flush_timestamp_seconds", "When usage was last flushed.",
+	      atomic_load(&h->flushed_ms) / 1000);
+	return ERR_OK;
+}

@@ -1,0 +1,94 @@
+// The collector: Caddy's access log joined to the gate's decisions, post-response facts in
+// the usage tables, and hostile log lines counted and skipped without harm.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { get, startStack, waitFor } from './harness.mjs';
+
+const metric = async (s, name) => {
+  const text = (await get(`${s.url}/metrics`)).text;
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.split(' ').pop()) : NaN;
+};
+
+const row = (s, keyId) => {
+  const [requests, s2, s4, s5, latency, bytes, tokens, cost] = s.psql(
+    `SELECT coalesce(sum(requests),0), coalesce(sum(status_2xx),0), coalesce(sum(status_4xx),0), coalesce(sum(status_5xx),0),
+            coalesce(sum(latency_ms),0), coalesce(sum(bytes_out),0), coalesce(sum(tokens),0), coalesce(sum(cost_micros),0)
+       FROM usage_monthly WHERE key_id = ${keyId}`).split('|').map(Number);
+  return { requests, s2, s4, s5, latency, bytes, tokens, cost };
+};
+
+describe('collector', () => {
+  let s;
+  let key;
+  let keyId;
+  before(async () => {
+    s = await startStack({ env: { TOLLGATE_FLUSH_INTERVAL: '200ms' } });
+    s.tenant('collect');
+    key = s.key('collect');
+    keyId = s.keyId(key);
+    await waitFor('the key', async () => (await get(`${s.url}/v1/warm`, { 'X-Api-Key': key })).status === 200);
+  });
+  after(async () => { await s?.stop(); });
+
+  test('status classes, bytes, latency and upstream usage (header or trailer) reach the usage tables', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await get(`${s.url}/usage/7`, { 'X-Api-Key': key })).status, 200);
+    for (let i = 0; i < 2; i++) assert.equal((await get(`${s.url}/usage-trailer/11`, { 'X-Api-Key': key })).status, 200);
+    assert.equal((await get(`${s.url}/status/503`, { 'X-Api-Key': key })).status, 503);
+    assert.equal((await get(`${s.url}/status/404`, { 'X-Api-Key': key })).status, 404);
+    // 1 warm-up + 7 here: 6 x 2xx, one 4xx, one 5xx; tokens 3*7 + 2*11; cost 5 * 250 micros.
+    const want = { requests: 8, s2: 6, s4: 1, s5: 1, tokens: 43, cost: 1250 };
+    await waitFor('the access-log facts in PostgreSQL', () => {
+      const r = row(s, keyId);
+      return Object.entries(want).every(([k, v]) => r[k] === v);
+    }, { timeout: 10000 }).catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(row(s, keyId))}`); });
+    const r = row(s, keyId);
+    assert.ok(r.bytes > 8 * 100, `bytes_out ${r.bytes}`);
+    assert.ok(r.latency >= 0);
+    assert.equal(await metric(s, 'tollgate_access_log_unmatched_total'), 0);
+  });
+
+  test('malformed and hostile log lines are counted and skipped; the collector keeps working', async () => {
+    const collector = s.child('tg-collector');
+    const before_ = await metric(s, 'tollgate_access_log_malformed_total');
+    const hostile = [
+      'not json at all',
+      '{"status": 200}',
+      '{"status": "200", "resp_headers": {"X-Request-Id": ["x"]}}',
+      '{"status": 200, "resp_headers": {"X-Request-Id": ["../../../etc/passwd"]}}',
+      '['.repeat(5000) + ']'.repeat(5000),
+      '{"a":'.repeat(100) + '1' + '}'.repeat(100),
+      'x'.repeat(200 * 1024), // longer than any real entry
+      '\u0000\u0001\u00ff{}',
+      '{"status": 99999999999999999999999, "resp_headers": {"X-Request-Id": [1, 2]}}',
+    ];
+    await new Promise((resolve, reject) => {
+      const c = net.createConnection(s.env.TOLLGATE_COLLECTOR_SOCKET, () => {
+        c.end(hostile.join('\n') + '\n', resolve);
+      });
+      c.on('error', reject);
+    });
+    await waitFor('the malformed lines to be counted', async () =>
+      (await metric(s, 'tollgate_access_log_malformed_total')) >= before_ + hostile.length, { timeout: 5000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await metric(s, 'tollgate_access_log_malformed_total')} vs ${before_}`); });
+    assert.equal(s.child('tg-collector')?.pid, collector.pid, 'the collector must survive hostile input');
+    const base = row(s, keyId).s2;
+    assert.equal((await get(`${s.url}/v1/after`, { 'X-Api-Key': key })).status, 200);
+    await waitFor('a real entry after the hostile ones', () => row(s, keyId).s2 === base + 1, { timeout: 5000 });
+  });
+
+  test('/metrics is valid Prometheus text and counts decisions', async () => {
+    const r = await get(`${s.url}/metrics`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^text\/plain; version=0.0.4/);
+    assert.ok((await metric(s, 'tollgate_gate_decisions_total')) > 0);
+    assert.match(r.text, /^tollgate_gate_decisions_total\{outcome="allowed"\} \d+$/m);
+    const { execFile } = await import('node:child_process');
+    const out = await new Promise((resolve) => {
+      const p = execFile('promtool', ['check', 'metrics'], (err, stdout, stderr) => resolve({ err, stdout, stderr }));
+      p.stdin.end(r.text);
+    });
+    assert.equal(out.err, null, `promtool: ${out.stdout}${out.stderr}`);
+  });
+});
