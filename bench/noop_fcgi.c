@@ -1,9 +1,11 @@
 /* The floor of the architecture: a FastCGI pool shaped like `tollgate serve` that allows
  * every request at once, so `make bench` can tell Caddy's cost from the gate's.
  *
- * Usage: noop_fcgi SOCKET UPSTREAM
+ * Usage: noop_fcgi SOCKET UPSTREAM [LOGSOCKET]
  *   SOCKET    unix socket to listen on (a stale socket file is replaced)
  *   UPSTREAM  value of X-Tollgate-Upstream, e.g. 127.0.0.1:9080
+ *   LOGSOCKET where Caddy's access log goes (the Caddyfile logs to tollgate's collector):
+ *             one more process accepts and discards it, as cheaply as anything can
  * TOLLGATE_WORKERS sets the number of worker processes (0 or unset: one per CPU core), as
  * for tollgate. SIGTERM or SIGINT stops the pool; the master exits 0 once every worker has.
  *
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -86,7 +89,42 @@ static int worker_count(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* The worker's whole job: the same status and four headers as an allowing gate. */
+/* The log sink's whole job: accept Caddy's access-log connections and read them away. */
+static int log_sink_run(int listen_fd)
+{
+	struct pollfd pfd[33];
+	char buf[65536];
+	int n = 1, i;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_NAME, "noop-log");
+	signal(SIGTERM, on_stop);
+	pfd[0].fd = listen_fd;
+	pfd[0].events = POLLIN;
+	while (!stop) {
+		if (poll(pfd, (nfds_t)n, 200) <= 0)
+			continue;
+		if ((pfd[0].revents & POLLIN) && n < 33) {
+			int fd = accept(listen_fd, NULL, NULL);
+
+			if (fd >= 0) {
+				pfd[n].fd = fd;
+				pfd[n++].events = POLLIN;
+			}
+		}
+		for (i = 1; i < n; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (read(pfd[i].fd, buf, sizeof(buf)) <= 0) {
+				close(pfd[i].fd);
+				pfd[i--] = pfd[--n];
+			}
+		}
+	}
+	return 0;
+}
+
+/* The worker's whole job: the same status and headers as an allowing gate. */
 static int worker_run(int listen_fd, const char *upstream)
 {
 	struct sigaction sa;
@@ -123,6 +161,11 @@ static int worker_run(int listen_fd, const char *upstream)
 			     "X-Tollgate-Key: 1\r\n"
 			     "X-Request-Id: %s\r\n"
 			     "X-Tollgate-Upstream: %s\r\n"
+			     "X-Tollgate-RateLimit-Policy: \"key-second\";q=1000;w=1\r\n"
+			     "X-Tollgate-RateLimit: \"key-second\";r=999;t=1\r\n"
+			     "X-Tollgate-RateLimit-Limit: 1000\r\n"
+			     "X-Tollgate-RateLimit-Remaining: 999\r\n"
+			     "X-Tollgate-RateLimit-Reset: 0\r\n"
 			     "\r\n",
 			     rid != NULL ? rid : "", upstream);
 		FCGX_Detach(&req);
@@ -187,12 +230,12 @@ static void drain(pid_t *pids, int n, const sigset_t *sigs)
 
 int main(int argc, char **argv)
 {
-	pid_t pids[MAX_WORKERS];
-	int fd, n, i, status, rc = 0;
+	pid_t pids[MAX_WORKERS + 1];
+	int fd, log_fd = -1, n, i, status, rc = 0;
 	sigset_t sigs;
 
-	if (argc != 3 || argv[2][0] == '\0' || strpbrk(argv[2], "\r\n") != NULL) {
-		fprintf(stderr, "usage: noop_fcgi SOCKET UPSTREAM\n");
+	if ((argc != 3 && argc != 4) || argv[2][0] == '\0' || strpbrk(argv[2], "\r\n") != NULL) {
+		fprintf(stderr, "usage: noop_fcgi SOCKET UPSTREAM [LOGSOCKET]\n");
 		return 2;
 	}
 	n = worker_count();
@@ -200,6 +243,8 @@ int main(int argc, char **argv)
 		return 2;
 	fd = listen_unix(argv[1]);
 	if (fd < 0)
+		return 1;
+	if (argc == 4 && (log_fd = listen_unix(argv[3])) < 0)
 		return 1;
 
 	/* The master takes its signals through sigtimedwait; workers unblock them. */
@@ -225,8 +270,22 @@ int main(int argc, char **argv)
 		}
 		pids[i] = pid;
 	}
+	if (rc == 0 && log_fd >= 0) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("noop_fcgi: fork");
+			rc = 1;
+		} else if (pid == 0) {
+			sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+			close(fd);
+			_exit(log_sink_run(log_fd));
+		} else {
+			pids[n++] = pid;
+		}
+	}
 	if (rc == 0)
-		fprintf(stderr, "noop_fcgi: %d workers on %s (pid %ld)\n", n, argv[1],
+		fprintf(stderr, "noop_fcgi: %d processes on %s (pid %ld)\n", n, argv[1],
 			(long)getpid());
 
 	/* A worker that dies makes the measurement meaningless: stop everything, exit 1. */

@@ -127,6 +127,24 @@ enum err str_copy(struct str s, char *dst, size_t n)
 	return ERR_OK;
 }
 
+size_t str_fmt_i64(char *out, int64_t v)
+{
+	char tmp[20];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = tmp[--n];
+	out[len] = '\0';
+	return len;
+}
+
 void str_lcpy(char *dst, const char *src, size_t n)
 {
 	size_t len;

@@ -126,6 +126,7 @@ enum err gate_handle(struct hctx *c)
 	struct state_tenant tenant;
 	struct limit_request lrq;
 	struct limit_result lim;
+	char id[24];
 	struct state_usage *u;
 	struct state_key rec;
 	enum gate_key_env env;
@@ -244,7 +245,8 @@ enum err gate_handle(struct hctx *c)
 	record(c, now_ms, rec.id, tenant.id, METRIC_ALLOWED);
 	/* Caddy copies these onto the proxied request; every one must always be present. */
 	fcgi_header(c->rs, "X-Tollgate-Tenant", tenant.slug);
-	fcgi_headerf(c->rs, "X-Tollgate-Key", "%lld", (long long)rec.id);
+	str_fmt_i64(id, rec.id);
+	fcgi_header(c->rs, "X-Tollgate-Key", id);
 	fcgi_header(c->rs, "X-Tollgate-Upstream", tenant.upstream);
 	fcgi_header(c->rs, "X-Request-Id", c->request_id);
 	limits_headers(c->rs, &lim, now_ms, true);

@@ -1,10 +1,10 @@
 /* GCRA rate limits and the monthly quota in one locked step; RateLimit headers. */
 #include "gate_limits.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "../../lib/gcra.h"
+#include "../../lib/str.h"
 
 #define NS_PER_S 1000000000LL
 
@@ -221,6 +221,25 @@ void limits_authfail_count(struct state *st, const struct config *cfg, const uns
 	state_unlock(st->ips, u);
 }
 
+/* Appends s at *p (within end); the headers below are built without printf. */
+static void put(char **p, char *end, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > (size_t)(end - *p))
+		n = (size_t)(end - *p);
+	memcpy(*p, s, n);
+	*p += n;
+}
+
+static void put_i64(char **p, char *end, int64_t v)
+{
+	char num[24];
+
+	str_fmt_i64(num, v);
+	put(p, end, num);
+}
+
 void limits_headers(struct fcgi_response *rs, const struct limit_result *r, int64_t now_ms,
 		    bool for_copy)
 {
@@ -231,43 +250,51 @@ void limits_headers(struct fcgi_response *rs, const struct limit_result *r, int6
 	     "X-Tollgate-RateLimit-Remaining", "X-Tollgate-RateLimit-Reset"},
 	};
 	const char *const *n = names[for_copy ? 1 : 0];
-	char policy[512];
-	size_t used = 0;
+	char policy[512], one[128], num[24], *p = policy, *end = policy + sizeof(policy) - 1;
+	const struct limit_view *v;
 	int best = -1, i;
 
-	policy[0] = '\0';
 	for (i = 0; i < POL__MAX; i++) {
-		const struct limit_view *v = &r->pol[i];
-		int w;
-
+		v = &r->pol[i];
 		if (!v->applies)
 			continue;
-		w = snprintf(policy + used, sizeof(policy) - used, "%s\"%s\";q=%lld;w=%lld",
-			     used ? ", " : "", policy_names[i], (long long)v->quota,
-			     (long long)v->window_s);
-		if (w > 0 && (size_t)w < sizeof(policy) - used)
-			used += (size_t)w;
+		if (p != policy)
+			put(&p, end, ", ");
+		put(&p, end, "\"");
+		put(&p, end, policy_names[i]);
+		put(&p, end, "\";q=");
+		put_i64(&p, end, v->quota);
+		put(&p, end, ";w=");
+		put_i64(&p, end, v->window_s);
 		/* The one closest to refusing: least left, then the longest wait. */
 		if (best < 0 || v->remaining < r->pol[best].remaining ||
 		    (v->remaining == r->pol[best].remaining && v->reset_s > r->pol[best].reset_s))
 			best = i;
 	}
+	*p = '\0';
 	if (r->verdict != VERDICT_ALLOW && r->verdict != VERDICT_BUSY && r->pol[r->culprit].applies)
 		best = (int)r->culprit;
-	if (best >= 0) {
-		const struct limit_view *v = &r->pol[best];
-
-		fcgi_header(rs, n[0], policy);
-		fcgi_headerf(rs, n[1], "\"%s\";r=%lld;t=%lld", policy_names[best],
-			     (long long)v->remaining, (long long)v->reset_s);
-		fcgi_headerf(rs, n[2], "%lld", (long long)v->quota);
-		fcgi_headerf(rs, n[3], "%lld", (long long)v->remaining);
-		fcgi_headerf(rs, n[4], "%lld", (long long)(now_ms / 1000 + v->reset_s));
-	} else if (for_copy) {
-		/* Caddy copies all five whatever happens: never leave one out. */
-		for (i = 0; i < 5; i++)
-			fcgi_header(rs, n[i], "");
+	/* A key and its tenant always have limits, so there is always a best policy. */
+	v = &r->pol[best >= 0 ? best : POL_KEY_SECOND];
+	fcgi_header(rs, n[0], policy);
+	p = one;
+	end = one + sizeof(one) - 1;
+	put(&p, end, "\"");
+	put(&p, end, policy_names[best >= 0 ? best : POL_KEY_SECOND]);
+	put(&p, end, "\";r=");
+	put_i64(&p, end, v->remaining);
+	put(&p, end, ";t=");
+	put_i64(&p, end, v->reset_s);
+	*p = '\0';
+	fcgi_header(rs, n[1], one);
+	str_fmt_i64(num, v->quota);
+	fcgi_header(rs, n[2], num);
+	str_fmt_i64(num, v->remaining);
+	fcgi_header(rs, n[3], num);
+	str_fmt_i64(num, now_ms / 1000 + v->reset_s);
+	fcgi_header(rs, n[4], num);
+	if (r->verdict != VERDICT_ALLOW) {
+		str_fmt_i64(num, r->retry_after_s);
+		fcgi_header(rs, "Retry-After", num);
 	}
-	if (r->verdict != VERDICT_ALLOW)
-		fcgi_headerf(rs, "Retry-After", "%lld", (long long)r->retry_after_s);
 }

@@ -1,6 +1,7 @@
 /* str: slices, trimming, cutting and the range-checked integer parser. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../lib/str.h"
@@ -163,4 +164,19 @@ Test(str, lcpy_truncates_and_terminates)
 	cr_assert_str_eq(dst, "abc");
 	str_lcpy(dst, "x", sizeof(dst));
 	cr_assert_str_eq(dst, "x");
+}
+
+Test(str, fmt_i64_writes_decimal_like_printf)
+{
+	static const int64_t cases[] = {0,	   1,	      -1, 9, 10, 99, 100, 1234567890123LL,
+					INT64_MAX, INT64_MIN, -42};
+	char got[24], want[32];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = str_fmt_i64(got, cases[i]);
+		snprintf(want, sizeof(want), "%lld", (long long)cases[i]);
+		cr_assert_str_eq(got, want);
+		cr_assert_eq(n, strlen(want));
+	}
 }
