@@ -12,7 +12,7 @@ BASE     := -std=c11 -D_GNU_SOURCE -g -MMD -MP $(WARN) -DTOLLGATE_VERSION='"$(VE
 CFLAGS   := -O2 $(BASE)
 SANFLAGS := -O1 $(BASE) -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
-LDLIBS    = $(PKG_LIBS) -lpthread
+LDLIBS    = $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS := \
 	lib/arena.c \
@@ -31,6 +31,9 @@ LIB_SRCS := \
 	lib/str.c
 
 APP_SRCS := \
+	app/abuse/engine.c \
+	app/abuse/inspect.c \
+	app/abuse/score.c \
 	app/app.c \
 	app/cli/cli.c \
 	app/cli/cli_limits.c \
@@ -46,6 +49,7 @@ APP_SRCS := \
 	app/serve/flusher.c \
 	app/serve/master.c \
 	app/serve/router.c \
+	app/serve/samples.c \
 	app/serve/syncer.c \
 	app/serve/worker.c \
 	app/state/state.c

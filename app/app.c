@@ -21,6 +21,7 @@ static const struct {
     [PROB_FORBIDDEN] = {"forbidden", "Forbidden"},
     [PROB_RATE_LIMITED] = {"rate-limited", "Too many requests"},
     [PROB_QUOTA_EXCEEDED] = {"quota-exceeded", "Monthly quota exceeded"},
+    [PROB_ABUSE] = {"abnormal-usage-detected", "Abnormal usage detected"},
     [PROB_UNAVAILABLE] = {"unavailable", "Service unavailable"},
     [PROB_INTERNAL] = {"internal-error", "Internal error"},
 };

@@ -44,6 +44,7 @@ enum problem_kind {
 	PROB_FORBIDDEN,
 	PROB_RATE_LIMITED,
 	PROB_QUOTA_EXCEEDED,
+	PROB_ABUSE,
 	PROB_UNAVAILABLE,
 	PROB_INTERNAL,
 	PROB__MAX
@@ -60,6 +61,7 @@ struct hctx {
 	enum problem_kind problem;
 	const char *detail;
 	struct gate_admit admit; /* filled by the gate when it lets the request through */
+	char decision_id[37];	 /* an abuse decision's id, added to the problem body if set */
 };
 
 const char *problem_slug(enum problem_kind k);

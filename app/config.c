@@ -73,6 +73,39 @@ static const struct cfg_opt options[] = {
 	"Before the cluster's usage was read this month: admit (true) or refuse (false)."),
     OPT("TOLLGATE_USAGE_HOURLY_MONTHS", CFG_INT, usage_hourly_months, "13", 1, 1200, 0,
 	"Months of hourly usage kept (monthly totals are kept for ever)."),
+    OPT("TOLLGATE_ABUSE_ENGINE", CFG_STR, abuse_engine_name, "model", 0, 16, 0,
+	"How the abuse engine scores: off, heuristics (rules alone) or model (learned)."),
+    OPT("TOLLGATE_ABUSE_ANON_MODE", CFG_STR, abuse_anon_mode_name, "shadow", 0, 16, 0,
+	"The abuse mode for traffic without a valid key: off, shadow or enforce."),
+    OPT("TOLLGATE_ABUSE_BLOCK_SECONDS", CFG_INT, abuse_block_s, "300", 1, 86400 * 30, 0,
+	"How long a block decided by the abuse engine lasts."),
+    OPT("TOLLGATE_ABUSE_THROTTLE_SECONDS", CFG_INT, abuse_throttle_s, "300", 1, 86400 * 30, 0,
+	"How long a throttle decided by the abuse engine lasts."),
+    OPT("TOLLGATE_ABUSE_THROTTLE_RPS", CFG_INT, abuse_throttle_rps, "1", 1, 1000000, 0,
+	"Requests per second a throttled client may still make."),
+    OPT("TOLLGATE_ABUSE_EXEMPT_SECONDS", CFG_INT, abuse_exempt_s, "3600", 0, 86400 * 30, 0,
+	"After a false positive is labelled, how long its client is at most flagged."),
+    OPT("TOLLGATE_MAX_ROUTES", CFG_INT, max_routes, "65536", 64, 50000000, CFG_RESTART,
+	"Route templates (per tenant) whose usual body size is tracked."),
+    OPT("TOLLGATE_MAX_LIST_ENTRIES", CFG_INT, max_list_entries, "100000", 16, 50000000, CFG_RESTART,
+	"Capacity of the in-memory address lists (allow, deny, suspect)."),
+    OPT("TOLLGATE_TRAIN_AFTER_LABELS", CFG_INT, train_after_labels, "20", 1, 1000000, 0,
+	"Retrain a tenant's model automatically after this many new labels."),
+    OPT("TOLLGATE_JUDGE_PROVIDER", CFG_STR, judge_provider_name, "none", 0, 16, 0,
+	"The LLM judge: none, openai (Chat Completions) or anthropic (Messages)."),
+    OPT("TOLLGATE_JUDGE_URL", CFG_STR, judge_url, "", 0, 512, 0,
+	"Base URL of the provider, e.g. https://api.openai.com/v1 or https://api.anthropic.com."),
+    OPT("TOLLGATE_JUDGE_MODEL", CFG_STR, judge_model, "", 0, 128, 0, "The model to ask."),
+    OPT("TOLLGATE_JUDGE_API_KEY", CFG_STR, judge_api_key, "", 0, 512, CFG_SECRET,
+	"The provider's API key. Prefer TOLLGATE_JUDGE_API_KEY_FILE."),
+    OPT("TOLLGATE_JUDGE_API_KEY_FILE", CFG_STR, judge_api_key_file, "", 0, 4096, 0,
+	"File holding the provider's API key."),
+    OPT("TOLLGATE_JUDGE_TIMEOUT", CFG_DURATION, judge_timeout_ms, "3s", 100, 60000, 0,
+	"How long one call to the provider may take."),
+    OPT("TOLLGATE_JUDGE_BATCH", CFG_INT, judge_batch, "10", 1, 100, 0,
+	"Clients described in one call to the provider."),
+    OPT("TOLLGATE_JUDGE_TTL", CFG_DURATION, judge_ttl_ms, "5m", 1000, 86400000, 0,
+	"How long a verdict is cached per client."),
     OPT("TOLLGATE_ALLOW_CLOCK_SHIFT", CFG_BOOL, allow_clock_shift, "false", 0, 1, CFG_RESTART,
 	"Let `tollgate clock` shift this node's business clock. For tests only."),
 };
@@ -130,6 +163,55 @@ static enum err load_secret(struct config *c, char *msg, size_t msglen)
 	return ERR_OK;
 }
 
+/* Index of value in names, or -1. */
+static int choose(const char *value, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(value, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Turns the settings that name a choice into their enums, or says which is wrong. */
+static enum err parse_choices(struct config *c, char *msg, size_t msglen)
+{
+	static const char *const engines[] = {"off", "heuristics", "model"};
+	static const char *const modes[] = {"off", "shadow", "enforce"};
+	static const char *const providers[] = {"none", "openai", "anthropic"};
+
+	c->abuse_engine = choose(c->abuse_engine_name, engines, 3);
+	c->abuse_anon_mode = choose(c->abuse_anon_mode_name, modes, 3);
+	c->judge_provider = choose(c->judge_provider_name, providers, 3);
+	if (c->abuse_engine < 0) {
+		snprintf(msg, msglen,
+			 "TOLLGATE_ABUSE_ENGINE: '%.16s' is not off, heuristics or model",
+			 c->abuse_engine_name);
+		return ERR_INPUT;
+	}
+	if (c->abuse_anon_mode < 0) {
+		snprintf(msg, msglen,
+			 "TOLLGATE_ABUSE_ANON_MODE: '%.16s' is not off, shadow or enforce",
+			 c->abuse_anon_mode_name);
+		return ERR_INPUT;
+	}
+	if (c->judge_provider < 0) {
+		snprintf(msg, msglen,
+			 "TOLLGATE_JUDGE_PROVIDER: '%.16s' is not none, openai or anthropic",
+			 c->judge_provider_name);
+		return ERR_INPUT;
+	}
+	if (c->judge_provider != JUDGE_PROVIDER_NONE &&
+	    (c->judge_url[0] == '\0' || c->judge_model[0] == '\0')) {
+		snprintf(msg, msglen,
+			 "TOLLGATE_JUDGE_URL and TOLLGATE_JUDGE_MODEL are needed with "
+			 "TOLLGATE_JUDGE_PROVIDER");
+		return ERR_INPUT;
+	}
+	return ERR_OK;
+}
+
 enum err config_load(struct config *c, char *msg, size_t msglen)
 {
 	struct cfg_file file;
@@ -161,6 +243,8 @@ enum err config_load(struct config *c, char *msg, size_t msglen)
 	} else {
 		rc = load_secret(c, msg, msglen);
 	}
+	if (rc == ERR_OK)
+		rc = parse_choices(c, msg, msglen);
 	if (rc == ERR_OK && c->node_id[0] == '\0') {
 		char host[129];
 

@@ -39,12 +39,37 @@ struct config {
 	bool quota_fail_open;
 	bool allow_clock_shift;
 	int64_t usage_hourly_months;
+	char *abuse_engine_name;
+	char *abuse_anon_mode_name;
+	int64_t abuse_block_s;
+	int64_t abuse_throttle_s;
+	int64_t abuse_throttle_rps;
+	int64_t abuse_exempt_s;
+	int64_t max_routes;
+	int64_t max_list_entries;
+	int64_t train_after_labels;
+	char *judge_provider_name;
+	char *judge_url;
+	char *judge_model;
+	char *judge_api_key;
+	char *judge_api_key_file;
+	int64_t judge_timeout_ms;
+	int64_t judge_batch;
+	int64_t judge_ttl_ms;
+
+	/* Derived from the names above. */
+	int abuse_engine;    /* enum abuse_engine */
+	int abuse_anon_mode; /* enum abuse_mode, for traffic without a valid key */
+	int judge_provider;  /* enum judge_provider */
 
 	/* Derived by config_load(), not in the table. */
 	unsigned char secret_key[CRYPTOX_KEY_BYTES];
 	bool has_secret;
 	int log_level_num;
 };
+
+enum abuse_engine { ABUSE_ENGINE_OFF, ABUSE_ENGINE_HEURISTICS, ABUSE_ENGINE_MODEL };
+enum judge_provider { JUDGE_PROVIDER_NONE, JUDGE_PROVIDER_OPENAI, JUDGE_PROVIDER_ANTHROPIC };
 
 /* Loads and validates. On ERR_INPUT msg names the variable and the problem. */
 enum err config_load(struct config *c, char *msg, size_t msglen) WUR;

@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# `make bench`: throughput, latency and CPU per request of three configurations, measured
-# with wrk over loopback in one run (figures move 5-10% between runs; compare inside one):
+# `make bench`: throughput, latency and CPU per request of three configurations, with wrk over
+# loopback:
 #   (1) bare    Caddy reverse_proxy to the upstream, no auth          bench/Caddyfile.baseline
 #   (2) floor   Caddy + forward_auth to a no-op FastCGI pool          ./Caddyfile + build/noop_fcgi
 #   (3) gate    Caddy + forward_auth to `tollgate serve`, valid key   ./Caddyfile + build/tollgate
 # (2) and (3) load the repository's Caddyfile unchanged; only the FastCGI responder differs.
 # The upstream is a separate Caddy answering "ok" (bench/Caddyfile.upstream).
-# Knobs: BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
-# TOLLGATE_WORKERS (0 = one per core, for both pools). Writes build/bench-results.md.
-# Exits 1 if a measurement had errors (non-2xx responses, socket errors): it is invalid.
+#
+# All three run side by side for the whole run, each with its own Caddy (and pool), and are
+# measured in interleaved rounds: every round measures (1), (2) and (3) once, in an order that
+# changes from round to round. On a small VM the machine itself (CPU frequency, neighbours)
+# moves a single measurement by 10-20%; measured seconds apart, the three see about the same
+# machine, so ratios are computed inside each round and the report gives medians over rounds.
+#
+# Knobs: BENCH_ROUNDS (5), BENCH_DURATION (5s per measurement), BENCH_WARMUP (1s before each
+# measurement), BENCH_FIRST_WARMUP (3s per configuration before the first round),
+# BENCH_CONNECTIONS (32), BENCH_THREADS (2), TOLLGATE_WORKERS (0 = one per core, both pools).
+# Writes build/bench-results.md. Exits 1 if a measurement had errors (non-2xx responses, socket
+# errors, a port shared with another process): the run is invalid.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-DURATION=${BENCH_DURATION:-10s}
-WARMUP=${BENCH_WARMUP:-3s}
+ROUNDS=${BENCH_ROUNDS:-5}
+DURATION=${BENCH_DURATION:-5s}
+WARMUP=${BENCH_WARMUP:-1s}
+FIRST_WARMUP=${BENCH_FIRST_WARMUP:-3s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-2}
 WORKERS=${TOLLGATE_WORKERS:-0}
@@ -27,14 +38,20 @@ die() {
 	exit 1
 }
 
-for tool in caddy wrk curl pgrep getconf; do
+for tool in caddy wrk curl psql pgrep getconf; do
 	command -v "$tool" >/dev/null || die "$tool not found (scripts/deps.sh bench installs it)"
 done
 if [ ! -x build/tollgate ] || [ ! -x build/noop_fcgi ]; then
 	die "build first: make all build/noop_fcgi"
 fi
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer"
+[[ "$CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNECTIONS must be a positive integer"
+[[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS must be a positive integer"
 [ "$THREADS" -le "$CONNECTIONS" ] || die "BENCH_THREADS must not exceed BENCH_CONNECTIONS"
-[ "$WORKERS" -gt 0 ] 2>/dev/null || WORKERS=$(nproc)
+for d in "$DURATION" "$WARMUP" "$FIRST_WARMUP"; do
+	[[ "$d" =~ ^[1-9][0-9]*[smh]?$ ]] || die "durations are wrk durations such as 5s, not '$d'"
+done
+[[ "$WORKERS" =~ ^[0-9]+$ ]] && [ "$WORKERS" -gt 0 ] || WORKERS=$(nproc)
 export TOLLGATE_WORKERS=$WORKERS
 
 TMP=$(mktemp -d "$ROOT/build/bench.XXXXXX")
@@ -115,28 +132,40 @@ http_code() { # URL [curl args...]
 	curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" "$url" || true
 }
 
-# start_caddy NAME CADDYFILE PORTVAR...: exports a fresh port in each PORTVAR (the first is
-# the one probed over HTTP), starts Caddy with its own admin socket, storage and XDG folders,
-# and sets CADDY_PID once Caddy answers and alone owns its ports.
+# start_caddy NAME CADDYFILE SOCKET COLLECTOR PORTVAR...: starts a Caddy whose environment
+# alone gets TOLLGATE_SOCKET=SOCKET, TOLLGATE_COLLECTOR_SOCKET=COLLECTOR, its own admin socket,
+# storage and XDG folders, and a fresh port in each PORTVAR (the first is the one probed over
+# HTTP). Sets CADDY_PID and CADDY_PORT (the first port) once Caddy answers and alone owns its
+# ports. Several Caddys run at once, so nothing of this is exported to the script itself.
 start_caddy() {
-	local name=$1 file=$2 dir="$TMP/caddy-$1" attempt var ok code i
-	shift 2
+	local name=$1 file=$2 sock=$3 coll=$4 dir="$TMP/caddy-$1" attempt ok code i v
+	shift 4
+	local vars=("$@") ports=()
 	mkdir -p "$dir"
 	for ((attempt = 1; attempt <= 5; attempt++)); do
-		for var in "$@"; do
+		ports=()
+		for ((v = 0; v < ${#vars[@]}; v++)); do
 			pick_port
-			export "$var=$PORT"
+			ports+=("$PORT")
 		done
-		XDG_DATA_HOME="$dir/data" XDG_CONFIG_HOME="$dir/config" \
-			TOLLGATE_CADDY_ADMIN="unix/$dir/admin.sock" BENCH_CADDY_ADMIN="unix/$dir/admin.sock" \
-			TOLLGATE_CADDY_STORAGE="$dir/storage" BENCH_CADDY_STORAGE="$dir/storage" \
-			caddy run --adapter caddyfile --config "$file" >"$dir/caddy.log" 2>&1 &
+		# shellcheck disable=SC2030 # exported to this Caddy alone, on purpose
+		(
+			for ((v = 0; v < ${#vars[@]}; v++)); do
+				export "${vars[v]}=${ports[v]}"
+			done
+			export TOLLGATE_SOCKET="$sock" TOLLGATE_COLLECTOR_SOCKET="$coll" \
+				TOLLGATE_CADDY_ADMIN="unix/$dir/admin.sock" BENCH_CADDY_ADMIN="unix/$dir/admin.sock" \
+				TOLLGATE_CADDY_STORAGE="$dir/storage" BENCH_CADDY_STORAGE="$dir/storage" \
+				XDG_DATA_HOME="$dir/data" XDG_CONFIG_HOME="$dir/config"
+			exec caddy run --adapter caddyfile --config "$file"
+		) >"$dir/caddy.log" 2>&1 &
 		CADDY_PID=$!
+		CADDY_PORT=${ports[0]}
 		STARTED+=("$CADDY_PID")
 		ok=0
 		for ((i = 0; i < 150; i++)); do
 			kill -0 "$CADDY_PID" 2>/dev/null || break
-			code=$(http_code "http://127.0.0.1:${!1}/")
+			code=$(http_code "http://127.0.0.1:$CADDY_PORT/")
 			if [ "$code" != 000 ]; then
 				ok=1
 				break
@@ -144,8 +173,8 @@ start_caddy() {
 			sleep 0.1
 		done
 		if [ "$ok" -eq 1 ]; then
-			for var in "$@"; do
-				owns_port "$CADDY_PID" "${!var}" || ok=0
+			for v in "${ports[@]}"; do
+				owns_port "$CADDY_PID" "$v" || ok=0
 			done
 			[ "$ok" -eq 1 ] && return 0
 			echo "bench: caddy $name: another process listens on its port; retrying" >&2
@@ -168,6 +197,23 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# wait_sockets PID LOG PATH...: until every PATH is a socket; dies if PID exits or 15 s pass.
+# Caddy refuses to start while its access-log socket is not listening.
+wait_sockets() {
+	local pid=$1 log=$2 i p missing
+	shift 2
+	for ((i = 0; i < 150; i++)); do
+		missing=0
+		for p in "$@"; do
+			[ -S "$p" ] || missing=1
+		done
+		[ "$missing" -eq 0 ] && return 0
+		kill -0 "$pid" 2>/dev/null || die "pid $pid exited: $(tail -n 20 "$log")"
+		sleep 0.1
+	done
+	die "no socket at $* after 15 s: $(tail -n 20 "$log")"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -202,8 +248,8 @@ children_not_named() { # MASTER_PID COMM -> the master's other children (backgro
 }
 
 machine_ticks() { # -> "busy total" ticks from the first line of /proc/stat
-	local label user nice system idle iowait irq softirq steal rest
-	read -r label user nice system idle iowait irq softirq steal rest </proc/stat
+	local user nice system idle iowait irq softirq steal rest
+	read -r _ user nice system idle iowait irq softirq steal rest </proc/stat
 	echo "$((user + nice + system + irq + softirq)) $((user + nice + system + idle + iowait + irq + softirq + steal))"
 }
 
@@ -221,27 +267,55 @@ to_ms() { # wrk duration (850.00us, 1.23ms, 2.00s) -> milliseconds
 }
 
 # ---------------------------------------------------------------------------------------------
-# measure N LABEL PORT RESPONDER_MASTER WORKER_COMM: warm up, then one measured wrk run; the
-# results land in the R_* arrays at index N. CPU is split per request into the FastCGI
-# workers, the gateway Caddy, the upstream Caddy, wrk, and the rest of the machine's busy time
-# (/proc/stat): near 0 when nothing else runs. The two sources count differently (a process's
-# time is exact and includes softirq work done on its behalf, /proc/stat samples ticks), so
-# the rest can come out slightly negative.
+# The three configurations, by number: label, HTTP port, Caddy pid, FastCGI master pid and
+# worker name (empty for (1)). Filled in as they start.
 
-declare -a R_LABEL R_RPS R_P50 R_P99 R_ERR R_WORKER R_BG R_CADDY R_UP R_WRK R_OTHER R_TOTAL R_BUSY
+declare -a C_LABEL C_PORT C_CADDY C_MASTER C_COMM
+C_LABEL[1]="bare reverse_proxy"
+C_LABEL[2]="forward_auth to no-op FastCGI (floor)"
+C_LABEL[3]="forward_auth to tollgate (gate)"
+
+# Results of measurement N in round R, under the key "N.R".
+declare -A M_RPS M_P50 M_P99 M_ERR M_WORKER M_BG M_CADDY M_UP M_WRK M_OTHER M_TOTAL M_BUSY
 INVALID=0
-NOISY=0
+NOISY=""     # "(N) round R: P%;" for every measurement other processes disturbed
+GATE_REQS=0  # requests wrk completed through (3), warm-ups included, to set against metering
+GATE_RUNS=0  # wrk runs against (3): each can leave CONNECTIONS requests in flight when it stops
 
+# tally N OUT: sets REQS to the requests wrk completed (its report in OUT), and counts those
+# that went through the gate.
+tally() {
+	REQS=$(awk '/requests in/ { print $1 }' "$2")
+	[ -n "$REQS" ] || die "cannot parse wrk output ($2): $(cat "$2")"
+	if [ "$1" -eq 3 ]; then
+		GATE_REQS=$((GATE_REQS + REQS))
+		GATE_RUNS=$((GATE_RUNS + 1))
+	fi
+	return 0
+}
+
+# warm_up N DURATION OUT: an unmeasured wrk run against configuration N.
+warm_up() {
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" -H "Authorization: Bearer $KEY" \
+		"http://127.0.0.1:${C_PORT[$1]}$REQ_PATH" >"$3" 2>&1 || die "wrk warm-up failed: $(cat "$3")"
+	tally "$1" "$3"
+}
+
+# measure N R: warm up configuration N, then one measured wrk run; results land in the M_*
+# arrays under "N.R". CPU is split per request into the FastCGI workers, the gateway Caddy of
+# configuration N, the upstream Caddy, wrk, and the rest of the machine's busy time
+# (/proc/stat): near 0 when nothing else runs (the two configurations not being measured sit
+# idle and count there). The two sources count differently (a process's time is exact and
+# includes softirq work done on its behalf, /proc/stat samples ticks), so the rest can come
+# out slightly negative.
+# shellcheck disable=SC2034 # the M_* arrays are read through over_rounds' nameref
 measure() {
-	local n=$1 label=$2 port=$3 master=$4 comm=$5
-	local url="http://127.0.0.1:$port$REQ_PATH" out="$TMP/wrk-$n.txt" workers=() w0=0 w1=0
-	local background=() g0=0 g1=0
-	local c0 c1 u0 u1 m0 m1 b0 b1 t0 t1 wu ws wt reqs non2xx sockerr err="" other
+	local n=$1 r=$2 k="$1.$2" port=${C_PORT[$1]} caddy=${C_CADDY[$1]} master=${C_MASTER[$1]}
+	local comm=${C_COMM[$1]} out="$TMP/wrk-$1.$2.txt" workers=() w0=0 w1=0 background=() g0=0 g1=0
+	local c0 c1 u0 u1 m0 m1 b0 b1 t0 t1 wu ws wt non2xx sockerr err="" other
 	local TIMEFORMAT='%3U %3S'
 
-	echo "bench: ($n) $label: warm-up $WARMUP, then $DURATION" >&2
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $KEY" "$url" \
-		>"$TMP/warmup-$n.txt" 2>&1 || die "wrk warm-up failed: $(cat "$TMP/warmup-$n.txt")"
+	warm_up "$n" "$WARMUP" "$TMP/warmup-$k.txt"
 	if [ -n "$master" ]; then
 		mapfile -t workers < <(children_named "$master" "$comm")
 		[ "${#workers[@]}" -gt 0 ] || die "no $comm processes under pid $master"
@@ -249,16 +323,16 @@ measure() {
 		mapfile -t background < <(children_not_named "$master" "$comm")
 		[ "${#background[@]}" -gt 0 ] && g0=$(ticks "${background[@]}")
 	fi
-	c0=$(ticks "$CADDY_PID")
+	c0=$(ticks "$caddy")
 	u0=$(ticks "$UPSTREAM_PID")
 	m0=$(machine_ticks)
 	# bash's time keyword reports wrk's own user and system seconds.
 	{ time wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-		-H "Authorization: Bearer $KEY" "$url" >"$out" 2>&1; } 2>"$TMP/wrk-cpu-$n.txt" ||
-		die "wrk failed: $(cat "$out")"
+		-H "Authorization: Bearer $KEY" "http://127.0.0.1:$port$REQ_PATH" >"$out" 2>&1; } \
+		2>"$TMP/wrk-cpu-$k.txt" || die "wrk failed: $(cat "$out")"
 	m1=$(machine_ticks)
 	u1=$(ticks "$UPSTREAM_PID")
-	c1=$(ticks "$CADDY_PID")
+	c1=$(ticks "$caddy")
 	if [ -n "$master" ]; then
 		w1=$(ticks "${workers[@]}") || err="$err a worker exited during the run;"
 		[ "${#background[@]}" -gt 0 ] && g1=$(ticks "${background[@]}")
@@ -266,51 +340,53 @@ measure() {
 			"$(printf '%s\n' "${workers[@]}" | sort | tr '\n' ' ')" ] ||
 			err="$err the worker set changed during the run;"
 	fi
-	sed 's/^/    /' "$out" >&2
 
-	reqs=$(awk '/requests in/ { print $1 }' "$out")
-	[ -n "$reqs" ] || die "cannot parse wrk output ($out)"
+	tally "$n" "$out"
 	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
 	sockerr=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print }' "$out")
 	[ -n "$non2xx" ] && err="$err $non2xx non-2xx/3xx responses;"
 	[ -n "$sockerr" ] && err="$err socket errors ($sockerr);"
-	owns_port "$CADDY_PID" "$port" || err="$err another process shared port $port;"
-	owns_port "$UPSTREAM_PID" "$BENCH_UPSTREAM_PORT" ||
+	owns_port "$caddy" "$port" || err="$err another process shared port $port;"
+	owns_port "$UPSTREAM_PID" "$UPSTREAM_PORT" ||
 		err="$err another process shared the upstream port;"
-	if [ -n "$err" ]; then
-		INVALID=1
-		echo "bench: !!!!! ($n) $label IS INVALID:$err" >&2
-	fi
 
-	read -r wu ws <"$TMP/wrk-cpu-$n.txt"
+	read -r wu ws <"$TMP/wrk-cpu-$k.txt"
 	wt=$(awk -v u="$wu" -v s="$ws" -v hz="$TCK" 'BEGIN { printf "%.0f", (u + s) * hz }')
 	read -r b0 t0 <<<"$m0"
 	read -r b1 t1 <<<"$m1"
 	other=$((b1 - b0 - (w1 - w0) - (g1 - g0) - (c1 - c0) - (u1 - u0) - wt))
 
-	R_LABEL[n]=$label
-	R_RPS[n]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-	R_P50[n]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-	R_P99[n]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-	R_ERR[n]=${err:-none}
+	M_RPS[$k]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+	M_P50[$k]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+	M_P99[$k]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+	M_ERR[$k]=$err
 	if [ -n "$master" ]; then
-		R_WORKER[n]=$(us_per_req $((w1 - w0)) "$reqs")
-		R_BG[n]=$(us_per_req $((g1 - g0)) "$reqs")
+		M_WORKER[$k]=$(us_per_req $((w1 - w0)) "$REQS")
+		M_BG[$k]=$(us_per_req $((g1 - g0)) "$REQS")
 	else
-		R_WORKER[n]=n/a
-		R_BG[n]=n/a
+		M_WORKER[$k]=n/a
+		M_BG[$k]=n/a
 	fi
-	R_CADDY[n]=$(us_per_req $((c1 - c0)) "$reqs")
-	R_UP[n]=$(us_per_req $((u1 - u0)) "$reqs")
-	R_WRK[n]=$(us_per_req "$wt" "$reqs")
-	R_OTHER[n]=$(us_per_req "$other" "$reqs")
-	R_TOTAL[n]=$(us_per_req $((b1 - b0)) "$reqs")
-	R_BUSY[n]=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) \
+	M_CADDY[$k]=$(us_per_req $((c1 - c0)) "$REQS")
+	M_UP[$k]=$(us_per_req $((u1 - u0)) "$REQS")
+	M_WRK[$k]=$(us_per_req "$wt" "$REQS")
+	M_OTHER[$k]=$(us_per_req "$other" "$REQS")
+	M_TOTAL[$k]=$(us_per_req $((b1 - b0)) "$REQS")
+	M_BUSY[$k]=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) \
 		'BEGIN { printf "%.0f", (t > 0) ? 100 * b / t : 0 }')
+
+	echo "bench: round $r/$ROUNDS ($n): ${M_RPS[$k]} req/s, p50 ${M_P50[$k]} ms," \
+		"p99 ${M_P99[$k]} ms; µs/request: Caddy ${M_CADDY[$k]}, workers ${M_WORKER[$k]}" >&2
+	if [ -n "$err" ]; then
+		INVALID=1
+		sed 's/^/    /' "$out" >&2
+		echo "bench: !!!!! round $r ($n) ${C_LABEL[n]} IS INVALID:$err" >&2
+	fi
 	# Anything else using more than 5% of the machine skews the comparison.
 	if [ $((20 * other)) -gt $((t1 - t0)) ]; then
-		NOISY=1
-		echo "bench: warning: ($n) other processes used $((100 * other / (t1 - t0)))% of the machine" >&2
+		NOISY="$NOISY ($n) round $r: $((100 * other / (t1 - t0)))%;"
+		echo "bench: warning: round $r ($n): other processes used" \
+			"$((100 * other / (t1 - t0)))% of the machine" >&2
 	fi
 }
 
@@ -320,9 +396,12 @@ measure() {
 export TOLLGATE_BIND=127.0.0.1
 KEY=
 
-start_caddy upstream bench/Caddyfile.upstream BENCH_UPSTREAM_PORT
+start_caddy upstream bench/Caddyfile.upstream "" "" BENCH_UPSTREAM_PORT
 UPSTREAM_PID=$CADDY_PID
-[ "$(curl -s --max-time 5 "http://127.0.0.1:$BENCH_UPSTREAM_PORT/")" = ok ] ||
+UPSTREAM_PORT=$CADDY_PORT
+# The baseline Caddyfile proxies to it by this name.
+export BENCH_UPSTREAM_PORT=$UPSTREAM_PORT
+[ "$(curl -s --max-time 5 "http://127.0.0.1:$UPSTREAM_PORT/")" = ok ] ||
 	die "the upstream does not answer ok"
 
 echo "bench: PostgreSQL, migrations, tenant and key" >&2
@@ -335,7 +414,7 @@ export TOLLGATE_DATABASE_URL TOLLGATE_SECRET
 export TOLLGATE_SHM_PATH=$TMP/tollgate.shm
 export TOLLGATE_MIGRATIONS_DIR=migrations
 build/tollgate migrate >"$TMP/setup.log" 2>&1 || die "migrate failed: $(cat "$TMP/setup.log")"
-build/tollgate tenant create bench --upstream "http://127.0.0.1:$BENCH_UPSTREAM_PORT" \
+build/tollgate tenant create bench --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
 	>>"$TMP/setup.log" 2>&1 || die "tenant create failed: $(cat "$TMP/setup.log")"
 # Limits and a monthly quota are all checked and counted on every request, but set high
 # enough that none refuses: the bench measures their cost, not their effect.
@@ -343,116 +422,258 @@ build/tollgate tenant set bench --monthly 1000000000 --rps 100000000 --burst 100
 	--rpm 1000000000 --key-rps 100000000 --key-burst 100000000 --key-rpm 1000000000 \
 	>>"$TMP/setup.log" 2>&1 || die "tenant set failed: $(cat "$TMP/setup.log")"
 export TOLLGATE_IP_RPS=1000000 TOLLGATE_IP_BURST=1000000
-export TOLLGATE_COLLECTOR_SOCKET=$TMP/collector.sock
 KEY=$(build/tollgate key create bench 2>>"$TMP/setup.log") ||
 	die "key create failed: $(cat "$TMP/setup.log")"
 [ -n "$KEY" ] || die "key create printed no key"
 
 # ---------------------------------------------------------------------------------------------
+# Start all three; they stay up side by side until the end.
+
+echo "bench: starting the three configurations" >&2
+
 # (1) bare reverse_proxy.
-
-start_caddy bare bench/Caddyfile.baseline TOLLGATE_HTTP_PORT
-[ "$(curl -s --max-time 5 "http://127.0.0.1:$TOLLGATE_HTTP_PORT$REQ_PATH")" = ok ] ||
+start_caddy bare bench/Caddyfile.baseline "" "" TOLLGATE_HTTP_PORT
+C_PORT[1]=$CADDY_PORT
+C_CADDY[1]=$CADDY_PID
+C_MASTER[1]=
+C_COMM[1]=
+[ "$(curl -s --max-time 5 "http://127.0.0.1:${C_PORT[1]}$REQ_PATH")" = ok ] ||
 	die "(1) does not proxy to the upstream"
-measure 1 "bare reverse_proxy" "$TOLLGATE_HTTP_PORT" "" ""
-stop_pid "$CADDY_PID"
 
-# (2) the floor: the repository's Caddyfile, forward_auth to the no-op pool.
-
-export TOLLGATE_SOCKET=$TMP/noop.sock
-build/noop_fcgi "$TOLLGATE_SOCKET" "127.0.0.1:$BENCH_UPSTREAM_PORT" "$TOLLGATE_COLLECTOR_SOCKET" \
+# (2) the floor: the repository's Caddyfile, forward_auth to the no-op pool, which also sinks
+# that Caddy's access log on a socket of its own.
+build/noop_fcgi "$TMP/noop.sock" "127.0.0.1:$UPSTREAM_PORT" "$TMP/noop-log.sock" \
 	2>"$TMP/noop.log" &
 NOOP_PID=$!
 STARTED+=("$NOOP_PID")
-for ((i = 0; i < 50; i++)); do
-	[ -S "$TOLLGATE_SOCKET" ] && break
-	kill -0 "$NOOP_PID" 2>/dev/null || die "noop_fcgi exited: $(cat "$TMP/noop.log")"
-	sleep 0.1
-done
-start_caddy floor Caddyfile TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
-[ "$(curl -s --max-time 5 "http://127.0.0.1:$TOLLGATE_HTTP_PORT$REQ_PATH")" = ok ] ||
+wait_sockets "$NOOP_PID" "$TMP/noop.log" "$TMP/noop.sock" "$TMP/noop-log.sock"
+start_caddy floor Caddyfile "$TMP/noop.sock" "$TMP/noop-log.sock" \
+	TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
+C_PORT[2]=$CADDY_PORT
+C_CADDY[2]=$CADDY_PID
+C_MASTER[2]=$NOOP_PID
+C_COMM[2]=noop-worker
+[ "$(curl -s --max-time 5 "http://127.0.0.1:${C_PORT[2]}$REQ_PATH")" = ok ] ||
 	die "(2) does not reach the upstream through the no-op forward_auth"
-measure 2 "forward_auth to no-op FastCGI (floor)" "$TOLLGATE_HTTP_PORT" "$NOOP_PID" noop-worker
-stop_pid "$CADDY_PID"
-stop_pid "$NOOP_PID"
 
 # (3) the gate: the repository's Caddyfile, forward_auth to `tollgate serve`.
-
-export TOLLGATE_SOCKET=$TMP/tollgate.sock
-build/tollgate serve 2>"$TMP/tollgate.log" &
+# shellcheck disable=SC2031 # the same names as each Caddy's, exported to the gate alone
+(
+	export TOLLGATE_SOCKET="$TMP/gate.sock" TOLLGATE_COLLECTOR_SOCKET="$TMP/collector.sock"
+	exec build/tollgate serve
+) 2>"$TMP/tollgate.log" &
 GATE_PID=$!
 STARTED+=("$GATE_PID")
-start_caddy gate Caddyfile TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
-GATE_URL=http://127.0.0.1:$TOLLGATE_HTTP_PORT
+wait_sockets "$GATE_PID" "$TMP/tollgate.log" "$TMP/gate.sock" "$TMP/collector.sock"
+start_caddy gate Caddyfile "$TMP/gate.sock" "$TMP/collector.sock" \
+	TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
+C_PORT[3]=$CADDY_PORT
+C_CADDY[3]=$CADDY_PID
+C_MASTER[3]=$GATE_PID
+C_COMM[3]=tg-worker
+GATE_URL=http://127.0.0.1:${C_PORT[3]}
 wait_for "$GATE_URL/health/ready" 200 "$GATE_PID" ||
 	die "tollgate is not ready: $(tail -n 20 "$TMP/tollgate.log")"
 [ "$(curl -s --max-time 5 -H "Authorization: Bearer $KEY" "$GATE_URL$REQ_PATH")" = ok ] ||
 	die "(3) a request with the key does not get the upstream's ok"
+GATE_CHECKS=1 # the request with the key just above
 code=$(http_code "$GATE_URL$REQ_PATH")
 [ "$code" = 401 ] || die "(3) a request without a key got $code, not 401"
-measure 3 "forward_auth to tollgate (gate)" "$TOLLGATE_HTTP_PORT" "$GATE_PID" tg-worker
-stop_pid "$CADDY_PID"
-# Let the flusher write the last second, then read what was stored.
-sleep 2
-STORED=$(psql "$TOLLGATE_DATABASE_URL" -Atc "SELECT coalesce(sum(requests), 0) FROM usage_monthly")
 
 # ---------------------------------------------------------------------------------------------
-# Report.
+# Measure: one longer warm-up of each, then the rounds. Round R takes the next of the six
+# orders: over five rounds or more each configuration runs first, second and last, both
+# right before and right after each of the others, so no fixed neighbour biases it.
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
-verdict() { if [ "$1" -eq 1 ]; then echo met; else echo "NOT met"; fi; }
+ORDERS=("1 2 3" "2 3 1" "3 1 2" "1 3 2" "3 2 1" "2 1 3")
+declare -a ORDER
 
-R32=$(ratio "${R_RPS[3]}" "${R_RPS[2]}")
-R31=$(ratio "${R_RPS[3]}" "${R_RPS[1]}")
-R21=$(ratio "${R_RPS[2]}" "${R_RPS[1]}")
-DP99=$(awk -v a="${R_P99[3]}" -v b="${R_P99[2]}" 'BEGIN { printf "%.3f", a - b }')
-EXTRA=$(awk -v a="${R_WORKER[3]}" -v b="${R_WORKER[2]}" 'BEGIN { printf "%.1f", a - b }')
-T_RATIO=$(awk -v r="$R32" 'BEGIN { print (r >= 0.9) ? 1 : 0 }')
-T_CPU=$(awk -v c="${R_WORKER[3]}" 'BEGIN { print (c <= 50) ? 1 : 0 }')
-T_EXTRA=$(awk -v c="$EXTRA" 'BEGIN { print (c < 10) ? 1 : 0 }')
-T_P99=$(awk -v d="$DP99" 'BEGIN { print (d <= 1) ? 1 : 0 }')
+for n in 1 2 3; do
+	echo "bench: ($n) ${C_LABEL[n]}: first warm-up $FIRST_WARMUP" >&2
+	warm_up "$n" "$FIRST_WARMUP" "$TMP/first-warmup-$n.txt"
+done
+echo "bench: $ROUNDS rounds of 3 × ($WARMUP warm-up + $DURATION measured)" >&2
+for ((r = 1; r <= ROUNDS; r++)); do
+	ORDER[r]=${ORDERS[(r - 1) % ${#ORDERS[@]}]}
+	for n in ${ORDER[r]}; do
+		measure "$n" "$r"
+	done
+done
+
+# Let the flusher write the last second, then read what was stored.
+sleep 2
+STORED=$(psql "$TOLLGATE_DATABASE_URL" -Atc "SELECT coalesce(sum(u.requests), 0)
+	FROM usage_monthly u JOIN tenants t ON t.id = u.tenant_id WHERE t.slug = 'bench'")
+# wrk counts a response only if it arrives before the run ends; the gate also counts the
+# requests still in flight then, at most one per connection.
+STORED_MIN=$((GATE_REQS + GATE_CHECKS))
+STORED_MAX=$((STORED_MIN + GATE_RUNS * CONNECTIONS))
+if [ "$STORED" -ge "$STORED_MIN" ] && [ "$STORED" -le "$STORED_MAX" ]; then
+	METERING="consistent"
+else
+	METERING="**does not match**"
+	echo "bench: warning: PostgreSQL holds $STORED requests for the bench tenant, expected" \
+		"$STORED_MIN to $STORED_MAX" >&2
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Report: per configuration the median over the rounds; ratios and differences between
+# configurations computed inside each round, then their median and range.
+
+over_rounds() { # ARRAY N -> VALS: configuration N's values in ARRAY, round by round
+	local -n arr=$1
+	local r
+	VALS=()
+	for ((r = 1; r <= ROUNDS; r++)); do
+		VALS+=("${arr[$2.$r]}")
+	done
+}
+
+stats() { # VALUE... -> "median min max"; "n/a n/a n/a" if any value is n/a
+	printf '%s\n' "$@" | sort -g | awk '
+		$1 == "n/a" { na = 1 }
+		{ v[NR] = $1 }
+		END {
+			if (na || NR == 0) { print "n/a n/a n/a"; exit }
+			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			print m, v[1], v[NR]
+		}'
+}
+
+med() { # ARRAY N PRINTF_FORMAT -> configuration N's median over the rounds
+	local s
+	over_rounds "$1" "$2"
+	s=$(stats "${VALS[@]}")
+	awk -v f="$3" -v m="${s%% *}" 'BEGIN { if (m == "n/a") print m; else printf f "\n", m }'
+}
+
+range() { # PRINTF_FORMAT "MEDIAN MIN MAX" -> "MEDIAN (MIN–MAX)"
+	awk -v f="$1" -v s="$2" 'BEGIN {
+		split(s, v, " ")
+		if (v[1] == "n/a") print "n/a"; else printf f " (" f "–" f ")\n", v[1], v[2], v[3] }'
+}
+
+declare -a D_R32 D_R31 D_R21 D_DP99 D_EXTRA
+for ((r = 1; r <= ROUNDS; r++)); do
+	read -r r32 r31 r21 dp99 extra < <(awk \
+		-v a="${M_RPS[1.$r]}" -v b="${M_RPS[2.$r]}" -v c="${M_RPS[3.$r]}" \
+		-v pb="${M_P99[2.$r]}" -v pc="${M_P99[3.$r]}" -v wb="${M_WORKER[2.$r]}" -v wc="${M_WORKER[3.$r]}" \
+		'function q(x, y) { return (y > 0) ? x / y : 0 }
+		BEGIN { printf "%.4f %.4f %.4f %.3f %.1f\n", q(c, b), q(c, a), q(b, a), pc - pb, wc - wb }')
+	D_R32[r]=$r32
+	D_R31[r]=$r31
+	D_R21[r]=$r21
+	D_DP99[r]=$dp99
+	D_EXTRA[r]=$extra
+done
+S_R32=$(stats "${D_R32[@]}")
+S_R31=$(stats "${D_R31[@]}")
+S_R21=$(stats "${D_R21[@]}")
+S_DP99=$(stats "${D_DP99[@]}")
+S_EXTRA=$(stats "${D_EXTRA[@]}")
+over_rounds M_WORKER 3
+S_WORKER3=$(stats "${VALS[@]}")
+over_rounds M_WORKER 2
+S_WORKER2=$(stats "${VALS[@]}")
+
+verdict() { # CONDITION (awk, on m = the median) "MEDIAN MIN MAX" -> met / NOT met
+	awk -v s="$2" "BEGIN { split(s, v, \" \"); m = v[1]; print ($1) ? \"met\" : \"NOT met\" }"
+}
+T_RATIO=$(verdict 'm >= 0.9' "$S_R32")
+T_P99=$(verdict 'm <= 1' "$S_DP99")
+T_EXTRA=$(verdict 'm < 10' "$S_EXTRA")
+T_CPU=$(verdict 'm <= 50' "$S_WORKER3")
+
+errors_of() { # N -> what went wrong in configuration N's measurements, or none
+	local r e=""
+	for ((r = 1; r <= ROUNDS; r++)); do
+		[ -n "${M_ERR[$1.$r]}" ] && e="$e round $r:${M_ERR[$1.$r]}"
+	done
+	echo "${e:- none}"
+}
 
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 CADDY_V=$(caddy version | head -n 1)
 WRK_V=$({ wrk -v 2>&1 || true; } | head -n 1 | sed 's/ *Copyright.*//')
 TG_V=$(build/tollgate version 2>&1 | awk '{ print $2 }')
+TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 
 {
 	echo "## make bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo
 	echo "- Machine: $(nproc) cores, ${CPU_MODEL:-unknown CPU}, Linux $(uname -r)."
-	echo "- Versions: caddy $CADDY_V; $WRK_V; tollgate $TG_V."
-	echo "- Load: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` after a $WARMUP warm-up," \
-		"$WORKERS FastCGI workers in (2) and (3), everything on 127.0.0.1."
+	echo "- Versions: caddy $CADDY_V; $WRK_V; tollgate $TG_V (build/tollgate sha256 $TG_SUM…)."
+	echo "- Method: the three configurations run side by side for the whole run; $ROUNDS" \
+		"interleaved rounds, each measuring all three in turn (order below) with" \
+		"\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` after a $WARMUP warm-up" \
+		"(and $FIRST_WARMUP per configuration before the first round); $WORKERS FastCGI" \
+		"workers in (2) and (3); everything on 127.0.0.1; ${SECONDS} s in all."
+	echo "- Figures per configuration are medians over the rounds; ratios and differences are" \
+		"computed inside each round, then given as median (min–max over the rounds)."
 	echo
-	echo "| configuration | req/s | p50 ms | p99 ms | errors |"
-	echo "|---|--:|--:|--:|---|"
+	echo "| configuration | req/s | req/s min–max | p50 ms | p99 ms | errors |"
+	echo "|---|--:|--:|--:|--:|---|"
 	for n in 1 2 3; do
-		echo "| ($n) ${R_LABEL[n]} | ${R_RPS[n]} | ${R_P50[n]} | ${R_P99[n]} | ${R_ERR[n]} |"
+		over_rounds M_RPS "$n"
+		s=$(stats "${VALS[@]}")
+		read -r _ lo hi <<<"$s"
+		echo "| ($n) ${C_LABEL[n]} | $(med M_RPS "$n" %.0f) | $lo–$hi |" \
+			"$(med M_P50 "$n" %.2f) | $(med M_P99 "$n" %.2f) |$(errors_of "$n") |"
 	done
 	echo
-	echo "CPU per request in µs (utime+stime from /proc/PID/stat; total = the machine's busy time" \
-		"from /proc/stat; rest = total minus the processes listed, about 0 on a quiet machine):"
+	echo "CPU per request in µs, medians over the rounds (utime+stime from /proc/PID/stat of" \
+		"that configuration's own processes; total = the machine's busy time from /proc/stat;" \
+		"rest = total minus the processes listed, about 0 on a quiet machine: it includes the" \
+		"two idle configurations and PostgreSQL):"
 	echo
 	echo "| configuration | FastCGI workers | their background children | gateway Caddy | upstream Caddy | wrk | rest | total | machine busy |"
 	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
 	for n in 1 2 3; do
-		echo "| ($n) | ${R_WORKER[n]} | ${R_BG[n]} | ${R_CADDY[n]} | ${R_UP[n]} | ${R_WRK[n]} | ${R_OTHER[n]} | ${R_TOTAL[n]} | ${R_BUSY[n]}% |"
+		echo "| ($n) | $(med M_WORKER "$n" %.1f) | $(med M_BG "$n" %.1f) |" \
+			"$(med M_CADDY "$n" %.1f) | $(med M_UP "$n" %.1f) | $(med M_WRK "$n" %.1f) |" \
+			"$(med M_OTHER "$n" %.1f) | $(med M_TOTAL "$n" %.1f) | $(med M_BUSY "$n" %.0f)% |"
 	done
 	echo
 	echo "Background children: tollgate's collector, flusher and syncer in (3); the no-op pool's" \
 		"access-log sink in (2)."
 	echo
-	echo "- Throughput (3)/(2), gate vs floor: **$R32** (target ≥ 0.90: $(verdict "$T_RATIO"))."
-	echo "- Throughput (3)/(1), gate vs bare Caddy: **$R31**; the floor (2)/(1) is $R21."
-	echo "- p99 (3) − (2): **$DP99 ms** (target ≤ 1 ms: $(verdict "$T_P99"))."
-	echo "- Worker CPU per request: gate **${R_WORKER[3]} µs** (target ≤ 50 µs: $(verdict "$T_CPU"));" \
-		"no-op ${R_WORKER[2]} µs, so the decision itself adds **$EXTRA µs** (< 10 µs: $(verdict "$T_EXTRA"))."
-	echo "- Metering was on in (3): PostgreSQL holds **$STORED** requests for the bench tenant," \
-		"every one the gate let through (warm-ups and checks included)."
-	if [ "$NOISY" -eq 1 ]; then
+	echo "| target | median (min–max over the rounds) | met? |"
+	echo "|---|--:|---|"
+	echo "| throughput (3)/(2), gate vs floor, ≥ 0.90 | $(range %.2f "$S_R32") | $T_RATIO |"
+	echo "| p99 (3) − (2) ≤ 1 ms | $(range %.2f "$S_DP99") ms | $T_P99 |"
+	echo "| decision CPU, worker (3) − worker (2), < 10 µs | $(range %.1f "$S_EXTRA") µs | $T_EXTRA |"
+	echo "| whole gate worker CPU ≤ 50 µs per request | $(range %.1f "$S_WORKER3") µs | $T_CPU |"
+	echo
+	echo "- Throughput (3)/(1), gate vs bare Caddy: **$(range %.2f "$S_R31")**; the floor" \
+		"(2)/(1) is $(range %.2f "$S_R21")."
+	echo "- Worker CPU per request: gate $(range %.1f "$S_WORKER3") µs, no-op" \
+		"$(range %.1f "$S_WORKER2") µs."
+	printf -- '- Gateway Caddy CPU per request, min–max over the rounds:'
+	for n in 1 2 3; do
+		over_rounds M_CADDY "$n"
+		read -r _ lo hi <<<"$(stats "${VALS[@]}")"
+		printf ' (%s) %s–%s µs' "$n" "$lo" "$hi"
+	done
+	echo "."
+	echo "- Metering was on in (3): PostgreSQL holds **$STORED** requests for the bench tenant." \
+		"wrk completed $GATE_REQS through the gate in $GATE_RUNS runs (warm-ups included) and" \
+		"the checks sent $GATE_CHECKS; with at most $CONNECTIONS in flight when each run stopped," \
+		"between $STORED_MIN and $STORED_MAX were expected: $METERING."
+	echo
+	echo "Per round (req/s; ratios and differences inside the round):"
+	echo
+	echo "| round | order | (1) | (2) | (3) | (3)/(2) | (3)/(1) | p99 (3)−(2) ms | decision µs |"
+	echo "|--:|---|--:|--:|--:|--:|--:|--:|--:|"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		printf '| %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.1f |\n' "$r" \
+			"$(sed 's/\([123]\)/(\1)/g; s/ /, /g' <<<"${ORDER[r]}")" \
+			"${M_RPS[1.$r]}" "${M_RPS[2.$r]}" "${M_RPS[3.$r]}" \
+			"${D_R32[r]}" "${D_R31[r]}" "${D_DP99[r]}" "${D_EXTRA[r]}"
+	done
+	if [ -n "$NOISY" ]; then
 		echo
-		echo "**Warning: other processes were busy during the run (the rest column); the figures are skewed.**"
+		echo "**Warning: other processes were busy during some measurements (the rest column):$NOISY" \
+			"those figures are skewed.**"
 	fi
 	if [ "$INVALID" -eq 1 ]; then
 		echo

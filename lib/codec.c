@@ -1,6 +1,10 @@
 /* CRC-32, base62 and hex. */
 #include "codec.h"
 
+#include <arpa/inet.h>
+
+#include <string.h>
+
 const char codec_base62_alphabet[63] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -124,4 +128,67 @@ bool codec_unhex(const char *s, size_t slen, void *out, size_t n)
 		o[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return true;
+}
+
+bool codec_uuid_parse(const char *s, unsigned char out[16])
+{
+	char hex[32];
+	size_t i, n = 0;
+
+	memset(out, 0, 16);
+	if (s == NULL || strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+			continue;
+		}
+		hex[n++] = s[i];
+	}
+	if (!codec_unhex(hex, 32, out, 16)) {
+		memset(out, 0, 16);
+		return false;
+	}
+	return true;
+}
+
+void codec_uuid(const unsigned char in[16], char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[in[i] >> 4];
+		out[o++] = hex[in[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+bool codec_ip_parse(const char *s, unsigned char out[16])
+{
+	struct in_addr v4;
+
+	memset(out, 0, 16);
+	if (s == NULL)
+		return false;
+	if (inet_pton(AF_INET, s, &v4) == 1) {
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &v4, 4);
+		return true;
+	}
+	return inet_pton(AF_INET6, s, out) == 1;
+}
+
+void codec_ip_format(const unsigned char ip[16], char *out, size_t n)
+{
+	static const unsigned char v4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (inet_ntop(memcmp(ip, v4, 12) == 0 ? AF_INET : AF_INET6,
+		      memcmp(ip, v4, 12) == 0 ? (const void *)(ip + 12) : (const void *)ip, out,
+		      (socklen_t)n) == NULL &&
+	    n > 0)
+		out[0] = '\0';
 }

@@ -16,6 +16,16 @@ bool codec_is_base62(const char *p, size_t n);
 int codec_base62_digit(char c);
 extern const char codec_base62_alphabet[63];
 
+/* A UUID in its 36-character text form <-> 16 bytes. Parsing accepts either case and
+ * refuses anything else (false, out zeroed). */
+bool codec_uuid_parse(const char *s, unsigned char out[16]);
+void codec_uuid(const unsigned char in[16], char out[37]);
+
+/* An IP address in text <-> 16 bytes, IPv4 as the IPv4-mapped IPv6 form (::ffff:a.b.c.d),
+ * so one representation serves both families. */
+bool codec_ip_parse(const char *s, unsigned char out[16]);
+void codec_ip_format(const unsigned char ip[16], char *out, size_t n);
+
 /* Lowercase hex of n bytes into out (2n+1 bytes with the NUL). */
 void codec_hex(const void *p, size_t n, char *out);
 /* Decodes exactly 2n hex digits into n bytes; false on any other input. */

@@ -13,6 +13,7 @@
 #include "../../lib/jsonx.h"
 #include "../../lib/log.h"
 #include "../../lib/str.h"
+#include "../abuse/engine.h"
 #include "../state/state.h"
 
 #define MAX_CONNS   32
@@ -116,21 +117,6 @@ static void drain_rings(struct state *st)
 	}
 }
 
-static bool parse_uuid(const char *s, unsigned char out[16])
-{
-	char hex[32];
-	size_t i, n = 0;
-
-	if (s == NULL || strlen(s) != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23)
-			continue;
-		hex[n++] = s[i];
-	}
-	return codec_unhex(hex, 32, out, 16);
-}
-
 /* The paths the Caddyfile's @management matcher sends to the worker pool directly. */
 static bool is_management(const char *uri)
 {
@@ -187,7 +173,8 @@ void collector_line(struct app *app, const char *line, size_t len)
 		return;
 	}
 	if (!jsonx_get_int(doc, "status", &status) || status < 100 || status > 599 ||
-	    !jsonx_get_str_first(doc, "resp_headers.X-Request-Id", &rid) || !parse_uuid(rid, id)) {
+	    !jsonx_get_str_first(doc, "resp_headers.X-Request-Id", &rid) ||
+	    !codec_uuid_parse(rid, id)) {
 		state_metric_add(st, row, METRIC_LOG_MALFORMED, 1);
 		jsonx_doc_free(doc);
 		return;
@@ -204,7 +191,17 @@ void collector_line(struct app *app, const char *line, size_t len)
 			return;
 		}
 	}
-	if (d.key_id == 0) { /* no key recognised: nothing to attribute */
+	/* The abuse engine learns how the client's responses went (404s, errors). */
+	{
+		const char *remote = NULL;
+		unsigned char ip[16];
+		bool has_ip =
+		    jsonx_get_str(doc, "request.remote_ip", &remote) && codec_ip_parse(remote, ip);
+
+		abuse_observe_response(st, has_ip ? ip : NULL, d.key_id, (int)status,
+				       state_mono_ns());
+	}
+	if (d.key_id == 0) { /* no key recognised: no usage to attribute */
 		jsonx_doc_free(doc);
 		return;
 	}

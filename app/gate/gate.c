@@ -2,7 +2,6 @@
  * quota -> upstream, from shared memory only; then billing once Caddy has the answer. */
 #include "gate.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "../../lib/codec.h"
@@ -11,6 +10,7 @@
 #include "../state/state.h"
 #include "gate_keys.h"
 #include "gate_limits.h"
+#include "../abuse/engine.h"
 
 /* Month boundaries change once a month: keep the last ones instead of calling gmtime. */
 struct month_cache {
@@ -50,50 +50,13 @@ static bool extract_key(struct hctx *c, struct str *key)
 	return false;
 }
 
-/* The client address Caddy saw, as 16 bytes (IPv4 mapped into IPv6). */
-static bool parse_ip(const char *peer, unsigned char ip[16])
-{
-	struct in_addr v4;
-
-	if (peer == NULL)
-		return false;
-	if (inet_pton(AF_INET, peer, &v4) == 1) {
-		memset(ip, 0, 10);
-		ip[10] = ip[11] = 0xff;
-		memcpy(ip + 12, &v4, 4);
-		return true;
-	}
-	return inet_pton(AF_INET6, peer, ip) == 1;
-}
-
-/* Caddy's {http.request.uuid} as 16 bytes; zeros if it is not a UUID. */
-static void parse_uuid(const char *s, unsigned char out[16])
-{
-	char hex[32];
-	size_t i, n = 0;
-
-	memset(out, 0, 16);
-	if (s == NULL || strlen(s) != 36)
-		return;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return;
-			continue;
-		}
-		hex[n++] = s[i];
-	}
-	if (!codec_unhex(hex, 32, out, 16))
-		memset(out, 0, 16);
-}
-
 /* Tells the collector what was decided, and counts it for /metrics. */
 static void record(struct hctx *c, int64_t now_ms, int64_t key_id, int64_t tenant_id, enum metric m)
 {
 	struct state_decision d;
 
 	memset(&d, 0, sizeof(d));
-	parse_uuid(c->request_id, d.request_id);
+	codec_uuid_parse(c->request_id, d.request_id);
 	d.key_id = key_id;
 	d.tenant_id = tenant_id;
 	d.at_ms = now_ms;
@@ -114,6 +77,62 @@ static enum err deny_auth(struct hctx *c, enum problem_kind kind, const char *de
 	return ERR_AUTH;
 }
 
+enum auth { AUTH_OK, AUTH_MISSING, AUTH_MALFORMED, AUTH_UNKNOWN, AUTH_EXPIRED, AUTH__MAX };
+
+/* Checks the presented key. *key_hash identifies what was presented (valid or not) for
+ * the abuse engine's distinct-key counts; 0 when nothing was. */
+static enum auth authenticate(struct hctx *c, struct str *key,
+			      unsigned char hash[CRYPTOX_HASH_BYTES], uint64_t *key_hash,
+			      struct state_key *rec, struct state_tenant *tenant)
+{
+	struct state *st = c->app->state;
+	enum gate_key_env env;
+	size_t i;
+
+	*key_hash = 0;
+	if (!extract_key(c, key))
+		return AUTH_MISSING;
+	if (gate_keys_check(*key, &env) != ERR_OK) {
+		uint64_t h = 0xcbf29ce484222325ULL;
+
+		for (i = 0; i < key->len && i < 128; i++)
+			h = (h ^ (unsigned char)key->p[i]) * 0x100000001b3ULL;
+		*key_hash = h | 1;
+		return AUTH_MALFORMED;
+	}
+	gate_keys_hash(c->app->cfg->secret_key, *key, hash);
+	memcpy(key_hash, hash, sizeof(*key_hash));
+	*key_hash |= 1;
+	if (!state_key_find(st, hash, rec) || !state_tenant_find(st, rec->tenant_id, tenant))
+		return AUTH_UNKNOWN;
+	if (rec->expires_at != 0 && rec->expires_at <= state_clock_ms(st) / 1000)
+		return AUTH_EXPIRED;
+	return AUTH_OK;
+}
+
+/* 403 for a block, 429 for a throttle: problem type abnormal-usage-detected, with the id of
+ * the decision (the request that decided it), which a tenant can label. */
+static enum err refuse_abuse(struct hctx *c, const struct abuse_result *ab, int64_t now_ms,
+			     int64_t key_id, int64_t tenant_id)
+{
+	char retry[24];
+
+	codec_uuid(ab->decision_id, c->decision_id);
+	str_fmt_i64(retry, ab->retry_after_s > 0 ? ab->retry_after_s : 1);
+	fcgi_header(c->rs, "Retry-After", retry);
+	c->problem = PROB_ABUSE;
+	if (ab->outcome == OUTCOME_BLOCK) {
+		c->detail =
+		    "This client's traffic looks abusive and is blocked for a while. If this "
+		    "is a mistake, the API's owner can clear it with the decision_id.";
+		record(c, now_ms, key_id, tenant_id, METRIC_DENIED_OTHER);
+		return ERR_FORBIDDEN;
+	}
+	c->detail = "This client's traffic looks abnormal and is slowed down for a while.";
+	record(c, now_ms, key_id, tenant_id, METRIC_DENIED_RATE);
+	return ERR_LIMIT;
+}
+
 enum err gate_handle(struct hctx *c)
 {
 	static struct month_cache mc;
@@ -121,7 +140,7 @@ enum err gate_handle(struct hctx *c)
 	struct state *st = c->app->state;
 	int64_t now_ns = state_mono_ns(), now_ms = state_clock_ms(st), retry, length = 0;
 	unsigned char hash[CRYPTOX_HASH_BYTES], ip[16];
-	bool has_ip = parse_ip(fcgi_param(c->rq, "TG_PEER"), ip);
+	bool has_ip = codec_ip_parse(fcgi_param(c->rq, "TG_PEER"), ip);
 	const char *cl = fcgi_param(c->rq, "CONTENT_LENGTH");
 	struct state_tenant tenant;
 	struct limit_request lrq;
@@ -129,7 +148,11 @@ enum err gate_handle(struct hctx *c)
 	char id[24];
 	struct state_usage *u;
 	struct state_key rec;
-	enum gate_key_env env;
+	struct abuse_request ar;
+	struct abuse_result ab;
+	unsigned char request_id[16];
+	uint64_t key_hash;
+	enum auth auth;
 	struct str key;
 
 	/* Key guessing from one address is throttled before any key is looked at. */
@@ -140,33 +163,44 @@ enum err gate_handle(struct hctx *c)
 		record(c, now_ms, 0, 0, METRIC_DENIED_RATE);
 		return ERR_LIMIT;
 	}
-	if (!extract_key(c, &key)) {
+	auth = authenticate(c, &key, hash, &key_hash, &rec, &tenant);
+
+	/* The abuse engine sees every request, with a valid key or not. */
+	memset(&ar, 0, sizeof(ar));
+	ar.ip = has_ip ? ip : NULL;
+	codec_uuid_parse(c->request_id, request_id);
+	ar.request_id = request_id;
+	ar.rq = c->rq;
+	ar.tenant = auth == AUTH_OK ? &tenant : NULL;
+	ar.key_id = auth == AUTH_OK ? rec.id : 0;
+	ar.key_hash = key_hash;
+	ar.auth_failed = auth != AUTH_OK;
+	ar.method = fcgi_param(c->rq, "TG_METHOD");
+	ar.uri = fcgi_param(c->rq, "TG_URI");
+	ar.payload =
+	    cl != NULL && str_to_i64(str_c(cl), 0, INT64_MAX, &length) == ERR_OK ? length : 0;
+	ar.user_agent = fcgi_param(c->rq, "HTTP_USER_AGENT");
+	ar.now_ns = now_ns;
+	ar.now_ms = now_ms;
+	abuse_check(st, cfg, c->app->ring, &ar, &ab);
+	if (ab.enforced && ab.outcome >= OUTCOME_THROTTLE)
+		return refuse_abuse(c, &ab, now_ms, ar.key_id, ar.tenant ? tenant.id : 0);
+
+	if (auth != AUTH_OK) {
+		static const char *const details[AUTH__MAX] = {
+		    [AUTH_MISSING] = "Send an API key as 'Authorization: Bearer <key>' or "
+				     "'X-Api-Key: <key>'.",
+		    [AUTH_MALFORMED] = "The API key is malformed.",
+		    [AUTH_UNKNOWN] = "The API key is unknown or has been revoked.",
+		    [AUTH_EXPIRED] = "The API key has expired.",
+		};
+
 		if (has_ip)
 			limits_authfail_count(st, cfg, ip, now_ns);
 		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
-		return deny_auth(c, PROB_MISSING_API_KEY,
-				 "Send an API key as 'Authorization: Bearer <key>' or "
-				 "'X-Api-Key: <key>'.");
-	}
-	if (gate_keys_check(key, &env) != ERR_OK) {
-		if (has_ip)
-			limits_authfail_count(st, cfg, ip, now_ns);
-		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
-		return deny_auth(c, PROB_INVALID_API_KEY, "The API key is malformed.");
-	}
-	gate_keys_hash(cfg->secret_key, key, hash);
-	if (!state_key_find(st, hash, &rec) || !state_tenant_find(st, rec.tenant_id, &tenant)) {
-		if (has_ip)
-			limits_authfail_count(st, cfg, ip, now_ns);
-		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
-		return deny_auth(c, PROB_INVALID_API_KEY,
-				 "The API key is unknown or has been revoked.");
-	}
-	if (rec.expires_at != 0 && rec.expires_at <= now_ms / 1000) {
-		if (has_ip)
-			limits_authfail_count(st, cfg, ip, now_ns);
-		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
-		return deny_auth(c, PROB_INVALID_API_KEY, "The API key has expired.");
+		return deny_auth(c,
+				 auth == AUTH_MISSING ? PROB_MISSING_API_KEY : PROB_INVALID_API_KEY,
+				 details[auth]);
 	}
 	if (tenant.status != TENANT_ACTIVE) {
 		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);

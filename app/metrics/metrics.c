@@ -41,6 +41,24 @@ enum err metrics_handle(struct hctx *c)
 		counter(b, "tollgate_gate_decisions_total", "Gate decisions by outcome.", labels,
 			state_metric_sum(st, decisions[i].m), i == 0);
 	}
+	counter(
+	    b, "tollgate_abuse_decisions_total",
+	    "Abuse-engine decisions other than allow (shadow: would have throttled or blocked).",
+	    "{outcome=\"flag\"}", state_metric_sum(st, METRIC_ABUSE_FLAGGED), true);
+	counter(b, "tollgate_abuse_decisions_total", "", "{outcome=\"throttle\"}",
+		state_metric_sum(st, METRIC_ABUSE_THROTTLED), false);
+	counter(b, "tollgate_abuse_decisions_total", "", "{outcome=\"block\"}",
+		state_metric_sum(st, METRIC_ABUSE_BLOCKED), false);
+	counter(b, "tollgate_abuse_decisions_total", "", "{outcome=\"shadow\"}",
+		state_metric_sum(st, METRIC_ABUSE_SHADOW), false);
+	counter(b, "tollgate_abuse_samples_dropped_total",
+		"Sampled decisions dropped because a ring was full.", "",
+		state_metric_sum(st, METRIC_SAMPLES_DROPPED), true);
+	counter(b, "tollgate_judge_calls_total", "Calls to the LLM judge.", "",
+		state_metric_sum(st, METRIC_JUDGE_CALLS), true);
+	counter(b, "tollgate_judge_failures_total",
+		"LLM judge calls that failed (the engine fell back to heuristics and the model).",
+		"", state_metric_sum(st, METRIC_JUDGE_FAILURES), true);
 	counter(b, "tollgate_access_log_lines_total", "Access-log lines the collector read.", "",
 		state_metric_sum(st, METRIC_LOG_LINES), true);
 	counter(b, "tollgate_access_log_malformed_total",

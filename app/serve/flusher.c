@@ -10,6 +10,7 @@
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
 #include "../state/state.h"
+#include "samples.h"
 
 #define BATCH_MAX 2000 /* (key, hour) records per transaction */
 
@@ -308,6 +309,8 @@ static enum err flush_once(struct flusher *f, bool flush)
 	} while (f->more);
 	if (rc == ERR_OK)
 		rc = read_back(f, month);
+	if (rc == ERR_OK)
+		rc = samples_flush(f->app, f->db);
 	if (rc != ERR_OK) {
 		state_metric_add(f->st, row, METRIC_FLUSH_FAILURES, 1);
 		return rc;

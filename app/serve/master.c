@@ -343,6 +343,8 @@ int master_run(struct config *cfg)
 	sizes.max_clients = (uint32_t)cfg->max_clients;
 	sizes.usage_slots = (uint32_t)cfg->usage_slots;
 	sizes.rings = (uint32_t)config_ring_count(cfg);
+	sizes.max_routes = (uint32_t)cfg->max_routes;
+	sizes.max_list_entries = (uint32_t)cfg->max_list_entries;
 	if (state_open(&m->state, cfg->shm_path, &sizes, msg, sizeof(msg)) != ERR_OK)
 		log_fatalx("shared memory: %s", msg);
 	atomic_store(&m->state.hdr->clock_shift_allowed, cfg->allow_clock_shift ? 1 : 0);

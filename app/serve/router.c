@@ -97,7 +97,8 @@ static enum problem_kind err_problem(enum err e)
 static void render_problem(struct hctx *c, int status, enum problem_kind kind)
 {
 	const struct config *cfg = c->app->cfg;
-	struct problem_ext ext[] = {{"request_id", c->request_id, 0}};
+	struct problem_ext ext[] = {{"request_id", c->request_id, 0},
+				    {"decision_id", c->decision_id, 0}};
 	char type[600];
 	struct problem p;
 
@@ -108,7 +109,7 @@ static void render_problem(struct hctx *c, int status, enum problem_kind kind)
 	p.status = status;
 	p.detail = c->detail;
 	p.ext = ext;
-	p.next = 1;
+	p.next = c->decision_id[0] != '\0' ? 2 : 1;
 	c->rs->status = p.status;
 	buf_reset(&c->rs->body);
 	fcgi_header(c->rs, "Content-Type", PROBLEM_CONTENT_TYPE);

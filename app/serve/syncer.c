@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../lib/codec.h"
 #include "../../lib/log.h"
+#include "../abuse/engine.h"
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
 #include "../state/state.h"
@@ -27,7 +29,8 @@ struct syncer {
 static const char tenant_sql[] =
     "SELECT t.id, t.slug, t.status, t.plan_id, coalesce(u.url, ''), "
     "l.key_rps, l.key_burst, l.key_rpm, l.tenant_rps, l.tenant_burst, l.tenant_rpm, "
-    "coalesce(l.monthly_requests, -1), l.max_body_bytes "
+    "coalesce(l.monthly_requests, -1), l.max_body_bytes, "
+    "t.abuse_mode, t.abuse_sample_rate, t.judge_enabled, t.judge_wait_ms "
     "FROM tenants t JOIN tenant_limits l ON l.tenant_id = t.id "
     "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default";
 
@@ -77,6 +80,85 @@ static void tenant_from_row(const struct sql_res *r, int i, uint32_t gen, struct
 	t->rates.rpm = (int32_t)sql_get_i64(r, i, 10);
 	t->monthly_quota = sql_get_i64(r, i, 11);
 	t->max_body = sql_get_i64(r, i, 12);
+	t->abuse_mode = strcmp(sql_get(r, i, 13), "enforce") == 0 ? ABUSE_ENFORCE
+			: strcmp(sql_get(r, i, 13), "off") == 0	  ? ABUSE_OFF
+								  : ABUSE_SHADOW;
+	t->sample_rate = (int32_t)sql_get_i64(r, i, 14);
+	t->judge_enabled = strcmp(sql_get(r, i, 15), "t") == 0;
+	t->judge_wait_ms = (int32_t)sql_get_i64(r, i, 16);
+}
+
+static const char model_sql[] =
+    "SELECT coalesce(tenant_id, 0), version, weights, t_flag, t_throttle, t_block "
+    "FROM abuse_models WHERE active";
+
+static const char list_sql[] =
+    "SELECT coalesce(tenant_id, 0), host(network), masklen(network), family(network), verdict "
+    "FROM ip_lists";
+
+/* "{0.5,-1.25,...}" -> exactly n floats. */
+static bool parse_floats(const char *s, float *out, int n)
+{
+	char *end;
+	int i;
+
+	if (*s++ != '{')
+		return false;
+	for (i = 0; i < n; i++) {
+		out[i] = strtof(s, &end);
+		if (end == s || (*end != ',' && *end != '}'))
+			return false;
+		s = end + 1;
+		if (*end == '}' && i != n - 1)
+			return false;
+	}
+	return s[-1] == '}';
+}
+
+static void load_models(struct syncer *s, const struct sql_res *r, uint32_t gen)
+{
+	int i;
+
+	for (i = 0; i < sql_rows(r); i++) {
+		struct abuse_model m;
+
+		memset(&m, 0, sizeof(m));
+		if (!parse_floats(sql_get(r, i, 2), m.w, F__MAX)) {
+			log_warnx("abuse model %s of tenant %s has the wrong number of weights; "
+				  "skipped",
+				  sql_get(r, i, 1), sql_get(r, i, 0));
+			continue;
+		}
+		m.version = sql_get_i64(r, i, 1);
+		m.t_flag = strtof(sql_get(r, i, 3), NULL);
+		m.t_throttle = strtof(sql_get(r, i, 4), NULL);
+		m.t_block = strtof(sql_get(r, i, 5), NULL);
+		if (state_model_put(s->st, sql_get_i64(r, i, 0), &m, gen) != ERR_OK)
+			log_errorx("model table full; the model of tenant %s not loaded",
+				   sql_get(r, i, 0));
+	}
+}
+
+static void load_lists(struct syncer *s, const struct sql_res *r, uint32_t gen)
+{
+	int i;
+
+	for (i = 0; i < sql_rows(r); i++) {
+		const char *v = sql_get(r, i, 4);
+		int prefix = (int)sql_get_i64(r, i, 2);
+		unsigned char addr[16];
+
+		if (!codec_ip_parse(sql_get(r, i, 1), addr))
+			continue;
+		if (strcmp(sql_get(r, i, 3), "4") == 0)
+			prefix += 96; /* on the IPv4-mapped form */
+		if (state_list_put(s->st, sql_get_i64(r, i, 0), addr, prefix,
+				   strcmp(v, "allow") == 0  ? LIST_ALLOW
+				   : strcmp(v, "deny") == 0 ? LIST_DENY
+							    : LIST_SUSPECT,
+				   gen) != ERR_OK)
+			log_errorx("address list full (TOLLGATE_MAX_LIST_ENTRIES); entry skipped");
+	}
 }
 
 /* Applies one api_keys row: an active key is put, an inactive one removed. */
@@ -110,7 +192,7 @@ static enum err full_load(struct syncer *s)
 {
 	struct state_hdr *h = s->st->hdr;
 	uint32_t gen = atomic_load(&h->sync_gen) + 1;
-	struct sql_res *tenants = NULL, *keys = NULL;
+	struct sql_res *tenants = NULL, *keys = NULL, *models = NULL, *lists = NULL;
 	size_t gone_keys, gone_tenants;
 	enum err rc;
 	int i, n;
@@ -121,6 +203,10 @@ static enum err full_load(struct syncer *s)
 		rc = sql_exec(s->db, &tenants, tenant_sql, 0, NULL);
 	if (rc == ERR_OK)
 		rc = sql_exec(s->db, &keys, key_sql, 0, NULL);
+	if (rc == ERR_OK)
+		rc = sql_exec(s->db, &models, model_sql, 0, NULL);
+	if (rc == ERR_OK)
+		rc = sql_exec(s->db, &lists, list_sql, 0, NULL);
 	if (rc == ERR_OK)
 		rc = sql_commit(s->db);
 	if (rc != ERR_OK) {
@@ -140,7 +226,11 @@ static enum err full_load(struct syncer *s)
 	n = sql_rows(keys);
 	for (i = 0; i < n; i++)
 		apply_key_row(s, keys, i, gen);
+	load_models(s, models, gen);
+	load_lists(s, lists, gen);
 	state_sweep(s->st, gen, &gone_keys, &gone_tenants);
+	state_model_sweep(s->st, gen);
+	state_list_sweep(s->st, gen);
 	atomic_store(&h->sync_gen, gen);
 	atomic_store(&h->synced_ms, state_now_ms());
 	atomic_store(&h->loaded, 1);
@@ -150,6 +240,8 @@ static enum err full_load(struct syncer *s)
 out:
 	sql_res_free(tenants);
 	sql_res_free(keys);
+	sql_res_free(models);
+	sql_res_free(lists);
 	return rc;
 }
 
@@ -199,12 +291,34 @@ static enum err reload_key(struct syncer *s, const char *id)
 	return ERR_OK;
 }
 
+/* "lift:<key id>:<address>": a false positive was labelled on some node; every node lifts
+ * the client's block and cached verdict at once. */
+static enum err apply_lift(struct syncer *s, const char *what)
+{
+	struct str p = str_c(what), key;
+	unsigned char ip[16];
+	char addr[64];
+	int64_t key_id = 0;
+	bool has_ip;
+
+	if (!str_cut(&p, ':', &key) || str_to_i64(key, 0, INT64_MAX, &key_id) != ERR_OK ||
+	    str_copy(p, addr, sizeof(addr)) != ERR_OK)
+		return ERR_OK;
+	has_ip = codec_ip_parse(addr, ip);
+	abuse_lift(s->st, has_ip ? ip : NULL, key_id, s->app->cfg->abuse_exempt_s);
+	log_info("lifted abuse decisions on key %lld / %s (false positive)", (long long)key_id,
+		 has_ip ? addr : "-");
+	return ERR_OK;
+}
+
 /* Payloads are "<table>:<id>", written by the migrations' trigger. */
 static enum err apply_notification(struct syncer *s, const char *payload)
 {
 	struct str p = str_c(payload), table;
 	int64_t id;
 
+	if (str_has_prefix(p, "lift:"))
+		return apply_lift(s, payload + 5);
 	if (!str_cut(&p, ':', &table) || str_to_i64(p, 1, INT64_MAX, &id) != ERR_OK) {
 		atomic_store(&s->st->hdr->resync_wanted, 1);
 		return ERR_OK;

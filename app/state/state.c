@@ -10,7 +10,7 @@
 #include "../../lib/gcra.h"
 
 #define STATE_MAGIC   0x74676174656c6c6fULL /* "tgatello" */
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 
 static size_t align64(size_t n)
 {
@@ -31,7 +31,8 @@ static uint32_t tenant_use_slots(const struct state_sizes *sz)
 }
 
 struct layout {
-	size_t keys, tenants, ips, key_use, tenant_use, usage, rings, metrics, size;
+	size_t keys, tenants, ips, key_use, tenant_use, usage, rings, metrics, nets, routes, lists,
+	    models, samples, grays, size;
 };
 
 static void plan_layout(const struct state_sizes *sz, struct layout *l)
@@ -56,6 +57,24 @@ static void plan_layout(const struct state_sizes *sz, struct layout *l)
 	l->usage = off;
 	off = align64(off + shm_pool_bytes(sz->usage_slots, sizeof(struct state_usage_key),
 					   sizeof(struct state_usage)));
+	l->nets = off;
+	off = align64(off + shm_pool_bytes(slots_for(sz->max_clients / 4 + 16), 16,
+					   sizeof(struct state_net_use)));
+	l->routes = off;
+	off =
+	    align64(off + shm_pool_bytes(slots_for(sz->max_routes), sizeof(struct state_route_key),
+					 sizeof(struct state_route_use)));
+	l->lists = off;
+	off = align64(off + shm_table_bytes(slots_for(sz->max_list_entries),
+					    sizeof(struct state_list_key),
+					    sizeof(struct state_list_entry)));
+	l->models = off;
+	off = align64(off + shm_table_bytes(slots_for(sz->max_tenants + 1), sizeof(int64_t),
+					    sizeof(struct state_model)));
+	l->samples = off;
+	off = align64(off + (size_t)sz->rings * sizeof(struct state_sample_ring));
+	l->grays = off;
+	off = align64(off + (size_t)sz->rings * sizeof(struct state_gray_ring));
 	l->rings = off;
 	off = align64(off + (size_t)sz->rings * sizeof(struct state_ring));
 	l->metrics = off;
@@ -75,6 +94,12 @@ static void point(struct state *s, const struct layout *l)
 	s->tenant_use = (struct shm_pool *)(void *)(base + l->tenant_use);
 	s->usage = (struct shm_pool *)(void *)(base + l->usage);
 	s->rings = (struct state_ring *)(void *)(base + l->rings);
+	s->nets = (struct shm_pool *)(void *)(base + l->nets);
+	s->routes = (struct shm_pool *)(void *)(base + l->routes);
+	s->lists = (struct shm_table *)(void *)(base + l->lists);
+	s->models = (struct shm_table *)(void *)(base + l->models);
+	s->samples = (struct state_sample_ring *)(void *)(base + l->samples);
+	s->grays = (struct state_gray_ring *)(void *)(base + l->grays);
 	s->metrics = (_Atomic uint64_t(*)[METRIC__MAX])(void *)(base + l->metrics);
 }
 
@@ -86,7 +111,10 @@ static bool same_shape(const struct state *s, const struct state_sizes *sz, cons
 	       h->nrings == sz->rings && h->off_keys == l->keys && h->off_tenants == l->tenants &&
 	       h->off_ips == l->ips && h->off_key_use == l->key_use &&
 	       h->off_tenant_use == l->tenant_use && h->off_usage == l->usage &&
-	       h->off_rings == l->rings && h->off_metrics == l->metrics &&
+	       h->off_rings == l->rings && h->off_metrics == l->metrics && h->off_nets == l->nets &&
+	       h->off_routes == l->routes && h->off_lists == l->lists &&
+	       h->off_models == l->models && h->off_samples == l->samples &&
+	       h->off_grays == l->grays &&
 	       shm_table_is_shaped(s->keys, slots_for(sz->max_keys), STATE_KEY_HASH_BYTES,
 				   sizeof(struct state_key)) &&
 	       shm_table_is_shaped(s->tenants, slots_for(sz->max_tenants), sizeof(int64_t),
@@ -137,6 +165,16 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		shm_pool_init(s->usage, sz->usage_slots, sizeof(struct state_usage_key),
 			      sizeof(struct state_usage));
 		memset(s->rings, 0, (size_t)sz->rings * sizeof(struct state_ring));
+		shm_pool_init(s->nets, slots_for(sz->max_clients / 4 + 16), 16,
+			      sizeof(struct state_net_use));
+		shm_pool_init(s->routes, slots_for(sz->max_routes), sizeof(struct state_route_key),
+			      sizeof(struct state_route_use));
+		shm_table_init(s->lists, slots_for(sz->max_list_entries),
+			       sizeof(struct state_list_key), sizeof(struct state_list_entry));
+		shm_table_init(s->models, slots_for(sz->max_tenants + 1), sizeof(int64_t),
+			       sizeof(struct state_model));
+		memset(s->samples, 0, (size_t)sz->rings * sizeof(struct state_sample_ring));
+		memset(s->grays, 0, (size_t)sz->rings * sizeof(struct state_gray_ring));
 		memset(s->metrics, 0, ((size_t)sz->rings + 2) * sizeof(*s->metrics));
 		do
 			cryptox_random(&s->hdr->incarnation, sizeof(s->hdr->incarnation));
@@ -152,6 +190,12 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		s->hdr->off_usage = l.usage;
 		s->hdr->off_rings = l.rings;
 		s->hdr->off_metrics = l.metrics;
+		s->hdr->off_nets = l.nets;
+		s->hdr->off_routes = l.routes;
+		s->hdr->off_lists = l.lists;
+		s->hdr->off_models = l.models;
+		s->hdr->off_samples = l.samples;
+		s->hdr->off_grays = l.grays;
 		s->hdr->magic = STATE_MAGIC;
 	} else {
 		/* Nobody else maps it yet: clear what dead processes may have left locked. */
@@ -163,6 +207,10 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		 * machine: start it afresh rather than trust old arrival times. */
 		shm_pool_clear(s->ips);
 		shm_pool_clear(s->key_use);
+		shm_pool_clear(s->nets);
+		shm_pool_clear(s->routes);
+		shm_table_recover(s->lists);
+		shm_table_recover(s->models);
 		shm_pool_each(s->tenant_use, forget_rates, NULL);
 	}
 	/* Keys and tenants are a copy of PostgreSQL: not trusted until the syncer reloads. */
@@ -201,6 +249,12 @@ enum err state_attach(struct state *s, const char *path, char *msg, size_t msgle
 	l.usage = peek.off_usage;
 	l.rings = peek.off_rings;
 	l.metrics = peek.off_metrics;
+	l.nets = peek.off_nets;
+	l.routes = peek.off_routes;
+	l.lists = peek.off_lists;
+	l.models = peek.off_models;
+	l.samples = peek.off_samples;
+	l.grays = peek.off_grays;
 	l.size = peek.size;
 	point(s, &l);
 	return ERR_OK;
@@ -295,6 +349,14 @@ void state_sweep(struct state *s, uint32_t gen, size_t *keys_removed, size_t *te
 	*tenants_removed = shm_table_sweep(s->tenants, tenant_is_current, &gen);
 }
 
+/* The abuse engine's view of a client may be forgotten once nothing about it is active
+ * and it has been quiet for ten minutes (its decayed counts are then near zero). */
+static bool abuse_idle(const struct abuse_client *a, int64_t now)
+{
+	return a->until_ns <= now && a->exempt_until_ns <= now && a->verdict_until_ns <= now &&
+	       now - a->last_ns > 600 * (int64_t)1000000000 && gcra_is_idle(a->throttle_tat, now);
+}
+
 /* Rate-limit records whose arrival times are all in the past carry no state. */
 static bool ip_idle(const void *key, const void *val, void *arg)
 {
@@ -302,7 +364,8 @@ static bool ip_idle(const void *key, const void *val, void *arg)
 	int64_t now = *(const int64_t *)arg;
 
 	(void)key;
-	return gcra_is_idle(u->tat_req, now) && gcra_is_idle(u->tat_authfail, now);
+	return gcra_is_idle(u->tat_req, now) && gcra_is_idle(u->tat_authfail, now) &&
+	       abuse_idle(&u->abuse, now);
 }
 
 static bool key_use_idle(const void *key, const void *val, void *arg)
@@ -311,7 +374,25 @@ static bool key_use_idle(const void *key, const void *val, void *arg)
 	int64_t now = *(const int64_t *)arg;
 
 	(void)key;
-	return gcra_is_idle(u->tat_sec, now) && gcra_is_idle(u->tat_min, now);
+	return gcra_is_idle(u->tat_sec, now) && gcra_is_idle(u->tat_min, now) &&
+	       abuse_idle(&u->abuse, now);
+}
+
+static bool net_idle(const void *key, const void *val, void *arg)
+{
+	const struct state_net_use *u = val;
+
+	(void)key;
+	return *(const int64_t *)arg - u->last_ns > 1800 * (int64_t)1000000000;
+}
+
+/* Route statistics are cheap to relearn: any record may go when room is needed. */
+static bool route_reusable(const void *key, const void *val, void *arg)
+{
+	(void)key;
+	(void)val;
+	(void)arg;
+	return true;
 }
 
 struct state_ip_use *state_ip_use(struct state *s, const unsigned char ip[16], int64_t now_ns)
@@ -378,6 +459,159 @@ struct state_usage *state_usage(struct state *s, int64_t key_id, int64_t hour, i
 	fresh.tenant_id = tenant_id;
 	return shm_pool_lock(s->usage, mix64((uint64_t)key_id ^ mix64((uint64_t)hour)), &k,
 			     create ? &fresh : NULL, usage_done, &hour);
+}
+
+struct state_net_use *state_net_use(struct state *s, const unsigned char net[16], int64_t now_ns)
+{
+	static const struct state_net_use fresh;
+
+	return shm_pool_lock(s->nets, ip_hash64(s, net), net, &fresh, net_idle, &now_ns);
+}
+
+struct state_route_use *state_route_use(struct state *s, int64_t tenant_id, uint64_t route_hash)
+{
+	static const struct state_route_use fresh;
+	struct state_route_key k = {tenant_id, route_hash};
+
+	return shm_pool_lock(s->routes, mix64((uint64_t)tenant_id ^ route_hash), &k, &fresh,
+			     route_reusable, NULL);
+}
+
+static uint64_t list_hash(const struct state_list_key *k)
+{
+	uint64_t a, b;
+
+	memcpy(&a, k->net, 8);
+	memcpy(&b, k->net + 8, 8);
+	return mix64(a ^ mix64(b ^ mix64((uint64_t)k->tenant_id + (uint64_t)k->prefix)));
+}
+
+static void mask_to(const unsigned char ip[16], int prefix, unsigned char out[16])
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int bits = prefix - 8 * i;
+
+		out[i] = bits >= 8   ? ip[i]
+			 : bits <= 0 ? 0
+				     : (unsigned char)(ip[i] & (0xff << (8 - bits)));
+	}
+}
+
+enum list_verdict state_list_find(struct state *s, int64_t tenant_id, const unsigned char ip[16])
+{
+	struct state_list_key k;
+	struct state_list_entry e;
+	int prefix, t;
+
+	for (prefix = 128; prefix >= 0; prefix--) {
+		if (!(atomic_load_explicit(&s->hdr->list_prefixes[prefix / 64],
+					   memory_order_relaxed) &
+		      (1ULL << (prefix % 64))))
+			continue;
+		memset(&k, 0, sizeof(k));
+		mask_to(ip, prefix, k.net);
+		k.prefix = prefix;
+		/* The tenant's own entry first, then the operator's. */
+		for (t = 0; t < 2; t++) {
+			k.tenant_id = t == 0 ? tenant_id : 0;
+			if ((t == 0 && tenant_id == 0) ||
+			    !shm_table_find(s->lists, list_hash(&k), &k, &e))
+				continue;
+			return (enum list_verdict)e.verdict;
+		}
+	}
+	return LIST_NONE;
+}
+
+enum err state_list_put(struct state *s, int64_t tenant_id, const unsigned char net[16], int prefix,
+			enum list_verdict v, uint32_t gen)
+{
+	struct state_list_key k;
+	struct state_list_entry e = {(int32_t)v, gen};
+
+	if (prefix < 0 || prefix > 128)
+		return ERR_INPUT;
+	memset(&k, 0, sizeof(k));
+	k.tenant_id = tenant_id;
+	mask_to(net, prefix, k.net);
+	k.prefix = prefix;
+	atomic_fetch_or(&s->hdr->list_prefixes[prefix / 64], 1ULL << (prefix % 64));
+	return shm_table_put(s->lists, list_hash(&k), &k, &e);
+}
+
+static bool list_is_current(const void *key, const void *val, void *arg)
+{
+	(void)key;
+	return ((const struct state_list_entry *)val)->gen == *(const uint32_t *)arg;
+}
+
+void state_list_sweep(struct state *s, uint32_t gen)
+{
+	shm_table_sweep(s->lists, list_is_current, &gen);
+}
+
+void state_model_get(struct state *s, int64_t tenant_id, struct abuse_model *out)
+{
+	struct state_model m;
+	int64_t global = 0;
+
+	if (shm_table_find(s->models, mix64((uint64_t)tenant_id), &tenant_id, &m) ||
+	    shm_table_find(s->models, mix64(0), &global, &m)) {
+		*out = m.model;
+		return;
+	}
+	abuse_model_prior(out);
+}
+
+enum err state_model_put(struct state *s, int64_t tenant_id, const struct abuse_model *m,
+			 uint32_t gen)
+{
+	struct state_model v;
+
+	memset(&v, 0, sizeof(v));
+	v.model = *m;
+	v.gen = gen;
+	return shm_table_put(s->models, mix64((uint64_t)tenant_id), &tenant_id, &v);
+}
+
+static bool model_is_current(const void *key, const void *val, void *arg)
+{
+	(void)key;
+	return ((const struct state_model *)val)->gen == *(const uint32_t *)arg;
+}
+
+void state_model_sweep(struct state *s, uint32_t gen)
+{
+	shm_table_sweep(s->models, model_is_current, &gen);
+}
+
+/* One producer (a worker), one consumer: the same discipline as the decision rings. */
+#define RING_PUSH(ring, size, item)                                                                \
+	do {                                                                                       \
+		uint64_t head_ = atomic_load_explicit(&(ring)->head, memory_order_relaxed);        \
+		if (head_ - atomic_load_explicit(&(ring)->tail, memory_order_acquire) >= (size)) { \
+			atomic_fetch_add_explicit(&(ring)->dropped, 1, memory_order_relaxed);      \
+			return false;                                                              \
+		}                                                                                  \
+		(ring)->items[head_ & ((size)-1)] = *(item);                                       \
+		atomic_store_explicit(&(ring)->head, head_ + 1, memory_order_release);             \
+		return true;                                                                       \
+	} while (0)
+
+bool state_sample_push(struct state *s, uint32_t ring, const struct state_sample *d)
+{
+	if (ring >= s->hdr->nrings)
+		return false;
+	RING_PUSH(&s->samples[ring], STATE_SAMPLE_RING, d);
+}
+
+bool state_gray_push(struct state *s, uint32_t ring, const struct state_gray *g)
+{
+	if (ring >= s->hdr->nrings)
+		return false;
+	RING_PUSH(&s->grays[ring], STATE_GRAY_RING, g);
 }
 
 void state_unlock(struct shm_pool *pool, void *record)

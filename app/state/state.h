@@ -12,6 +12,7 @@
 
 #include "../../lib/err.h"
 #include "../../lib/shm.h"
+#include "../abuse/score.h"
 
 #define STATE_KEY_HASH_BYTES 16	  /* prefix of the keyed hash kept in memory */
 #define STATE_RING_SIZE	     8192 /* decisions per worker ring (a power of two) */
@@ -49,18 +50,154 @@ struct state_tenant {
 	struct state_rates rates;     /* the tenant as a whole */
 	int64_t monthly_quota;	      /* requests per calendar month, or STATE_UNLIMITED */
 	int64_t max_body;	      /* bytes; a larger declared Content-Length gets 413 */
+	int32_t abuse_mode;	      /* enum abuse_mode */
+	int32_t sample_rate;	      /* store 1 in sample_rate allowed decisions */
+	int32_t judge_enabled;
+	int32_t judge_wait_ms;
 };
 
-/* Per client IP: general rate and failed authentications (GCRA arrival times, ns). */
+enum abuse_mode { ABUSE_OFF, ABUSE_SHADOW, ABUSE_ENFORCE, ABUSE__MAX };
+
+/* What the abuse engine keeps about one client (an address or a key). Counts decay
+ * exponentially (time constants in abuse/engine.c) and are brought up to date at `last_ns`.
+ * `seen` is a bitmap of what the client touched in this 10-minute window and the last
+ * (routes for a key; keys presented for an address), for distinct counts. */
+struct abuse_client {
+	float req10s, req1m, req10m;  /* decayed requests */
+	float auth, fail;	      /* decayed authentications with a key, and failures */
+	float resp, n404, n4xx, n5xx; /* decayed responses, from the access log */
+	int64_t last_ns;
+	int64_t resp_ns; /* when the response counts were last decayed */
+	uint64_t seen[4], seen_prev[4];
+	int64_t window;
+	/* An active decision on this client. */
+	int64_t until_ns;      /* a block or throttle lasts until then */
+	int64_t until_tenant;  /* for whose traffic (0: all of it) */
+	int32_t until_outcome; /* OUTCOME_THROTTLE or OUTCOME_BLOCK */
+	int32_t until_reason;
+	unsigned char until_decision[16]; /* the request id that decided it */
+	int64_t throttle_tat;		  /* the slow lane while throttled */
+	int64_t exempt_until_ns; /* a false positive was labelled: leave it alone until then */
+	/* The LLM judge's cached verdict (enum judge_verdict) and when it was asked. */
+	int64_t verdict_until_ns;
+	int32_t verdict;
+	float verdict_confidence;
+	int64_t judge_asked_ns;
+	/* Addresses only: the last block of this address for any tenant (cross-tenant signal). */
+	int64_t blocked_any_ns;
+	int64_t blocked_any_tenant;
+};
+
+/* Per client IP: GCRA arrival times (general rate, failed authentications) and the abuse
+ * engine's view of the address. */
 struct state_ip_use {
 	int64_t tat_req;
 	int64_t tat_authfail;
+	struct abuse_client abuse;
 };
 
-/* Per key: GCRA arrival times for its per-second and per-minute limits. */
+/* Per key: GCRA arrival times for its per-second and per-minute limits, and the abuse
+ * engine's view of the key. */
 struct state_key_use {
 	int64_t tat_sec;
 	int64_t tat_min;
+	struct abuse_client abuse;
+};
+
+/* Per network (/24 for IPv4, /48 for IPv6): failed authentications spread over addresses. */
+struct state_net_use {
+	float fail; /* decayed, 10-minute time constant */
+	int32_t pad;
+	int64_t last_ns;
+	uint64_t ips[2], ips_prev[2]; /* failing addresses, bitmap per 10-minute window */
+	int64_t window;
+};
+
+/* Per tenant and route template: the usual declared body size (exponentially weighted). */
+struct state_route_key {
+	int64_t tenant_id;
+	uint64_t route_hash;
+};
+
+struct state_route_use {
+	float n; /* samples so far, capped: the weight of the history */
+	float mean, var;
+	int32_t pad;
+};
+
+/* Address lists: an entry for a network, operator-wide (tenant 0) or a tenant's. */
+enum list_verdict { LIST_NONE, LIST_ALLOW, LIST_DENY, LIST_SUSPECT, LIST__MAX };
+
+struct state_list_key {
+	int64_t tenant_id;
+	unsigned char net[16]; /* masked to the prefix */
+	int32_t prefix;	       /* 0..128, on the IPv4-mapped IPv6 form */
+	int32_t pad;
+};
+
+struct state_list_entry {
+	int32_t verdict; /* enum list_verdict */
+	uint32_t gen;
+};
+
+/* A model for a tenant (0: the global one), as the syncer loaded it. */
+struct state_model {
+	struct abuse_model model;
+	uint32_t gen;
+	int32_t pad;
+};
+
+/* A sampled decision on its way to PostgreSQL (abuse_decisions) through the flusher. */
+struct state_sample {
+	unsigned char request_id[16];
+	int64_t tenant_id; /* 0: no valid key */
+	int64_t key_id;
+	int64_t at_ms;
+	int64_t model_version;
+	int64_t payload;
+	unsigned char ip[16];
+	float features[F__MAX];
+	float score;
+	int32_t outcome; /* enum abuse_outcome */
+	int32_t reason;	 /* enum abuse_rule, or -1 */
+	int32_t enforced;
+	char method[8];
+	char ua_family[16];
+	char route[96];
+	char headers[192]; /* header names, sorted, comma-separated; never values */
+};
+
+#define STATE_SAMPLE_RING 4096
+
+struct state_sample_ring {
+	_Atomic uint64_t head;
+	_Atomic uint64_t tail;
+	_Atomic uint64_t dropped;
+	uint64_t pad[5];
+	struct state_sample items[STATE_SAMPLE_RING];
+};
+
+/* A gray-zone client on its way to the LLM judge. */
+struct state_gray {
+	int64_t tenant_id;
+	int64_t key_id; /* 0: the address is the client */
+	unsigned char ip[16];
+	int64_t at_ms;
+	float features[F__MAX];
+	float score;
+	int32_t reason;
+	char route[64];
+	char ua_family[16];
+};
+
+#define STATE_GRAY_RING 1024
+
+struct state_gray_ring {
+	_Atomic uint64_t head;
+	_Atomic uint64_t tail;
+	_Atomic uint64_t dropped;
+	uint64_t pad[5];
+	struct state_gray items[STATE_GRAY_RING];
 };
 
 /* Per tenant: rate-limit state and the monthly quota as this node sees it. */
@@ -132,6 +269,13 @@ enum metric {
 	METRIC_LOG_UNMATCHED,
 	METRIC_FLUSHES,
 	METRIC_FLUSH_FAILURES,
+	METRIC_ABUSE_FLAGGED,
+	METRIC_ABUSE_THROTTLED,
+	METRIC_ABUSE_BLOCKED,
+	METRIC_ABUSE_SHADOW, /* would have throttled or blocked, in shadow mode */
+	METRIC_JUDGE_CALLS,
+	METRIC_JUDGE_FAILURES,
+	METRIC_SAMPLES_DROPPED,
 	METRIC__MAX
 };
 
@@ -142,7 +286,8 @@ struct state_hdr {
 	uint64_t incarnation; /* random, made with the file: names this copy of the counters */
 	uint64_t size;
 	uint64_t off_keys, off_tenants, off_ips, off_key_use, off_tenant_use, off_usage, off_rings,
-	    off_metrics;
+	    off_metrics, off_nets, off_routes, off_lists, off_models, off_samples, off_grays;
+	_Atomic uint64_t list_prefixes[3]; /* bit n: some list entry has prefix length n */
 	_Atomic uint32_t loaded;   /* the syncer finished a full load since the master started */
 	_Atomic uint32_t db_up;	   /* the syncer's connection is healthy */
 	_Atomic int64_t db_ok_ms;  /* wall-clock ms of its last good round-trip */
@@ -162,6 +307,8 @@ struct state_sizes {
 	uint32_t max_clients; /* tracked client IPs */
 	uint32_t usage_slots; /* (key, hour) counters not yet written to PostgreSQL */
 	uint32_t rings;	      /* one per worker */
+	uint32_t max_routes;  /* (tenant, route template) body-size statistics */
+	uint32_t max_list_entries;
 };
 
 struct state {
@@ -173,7 +320,13 @@ struct state {
 	struct shm_pool *key_use;
 	struct shm_pool *tenant_use;
 	struct shm_pool *usage;
+	struct shm_pool *nets;
+	struct shm_pool *routes;
+	struct shm_table *lists;
+	struct shm_table *models;
 	struct state_ring *rings;
+	struct state_sample_ring *samples;	  /* one per worker */
+	struct state_gray_ring *grays;		  /* one per worker */
 	_Atomic uint64_t (*metrics)[METRIC__MAX]; /* [nrings + 2][METRIC__MAX] */
 };
 
@@ -208,7 +361,26 @@ struct state_key_use *state_key_use(struct state *s, int64_t key_id, int64_t now
 struct state_tenant_use *state_tenant_use(struct state *s, int64_t tenant_id, bool create);
 struct state_usage *state_usage(struct state *s, int64_t key_id, int64_t hour, int64_t tenant_id,
 				bool create);
+struct state_net_use *state_net_use(struct state *s, const unsigned char net[16], int64_t now_ns);
+struct state_route_use *state_route_use(struct state *s, int64_t tenant_id, uint64_t route_hash);
 void state_unlock(struct shm_pool *pool, void *record);
+
+/* Address lists (syncer writes, gate reads): the most specific entry covering ip, the
+ * tenant's before the operator's. */
+enum list_verdict state_list_find(struct state *s, int64_t tenant_id, const unsigned char ip[16]);
+enum err state_list_put(struct state *s, int64_t tenant_id, const unsigned char net[16], int prefix,
+			enum list_verdict v, uint32_t gen) WUR;
+void state_list_sweep(struct state *s, uint32_t gen);
+/* Models (syncer writes, gate reads): the tenant's, else the global one (tenant 0), else
+ * the built-in prior. */
+void state_model_get(struct state *s, int64_t tenant_id, struct abuse_model *out);
+enum err state_model_put(struct state *s, int64_t tenant_id, const struct abuse_model *m,
+			 uint32_t gen) WUR;
+void state_model_sweep(struct state *s, uint32_t gen);
+
+/* Samples and gray-zone clients, per worker ring like decisions. */
+bool state_sample_push(struct state *s, uint32_t ring, const struct state_sample *d);
+bool state_gray_push(struct state *s, uint32_t ring, const struct state_gray *g);
 
 /* Appends a decision to worker ring `ring`; false (and counted) when the ring is full. */
 bool state_ring_push(struct state *s, uint32_t ring, const struct state_decision *d);

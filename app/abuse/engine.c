@@ -1,0 +1,637 @@
+/* Per-client state, features and decisions on the hot path. */
+#include "engine.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../lib/gcra.h"
+#include "../../lib/str.h"
+
+#define NS		   1000000000LL
+#define WINDOW_NS	   (600 * NS) /* distinct routes and keys are counted per 10 minutes */
+#define CROSS_TENANT_NS	   (600 * NS)
+#define JUDGE_ASK_EVERY_NS (60 * NS)
+
+/* Rule thresholds. Decayed counts approximate "in the last time constant". */
+#define GUESS_FAILURES	 10.0f	/* failed authentications a minute from one address */
+#define STUFFING_KEYS	 6.0f	/* different keys from one address in ~10 minutes */
+#define ENUM_ROUTES	 40.0f	/* distinct routes from one client in ~10 minutes */
+#define BURST_REQUESTS	 100.0f /* requests in ~10 s ... */
+#define BURST_FACTOR	 8.0f	/* ... at this many times the 10-minute rate */
+#define ERROR_RESPONSES	 20.0f
+#define ERROR_SHARE	 0.5f
+#define PAYLOAD_MIN_SEEN 20.0f
+#define PAYLOAD_Z	 6.0f
+#define PAYLOAD_FACTOR	 4.0f
+#define NET_FAILURES	 30.0f
+#define NET_FAILING_IPS	 5.0f
+
+static float decay(float v, int64_t dt_ns, float tau_s)
+{
+	float x;
+
+	if (dt_ns <= 0)
+		return v;
+	x = (float)dt_ns / (float)NS / tau_s;
+	return x > 30.0f ? 0.0f : v * expf(-x);
+}
+
+/* Brings a client's decayed counts up to now, and rolls its distinct-count window. */
+static void age(struct abuse_client *a, int64_t now)
+{
+	int64_t dt = a->last_ns == 0 ? 0 : now - a->last_ns, w = now / WINDOW_NS;
+
+	a->req10s = decay(a->req10s, dt, 10.0f);
+	a->req1m = decay(a->req1m, dt, 60.0f);
+	a->req10m = decay(a->req10m, dt, 600.0f);
+	a->auth = decay(a->auth, dt, 60.0f);
+	a->fail = decay(a->fail, dt, 60.0f);
+	a->last_ns = now;
+	if (w != a->window) {
+		if (w == a->window + 1)
+			memcpy(a->seen_prev, a->seen, sizeof(a->seen));
+		else
+			memset(a->seen_prev, 0, sizeof(a->seen_prev));
+		memset(a->seen, 0, sizeof(a->seen));
+		a->window = w;
+	}
+}
+
+static void age_responses(struct abuse_client *a, int64_t now)
+{
+	int64_t dt = a->resp_ns == 0 ? 0 : now - a->resp_ns;
+
+	a->resp = decay(a->resp, dt, 600.0f);
+	a->n404 = decay(a->n404, dt, 600.0f);
+	a->n4xx = decay(a->n4xx, dt, 600.0f);
+	a->n5xx = decay(a->n5xx, dt, 600.0f);
+	a->resp_ns = now;
+}
+
+static void mark(uint64_t *bits, int nwords, uint64_t h)
+{
+	unsigned bit = (unsigned)(h % (uint64_t)(64 * nwords));
+
+	bits[bit / 64] |= 1ULL << (bit % 64);
+}
+
+/* Linear counting: how many distinct items set these bits (this window and the last). */
+static float distinct(const uint64_t *a, const uint64_t *b, int nwords)
+{
+	int m = 64 * nwords, zeros = 0, i;
+
+	for (i = 0; i < nwords; i++)
+		zeros += 64 - __builtin_popcountll(a[i] | b[i]);
+	if (zeros == 0)
+		return (float)m * 4.0f;
+	return -(float)m * logf((float)zeros / (float)m);
+}
+
+void abuse_network_of(const unsigned char ip[16], unsigned char net[16])
+{
+	static const unsigned char v4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	int keep = memcmp(ip, v4, 12) == 0 ? 15 : 6; /* /24 of IPv4, /48 of IPv6 */
+
+	memset(net, 0, 16);
+	memcpy(net, ip, (size_t)keep);
+}
+
+/* An active block or throttle on the client, for this tenant's traffic. */
+static bool active(const struct abuse_client *a, int64_t tenant_id, int64_t now)
+{
+	return a->until_ns > now && a->exempt_until_ns <= now &&
+	       (a->until_tenant == 0 || a->until_tenant == tenant_id);
+}
+
+/* A snapshot of one client, read under its lock, for features and decisions. */
+struct view {
+	struct abuse_client c;
+	bool present;
+};
+
+static void take_verdict(const struct view *v, int64_t now, int *verdict)
+{
+	if (v->present && v->c.verdict_until_ns > now && v->c.verdict != 0)
+		*verdict = v->c.verdict;
+}
+
+static float ratio(float part, float whole)
+{
+	return whole > 0.5f ? part / whole : 0.0f;
+}
+
+static float log1p_over(float v, float d)
+{
+	return log1pf(v > 0 ? v : 0) / d;
+}
+
+static void features(const struct abuse_request *ar, const struct view *ip, const struct view *key,
+		     float net_fail, float net_ips, float payload_z, float route_mean,
+		     float route_n, enum list_verdict list, float x[F__MAX])
+{
+	const struct abuse_client *client = key->present ? &key->c : &ip->c;
+	float keys = ip->present ? distinct(ip->c.seen, ip->c.seen_prev, 2) : 0.0f;
+	float routes = distinct(client->seen, client->seen_prev, 4);
+	float burst =
+	    client->req10m > 0.5f ? (client->req10s / 10.0f) / (client->req10m / 600.0f) : 0.0f;
+	int64_t tenant_id = ar->tenant ? ar->tenant->id : 0;
+
+	memset(x, 0, sizeof(float) * F__MAX);
+	x[F_BIAS] = 1.0f;
+	x[F_IP_RATE] = ip->present ? log1p_over(ip->c.req1m, 5.0f) : 0.0f;
+	x[F_KEY_RATE] = key->present ? log1p_over(key->c.req1m, 5.0f) : 0.0f;
+	x[F_AUTHFAIL_RATIO] = ip->present ? ratio(ip->c.fail, ip->c.auth) : 0.0f;
+	x[F_NOT_FOUND_RATIO] = ratio(client->n404, client->resp);
+	x[F_ERROR_RATIO] = ratio(client->n4xx, client->resp);
+	x[F_DISTINCT_ROUTES] = log1p_over(routes, 5.0f);
+	x[F_DISTINCT_KEYS] = log1p_over(keys, 3.0f);
+	x[F_PAYLOAD_Z] = (payload_z > 10.0f ? 10.0f : payload_z > 0 ? payload_z : 0.0f) / 10.0f;
+	x[F_BURSTINESS] = (burst > 20.0f ? 20.0f : burst) / 20.0f;
+	x[F_UA_SCRIPTED] = (float)inspect_ua_scripted(inspect_ua_family(ar->user_agent));
+	x[F_NET_FAILURES] = log1p_over(net_fail, 5.0f);
+
+	x[F_RULE0 + RULE_KEY_GUESSING] =
+	    ip->present && ip->c.fail >= GUESS_FAILURES && ip->c.fail >= 0.5f * ip->c.auth;
+	x[F_RULE0 + RULE_CREDENTIAL_STUFFING] = keys >= STUFFING_KEYS;
+	x[F_RULE0 + RULE_PATH_ENUMERATION] = routes >= ENUM_ROUTES;
+	x[F_RULE0 + RULE_BURST] = client->req10s >= BURST_REQUESTS && burst >= BURST_FACTOR;
+	x[F_RULE0 + RULE_ERROR_RATIO] =
+	    client->resp >= ERROR_RESPONSES && ratio(client->n4xx, client->resp) >= ERROR_SHARE;
+	x[F_RULE0 + RULE_OVERSIZED_PAYLOAD] = route_n >= PAYLOAD_MIN_SEEN &&
+					      payload_z >= PAYLOAD_Z &&
+					      (float)ar->payload > PAYLOAD_FACTOR * route_mean;
+	x[F_RULE0 + RULE_BAD_REPUTATION] = list == LIST_SUSPECT;
+	x[F_RULE0 + RULE_CROSS_TENANT] = ip->present && tenant_id != 0 &&
+					 ip->c.blocked_any_ns != 0 &&
+					 ar->now_ns - ip->c.blocked_any_ns < CROSS_TENANT_NS &&
+					 ip->c.blocked_any_tenant != tenant_id;
+	x[F_RULE0 + RULE_DISTRIBUTED] = net_fail >= NET_FAILURES && net_ips >= NET_FAILING_IPS;
+}
+
+/* Updates the address's record from this request and returns a snapshot of it. */
+static void touch_ip(struct state *st, const struct abuse_request *ar, uint64_t route_hash,
+		     struct view *v)
+{
+	struct state_ip_use *u = state_ip_use(st, ar->ip, ar->now_ns);
+
+	v->present = u != NULL;
+	if (u == NULL)
+		return;
+	age(&u->abuse, ar->now_ns);
+	u->abuse.req10s += 1.0f;
+	u->abuse.req1m += 1.0f;
+	u->abuse.req10m += 1.0f;
+	if (ar->key_hash != 0 || ar->auth_failed) {
+		u->abuse.auth += 1.0f;
+		if (ar->auth_failed)
+			u->abuse.fail += 1.0f;
+	}
+	if (ar->key_hash != 0)
+		mark(u->abuse.seen, 2, ar->key_hash);
+	if (ar->key_id == 0) /* without a key, the address is the client walking routes */
+		mark(u->abuse.seen + 2, 2, route_hash);
+	v->c = u->abuse;
+	state_unlock(st->ips, u);
+}
+
+static void touch_key(struct state *st, const struct abuse_request *ar, uint64_t route_hash,
+		      struct view *v)
+{
+	struct state_key_use *u = state_key_use(st, ar->key_id, ar->now_ns);
+
+	v->present = u != NULL;
+	if (u == NULL)
+		return;
+	age(&u->abuse, ar->now_ns);
+	u->abuse.req10s += 1.0f;
+	u->abuse.req1m += 1.0f;
+	u->abuse.req10m += 1.0f;
+	mark(u->abuse.seen, 4, route_hash);
+	v->c = u->abuse;
+	state_unlock(st->key_use, u);
+}
+
+/* Failed authentications across the client's network. */
+static void touch_net(struct state *st, const struct abuse_request *ar, float *fail, float *ips)
+{
+	unsigned char net[16];
+	struct state_net_use *n;
+	int64_t w = ar->now_ns / WINDOW_NS;
+
+	*fail = 0.0f;
+	*ips = 0.0f;
+	abuse_network_of(ar->ip, net);
+	n = state_net_use(st, net, ar->now_ns);
+	if (n == NULL)
+		return;
+	n->fail = decay(n->fail, n->last_ns == 0 ? 0 : ar->now_ns - n->last_ns, 600.0f);
+	n->last_ns = ar->now_ns;
+	if (w != n->window) {
+		if (w == n->window + 1)
+			memcpy(n->ips_prev, n->ips, sizeof(n->ips));
+		else
+			memset(n->ips_prev, 0, sizeof(n->ips_prev));
+		memset(n->ips, 0, sizeof(n->ips));
+		n->window = w;
+	}
+	if (ar->auth_failed) {
+		uint64_t h;
+
+		n->fail += 1.0f;
+		memcpy(&h, ar->ip + 8, 8);
+		mark(n->ips, 2, h * 0x9e3779b97f4a7c15ULL);
+	}
+	*fail = n->fail;
+	*ips = distinct(n->ips, n->ips_prev, 2);
+	state_unlock(st->nets, n);
+}
+
+/* The route's usual body size: returns the z-score of this one, then learns from it. */
+static float touch_route(struct state *st, const struct abuse_request *ar, uint64_t route_hash,
+			 float *mean, float *n)
+{
+	struct state_route_use *r;
+	float z = 0.0f, d;
+
+	*mean = 0.0f;
+	*n = 0.0f;
+	if (ar->tenant == NULL || ar->payload <= 0)
+		return 0.0f;
+	r = state_route_use(st, ar->tenant->id, route_hash);
+	if (r == NULL)
+		return 0.0f;
+	d = (float)ar->payload - r->mean;
+	if (r->n >= 2.0f)
+		z = d / sqrtf(r->var + 1.0f);
+	*mean = r->mean;
+	*n = r->n;
+	/* Exponentially weighted mean and variance; outliers move them slowly. */
+	r->n = r->n < 1000.0f ? r->n + 1.0f : 1000.0f;
+	r->mean += d / r->n;
+	r->var += (d * ((float)ar->payload - r->mean) - r->var) / r->n;
+	state_unlock(st->routes, r);
+	return z;
+}
+
+/* Starts, or extends, a block or throttle on the client the decision blames. */
+static void impose(struct state *st, const struct config *cfg, const struct abuse_request *ar,
+		   const struct abuse_score *sc, enum abuse_outcome outcome)
+{
+	int64_t tenant_id = ar->tenant ? ar->tenant->id : 0;
+	int64_t secs = outcome == OUTCOME_BLOCK ? cfg->abuse_block_s : cfg->abuse_throttle_s;
+	struct abuse_client *a = NULL;
+	struct state_key_use *k = NULL;
+	struct state_ip_use *i = NULL;
+
+	if (sc->scope == SCOPE_KEY && ar->key_id != 0) {
+		k = state_key_use(st, ar->key_id, ar->now_ns);
+		a = k ? &k->abuse : NULL;
+	} else if (ar->ip != NULL) {
+		i = state_ip_use(st, ar->ip, ar->now_ns);
+		a = i ? &i->abuse : NULL;
+	}
+	if (a != NULL && !(a->exempt_until_ns > ar->now_ns)) {
+		a->until_ns = ar->now_ns + secs * NS;
+		a->until_tenant = tenant_id;
+		a->until_outcome = (int32_t)outcome;
+		a->until_reason = sc->reason;
+		memcpy(a->until_decision, ar->request_id, 16);
+		a->throttle_tat = 0;
+	}
+	if (k != NULL)
+		state_unlock(st->key_use, k);
+	if (i != NULL)
+		state_unlock(st->ips, i);
+	/* Whatever the scope, the address now carries the cross-tenant signal. */
+	if (ar->ip != NULL && outcome == OUTCOME_BLOCK &&
+	    (i = state_ip_use(st, ar->ip, ar->now_ns))) {
+		i->abuse.blocked_any_ns = ar->now_ns;
+		i->abuse.blocked_any_tenant = tenant_id;
+		state_unlock(st->ips, i);
+	}
+}
+
+/* While throttled, a client gets TOLLGATE_ABUSE_THROTTLE_RPS requests a second. */
+static bool throttle_admits(struct state *st, const struct config *cfg,
+			    const struct abuse_request *ar, bool on_key, int64_t *retry_s)
+{
+	struct gcra_limit l;
+	struct gcra_result g;
+	struct abuse_client *a;
+	struct state_key_use *k = NULL;
+	struct state_ip_use *i = NULL;
+
+	*retry_s = 1;
+	if (on_key)
+		a = (k = state_key_use(st, ar->key_id, ar->now_ns)) ? &k->abuse : NULL;
+	else
+		a = (i = state_ip_use(st, ar->ip, ar->now_ns)) ? &i->abuse : NULL;
+	if (a == NULL)
+		return true;
+	if (gcra_limit_init(&l, cfg->abuse_throttle_rps, NS, 1) != ERR_OK) {
+		l.interval_ns = NS;
+		l.burst = 1;
+	}
+	gcra_check(&l, a->throttle_tat, ar->now_ns, 1, &g);
+	if (g.allowed)
+		a->throttle_tat = g.tat;
+	else
+		*retry_s = g.retry_after_ns / NS + 1;
+	if (k != NULL)
+		state_unlock(st->key_use, k);
+	if (i != NULL)
+		state_unlock(st->ips, i);
+	return g.allowed;
+}
+
+/* A fast per-process generator for sampling: 1 in N without a shared counter. */
+static uint64_t next_random(void)
+{
+	static uint64_t s;
+
+	if (s == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s = ((uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)getpid() ^ 1;
+	}
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+static void keep_sample(struct state *st, uint32_t ring, const struct abuse_request *ar,
+			const float x[F__MAX], const struct abuse_result *res, int64_t version,
+			const char *route)
+{
+	struct state_sample s;
+
+	memset(&s, 0, sizeof(s));
+	memcpy(s.request_id, ar->request_id, 16);
+	s.tenant_id = ar->tenant ? ar->tenant->id : 0;
+	s.key_id = ar->key_id;
+	s.at_ms = ar->now_ms;
+	s.model_version = version;
+	s.payload = ar->payload;
+	if (ar->ip != NULL)
+		memcpy(s.ip, ar->ip, 16);
+	memcpy(s.features, x, sizeof(s.features));
+	s.score = res->score;
+	s.outcome = (int32_t)res->outcome;
+	s.reason = res->reason;
+	s.enforced = res->enforced;
+	str_lcpy(s.method, ar->method ? ar->method : "", sizeof(s.method));
+	str_lcpy(s.ua_family, inspect_ua_name(inspect_ua_family(ar->user_agent)),
+		 sizeof(s.ua_family));
+	str_lcpy(s.route, route, sizeof(s.route));
+	if (ar->rq != NULL)
+		inspect_header_names(ar->rq, s.headers, sizeof(s.headers));
+	if (!state_sample_push(st, ring, &s))
+		state_metric_add(st, ring, METRIC_SAMPLES_DROPPED, 1);
+}
+
+/* A gray-zone client without a fresh verdict is queued for the judge (once a minute). */
+static void ask_judge(struct state *st, uint32_t ring, const struct abuse_request *ar,
+		      const float x[F__MAX], const struct abuse_score *sc, const char *route)
+{
+	struct abuse_client *a = NULL;
+	struct state_key_use *k = NULL;
+	struct state_ip_use *i = NULL;
+	struct state_gray g;
+	bool ask = false;
+
+	if (sc->scope == SCOPE_KEY && ar->key_id != 0)
+		a = (k = state_key_use(st, ar->key_id, ar->now_ns)) ? &k->abuse : NULL;
+	else if (ar->ip != NULL)
+		a = (i = state_ip_use(st, ar->ip, ar->now_ns)) ? &i->abuse : NULL;
+	if (a != NULL && ar->now_ns - a->judge_asked_ns >= JUDGE_ASK_EVERY_NS) {
+		a->judge_asked_ns = ar->now_ns;
+		ask = true;
+	}
+	if (k != NULL)
+		state_unlock(st->key_use, k);
+	if (i != NULL)
+		state_unlock(st->ips, i);
+	if (!ask)
+		return;
+	memset(&g, 0, sizeof(g));
+	g.tenant_id = ar->tenant ? ar->tenant->id : 0;
+	g.key_id = sc->scope == SCOPE_KEY ? ar->key_id : 0;
+	if (ar->ip != NULL)
+		memcpy(g.ip, ar->ip, 16);
+	g.at_ms = ar->now_ms;
+	memcpy(g.features, x, sizeof(g.features));
+	g.score = sc->score;
+	g.reason = sc->reason;
+	str_lcpy(g.route, route, sizeof(g.route));
+	str_lcpy(g.ua_family, inspect_ua_name(inspect_ua_family(ar->user_agent)),
+		 sizeof(g.ua_family));
+	state_gray_push(st, ring, &g);
+}
+
+/* The judge's verdict on the client, read again (for the optional decision window). */
+static int current_verdict(struct state *st, const struct abuse_request *ar, bool on_key)
+{
+	int verdict = 0;
+
+	if (on_key) {
+		struct state_key_use *k = state_key_use(st, ar->key_id, ar->now_ns);
+
+		if (k != NULL) {
+			if (k->abuse.verdict_until_ns > state_mono_ns())
+				verdict = k->abuse.verdict;
+			state_unlock(st->key_use, k);
+		}
+	} else if (ar->ip != NULL) {
+		struct state_ip_use *i = state_ip_use(st, ar->ip, ar->now_ns);
+
+		if (i != NULL) {
+			if (i->abuse.verdict_until_ns > state_mono_ns())
+				verdict = i->abuse.verdict;
+			state_unlock(st->ips, i);
+		}
+	}
+	return verdict;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {0, (long)ms * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
+		 const struct abuse_request *ar, struct abuse_result *out)
+{
+	const struct state_tenant *t = ar->tenant;
+	int64_t tenant_id = t ? t->id : 0;
+	int mode = t ? t->abuse_mode : cfg->abuse_anon_mode;
+	struct view ip = {.present = false}, key = {.present = false};
+	float x[F__MAX], net_fail = 0, net_ips = 0, z, route_mean, route_n;
+	enum list_verdict list = LIST_NONE;
+	struct abuse_model model;
+	struct abuse_score sc;
+	char route[96];
+	uint64_t route_hash;
+	int verdict = 0;
+	bool on_key;
+
+	memset(out, 0, sizeof(*out));
+	out->reason = -1;
+	if (cfg->abuse_engine == ABUSE_ENGINE_OFF || mode == ABUSE_OFF)
+		return;
+	route_hash = inspect_route(ar->uri, route, sizeof(route));
+	if (ar->ip != NULL) {
+		list = state_list_find(st, tenant_id, ar->ip);
+		if (list == LIST_ALLOW)
+			return; /* an allow-listed address is never scored */
+		touch_ip(st, ar, route_hash, &ip);
+		if (ar->auth_failed || ar->key_hash != 0)
+			touch_net(st, ar, &net_fail, &net_ips);
+	}
+	if (ar->key_id != 0)
+		touch_key(st, ar, route_hash, &key);
+	z = touch_route(st, ar, route_hash, &route_mean, &route_n);
+	features(ar, &ip, &key, net_fail, net_ips, z, route_mean, route_n, list, x);
+	state_model_get(st, tenant_id, &model);
+
+	/* An active decision on the key or the address stands until it expires or is lifted. */
+	if ((key.present && active(&key.c, tenant_id, ar->now_ns)) ||
+	    (ip.present && active(&ip.c, tenant_id, ar->now_ns))) {
+		const struct abuse_client *a =
+		    key.present && active(&key.c, tenant_id, ar->now_ns) ? &key.c : &ip.c;
+
+		on_key = a == &key.c;
+		out->reason = a->until_reason;
+		out->score = 1.0f;
+		memcpy(out->decision_id, a->until_decision, 16);
+		out->enforced = mode == ABUSE_ENFORCE;
+		if (a->until_outcome == OUTCOME_BLOCK) {
+			out->outcome = OUTCOME_BLOCK;
+			out->retry_after_s = (a->until_ns - ar->now_ns) / NS + 1;
+		} else if (!throttle_admits(st, cfg, ar, on_key, &out->retry_after_s)) {
+			out->outcome = OUTCOME_THROTTLE;
+		} else {
+			out->outcome = OUTCOME_FLAG; /* throttled, but within the slow lane */
+		}
+		if (out->outcome != OUTCOME_FLAG)
+			keep_sample(st, ring, ar, x, out, model.version, route);
+		return;
+	}
+
+	if (list == LIST_DENY) {
+		memset(&sc, 0, sizeof(sc));
+		sc.outcome = OUTCOME_BLOCK;
+		sc.score = 1.0f;
+		sc.reason = REASON_DENY_LIST;
+		sc.scope = SCOPE_ADDRESS;
+	} else if (cfg->abuse_engine == ABUSE_ENGINE_HEURISTICS) {
+		abuse_heuristics(x, &sc);
+	} else {
+		abuse_model_score(&model, x, &sc);
+	}
+	on_key = sc.scope == SCOPE_KEY && ar->key_id != 0;
+
+	/* The LLM judge weighs in on the gray zone only, from its cache. */
+	if (t != NULL && t->judge_enabled &&
+	    (sc.outcome == OUTCOME_FLAG || sc.outcome == OUTCOME_THROTTLE)) {
+		take_verdict(on_key ? &key : &ip, ar->now_ns, &verdict);
+		if (verdict == 0) {
+			ask_judge(st, ring, ar, x, &sc, route);
+			for (int waited = 0; verdict == 0 && waited < t->judge_wait_ms;
+			     waited += 5) {
+				sleep_ms(5);
+				verdict = current_verdict(st, ar, on_key);
+			}
+		}
+		if (verdict == JUDGE_ABUSE) {
+			sc.outcome = OUTCOME_BLOCK;
+			sc.reason = REASON_JUDGE;
+		} else if (verdict == JUDGE_BENIGN) {
+			sc.outcome = OUTCOME_ALLOW;
+			sc.reason = REASON_JUDGE;
+		}
+	}
+	/* A labelled false positive is left alone for a while: flagged at most. */
+	if (((on_key && key.present) ? key.c.exempt_until_ns
+	     : ip.present	     ? ip.c.exempt_until_ns
+				     : 0) > ar->now_ns &&
+	    sc.outcome > OUTCOME_FLAG)
+		sc.outcome = OUTCOME_FLAG;
+
+	out->outcome = sc.outcome;
+	out->score = sc.score;
+	out->reason = sc.reason;
+	out->enforced = mode == ABUSE_ENFORCE && sc.outcome >= OUTCOME_THROTTLE;
+	memcpy(out->decision_id, ar->request_id, 16);
+	if (sc.outcome >= OUTCOME_THROTTLE) {
+		if (mode == ABUSE_ENFORCE) {
+			impose(st, cfg, ar, &sc, sc.outcome);
+			out->retry_after_s = sc.outcome == OUTCOME_BLOCK ? cfg->abuse_block_s : 1;
+		}
+		state_metric_add(st, ring,
+				 mode != ABUSE_ENFORCE	       ? METRIC_ABUSE_SHADOW
+				 : sc.outcome == OUTCOME_BLOCK ? METRIC_ABUSE_BLOCKED
+							       : METRIC_ABUSE_THROTTLED,
+				 1);
+	} else if (sc.outcome == OUTCOME_FLAG) {
+		state_metric_add(st, ring, METRIC_ABUSE_FLAGGED, 1);
+	}
+	if (sc.outcome != OUTCOME_ALLOW ||
+	    next_random() % (uint64_t)(t && t->sample_rate > 0 ? t->sample_rate : 10) == 0)
+		keep_sample(st, ring, ar, x, out, model.version, route);
+}
+
+void abuse_observe_response(struct state *st, const unsigned char ip[16], int64_t key_id,
+			    int status, int64_t now_ns)
+{
+	struct abuse_client *a;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		struct state_key_use *k = NULL;
+		struct state_ip_use *i = NULL;
+
+		if (pass == 0 && key_id != 0)
+			a = (k = state_key_use(st, key_id, now_ns)) ? &k->abuse : NULL;
+		else if (pass == 1 && ip != NULL)
+			a = (i = state_ip_use(st, ip, now_ns)) ? &i->abuse : NULL;
+		else
+			continue;
+		if (a != NULL) {
+			age_responses(a, now_ns);
+			a->resp += 1.0f;
+			a->n404 += status == 404;
+			a->n4xx += status >= 400 && status < 500;
+			a->n5xx += status >= 500;
+		}
+		if (k != NULL)
+			state_unlock(st->key_use, k);
+		if (i != NULL)
+			state_unlock(st->ips, i);
+	}
+}
+
+void abuse_lift(struct state *st, const unsigned char *ip, int64_t key_id, int64_t exempt_s)
+{
+	int64_t now = state_mono_ns();
+	struct state_key_use *k;
+	struct state_ip_use *i;
+
+	if (key_id != 0 && (k = state_key_use(st, key_id, now)) != NULL) {
+		k->abuse.until_ns = 0;
+		k->abuse.verdict_until_ns = 0;
+		k->abuse.exempt_until_ns = now + exempt_s * NS;
+		state_unlock(st->key_use, k);
+	}
+	if (ip != NULL && (i = state_ip_use(st, ip, now)) != NULL) {
+		i->abuse.until_ns = 0;
+		i->abuse.verdict_until_ns = 0;
+		i->abuse.exempt_until_ns = now + exempt_s * NS;
+		state_unlock(st->ips, i);
+	}
+}

@@ -1,0 +1,62 @@
+/* The abuse engine on the hot path: updates what shared memory knows of the client (its
+ * address, its key, its network, the route's usual body size) from each request, turns it
+ * into the feature vector, scores it with the heuristics or the tenant's model (and any
+ * cached LLM verdict), and decides allow / flag / throttle / block. In shadow mode it only
+ * records; in enforce mode the gate acts on it. Shared memory only: no database, no
+ * network (the judge and the trainer are other processes). */
+#ifndef APP_ABUSE_ENGINE_H
+#define APP_ABUSE_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../lib/fcgi.h"
+#include "../config.h"
+#include "../state/state.h"
+#include "inspect.h"
+#include "score.h"
+
+/* What the gate knows of one request when it asks the engine. */
+struct abuse_request {
+	const unsigned char *ip;	   /* 16 bytes, or NULL when the address is unknown */
+	const unsigned char *request_id;   /* 16 bytes (zeros when Caddy sent none) */
+	const struct fcgi_request *rq;	   /* for header names when a sample is kept */
+	const struct state_tenant *tenant; /* NULL when no valid key was presented */
+	int64_t key_id;			   /* 0 when none */
+	uint64_t key_hash; /* of what was presented as a key, valid or not; 0: none */
+	bool auth_failed;  /* a key was missing, malformed, unknown or expired */
+	const char *method;
+	const char *uri;
+	int64_t payload; /* declared Content-Length */
+	const char *user_agent;
+	int64_t now_ns; /* CLOCK_MONOTONIC */
+	int64_t now_ms; /* business clock */
+};
+
+struct abuse_result {
+	enum abuse_outcome outcome;
+	bool enforced; /* the gate must act: 403 for a block, 429 for a throttle */
+	int reason;    /* enum abuse_rule, -1 for "model", -2 for an address list */
+	float score;
+	int64_t retry_after_s;
+	unsigned char decision_id[16]; /* the request that decided an active block */
+};
+
+/* Decides for one request and records what it must (sample rings, client state).
+ * `ring` is the worker's ring index. */
+void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
+		 const struct abuse_request *ar, struct abuse_result *out);
+
+/* Post-response facts from the access log (the collector): status of a response to the
+ * address and, when known, the key. */
+void abuse_observe_response(struct state *st, const unsigned char ip[16], int64_t key_id,
+			    int status, int64_t now_ns);
+
+/* A false positive was labelled: lift the client's active block or throttle and cached
+ * verdict, and leave it alone for `exempt_s` seconds. key_id 0 or ip NULL skip that side. */
+void abuse_lift(struct state *st, const unsigned char *ip, int64_t key_id, int64_t exempt_s);
+
+/* The client's network: /24 for IPv4, /48 for IPv6. */
+void abuse_network_of(const unsigned char ip[16], unsigned char net[16]);
+
+#endif

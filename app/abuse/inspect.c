@@ -1,0 +1,170 @@
+/* Route templates, User-Agent families and header names: metadata without values. */
+#include "inspect.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const ua_names[UA__MAX] = {
+    "none", "browser", "curl",	     "python",	      "node",
+    "go",   "java",    "openai-sdk", "anthropic-sdk", "other",
+};
+
+const char *inspect_ua_name(enum ua_family f)
+{
+	return f < UA__MAX ? ua_names[f] : "other";
+}
+
+enum ua_family inspect_ua_family(const char *ua)
+{
+	static const struct {
+		const char *needle;
+		enum ua_family f;
+	} map[] = {
+	    {"OpenAI/", UA_OPENAI_SDK}, {"Anthropic/", UA_ANTHROPIC_SDK},
+	    {"curl/", UA_CURL},		{"python", UA_PYTHON},
+	    {"aiohttp", UA_PYTHON},	{"Go-http-client", UA_GO},
+	    {"axios", UA_NODE},		{"node", UA_NODE},
+	    {"undici", UA_NODE},	{"okhttp", UA_JAVA},
+	    {"Java", UA_JAVA},		{"Mozilla/", UA_BROWSER},
+	};
+	size_t i;
+
+	if (ua == NULL || ua[0] == '\0')
+		return UA_NONE;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcasestr(ua, map[i].needle) != NULL)
+			return map[i].f;
+	return UA_OTHER;
+}
+
+int inspect_ua_scripted(enum ua_family f)
+{
+	return f == UA_NONE || f == UA_CURL || f == UA_PYTHON || f == UA_GO || f == UA_JAVA ||
+	       f == UA_OTHER;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* What a path segment stands for, when it is a value rather than a name. */
+static const char *placeholder(const char *s, size_t n)
+{
+	size_t digits = 0, hex = 0, alpha = 0, other = 0, i;
+
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '@')
+			return ":email";
+		digits += is_digit(s[i]);
+		hex += is_hex(s[i]);
+		alpha += (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z');
+		other += !is_digit(s[i]) &&
+			 !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'));
+	}
+	if (digits >= 13 && digits <= 19 && digits + other == n)
+		return ":card";
+	if (digits == n)
+		return ":id";
+	if (n == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-')
+		return ":uuid";
+	if (hex == n && n >= 8)
+		return ":hex";
+	if (n >= 16 && digits > 0 && alpha > 0)
+		return ":token";
+	return NULL;
+}
+
+uint64_t inspect_route(const char *uri, char *out, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a over the template */
+	size_t o = 0, i;
+	const char *p = uri ? uri : "";
+
+	if (n == 0)
+		return 0;
+	while (*p != '\0' && *p != '?' && *p != '#') {
+		const char *seg = p, *ph;
+		size_t len;
+
+		if (*p == '/') {
+			if (o + 1 < n)
+				out[o++] = '/';
+			p++;
+			continue;
+		}
+		while (*p != '\0' && *p != '/' && *p != '?' && *p != '#')
+			p++;
+		len = (size_t)(p - seg);
+		ph = placeholder(seg, len);
+		if (ph != NULL) {
+			seg = ph;
+			len = strlen(ph);
+		}
+		for (i = 0; i < len && o + 1 < n; i++) {
+			unsigned char c = (unsigned char)seg[i];
+
+			/* Anything unusual is folded, so a template never carries raw bytes. */
+			out[o++] = (c >= 0x21 && c < 0x7f && c != '"' && c != '\\') ? (char)c : '_';
+		}
+	}
+	if (o == 0 && n > 1)
+		out[o++] = '/';
+	out[o] = '\0';
+	for (i = 0; i < o; i++)
+		h = (h ^ (unsigned char)out[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void inspect_header_names(const struct fcgi_request *rq, char *out, size_t n)
+{
+	char names[48][40], *sorted[48];
+	size_t count = 0, o = 0, i, j;
+	char **e;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	for (e = rq->envp; e != NULL && *e != NULL && count < 48; e++) {
+		const char *eq;
+
+		if (strncmp(*e, "HTTP_", 5) != 0 || (eq = strchr(*e, '=')) == NULL)
+			continue;
+		/* HTTP_X_API_KEY -> x-api-key: the name only, never what follows '='. */
+		for (j = 0; *e + 5 + j < eq && j + 1 < sizeof(names[0]); j++) {
+			char c = (*e)[5 + j];
+
+			names[count][j] = c == '_'		   ? '-'
+					  : (c >= 'A' && c <= 'Z') ? (char)(c + 32)
+								   : c;
+		}
+		names[count][j] = '\0';
+		sorted[count] = names[count];
+		count++;
+	}
+	qsort(sorted, count, sizeof(sorted[0]), cmp_str);
+	for (i = 0; i < count; i++) {
+		size_t len = strlen(sorted[i]);
+
+		if (o + len + 2 > n)
+			break;
+		if (o > 0)
+			out[o++] = ',';
+		memcpy(out + o, sorted[i], len);
+		o += len;
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,142 @@
+/* Rules, outcomes and the logistic model. */
+#include "score.h"
+
+#include <math.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	enum abuse_outcome severity;
+	enum abuse_scope scope;
+} rules[RULE__MAX] = {
+    [RULE_KEY_GUESSING] = {"key_guessing", OUTCOME_BLOCK, SCOPE_ADDRESS},
+    [RULE_CREDENTIAL_STUFFING] = {"credential_stuffing", OUTCOME_BLOCK, SCOPE_ADDRESS},
+    [RULE_PATH_ENUMERATION] = {"path_enumeration", OUTCOME_BLOCK, SCOPE_KEY},
+    [RULE_BURST] = {"burst", OUTCOME_THROTTLE, SCOPE_KEY},
+    [RULE_ERROR_RATIO] = {"error_ratio", OUTCOME_FLAG, SCOPE_KEY},
+    [RULE_OVERSIZED_PAYLOAD] = {"oversized_payload", OUTCOME_BLOCK, SCOPE_KEY},
+    [RULE_BAD_REPUTATION] = {"bad_reputation", OUTCOME_BLOCK, SCOPE_ADDRESS},
+    [RULE_CROSS_TENANT] = {"cross_tenant", OUTCOME_THROTTLE, SCOPE_ADDRESS},
+    [RULE_DISTRIBUTED] = {"distributed_guessing", OUTCOME_BLOCK, SCOPE_ADDRESS},
+};
+
+static const char *const feature_names[F__MAX - RULE__MAX] = {
+    "bias",	   "ip_rate",	      "key_rate",      "authfail_ratio", "not_found_ratio",
+    "error_ratio", "distinct_routes", "distinct_keys", "payload_z",	 "burstiness",
+    "ua_scripted", "net_failures",
+};
+
+static const char *const outcome_names[OUTCOME__MAX] = {"allow", "flag", "throttle", "block"};
+
+const char *abuse_rule_name(int rule)
+{
+	if (rule >= 0 && rule < RULE__MAX)
+		return rules[rule].name;
+	return rule == REASON_DENY_LIST ? "deny_list"
+	       : rule == REASON_JUDGE	? "llm_judge"
+					: "model";
+}
+
+const char *abuse_outcome_name(enum abuse_outcome o)
+{
+	return o < OUTCOME__MAX ? outcome_names[o] : "allow";
+}
+
+enum abuse_outcome abuse_rule_severity(enum abuse_rule r)
+{
+	return rules[r].severity;
+}
+
+enum abuse_scope abuse_rule_scope(enum abuse_rule r)
+{
+	return rules[r].scope;
+}
+
+const char *abuse_feature_name(enum abuse_feature f)
+{
+	if (f == F_BIAS)
+		return feature_names[0];
+	if (f >= F_RULE0 && f < F_RULE0 + RULE__MAX)
+		return rules[f - F_RULE0].name;
+	return f < F__MAX ? feature_names[f - RULE__MAX] : "?";
+}
+
+/* What a severity amounts to as a score, so heuristics and the model share thresholds. */
+static float severity_score(enum abuse_outcome o)
+{
+	static const float s[OUTCOME__MAX] = {0.0f, 0.55f, 0.8f, 0.95f};
+
+	return s[o];
+}
+
+void abuse_heuristics(const float x[F__MAX], struct abuse_score *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->reason = -1;
+	out->scope = SCOPE_KEY;
+	for (r = 0; r < RULE__MAX; r++) {
+		if (x[F_RULE0 + r] < 0.5f || rules[r].severity <= out->outcome)
+			continue;
+		out->outcome = rules[r].severity;
+		out->reason = r;
+		out->scope = rules[r].scope;
+	}
+	out->score = severity_score(out->outcome);
+}
+
+float abuse_sigmoid(float z)
+{
+	if (z > 30.0f)
+		return 1.0f;
+	if (z < -30.0f)
+		return 0.0f;
+	return 1.0f / (1.0f + expf(-z));
+}
+
+void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struct abuse_score *out)
+{
+	float z = 0.0f, best = 0.0f;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->reason = -1;
+	out->scope = SCOPE_KEY;
+	for (i = 0; i < F__MAX; i++)
+		z += m->w[i] * x[i];
+	for (i = 0; i < RULE__MAX; i++) {
+		float c = m->w[F_RULE0 + i] * x[F_RULE0 + i];
+
+		if (c > best) {
+			best = c;
+			out->reason = i;
+			out->scope = rules[i].scope;
+		}
+	}
+	out->score = abuse_sigmoid(z);
+	if (out->score >= m->t_block)
+		out->outcome = OUTCOME_BLOCK;
+	else if (out->score >= m->t_throttle)
+		out->outcome = OUTCOME_THROTTLE;
+	else if (out->score >= m->t_flag)
+		out->outcome = OUTCOME_FLAG;
+	else
+		out->outcome = OUTCOME_ALLOW;
+}
+
+void abuse_model_prior(struct abuse_model *m)
+{
+	/* logit of severity_score() for a rule alone, from a bias of -6. */
+	static const float rule_weight[OUTCOME__MAX] = {0.0f, 6.2f, 7.4f, 9.0f};
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	m->w[F_BIAS] = -6.0f;
+	for (r = 0; r < RULE__MAX; r++)
+		m->w[F_RULE0 + r] = rule_weight[rules[r].severity];
+	m->t_flag = 0.5f;
+	m->t_throttle = 0.75f;
+	m->t_block = 0.9f;
+	m->version = 0;
+}

@@ -1,0 +1,88 @@
+/* The abuse engine's pure half: features, named heuristic rules, and the logistic model
+ * that scores them. No state, no I/O, no allocation; the gate calls it on every request
+ * and the trainer uses the same definitions offline. */
+#ifndef APP_ABUSE_SCORE_H
+#define APP_ABUSE_SCORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Heuristic rules, in the order of their feature slots. Each has a name (the decision's
+ * reason), a severity, and the client it blames (the address or the key). */
+enum abuse_rule {
+	RULE_KEY_GUESSING,	  /* one address, many failed authentications */
+	RULE_CREDENTIAL_STUFFING, /* one address presenting many different keys */
+	RULE_PATH_ENUMERATION,	  /* one client walking many distinct routes (scraping) */
+	RULE_BURST,		  /* a sudden rate far above the client's own recent rate */
+	RULE_ERROR_RATIO,	  /* most of a client's recent responses are 4xx */
+	RULE_OVERSIZED_PAYLOAD,	  /* a body far larger than the route usually gets */
+	RULE_BAD_REPUTATION,	  /* the address is on a suspect list */
+	RULE_CROSS_TENANT,	  /* the address was blocked for another tenant lately */
+	RULE_DISTRIBUTED,	  /* failed authentications spread over one network */
+	RULE__MAX
+};
+
+/* The feature vector, the same for the model, the decision records and the trainer. */
+enum abuse_feature {
+	F_BIAS,
+	F_RULE0,			 /* RULE__MAX slots: 1 when the rule fires */
+	F_IP_RATE = F_RULE0 + RULE__MAX, /* log1p(requests per minute from the address) / 5 */
+	F_KEY_RATE,			 /* log1p(requests per minute with the key) / 5 */
+	F_AUTHFAIL_RATIO,		 /* failed / all authentications from the address */
+	F_NOT_FOUND_RATIO,		 /* 404s / responses for the client */
+	F_ERROR_RATIO,			 /* 4xx / responses for the client */
+	F_DISTINCT_ROUTES,		 /* log1p(distinct routes lately) / 5 */
+	F_DISTINCT_KEYS,		 /* log1p(distinct keys from the address lately) / 3 */
+	F_PAYLOAD_Z,			 /* min(body size z-score for its route, 10) / 10 */
+	F_BURSTINESS,			 /* min(10 s rate / 10 min rate, 20) / 20 */
+	F_UA_SCRIPTED,			 /* no User-Agent, or a scripting tool's */
+	F_NET_FAILURES,			 /* log1p(failed authentications in the /24 or /48) / 5 */
+	F__MAX
+};
+
+enum abuse_outcome { OUTCOME_ALLOW, OUTCOME_FLAG, OUTCOME_THROTTLE, OUTCOME_BLOCK, OUTCOME__MAX };
+
+enum abuse_scope { SCOPE_ADDRESS, SCOPE_KEY };
+
+/* Decision reasons besides the rules. */
+#define REASON_MODEL	 (-1) /* the model, no single rule */
+#define REASON_DENY_LIST (-2) /* an address list said deny */
+#define REASON_JUDGE	 (-3) /* the LLM judge's verdict */
+
+/* What the LLM judge said about a client (cached in shared memory). */
+enum judge_verdict { JUDGE_NONE, JUDGE_BENIGN, JUDGE_ABUSE, JUDGE_UNSURE, JUDGE__MAX };
+
+/* A logistic model: p = 1 / (1 + exp(-w.x)), and the probabilities at which it flags,
+ * throttles and blocks. */
+struct abuse_model {
+	float w[F__MAX];
+	float t_flag, t_throttle, t_block;
+	int64_t version; /* 0: the built-in prior */
+};
+
+struct abuse_score {
+	enum abuse_outcome outcome;
+	float score; /* the model's probability, or the heuristic severity */
+	int reason;  /* an enum abuse_rule, or -1: "model" (no single rule) */
+	enum abuse_scope scope;
+};
+
+/* A rule's name, or "model", "deny_list", "llm_judge" for the REASON_* values. */
+const char *abuse_rule_name(int rule);
+const char *abuse_outcome_name(enum abuse_outcome o);
+enum abuse_outcome abuse_rule_severity(enum abuse_rule r);
+enum abuse_scope abuse_rule_scope(enum abuse_rule r);
+/* The name of a feature, for the trainer's reports and docs/abuse-engine.md. */
+const char *abuse_feature_name(enum abuse_feature f);
+
+/* Heuristics alone: the most severe rule that fires decides. */
+void abuse_heuristics(const float x[F__MAX], struct abuse_score *out);
+/* The model: the probability against its thresholds; the reason is the rule contributing
+ * most to the score, if any contributes. */
+void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struct abuse_score *out);
+/* The built-in prior: weights that reproduce the heuristics (a block rule alone blocks,
+ * a throttle rule throttles, a flag rule flags) with no weight on anything else. */
+void abuse_model_prior(struct abuse_model *m);
+float abuse_sigmoid(float z);
+
+#endif
