@@ -3,7 +3,7 @@
 
 CC       ?= gcc
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-PKGS     := fcgi libpq jansson libsodium
+PKGS     := fcgi libpq jansson libsodium libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
@@ -23,6 +23,7 @@ LIB_SRCS := \
 	lib/err.c \
 	lib/fcgi.c \
 	lib/gcra.c \
+	lib/http.c \
 	lib/jsonx.c \
 	lib/log.c \
 	lib/problem.c \
@@ -33,10 +34,18 @@ LIB_SRCS := \
 APP_SRCS := \
 	app/abuse/engine.c \
 	app/abuse/inspect.c \
+	app/abuse/judge.c \
 	app/abuse/score.c \
+	app/abuse/trainer.c \
+	app/api/api.c \
+	app/api/api_auth.c \
+	app/api/api_decisions.c \
+	app/api/api_usage.c \
 	app/app.c \
 	app/cli/cli.c \
+	app/cli/cli_train.c \
 	app/cli/cli_limits.c \
+	app/cli/cli_tokens.c \
 	app/cli/cli_usage.c \
 	app/collector/collector.c \
 	app/config.c \
@@ -57,6 +66,8 @@ APP_SRCS := \
 MAIN_SRC := app/main.c
 
 UNIT_SRCS := \
+	tests/unit/test_api.c \
+	tests/unit/test_abuse.c \
 	tests/unit/test_arena.c \
 	tests/unit/test_buf.c \
 	tests/unit/test_cfg.c \
@@ -65,7 +76,9 @@ UNIT_SRCS := \
 	tests/unit/test_gate.c \
 	tests/unit/test_gate_keys.c \
 	tests/unit/test_gcra.c \
+	tests/unit/test_http.c \
 	tests/unit/test_jsonx.c \
+	tests/unit/test_judge.c \
 	tests/unit/test_limits.c \
 	tests/unit/test_problem.c \
 	tests/unit/test_router.c \
@@ -82,7 +95,7 @@ UNIT_OBJS := $(patsubst %.c,build/san/%.o,$(UNIT_SRCS))
 C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) \
              $(wildcard lib/*.h app/*.h app/*/*.h tests/unit/*.h tests/fuzz/*.c)
 
-.PHONY: all run test unit e2e bench fuzz fmt fmt-check clean deps docs check-docs
+.PHONY: all run test unit e2e bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs
 
 all: build/tollgate
 
@@ -145,6 +158,13 @@ bench:
 	@scripts/deps.sh bench
 	$(MAKE) all build/noop_fcgi
 	bench/run.sh
+
+# The abuse engine against seeded attack and benign traffic through the real gateway
+# (bench/abuse/, docs/abuse-bench.md). About 17 minutes; writes build/abuse-results.md.
+bench-abuse:
+	@scripts/deps.sh bench
+	$(MAKE) all
+	node bench/abuse/run.mjs
 
 fuzz:
 	@scripts/deps.sh fuzz

@@ -1,7 +1,11 @@
-/* The problem catalogue and the JSON success envelope. */
+/* The problem catalogue, the JSON success envelope, path parameters and the management
+ * plane's database connection. */
 #include "app.h"
 
+#include <string.h>
+
 #include "../lib/jsonx.h"
+#include "../lib/sql.h"
 
 static const struct {
 	const char *slug;
@@ -24,6 +28,12 @@ static const struct {
     [PROB_ABUSE] = {"abnormal-usage-detected", "Abnormal usage detected"},
     [PROB_UNAVAILABLE] = {"unavailable", "Service unavailable"},
     [PROB_INTERNAL] = {"internal-error", "Internal error"},
+    [PROB_MISSING_TOKEN] = {"missing-token", "Management token required"},
+    [PROB_INVALID_TOKEN] = {"invalid-token", "Invalid management token"},
+    [PROB_INVALID_PARAMETER] = {"invalid-parameter", "Invalid parameter"},
+    [PROB_INVALID_BODY] = {"invalid-body", "Invalid request body"},
+    [PROB_IDEMPOTENCY_KEY_REUSED] = {"idempotency-key-reused",
+				     "Idempotency key reused with another request"},
 };
 
 const char *problem_slug(enum problem_kind k)
@@ -51,4 +61,29 @@ void hctx_json_end(struct hctx *c, struct jsonx_w *w)
 	jsonx_kstr(w, "request_id", c->request_id);
 	jsonx_obj_close(w);
 	jsonx_obj_close(w);
+}
+
+struct str hctx_param(const struct hctx *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (str_eq_c(c->params[i].name, name))
+			return c->params[i].value;
+	return (struct str){"", 0};
+}
+
+enum err hctx_db(struct hctx *c)
+{
+	struct app_db *d = c->app->db;
+
+	if (c->db != NULL && sql_is_ok(c->db))
+		return ERR_OK;
+	c->db = NULL;
+	if (d == NULL)
+		return ERR_DB;
+	if (!sql_is_ok(d->conn) && d->open(d) != ERR_OK)
+		return ERR_DB;
+	c->db = d->conn;
+	return ERR_OK;
 }

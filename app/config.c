@@ -89,6 +89,8 @@ static const struct cfg_opt options[] = {
 	"Route templates (per tenant) whose usual body size is tracked."),
     OPT("TOLLGATE_MAX_LIST_ENTRIES", CFG_INT, max_list_entries, "100000", 16, 50000000, CFG_RESTART,
 	"Capacity of the in-memory address lists (allow, deny, suspect)."),
+    OPT("TOLLGATE_DECISION_RETENTION_DAYS", CFG_INT, decision_retention_days, "90", 1, 36500, 0,
+	"Days unlabelled sampled decisions are kept (labelled ones train models: kept)."),
     OPT("TOLLGATE_TRAIN_AFTER_LABELS", CFG_INT, train_after_labels, "20", 1, 1000000, 0,
 	"Retrain a tenant's model automatically after this many new labels."),
     OPT("TOLLGATE_JUDGE_PROVIDER", CFG_STR, judge_provider_name, "none", 0, 16, 0,

@@ -48,6 +48,7 @@ struct config {
 	int64_t max_routes;
 	int64_t max_list_entries;
 	int64_t train_after_labels;
+	int64_t decision_retention_days;
 	char *judge_provider_name;
 	char *judge_url;
 	char *judge_model;

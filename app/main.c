@@ -9,7 +9,9 @@
 #include "../lib/log.h"
 #include "../lib/sql.h"
 #include "cli/cli.h"
+#include "cli/cli_train.h"
 #include "cli/cli_limits.h"
+#include "cli/cli_tokens.h"
 #include "cli/cli_usage.h"
 #include "config.h"
 #include "db/migrate.h"
@@ -34,12 +36,15 @@ static const char usage[] =
     "  key list TENANT\n"
     "  key revoke KEY_ID\n"
     "  key set KEY_ID [--rps N|tenant] [--burst N|tenant] [--rpm N|tenant]\n"
+    "  token create TENANT [--name NAME]   print a new management token (shown once)\n"
+    "  token list TENANT | token revoke TOKEN_ID\n"
     "  plan list\n"
     "  plan create ID --name NAME [--price-cents N] [--monthly N|unlimited]\n"
     "      [--key-rps N] [--key-burst N] [--key-rpm N] [--rps N] [--burst N] [--rpm N]\n"
     "      [--max-body SIZE]       --key-*: each key's default; --rps...: the whole tenant\n"
     "  plan set ID [OPTIONS]       the options of plan create\n"
     "  usage TENANT [--month YYYY-MM]   a UTC month's usage per key, and the quota\n"
+    "  train TENANT|--global [--min-labels N]   train the abuse model from labels\n"
     "  clock show|reset|shift +31d|set 2026-12-01T00:00:00Z\n"
     "                              tests only: move a running server's business clock\n"
     "                              (it must run with TOLLGATE_ALLOW_CLOCK_SHIFT=true)\n"
@@ -143,12 +148,16 @@ int main(int argc, char **argv)
 		rc = cli_tenant(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "key") == 0)
 		rc = cli_key(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "token") == 0)
+		rc = cli_tokens(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "plan") == 0)
 		rc = cli_limits_plan(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "usage") == 0)
 		rc = cli_usage_show(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "clock") == 0)
 		rc = cli_usage_clock(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "train") == 0)
+		rc = cli_train(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "check") == 0)
 		rc = cmd_check(cfg, argc - 2, argv + 2);
 	else {

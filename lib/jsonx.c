@@ -112,6 +112,51 @@ void jsonx_null(struct jsonx_w *w)
 	buf_puts(w->b, "null");
 }
 
+bool jsonx_is_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return false;
+	if (*s == '.') {
+		if (!(*++s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+void jsonx_number_text(struct jsonx_w *w, const char *text)
+{
+	if (!jsonx_is_number(text)) {
+		jsonx_null(w);
+		return;
+	}
+	before_value(w);
+	buf_puts(w->b, text);
+}
+
+void jsonx_raw(struct jsonx_w *w, const char *json, size_t n)
+{
+	before_value(w);
+	buf_append(w->b, json, n);
+}
+
 void jsonx_kstr(struct jsonx_w *w, const char *key, const char *s)
 {
 	jsonx_key(w, key);
@@ -276,6 +321,34 @@ bool jsonx_get_bool(const struct jsonx_doc *d, const char *path, bool *out)
 	if (!json_is_boolean(v))
 		return false;
 	*out = json_is_true(v);
+	return true;
+}
+
+bool jsonx_get_len(const struct jsonx_doc *d, const char *path, size_t *out)
+{
+	json_t *v = lookup(d, path);
+
+	*out = 0;
+	if (json_is_array(v))
+		*out = json_array_size(v);
+	else if (json_is_object(v))
+		*out = json_object_size(v);
+	else
+		return false;
+	return true;
+}
+
+bool jsonx_get_elem(const struct jsonx_doc *d, const char *path, size_t i, struct jsonx_doc **out)
+{
+	json_t *v = lookup(d, path);
+
+	*out = NULL;
+	if (!json_is_array(v) || i >= json_array_size(v))
+		return false;
+	*out = malloc(sizeof(**out));
+	if (*out == NULL)
+		abort();
+	(*out)->root = json_incref(json_array_get(v, i));
 	return true;
 }
 

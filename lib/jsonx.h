@@ -34,6 +34,13 @@ void jsonx_strn(struct jsonx_w *w, const char *s, size_t n);
 void jsonx_int(struct jsonx_w *w, int64_t v);
 void jsonx_bool(struct jsonx_w *w, bool v);
 void jsonx_null(struct jsonx_w *w);
+/* A number given as text, checked against RFC 8259's grammar (null if it fails: NaN,
+ * Infinity, garbage); and a value already serialised as JSON, written as it is (the caller
+ * vouches for it). */
+void jsonx_number_text(struct jsonx_w *w, const char *text);
+void jsonx_raw(struct jsonx_w *w, const char *json, size_t n);
+/* True when s is a JSON number. */
+bool jsonx_is_number(const char *s);
 /* Shorthands for key + value. */
 void jsonx_kstr(struct jsonx_w *w, const char *key, const char *s);
 void jsonx_kint(struct jsonx_w *w, const char *key, int64_t v);
@@ -55,6 +62,13 @@ bool jsonx_get_bool(const struct jsonx_doc *d, const char *path, bool *out);
 /* Like jsonx_get_str, but an array of strings gives its first element (HTTP header values
  * in Caddy's logs are arrays). */
 bool jsonx_get_str_first(const struct jsonx_doc *d, const char *path, const char **out);
+/* The number of elements of an array, or of members of an object ("" is the document
+ * itself); false for any other type or when absent. */
+bool jsonx_get_len(const struct jsonx_doc *d, const char *path, size_t *out);
+/* Element i of the array at path, as a document of its own whose root may be of any type
+ * (the getters take "" for the root itself). It shares storage with d but outlives it;
+ * free it with jsonx_doc_free(). False when path is not an array or i is out of range. */
+bool jsonx_get_elem(const struct jsonx_doc *d, const char *path, size_t i, struct jsonx_doc **out);
 /* True when the member exists (of any type, null included). */
 bool jsonx_has(const struct jsonx_doc *d, const char *path);
 

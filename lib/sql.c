@@ -157,6 +157,23 @@ int64_t sql_get_i64(const struct sql_res *r, int row, int col)
 	return strtoll(PQgetvalue(r->res, row, col), NULL, 10);
 }
 
+bool sql_get_floats(const struct sql_res *r, int row, int col, float *out, int n)
+{
+	const char *s = PQgetvalue(r->res, row, col);
+	char *end;
+	int i;
+
+	if (PQgetisnull(r->res, row, col) || *s++ != '{')
+		return false;
+	for (i = 0; i < n; i++) {
+		out[i] = strtof(s, &end);
+		if (end == s || (*end != ',' && *end != '}') || (*end == '}' && i != n - 1))
+			return false;
+		s = end + 1;
+	}
+	return s[-1] == '}' && *s == '\0';
+}
+
 bool sql_get_bytes(const struct sql_res *r, int row, int col, void *out, size_t n)
 {
 	const char *v = PQgetvalue(r->res, row, col);

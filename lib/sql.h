@@ -35,6 +35,9 @@ int sql_rows(const struct sql_res *r);
 const char *sql_get(const struct sql_res *r, int row, int col);
 bool sql_is_null(const struct sql_res *r, int row, int col);
 int64_t sql_get_i64(const struct sql_res *r, int row, int col);
+/* A real[] or float8[] column ("{0.5,-1.25}") decoded into exactly n floats; false when it
+ * is NULL, malformed or of another length. */
+bool sql_get_floats(const struct sql_res *r, int row, int col, float *out, int n);
 /* A bytea column (hex output format) decoded into exactly n bytes; false otherwise. */
 bool sql_get_bytes(const struct sql_res *r, int row, int col, void *out, size_t n);
 void sql_res_free(struct sql_res *r);

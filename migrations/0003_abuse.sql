@@ -114,3 +114,9 @@ RETURNS integer LANGUAGE sql AS $$
         RETURNING 1)
     SELECT count(*)::integer FROM ins
 $$;
+
+-- Unlabelled decisions go after `days`; labelled ones stay (they train models).
+CREATE FUNCTION tollgate_abuse_retention(days integer) RETURNS void LANGUAGE sql AS $$
+    DELETE FROM abuse_decisions
+     WHERE label IS NULL AND at < now() - make_interval(days => days)
+$$;

@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh build|run|test|bench|fuzz
 set -euo pipefail
 
-build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev)
+build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev)
 run=("${build[@]}" postgresql caddy nodejs)
 test=("${run[@]}" libcriterion-dev clang-format)
 bench=("${run[@]}" wrk procps)

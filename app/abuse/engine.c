@@ -393,8 +393,9 @@ static void keep_sample(struct state *st, uint32_t ring, const struct abuse_requ
 		state_metric_add(st, ring, METRIC_SAMPLES_DROPPED, 1);
 }
 
-/* A gray-zone client without a fresh verdict is queued for the judge (once a minute). */
-static void ask_judge(struct state *st, uint32_t ring, const struct abuse_request *ar,
+/* A gray-zone client without a fresh verdict is queued for the judge (once a minute).
+ * Returns true if this request is the one that asked. */
+static bool ask_judge(struct state *st, uint32_t ring, const struct abuse_request *ar,
 		      const float x[F__MAX], const struct abuse_score *sc, const char *route)
 {
 	struct abuse_client *a = NULL;
@@ -416,7 +417,7 @@ static void ask_judge(struct state *st, uint32_t ring, const struct abuse_reques
 	if (i != NULL)
 		state_unlock(st->ips, i);
 	if (!ask)
-		return;
+		return false;
 	memset(&g, 0, sizeof(g));
 	g.tenant_id = ar->tenant ? ar->tenant->id : 0;
 	g.key_id = sc->scope == SCOPE_KEY ? ar->key_id : 0;
@@ -429,7 +430,7 @@ static void ask_judge(struct state *st, uint32_t ring, const struct abuse_reques
 	str_lcpy(g.route, route, sizeof(g.route));
 	str_lcpy(g.ua_family, inspect_ua_name(inspect_ua_family(ar->user_agent)),
 		 sizeof(g.ua_family));
-	state_gray_push(st, ring, &g);
+	return state_gray_push(st, ring, &g);
 }
 
 /* The judge's verdict on the client, read again (for the optional decision window). */
@@ -540,8 +541,9 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	if (t != NULL && t->judge_enabled &&
 	    (sc.outcome == OUTCOME_FLAG || sc.outcome == OUTCOME_THROTTLE)) {
 		take_verdict(on_key ? &key : &ip, ar->now_ns, &verdict);
-		if (verdict == 0) {
-			ask_judge(st, ring, ar, x, &sc, route);
+		/* Only the request that asked waits (up to the tenant's window): while the
+		 * provider is slow or down, the client's other requests go on at once. */
+		if (verdict == 0 && ask_judge(st, ring, ar, x, &sc, route)) {
 			for (int waited = 0; verdict == 0 && waited < t->judge_wait_ms;
 			     waited += 5) {
 				sleep_ms(5);

@@ -21,9 +21,18 @@ static const struct {
 };
 
 static const char *const feature_names[F__MAX - RULE__MAX] = {
-    "bias",	   "ip_rate",	      "key_rate",      "authfail_ratio", "not_found_ratio",
-    "error_ratio", "distinct_routes", "distinct_keys", "payload_z",	 "burstiness",
-    "ua_scripted", "net_failures",
+    "bias",
+    "ip_rate",
+    "key_rate",
+    "authfail_ratio",
+    "not_found_ratio",
+    "client_error_share",
+    "distinct_routes",
+    "distinct_keys",
+    "payload_z",
+    "burstiness",
+    "ua_scripted",
+    "net_failures",
 };
 
 static const char *const outcome_names[OUTCOME__MAX] = {"allow", "flag", "throttle", "block"};

@@ -142,6 +142,8 @@ static void maintain(struct flusher *f, int64_t now_ms)
 	char now_s[32], before_s[32], inc[24], months[16];
 	const char *p1[] = {now_s};
 	const char *p4[] = {f->app->cfg->node_id, inc, before_s, months};
+	char days[16];
+	const char *pd[] = {days};
 
 	if (hour == f->partitions_hour)
 		return;
@@ -159,6 +161,9 @@ static void maintain(struct flusher *f, int64_t now_ms)
 		     "SELECT tollgate_usage_retention($1, $2::bigint, $3::timestamptz, $4::int)", 4,
 		     p4) != ERR_OK)
 		log_warnx("usage retention failed: %s", sql_errmsg(f->db));
+	snprintf(days, sizeof(days), "%lld", (long long)f->app->cfg->decision_retention_days);
+	if (sql_exec(f->db, NULL, "SELECT tollgate_abuse_retention($1::int)", 1, pd) != ERR_OK)
+		log_warnx("decision retention failed: %s", sql_errmsg(f->db));
 	f->partitions_hour = hour;
 }
 

@@ -12,6 +12,8 @@
 
 #include "../../lib/fcgi.h"
 #include "../../lib/log.h"
+#include "../abuse/judge.h"
+#include "../abuse/trainer.h"
 #include "../app.h"
 #include "../collector/collector.h"
 #include "flusher.h"
@@ -24,12 +26,21 @@
 #define STABLE_MS      10000 /* a child that lived this long resets its backoff */
 #define LISTEN_BACKLOG 1024
 
-enum child_kind { CHILD_WORKER, CHILD_SYNCER, CHILD_FLUSHER, CHILD_COLLECTOR, CHILD__MAX };
+enum child_kind {
+	CHILD_WORKER,
+	CHILD_SYNCER,
+	CHILD_FLUSHER,
+	CHILD_COLLECTOR,
+	CHILD_JUDGE,
+	CHILD_TRAINER,
+	CHILD__MAX
+};
 
-static const char *const kind_names[CHILD__MAX] = {"worker", "syncer", "flusher", "collector"};
+static const char *const kind_names[CHILD__MAX] = {"worker",	"syncer", "flusher",
+						   "collector", "judge",  "trainer"};
 
 /* Slots 0..FIRST_WORKER-1 hold the background children; workers follow. */
-#define FIRST_WORKER 3
+#define FIRST_WORKER 5
 
 struct child {
 	enum child_kind kind;
@@ -38,7 +49,7 @@ struct child {
 	int64_t started;    /* ms */
 	int64_t restart_at; /* ms; when pid == 0 and the slot is wanted */
 	int64_t backoff;    /* ms to wait before the next restart */
-	bool wanted;	    /* false for slots above the configured worker count */
+	bool wanted;	    /* false above the worker count, and for a judge without a provider */
 };
 
 struct master {
@@ -113,6 +124,12 @@ static void child_main(struct master *m, struct child *c)
 		break;
 	case CHILD_COLLECTOR:
 		rc = collector_run(&m->app, m->collector_fd, &child_stop);
+		break;
+	case CHILD_JUDGE:
+		rc = judge_run(&m->app, &child_stop);
+		break;
+	case CHILD_TRAINER:
+		rc = trainer_child_run(&m->app, &child_stop);
 		break;
 	case CHILD__MAX:
 	default:
@@ -191,8 +208,12 @@ static void plan_children(struct master *m)
 	m->children[0].kind = CHILD_SYNCER;
 	m->children[1].kind = CHILD_FLUSHER;
 	m->children[2].kind = CHILD_COLLECTOR;
+	m->children[3].kind = CHILD_JUDGE;
+	m->children[4].kind = CHILD_TRAINER;
 	for (i = 0; i < FIRST_WORKER; i++)
 		m->children[i].wanted = true;
+	/* The LLM judge runs only when a provider is configured. */
+	m->children[3].wanted = m->cfg->judge_provider != JUDGE_PROVIDER_NONE;
 	for (i = FIRST_WORKER; i < MAX_WORKERS + FIRST_WORKER; i++) {
 		m->children[i].kind = CHILD_WORKER;
 		m->children[i].index = i - FIRST_WORKER;

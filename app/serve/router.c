@@ -5,14 +5,20 @@
 
 #include "../../lib/log.h"
 #include "../../lib/problem.h"
+#include "../api/api_auth.h"
+#include "../api/api_decisions.h"
+#include "../api/api_usage.h"
 #include "../gate/gate.h"
 #include "../health/health.h"
 #include "../metrics/metrics.h"
 
 enum route_flag {
-	ROUTE_GATE = 1 << 0, /* only through Caddy's forward_auth (TG_GATE set in its env) */
+	ROUTE_GATE = 1 << 0,   /* only through Caddy's forward_auth (TG_GATE set in its env) */
+	ROUTE_TENANT = 1 << 1, /* a tenant's management token (api_auth_tenant) first */
 };
 
+/* Paths are patterns (router_match): a ":name" segment captures one path segment. When two
+ * patterns match one path, the first in the table wins: literal routes go first. */
 struct route {
 	const char *method;
 	const char *path;
@@ -25,6 +31,10 @@ static const struct route routes[] = {
     {"GET", "/health/live", health_live, 0},
     {"GET", "/health/ready", health_ready, 0},
     {"GET", "/metrics", metrics_handle, 0},
+    {"GET", "/api/v1/decisions", api_decisions_list, ROUTE_TENANT},
+    {"GET", "/api/v1/decisions/:id", api_decisions_get, ROUTE_TENANT},
+    {"POST", "/api/v1/decisions/:id/label", api_decisions_label, ROUTE_TENANT},
+    {"GET", "/api/v1/usage", api_usage_get, ROUTE_TENANT},
 };
 
 static int err_status(enum err e)
@@ -97,8 +107,7 @@ static enum problem_kind err_problem(enum err e)
 static void render_problem(struct hctx *c, int status, enum problem_kind kind)
 {
 	const struct config *cfg = c->app->cfg;
-	struct problem_ext ext[] = {{"request_id", c->request_id, 0},
-				    {"decision_id", c->decision_id, 0}};
+	struct problem_ext ext[3] = {{"request_id", c->request_id, 0}};
 	char type[600];
 	struct problem p;
 
@@ -109,7 +118,11 @@ static void render_problem(struct hctx *c, int status, enum problem_kind kind)
 	p.status = status;
 	p.detail = c->detail;
 	p.ext = ext;
-	p.next = c->decision_id[0] != '\0' ? 2 : 1;
+	p.next = 1;
+	if (c->decision_id[0] != '\0')
+		ext[p.next++] = (struct problem_ext){"decision_id", c->decision_id, 0};
+	if (c->parameter != NULL)
+		ext[p.next++] = (struct problem_ext){"parameter", c->parameter, 0};
 	c->rs->status = p.status;
 	buf_reset(&c->rs->body);
 	fcgi_header(c->rs, "Content-Type", PROBLEM_CONTENT_TYPE);
@@ -119,29 +132,59 @@ static void render_problem(struct hctx *c, int status, enum problem_kind kind)
 		log_warnx("%d %s: %s", status, problem_slug(kind), c->detail ? c->detail : "");
 }
 
-/* The route for method and path, or NULL. *allow gets the methods the path does accept
- * (for 405's Allow header), empty if the path is unknown. Gate routes exist only for
- * requests that came through forward_auth: to anyone else they are unknown paths. */
-static const struct route *find_route(struct fcgi_request *rq, const char *method, const char *path,
+bool router_match(const char *pattern, const char *path, struct hctx_param *params, size_t *n)
+{
+	const char *p = pattern, *s = path, *name, *value;
+
+	*n = 0;
+	while (*p != '\0' && *s != '\0') {
+		if (*p != ':' || p == pattern || p[-1] != '/') {
+			if (*p++ != *s++)
+				return false;
+			continue;
+		}
+		for (name = ++p; *p != '\0' && *p != '/'; p++)
+			;
+		for (value = s; *s != '\0' && *s != '/'; s++)
+			;
+		if (s == value || *n == HCTX_MAX_PARAMS)
+			return false;
+		params[*n].name = (struct str){name, (size_t)(p - name)};
+		params[*n].value = (struct str){value, (size_t)(s - value)};
+		(*n)++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+/* The route for method and path, or NULL; its path parameters go to c. *allow gets the
+ * methods the path does accept (for 405's Allow header), empty if the path is unknown.
+ * Gate routes exist only for requests that came through forward_auth: to anyone else they
+ * are unknown paths. */
+static const struct route *find_route(struct hctx *c, const char *method, const char *path,
 				      char *allow, size_t allowlen)
 {
-	bool via_gate = fcgi_param(rq, "TG_GATE") != NULL;
-	size_t i, used = 0;
+	bool via_gate = fcgi_param(c->rq, "TG_GATE") != NULL;
+	struct hctx_param params[HCTX_MAX_PARAMS];
+	size_t i, used = 0, n;
 
 	allow[0] = '\0';
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		const struct route *r = &routes[i];
-		int n;
+		int len;
 
-		if (strcmp(r->path, path) != 0 || ((r->flags & ROUTE_GATE) && !via_gate))
+		if (((r->flags & ROUTE_GATE) && !via_gate) ||
+		    !router_match(r->path, path, params, &n))
 			continue;
 		if (strcmp(r->method, method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
+			memcpy(c->params, params, n * sizeof(params[0]));
+			c->nparams = n;
 			return r;
-		n = snprintf(allow + used, allowlen - used, "%s%s%s", used ? ", " : "", r->method,
-			     strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
-		if (n > 0 && (size_t)n < allowlen - used)
-			used += (size_t)n;
+		}
+		len = snprintf(allow + used, allowlen - used, "%s%s%s", used ? ", " : "", r->method,
+			       strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+		if (len > 0 && (size_t)len < allowlen - used)
+			used += (size_t)len;
 	}
 	return NULL;
 }
@@ -167,7 +210,7 @@ void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_respo
 	rs->status = 200;
 	log_set_request(c.request_id);
 
-	r = find_route(rq, method ? method : "", path ? path : "", allow, sizeof(allow));
+	r = find_route(&c, method ? method : "", path ? path : "", allow, sizeof(allow));
 	if (r == NULL && allow[0] != '\0') {
 		fcgi_header(rs, "Allow", allow);
 		c.detail = "This resource does not support that method.";
@@ -176,7 +219,9 @@ void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_respo
 		c.detail = "No such resource.";
 		render_problem(&c, 404, PROB_NOT_FOUND);
 	} else {
-		e = r->fn(&c);
+		e = (r->flags & ROUTE_TENANT) ? api_auth_tenant(&c) : ERR_OK;
+		if (e == ERR_OK)
+			e = r->fn(&c);
 		if (e != ERR_OK)
 			render_problem(&c, err_status(e),
 				       c.problem != PROB_NONE ? c.problem : err_problem(e));

@@ -96,25 +96,6 @@ static const char list_sql[] =
     "SELECT coalesce(tenant_id, 0), host(network), masklen(network), family(network), verdict "
     "FROM ip_lists";
 
-/* "{0.5,-1.25,...}" -> exactly n floats. */
-static bool parse_floats(const char *s, float *out, int n)
-{
-	char *end;
-	int i;
-
-	if (*s++ != '{')
-		return false;
-	for (i = 0; i < n; i++) {
-		out[i] = strtof(s, &end);
-		if (end == s || (*end != ',' && *end != '}'))
-			return false;
-		s = end + 1;
-		if (*end == '}' && i != n - 1)
-			return false;
-	}
-	return s[-1] == '}';
-}
-
 static void load_models(struct syncer *s, const struct sql_res *r, uint32_t gen)
 {
 	int i;
@@ -123,7 +104,7 @@ static void load_models(struct syncer *s, const struct sql_res *r, uint32_t gen)
 		struct abuse_model m;
 
 		memset(&m, 0, sizeof(m));
-		if (!parse_floats(sql_get(r, i, 2), m.w, F__MAX)) {
+		if (!sql_get_floats(r, i, 2, m.w, F__MAX)) {
 			log_warnx("abuse model %s of tenant %s has the wrong number of weights; "
 				  "skipped",
 				  sql_get(r, i, 1), sql_get(r, i, 0));
@@ -375,28 +356,46 @@ static void sleep_ms(int64_t ms)
 	nanosleep(&ts, NULL); /* a signal cuts it short, which is what stopping wants */
 }
 
+/* Applies every queued notification; true if there was any. Disconnects on failure. */
+static bool drain(struct syncer *s)
+{
+	char channel[64], payload[256];
+	bool any = false;
+
+	while (s->db != NULL &&
+	       sql_notification(s->db, channel, sizeof(channel), payload, sizeof(payload))) {
+		any = true;
+		if (apply_notification(s, payload) != ERR_OK)
+			disconnect(s, "apply");
+	}
+	return any;
+}
+
 /* One pass of the loop while connected: wait, apply notifications, ping, reload. */
 static void step(struct syncer *s)
 {
 	struct state_hdr *h = s->st->hdr;
 	struct pollfd pfd = {sql_socket(s->db), POLLIN, 0};
 	int64_t now = state_now_ms(), wait = s->next_ping - now;
-	char channel[64], payload[256];
 
 	if (wait < 0)
 		wait = 0;
 	if (wait > PING_MS)
 		wait = PING_MS;
+	/* Notifications that arrived while a query ran (a load, a reload, the ping) are
+	 * already in libpq's queue and will not make the socket readable: take them first. */
+	if (drain(s))
+		wait = 0;
+	if (s->db == NULL)
+		return;
 	if (poll(&pfd, 1, (int)wait) > 0) {
 		if (sql_consume(s->db) != ERR_OK) {
 			disconnect(s, "read");
 			return;
 		}
-		while (sql_notification(s->db, channel, sizeof(channel), payload, sizeof(payload)))
-			if (apply_notification(s, payload) != ERR_OK) {
-				disconnect(s, "apply");
-				return;
-			}
+		drain(s);
+		if (s->db == NULL)
+			return;
 	}
 	now = state_now_ms();
 	if (now >= s->next_ping) {

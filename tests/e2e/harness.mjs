@@ -4,6 +4,7 @@
 // picked here, and is stopped by stop() — or, if a test crashes, by the exit handler.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -228,6 +229,27 @@ process.on('exit', () => {
 });
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => process.exit(130));
+}
+
+// A GET from a given loopback address (all of 127/8 is local on Linux), so tests can play
+// several clients: returns { status, headers (lower-case object), json, text }.
+export function getFrom(localAddress, url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { headers, localAddress, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json;
+        if (/json/.test(res.headers['content-type'] || '')) {
+          try { json = JSON.parse(text); } catch { /* leave undefined */ }
+        }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 // fetch() that also returns the parsed body (JSON when it says so).

@@ -298,3 +298,45 @@ Test(jsonx, getters_reject_overlong_path_segment)
 	cr_assert_not(jsonx_get_str(d, path, &s));
 	jsonx_doc_free(d);
 }
+
+Test(jsonx, arrays_have_a_length_and_elements_as_documents)
+{
+	struct jsonx_doc *d =
+	    parse_ok("{\"a\":[{\"k\":\"v\"},\"s\",3],\"o\":{\"x\":1,\"y\":2},\"n\":1}");
+	struct jsonx_doc *e = NULL;
+	const char *s;
+	size_t n = 9;
+	int64_t i;
+
+	cr_assert(jsonx_get_len(d, "a", &n));
+	cr_assert_eq(n, 3);
+	cr_assert(jsonx_get_len(d, "o", &n));
+	cr_assert_eq(n, 2);
+	cr_assert(jsonx_get_len(d, "", &n), "the document itself");
+	cr_assert_eq(n, 3);
+	cr_assert_not(jsonx_get_len(d, "n", &n));
+	cr_assert_eq(n, 0, "out not cleared");
+	cr_assert_not(jsonx_get_len(d, "missing", &n));
+
+	cr_assert(jsonx_get_elem(d, "a", 0, &e));
+	jsonx_doc_free(d); /* the element outlives its document */
+	cr_assert(jsonx_get_str(e, "k", &s));
+	cr_assert_str_eq(s, "v");
+	jsonx_doc_free(e);
+
+	d = parse_ok("{\"a\":[{\"k\":\"v\"},\"s\",3],\"n\":1}");
+	cr_assert(jsonx_get_elem(d, "a", 1, &e));
+	cr_assert(jsonx_get_str(e, "", &s), "a scalar root is read with the empty path");
+	cr_assert_str_eq(s, "s");
+	jsonx_doc_free(e);
+	cr_assert(jsonx_get_elem(d, "a", 2, &e));
+	cr_assert(jsonx_get_int(e, "", &i));
+	cr_assert_eq(i, 3);
+	jsonx_doc_free(e);
+	e = d;
+	cr_assert_not(jsonx_get_elem(d, "a", 3, &e), "out of range");
+	cr_assert_null(e, "out not cleared");
+	cr_assert_not(jsonx_get_elem(d, "n", 0, &e), "not an array");
+	cr_assert_not(jsonx_get_elem(d, "missing", 0, &e));
+	jsonx_doc_free(d);
+}

@@ -1,0 +1,419 @@
+/* Logistic regression from labels, validation, versioned activation. */
+#include "trainer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../lib/buf.h"
+#include "../../lib/log.h"
+#include "../../lib/sql.h"
+
+#define LAMBDA	   0.01f /* pull towards the anchor model */
+#define ITERATIONS 50	 /* Newton steps at most */
+
+/* Solves a x = b for the symmetric positive definite a (n x n, row-major), in place by
+ * Cholesky; false if a is not positive definite. */
+static bool solve_spd(double *a, double *b, int n)
+{
+	int i, j, k;
+
+	for (j = 0; j < n; j++) {
+		double d = a[j * n + j];
+
+		for (k = 0; k < j; k++)
+			d -= a[j * n + k] * a[j * n + k];
+		if (d <= 1e-12)
+			return false;
+		a[j * n + j] = sqrt(d);
+		for (i = j + 1; i < n; i++) {
+			double v = a[i * n + j];
+
+			for (k = 0; k < j; k++)
+				v -= a[i * n + k] * a[j * n + k];
+			a[i * n + j] = v / a[j * n + j];
+		}
+	}
+	for (i = 0; i < n; i++) { /* L y = b */
+		for (k = 0; k < i; k++)
+			b[i] -= a[i * n + k] * b[k];
+		b[i] /= a[i * n + i];
+	}
+	for (i = n - 1; i >= 0; i--) { /* L^T x = y */
+		for (k = i + 1; k < n; k++)
+			b[i] -= a[k * n + i] * b[k];
+		b[i] /= a[i * n + i];
+	}
+	return true;
+}
+
+/* The objective: mean log loss plus lambda * |w - prior|^2. */
+static double objective(const double *w, const float *x, const float *y, int n,
+			const struct abuse_model *prior, float lambda)
+{
+	double loss = 0.0;
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		const float *xi = x + (size_t)i * F__MAX;
+		double z = 0.0;
+
+		for (j = 0; j < F__MAX; j++)
+			z += w[j] * xi[j];
+		/* log(1 + e^z) - y z, computed without overflow */
+		loss += (z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - y[i] * z;
+	}
+	loss /= n;
+	for (j = 0; j < F__MAX; j++)
+		loss += lambda * (w[j] - prior->w[j]) * (w[j] - prior->w[j]);
+	return loss;
+}
+
+void trainer_fit(const float *x, const float *y, int n, const struct abuse_model *prior,
+		 float lambda, int iterations, struct abuse_model *out)
+{
+	double w[F__MAX], h[F__MAX * F__MAX], g[F__MAX], cand[F__MAX], before, t;
+	int it, i, j, k;
+
+	*out = *prior;
+	if (n == 0)
+		return;
+	for (j = 0; j < F__MAX; j++)
+		w[j] = prior->w[j];
+	/* Newton's method on the mean log loss plus lambda * |w - prior|^2: the penalty keeps
+	 * weights the labels say nothing about where the prior put them. */
+	for (it = 0; it < iterations; it++) {
+		double step = 0.0;
+
+		memset(h, 0, sizeof(h));
+		for (j = 0; j < F__MAX; j++) {
+			g[j] = 2.0 * lambda * (w[j] - prior->w[j]);
+			h[j * F__MAX + j] = 2.0 * lambda;
+		}
+		for (i = 0; i < n; i++) {
+			const float *xi = x + (size_t)i * F__MAX;
+			double z = 0.0, p, s;
+
+			for (j = 0; j < F__MAX; j++)
+				z += w[j] * xi[j];
+			p = 1.0 / (1.0 + exp(-z));
+			s = p * (1.0 - p) / n;
+			for (j = 0; j < F__MAX; j++) {
+				if (xi[j] == 0.0f)
+					continue;
+				g[j] += (p - y[i]) * xi[j] / n;
+				for (k = 0; k <= j; k++)
+					h[j * F__MAX + k] += s * xi[j] * xi[k];
+			}
+		}
+		for (j = 0; j < F__MAX; j++)
+			for (k = 0; k < j; k++)
+				h[k * F__MAX + j] = h[j * F__MAX + k];
+		if (!solve_spd(h, g, F__MAX))
+			break;
+		/* Backtracking: the full Newton step can overshoot far from the optimum. */
+		before = objective(w, x, y, n, prior, lambda);
+		for (t = 1.0; t > 1e-4; t /= 2.0) {
+			for (j = 0; j < F__MAX; j++)
+				cand[j] = w[j] - t * g[j];
+			if (objective(cand, x, y, n, prior, lambda) <= before)
+				break;
+		}
+		if (t <= 1e-4)
+			break;
+		for (j = 0; j < F__MAX; j++) {
+			step += fabs(cand[j] - w[j]);
+			w[j] = cand[j];
+		}
+		if (step < 1e-6)
+			break;
+	}
+	for (j = 0; j < F__MAX; j++)
+		out->w[j] = (float)w[j];
+}
+
+/* Share of abuse caught and of benign refused (throttled or blocked) at threshold t. */
+static void measure(const struct abuse_model *m, float t, const float *x, const float *y, int n,
+		    float *recall, float *fpr, float *precision)
+{
+	int tp = 0, fp = 0, pos = 0, neg = 0, i, j;
+
+	for (i = 0; i < n; i++) {
+		const float *xi = x + (size_t)i * F__MAX;
+		float z = 0.0f;
+
+		for (j = 0; j < F__MAX; j++)
+			z += m->w[j] * xi[j];
+		if (y[i] > 0.5f) {
+			pos++;
+			tp += abuse_sigmoid(z) >= t;
+		} else {
+			neg++;
+			fp += abuse_sigmoid(z) >= t;
+		}
+	}
+	*recall = pos ? (float)tp / (float)pos : 1.0f;
+	*fpr = neg ? (float)fp / (float)neg : 0.0f;
+	*precision = tp + fp ? (float)tp / (float)(tp + fp) : 1.0f;
+}
+
+/* The model in use for the tenant: its own active one, else the global one, else the prior. */
+static enum err current_model(struct sql *db, int64_t tenant_id, struct abuse_model *m,
+			      int *version)
+{
+	char id[24];
+	const char *p[] = {id};
+	struct sql_res *r;
+	enum err rc;
+	int i;
+
+	snprintf(id, sizeof(id), "%lld", (long long)tenant_id);
+	abuse_model_prior(m);
+	*version = 0;
+	rc =
+	    sql_exec(db, &r,
+		     "SELECT coalesce(tenant_id, 0), version, weights, t_flag, t_throttle, t_block "
+		     "FROM abuse_models WHERE active AND coalesce(tenant_id, 0) IN ($1::bigint, 0) "
+		     "ORDER BY coalesce(tenant_id, 0) DESC",
+		     1, p);
+	if (rc != ERR_OK)
+		return rc;
+	for (i = 0; i < sql_rows(r); i++) {
+		struct abuse_model cand;
+
+		if (!sql_get_floats(r, i, 2, cand.w, F__MAX))
+			continue;
+		cand.t_flag = strtof(sql_get(r, i, 3), NULL);
+		cand.t_throttle = strtof(sql_get(r, i, 4), NULL);
+		cand.t_block = strtof(sql_get(r, i, 5), NULL);
+		cand.version = sql_get_i64(r, i, 1);
+		*m = cand;
+		*version = (int)cand.version;
+		break;
+	}
+	sql_res_free(r);
+	return ERR_OK;
+}
+
+static enum err store(struct sql *db, int64_t tenant_id, const struct abuse_model *m,
+		      const struct train_report *rep, bool activate, int *version)
+{
+	char id[24], w[32 * F__MAX], tf[24], tt[24], tb[24], metrics[768], labels[16], act[8];
+	const char *p[] = {id, w, tf, tt, tb, metrics, labels, act};
+	struct sql_res *r = NULL;
+	size_t o = 0;
+	enum err rc;
+	int j;
+
+	snprintf(id, sizeof(id), "%lld", (long long)tenant_id);
+	w[o++] = '{';
+	for (j = 0; j < F__MAX; j++)
+		o +=
+		    (size_t)snprintf(w + o, sizeof(w) - o, "%s%.7g", j ? "," : "", (double)m->w[j]);
+	snprintf(w + o, sizeof(w) - o, "}");
+	snprintf(tf, sizeof(tf), "%.6g", (double)m->t_flag);
+	snprintf(tt, sizeof(tt), "%.6g", (double)m->t_throttle);
+	snprintf(tb, sizeof(tb), "%.6g", (double)m->t_block);
+	snprintf(metrics, sizeof(metrics),
+		 "{\"train\": %d, \"validation\": %d, \"validation_abuse\": %d, "
+		 "\"validation_benign\": %d, \"recall\": %.4f, \"false_positive_rate\": %.4f, "
+		 "\"precision\": %.4f, \"previous_recall\": %.4f, "
+		 "\"previous_false_positive_rate\": %.4f, \"previous_precision\": %.4f, "
+		 "\"threshold\": %.4f}",
+		 rep->train_n, rep->valid_n, rep->valid_abuse, rep->valid_benign,
+		 (double)rep->recall_new, (double)rep->fpr_new, (double)rep->precision_new,
+		 (double)rep->recall_old, (double)rep->fpr_old, (double)rep->precision_old,
+		 (double)rep->threshold);
+	snprintf(labels, sizeof(labels), "%d", rep->labels);
+	snprintf(act, sizeof(act), "%s", activate ? "t" : "f");
+	*version = 0;
+	if ((rc = sql_begin(db)) != ERR_OK)
+		return rc;
+	/* One trainer per tenant at a time, across nodes. */
+	if ((rc = sql_exec(db, NULL, "SELECT pg_advisory_xact_lock(7464617466000 + $1::bigint)", 1,
+			   (const char *[]){id})) != ERR_OK)
+		goto fail;
+	if (activate && (rc = sql_exec(db, NULL,
+				       "UPDATE abuse_models SET active = false "
+				       "WHERE coalesce(tenant_id, 0) = $1::bigint AND active",
+				       1, p)) != ERR_OK)
+		goto fail;
+	rc = sql_exec(
+	    db, &r,
+	    "INSERT INTO abuse_models (tenant_id, version, weights, t_flag, t_throttle, "
+	    "t_block, metrics, labels_used, active) "
+	    "SELECT nullif($1::bigint, 0), coalesce(max(version), 0) + 1, $2::real[], "
+	    "$3::real, $4::real, $5::real, $6::jsonb, $7::int, $8::boolean "
+	    "FROM abuse_models WHERE coalesce(tenant_id, 0) = $1::bigint RETURNING version",
+	    8, p);
+	if (rc != ERR_OK)
+		goto fail;
+	*version = (int)sql_get_i64(r, 0, 0);
+	sql_res_free(r);
+	return sql_commit(db);
+fail:
+	sql_rollback(db);
+	return rc;
+}
+
+enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct train_report *rep)
+{
+	char id[24];
+	const char *p[] = {id};
+	struct abuse_model old, fresh;
+	struct sql_res *r = NULL;
+	float *x = NULL, *y = NULL, t, best_t = -1.0f;
+	int n = 0, i, split, old_version, train_abuse = 0;
+	enum err rc;
+
+	memset(rep, 0, sizeof(*rep));
+	snprintf(id, sizeof(id), "%lld", (long long)tenant_id);
+	if ((rc = current_model(db, tenant_id, &old, &old_version)) != ERR_OK)
+		return rc;
+	/* Oldest first: the split is by time, never a shuffle, so validation is the future. */
+	rc = sql_exec(db, &r,
+		      "SELECT features, label = 'confirmed_abuse' FROM abuse_decisions "
+		      "WHERE label IS NOT NULL AND ($1::bigint = 0 OR tenant_id = $1::bigint) "
+		      "ORDER BY labeled_at, at, id",
+		      1, p);
+	if (rc != ERR_OK)
+		return rc;
+	x = calloc((size_t)sql_rows(r) * F__MAX + 1, sizeof(float));
+	y = calloc((size_t)sql_rows(r) + 1, sizeof(float));
+	if (x == NULL || y == NULL)
+		abort();
+	for (i = 0; i < sql_rows(r); i++) {
+		if (!sql_get_floats(r, i, 0, x + (size_t)n * F__MAX, F__MAX))
+			continue;
+		y[n++] = strcmp(sql_get(r, i, 1), "t") == 0 ? 1.0f : 0.0f;
+	}
+	sql_res_free(r);
+	rep->labels = n;
+	if (n < min_labels || n < 4) {
+		snprintf(rep->why, sizeof(rep->why), "%d labels; at least %d are needed", n,
+			 min_labels < 4 ? 4 : min_labels);
+		rc = ERR_INPUT;
+		goto out;
+	}
+	split = n * 7 / 10;
+	rep->train_n = split;
+	rep->valid_n = n - split;
+	for (i = split; i < n; i++) {
+		rep->valid_abuse += y[i] > 0.5f;
+		rep->valid_benign += y[i] <= 0.5f;
+	}
+	for (i = 0; i < split; i++)
+		train_abuse += y[i] > 0.5f;
+	/* Without both kinds on both sides there is nothing to learn, or nothing to check the
+	 * false-positive rate against: store nothing, change nothing. */
+	if (train_abuse == 0 || train_abuse == split || rep->valid_abuse == 0 ||
+	    rep->valid_benign == 0) {
+		snprintf(rep->why, sizeof(rep->why),
+			 "need both confirmed abuse and false positives among the older 70%% (%d "
+			 "abuse of %d) and the newer 30%% (%d abuse of %d) of the labels",
+			 train_abuse, split, rep->valid_abuse, rep->valid_n);
+		rc = ERR_INPUT;
+		goto out;
+	}
+	trainer_fit(x, y, split, &old, LAMBDA, ITERATIONS, &fresh);
+
+	/* The model in use, at its throttle threshold, sets the detection rate to match. */
+	measure(&old, old.t_throttle, x + (size_t)split * F__MAX, y + split, n - split,
+		&rep->recall_old, &rep->fpr_old, &rep->precision_old);
+	/* The highest threshold at which the new model catches at least as much. */
+	for (t = 0.99f; t > 0.05f; t -= 0.01f) {
+		float rec, fpr, prec;
+
+		measure(&fresh, t, x + (size_t)split * F__MAX, y + split, n - split, &rec, &fpr,
+			&prec);
+		if (rec + 1e-6f >= rep->recall_old) {
+			best_t = t;
+			rep->recall_new = rec;
+			rep->fpr_new = fpr;
+			rep->precision_new = prec;
+			break;
+		}
+	}
+	rep->threshold = best_t;
+	if (best_t < 0) {
+		snprintf(rep->why, sizeof(rep->why),
+			 "the new model cannot match the detection rate of version %d",
+			 old_version);
+	} else if (rep->fpr_new > rep->fpr_old + 1e-6f) {
+		snprintf(rep->why, sizeof(rep->why),
+			 "false-positive rate %.3f would rise above version %d's %.3f",
+			 (double)rep->fpr_new, old_version, (double)rep->fpr_old);
+	} else {
+		rep->activated = true;
+		snprintf(rep->why, sizeof(rep->why),
+			 "catches %.3f of abuse (version %d: %.3f) with a false-positive rate of "
+			 "%.3f (%.3f)",
+			 (double)rep->recall_new, old_version, (double)rep->recall_old,
+			 (double)rep->fpr_new, (double)rep->fpr_old);
+		fresh.t_throttle = best_t;
+		fresh.t_block = best_t > old.t_block ? best_t : old.t_block;
+		fresh.t_flag = best_t < old.t_flag ? best_t : old.t_flag;
+	}
+	if (best_t < 0)
+		rep->threshold = old.t_throttle;
+	rc = store(db, tenant_id, &fresh, rep, rep->activated, &rep->version);
+out:
+	free(x);
+	free(y);
+	return rc;
+}
+
+static void sleep_s(int s)
+{
+	struct timespec ts = {s, 0};
+
+	nanosleep(&ts, NULL);
+}
+
+int trainer_child_run(struct app *app, volatile sig_atomic_t *stop)
+{
+	char threshold[16], msg[512];
+	const char *p[] = {threshold};
+	struct sql *db = NULL;
+
+	snprintf(threshold, sizeof(threshold), "%lld", (long long)app->cfg->train_after_labels);
+	while (!*stop) {
+		struct sql_res *r = NULL;
+		int i;
+
+		if (db == NULL &&
+		    sql_connect(app->cfg->database_url, &db, msg, sizeof(msg)) != ERR_OK) {
+			sleep_s(10);
+			continue;
+		}
+		/* Tenants with enough labels newer than their last model. */
+		if (sql_exec(
+			db, &r,
+			"SELECT d.tenant_id FROM abuse_decisions d "
+			"WHERE d.label IS NOT NULL AND d.tenant_id IS NOT NULL AND d.labeled_at > "
+			"coalesce((SELECT max(m.trained_at) FROM abuse_models m "
+			"WHERE m.tenant_id = d.tenant_id), '-infinity') "
+			"GROUP BY d.tenant_id HAVING count(*) >= $1::int",
+			1, p) != ERR_OK) {
+			log_warnx("trainer: %s", sql_errmsg(db));
+			sql_free(db);
+			db = NULL;
+			continue;
+		}
+		for (i = 0; i < sql_rows(r) && !*stop; i++) {
+			struct train_report rep;
+			int64_t tenant = sql_get_i64(r, i, 0);
+
+			if (trainer_run(db, tenant, (int)app->cfg->train_after_labels, &rep) ==
+			    ERR_OK)
+				log_info("trained tenant %lld: version %d %s (%s)",
+					 (long long)tenant, rep.version,
+					 rep.activated ? "activated" : "kept inactive", rep.why);
+		}
+		sql_res_free(r);
+		sleep_s(5);
+	}
+	sql_free(db);
+	return 0;
+}

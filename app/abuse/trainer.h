@@ -1,0 +1,46 @@
+/* Training the abuse model from the tenants' labels: logistic regression over the decision
+ * features, regularised towards the model in use (or the built-in prior), trained on the
+ * older labels and validated on the newer ones. A new version is activated only when, on
+ * the validation labels, it catches at least as much abuse as the model in use without a
+ * higher false-positive rate. Every version keeps its metrics. Runs offline: `tollgate
+ * train`, and the trainer child of `tollgate serve` after enough new labels. */
+#ifndef APP_TRAINER_H
+#define APP_TRAINER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../../lib/err.h"
+#include "../app.h"
+#include "score.h"
+
+struct sql;
+
+/* What one training run measured (on the validation labels) and decided. */
+struct train_report {
+	int labels; /* labelled decisions used */
+	int train_n, valid_n;
+	int valid_abuse, valid_benign;
+	float recall_old, fpr_old, precision_old;
+	float recall_new, fpr_new, precision_new;
+	float threshold; /* the new model's throttle threshold */
+	int version;	 /* stored as this version */
+	bool activated;
+	char why[160];
+};
+
+/* Trains a model for tenant_id (0: the global model, from every tenant's labels) when it has
+ * at least min_labels labels. ERR_INPUT (why says so) when there are too few. */
+enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct train_report *r) WUR;
+
+/* Fits weights to examples (x: n rows of F__MAX, y: 1 abuse / 0 benign) starting from and
+ * regularised towards `prior`. Pure: exposed for unit tests. */
+void trainer_fit(const float *x, const float *y, int n, const struct abuse_model *prior,
+		 float lambda, int iterations, struct abuse_model *out);
+
+/* The trainer child of `tollgate serve`: retrains tenants with enough new labels. */
+int trainer_child_run(struct app *app, volatile sig_atomic_t *stop);
+
+#endif

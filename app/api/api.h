@@ -1,0 +1,86 @@
+/* What the management-plane handlers (/api/v1/) share: query strings, JSON bodies and
+ * numbers, queries whose results the request's arena frees, the problems they answer
+ * with, and Idempotency-Key on POST. */
+#ifndef APP_API_H
+#define APP_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../lib/jsonx.h"
+#include "../../lib/sql.h"
+#include "../app.h"
+
+/* One query parameter a handler accepts: name in, value out. */
+struct api_qparam {
+	const char *name;
+	const char *value; /* percent-decoded, in the arena; NULL when absent or empty */
+};
+
+/* Parses a query string (QUERY_STRING; NULL is empty) into qp, whose names are the only
+ * ones accepted. %XX escapes are decoded, '+' is kept as '+' (an RFC 3339 offset). An
+ * empty value counts as absent. ERR_INPUT, with *bad naming the parameter and *why a
+ * sentence saying what is wrong (both in the arena), for an unknown or repeated name, a
+ * bad escape or a NUL. ERR_TOOBIG when the arena is full. */
+enum err api_query_parse(struct arena *a, const char *query, struct api_qparam *qp, size_t n,
+			 const char **bad, const char **why) WUR;
+
+/* 400 invalid-parameter naming param; detail is a sentence for people. */
+enum err api_bad_param(struct hctx *c, const char *param, const char *detail) WUR;
+/* 400 invalid-body. */
+enum err api_bad_body(struct hctx *c, const char *detail) WUR;
+
+/* Reads and parses the request body as one JSON object of at most TOLLGATE_MAX_BODY bytes
+ * sent as application/json, whose members are all among allowed (n names). The document
+ * is freed with the arena. ERR_INPUT (invalid-body, or bad-request for the content type),
+ * ERR_TOOBIG (413). */
+enum err api_read_json(struct hctx *c, const char *const *allowed, size_t n,
+		       struct jsonx_doc **out) WUR;
+/* The first top-level member of a JSON object text (already known to be valid) whose name
+ * is not among allowed, copied (raw, truncated) into unknown; false when there is none. */
+bool api_json_unknown_member(struct str json, const char *const *allowed, size_t n, char *unknown,
+			     size_t len);
+
+/* Writes key and then a number given as text (PostgreSQL's output of a real); null when it
+ * is not a JSON number (NaN, Infinity). */
+void api_json_knum(struct jsonx_w *w, const char *key, const char *text);
+
+/* sql_exec on the request's connection, its result freed with the arena. A lost
+ * connection is ERR_DB (503 unavailable, Retry-After: 1); a failed statement on a live
+ * one is a bug, ERR_SYS (500); constraint violations keep sql_exec's errors. Logged once
+ * here, with the statement's error. */
+enum err api_sql(struct hctx *c, struct sql_res **out, const char *query, int n,
+		 const char *const *params) WUR;
+/* api_sql for the first statement of a request, one that changes nothing: when the
+ * connection turns out to be lost (PostgreSQL restarted since the last request), it is
+ * tried once more on a new one. */
+enum err api_sql_retry(struct hctx *c, struct sql_res **out, const char *query, int n,
+		       const char *const *params) WUR;
+/* 503 unavailable with Retry-After: 1 (the caller has logged why). */
+enum err api_unavailable(struct hctx *c) WUR;
+/* BEGIN and COMMIT through api_sql; rollback is sql_rollback(c->db). */
+enum err api_begin(struct hctx *c) WUR;
+enum err api_commit(struct hctx *c) WUR;
+
+/* Idempotency-Key on a POST: the key, and the hash of the request it came with. */
+struct api_idem {
+	const char *key; /* NULL: the request has none */
+	char request_hash[65];
+};
+
+/* Reads the Idempotency-Key header (1-255 visible ASCII characters; ERR_INPUT otherwise)
+ * and hashes method, path and body with it. Call after the body is read. */
+enum err api_idem_init(struct hctx *c, struct api_idem *im) WUR;
+/* Inside the handler's transaction, before it changes anything: claims the key for this
+ * tenant. *replayed true: the key was used before with the same request, whose stored
+ * response has been written (the caller rolls back and returns ERR_OK). ERR_CONFLICT
+ * (idempotency-key-reused) when it came with another request. A key whose request is not
+ * done (a concurrent one) waits for it: PostgreSQL's unique index serialises the two.
+ * Keys are kept 24 hours. No-op without a key. */
+enum err api_idem_claim(struct hctx *c, struct api_idem *im, bool *replayed) WUR;
+/* Stores the response's "data" (JSON text) for the key, in the same transaction as the
+ * work it answers. No-op without a key. */
+enum err api_idem_store(struct hctx *c, const struct api_idem *im, const char *data) WUR;
+
+#endif

@@ -1,0 +1,263 @@
+/* libcurl wrapper: bounded, verified, blocking JSON POSTs. */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct http {
+	CURL *curl;
+	volatile sig_atomic_t *abort_flag;
+};
+
+/* What the write callback needs for one call. */
+struct sink {
+	struct buf *out;
+	size_t max;
+	bool toobig;
+};
+
+static bool initialised;
+
+enum err http_init(void)
+{
+	if (initialised)
+		return ERR_OK;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return ERR_SYS;
+	initialised = true;
+	return ERR_OK;
+}
+
+void http_cleanup(void)
+{
+	if (!initialised)
+		return;
+	curl_global_cleanup();
+	initialised = false;
+}
+
+struct http *http_new(void)
+{
+	struct http *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		abort();
+	h->curl = curl_easy_init();
+	if (h->curl == NULL)
+		abort(); /* only out of memory, or a missing http_init() */
+	return h;
+}
+
+void http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h);
+}
+
+void http_set_abort_flag(struct http *h, volatile sig_atomic_t *flag)
+{
+	h->abort_flag = flag;
+}
+
+/* RFC 9110 token characters. */
+static bool is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+enum err http_header_line(const struct http_header *hd, char *out, size_t n)
+{
+	const char *p;
+	int w;
+
+	if (n > 0)
+		out[0] = '\0';
+	if (hd->name == NULL || hd->name[0] == '\0' || hd->value == NULL)
+		return ERR_INPUT;
+	for (p = hd->name; *p != '\0'; p++)
+		if (!is_tchar((unsigned char)*p))
+			return ERR_INPUT;
+	for (p = hd->value; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			return ERR_INPUT;
+	w = snprintf(out, n, "%s: %s", hd->name, hd->value);
+	if (w < 0 || (size_t)w >= n) {
+		if (n > 0)
+			out[0] = '\0';
+		return ERR_INPUT;
+	}
+	return ERR_OK;
+}
+
+enum err http_check_url(const char *url)
+{
+	size_t skip;
+
+	if (url == NULL)
+		return ERR_INPUT;
+	if (strncasecmp(url, "https://", 8) == 0)
+		skip = 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		skip = 7;
+	else
+		return ERR_INPUT;
+	if (url[skip] == '\0' || url[skip] == '/' || url[skip] == '?' || url[skip] == '#')
+		return ERR_INPUT;
+	for (; *url != '\0'; url++)
+		if ((unsigned char)*url <= ' ' || *url == 0x7f)
+			return ERR_INPUT;
+	return ERR_OK;
+}
+
+static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *s = arg;
+	size_t n = size * nmemb;
+
+	if (n > s->max - s->out->len || !buf_append(s->out, p, n)) {
+		s->toobig = true;
+		return 0; /* curl stops with CURLE_WRITE_ERROR */
+	}
+	return n;
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	const struct http *h = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return h->abort_flag != NULL && *h->abort_flag != 0;
+}
+
+/* Adds the extra headers to the list; ERR_INPUT names none of their values. */
+static enum err add_headers(struct curl_slist **list, const struct http_header *headers, char *msg,
+			    size_t msglen)
+{
+	static const char *const fixed[] = {"Content-Type: application/json",
+					    "Accept: application/json",
+					    "Expect:"}; /* no 100-continue round trip */
+	char line[HTTP_MAX_HEADER_LINE];
+	struct curl_slist *l;
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if ((l = curl_slist_append(*list, fixed[i])) == NULL)
+			abort();
+		*list = l;
+	}
+	for (i = 0; headers != NULL && headers[i].name != NULL; i++) {
+		if (http_header_line(&headers[i], line, sizeof(line)) != ERR_OK) {
+			snprintf(msg, msglen, "invalid request header #%zu", i + 1);
+			return ERR_INPUT;
+		}
+		l = curl_slist_append(*list, line);
+		memset(line, 0, sizeof(line)); /* it may have held a secret */
+		if (l == NULL)
+			abort();
+		*list = l;
+	}
+	return ERR_OK;
+}
+
+/* Turns curl's code into ours, with a message that says what a log reader needs. */
+static enum err failure(CURLcode cc, const struct sink *s, const char *detail, int64_t timeout_ms,
+			size_t max, char *msg, size_t msglen)
+{
+	switch (cc) {
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (s->toobig || cc == CURLE_FILESIZE_EXCEEDED) {
+			snprintf(msg, msglen, "response larger than %zu bytes", max);
+			return ERR_TOOBIG;
+		}
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		snprintf(msg, msglen, "timed out after %lld ms", (long long)timeout_ms);
+		return ERR_UPSTREAM;
+	case CURLE_ABORTED_BY_CALLBACK:
+		snprintf(msg, msglen, "aborted");
+		return ERR_UPSTREAM;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		snprintf(msg, msglen, "invalid URL: %s", curl_easy_strerror(cc));
+		return ERR_INPUT;
+	default:
+		break;
+	}
+	snprintf(msg, msglen, "%s%s%s", curl_easy_strerror(cc), detail[0] ? ": " : "", detail);
+	return ERR_UPSTREAM;
+}
+
+enum err http_post_json(struct http *h, const char *url, const struct http_header *headers,
+			const char *body, size_t len, int64_t timeout_ms, size_t max_response,
+			int *status, struct buf *out, char *msg, size_t msglen)
+{
+	struct curl_slist *list = NULL;
+	char detail[CURL_ERROR_SIZE];
+	struct sink s = {out, max_response, false};
+	CURL *c = h->curl;
+	CURLcode cc;
+	long code = 0;
+	enum err rc;
+
+	*status = 0;
+	buf_reset(out);
+	msg[0] = '\0';
+	detail[0] = '\0';
+	if (http_check_url(url) != ERR_OK) {
+		snprintf(msg, msglen, "invalid URL: only http:// and https:// with a host");
+		return ERR_INPUT;
+	}
+	if (timeout_ms <= 0)
+		timeout_ms = 1;
+	rc = add_headers(&list, headers, msg, msglen);
+	if (rc != ERR_OK)
+		goto out;
+	curl_easy_reset(c); /* keeps the connection cache, forgets the last call's options */
+	curl_easy_setopt(c, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_response);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	*status = (int)code;
+	if (cc != CURLE_OK)
+		rc = failure(cc, &s, detail, timeout_ms, max_response, msg, msglen);
+out:
+	/* The list held the headers, secrets included: no pointer to it may outlive the call. */
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
+	curl_slist_free_all(list);
+	return rc;
+}

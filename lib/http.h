@@ -1,0 +1,54 @@
+/* The one wrapper of libcurl: a small blocking HTTP client that POSTs JSON to a remote API
+ * and reads a bounded answer. TLS certificates and host names are always verified,
+ * redirects are never followed, and only http:// and https:// URLs are accepted. */
+#ifndef LIB_HTTP_H
+#define LIB_HTTP_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+
+#define HTTP_MAX_HEADER_LINE 2048 /* "Name: value" of one extra request header */
+
+/* One extra request header. A list of them ends with an entry whose name is NULL. */
+struct http_header {
+	const char *name;
+	const char *value;
+};
+
+/* libcurl's process-wide set-up: call once in a process before its first client (later
+ * calls do nothing); not thread-safe. ERR_SYS when libcurl cannot initialise. */
+enum err http_init(void) WUR;
+/* Undoes http_init() when no client is left. */
+void http_cleanup(void);
+
+/* A client: one connection cache, so that calls to the same host reuse a connection.
+ * Needs http_init(). Out of memory aborts. http_free(NULL) is a no-op. */
+struct http *http_new(void);
+void http_free(struct http *h);
+/* A flag (set by a signal handler) that aborts a call in progress within about a second,
+ * with ERR_UPSTREAM; NULL for none. The flag is borrowed for the client's life. */
+void http_set_abort_flag(struct http *h, volatile sig_atomic_t *flag);
+
+/* Formats "Name: value" into out (size n). ERR_INPUT when the name is not an HTTP token,
+ * the value holds a CR, LF or NUL (header injection), or the line does not fit. */
+enum err http_header_line(const struct http_header *hd, char *out, size_t n) WUR;
+/* ERR_INPUT unless url starts with http:// or https:// (any case) and has a host. */
+enum err http_check_url(const char *url) WUR;
+
+/* POSTs body (len bytes, sent as application/json) to url with the extra headers (NULL
+ * or a list ending with a NULL name), waiting at most timeout_ms for the whole exchange.
+ * Clears *status and out (buf_reset) first; then *status is the HTTP status (0 when no
+ * answer arrived) and out holds the response body, which may be at most max_response
+ * bytes. Any status is ERR_OK: the caller judges it. Errors: ERR_INPUT (bad URL or
+ * header), ERR_TOOBIG (the body is longer than max_response), ERR_UPSTREAM (DNS, connect,
+ * TLS, timeout, a reset or an abort); msg says what happened and never holds a header
+ * value, so an API key sent in a header cannot reach a log through it. */
+enum err http_post_json(struct http *h, const char *url, const struct http_header *headers,
+			const char *body, size_t len, int64_t timeout_ms, size_t max_response,
+			int *status, struct buf *out, char *msg, size_t msglen) WUR;
+
+#endif

@@ -1,0 +1,195 @@
+// The abuse engine through the real gateway: shadow and enforce modes, blocks with their
+// decision id, address lists, what a stored decision holds (and does not), and training a
+// tenant's model from labels until it stops refusing a pattern it was told is benign.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { get, getFrom, startStack, waitFor } from './harness.mjs';
+
+const ABUSE_TYPE = /\/abnormal-usage-detected$/;
+const env = { TOLLGATE_FLUSH_INTERVAL: '200ms', TOLLGATE_ABUSE_ANON_MODE: 'enforce' };
+
+// Walks `n` distinct route templates with a key: the path_enumeration rule (a block) fires
+// past ~40 distinct routes in ten minutes.
+async function enumerate(s, key, n, from = 0, headers = {}) {
+  const statuses = [];
+  for (let i = from; i < from + n; i++) {
+    statuses.push((await get(`${s.url}/v1/section${i}/list?page=2&email=jane@example.com`, { 'X-Api-Key': key, ...headers })).status);
+  }
+  return statuses;
+}
+
+describe('abuse engine', () => {
+  let s;
+  before(async () => { s = await startStack({ env }); });
+  after(async () => { await s?.stop(); });
+
+  test('in shadow mode (the default) it records what it would block and blocks nothing', async () => {
+    const { id } = s.tenant('shadowed');
+    const key = s.key('shadowed');
+    await waitFor('the key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200);
+    const statuses = await enumerate(s, key, 60);
+    assert.ok(statuses.every((st) => st === 200), `shadow mode must not refuse: ${statuses}`);
+    await waitFor('the recorded decisions', () =>
+      Number(s.psql(`SELECT count(*) FROM abuse_decisions WHERE tenant_id = ${id} AND outcome = 'block' AND NOT enforced`)) > 0,
+    { timeout: 5000 });
+    assert.equal(s.psql(`SELECT DISTINCT reason FROM abuse_decisions WHERE tenant_id = ${id} AND outcome = 'block'`), 'path_enumeration');
+  });
+
+  test('in enforce mode it blocks with 403 abnormal-usage-detected and a decision id, and the upstream is not called', async () => {
+    const { id } = s.tenant('enforced');
+    s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
+    const key = s.key('enforced');
+    await waitFor('the key in enforce mode', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200);
+    await sleep(300);
+    const statuses = await enumerate(s, key, 60);
+    const first = statuses.indexOf(403);
+    assert.ok(first > 20 && first < 60, `expected a block after some 20-60 routes: ${statuses}`);
+    assert.ok(statuses.slice(first).every((st) => st === 403), 'a block lasts');
+    const calls = s.upstream.calls.length;
+    const r = await get(`${s.url}/v1/anything`, { 'X-Api-Key': key });
+    assert.equal(r.status, 403);
+    assert.match(r.json.type, ABUSE_TYPE);
+    assert.match(r.json.decision_id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.ok(Number(r.headers.get('retry-after')) > 0);
+    assert.equal(s.upstream.calls.length, calls, 'a blocked request never reaches the upstream');
+    // The decision that started the block is stored under that id.
+    await waitFor('the deciding row', () =>
+      s.psql(`SELECT outcome || '/' || reason || '/' || enforced FROM abuse_decisions WHERE id = '${r.json.decision_id}'`) === 'block/path_enumeration/true',
+    { timeout: 5000 });
+    // Another key of the same tenant is unaffected: the block is on the key.
+    const other = s.key('enforced');
+    await waitFor('the other key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': other })).status === 200);
+  });
+
+  test('a stored decision holds metadata only: no query, no values, no key', async () => {
+    const rows = s.psql("SELECT route || '|' || header_names || '|' || ua_family || '|' || array_length(features, 1) FROM abuse_decisions ORDER BY at DESC LIMIT 50").split('\n');
+    assert.ok(rows.length > 10);
+    for (const row of rows) {
+      const [route, headers, ua, nfeatures] = row.split('|');
+      assert.ok(!route.includes('?') && !route.includes('@') && !route.includes('jane'), route);
+      assert.ok(!/[=:]/.test(headers) && headers.includes('x-api-key'), headers);
+      assert.ok(!headers.includes('tg_live_'));
+      assert.match(ua, /^(none|browser|curl|python|node|go|java|openai-sdk|anthropic-sdk|other)$/);
+      assert.equal(nfeatures, '21');
+    }
+    const dump = s.psql('SELECT row_to_json(d)::text FROM abuse_decisions d');
+    assert.ok(!dump.includes('tg_live_') && !dump.includes('jane@example.com') && !dump.includes('page=2'),
+      'no key, email or query may be stored');
+  });
+
+  test('guessing keys from one address gets it blocked, for valid keys too', async () => {
+    const { id } = s.tenant('guessed');
+    s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
+    const key = s.key('guessed');
+    await waitFor('the key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200);
+    // From an address of its own, so the other tests' traffic does not count.
+    const guesser = '127.0.66.6';
+    const statuses = [];
+    for (let i = 0; i < 30; i++) {
+      statuses.push((await getFrom(guesser, `${s.url}/v1/x`, { 'X-Api-Key': `tg_live_${String(i).padStart(32, 'A')}_AAAAAA` })).status);
+    }
+    assert.equal(statuses[0], 401);
+    assert.ok(statuses.includes(403), `key guessing must be blocked: ${statuses}`);
+    const r = await getFrom(guesser, `${s.url}/v1/x`, { 'X-Api-Key': key });
+    assert.equal(r.status, 403, 'the address is blocked whatever key it sends');
+    assert.match(r.json.type, ABUSE_TYPE);
+    assert.equal((await getFrom('127.0.66.7', `${s.url}/v1/x`, { 'X-Api-Key': key })).status, 200,
+      'another address is not');
+    await waitFor('the anonymous decision', () =>
+      Number(s.psql("SELECT count(*) FROM abuse_decisions WHERE tenant_id IS NULL AND reason IN ('key_guessing', 'credential_stuffing') AND enforced")) > 0,
+    { timeout: 5000 });
+  });
+});
+
+describe('address lists', () => {
+  let s;
+  before(async () => { s = await startStack({ env }); });
+  after(async () => { await s?.stop(); });
+
+  test('deny blocks, allow exempts from scoring, a tenant entry beats the operator one', async () => {
+    const a = s.tenant('listed');
+    s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${a.id}`);
+    const key = s.key('listed');
+    await waitFor('the key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200);
+    s.psql("INSERT INTO ip_lists (tenant_id, network, verdict) VALUES (NULL, '127.0.0.0/8', 'deny')");
+    await waitFor('the operator deny list', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 403);
+    const r = await get(`${s.url}/v1/x`, { 'X-Api-Key': key });
+    assert.match(r.json.type, ABUSE_TYPE);
+    s.psql(`INSERT INTO ip_lists (tenant_id, network, verdict) VALUES (${a.id}, '127.0.0.1/32', 'allow')`);
+    await waitFor('the tenant allow entry', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200,
+      { timeout: 3000 });
+    // Allow-listed clients are not scored: enumerating does not block them either.
+    const statuses = await enumerate(s, key, 60);
+    assert.ok(statuses.every((st) => st === 200), `allow-listed: ${statuses}`);
+    s.psql('DELETE FROM ip_lists');
+  });
+});
+
+describe('learning from labels', () => {
+  let s;
+  before(async () => { s = await startStack({ env: { ...env, TOLLGATE_TRAIN_AFTER_LABELS: '20' } }); });
+  after(async () => { await s?.stop(); });
+
+  // Benign: clients walking many routes of the API with a browser, no errors. Abusive:
+  // scripts walking routes that do not exist (404s, which the collector reports). Each
+  // client from its own address, all at once, so the labels interleave in time.
+  const walk = (c, i, base) => (c.benign
+    ? getFrom(c.from, `${s.url}/v1/section${base + i}/list`, { 'X-Api-Key': c.key, 'User-Agent': 'Mozilla/5.0' })
+    : getFrom(c.from, `${s.url}/status/404/probe${base + i}`, { 'X-Api-Key': c.key, 'User-Agent': 'python-requests/2.31' }));
+
+  // Makes a tenant in shadow mode, runs 4 benign and 4 abusive clients, and labels what the
+  // engine would have refused, as a customer reviewing it would.
+  async function labelled(slug, net) {
+    const { id } = s.tenant(slug);
+    s.psql(`UPDATE tenants SET abuse_mode = 'shadow', abuse_sample_rate = 1 WHERE id = ${id}`);
+    const clients = [];
+    for (let i = 0; i < 4; i++) clients.push({ benign: true, from: `127.${net}.1.${i + 1}`, key: s.key(slug) });
+    for (let i = 0; i < 4; i++) clients.push({ benign: false, from: `127.${net}.2.${i + 1}`, key: s.key(slug) });
+    await waitFor('the keys', async () => Number(s.psql(`SELECT count(*) FROM api_keys WHERE tenant_id = ${id}`)) === 8 &&
+      (await getFrom(clients[7].from, `${s.url}/v1/warm`, { 'X-Api-Key': clients[7].key })).status === 200);
+    for (let i = 0; i < 60; i++) await Promise.all(clients.map((c) => walk(c, i, 0)));
+    await sleep(800);
+    for (const c of clients) c.id = s.keyId(c.key);
+    s.psql(`UPDATE abuse_decisions SET label = CASE WHEN key_id IN (${clients.filter((c) => c.benign).map((c) => c.id)})
+              THEN 'false_positive' ELSE 'confirmed_abuse' END, labeled_at = at
+            WHERE tenant_id = ${id} AND outcome <> 'allow'`);
+    const counts = s.psql(`SELECT label || ':' || count(*) FROM abuse_decisions WHERE tenant_id = ${id} AND label IS NOT NULL GROUP BY label ORDER BY 1`);
+    assert.match(counts, /confirmed_abuse:\d+\nfalse_positive:\d+/, counts);
+    return id;
+  }
+
+  test('labelled false positives train a model that stops refusing that pattern', async () => {
+    const id = await labelled('learner', 10);
+    const out = s.mustCli('train', 'learner', '--min-labels', '10');
+    assert.match(out, /version \d+ activated/, out);
+    const version = s.psql(`SELECT version FROM abuse_models WHERE tenant_id = ${id} AND active`);
+    const metrics = JSON.parse(s.psql(`SELECT metrics FROM abuse_models WHERE tenant_id = ${id} AND active`));
+    assert.ok(metrics.false_positive_rate < metrics.previous_false_positive_rate, JSON.stringify(metrics));
+    assert.ok(metrics.recall >= metrics.previous_recall, JSON.stringify(metrics));
+    // The syncer loads it: new decisions carry its version; a new benign walker is no
+    // longer refused while a new abusive one still is.
+    const fresh = [{ benign: true, from: '127.10.3.1', key: s.key('learner') },
+      { benign: false, from: '127.10.3.2', key: s.key('learner') }];
+    await waitFor('the new keys', async () => (await getFrom(fresh[1].from, `${s.url}/v1/warm`, { 'X-Api-Key': fresh[1].key })).status === 200);
+    for (let i = 0; i < 60; i++) await Promise.all(fresh.map((c) => walk(c, i, 100)));
+    await sleep(800);
+    const last = (c) => s.psql(`SELECT model_version || '/' || outcome FROM abuse_decisions WHERE key_id = ${s.keyId(c.key)} ORDER BY at DESC LIMIT 1`);
+    assert.match(last(fresh[0]), new RegExp(`^${version}/(allow|flag)$`), 'the pattern labelled benign must not be refused any more');
+    assert.equal(last(fresh[1]), `${version}/block`, 'the pattern labelled abuse must still be blocked');
+  });
+
+  test('enough new labels retrain a tenant automatically, and each version keeps its metrics', async () => {
+    const id = await labelled('autolearner', 20);
+    await waitFor('the trainer child', () => s.psql(`SELECT count(*) FROM abuse_models WHERE tenant_id = ${id}`) === '1',
+      { timeout: 20000, interval: 500 });
+    const row = s.psql(`SELECT version || '|' || active || '|' || labels_used || '|' || metrics FROM abuse_models WHERE tenant_id = ${id}`);
+    const [version, active, labels, metrics] = row.split('|');
+    assert.equal(version, '1');
+    assert.equal(active, 'true', row);
+    assert.ok(Number(labels) >= 20);
+    for (const k of ['recall', 'false_positive_rate', 'precision', 'previous_recall', 'validation']) {
+      assert.ok(k in JSON.parse(metrics), `${k} in ${metrics}`);
+    }
+  });
+});

@@ -1,0 +1,223 @@
+/* The abuse engine's pure parts: rules and model, request inspection, and training. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "../../app/abuse/inspect.h"
+#include "../../app/abuse/score.h"
+#include "../../app/abuse/trainer.h"
+
+static void zero(float x[F__MAX])
+{
+	memset(x, 0, sizeof(float) * F__MAX);
+	x[F_BIAS] = 1.0f;
+}
+
+Test(abuse_score, prior_model_reproduces_every_rule_alone)
+{
+	struct abuse_model m;
+	struct abuse_score h, s;
+	float x[F__MAX];
+	int r;
+
+	abuse_model_prior(&m);
+	zero(x);
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_ALLOW, "nothing fires: allow (score %f)", (double)s.score);
+	for (r = 0; r < RULE__MAX; r++) {
+		zero(x);
+		x[F_RULE0 + r] = 1.0f;
+		abuse_heuristics(x, &h);
+		abuse_model_score(&m, x, &s);
+		cr_assert_eq(h.outcome, abuse_rule_severity((enum abuse_rule)r));
+		cr_assert_eq(s.outcome, h.outcome, "rule %s: model %d, heuristics %d",
+			     abuse_rule_name(r), s.outcome, h.outcome);
+		cr_assert_eq(s.reason, r);
+		cr_assert_eq(h.reason, r);
+		cr_assert_eq(s.scope, abuse_rule_scope((enum abuse_rule)r));
+	}
+}
+
+Test(abuse_score, heuristics_take_the_most_severe_rule)
+{
+	struct abuse_score h;
+	float x[F__MAX];
+
+	zero(x);
+	x[F_RULE0 + RULE_ERROR_RATIO] = 1.0f;  /* flag */
+	x[F_RULE0 + RULE_BURST] = 1.0f;	       /* throttle */
+	x[F_RULE0 + RULE_KEY_GUESSING] = 1.0f; /* block */
+	abuse_heuristics(x, &h);
+	cr_assert_eq(h.outcome, OUTCOME_BLOCK);
+	cr_assert_eq(h.reason, RULE_KEY_GUESSING);
+	cr_assert_eq(h.scope, SCOPE_ADDRESS);
+}
+
+Test(abuse_score, continuous_features_do_not_move_the_prior)
+{
+	struct abuse_model m;
+	struct abuse_score s;
+	float x[F__MAX];
+	int f;
+
+	abuse_model_prior(&m);
+	zero(x);
+	for (f = F_IP_RATE; f < F__MAX; f++)
+		x[f] = 1.0f;
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_ALLOW);
+	cr_assert_eq(s.reason, REASON_MODEL);
+}
+
+Test(abuse_score, names_cover_every_feature_rule_and_reason)
+{
+	int f;
+
+	for (f = 0; f < F__MAX; f++)
+		cr_assert(abuse_feature_name((enum abuse_feature)f)[0] != '?', "feature %d", f);
+	cr_assert_str_eq(abuse_rule_name(REASON_MODEL), "model");
+	cr_assert_str_eq(abuse_rule_name(REASON_DENY_LIST), "deny_list");
+	cr_assert_str_eq(abuse_rule_name(REASON_JUDGE), "llm_judge");
+	cr_assert_str_eq(abuse_rule_name(RULE_PATH_ENUMERATION), "path_enumeration");
+	cr_assert_str_eq(abuse_outcome_name(OUTCOME_THROTTLE), "throttle");
+}
+
+Test(inspect, route_templates_hide_values)
+{
+	static const char *const cases[][2] = {
+	    {"/v1/users/12345/files", "/v1/users/:id/files"},
+	    {"/v1/items/9f8e7d6c5b4a?x=secret", "/v1/items/:hex"},
+	    {"/u/jane.doe@example.com/profile", "/u/:email/profile"},
+	    {"/pay/4111-1111-1111-1111", "/pay/:card"},
+	    {"/pay/4111111111111111", "/pay/:card"},
+	    {"/t/sk_live_abcdefghijklmnop1234", "/t/:token"},
+	    {"/o/123e4567-e89b-12d3-a456-426614174000", "/o/:uuid"},
+	    {"/v1/chat/completions?api_key=tg_live_x", "/v1/chat/completions"},
+	    {"/", "/"},
+	    {"", "/"},
+	    {"/a\"b\\c", "/a_b_c"},
+	};
+	char out[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		inspect_route(cases[i][0], out, sizeof(out));
+		cr_assert_str_eq(out, cases[i][1], "%s", cases[i][0]);
+	}
+}
+
+Test(inspect, same_template_same_hash_and_truncation_is_safe)
+{
+	char a[96], b[96], tiny[8];
+
+	cr_assert_eq(inspect_route("/v1/items/1", a, sizeof(a)),
+		     inspect_route("/v1/items/999", b, sizeof(b)));
+	cr_assert_neq(inspect_route("/v1/items/1", a, sizeof(a)),
+		      inspect_route("/v1/admin", b, sizeof(b)));
+	inspect_route("/a/very/long/path/indeed", tiny, sizeof(tiny));
+	cr_assert_eq(strlen(tiny), sizeof(tiny) - 1);
+}
+
+Test(inspect, user_agent_families)
+{
+	cr_assert_eq(inspect_ua_family(NULL), UA_NONE);
+	cr_assert_eq(inspect_ua_family(""), UA_NONE);
+	cr_assert_eq(inspect_ua_family("curl/8.1.2"), UA_CURL);
+	cr_assert_eq(inspect_ua_family("python-requests/2.31.0"), UA_PYTHON);
+	cr_assert_eq(inspect_ua_family("OpenAI/Python 1.40.0"), UA_OPENAI_SDK);
+	cr_assert_eq(inspect_ua_family("Anthropic/JS 0.20.0"), UA_ANTHROPIC_SDK);
+	cr_assert_eq(inspect_ua_family("Mozilla/5.0 (X11; Linux x86_64)"), UA_BROWSER);
+	cr_assert_eq(inspect_ua_family("Go-http-client/1.1"), UA_GO);
+	cr_assert_eq(inspect_ua_family("SomethingElse/1"), UA_OTHER);
+	cr_assert(inspect_ua_scripted(UA_CURL));
+	cr_assert_not(inspect_ua_scripted(UA_BROWSER));
+}
+
+Test(inspect, header_names_never_values)
+{
+	char *env[] = {"HTTP_AUTHORIZATION=Bearer tg_live_secret",
+		       "HTTP_COOKIE=session=abc",
+		       "HTTP_X_API_KEY=tg_live_other",
+		       "REQUEST_METHOD=GET",
+		       "HTTP_ACCEPT=*/*",
+		       NULL};
+	struct fcgi_request rq;
+	char out[192];
+
+	memset(&rq, 0, sizeof(rq));
+	rq.envp = env;
+	inspect_header_names(&rq, out, sizeof(out));
+	cr_assert_str_eq(out, "accept,authorization,cookie,x-api-key");
+	cr_assert_null(strstr(out, "secret"));
+	cr_assert_null(strstr(out, "session"));
+}
+
+/* Examples where one rule fires for both classes and a continuous feature tells them apart:
+ * the shape of the NAT false positive (many keys from one address, but no failures). */
+static int make_examples(float *x, float *y, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		float *xi = x + (size_t)i * F__MAX;
+		int abuse = i % 2;
+
+		memset(xi, 0, sizeof(float) * F__MAX);
+		xi[F_BIAS] = 1.0f;
+		xi[F_RULE0 + RULE_CREDENTIAL_STUFFING] = 1.0f;
+		xi[F_AUTHFAIL_RATIO] =
+		    abuse ? 0.6f + 0.3f * (float)(i % 5) / 5.0f : 0.05f * (float)(i % 3) / 3.0f;
+		y[i] = (float)abuse;
+	}
+	return n;
+}
+
+Test(trainer, learns_what_separates_a_rules_true_and_false_positives)
+{
+	float x[200 * F__MAX], y[200], in[F__MAX];
+	struct abuse_model prior, m;
+	struct abuse_score s;
+	float benign;
+
+	abuse_model_prior(&prior);
+	make_examples(x, y, 200);
+	trainer_fit(x, y, 200, &prior, 0.01f, 50, &m);
+	memset(in, 0, sizeof(in));
+	in[F_BIAS] = 1.0f;
+	in[F_RULE0 + RULE_CREDENTIAL_STUFFING] = 1.0f;
+	in[F_AUTHFAIL_RATIO] = 0.0f; /* the NAT: many keys, no failures */
+	abuse_model_score(&m, in, &s);
+	cr_assert_lt(s.outcome, OUTCOME_THROTTLE, "the benign shape must no longer be refused");
+	benign = s.score;
+	in[F_AUTHFAIL_RATIO] = 0.8f; /* the attacker */
+	abuse_model_score(&m, in, &s);
+	/* The trainer then picks the threshold that keeps catching it (trainer_run). */
+	cr_assert_gt(s.score, benign + 0.5f, "attacker %f, benign %f", (double)s.score,
+		     (double)benign);
+	cr_assert_gt(m.w[F_AUTHFAIL_RATIO], prior.w[F_AUTHFAIL_RATIO]);
+}
+
+Test(trainer, without_examples_the_model_stays_the_prior)
+{
+	struct abuse_model prior, m;
+	int f;
+
+	abuse_model_prior(&prior);
+	trainer_fit(NULL, NULL, 0, &prior, 0.05f, 100, &m);
+	for (f = 0; f < F__MAX; f++)
+		cr_assert_float_eq(m.w[f], prior.w[f], 1e-6);
+}
+
+Test(trainer, regularisation_keeps_untouched_weights_near_the_prior)
+{
+	float x[200 * F__MAX], y[200];
+	struct abuse_model prior, m;
+
+	abuse_model_prior(&prior);
+	make_examples(x, y, 200);
+	trainer_fit(x, y, 200, &prior, 0.01f, 50, &m);
+	/* Key guessing never appears in the examples: its weight must stay where it was. */
+	cr_assert_float_eq(m.w[F_RULE0 + RULE_KEY_GUESSING], prior.w[F_RULE0 + RULE_KEY_GUESSING],
+			   1e-3);
+	cr_assert(isfinite(m.w[F_BIAS]));
+}
