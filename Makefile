@@ -95,7 +95,7 @@ UNIT_OBJS := $(patsubst %.c,build/san/%.o,$(UNIT_SRCS))
 C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) \
              $(wildcard lib/*.h app/*.h app/*/*.h tests/unit/*.h tests/fuzz/*.c)
 
-.PHONY: all run test unit e2e bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs
+.PHONY: all run test unit e2e bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs print-srcs
 
 all: build/tollgate
 
@@ -182,6 +182,10 @@ docs: build/tollgate
 
 check-docs: build/tollgate
 	@scripts/gen-config-doc.sh --check
+
+# For tests/fuzz/run.sh: every module but main.c.
+print-srcs:
+	@echo $(LIB_SRCS) $(APP_SRCS)
 
 clean:
 	rm -rf build

@@ -377,6 +377,7 @@ static void step(struct syncer *s)
 	struct state_hdr *h = s->st->hdr;
 	struct pollfd pfd = {sql_socket(s->db), POLLIN, 0};
 	int64_t now = state_now_ms(), wait = s->next_ping - now;
+	bool lost_keys, lost_tenants;
 
 	if (wait < 0)
 		wait = 0;
@@ -406,7 +407,10 @@ static void step(struct syncer *s)
 		atomic_store(&h->db_ok_ms, state_now_ms());
 		s->next_ping = now + PING_MS;
 	}
-	if (shm_table_take_lost(s->st->keys) | shm_table_take_lost(s->st->tenants))
+	/* Both flags are taken (and cleared), whichever is set. */
+	lost_keys = shm_table_take_lost(s->st->keys);
+	lost_tenants = shm_table_take_lost(s->st->tenants);
+	if (lost_keys || lost_tenants)
 		atomic_store(&h->resync_wanted, 1);
 	if (now >= s->next_full || atomic_exchange(&h->resync_wanted, 0)) {
 		if (full_load(s) != ERR_OK) {

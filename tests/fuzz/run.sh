@@ -8,7 +8,9 @@ cd "$(dirname "$0")/../.."
 CC=${FUZZ_CC:-clang}
 SECONDS_EACH=${FUZZ_SECONDS:-20}
 OUT=build/fuzz
-PKG_FLAGS=$(pkg-config --cflags --libs fcgi libpq jansson libsodium)
+PKG_FLAGS="$(pkg-config --cflags --libs fcgi libpq jansson libsodium libcurl) -lm -lpthread"
+# Targets deep in the application link every lib/ and app/ module but main.c.
+APP=$(make -s --no-print-directory print-srcs)
 CFLAGS=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror)
@@ -19,8 +21,11 @@ declare -A SRCS=(
 	[cfg_value]="tests/fuzz/fuzz_cfg_value.c lib/cfg.c lib/str.c"
 	[jsonx_parse]="tests/fuzz/fuzz_jsonx_parse.c lib/jsonx.c lib/buf.c"
 	[json_escape]="tests/fuzz/fuzz_json_escape.c lib/buf.c lib/jsonx.c"
+	[route]="tests/fuzz/fuzz_route.c app/abuse/inspect.c lib/fcgi.c lib/buf.c lib/str.c lib/arena.c"
+	[api_query]="tests/fuzz/fuzz_api_query.c $APP"
+	[judge_reply]="tests/fuzz/fuzz_judge_reply.c $APP"
 )
-NAMES=(gate_keys cfg_value jsonx_parse json_escape)
+NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply)
 
 # Writes one seed file per argument into the corpus folder (kept next to what the fuzzer
 # found in earlier runs).
@@ -43,6 +48,15 @@ seed "$OUT/corpus-jsonx_parse" '{}' '{"a":{"b":{"c":1}}}' '{"type":"x","status":
 	'{"a":[1,2.5,true,null,"s"]}' '{"a":"\u00e9\ud83d\ude00"}'
 seed "$OUT/corpus-json_escape" 'plain' 'quote " backslash \' $'tab\tnl\n' \
 	$'caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80' $'\xff\xc0\x80\xed\xa0\x80\xe2\x82'
+seed "$OUT/corpus-route" '/v1/users/123/files?x=1' '/u/jane@example.com' '/pay/4111-1111-1111-1111' \
+	'/o/123e4567-e89b-12d3-a456-426614174000' '/t/sk_live_abcdefghijklmnop1234' '//a//b/'
+seed "$OUT/corpus-api_query" 'limit=10&outcome=block' 'since=2026-05-01T12:00:00Z&until=2026-06-01T00:00:00.5%2B02:00' \
+	'reason=path_enumeration&key_id=42&label=none' 'cursor=00000000000000000000000000000000000000000000000000' \
+	'limit=501' 'outcome=block&outcome=flag' '2026-02-29T00:00:00Z'
+seed "$OUT/corpus-judge_reply" \
+	'1{"choices":[{"message":{"role":"assistant","content":"{\"verdicts\":[{\"client\":\"c1\",\"verdict\":\"abuse\",\"confidence\":0.9}]}"},"finish_reason":"stop"}]}' \
+	'0{"content":[{"type":"text","text":"{\"verdicts\":[{\"client\":\"c2\",\"verdict\":\"benign\",\"confidence\":0.8}]}"}],"stop_reason":"end_turn"}' \
+	'1{"choices":[]}' '0not json'
 
 failed=()
 for name in "${NAMES[@]}"; do
