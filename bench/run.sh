@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# `make bench`: throughput, latency and CPU per request of three configurations, with wrk over
+# `make bench`: throughput, latency and CPU per request of four configurations, with wrk over
 # loopback:
 #   (1) bare    Caddy reverse_proxy to the upstream, no auth          bench/Caddyfile.baseline
 #   (2) floor   Caddy + forward_auth to a no-op FastCGI pool          ./Caddyfile + build/noop_fcgi
 #   (3) gate    Caddy + forward_auth to `tollgate serve`, valid key   ./Caddyfile + build/tollgate
-# (2) and (3) load the repository's Caddyfile unchanged; only the FastCGI responder differs.
+#   (4) gate with the abuse engine off (TOLLGATE_ABUSE_ENGINE=off)    ./Caddyfile + build/tollgate
+# (2), (3) and (4) load the repository's Caddyfile unchanged; only the FastCGI responder (or
+# its configuration) differs. (3) and (4) are two nodes on one PostgreSQL, like a cluster.
 # The upstream is a separate Caddy answering "ok" (bench/Caddyfile.upstream).
 #
-# All three run side by side for the whole run, each with its own Caddy (and pool), and are
-# measured in interleaved rounds: every round measures (1), (2) and (3) once, in an order that
+# All four run side by side for the whole run, each with its own Caddy (and pool), and are
+# measured in interleaved rounds: every round measures (1) to (4) once, in an order that
 # changes from round to round. On a small VM the machine itself (CPU frequency, neighbours)
-# moves a single measurement by 10-20%; measured seconds apart, the three see about the same
+# moves a single measurement by 10-20%; measured seconds apart, the four see about the same
 # machine, so ratios are computed inside each round and the report gives medians over rounds.
 #
-# Knobs: BENCH_ROUNDS (5), BENCH_DURATION (5s per measurement), BENCH_WARMUP (1s before each
+# Knobs: BENCH_ROUNDS (4), BENCH_DURATION (5s per measurement), BENCH_WARMUP (1s before each
 # measurement), BENCH_FIRST_WARMUP (3s per configuration before the first round),
 # BENCH_CONNECTIONS (32), BENCH_THREADS (2), TOLLGATE_WORKERS (0 = one per core, both pools).
 # Writes build/bench-results.md. Exits 1 if a measurement had errors (non-2xx responses, socket
@@ -23,7 +25,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-4}
 DURATION=${BENCH_DURATION:-5s}
 WARMUP=${BENCH_WARMUP:-1s}
 FIRST_WARMUP=${BENCH_FIRST_WARMUP:-3s}
@@ -247,6 +249,19 @@ children_not_named() { # MASTER_PID COMM -> the master's other children (backgro
 	return 0
 }
 
+pg_ticks() { # -> utime+stime of the PostgreSQL server, its exited children's included
+	local stat f total pid
+	stat=$(cat "/proc/$PG_PID/stat") || return 1
+	read -r -a f <<<"${stat##*) }"
+	total=$((f[11] + f[12] + f[13] + f[14])) # + cutime + cstime: backends that have exited
+	for pid in $(pgrep -P "$PG_PID"); do
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		read -r -a f <<<"${stat##*) }"
+		total=$((total + f[11] + f[12]))
+	done
+	echo "$total"
+}
+
 machine_ticks() { # -> "busy total" ticks from the first line of /proc/stat
 	local user nice system idle iowait irq softirq steal rest
 	read -r _ user nice system idle iowait irq softirq steal rest </proc/stat
@@ -267,27 +282,28 @@ to_ms() { # wrk duration (850.00us, 1.23ms, 2.00s) -> milliseconds
 }
 
 # ---------------------------------------------------------------------------------------------
-# The three configurations, by number: label, HTTP port, Caddy pid, FastCGI master pid and
+# The four configurations, by number: label, HTTP port, Caddy pid, FastCGI master pid and
 # worker name (empty for (1)). Filled in as they start.
 
 declare -a C_LABEL C_PORT C_CADDY C_MASTER C_COMM
 C_LABEL[1]="bare reverse_proxy"
 C_LABEL[2]="forward_auth to no-op FastCGI (floor)"
 C_LABEL[3]="forward_auth to tollgate (gate)"
+C_LABEL[4]="forward_auth to tollgate, abuse engine off"
 
 # Results of measurement N in round R, under the key "N.R".
-declare -A M_RPS M_P50 M_P99 M_ERR M_WORKER M_BG M_CADDY M_UP M_WRK M_OTHER M_TOTAL M_BUSY
+declare -A M_RPS M_P50 M_P99 M_ERR M_WORKER M_BG M_CADDY M_UP M_PG M_WRK M_OTHER M_TOTAL M_BUSY
 INVALID=0
 NOISY=""     # "(N) round R: P%;" for every measurement other processes disturbed
-GATE_REQS=0  # requests wrk completed through (3), warm-ups included, to set against metering
-GATE_RUNS=0  # wrk runs against (3): each can leave CONNECTIONS requests in flight when it stops
+GATE_REQS=0  # requests wrk completed through (3) and (4), warm-ups included, against metering
+GATE_RUNS=0  # wrk runs against them: each can leave CONNECTIONS requests in flight when it stops
 
 # tally N OUT: sets REQS to the requests wrk completed (its report in OUT), and counts those
 # that went through the gate.
 tally() {
 	REQS=$(awk '/requests in/ { print $1 }' "$2")
 	[ -n "$REQS" ] || die "cannot parse wrk output ($2): $(cat "$2")"
-	if [ "$1" -eq 3 ]; then
+	if [ "$1" -ge 3 ]; then
 		GATE_REQS=$((GATE_REQS + REQS))
 		GATE_RUNS=$((GATE_RUNS + 1))
 	fi
@@ -302,9 +318,10 @@ warm_up() {
 }
 
 # measure N R: warm up configuration N, then one measured wrk run; results land in the M_*
-# arrays under "N.R". CPU is split per request into the FastCGI workers, the gateway Caddy of
-# configuration N, the upstream Caddy, wrk, and the rest of the machine's busy time
-# (/proc/stat): near 0 when nothing else runs (the two configurations not being measured sit
+# arrays under "N.R". CPU is split per request into the FastCGI workers (and the pool's
+# background children), the gateway Caddy of configuration N, the upstream Caddy, PostgreSQL
+# (what the gate's metering costs there), wrk, and the rest of the machine's busy time
+# (/proc/stat): near 0 when nothing else runs (the three configurations not being measured sit
 # idle and count there). The two sources count differently (a process's time is exact and
 # includes softirq work done on its behalf, /proc/stat samples ticks), so the rest can come
 # out slightly negative.
@@ -312,7 +329,7 @@ warm_up() {
 measure() {
 	local n=$1 r=$2 k="$1.$2" port=${C_PORT[$1]} caddy=${C_CADDY[$1]} master=${C_MASTER[$1]}
 	local comm=${C_COMM[$1]} out="$TMP/wrk-$1.$2.txt" workers=() w0=0 w1=0 background=() g0=0 g1=0
-	local c0 c1 u0 u1 m0 m1 b0 b1 t0 t1 wu ws wt non2xx sockerr err="" other
+	local c0 c1 u0 u1 p0 p1 m0 m1 b0 b1 t0 t1 wu ws wt non2xx sockerr err="" other
 	local TIMEFORMAT='%3U %3S'
 
 	warm_up "$n" "$WARMUP" "$TMP/warmup-$k.txt"
@@ -325,12 +342,14 @@ measure() {
 	fi
 	c0=$(ticks "$caddy")
 	u0=$(ticks "$UPSTREAM_PID")
+	p0=$(pg_ticks) || die "PostgreSQL (pid $PG_PID) is gone"
 	m0=$(machine_ticks)
 	# bash's time keyword reports wrk's own user and system seconds.
 	{ time wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
 		-H "Authorization: Bearer $KEY" "http://127.0.0.1:$port$REQ_PATH" >"$out" 2>&1; } \
 		2>"$TMP/wrk-cpu-$k.txt" || die "wrk failed: $(cat "$out")"
 	m1=$(machine_ticks)
+	p1=$(pg_ticks) || die "PostgreSQL (pid $PG_PID) is gone"
 	u1=$(ticks "$UPSTREAM_PID")
 	c1=$(ticks "$caddy")
 	if [ -n "$master" ]; then
@@ -354,7 +373,7 @@ measure() {
 	wt=$(awk -v u="$wu" -v s="$ws" -v hz="$TCK" 'BEGIN { printf "%.0f", (u + s) * hz }')
 	read -r b0 t0 <<<"$m0"
 	read -r b1 t1 <<<"$m1"
-	other=$((b1 - b0 - (w1 - w0) - (g1 - g0) - (c1 - c0) - (u1 - u0) - wt))
+	other=$((b1 - b0 - (w1 - w0) - (g1 - g0) - (c1 - c0) - (u1 - u0) - (p1 - p0) - wt))
 
 	M_RPS[$k]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
 	M_P50[$k]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
@@ -369,6 +388,7 @@ measure() {
 	fi
 	M_CADDY[$k]=$(us_per_req $((c1 - c0)) "$REQS")
 	M_UP[$k]=$(us_per_req $((u1 - u0)) "$REQS")
+	M_PG[$k]=$(us_per_req $((p1 - p0)) "$REQS")
 	M_WRK[$k]=$(us_per_req "$wt" "$REQS")
 	M_OTHER[$k]=$(us_per_req "$other" "$REQS")
 	M_TOTAL[$k]=$(us_per_req $((b1 - b0)) "$REQS")
@@ -391,7 +411,7 @@ measure() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Set-up shared by all three: the upstream, PostgreSQL with a tenant and a key.
+# Set-up shared by all four: the upstream, PostgreSQL with a tenant and a key.
 
 export TOLLGATE_BIND=127.0.0.1
 KEY=
@@ -408,6 +428,8 @@ echo "bench: PostgreSQL, migrations, tenant and key" >&2
 PG_DIR=$TMP/pg
 scripts/pg.sh init "$PG_DIR" --fast
 scripts/pg.sh start "$PG_DIR"
+PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+[ -d "/proc/$PG_PID" ] || die "PostgreSQL's pid $PG_PID is not running"
 TOLLGATE_DATABASE_URL=$(scripts/pg.sh url "$PG_DIR")
 TOLLGATE_SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 export TOLLGATE_DATABASE_URL TOLLGATE_SECRET
@@ -427,9 +449,9 @@ KEY=$(build/tollgate key create bench 2>>"$TMP/setup.log") ||
 [ -n "$KEY" ] || die "key create printed no key"
 
 # ---------------------------------------------------------------------------------------------
-# Start all three; they stay up side by side until the end.
+# Start all four; they stay up side by side until the end.
 
-echo "bench: starting the three configurations" >&2
+echo "bench: starting the four configurations" >&2
 
 # (1) bare reverse_proxy.
 start_caddy bare bench/Caddyfile.baseline "" "" TOLLGATE_HTTP_PORT
@@ -456,43 +478,52 @@ C_COMM[2]=noop-worker
 [ "$(curl -s --max-time 5 "http://127.0.0.1:${C_PORT[2]}$REQ_PATH")" = ok ] ||
 	die "(2) does not reach the upstream through the no-op forward_auth"
 
-# (3) the gate: the repository's Caddyfile, forward_auth to `tollgate serve`.
-# shellcheck disable=SC2031 # the same names as each Caddy's, exported to the gate alone
-(
-	export TOLLGATE_SOCKET="$TMP/gate.sock" TOLLGATE_COLLECTOR_SOCKET="$TMP/collector.sock"
-	exec build/tollgate serve
-) 2>"$TMP/tollgate.log" &
-GATE_PID=$!
-STARTED+=("$GATE_PID")
-wait_sockets "$GATE_PID" "$TMP/tollgate.log" "$TMP/gate.sock" "$TMP/collector.sock"
-start_caddy gate Caddyfile "$TMP/gate.sock" "$TMP/collector.sock" \
-	TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
-C_PORT[3]=$CADDY_PORT
-C_CADDY[3]=$CADDY_PID
-C_MASTER[3]=$GATE_PID
-C_COMM[3]=tg-worker
-GATE_URL=http://127.0.0.1:${C_PORT[3]}
-wait_for "$GATE_URL/health/ready" 200 "$GATE_PID" ||
-	die "tollgate is not ready: $(tail -n 20 "$TMP/tollgate.log")"
-[ "$(curl -s --max-time 5 -H "Authorization: Bearer $KEY" "$GATE_URL$REQ_PATH")" = ok ] ||
-	die "(3) a request with the key does not get the upstream's ok"
-GATE_CHECKS=1 # the request with the key just above
-code=$(http_code "$GATE_URL$REQ_PATH")
-[ "$code" = 401 ] || die "(3) a request without a key got $code, not 401"
+# (3) and (4) the gate: the repository's Caddyfile, forward_auth to `tollgate serve`; two
+# nodes (own shared memory, sockets, node id) on the one PostgreSQL, the abuse engine at its
+# default (model) in (3) and off in (4).
+GATE_CHECKS=0 # requests with the key sent by the checks below, also metered
+start_gate() { # N NAME ENGINE
+	local n=$1 name=$2 url
+	# shellcheck disable=SC2031 # the same names as each Caddy's, exported to the gate alone
+	(
+		export TOLLGATE_SOCKET="$TMP/$name.sock" TOLLGATE_COLLECTOR_SOCKET="$TMP/$name-log.sock" \
+			TOLLGATE_SHM_PATH="$TMP/$name.shm" TOLLGATE_NODE_ID="bench-$name" \
+			TOLLGATE_ABUSE_ENGINE="$3"
+		exec build/tollgate serve
+	) 2>"$TMP/$name.log" &
+	C_MASTER[n]=$!
+	STARTED+=("${C_MASTER[n]}")
+	wait_sockets "${C_MASTER[n]}" "$TMP/$name.log" "$TMP/$name.sock" "$TMP/$name-log.sock"
+	start_caddy "$name" Caddyfile "$TMP/$name.sock" "$TMP/$name-log.sock" \
+		TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
+	C_PORT[n]=$CADDY_PORT
+	C_CADDY[n]=$CADDY_PID
+	C_COMM[n]=tg-worker
+	url=http://127.0.0.1:$CADDY_PORT
+	wait_for "$url/health/ready" 200 "${C_MASTER[n]}" ||
+		die "($n) tollgate is not ready: $(tail -n 20 "$TMP/$name.log")"
+	[ "$(curl -s --max-time 5 -H "Authorization: Bearer $KEY" "$url$REQ_PATH")" = ok ] ||
+		die "($n) a request with the key does not get the upstream's ok"
+	GATE_CHECKS=$((GATE_CHECKS + 1))
+	code=$(http_code "$url$REQ_PATH")
+	[ "$code" = 401 ] || die "($n) a request without a key got $code, not 401"
+}
+start_gate 3 gate model
+start_gate 4 gate-off off
 
 # ---------------------------------------------------------------------------------------------
-# Measure: one longer warm-up of each, then the rounds. Round R takes the next of the six
-# orders: over five rounds or more each configuration runs first, second and last, both
-# right before and right after each of the others, so no fixed neighbour biases it.
+# Measure: one longer warm-up of each, then the rounds. Round R takes the next row of a
+# balanced Latin square (Williams design): over four rounds each configuration runs once in
+# every position and right after each of the others once, so no fixed neighbour biases it.
 
-ORDERS=("1 2 3" "2 3 1" "3 1 2" "1 3 2" "3 2 1" "2 1 3")
+ORDERS=("1 2 4 3" "2 3 1 4" "3 4 2 1" "4 1 3 2")
 declare -a ORDER
 
-for n in 1 2 3; do
+for n in 1 2 3 4; do
 	echo "bench: ($n) ${C_LABEL[n]}: first warm-up $FIRST_WARMUP" >&2
 	warm_up "$n" "$FIRST_WARMUP" "$TMP/first-warmup-$n.txt"
 done
-echo "bench: $ROUNDS rounds of 3 × ($WARMUP warm-up + $DURATION measured)" >&2
+echo "bench: $ROUNDS rounds of 4 × ($WARMUP warm-up + $DURATION measured)" >&2
 for ((r = 1; r <= ROUNDS; r++)); do
 	ORDER[r]=${ORDERS[(r - 1) % ${#ORDERS[@]}]}
 	for n in ${ORDER[r]}; do
@@ -553,24 +584,32 @@ range() { # PRINTF_FORMAT "MEDIAN MIN MAX" -> "MEDIAN (MIN–MAX)"
 		if (v[1] == "n/a") print "n/a"; else printf f " (" f "–" f ")\n", v[1], v[2], v[3] }'
 }
 
-declare -a D_R32 D_R31 D_R21 D_DP99 D_EXTRA
+declare -a D_R32 D_R31 D_R21 D_DP99 D_EXTRA D_R34 D_ENGINE D_EP99
 for ((r = 1; r <= ROUNDS; r++)); do
-	read -r r32 r31 r21 dp99 extra < <(awk \
-		-v a="${M_RPS[1.$r]}" -v b="${M_RPS[2.$r]}" -v c="${M_RPS[3.$r]}" \
-		-v pb="${M_P99[2.$r]}" -v pc="${M_P99[3.$r]}" -v wb="${M_WORKER[2.$r]}" -v wc="${M_WORKER[3.$r]}" \
+	read -r r32 r31 r21 dp99 extra r34 engine ep99 < <(awk \
+		-v a="${M_RPS[1.$r]}" -v b="${M_RPS[2.$r]}" -v c="${M_RPS[3.$r]}" -v d="${M_RPS[4.$r]}" \
+		-v pb="${M_P99[2.$r]}" -v pc="${M_P99[3.$r]}" -v pd="${M_P99[4.$r]}" \
+		-v wb="${M_WORKER[2.$r]}" -v wc="${M_WORKER[3.$r]}" -v wd="${M_WORKER[4.$r]}" \
 		'function q(x, y) { return (y > 0) ? x / y : 0 }
-		BEGIN { printf "%.4f %.4f %.4f %.3f %.1f\n", q(c, b), q(c, a), q(b, a), pc - pb, wc - wb }')
+		BEGIN { printf "%.4f %.4f %.4f %.3f %.1f %.4f %.1f %.3f\n", q(c, b), q(c, a), q(b, a),
+			pc - pb, wc - wb, q(c, d), wc - wd, pc - pd }')
 	D_R32[r]=$r32
 	D_R31[r]=$r31
 	D_R21[r]=$r21
 	D_DP99[r]=$dp99
 	D_EXTRA[r]=$extra
+	D_R34[r]=$r34
+	D_ENGINE[r]=$engine
+	D_EP99[r]=$ep99
 done
 S_R32=$(stats "${D_R32[@]}")
 S_R31=$(stats "${D_R31[@]}")
 S_R21=$(stats "${D_R21[@]}")
 S_DP99=$(stats "${D_DP99[@]}")
 S_EXTRA=$(stats "${D_EXTRA[@]}")
+S_R34=$(stats "${D_R34[@]}")
+S_ENGINE=$(stats "${D_ENGINE[@]}")
+S_EP99=$(stats "${D_EP99[@]}")
 over_rounds M_WORKER 3
 S_WORKER3=$(stats "${VALS[@]}")
 over_rounds M_WORKER 2
@@ -583,6 +622,7 @@ T_RATIO=$(verdict 'm >= 0.9' "$S_R32")
 T_P99=$(verdict 'm <= 1' "$S_DP99")
 T_EXTRA=$(verdict 'm < 10' "$S_EXTRA")
 T_CPU=$(verdict 'm <= 50' "$S_WORKER3")
+T_ENGINE=$(verdict 'm <= 10' "$S_ENGINE")
 
 errors_of() { # N -> what went wrong in configuration N's measurements, or none
 	local r e=""
@@ -603,17 +643,17 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 	echo
 	echo "- Machine: $(nproc) cores, ${CPU_MODEL:-unknown CPU}, Linux $(uname -r)."
 	echo "- Versions: caddy $CADDY_V; $WRK_V; tollgate $TG_V (build/tollgate sha256 $TG_SUM…)."
-	echo "- Method: the three configurations run side by side for the whole run; $ROUNDS" \
-		"interleaved rounds, each measuring all three in turn (order below) with" \
+	echo "- Method: the four configurations run side by side for the whole run; $ROUNDS" \
+		"interleaved rounds, each measuring all four in turn (order below) with" \
 		"\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` after a $WARMUP warm-up" \
 		"(and $FIRST_WARMUP per configuration before the first round); $WORKERS FastCGI" \
-		"workers in (2) and (3); everything on 127.0.0.1; ${SECONDS} s in all."
+		"workers in (2), (3) and (4); everything on 127.0.0.1; ${SECONDS} s in all."
 	echo "- Figures per configuration are medians over the rounds; ratios and differences are" \
 		"computed inside each round, then given as median (min–max over the rounds)."
 	echo
 	echo "| configuration | req/s | req/s min–max | p50 ms | p99 ms | errors |"
 	echo "|---|--:|--:|--:|--:|---|"
-	for n in 1 2 3; do
+	for n in 1 2 3 4; do
 		over_rounds M_RPS "$n"
 		s=$(stats "${VALS[@]}")
 		read -r _ lo hi <<<"$s"
@@ -623,19 +663,21 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 	echo
 	echo "CPU per request in µs, medians over the rounds (utime+stime from /proc/PID/stat of" \
 		"that configuration's own processes; total = the machine's busy time from /proc/stat;" \
-		"rest = total minus the processes listed, about 0 on a quiet machine: it includes the" \
-		"two idle configurations and PostgreSQL):"
+		"rest = total minus the processes listed, about 0 on a quiet machine; it includes the" \
+		"three idle configurations):"
 	echo
-	echo "| configuration | FastCGI workers | their background children | gateway Caddy | upstream Caddy | wrk | rest | total | machine busy |"
-	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
-	for n in 1 2 3; do
+	echo "| configuration | FastCGI workers | their background children | gateway Caddy | upstream Caddy | PostgreSQL | wrk | rest | total | machine busy |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	for n in 1 2 3 4; do
 		echo "| ($n) | $(med M_WORKER "$n" %.1f) | $(med M_BG "$n" %.1f) |" \
-			"$(med M_CADDY "$n" %.1f) | $(med M_UP "$n" %.1f) | $(med M_WRK "$n" %.1f) |" \
+			"$(med M_CADDY "$n" %.1f) | $(med M_UP "$n" %.1f) | $(med M_PG "$n" %.1f) |" \
+			"$(med M_WRK "$n" %.1f) |" \
 			"$(med M_OTHER "$n" %.1f) | $(med M_TOTAL "$n" %.1f) | $(med M_BUSY "$n" %.0f)% |"
 	done
 	echo
-	echo "Background children: tollgate's collector, flusher and syncer in (3); the no-op pool's" \
-		"access-log sink in (2)."
+	echo "Background children: tollgate's collector, flusher, syncer, decision writer and" \
+		"trainer in (3) and (4); the no-op pool's access-log sink in (2). PostgreSQL: the server" \
+		"the gates' flusher, syncer and decision writer use (only (3) and (4) use it)."
 	echo
 	echo "| target | median (min–max over the rounds) | met? |"
 	echo "|---|--:|---|"
@@ -643,32 +685,36 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 	echo "| p99 (3) − (2) ≤ 1 ms | $(range %.2f "$S_DP99") ms | $T_P99 |"
 	echo "| decision CPU, worker (3) − worker (2), < 10 µs | $(range %.1f "$S_EXTRA") µs | $T_EXTRA |"
 	echo "| whole gate worker CPU ≤ 50 µs per request | $(range %.1f "$S_WORKER3") µs | $T_CPU |"
+	echo "| abuse engine CPU, worker (3) − worker (4), ≤ 10 µs | $(range %.1f "$S_ENGINE") µs | $T_ENGINE |"
 	echo
 	echo "- Throughput (3)/(1), gate vs bare Caddy: **$(range %.2f "$S_R31")**; the floor" \
 		"(2)/(1) is $(range %.2f "$S_R21")."
+	echo "- Abuse engine on vs off: throughput (3)/(4) **$(range %.2f "$S_R34")**, p99 (3) − (4)" \
+		"$(range %.2f "$S_EP99") ms."
 	echo "- Worker CPU per request: gate $(range %.1f "$S_WORKER3") µs, no-op" \
 		"$(range %.1f "$S_WORKER2") µs."
 	printf -- '- Gateway Caddy CPU per request, min–max over the rounds:'
-	for n in 1 2 3; do
+	for n in 1 2 3 4; do
 		over_rounds M_CADDY "$n"
 		read -r _ lo hi <<<"$(stats "${VALS[@]}")"
 		printf ' (%s) %s–%s µs' "$n" "$lo" "$hi"
 	done
 	echo "."
-	echo "- Metering was on in (3): PostgreSQL holds **$STORED** requests for the bench tenant." \
-		"wrk completed $GATE_REQS through the gate in $GATE_RUNS runs (warm-ups included) and" \
+	echo "- Metering was on in (3) and (4): PostgreSQL holds **$STORED** requests for the bench" \
+		"tenant. wrk completed $GATE_REQS through the gates in $GATE_RUNS runs (warm-ups included) and" \
 		"the checks sent $GATE_CHECKS; with at most $CONNECTIONS in flight when each run stopped," \
 		"between $STORED_MIN and $STORED_MAX were expected: $METERING."
 	echo
 	echo "Per round (req/s; ratios and differences inside the round):"
 	echo
-	echo "| round | order | (1) | (2) | (3) | (3)/(2) | (3)/(1) | p99 (3)−(2) ms | decision µs |"
-	echo "|--:|---|--:|--:|--:|--:|--:|--:|--:|"
+	echo "| round | order | (1) | (2) | (3) | (4) | (3)/(2) | (3)/(1) | (3)/(4) | p99 (3)−(2) ms | decision µs | engine µs |"
+	echo "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	for ((r = 1; r <= ROUNDS; r++)); do
-		printf '| %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.1f |\n' "$r" \
-			"$(sed 's/\([123]\)/(\1)/g; s/ /, /g' <<<"${ORDER[r]}")" \
-			"${M_RPS[1.$r]}" "${M_RPS[2.$r]}" "${M_RPS[3.$r]}" \
-			"${D_R32[r]}" "${D_R31[r]}" "${D_DP99[r]}" "${D_EXTRA[r]}"
+		printf '| %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f |\n' "$r" \
+			"$(sed 's/\([1234]\)/(\1)/g; s/ /, /g' <<<"${ORDER[r]}")" \
+			"${M_RPS[1.$r]}" "${M_RPS[2.$r]}" "${M_RPS[3.$r]}" "${M_RPS[4.$r]}" \
+			"${D_R32[r]}" "${D_R31[r]}" "${D_R34[r]}" "${D_DP99[r]}" "${D_EXTRA[r]}" \
+			"${D_ENGINE[r]}"
 	done
 	if [ -n "$NOISY" ]; then
 		echo
