@@ -1,4 +1,4 @@
-/* Small encodings: CRC-32 (IEEE), base62, lowercase hex. No allocation. */
+/* Small encodings: CRC-32 (IEEE), a 64-bit mixer, base62, lowercase hex. No allocation. */
 #ifndef LIB_CODEC_H
 #define LIB_CODEC_H
 
@@ -7,6 +7,10 @@
 #include <stdint.h>
 
 uint32_t codec_crc32(const void *p, size_t n);
+
+/* splitmix64's finaliser: every input bit reaches every output bit, so the low bits of the
+ * result are fit to pick a slot even when the input varies only in its high bits. */
+uint64_t codec_mix64(uint64_t z);
 
 /* Writes exactly width base62 digits of v (most significant first, zero-padded with '0'). */
 void codec_base62_u32(uint32_t v, char *out, size_t width);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../lib/codec.h"
 #include "../../lib/gcra.h"
 #include "../../lib/str.h"
 
@@ -16,12 +17,14 @@
 
 /* Rule thresholds. Decayed counts approximate "in the last time constant". */
 #define GUESS_FAILURES	 10.0f	/* failed authentications a minute from one address */
-#define STUFFING_KEYS	 6.0f	/* different keys from one address in ~10 minutes */
+#define STUFFING_KEYS	 6.0f	/* different keys from one address in ~10 minutes ... */
+#define STUFFING_FAILS	 3.0f	/* ... with this many failed authentications a minute ... */
+#define STUFFING_SHARE	 0.2f	/* ... and this share of its authentications failing */
 #define ENUM_ROUTES	 40.0f	/* distinct routes from one client in ~10 minutes */
 #define BURST_REQUESTS	 100.0f /* requests in ~10 s ... */
 #define BURST_FACTOR	 8.0f	/* ... at this many times the 10-minute rate */
 #define ERROR_RESPONSES	 20.0f
-#define ERROR_SHARE	 0.5f
+#define ERROR_SHARE	 0.33f
 #define PAYLOAD_MIN_SEEN 20.0f
 #define PAYLOAD_Z	 6.0f
 #define PAYLOAD_FACTOR	 4.0f
@@ -43,6 +46,8 @@ static void age(struct abuse_client *a, int64_t now)
 {
 	int64_t dt = a->last_ns == 0 ? 0 : now - a->last_ns, w = now / WINDOW_NS;
 
+	if (a->first_ns == 0)
+		a->first_ns = now;
 	a->req10s = decay(a->req10s, dt, 10.0f);
 	a->req1m = decay(a->req1m, dt, 60.0f);
 	a->req10m = decay(a->req10m, dt, 600.0f);
@@ -122,6 +127,16 @@ static float ratio(float part, float whole)
 	return whole > 0.5f ? part / whole : 0.0f;
 }
 
+/* A decayed count as a rate per second: the count over the time it covers, which for a
+ * client younger than the window is its age, not the window (a new client's 10-minute
+ * rate is not its few requests spread over ten minutes). */
+static float rate_of(float count, float tau_s, float age_s)
+{
+	float span = tau_s * (1.0f - expf(-age_s / tau_s));
+
+	return count / (span > 1.0f ? span : 1.0f);
+}
+
 static float log1p_over(float v, float d)
 {
 	return log1pf(v > 0 ? v : 0) / d;
@@ -134,8 +149,16 @@ static void features(const struct abuse_request *ar, const struct view *ip, cons
 	const struct abuse_client *client = key->present ? &key->c : &ip->c;
 	float keys = ip->present ? distinct(ip->c.seen, ip->c.seen_prev, 2) : 0.0f;
 	float routes = distinct(client->seen, client->seen_prev, 4);
+	float age_s = (float)(ar->now_ns - client->first_ns) / (float)NS;
+	/* The burst rule: the last 10 s against the last 10 minutes, silence before the
+	 * client's first request included (a new client going fast is a burst). */
 	float burst =
 	    client->req10m > 0.5f ? (client->req10s / 10.0f) / (client->req10m / 600.0f) : 0.0f;
+	/* The burstiness feature: against the client's own rate since it appeared, so about 1
+	 * for a steady client of any age and high only for one that speeds up. */
+	float speedup = client->req10m > 0.5f ? rate_of(client->req10s, 10.0f, age_s) /
+						    rate_of(client->req10m, 600.0f, age_s)
+					      : 0.0f;
 	int64_t tenant_id = ar->tenant ? ar->tenant->id : 0;
 
 	memset(x, 0, sizeof(float) * F__MAX);
@@ -148,13 +171,16 @@ static void features(const struct abuse_request *ar, const struct view *ip, cons
 	x[F_DISTINCT_ROUTES] = log1p_over(routes, 5.0f);
 	x[F_DISTINCT_KEYS] = log1p_over(keys, 3.0f);
 	x[F_PAYLOAD_Z] = (payload_z > 10.0f ? 10.0f : payload_z > 0 ? payload_z : 0.0f) / 10.0f;
-	x[F_BURSTINESS] = (burst > 20.0f ? 20.0f : burst) / 20.0f;
+	x[F_BURSTINESS] = (speedup > 20.0f ? 20.0f : speedup) / 20.0f;
 	x[F_UA_SCRIPTED] = (float)inspect_ua_scripted(inspect_ua_family(ar->user_agent));
 	x[F_NET_FAILURES] = log1p_over(net_fail, 5.0f);
 
 	x[F_RULE0 + RULE_KEY_GUESSING] =
 	    ip->present && ip->c.fail >= GUESS_FAILURES && ip->c.fail >= 0.5f * ip->c.auth;
-	x[F_RULE0 + RULE_CREDENTIAL_STUFFING] = keys >= STUFFING_KEYS;
+	/* Many keys alone is a NAT or a company proxy; stuffing also fails to authenticate. */
+	x[F_RULE0 + RULE_CREDENTIAL_STUFFING] = keys >= STUFFING_KEYS &&
+						ip->c.fail >= STUFFING_FAILS &&
+						ip->c.fail >= STUFFING_SHARE * ip->c.auth;
 	x[F_RULE0 + RULE_PATH_ENUMERATION] = routes >= ENUM_ROUTES;
 	x[F_RULE0 + RULE_BURST] = client->req10s >= BURST_REQUESTS && burst >= BURST_FACTOR;
 	x[F_RULE0 + RULE_ERROR_RATIO] =
@@ -240,8 +266,9 @@ static void touch_net(struct state *st, const struct abuse_request *ar, float *f
 		uint64_t h;
 
 		n->fail += 1.0f;
+		/* The address's last 8 bytes, mixed: an IPv4 address sits in the top 4. */
 		memcpy(&h, ar->ip + 8, 8);
-		mark(n->ips, 2, h * 0x9e3779b97f4a7c15ULL);
+		mark(n->ips, 2, codec_mix64(h));
 	}
 	*fail = n->fail;
 	*ips = distinct(n->ips, n->ips_prev, 2);

@@ -10,8 +10,10 @@
 #include "../../lib/log.h"
 #include "../../lib/sql.h"
 
-#define LAMBDA	   0.01f /* pull towards the anchor model */
-#define ITERATIONS 50	 /* Newton steps at most */
+/* The pull towards the anchor model, as a Gaussian prior of standard deviation 2 on each
+ * weight: 1 / (2 * 2^2) on the summed log loss, so the labels count more the more there are. */
+#define PRIOR_PULL 0.125f
+#define ITERATIONS 50 /* Newton steps at most */
 
 /* Solves a x = b for the symmetric positive definite a (n x n, row-major), in place by
  * Cholesky; false if a is not positive definite. */
@@ -110,6 +112,14 @@ void trainer_fit(const float *x, const float *y, int n, const struct abuse_model
 		for (j = 0; j < F__MAX; j++)
 			for (k = 0; k < j; k++)
 				h[k * F__MAX + j] = h[j * F__MAX + k];
+		/* The bias stays the anchor's. Labels are not a sample of traffic: customers
+		 * label what was refused far more than what was not, so the share of abuse among
+		 * them says nothing about how common abuse is. Learning it would raise every
+		 * client's score (an unremarkable client's most of all, relatively). */
+		g[F_BIAS] = 0.0;
+		for (k = 0; k < F__MAX; k++)
+			h[F_BIAS * F__MAX + k] = h[k * F__MAX + F_BIAS] = 0.0;
+		h[F_BIAS * F__MAX + F_BIAS] = 1.0;
 		if (!solve_spd(h, g, F__MAX))
 			break;
 		/* Backtracking: the full Newton step can overshoot far from the optimum. */
@@ -156,6 +166,40 @@ static void measure(const struct abuse_model *m, float t, const float *x, const 
 	*recall = pos ? (float)tp / (float)pos : 1.0f;
 	*fpr = neg ? (float)fp / (float)neg : 0.0f;
 	*precision = tp + fp ? (float)tp / (float)(tp + fp) : 1.0f;
+}
+
+float trainer_pick_threshold(const struct abuse_model *m, const float *x, const float *y, int n,
+			     float recall_floor, float fpr_ceiling, float *recall, float *fpr,
+			     float *precision)
+{
+	float t, best_t = -1.0f, best_j = -2.0f, first_t = -1.0f;
+	float first[3] = {0}, chosen[3] = {0};
+
+	/* Highest first, so a tie keeps the higher (more cautious) threshold. */
+	for (t = 0.99f; t > 0.05f; t -= 0.01f) {
+		float rec, fp, prec;
+
+		measure(m, t, x, y, n, &rec, &fp, &prec);
+		if (rec + 1e-6f < recall_floor)
+			continue;
+		if (first_t < 0) {
+			first_t = t;
+			first[0] = rec, first[1] = fp, first[2] = prec;
+		}
+		if (fp > fpr_ceiling + 1e-6f || rec - fp <= best_j + 1e-6f)
+			continue;
+		best_j = rec - fp;
+		best_t = t;
+		chosen[0] = rec, chosen[1] = fp, chosen[2] = prec;
+	}
+	if (best_t < 0) { /* none refuses no more benign: report the first that catches enough */
+		best_t = first_t;
+		memcpy(chosen, first, sizeof(chosen));
+	}
+	*recall = chosen[0];
+	*fpr = chosen[1];
+	*precision = chosen[2];
+	return best_t;
 }
 
 /* The model in use for the tenant: its own active one, else the global one, else the prior. */
@@ -263,7 +307,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 	const char *p[] = {id};
 	struct abuse_model old, fresh;
 	struct sql_res *r = NULL;
-	float *x = NULL, *y = NULL, t, best_t = -1.0f;
+	float *x = NULL, *y = NULL, best_t;
 	int n = 0, i, split, old_version, train_abuse = 0;
 	enum err rc;
 
@@ -316,25 +360,14 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 		rc = ERR_INPUT;
 		goto out;
 	}
-	trainer_fit(x, y, split, &old, LAMBDA, ITERATIONS, &fresh);
+	trainer_fit(x, y, split, &old, PRIOR_PULL / (float)split, ITERATIONS, &fresh);
 
 	/* The model in use, at its throttle threshold, sets the detection rate to match. */
 	measure(&old, old.t_throttle, x + (size_t)split * F__MAX, y + split, n - split,
 		&rep->recall_old, &rep->fpr_old, &rep->precision_old);
-	/* The highest threshold at which the new model catches at least as much. */
-	for (t = 0.99f; t > 0.05f; t -= 0.01f) {
-		float rec, fpr, prec;
-
-		measure(&fresh, t, x + (size_t)split * F__MAX, y + split, n - split, &rec, &fpr,
-			&prec);
-		if (rec + 1e-6f >= rep->recall_old) {
-			best_t = t;
-			rep->recall_new = rec;
-			rep->fpr_new = fpr;
-			rep->precision_new = prec;
-			break;
-		}
-	}
+	best_t = trainer_pick_threshold(&fresh, x + (size_t)split * F__MAX, y + split, n - split,
+					rep->recall_old, rep->fpr_old, &rep->recall_new,
+					&rep->fpr_new, &rep->precision_new);
 	rep->threshold = best_t;
 	if (best_t < 0) {
 		snprintf(rep->why, sizeof(rep->why),

@@ -40,6 +40,15 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 void trainer_fit(const float *x, const float *y, int n, const struct abuse_model *prior,
 		 float lambda, int iterations, struct abuse_model *out);
 
+/* The operating threshold for model m on validation examples: among the thresholds 0.99,
+ * 0.98, ... 0.06 at which it catches at least recall_floor of the abuse and refuses at most
+ * fpr_ceiling of the benign, the one with the largest recall minus false-positive rate (the
+ * higher on a tie). If none refuses so few, the highest that catches enough; -1 if none
+ * catches enough. Sets its recall, false-positive rate and precision. Pure. */
+float trainer_pick_threshold(const struct abuse_model *m, const float *x, const float *y, int n,
+			     float recall_floor, float fpr_ceiling, float *recall, float *fpr,
+			     float *precision);
+
 /* The trainer child of `tollgate serve`: retrains tenants with enough new labels. */
 int trainer_child_run(struct app *app, volatile sig_atomic_t *stop);
 

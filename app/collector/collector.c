@@ -51,11 +51,8 @@ static uint64_t uuid_hash(const unsigned char id[16])
 
 	memcpy(&a, id, 8);
 	memcpy(&b, id + 8, 8);
-	/* splitmix64's finaliser over both halves: every byte reaches the slot bits. */
-	a ^= b * 0x9e3779b97f4a7c15ULL;
-	a = (a ^ (a >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	a = (a ^ (a >> 27)) * 0x94d049bb133111ebULL;
-	return a ^ (a >> 31);
+	/* Both halves through the mixer: every byte reaches the slot bits. */
+	return codec_mix64(a ^ codec_mix64(b));
 }
 
 static bool is_zero(const unsigned char id[16])

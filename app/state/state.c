@@ -6,11 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../lib/codec.h"
 #include "../../lib/cryptox.h"
 #include "../../lib/gcra.h"
 
 #define STATE_MAGIC   0x74676174656c6c6fULL /* "tgatello" */
-#define STATE_VERSION 3
+#define STATE_VERSION 4
 
 static size_t align64(size_t n)
 {
@@ -275,15 +276,6 @@ static uint64_t key_hash64(const unsigned char hash[STATE_KEY_HASH_BYTES])
 	return h;
 }
 
-static uint64_t mix64(uint64_t z)
-{
-	/* splitmix64's finaliser. */
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Client addresses are chosen by clients: hash them with this node's secret-ish seed (the
  * incarnation is random and never leaves the machine) so nobody can aim at one chain. */
 static uint64_t ip_hash64(const struct state *s, const unsigned char ip[16])
@@ -292,7 +284,7 @@ static uint64_t ip_hash64(const struct state *s, const unsigned char ip[16])
 
 	memcpy(&a, ip, 8);
 	memcpy(&b, ip + 8, 8);
-	return mix64(mix64(a ^ s->hdr->incarnation) ^ b);
+	return codec_mix64(codec_mix64(a ^ s->hdr->incarnation) ^ b);
 }
 
 bool state_key_find(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYTES],
@@ -303,7 +295,7 @@ bool state_key_find(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYT
 
 bool state_tenant_find(struct state *s, int64_t id, struct state_tenant *out)
 {
-	return shm_table_find(s->tenants, mix64((uint64_t)id), &id, out);
+	return shm_table_find(s->tenants, codec_mix64((uint64_t)id), &id, out);
 }
 
 enum err state_key_put(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYTES],
@@ -319,12 +311,12 @@ bool state_key_del(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYTE
 
 enum err state_tenant_put(struct state *s, const struct state_tenant *t)
 {
-	return shm_table_put(s->tenants, mix64((uint64_t)t->id), &t->id, t);
+	return shm_table_put(s->tenants, codec_mix64((uint64_t)t->id), &t->id, t);
 }
 
 bool state_tenant_del(struct state *s, int64_t id)
 {
-	return shm_table_del(s->tenants, mix64((uint64_t)id), &id);
+	return shm_table_del(s->tenants, codec_mix64((uint64_t)id), &id);
 }
 
 static bool key_is_current(const void *key, const void *val, void *arg)
@@ -406,8 +398,8 @@ struct state_key_use *state_key_use(struct state *s, int64_t key_id, int64_t now
 {
 	static const struct state_key_use fresh;
 
-	return shm_pool_lock(s->key_use, mix64((uint64_t)key_id), &key_id, &fresh, key_use_idle,
-			     &now_ns);
+	return shm_pool_lock(s->key_use, codec_mix64((uint64_t)key_id), &key_id, &fresh,
+			     key_use_idle, &now_ns);
 }
 
 /* A tenant's quota record may go when the tenant no longer exists, or when it holds
@@ -429,7 +421,7 @@ struct state_tenant_use *state_tenant_use(struct state *s, int64_t tenant_id, bo
 {
 	static const struct state_tenant_use fresh;
 
-	return shm_pool_lock(s->tenant_use, mix64((uint64_t)tenant_id), &tenant_id,
+	return shm_pool_lock(s->tenant_use, codec_mix64((uint64_t)tenant_id), &tenant_id,
 			     create ? &fresh : NULL, create ? tenant_use_idle : NULL, s);
 }
 
@@ -457,8 +449,8 @@ struct state_usage *state_usage(struct state *s, int64_t key_id, int64_t hour, i
 
 	memset(&fresh, 0, sizeof(fresh));
 	fresh.tenant_id = tenant_id;
-	return shm_pool_lock(s->usage, mix64((uint64_t)key_id ^ mix64((uint64_t)hour)), &k,
-			     create ? &fresh : NULL, usage_done, &hour);
+	return shm_pool_lock(s->usage, codec_mix64((uint64_t)key_id ^ codec_mix64((uint64_t)hour)),
+			     &k, create ? &fresh : NULL, usage_done, &hour);
 }
 
 struct state_net_use *state_net_use(struct state *s, const unsigned char net[16], int64_t now_ns)
@@ -473,7 +465,7 @@ struct state_route_use *state_route_use(struct state *s, int64_t tenant_id, uint
 	static const struct state_route_use fresh;
 	struct state_route_key k = {tenant_id, route_hash};
 
-	return shm_pool_lock(s->routes, mix64((uint64_t)tenant_id ^ route_hash), &k, &fresh,
+	return shm_pool_lock(s->routes, codec_mix64((uint64_t)tenant_id ^ route_hash), &k, &fresh,
 			     route_reusable, NULL);
 }
 
@@ -483,7 +475,8 @@ static uint64_t list_hash(const struct state_list_key *k)
 
 	memcpy(&a, k->net, 8);
 	memcpy(&b, k->net + 8, 8);
-	return mix64(a ^ mix64(b ^ mix64((uint64_t)k->tenant_id + (uint64_t)k->prefix)));
+	return codec_mix64(
+	    a ^ codec_mix64(b ^ codec_mix64((uint64_t)k->tenant_id + (uint64_t)k->prefix)));
 }
 
 static void mask_to(const unsigned char ip[16], int prefix, unsigned char out[16])
@@ -557,8 +550,8 @@ void state_model_get(struct state *s, int64_t tenant_id, struct abuse_model *out
 	struct state_model m;
 	int64_t global = 0;
 
-	if (shm_table_find(s->models, mix64((uint64_t)tenant_id), &tenant_id, &m) ||
-	    shm_table_find(s->models, mix64(0), &global, &m)) {
+	if (shm_table_find(s->models, codec_mix64((uint64_t)tenant_id), &tenant_id, &m) ||
+	    shm_table_find(s->models, codec_mix64(0), &global, &m)) {
 		*out = m.model;
 		return;
 	}
@@ -573,7 +566,7 @@ enum err state_model_put(struct state *s, int64_t tenant_id, const struct abuse_
 	memset(&v, 0, sizeof(v));
 	v.model = *m;
 	v.gen = gen;
-	return shm_table_put(s->models, mix64((uint64_t)tenant_id), &tenant_id, &v);
+	return shm_table_put(s->models, codec_mix64((uint64_t)tenant_id), &tenant_id, &v);
 }
 
 static bool model_is_current(const void *key, const void *val, void *arg)

@@ -66,6 +66,7 @@ struct abuse_client {
 	float req10s, req1m, req10m;  /* decayed requests */
 	float auth, fail;	      /* decayed authentications with a key, and failures */
 	float resp, n404, n4xx, n5xx; /* decayed responses, from the access log */
+	int64_t first_ns;	      /* first request since the record was (re)used */
 	int64_t last_ns;
 	int64_t resp_ns; /* when the response counts were last decayed */
 	uint64_t seen[4], seen_prev[4];

@@ -100,6 +100,54 @@ describe('abuse engine', () => {
       Number(s.psql("SELECT count(*) FROM abuse_decisions WHERE tenant_id IS NULL AND reason IN ('key_guessing', 'credential_stuffing') AND enforced")) > 0,
     { timeout: 5000 });
   });
+
+  test('many valid keys behind one address (a NAT) are served; many dead keys from one address are blocked', async () => {
+    const { id } = s.tenant('natted');
+    s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
+    const keys = Array.from({ length: 12 }, () => s.key('natted'));
+    const nat = '127.0.67.1';
+    await waitFor('the keys', async () => (await getFrom('127.0.67.99', `${s.url}/v1/x`, { 'X-Api-Key': keys[11] })).status === 200);
+    // Twelve customers behind one address, each with a live key, three rounds each.
+    const served = [];
+    for (let round = 0; round < 3; round++) {
+      for (const key of keys) served.push((await getFrom(nat, `${s.url}/v1/x`, { 'X-Api-Key': key })).status);
+    }
+    assert.ok(served.every((st) => st === 200), `a NAT of honest customers must be served: ${served}`);
+    // The same number of keys from another address, but revoked ones, as in a leaked list.
+    const dead = Array.from({ length: 12 }, () => s.key('natted'));
+    for (const key of dead) assert.equal(s.cli('key', 'revoke', s.keyId(key)).status, 0);
+    const stuffer = '127.0.67.2';
+    await waitFor('the revocations', async () => (await getFrom('127.0.67.98', `${s.url}/v1/x`, { 'X-Api-Key': dead[11] })).status === 401);
+    const tried = [];
+    for (const key of [...dead, keys[0]]) tried.push((await getFrom(stuffer, `${s.url}/v1/x`, { 'X-Api-Key': key })).status);
+    assert.equal(tried[0], 401);
+    assert.equal(tried.at(-1), 403, `credential stuffing must block the address, live key included: ${tried}`);
+    await waitFor('the stuffing decision', () =>
+      Number(s.psql("SELECT count(*) FROM abuse_decisions WHERE reason = 'credential_stuffing' AND enforced AND host(ip) = '127.0.67.2'")) > 0,
+    { timeout: 5000 });
+    assert.equal(s.psql("SELECT count(*) FROM abuse_decisions WHERE outcome IN ('throttle', 'block') AND host(ip) = '127.0.67.1'"), '0',
+      'nothing was held against the NAT');
+  });
+
+  test('guessing spread thin over many addresses of one network is blocked by the network', async () => {
+    // Eight addresses of one /24, four made-up keys each: too few per address for
+    // key_guessing or credential_stuffing, 32 failures across the network.
+    const bad = (i) => ({ 'X-Api-Key': `tg_live_${String(i).padStart(32, 'B')}_AAAAAA` });
+    const statuses = [];
+    for (let round = 0; round < 4; round++) {
+      for (let a = 1; a <= 8; a++) statuses.push((await getFrom(`127.0.68.${a}`, `${s.url}/v1/x`, bad(round * 8 + a))).status);
+    }
+    assert.equal(statuses[0], 401);
+    assert.ok(statuses.slice(0, 24).every((st) => st === 401), `no address alone looks like guessing: ${statuses}`);
+    // A new address of the same network is refused on its first try; one of another is not.
+    const r = await getFrom('127.0.68.200', `${s.url}/v1/x`, bad(99));
+    assert.equal(r.status, 403, `the network is guessing: ${statuses}`);
+    assert.match(r.json.type, ABUSE_TYPE);
+    assert.equal((await getFrom('127.0.69.1', `${s.url}/v1/x`, bad(98))).status, 401);
+    await waitFor('the decision', () =>
+      s.psql(`SELECT reason FROM abuse_decisions WHERE id = '${r.json.decision_id}'`) === 'distributed_guessing',
+    { timeout: 5000 });
+  });
 });
 
 describe('address lists', () => {

@@ -221,3 +221,53 @@ Test(trainer, regularisation_keeps_untouched_weights_near_the_prior)
 			   1e-3);
 	cr_assert(isfinite(m.w[F_BIAS]));
 }
+
+/* Validation examples scored by a model whose probability is the first feature itself. */
+static void threshold_examples(struct abuse_model *m, float *x, float *y, const float *p,
+			       const float *label, int n)
+{
+	int i;
+
+	memset(m, 0, sizeof(*m));
+	m->w[F_IP_RATE] = 1.0f; /* z = logit(p) */
+	for (i = 0; i < n; i++) {
+		memset(x + (size_t)i * F__MAX, 0, sizeof(float) * F__MAX);
+		x[(size_t)i * F__MAX + F_IP_RATE] = logf(p[i] / (1.0f - p[i]));
+		y[i] = label[i];
+	}
+}
+
+Test(trainer, threshold_catches_more_when_it_refuses_no_more_benign)
+{
+	/* Abuse at 0.97, 0.6 and 0.55; benign at 0.3 and 0.02. The model in use caught one of
+	 * three abuse examples and refused one of two benign ones. */
+	const float p[] = {0.97f, 0.6f, 0.55f, 0.3f, 0.02f}, label[] = {1, 1, 1, 0, 0};
+	float x[5 * F__MAX], y[5], rec, fpr, prec, t;
+	struct abuse_model m;
+
+	threshold_examples(&m, x, y, p, label, 5);
+	t = trainer_pick_threshold(&m, x, y, 5, 1.0f / 3.0f, 0.5f, &rec, &fpr, &prec);
+	/* Not 0.97 (the highest that matches the recall): 0.55 catches all three, refuses none. */
+	cr_assert(t > 0.3f && t <= 0.55f, "threshold %f", (double)t);
+	cr_assert_float_eq(rec, 1.0f, 1e-6);
+	cr_assert_float_eq(fpr, 0.0f, 1e-6);
+	cr_assert_float_eq(prec, 1.0f, 1e-6);
+}
+
+Test(trainer, threshold_never_trades_benign_clients_for_detection)
+{
+	/* Catching the abuse at 0.2 would refuse the benign example at 0.25 too: over the
+	 * ceiling of zero false positives, so the higher threshold stays. */
+	const float p[] = {0.9f, 0.2f, 0.25f, 0.01f}, label[] = {1, 1, 0, 0};
+	float x[4 * F__MAX], y[4], rec, fpr, prec, t;
+	struct abuse_model m;
+
+	threshold_examples(&m, x, y, p, label, 4);
+	t = trainer_pick_threshold(&m, x, y, 4, 0.5f, 0.0f, &rec, &fpr, &prec);
+	cr_assert(t > 0.25f && t <= 0.9f, "threshold %f", (double)t);
+	cr_assert_float_eq(rec, 0.5f, 1e-6);
+	cr_assert_float_eq(fpr, 0.0f, 1e-6);
+	/* A detection rate no threshold reaches: -1. */
+	cr_assert_float_eq(trainer_pick_threshold(&m, x, y, 4, 1.01f, 0.0f, &rec, &fpr, &prec),
+			   -1.0f, 1e-6);
+}

@@ -114,3 +114,21 @@ Test(codec, unhex_rejects_odd_length_wrong_length_and_non_hex)
 	cr_assert_not(codec_unhex("0x", 2, out, 1));
 	cr_assert_not(codec_unhex("a\0", 2, out, 1));
 }
+
+Test(codec, mix64_spreads_high_bits_into_low_ones)
+{
+	/* The last 8 bytes of IPv4-mapped addresses of one /24 differ only in the top byte. A
+	 * multiply alone leaves their low bits equal; counting them in a 128-bit bitmap must
+	 * see most of them. */
+	uint64_t seen[2] = {0, 0};
+	int i, bits = 0;
+
+	for (i = 1; i <= 24; i++) {
+		uint64_t h = codec_mix64(0x0a0000ffff0000ULL | ((uint64_t)i << 56));
+
+		seen[(h % 128) / 64] |= 1ULL << (h % 64);
+	}
+	bits = __builtin_popcountll(seen[0]) + __builtin_popcountll(seen[1]);
+	cr_assert_geq(bits, 18, "24 addresses landed on %d slots", bits);
+	cr_assert_neq(codec_mix64(1), codec_mix64(2));
+}
