@@ -1,0 +1,254 @@
+// The abuse benchmark's report: per configuration and seed, the share of benign clients
+// refused (overall and per benign class), the share of attack clients refused per attack
+// class, the median time-to-block per attack class; then the mean over the seeds with a 95%
+// interval: mean ± 1.96 · sd / √n (sd over the seeds, n seeds), rates clipped to [0, 1].
+
+import os from 'node:os';
+
+const machine = () => `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`;
+
+const FEATURES = [
+  'bias', 'r:key_guessing', 'r:credential_stuffing', 'r:path_enumeration', 'r:burst', 'r:error_ratio',
+  'r:oversized_payload', 'r:bad_reputation', 'r:cross_tenant', 'r:distributed_guessing', 'ip_rate',
+  'key_rate', 'authfail_ratio', 'not_found_ratio', 'error_ratio', 'distinct_routes', 'distinct_keys',
+  'payload_z', 'burstiness', 'ua_scripted', 'net_failures',
+];
+// app/abuse/score.h: F_BIAS, RULE__MAX rule slots, then the features. Kept in step by hand;
+// a length mismatch prints the raw vector.
+
+function median(xs) {
+  if (!xs.length) return null;
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+export function ci(values, clip) {
+  const v = values.filter((x) => x !== null && x !== undefined && !Number.isNaN(x));
+  if (!v.length) return null;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  if (v.length < 2) return { mean, lo: null, hi: null, n: v.length };
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+  const h = (1.96 * sd) / Math.sqrt(v.length);
+  let lo = mean - h;
+  let hi = mean + h;
+  if (clip) {
+    lo = Math.max(clip[0], lo);
+    hi = Math.min(clip[1], hi);
+  }
+  return { mean, lo, hi, n: v.length };
+}
+
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+const secs = (x) => `${(x / 1000).toFixed(1)} s`;
+function fmt(c, f) {
+  if (!c) return '–';
+  if (c.lo === null) return f(c.mean);
+  return `${f(c.mean)} (${f(c.lo)}–${f(c.hi)})`;
+}
+
+// Per (config, seed): { fp: {overall, <class>}, det: {<class>}, ttb: {<class>}, counts }.
+export function metrics(trace, clients) {
+  const m = { fp: {}, det: {}, ttb: {}, counts: {} };
+  const groups = new Map();
+  trace.clients.forEach((c, i) => {
+    const keys = [c.class];
+    if (c.benign) keys.push('overall');
+    if (c.class === 'scraping' && c.variant) keys.push(`scraping/${c.variant}`);
+    for (const k of keys) {
+      const g = groups.get(k) ?? { benign: c.benign, n: 0, refused: 0, ttb: [] };
+      g.n++;
+      if (clients[i].refused) {
+        g.refused++;
+        g.ttb.push(clients[i].ttbMs);
+      }
+      groups.set(k, g);
+    }
+  });
+  for (const [k, g] of groups) {
+    m.counts[k] = [g.refused, g.n];
+    if (g.benign) m.fp[k] = g.refused / g.n;
+    else {
+      m.det[k] = g.refused / g.n;
+      m.ttb[k] = median(g.ttb);
+    }
+  }
+  return m;
+}
+
+export function report({ sc, scenarioFile, traces, phases, training, budgets, elapsedS, build }) {
+  const configs = ['fixed window', 'token bucket', 'heuristics', ...budgets.map((b) => `model@${b}`)];
+  const per = new Map(configs.map((c) => [c, []])); // config -> [{seed, m}]
+  for (const p of phases) {
+    if (!per.has(p.config)) continue;
+    per.get(p.config).push({ seed: p.seed, m: metrics(traces.get(p.seed), p.clients), phase: p });
+  }
+  const cls = Object.entries(sc.classes);
+  const benignClasses = ['overall', ...cls.filter(([, p]) => p.benign).map(([c]) => c)];
+  const attackClasses = cls.filter(([, p]) => !p.benign).map(([c]) => c);
+  const anyScrapeVariant = [...traces.values()].some((t) => t.clients.some((c) => c.class === 'scraping'));
+  const attackRows = anyScrapeVariant
+    ? attackClasses.flatMap((c) => (c === 'scraping' ? [c, 'scraping/enumerate', 'scraping/idwalk'] : [c]))
+    : attackClasses;
+  const stat = (config, kind, k, clip) => ci(per.get(config).map((x) => x.m[kind][k] ?? null), clip);
+  const pooled = (config, k) => {
+    let a = 0;
+    let n = 0;
+    for (const x of per.get(config)) {
+      const c = x.m.counts[k];
+      if (c) {
+        a += c[0];
+        n += c[1];
+      }
+    }
+    return n ? `${a}/${n}` : '–';
+  };
+
+  const L = [];
+  const nSeeds = sc.seeds.length;
+  L.push(`## make bench-abuse, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  L.push('');
+  L.push(`- Scenario \`${sc.name}\` (${scenarioFile}); seeds ${sc.seeds.join(', ')}; ${sc.durationS} s of real-time traffic per phase; ` +
+    `${Math.floor(elapsedS / 60)} min ${Math.round(elapsedS % 60)} s in all; ${build}; ${machine()}.`);
+  const ev = sc.seeds.map((s) => traces.get(s));
+  const nClients = (f) => ev.map((t) => t.clients.filter(f).length).join('/');
+  L.push(`- Per evaluation trace (seed ${sc.seeds.join('/')}): ${nClients((c) => c.benign)} benign clients, ${nClients((c) => !c.benign)} attack clients, ` +
+    `${ev.map((t) => t.clients.reduce((n, c) => n + c.schedule.length, 0)).join('/')} requests.`);
+  L.push(`- Cells: mean over the ${nSeeds} seeds, and in brackets the 95% interval mean ± 1.96·sd/√${nSeeds} (sd over the seeds; rates clipped to [0, 100%]). ` +
+    'With so few seeds the interval is rough (a t-interval would be wider); the pooled counts are given too.');
+  L.push(`- Fixed window: ${sc.baselines.fixedWindow.limit} requests per ${sc.baselines.fixedWindow.windowS} s window; token bucket: ` +
+    `${sc.baselines.tokenBucket.ratePerS}/s with a burst of ${sc.baselines.tokenBucket.burst}. Both per valid key, and per source address for requests without a valid key; computed offline on the same traces.`);
+  L.push(`- Engine refusal: a 403 or 429 whose problem type ends with \`abnormal-usage-detected\`. Time-to-block: the client's first refusal − its first request; median over the detected clients of a class, per seed.`);
+  L.push('');
+
+  L.push('### Traffic (per evaluation trace)');
+  L.push('');
+  L.push(`| class | | clients (seed ${sc.seeds.join(' / ')}) | requests | variants |`);
+  L.push('|---|---|--:|--:|---|');
+  for (const [c, p] of cls) {
+    const per1 = ev.map((t) => t.clients.filter((x) => x.class === c));
+    const variants = new Map();
+    for (const x of per1.flat()) if (x.variant) variants.set(x.variant, (variants.get(x.variant) ?? 0) + 1);
+    L.push(`| ${c} | ${p.benign ? 'benign' : 'attack'} | ${per1.map((x) => x.length).join(' / ')} | ${per1.map((x) => x.reduce((n, y) => n + y.schedule.length, 0)).join(' / ')} | ${[...variants].map(([v, n]) => `${v} ${n}`).join(', ')} |`);
+  }
+  L.push('');
+
+  const head = `| | ${configs.join(' | ')} |`;
+  const sep = `|---|${configs.map(() => '--:').join('|')}|`;
+  L.push('### Benign clients refused (false-positive rate)');
+  L.push('');
+  L.push(head);
+  L.push(sep);
+  for (const k of benignClasses) {
+    L.push(`| ${k === 'overall' ? '**all benign**' : k} | ${configs.map((c) => fmt(stat(c, 'fp', k, [0, 1]), pct)).join(' | ')} |`);
+  }
+  L.push('');
+  L.push('### Attack clients refused (detection rate)');
+  L.push('');
+  L.push(head);
+  L.push(sep);
+  for (const k of attackRows) {
+    L.push(`| ${k.includes('/') ? `  ↳ ${k}` : k} | ${configs.map((c) => fmt(stat(c, 'det', k, [0, 1]), pct)).join(' | ')} |`);
+  }
+  L.push('');
+  L.push('### Median time-to-block');
+  L.push('');
+  L.push(head);
+  L.push(sep);
+  for (const k of attackRows) {
+    L.push(`| ${k.includes('/') ? `  ↳ ${k}` : k} | ${configs.map((c) => fmt(stat(c, 'ttb', k, [0, Infinity]), secs)).join(' | ')} |`);
+  }
+  L.push('');
+  L.push('### Pooled counts over the seeds (refused / clients)');
+  L.push('');
+  L.push(head);
+  L.push(sep);
+  for (const k of [...benignClasses, ...attackRows]) {
+    L.push(`| ${k === 'overall' ? 'all benign' : k} | ${configs.map((c) => pooled(c, k)).join(' | ')} |`);
+  }
+  L.push('');
+
+  // The target.
+  const M = (c, kind, k) => stat(c, kind, k, [0, 1])?.mean ?? NaN;
+  const last = `model@${Math.max(...budgets)}`;
+  const checks = [
+    [`${last} detects credential stuffing ≥ 90%`, M(last, 'det', 'credential_stuffing') >= 0.9, pct(M(last, 'det', 'credential_stuffing'))],
+    [`${last} detects scraping ≥ 90%`, M(last, 'det', 'scraping') >= 0.9, pct(M(last, 'det', 'scraping'))],
+    [`${last} refuses fewer benign clients than heuristics alone`, M(last, 'fp', 'overall') < M('heuristics', 'fp', 'overall'),
+      `${pct(M(last, 'fp', 'overall'))} vs ${pct(M('heuristics', 'fp', 'overall'))}`],
+    [`${last} refuses fewer benign clients than the fixed window`, M(last, 'fp', 'overall') < M('fixed window', 'fp', 'overall'),
+      `${pct(M(last, 'fp', 'overall'))} vs ${pct(M('fixed window', 'fp', 'overall'))}`],
+  ];
+  const met = checks.every((c) => c[1]);
+  L.push('### Target');
+  L.push('');
+  L.push('| condition (on the means over the seeds) | value | met? |');
+  L.push('|---|--:|---|');
+  for (const [what, good, val] of checks) L.push(`| ${what} | ${val} | ${good ? 'yes' : '**no**'} |`);
+  L.push('');
+  L.push(`**Target ${met ? 'MET' : 'NOT MET'}.**`);
+  L.push('');
+
+  // Why clients were refused.
+  L.push('### Why clients were refused (reason/outcome of the decision that refused them, all seeds)');
+  L.push('');
+  L.push('| configuration | class | reasons |');
+  L.push('|---|---|---|');
+  for (const c of configs.filter((x) => x !== 'fixed window' && x !== 'token bucket')) {
+    const by = new Map();
+    for (const { phase } of per.get(c)) {
+      const t = traces.get(phase.seed);
+      phase.clients.forEach((o, i) => {
+        if (!o.refused) return;
+        const k = t.clients[i].class + (t.clients[i].benign ? ' (benign)' : '');
+        const m = by.get(k) ?? new Map();
+        m.set(o.reason, (m.get(o.reason) ?? 0) + 1);
+        by.set(k, m);
+      });
+    }
+    for (const [k, m] of [...by].sort()) {
+      L.push(`| ${c} | ${k} | ${[...m].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`).join(', ')} |`);
+    }
+  }
+  L.push('');
+
+  if (training.length) {
+    L.push('### Training (simulated customer labels, `tollgate train bench --min-labels 1`)');
+    L.push('');
+    L.push('| eval seed | trained on trace | labels | abuse / benign labels | wrong | labelled clients by class | activated | tollgate train says | model version in the eval decisions |');
+    L.push('|--:|--:|--:|---|--:|---|---|---|---|');
+    for (const t of training) {
+      const p = phases.find((x) => x.training === t);
+      const cls2 = Object.entries(t.byClass).map(([k, n]) => `${k} ${n}`).join(', ');
+      const said = t.output.split('\n').filter((l) => /validation|catches|rise|cannot|not trained/.test(l)).join('; ');
+      L.push(`| ${t.evalSeed} | ${t.trainSeed} | ${t.labels} | ${t.abuse} / ${t.benign} | ${t.wrong} | ${cls2} | ${t.activated ? `yes (v${t.version})` : 'no'} | ${said.replace(/\|/g, '/')} | ${p?.modelVersions ?? ''} |`);
+    }
+    L.push('');
+    const active = training.filter((t) => t.weights);
+    if (active.length) {
+      L.push('Weights of the activated models (prior: bias −6, each block rule 9, throttle rule 7.4, flag rule 6.2, 0 elsewhere):');
+      L.push('');
+      L.push(`| feature | ${active.map((t) => `seed ${t.evalSeed} @${t.budget}`).join(' | ')} |`);
+      L.push(`|---|${active.map(() => '--:').join('|')}|`);
+      const ws = active.map((t) => t.weights.replace(/[{}]/g, '').split(',').map(Number));
+      if (ws.every((w) => w.length === FEATURES.length)) {
+        FEATURES.forEach((f, i) => L.push(`| ${f} | ${ws.map((w) => w[i].toFixed(2)).join(' | ')} |`));
+      } else {
+        L.push(`| (raw) | ${ws.map((w) => w.map((x) => x.toFixed(2)).join(' ')).join(' | ')} |`);
+      }
+      L.push('');
+    }
+  }
+
+  L.push('### Replay fidelity');
+  L.push('');
+  L.push('| phase | trace | requests | decisions stored | dispatch lag p50 / p99 / max (ms) | plan 429s | 5xx or errors |');
+  L.push('|---|--:|--:|--:|---|--:|--:|');
+  for (const p of phases.filter((x) => x.lagMs)) {
+    const other = p.clients.reduce((n, o) => n + o.other429, 0);
+    const err = p.clients.reduce((n, o) => n + o.errors, 0);
+    L.push(`| ${p.config} | ${p.seed} | ${p.sent} | ${p.stored} | ${p.lagMs.p50.toFixed(1)} / ${p.lagMs.p99.toFixed(1)} / ${p.lagMs.max.toFixed(0)} | ${other} | ${err} |`);
+  }
+  L.push('');
+  return L.join('\n');
+}
