@@ -196,6 +196,15 @@ static void features(const struct abuse_request *ar, const struct view *ip, cons
 	x[F_RULE0 + RULE_DISTRIBUTED] = net_fail >= NET_FAILURES && net_ips >= NET_FAILING_IPS;
 }
 
+/* Brings a client's counts up to now and counts one more request. */
+static void count_request(struct abuse_client *a, int64_t now)
+{
+	age(a, now);
+	a->req10s += 1.0f;
+	a->req1m += 1.0f;
+	a->req10m += 1.0f;
+}
+
 /* Updates the address's record from this request and returns a snapshot of it. */
 static void touch_ip(struct state *st, const struct abuse_request *ar, uint64_t route_hash,
 		     struct view *v)
@@ -205,10 +214,7 @@ static void touch_ip(struct state *st, const struct abuse_request *ar, uint64_t 
 	v->present = u != NULL;
 	if (u == NULL)
 		return;
-	age(&u->abuse, ar->now_ns);
-	u->abuse.req10s += 1.0f;
-	u->abuse.req1m += 1.0f;
-	u->abuse.req10m += 1.0f;
+	count_request(&u->abuse, ar->now_ns);
 	if (ar->key_hash != 0 || ar->auth_failed) {
 		u->abuse.auth += 1.0f;
 		if (ar->auth_failed)
@@ -230,10 +236,7 @@ static void touch_key(struct state *st, const struct abuse_request *ar, uint64_t
 	v->present = u != NULL;
 	if (u == NULL)
 		return;
-	age(&u->abuse, ar->now_ns);
-	u->abuse.req10s += 1.0f;
-	u->abuse.req1m += 1.0f;
-	u->abuse.req10m += 1.0f;
+	count_request(&u->abuse, ar->now_ns);
 	mark(u->abuse.seen, 4, route_hash);
 	v->c = u->abuse;
 	state_unlock(st->key_use, u);

@@ -300,34 +300,41 @@ static int key_list(struct sql *db, int argc, char **argv)
 	return 0;
 }
 
-static int key_revoke(struct sql *db, int argc, char **argv)
+int cli_revoke(struct sql *db, int argc, char **argv, const char *usage, const char *noun,
+	       const char *update_sql)
 {
 	const char *params[1];
 	struct sql_res *r;
+	char what[64];
 	int64_t id;
 	enum err rc;
 
 	if (argc != 1 || str_to_i64(str_c(argv[0]), 1, INT64_MAX, &id) != ERR_OK) {
-		fputs(key_usage, stderr);
+		fputs(usage, stderr);
 		return 2;
 	}
 	params[0] = argv[0];
-	rc = sql_exec(db, &r,
-		      "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
-		      "WHERE id = $1 RETURNING prefix",
-		      1, params);
+	rc = sql_exec(db, &r, update_sql, 1, params);
 	if (rc != ERR_OK) {
-		cli_report(db, "key revoke", rc);
+		snprintf(what, sizeof(what), "%s revoke", noun);
+		cli_report(db, what, rc);
 		return 1;
 	}
 	if (sql_rows(r) != 1) {
-		fprintf(stderr, "tollgate: no key with id %s\n", argv[0]);
+		fprintf(stderr, "tollgate: no %s with id %s\n", noun, argv[0]);
 		sql_res_free(r);
 		return 1;
 	}
-	fprintf(stderr, "revoked key %s (%s)\n", argv[0], sql_get(r, 0, 0));
+	fprintf(stderr, "revoked %s %s (%s)\n", noun, argv[0], sql_get(r, 0, 0));
 	sql_res_free(r);
 	return 0;
+}
+
+static int key_revoke(struct sql *db, int argc, char **argv)
+{
+	return cli_revoke(db, argc, argv, key_usage, "key",
+			  "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
+			  "WHERE id = $1 RETURNING prefix");
 }
 
 int cli_key(const struct config *cfg, int argc, char **argv)

@@ -33,4 +33,10 @@ int cli_parse_opts(int argc, char **argv, const struct cli_opt *opts, size_t nop
 /* Explains a failed statement in the operator's terms, on one line of stderr. */
 void cli_report(struct sql *db, const char *what, enum err rc);
 
+/* `... revoke ID`: runs update_sql (an UPDATE ... WHERE id = $1 RETURNING prefix) for the
+ * one argument, and reports "revoked NOUN ID (PREFIX)" or that there is no such NOUN.
+ * Exit status: 0, 1 (no such row, database error) or 2 (usage, printed). */
+int cli_revoke(struct sql *db, int argc, char **argv, const char *usage, const char *noun,
+	       const char *update_sql);
+
 #endif

@@ -114,32 +114,9 @@ static int token_list(struct sql *db, int argc, char **argv)
 
 static int token_revoke(struct sql *db, int argc, char **argv)
 {
-	const char *params[1];
-	struct sql_res *r;
-	int64_t id;
-	enum err rc;
-
-	if (argc != 1 || str_to_i64(str_c(argv[0]), 1, INT64_MAX, &id) != ERR_OK) {
-		fputs(token_usage, stderr);
-		return 2;
-	}
-	params[0] = argv[0];
-	rc = sql_exec(db, &r,
-		      "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) "
-		      "WHERE id = $1 RETURNING prefix",
-		      1, params);
-	if (rc != ERR_OK) {
-		cli_report(db, "token revoke", rc);
-		return 1;
-	}
-	if (sql_rows(r) != 1) {
-		fprintf(stderr, "tollgate: no management token with id %s\n", argv[0]);
-		sql_res_free(r);
-		return 1;
-	}
-	fprintf(stderr, "revoked management token %s (%s)\n", argv[0], sql_get(r, 0, 0));
-	sql_res_free(r);
-	return 0;
+	return cli_revoke(db, argc, argv, token_usage, "management token",
+			  "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) "
+			  "WHERE id = $1 RETURNING prefix");
 }
 
 int cli_tokens(const struct config *cfg, int argc, char **argv)
