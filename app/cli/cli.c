@@ -93,8 +93,11 @@ static const char tenant_usage[] =
     "           [--key-rps|--key-burst|--key-rpm|--rps|--burst|--rpm N|plan] "
     "[--max-body SIZE|plan]\n";
 
-static int tenant_create(struct sql *db, int argc, char **argv)
+static int tenant_create(const struct cli_call *c)
 {
+	struct sql *db = c->db;
+	int argc = c->argc;
+	char **argv = c->argv;
 	const char *name = NULL, *plan = "free", *upstream = NULL;
 	const struct cli_opt opts[] = {
 	    {"name", &name, NULL}, {"plan", &plan, NULL}, {"upstream", &upstream, NULL}};
@@ -151,8 +154,9 @@ static int tenant_create(struct sql *db, int argc, char **argv)
 	return 0;
 }
 
-static int tenant_list(struct sql *db)
+static int tenant_list(const struct cli_call *c)
 {
+	struct sql *db = c->db;
 	struct sql_res *r;
 	enum err rc;
 	int i;
@@ -179,24 +183,14 @@ static int tenant_list(struct sql *db)
 
 int cli_tenant(const struct config *cfg, int argc, char **argv)
 {
-	struct sql *db;
-	int rc;
+	static const struct cli_verb verbs[] = {
+	    {"create", tenant_create, NULL},
+	    {"list", tenant_list, NULL},
+	    {"set", NULL, cli_limits_tenant_set},
+	    {"show", NULL, cli_limits_tenant_show},
+	};
 
-	if (argc >= 1 && strcmp(argv[0], "set") == 0)
-		return cli_limits_tenant_set(cfg, argc - 1, argv + 1);
-	if (argc >= 1 && strcmp(argv[0], "show") == 0)
-		return cli_limits_tenant_show(cfg, argc - 1, argv + 1);
-	if (argc < 1 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0)) {
-		fputs(tenant_usage, stderr);
-		return 2;
-	}
-	db = cli_open_db(cfg);
-	if (db == NULL)
-		return 1;
-	rc = strcmp(argv[0], "create") == 0 ? tenant_create(db, argc - 1, argv + 1)
-					    : tenant_list(db);
-	sql_free(db);
-	return rc;
+	return cli_dispatch(cfg, argc, argv, tenant_usage, verbs, sizeof(verbs) / sizeof(verbs[0]));
 }
 
 static const char key_usage[] =
@@ -206,8 +200,12 @@ static const char key_usage[] =
     "       tollgate key set KEY_ID [--rps N|tenant] [--burst N|tenant] "
     "[--rpm N|tenant]\n";
 
-static int key_create(const struct config *cfg, struct sql *db, int argc, char **argv)
+static int key_create(const struct cli_call *c)
 {
+	const struct config *cfg = c->cfg;
+	struct sql *db = c->db;
+	int argc = c->argc;
+	char **argv = c->argv;
 	unsigned char hash[CRYPTOX_HASH_BYTES];
 	char key[GATE_KEY_LEN + 1], prefix[GATE_KEY_PREFIX_LEN + 1],
 	    hex[2 * CRYPTOX_HASH_BYTES + 3];
@@ -256,8 +254,11 @@ static int key_create(const struct config *cfg, struct sql *db, int argc, char *
 	return 0;
 }
 
-static int key_list(struct sql *db, int argc, char **argv)
+static int key_list(const struct cli_call *c)
 {
+	struct sql *db = c->db;
+	int argc = c->argc;
+	char **argv = c->argv;
 	const char *params[1];
 	struct sql_res *r;
 	enum err rc;
@@ -330,34 +331,43 @@ int cli_revoke(struct sql *db, int argc, char **argv, const char *usage, const c
 	return 0;
 }
 
-static int key_revoke(struct sql *db, int argc, char **argv)
+static int key_revoke(const struct cli_call *c)
 {
-	return cli_revoke(db, argc, argv, key_usage, "key",
+	return cli_revoke(c->db, c->argc, c->argv, key_usage, "key",
 			  "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
 			  "WHERE id = $1 RETURNING prefix");
 }
 
 int cli_key(const struct config *cfg, int argc, char **argv)
 {
-	struct sql *db;
+	static const struct cli_verb verbs[] = {
+	    {"create", key_create, NULL},
+	    {"list", key_list, NULL},
+	    {"revoke", key_revoke, NULL},
+	    {"set", NULL, cli_limits_key_set},
+	};
+
+	return cli_dispatch(cfg, argc, argv, key_usage, verbs, sizeof(verbs) / sizeof(verbs[0]));
+}
+
+int cli_dispatch(const struct config *cfg, int argc, char **argv, const char *usage,
+		 const struct cli_verb *verbs, size_t nverbs)
+{
+	struct cli_call c = {cfg, NULL, argc - 1, argv + 1};
+	size_t i;
 	int rc;
 
-	if (argc >= 1 && strcmp(argv[0], "set") == 0)
-		return cli_limits_key_set(cfg, argc - 1, argv + 1);
-	if (argc < 1 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0 &&
-			 strcmp(argv[0], "revoke") != 0)) {
-		fputs(key_usage, stderr);
-		return 2;
+	for (i = 0; argc >= 1 && i < nverbs; i++) {
+		if (strcmp(argv[0], verbs[i].name) != 0)
+			continue;
+		if (verbs[i].alone != NULL)
+			return verbs[i].alone(cfg, c.argc, c.argv);
+		if ((c.db = cli_open_db(cfg)) == NULL)
+			return 1;
+		rc = verbs[i].run(&c);
+		sql_free(c.db);
+		return rc;
 	}
-	db = cli_open_db(cfg);
-	if (db == NULL)
-		return 1;
-	if (strcmp(argv[0], "create") == 0)
-		rc = key_create(cfg, db, argc - 1, argv + 1);
-	else if (strcmp(argv[0], "list") == 0)
-		rc = key_list(db, argc - 1, argv + 1);
-	else
-		rc = key_revoke(db, argc - 1, argv + 1);
-	sql_free(db);
-	return rc;
+	fputs(usage, stderr);
+	return 2;
 }

@@ -33,6 +33,26 @@ int cli_parse_opts(int argc, char **argv, const struct cli_opt *opts, size_t nop
 /* Explains a failed statement in the operator's terms, on one line of stderr. */
 void cli_report(struct sql *db, const char *what, enum err rc);
 
+/* What a verb of `tollgate NOUN VERB ARGS...` gets: the configuration, an open database,
+ * and the arguments after the verb. */
+struct cli_call {
+	const struct config *cfg;
+	struct sql *db;
+	int argc;
+	char **argv;
+};
+
+/* A verb: run gets the database opened for it; alone (when set) opens what it needs. */
+struct cli_verb {
+	const char *name;
+	int (*run)(const struct cli_call *c);
+	int (*alone)(const struct config *cfg, int argc, char **argv);
+};
+
+/* Runs the verb argv[0] names, or prints usage and returns 2. */
+int cli_dispatch(const struct config *cfg, int argc, char **argv, const char *usage,
+		 const struct cli_verb *verbs, size_t nverbs);
+
 /* `... revoke ID`: runs update_sql (an UPDATE ... WHERE id = $1 RETURNING prefix) for the
  * one argument, and reports "revoked NOUN ID (PREFIX)" or that there is no such NOUN.
  * Exit status: 0, 1 (no such row, database error) or 2 (usage, printed). */

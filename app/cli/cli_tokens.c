@@ -17,8 +17,12 @@ static const char token_usage[] =
     "A management token (tgm_...) lets a tenant's staff or tooling use /api/v1 for that\n"
     "tenant. It is shown only once.\n";
 
-static int token_create(const struct config *cfg, struct sql *db, int argc, char **argv)
+static int token_create(const struct cli_call *c)
 {
+	const struct config *cfg = c->cfg;
+	struct sql *db = c->db;
+	int argc = c->argc;
+	char **argv = c->argv;
 	unsigned char hash[CRYPTOX_HASH_BYTES];
 	char token[API_TOKEN_LEN + 1], prefix[API_TOKEN_PREFIX_LEN + 1],
 	    hex[2 * CRYPTOX_HASH_BYTES + 3], msg[512], *pos[1];
@@ -67,8 +71,11 @@ static int token_create(const struct config *cfg, struct sql *db, int argc, char
 	return 0;
 }
 
-static int token_list(struct sql *db, int argc, char **argv)
+static int token_list(const struct cli_call *c)
 {
+	struct sql *db = c->db;
+	int argc = c->argc;
+	char **argv = c->argv;
 	const char *params[1];
 	struct sql_res *r, *t;
 	enum err rc;
@@ -112,32 +119,20 @@ static int token_list(struct sql *db, int argc, char **argv)
 	return 0;
 }
 
-static int token_revoke(struct sql *db, int argc, char **argv)
+static int token_revoke(const struct cli_call *c)
 {
-	return cli_revoke(db, argc, argv, token_usage, "management token",
+	return cli_revoke(c->db, c->argc, c->argv, token_usage, "management token",
 			  "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) "
 			  "WHERE id = $1 RETURNING prefix");
 }
 
 int cli_tokens(const struct config *cfg, int argc, char **argv)
 {
-	struct sql *db;
-	int rc;
+	static const struct cli_verb verbs[] = {
+	    {"create", token_create, NULL},
+	    {"list", token_list, NULL},
+	    {"revoke", token_revoke, NULL},
+	};
 
-	if (argc < 1 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0 &&
-			 strcmp(argv[0], "revoke") != 0)) {
-		fputs(token_usage, stderr);
-		return 2;
-	}
-	db = cli_open_db(cfg);
-	if (db == NULL)
-		return 1;
-	if (strcmp(argv[0], "create") == 0)
-		rc = token_create(cfg, db, argc - 1, argv + 1);
-	else if (strcmp(argv[0], "list") == 0)
-		rc = token_list(db, argc - 1, argv + 1);
-	else
-		rc = token_revoke(db, argc - 1, argv + 1);
-	sql_free(db);
-	return rc;
+	return cli_dispatch(cfg, argc, argv, token_usage, verbs, sizeof(verbs) / sizeof(verbs[0]));
 }
