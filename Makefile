@@ -31,37 +31,51 @@ LIB_SRCS := \
 	lib/sql.c \
 	lib/str.c
 
-APP_SRCS := \
+# The gate's pool: what a gate worker runs. Compiled with -DTOLLGATE_HOT_PATH (lib/sql.h
+# and lib/http.h refuse to be included) and linked into build/gate-wall without sql.o,
+# http.o, libpq and libcurl, so the hot path can never come to depend on them.
+GATE_SRCS := \
 	app/abuse/engine.c \
 	app/abuse/inspect.c \
-	app/abuse/judge.c \
 	app/abuse/score.c \
+	app/app.c \
+	app/config.c \
+	app/gate/gate.c \
+	app/gate/gate_keys.c \
+	app/gate/gate_limits.c \
+	app/problems.c \
+	app/serve/gate_pool.c \
+	app/serve/router.c \
+	app/serve/worker.c \
+	app/state/state.c
+
+GATE_LIB_SRCS := $(filter-out lib/sql.c lib/http.c,$(LIB_SRCS))
+
+APP_SRCS := \
+	$(GATE_SRCS) \
+	app/abuse/judge.c \
 	app/abuse/trainer.c \
 	app/api/api.c \
 	app/api/api_auth.c \
+	app/api/api_db.c \
 	app/api/api_decisions.c \
 	app/api/api_usage.c \
-	app/app.c \
 	app/cli/cli.c \
 	app/cli/cli_train.c \
 	app/cli/cli_limits.c \
 	app/cli/cli_tokens.c \
 	app/cli/cli_usage.c \
 	app/collector/collector.c \
-	app/config.c \
 	app/db/migrate.c \
-	app/gate/gate.c \
-	app/gate/gate_keys.c \
-	app/gate/gate_limits.c \
 	app/health/health.c \
 	app/metrics/metrics.c \
+	app/serve/console_pool.c \
 	app/serve/flusher.c \
+	app/serve/keeper.c \
+	app/serve/listen.c \
 	app/serve/master.c \
-	app/serve/router.c \
 	app/serve/samples.c \
-	app/serve/syncer.c \
-	app/serve/worker.c \
-	app/state/state.c
+	app/serve/syncer.c
 
 MAIN_SRC := app/main.c
 
@@ -88,16 +102,18 @@ UNIT_SRCS := \
 	tests/unit/fixture.c
 
 BENCH_SRCS := bench/noop_fcgi.c
+WALL_SRC   := tests/wall/gate_wall.c
 
 OBJS      := $(patsubst %.c,build/obj/%.o,$(LIB_SRCS) $(APP_SRCS))
+GATE_OBJS := $(patsubst %.c,build/obj/%.o,$(GATE_LIB_SRCS) $(GATE_SRCS))
 SAN_OBJS  := $(patsubst %.c,build/san/%.o,$(LIB_SRCS) $(APP_SRCS))
 UNIT_OBJS := $(patsubst %.c,build/san/%.o,$(UNIT_SRCS))
-C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) \
+C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) $(WALL_SRC) \
              $(wildcard lib/*.h app/*.h app/*/*.h tests/unit/*.h tests/fuzz/*.c)
 
 .PHONY: all run test unit e2e bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs print-srcs
 
-all: build/tollgate
+all: build/tollgate build/gate-wall
 
 deps:
 	@scripts/deps.sh build
@@ -109,15 +125,25 @@ build/tollgate: $(OBJS) build/obj/$(MAIN_SRC:.c=.o)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The gate's wall: its objects and the libraries it may use, and nothing else. A link
+# error here means the hot path reached for PostgreSQL or libcurl.
+WALL_PKGS := fcgi jansson libsodium
+build/gate-wall: $(GATE_OBJS) $(WALL_SRC)
+	@echo "  LD    $@ (the gate without sql, http, libpq, libcurl)"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(WALL_SRC) $(GATE_OBJS) \
+		$$(pkg-config --libs $(WALL_PKGS)) -lpthread -lm
+
+HOT_PATH = $(if $(filter $(GATE_SRCS),$<),-DTOLLGATE_HOT_PATH)
+
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(HOT_PATH) $(PKG_CFLAGS) -c -o $@ $<
 
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $< (asan+ubsan)"
-	$(Q)$(CC) $(SANFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(SANFLAGS) $(HOT_PATH) $(PKG_CFLAGS) -c -o $@ $<
 
 build/unit-tests: $(SAN_OBJS) $(UNIT_OBJS)
 	@echo "  LD    $@"

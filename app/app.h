@@ -1,5 +1,6 @@
-/* What a process of `tollgate serve` holds for its whole life, and what a handler gets
- * for one request. */
+/* What a worker holds for its whole life (struct app) and what a handler gets for one
+ * request (struct hctx). Nothing here reaches PostgreSQL or the network: the gate's pool
+ * links this without lib/sql and lib/http. */
 #ifndef APP_APP_H
 #define APP_APP_H
 
@@ -10,28 +11,22 @@
 #include "../lib/err.h"
 #include "../lib/fcgi.h"
 #include "config.h"
+#include "problems.h"
 #include "state/state.h"
 
-struct sql;
+/* The management plane's PostgreSQL connection (console workers only; defined by
+ * app/api/api_db.h). The gate's pool never has one. */
+struct app_db;
 
-/* A worker's PostgreSQL connection for the management plane (never the gate's: the gate
- * answers from shared memory). Opened on first use and again after it failed; the worker
- * owns it and sets open. */
-struct app_db {
-	struct sql *conn; /* NULL until first use, or after a failure */
-	/* Replaces conn with a new connection. ERR_DB (logged once per outage) when
-	 * PostgreSQL cannot be reached, and without a new attempt for a second after that. */
-	enum err (*open)(struct app_db *db);
-	const char *url;
-	int64_t retry_after_ms; /* CLOCK_MONOTONIC: no connection attempt before this */
-	bool down_logged;
-};
+/* Rows of shared memory's per-process tables a process owns: APP_NO_RING for processes
+ * that push no decisions (console workers, CLI). */
+#define APP_NO_RING UINT32_MAX
 
 struct app {
 	const struct config *cfg;
 	struct state *state;
-	uint32_t ring;	   /* this worker's decision ring and metrics row */
-	struct app_db *db; /* workers only; NULL elsewhere (and in unit tests) */
+	uint32_t ring;	   /* this gate worker's decision ring and metrics row */
+	struct app_db *db; /* console workers only; NULL elsewhere (and in unit tests) */
 };
 
 /* A request the gate admitted, to be billed once its admission has reached Caddy. */
@@ -41,34 +36,6 @@ struct gate_admit {
 	int64_t tenant_id;
 	int64_t hour;  /* of the decision: hours since the epoch */
 	int64_t month; /* of the decision: months since 1970-01 */
-};
-
-/* Problem types Tollgate answers with; the catalogue (slug, title) is in app.c and in
- * docs/problems.md. */
-enum problem_kind {
-	PROB_NONE,
-	PROB_MISSING_API_KEY,
-	PROB_INVALID_API_KEY,
-	PROB_TENANT_SUSPENDED,
-	PROB_NO_UPSTREAM,
-	PROB_NOT_READY,
-	PROB_NOT_FOUND,
-	PROB_METHOD_NOT_ALLOWED,
-	PROB_BAD_REQUEST,
-	PROB_TOO_LARGE,
-	PROB_CONFLICT,
-	PROB_FORBIDDEN,
-	PROB_RATE_LIMITED,
-	PROB_QUOTA_EXCEEDED,
-	PROB_ABUSE,
-	PROB_UNAVAILABLE,
-	PROB_INTERNAL,
-	PROB_MISSING_TOKEN,	     /* management API: no Authorization: Bearer tgm_... */
-	PROB_INVALID_TOKEN,	     /* management API: malformed, unknown or revoked token */
-	PROB_INVALID_PARAMETER,	     /* a query or path parameter ("parameter" names it) */
-	PROB_INVALID_BODY,	     /* a JSON body: not JSON, wrong type, unknown member */
-	PROB_IDEMPOTENCY_KEY_REUSED, /* the same Idempotency-Key with another request */
-	PROB__MAX
 };
 
 #define HCTX_MAX_PARAMS 4
@@ -93,24 +60,13 @@ struct hctx {
 	} params[HCTX_MAX_PARAMS];
 	size_t nparams;
 
-	/* Management plane (ROUTE_TENANT): the tenant and token that authenticated, and the
-	 * worker's connection once hctx_db() opened it. */
+	/* Management plane (ROUTE_TENANT): the tenant and token that authenticated. */
 	int64_t tenant_id;
 	int64_t token_id;
-	struct sql *db;
 };
 
 /* The value of the path parameter name (":name" in the route), or the empty slice. */
 struct str hctx_param(const struct hctx *c, const char *name);
-
-/* The worker's management-plane connection, in c->db: opened (or reopened, when the last
- * query lost it) now if need be. ERR_DB when PostgreSQL cannot be reached, or when this
- * process has none: the router answers 503 unavailable. The connection outlives the
- * request: a handler leaves no transaction open on it. */
-enum err hctx_db(struct hctx *c) WUR;
-
-const char *problem_slug(enum problem_kind k);
-const char *problem_title(enum problem_kind k);
 
 /* Starts a success body {"data": ... and sets the JSON content type; finish with
  * hctx_json_end(), which adds "meta": {"request_id": ...}}. */

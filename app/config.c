@@ -24,11 +24,20 @@ static const struct cfg_opt options[] = {
     OPT("TOLLGATE_DATABASE_URL", CFG_STR, database_url, "dbname=tollgate", 0, 4096, 0,
 	"libpq connection string or postgresql:// URI."),
     OPT("TOLLGATE_SOCKET", CFG_STR, socket, "var/run/tollgate.sock", 0, 107, CFG_RESTART,
-	"Unix socket the FastCGI workers listen on (Caddy dials it)."),
+	"Unix socket of the gate's pool (Caddy's forward_auth dials it)."),
+    OPT("TOLLGATE_CONSOLE_SOCKET", CFG_STR, console_socket, "var/run/console.sock", 0, 107,
+	CFG_RESTART, "Unix socket of the console's pool (management API, health, metrics)."),
     OPT("TOLLGATE_SHM_PATH", CFG_STR, shm_path, "var/run/tollgate.shm", 0, 4096, CFG_RESTART,
 	"File backing the shared-memory region (keys, tenants, counters)."),
     OPT("TOLLGATE_WORKERS", CFG_INT, workers, "0", 0, 256, 0,
-	"FastCGI worker processes; 0 means one per CPU core."),
+	"Gate worker processes; 0 means one per CPU core. At most TOLLGATE_MAX_WORKERS."),
+    OPT("TOLLGATE_MAX_WORKERS", CFG_INT, max_workers, "0", 0, 256, CFG_RESTART,
+	"Most gate workers a reload may ask for (shared memory has a ring for each); 0 means "
+	"twice the cores, at least 8."),
+    OPT("TOLLGATE_CONSOLE_WORKERS", CFG_INT, console_workers, "2", 1, 256, 0,
+	"Console worker processes (management API, health, metrics)."),
+    OPT("TOLLGATE_CONSOLE_READ_TIMEOUT", CFG_DURATION, console_read_timeout_ms, "10s", 100, 600000,
+	0, "A console request's body must have arrived this long after the worker took it."),
     OPT("TOLLGATE_MAX_KEYS", CFG_INT, max_keys, "100000", 16, 50000000, CFG_RESTART,
 	"Capacity of the in-memory API-key table (about 170 bytes per key)."),
     OPT("TOLLGATE_MAX_TENANTS", CFG_INT, max_tenants, "10000", 16, 10000000, CFG_RESTART,
@@ -53,8 +62,8 @@ static const struct cfg_opt options[] = {
 	"Largest request body the management API reads."),
     OPT("TOLLGATE_NODE_ID", CFG_STR, node_id, "", 0, 128, CFG_RESTART,
 	"This node's name in usage records; empty means the host name. Unique per node."),
-    OPT("TOLLGATE_COLLECTOR_SOCKET", CFG_STR, collector_socket, "var/run/collector.sock", 0, 107,
-	CFG_RESTART, "Unix socket the collector reads Caddy's JSON access log from."),
+    OPT("TOLLGATE_ACCESS_LOG", CFG_STR, access_log, "var/run/access.log", 0, 4096, CFG_RESTART,
+	"Caddy's JSON access log (the Caddyfile writes it), which the collector reads."),
     OPT("TOLLGATE_MAX_CLIENTS", CFG_INT, max_clients, "100000", 16, 50000000, CFG_RESTART,
 	"Client IP addresses tracked at once for per-IP limits (idle ones are reused)."),
     OPT("TOLLGATE_USAGE_SLOTS", CFG_INT, usage_slots, "65536", 64, 50000000, CFG_RESTART,
@@ -239,8 +248,19 @@ enum err config_load(struct config *c, char *msg, size_t msglen)
 			 "TOLLGATE_LOG_LEVEL: '%.16s' is not debug, info, warn or error",
 			 c->log_level);
 		rc = ERR_INPUT;
-	} else if (c->socket[0] == '\0' || c->shm_path[0] == '\0') {
-		snprintf(msg, msglen, "TOLLGATE_SOCKET and TOLLGATE_SHM_PATH must not be empty");
+	} else if (c->socket[0] == '\0' || c->console_socket[0] == '\0' || c->shm_path[0] == '\0' ||
+		   c->access_log[0] == '\0') {
+		snprintf(msg, msglen,
+			 "TOLLGATE_SOCKET, TOLLGATE_CONSOLE_SOCKET, TOLLGATE_SHM_PATH and "
+			 "TOLLGATE_ACCESS_LOG must not be empty");
+		rc = ERR_INPUT;
+	} else if (strcmp(c->socket, c->console_socket) == 0) {
+		snprintf(msg, msglen, "TOLLGATE_SOCKET and TOLLGATE_CONSOLE_SOCKET must differ");
+		rc = ERR_INPUT;
+	} else if (config_worker_count(c) > config_max_workers(c)) {
+		snprintf(msg, msglen,
+			 "TOLLGATE_WORKERS (%d) is more than TOLLGATE_MAX_WORKERS (%d)",
+			 config_worker_count(c), config_max_workers(c));
 		rc = ERR_INPUT;
 	} else {
 		rc = load_secret(c, msg, msglen);
@@ -291,12 +311,15 @@ int config_worker_count(const struct config *c)
 	return n > 0 ? (int)n : 1;
 }
 
-int config_ring_count(const struct config *c)
+int config_max_workers(const struct config *c)
 {
-	int n = 2 * config_worker_count(c);
+	long n;
 
-	/* Room for more workers after a reload; a worker without a ring still serves. */
-	return n < 8 ? 8 : n > 256 ? 256 : n;
+	if (c->max_workers > 0)
+		return (int)c->max_workers;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	n = 2 * (n > 0 ? n : 1);
+	return n < 8 ? 8 : n > 256 ? 256 : (int)n;
 }
 
 void config_print_help(FILE *f, bool markdown)

@@ -13,9 +13,13 @@
 struct config {
 	char *config_file;
 	char *database_url;
-	char *socket;
+	char *socket;	      /* the gate's pool */
+	char *console_socket; /* the console's pool */
 	char *shm_path;
-	int64_t workers; /* 0 = one per core */
+	int64_t workers;     /* gate workers; 0 = one per core */
+	int64_t max_workers; /* rings in shared memory; 0 = 2 per core, at least 8 */
+	int64_t console_workers;
+	int64_t console_read_timeout_ms;
 	int64_t max_keys;
 	int64_t max_tenants;
 	char *secret;	   /* hex; prefer secret_file */
@@ -28,7 +32,7 @@ struct config {
 	int64_t drain_timeout_ms;
 	int64_t max_body;
 	char *node_id;
-	char *collector_socket;
+	char *access_log;
 	int64_t max_clients;
 	int64_t usage_slots;
 	int64_t flush_interval_ms;
@@ -77,10 +81,11 @@ enum err config_load(struct config *c, char *msg, size_t msglen) WUR;
 /* ERR_INPUT with a message if no usable secret was configured. */
 enum err config_require_secret(const struct config *c, char *msg, size_t msglen) WUR;
 void config_free(struct config *c);
-/* The workers to start: the setting, or the number of online CPUs when it is 0. */
+/* The gate workers to start: the setting, or the number of online CPUs when it is 0. */
 int config_worker_count(const struct config *c);
-/* How many decision rings to lay out in shared memory for this worker count. */
-int config_ring_count(const struct config *c);
+/* The most gate workers this configuration (and any reload of it) may run: shared memory
+ * has a decision ring, a sample ring and a metrics row for each. */
+int config_max_workers(const struct config *c);
 /* `tollgate help config`: the table as text or Markdown. */
 void config_print_help(FILE *f, bool markdown);
 void config_print_values(const struct config *c, FILE *f);

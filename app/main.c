@@ -1,5 +1,6 @@
 /* The tollgate command: serve, migrate, tenant, key and plan administration, usage reports,
  * the test clock, check, help. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "cli/cli_usage.h"
 #include "config.h"
 #include "db/migrate.h"
+#include "serve/keeper.h"
 #include "serve/master.h"
 
 #ifndef TOLLGATE_VERSION
@@ -24,7 +26,10 @@
 static const char usage[] =
     "usage: tollgate COMMAND [ARGS]\n"
     "\n"
-    "  serve                       run the FastCGI worker pool, syncer and supervisor\n"
+    "  serve                       run the gateway's workers: holds the sockets, runs the\n"
+    "                              master (gate and console pools, syncer, flusher,\n"
+    "                              collector); SIGHUP reloads, SIGUSR2 replaces the master\n"
+    "                              with the program file as it is now, SIGTERM stops\n"
     "  migrate                     apply pending migrations from TOLLGATE_MIGRATIONS_DIR\n"
     "  tenant create SLUG [--name NAME] [--plan PLAN] [--upstream http://HOST:PORT]\n"
     "  tenant list\n"
@@ -112,14 +117,55 @@ static int cmd_check(const struct config *cfg, int argc, char **argv)
 	return problems ? 1 : 0;
 }
 
+static bool is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* `tollgate COMMAND --help`: the lines of the usage text about COMMAND (a line that starts
+ * with it, and the lines indented under it), or all of it for a command it does not name. */
+static void command_help(const char *command)
+{
+	const char *line = usage, *end;
+	size_t n = strlen(command);
+	bool in = false, any = false;
+
+	for (; *line != '\0'; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if (strncmp(line, "  ", 2) == 0 && line[2] != ' ')
+			in = strncmp(line + 2, command, n) == 0 &&
+			     (line[2 + n] == ' ' || line + 2 + n == end);
+		else if (strncmp(line, "  ", 2) != 0)
+			in = false;
+		if (!in)
+			continue;
+		printf("%s%.*s\n", any ? "" : "usage: tollgate\n", (int)(end - line), line);
+		any = true;
+	}
+	if (!any)
+		fputs(usage, stdout);
+	else
+		printf("\nConfiguration comes from TOLLGATE_* environment variables; see "
+		       "`tollgate help config`.\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct config *cfg;
 	char msg[512];
-	int rc;
+	int i, rc;
 
-	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
+	/* Help is printed and nothing else happens, whatever the command and its other
+	 * arguments: `serve --help` must never start a server. */
+	for (i = 2; i < argc; i++) {
+		if (is_help(argv[i])) {
+			command_help(argv[1]);
+			return 0;
+		}
+	}
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || is_help(argv[1])) {
 		if (argc >= 3 && strcmp(argv[2], "config") == 0) {
 			config_print_help(stdout, argc >= 4 && strcmp(argv[3], "--markdown") == 0);
 			return 0;
@@ -140,8 +186,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("tollgate", (enum log_level)cfg->log_level_num);
-	if (strcmp(argv[1], "serve") == 0)
-		return master_run(cfg); /* takes cfg */
+	if (strcmp(argv[1], "serve") == 0) {
+		if (argc == 3 && strcmp(argv[2], "--master") == 0)
+			return master_run(cfg); /* takes cfg */
+		if (argc == 2)
+			return keeper_run(cfg); /* takes cfg */
+		fprintf(stderr, "tollgate: serve takes no arguments\n\n");
+		command_help("serve");
+		config_free(cfg);
+		free(cfg);
+		return 2;
+	}
 	if (strcmp(argv[1], "migrate") == 0)
 		rc = cmd_migrate(cfg);
 	else if (strcmp(argv[1], "tenant") == 0)

@@ -28,6 +28,8 @@ const char *err_name(enum err e)
 		return "unavailable";
 	case ERR_SYS:
 		return "sys";
+	case ERR_TIMEOUT:
+		return "timeout";
 	case ERR__MAX:
 		break;
 	}

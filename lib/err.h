@@ -15,6 +15,7 @@ enum err {
 	ERR_UPSTREAM,	 /* outbound HTTP failed */
 	ERR_UNAVAILABLE, /* not ready yet, or a dependency is down */
 	ERR_SYS,	 /* operating-system call failed (see errno in the log) */
+	ERR_TIMEOUT,	 /* the peer did not send in time (a request body) */
 	ERR__MAX
 };
 

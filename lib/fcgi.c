@@ -10,14 +10,71 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
-/* Most of an unread request body we swallow before answering anyway. */
-#define DRAIN_MAX (64 * 1024 * 1024)
+#define READ_CHUNK (64 * 1024)
 
 struct fcgi_server {
 	FCGX_Request req;
+	struct fcgi_server_opts opts;
 };
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Bounds the next blocking read on fd by what is left until deadline_ns; false when
+ * nothing is left. */
+static bool arm_deadline(int fd, int64_t deadline_ns)
+{
+	int64_t left;
+	struct timeval tv;
+
+	if (deadline_ns == 0)
+		return true;
+	left = deadline_ns - mono_ns();
+	if (left <= 0)
+		return false;
+	tv.tv_sec = (time_t)(left / 1000000000);
+	tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
+	if (tv.tv_sec == 0 && tv.tv_usec == 0)
+		tv.tv_usec = 1;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0;
+}
+
+/* Reads up to len bytes of the body into p, in chunks each bounded by the deadline.
+ * Returns the bytes read; *timed_out says whether the deadline cut it short. */
+static size_t read_input(struct fcgi_request *rq, char *p, size_t len, bool *timed_out)
+{
+	FCGX_Request *req = rq->io;
+	size_t got = 0;
+
+	*timed_out = false;
+	while (got < len) {
+		size_t want = len - got < READ_CHUNK ? len - got : READ_CHUNK;
+		int n;
+
+		if (!arm_deadline(req->ipcFd, rq->deadline_ns)) {
+			*timed_out = true;
+			break;
+		}
+		n = FCGX_GetStr(p + got, (int)want, req->in);
+		if (n > 0)
+			got += (size_t)n;
+		if ((size_t)n < want) {
+			/* The end of the input, or a read that failed: past the deadline, it
+			 * was the deadline. */
+			*timed_out = rq->deadline_ns != 0 && mono_ns() >= rq->deadline_ns;
+			break;
+		}
+	}
+	return got;
+}
 
 const char *fcgi_param(const struct fcgi_request *rq, const char *name)
 {
@@ -38,27 +95,35 @@ const char *fcgi_param(const struct fcgi_request *rq, const char *name)
 enum err fcgi_read_body(struct fcgi_request *rq, size_t max)
 {
 	const char *cl = fcgi_param(rq, "CONTENT_LENGTH");
+	bool declared = cl != NULL && cl[0] != '\0', timed_out;
 	int64_t len = 0;
+	size_t got, want;
 	char *p;
-	int got;
 
 	if (rq->body_read)
 		return ERR_OK;
-	if (cl != NULL && cl[0] != '\0' && str_to_i64(str_c(cl), 0, INT64_MAX, &len) != ERR_OK)
+	if (declared && str_to_i64(str_c(cl), 0, INT64_MAX, &len) != ERR_OK)
 		return ERR_INPUT;
 	if ((uint64_t)len > max)
 		return ERR_TOOBIG;
 	rq->body_read = true;
-	if (rq->io == NULL || len == 0)
+	if (rq->io == NULL || (declared && len == 0))
 		return ERR_OK;
-	p = arena_alloc(rq->arena, (size_t)len + 1);
+	/* Without a length, read one byte past max to tell "exactly max" from "more". */
+	want = declared ? (size_t)len : max + 1;
+	p = arena_alloc(rq->arena, want + 1);
 	if (p == NULL)
 		return ERR_TOOBIG;
-	got = FCGX_GetStr(p, (int)len, ((FCGX_Request *)rq->io)->in);
-	if (got != (int)len)
+	got = read_input(rq, p, want, &timed_out);
+	if (timed_out)
+		return ERR_TIMEOUT;
+	if (!declared && got > max)
+		return ERR_TOOBIG;
+	if (declared && got != want)
 		return ERR_INPUT;
+	p[got] = '\0';
 	rq->body.p = p;
-	rq->body.len = (size_t)len;
+	rq->body.len = got;
 	return ERR_OK;
 }
 
@@ -155,6 +220,8 @@ const char *fcgi_reason(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
 	case 409:
 		return "Conflict";
 	case 413:
@@ -211,7 +278,8 @@ int fcgi_listen(const char *path, int backlog, unsigned mode, char *msg, size_t 
 	return fd;
 }
 
-enum err fcgi_server_new(int listen_fd, struct fcgi_server **out)
+enum err fcgi_server_new(int listen_fd, const struct fcgi_server_opts *opts,
+			 struct fcgi_server **out)
 {
 	struct fcgi_server *srv;
 
@@ -221,6 +289,7 @@ enum err fcgi_server_new(int listen_fd, struct fcgi_server **out)
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		abort();
+	srv->opts = *opts;
 	/* FAIL_ACCEPT_ON_INTR: a signal (SIGTERM) makes accept return so we can drain. */
 	if (FCGX_InitRequest(&srv->req, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		free(srv);
@@ -247,10 +316,13 @@ enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq)
 	rq->body.p = NULL;
 	rq->body.len = 0;
 	rq->body_read = false;
+	rq->deadline_ns =
+	    srv->opts.read_timeout_ms > 0 ? mono_ns() + srv->opts.read_timeout_ms * 1000000 : 0;
 	return ERR_OK;
 }
 
-bool fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs)
+bool fcgi_server_respond(struct fcgi_server *srv, struct fcgi_request *rq,
+			 const struct fcgi_response *rs)
 {
 	bool delivered;
 	char status[64], trash[4096];
@@ -260,10 +332,11 @@ bool fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs
 	/* Caddy writes the whole request before it reads the answer, and closes its end of a
 	 * forward_auth connection only after it has finished proxying to the upstream.
 	 * libfcgi's normal close waits (up to 2 s) for that close, which would hold this
-	 * worker for the whole upstream exchange. So read the request to its end (bounded, for
-	 * a body no handler wanted), answer, and close at once: nothing is left unread that
-	 * could make Caddy's last write fail. */
-	while ((n = FCGX_GetStr(trash, sizeof(trash), srv->req.in)) > 0 && drained < DRAIN_MAX)
+	 * worker for the whole upstream exchange. So read the request to its end (bounded in
+	 * bytes and time, for a body no handler wanted), answer, and close at once: nothing
+	 * is left unread that could make Caddy's last write fail. */
+	while (drained < srv->opts.drain_max && arm_deadline(srv->req.ipcFd, rq->deadline_ns) &&
+	       (n = FCGX_GetStr(trash, sizeof(trash), srv->req.in)) > 0)
 		drained += (size_t)n;
 	n = snprintf(status, sizeof(status), "Status: %d %s\r\n", rs->status,
 		     fcgi_reason(rs->status));

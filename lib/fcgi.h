@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -18,12 +19,15 @@ struct fcgi_request {
 	void *io;	     /* the libfcgi request, NULL when built by a test */
 	struct str body;     /* set by fcgi_read_body(), or by a test */
 	bool body_read;
+	int64_t deadline_ns; /* CLOCK_MONOTONIC: input must have arrived by then; 0: none */
 };
 
 /* The value of a parameter, or NULL. */
 const char *fcgi_param(const struct fcgi_request *rq, const char *name);
-/* Reads the request body (CONTENT_LENGTH bytes) into the arena. ERR_TOOBIG if it is over
- * max, ERR_INPUT if it is shorter than declared. */
+/* Reads the request body into the arena: CONTENT_LENGTH bytes, or up to the end of the
+ * input when none is declared (a chunked upload). ERR_TOOBIG if it is over max,
+ * ERR_INPUT if it is shorter than declared, ERR_TIMEOUT if it has not all arrived by the
+ * request's deadline. */
 enum err fcgi_read_body(struct fcgi_request *rq, size_t max) WUR;
 
 struct fcgi_response {
@@ -51,14 +55,27 @@ int fcgi_listen(const char *path, int backlog, unsigned mode, char *msg, size_t 
 
 struct fcgi_server;
 
+/* How a pool treats the input of its requests. */
+struct fcgi_server_opts {
+	/* Every request's input (parameters and body) must arrive within this many ms of
+	 * its accept; a read blocks no longer than what is left. 0: no deadline. */
+	int64_t read_timeout_ms;
+	/* Most of an unread body swallowed before answering; past it the connection is
+	 * closed without reading the rest. */
+	size_t drain_max;
+};
+
 /* Prepares the accept loop on a socket from fcgi_listen (in the process that accepts). */
-enum err fcgi_server_new(int listen_fd, struct fcgi_server **out) WUR;
+enum err fcgi_server_new(int listen_fd, const struct fcgi_server_opts *opts,
+			 struct fcgi_server **out) WUR;
 void fcgi_server_free(struct fcgi_server *srv);
 /* Waits for the next request and fills rq (envp, io). Returns ERR_SYS when interrupted by
  * a signal or when accept fails; the caller checks its own stop flag. */
 enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq) WUR;
-/* Sends the response and ends the request. Returns true if it was written completely (the
- * web server has it), false if the connection failed on the way. */
-bool fcgi_server_respond(struct fcgi_server *srv, const struct fcgi_response *rs);
+/* Sends the response and ends the request, first reading what is left of the input (up to
+ * drain_max bytes and the deadline). Returns true if it was written completely (the web
+ * server has it), false if the connection failed on the way. */
+bool fcgi_server_respond(struct fcgi_server *srv, struct fcgi_request *rq,
+			 const struct fcgi_response *rs);
 
 #endif

@@ -4,6 +4,11 @@
 #ifndef LIB_HTTP_H
 #define LIB_HTTP_H
 
+/* The gate's pool is built with TOLLGATE_HOT_PATH: it never waits on the network. */
+#ifdef TOLLGATE_HOT_PATH
+#error "lib/http.h is not for the hot path: the gate answers from shared memory"
+#endif
+
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -90,6 +90,17 @@ LOGFN(log_warnx, LOG_WARN, 0)
 LOGFN(log_error, LOG_ERROR, 1)
 LOGFN(log_errorx, LOG_ERROR, 0)
 
+void log_fatal(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERROR, saved, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
 void log_fatalx(const char *fmt, ...)
 {
 	va_list ap;

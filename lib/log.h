@@ -22,7 +22,9 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Logs at error level and exits with status 1; for start-up only. */
+/* Log at error level and exit with status 1; for start-up only. log_fatal appends
+ * ": strerror(errno)". */
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void log_fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Copies s into dst (size n) keeping printable ASCII and writing anything else as \xHH,

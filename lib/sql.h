@@ -3,6 +3,11 @@
 #ifndef LIB_SQL_H
 #define LIB_SQL_H
 
+/* The gate's pool is built with TOLLGATE_HOT_PATH: it never waits on PostgreSQL. */
+#ifdef TOLLGATE_HOT_PATH
+#error "lib/sql.h is not for the hot path: the gate answers from shared memory"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -4,10 +4,13 @@
 # Usage: scripts/deps.sh build|run|test|bench|fuzz
 set -euo pipefail
 
+# Every program a target runs comes from here (or from `npm ci`), never from whatever a
+# machine happens to have: caddy, psql and the PostgreSQL server, curl (make run's
+# readiness probe, tests), promtool (the /metrics format test), wrk and ps (benchmarks).
 build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev)
-run=("${build[@]}" postgresql caddy nodejs)
-test=("${run[@]}" libcriterion-dev clang-format)
-bench=("${run[@]}" wrk procps)
+run=("${build[@]}" postgresql caddy nodejs curl procps)
+test=("${run[@]}" libcriterion-dev clang-format prometheus)
+bench=("${run[@]}" wrk git)
 fuzz=("${build[@]}" clang libclang-rt-14-dev)
 
 case "${1:-}" in
@@ -23,6 +26,10 @@ fuzz) want=("${fuzz[@]}") ;;
 esac
 
 missing=()
+# npm ships with NodeSource's nodejs but is its own package in Debian.
+if [ "$1" != build ] && [ "$1" != fuzz ] && ! command -v npm >/dev/null 2>&1; then
+	missing+=(npm)
+fi
 for pkg in "${want[@]}"; do
 	# Node.js may come from Debian or from NodeSource; either package is named nodejs.
 	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
@@ -41,7 +48,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 # The caddy and postgresql packages start system services we do not use.
-for svc in caddy postgresql; do
+for svc in caddy postgresql prometheus prometheus-node-exporter; do
 	if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
 		systemctl stop "$svc" || true
 	fi

@@ -9,6 +9,8 @@ VAR=$ROOT/var
 
 export TOLLGATE_HTTP_PORT=${TOLLGATE_HTTP_PORT:-8080}
 export TOLLGATE_HTTPS_PORT=${TOLLGATE_HTTPS_PORT:-8443}
+export TOLLGATE_CONSOLE_PORT=${TOLLGATE_CONSOLE_PORT:-8081}
+export TOLLGATE_INTERNAL_PORT=${TOLLGATE_INTERNAL_PORT:-8082}
 DEMO_UPSTREAM_PORT=${DEMO_UPSTREAM_PORT:-9080}
 
 mkdir -p "$VAR/run"
@@ -39,10 +41,12 @@ cat >"$VAR/env" <<ENV
 export TOLLGATE_DATABASE_URL='$(scripts/pg.sh url "$VAR/pg")'
 export TOLLGATE_SECRET_FILE='$VAR/secret'
 export TOLLGATE_SOCKET='$VAR/run/tollgate.sock'
+export TOLLGATE_CONSOLE_SOCKET='$VAR/run/console.sock'
+export TOLLGATE_ACCESS_LOG='$VAR/run/access.log'
 export TOLLGATE_SHM_PATH='$VAR/run/tollgate.shm'
 export TOLLGATE_MIGRATIONS_DIR='$ROOT/migrations'
 export TOLLGATE_CADDY_STORAGE='$VAR/caddy'
-export TOLLGATE_COLLECTOR_SOCKET='$VAR/run/collector.sock'
+export TOLLGATE_UPSTREAM_ALLOW='127.0.0.1/32'
 export XDG_CONFIG_HOME='$VAR/caddy/config'
 export XDG_DATA_HOME='$VAR/caddy/data'
 export PATH='$ROOT/build':"\$PATH"
@@ -63,25 +67,31 @@ if [ ! -s "$VAR/demo-key" ]; then
 fi
 KEY=$(cat "$VAR/demo-key")
 
-tollgate serve &
+tollgate serve 2>>"$VAR/tollgate.log" &
 pids+=($!)
-for _ in $(seq 100); do [ -S "$TOLLGATE_SOCKET" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -S "$TOLLGATE_SOCKET" ] && [ -S "$TOLLGATE_CONSOLE_SOCKET" ] && break; sleep 0.1; done
 
 caddy run --config Caddyfile --adapter caddyfile >"$VAR/caddy.log" 2>&1 &
 pids+=($!)
 ready=""
 for _ in $(seq 100); do
-	if curl -fs "http://localhost:$TOLLGATE_HTTP_PORT/health/ready" >/dev/null 2>&1; then
+	if curl -fs "http://localhost:$TOLLGATE_CONSOLE_PORT/health/ready" >/dev/null 2>&1; then
 		ready=1
 		break
 	fi
 	sleep 0.1
 done
-[ -n "$ready" ] || { echo "Caddy or tollgate did not become ready; see var/caddy.log" >&2; exit 1; }
+[ -n "$ready" ] || { echo "Caddy or tollgate did not become ready; see var/caddy.log and var/tollgate.log" >&2; exit 1; }
 
 cat <<BANNER
 
-Tollgate is running (Caddy log: var/caddy.log). Your demo API key:
+Tollgate is running (logs: var/caddy.log, var/tollgate.log).
+
+Gateway:  http://localhost:$TOLLGATE_HTTP_PORT/  (https://localhost:$TOLLGATE_HTTPS_PORT/)
+Console:  http://localhost:$TOLLGATE_CONSOLE_PORT/  (the management API, /api/v1, and health)
+Internal: http://localhost:$TOLLGATE_INTERNAL_PORT/metrics  (loopback only)
+
+Your demo API key:
 
   export KEY=$KEY
 

@@ -463,38 +463,6 @@ static bool ask_judge(struct state *st, uint32_t ring, const struct abuse_reques
 	return state_gray_push(st, ring, &g);
 }
 
-/* The judge's verdict on the client, read again (for the optional decision window). */
-static int current_verdict(struct state *st, const struct abuse_request *ar, bool on_key)
-{
-	int verdict = 0;
-
-	if (on_key) {
-		struct state_key_use *k = state_key_use(st, ar->key_id, ar->now_ns);
-
-		if (k != NULL) {
-			if (k->abuse.verdict_until_ns > state_mono_ns())
-				verdict = k->abuse.verdict;
-			state_unlock(st->key_use, k);
-		}
-	} else if (ar->ip != NULL) {
-		struct state_ip_use *i = state_ip_use(st, ar->ip, ar->now_ns);
-
-		if (i != NULL) {
-			if (i->abuse.verdict_until_ns > state_mono_ns())
-				verdict = i->abuse.verdict;
-			state_unlock(st->ips, i);
-		}
-	}
-	return verdict;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {0, (long)ms * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
 void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		 const struct abuse_request *ar, struct abuse_result *out)
 {
@@ -571,15 +539,11 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	if (t != NULL && t->judge_enabled &&
 	    (sc.outcome == OUTCOME_FLAG || sc.outcome == OUTCOME_THROTTLE)) {
 		take_verdict(on_key ? &key : &ip, ar->now_ns, &verdict);
-		/* Only the request that asked waits (up to the tenant's window): while the
-		 * provider is slow or down, the client's other requests go on at once. */
-		if (verdict == 0 && ask_judge(st, ring, ar, x, &sc, route)) {
-			for (int waited = 0; verdict == 0 && waited < t->judge_wait_ms;
-			     waited += 5) {
-				sleep_ms(5);
-				verdict = current_verdict(st, ar, on_key);
-			}
-		}
+		/* The gate never waits for the judge: without a cached verdict this request is
+		 * decided without one, and the client is queued for the judge, whose answer
+		 * applies to its next requests. */
+		if (verdict == 0)
+			(void)ask_judge(st, ring, ar, x, &sc, route);
 		if (verdict == JUDGE_ABUSE) {
 			sc.outcome = OUTCOME_BLOCK;
 			sc.reason = REASON_JUDGE;

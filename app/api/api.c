@@ -258,15 +258,17 @@ static bool is_transient(const char *state)
 /* What a failed sql_exec means for the request; see api_sql. */
 static enum err failed(struct hctx *c, enum err e)
 {
+	struct sql *db = api_db_conn(c);
+
 	if (e != ERR_DB)
 		return e;
-	if (sql_is_ok(c->db) && !is_transient(sql_state(c->db))) {
-		log_warnx("management API: statement failed: %s", sql_errmsg(c->db));
+	if (sql_is_ok(db) && !is_transient(sql_state(db))) {
+		log_warnx("management API: statement failed: %s", sql_errmsg(db));
 		c->detail = "The request could not be completed.";
 		return ERR_SYS;
 	}
 	log_warnx("management API: PostgreSQL unavailable: %s",
-		  c->db != NULL ? sql_errmsg(c->db) : "no connection");
+		  db != NULL ? sql_errmsg(db) : "no connection");
 	return api_unavailable(c);
 }
 
@@ -295,7 +297,7 @@ enum err api_sql(struct hctx *c, struct sql_res **out, const char *query, int n,
 
 	if (out != NULL)
 		*out = NULL;
-	e = sql_exec(c->db, out != NULL ? &r : NULL, query, n, params);
+	e = sql_exec(api_db_conn(c), out != NULL ? &r : NULL, query, n, params);
 	return e != ERR_OK ? failed(c, e) : keep(c, r, out);
 }
 
@@ -307,13 +309,13 @@ enum err api_sql_retry(struct hctx *c, struct sql_res **out, const char *query, 
 
 	if (out != NULL)
 		*out = NULL;
-	e = sql_exec(c->db, out != NULL ? &r : NULL, query, n, params);
-	if (e == ERR_DB && !sql_is_ok(c->db)) {
+	e = sql_exec(api_db_conn(c), out != NULL ? &r : NULL, query, n, params);
+	if (e == ERR_DB && !sql_is_ok(api_db_conn(c))) {
 		log_info("management API: connection to PostgreSQL lost (%s); reconnecting",
-			 sql_errmsg(c->db));
-		if (hctx_db(c) != ERR_OK)
+			 sql_errmsg(api_db_conn(c)));
+		if (api_db_open(c) != ERR_OK)
 			return api_unavailable(c);
-		e = sql_exec(c->db, out != NULL ? &r : NULL, query, n, params);
+		e = sql_exec(api_db_conn(c), out != NULL ? &r : NULL, query, n, params);
 	}
 	return e != ERR_OK ? failed(c, e) : keep(c, r, out);
 }

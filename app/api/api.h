@@ -11,6 +11,7 @@
 #include "../../lib/jsonx.h"
 #include "../../lib/sql.h"
 #include "../app.h"
+#include "api_db.h"
 
 /* One query parameter a handler accepts: name in, value out. */
 struct api_qparam {
@@ -59,7 +60,7 @@ enum err api_sql_retry(struct hctx *c, struct sql_res **out, const char *query, 
 		       const char *const *params) WUR;
 /* 503 unavailable with Retry-After: 1 (the caller has logged why). */
 enum err api_unavailable(struct hctx *c) WUR;
-/* BEGIN and COMMIT through api_sql; rollback is sql_rollback(c->db). */
+/* BEGIN and COMMIT through api_sql; rollback is sql_rollback(api_db_conn(c)). */
 enum err api_begin(struct hctx *c) WUR;
 enum err api_commit(struct hctx *c) WUR;
 

@@ -5,6 +5,7 @@
 
 #include "../../lib/sql.h"
 #include "api.h"
+#include "api_db.h"
 
 void api_auth_token_new(char token[API_TOKEN_LEN + 1], char prefix[API_TOKEN_PREFIX_LEN + 1])
 {
@@ -68,7 +69,7 @@ enum err api_auth_tenant(struct hctx *c)
 				? "This is a gateway API key; the management API takes a "
 				  "management token (tgm_...)."
 				: "The management token is malformed.");
-	if (hctx_db(c) != ERR_OK)
+	if (api_db_open(c) != ERR_OK)
 		return api_unavailable(c);
 	api_auth_token_hash(c->app->cfg->secret_key, token, hash);
 	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));

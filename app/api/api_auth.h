@@ -22,9 +22,9 @@ void api_auth_token_hash(const unsigned char secret[CRYPTOX_KEY_BYTES], struct s
 
 /* Authenticates a ROUTE_TENANT request by "Authorization: Bearer tgm_...": the format and
  * checksum first (no database), then an unrevoked token of an active tenant. Sets
- * c->tenant_id, c->token_id and c->db, and notes the token's use (at most once a minute).
- * ERR_AUTH (401 missing-token or invalid-token, with WWW-Authenticate), ERR_FORBIDDEN
- * (403 tenant-suspended), ERR_DB (503 when PostgreSQL is unreachable). */
+ * c->tenant_id and c->token_id (and opens the worker's connection), and notes the token's use (at
+ * most once a minute). ERR_AUTH (401 missing-token or invalid-token, with WWW-Authenticate),
+ * ERR_FORBIDDEN (403 tenant-suspended), ERR_DB (503 when PostgreSQL is unreachable). */
 enum err api_auth_tenant(struct hctx *c) WUR;
 
 #endif

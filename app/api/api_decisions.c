@@ -11,6 +11,7 @@
 #include "../abuse/engine.h"
 #include "../abuse/score.h"
 #include "api.h"
+#include "api_db.h"
 
 #define CURSOR_VERSION 1
 
@@ -509,6 +510,6 @@ enum err api_decisions_label(struct hctx *c)
 	}
 	return e;
 out:
-	sql_rollback(c->db);
+	sql_rollback(api_db_conn(c));
 	return e;
 }

@@ -1,4 +1,4 @@
-/* Caddy access log -> per-key usage facts. */
+/* Caddy's access log (a file) -> per-key usage facts. */
 #include "collector.h"
 
 #include <errno.h>
@@ -6,7 +6,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../lib/codec.h"
@@ -16,34 +17,10 @@
 #include "../abuse/engine.h"
 #include "../state/state.h"
 
-#define MAX_CONNS   32
-#define JOIN_SLOTS  65536 /* decisions remembered, a power of two */
 #define JOIN_TTL_MS (10 * 60 * 1000)
-
-struct conn {
-	int fd;
-	size_t len;
-	bool skipping; /* inside an over-long line: drop until its newline */
-	char *buf;
-};
-
-/* Decisions by request id, read from the workers' rings: an open-addressing table that
- * overwrites old entries (a decision is useful for minutes at most). */
-struct join {
-	struct state_decision *slots;
-};
-
-static struct join join;
-
-/* Allocates the table on first use: collector_run() and tests calling collector_line(). */
-static void join_init(void)
-{
-	if (join.slots != NULL)
-		return;
-	join.slots = calloc(JOIN_SLOTS, sizeof(*join.slots));
-	if (join.slots == NULL)
-		abort();
-}
+#define READ_BUF    (2 * COLLECTOR_MAX_LINE)
+#define PUNCH_STEP  ((off_t)16 * 1024 * 1024) /* give back read log space this often */
+#define IDLE_MS	    100			      /* at most this long between ring drains */
 
 static uint64_t uuid_hash(const unsigned char id[16])
 {
@@ -62,14 +39,19 @@ static bool is_zero(const unsigned char id[16])
 	return memcmp(id, zero, 16) == 0;
 }
 
-static void join_put(const struct state_decision *d)
+/* Decisions by request id live in shared memory (state->join), so that a collector that
+ * dies, and the one that replaces it, lose none: an open-addressing table that overwrites
+ * old entries (a decision is useful for minutes at most). Only the collector uses it. A
+ * decision is taken out when its line is applied, so a line read twice (after a crash
+ * between applying and saving the read position) finds nothing the second time. */
+static void join_put(struct state *st, const struct state_decision *d)
 {
-	uint64_t i = uuid_hash(d->request_id) & (JOIN_SLOTS - 1), probe;
+	uint64_t i = uuid_hash(d->request_id) & (STATE_JOIN_SLOTS - 1), probe;
 
 	if (is_zero(d->request_id))
 		return;
-	for (probe = 0; probe < 8; probe++, i = (i + 1) & (JOIN_SLOTS - 1)) {
-		struct state_decision *s = &join.slots[i];
+	for (probe = 0; probe < 8; probe++, i = (i + 1) & (STATE_JOIN_SLOTS - 1)) {
+		struct state_decision *s = &st->join[i];
 
 		if (is_zero(s->request_id) || memcmp(s->request_id, d->request_id, 16) == 0 ||
 		    d->at_ms - s->at_ms > JOIN_TTL_MS) {
@@ -77,15 +59,15 @@ static void join_put(const struct state_decision *d)
 			return;
 		}
 	}
-	join.slots[uuid_hash(d->request_id) & (JOIN_SLOTS - 1)] = *d; /* evict the home slot */
+	st->join[uuid_hash(d->request_id) & (STATE_JOIN_SLOTS - 1)] = *d; /* evict the home slot */
 }
 
-static bool join_take(const unsigned char id[16], struct state_decision *out)
+static bool join_take(struct state *st, const unsigned char id[16], struct state_decision *out)
 {
-	uint64_t i = uuid_hash(id) & (JOIN_SLOTS - 1), probe;
+	uint64_t i = uuid_hash(id) & (STATE_JOIN_SLOTS - 1), probe;
 
-	for (probe = 0; probe < 8; probe++, i = (i + 1) & (JOIN_SLOTS - 1)) {
-		struct state_decision *s = &join.slots[i];
+	for (probe = 0; probe < 8; probe++, i = (i + 1) & (STATE_JOIN_SLOTS - 1)) {
+		struct state_decision *s = &st->join[i];
 
 		if (memcmp(s->request_id, id, 16) == 0) {
 			*out = *s;
@@ -107,25 +89,11 @@ static void drain_rings(struct state *st)
 		uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
 
 		while (tail < head) {
-			join_put(&r->items[tail & (STATE_RING_SIZE - 1)]);
+			join_put(st, &r->items[tail & (STATE_RING_SIZE - 1)]);
 			tail++;
 		}
 		atomic_store_explicit(&r->tail, tail, memory_order_release);
 	}
-}
-
-/* The paths the Caddyfile's @management matcher sends to the worker pool directly. */
-static bool is_management(const char *uri)
-{
-	static const char *const prefixes[] = {"/health/", "/api/",    "/portal/",
-					       "/admin/",  "/metrics", "/webhooks/"};
-	struct str u = str_c(uri);
-	size_t i;
-
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (str_has_prefix(u, prefixes[i]))
-			return true;
-	return false;
 }
 
 /* "0.000123" style decimal (what an upstream reports as cost) -> millionths. */
@@ -163,7 +131,6 @@ void collector_line(struct app *app, const char *line, size_t len)
 	char msg[160];
 	int field;
 
-	join_init();
 	state_metric_add(st, row, METRIC_LOG_LINES, 1);
 	if (jsonx_parse(line, len, &doc, msg, sizeof(msg)) != ERR_OK) {
 		state_metric_add(st, row, METRIC_LOG_MALFORMED, 1);
@@ -176,14 +143,12 @@ void collector_line(struct app *app, const char *line, size_t len)
 		jsonx_doc_free(doc);
 		return;
 	}
-	if (!join_take(id, &d)) {
+	if (!join_take(st, id, &d)) {
 		drain_rings(st);
-		if (!join_take(id, &d)) {
-			const char *uri = NULL;
-
-			/* Management requests never pass the gate; anything else should have. */
-			if (!jsonx_get_str(doc, "request.uri", &uri) || !is_management(uri))
-				state_metric_add(st, row, METRIC_LOG_UNMATCHED, 1);
+		if (!join_take(st, id, &d)) {
+			/* Every request on the gateway site passed the gate: a line read again
+			 * (its decision was taken), or one whose decision was dropped. */
+			state_metric_add(st, row, METRIC_LOG_UNMATCHED, 1);
 			jsonx_doc_free(doc);
 			return;
 		}
@@ -225,110 +190,207 @@ void collector_line(struct app *app, const char *line, size_t len)
 		if (cost != NULL)
 			u->count[USAGE_COST_MICROS] += parse_micros(cost);
 		state_unlock(st->usage, u);
-	} else {
-		log_warnx("usage buffer full: access-log facts for key %lld dropped",
-			  (long long)d.key_id);
 	}
 	jsonx_doc_free(doc);
 }
 
-static void close_conn(struct conn *c)
+/* The access log as the collector reads it: one open file, where it has read to (the
+ * offset of buf[0]), and what it has read past that but not yet handed over. */
+struct reader {
+	struct app *app;
+	const char *path;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	off_t off;     /* the file offset of buf[0]: everything before it is applied */
+	off_t punched; /* space below this was given back to the file system */
+	bool can_punch;
+	bool skipping; /* inside an over-long line: drop until its newline */
+	size_t len;
+	char *buf;
+};
+
+/* Opens the log (creating it, so that Caddy appends to a file the collector may trim) and
+ * resumes where shared memory says the last collector stopped, if it is the same file. */
+static bool reader_open(struct reader *r)
 {
-	close(c->fd);
-	free(c->buf);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	struct state_hdr *h = r->app->state->hdr;
+	struct stat st;
+
+	r->fd = open(r->path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
+		log_error("collector: open %s", r->path);
+		if (r->fd >= 0)
+			close(r->fd);
+		r->fd = -1;
+		return false;
+	}
+	r->dev = st.st_dev;
+	r->ino = st.st_ino;
+	r->off = 0;
+	if (atomic_load(&h->alog_dev) == (uint64_t)st.st_dev &&
+	    atomic_load(&h->alog_ino) == (uint64_t)st.st_ino) {
+		r->off = (off_t)atomic_load(&h->alog_off);
+		if (r->off > st.st_size) /* truncated since: start over */
+			r->off = 0;
+	}
+	atomic_store(&h->alog_dev, (uint64_t)st.st_dev);
+	atomic_store(&h->alog_ino, (uint64_t)st.st_ino);
+	atomic_store(&h->alog_off, (uint64_t)r->off);
+	r->punched = 0;
+	r->can_punch = true;
+	r->len = 0;
+	r->skipping = false;
+	log_info("reading %s from byte %lld", r->path, (long long)r->off);
+	return true;
 }
 
-/* Reads what is there (never waits) and hands over each complete line. */
-static void read_conn(struct app *app, struct conn *c)
+static void reader_close(struct reader *r)
 {
-	for (;;) {
-		ssize_t n = read(c->fd, c->buf + c->len, COLLECTOR_MAX_LINE - c->len);
-		size_t start = 0, i;
-
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			close_conn(c);
-			return;
-		}
-		if (n < 0)
-			return;
-		c->len += (size_t)n;
-		for (i = 0; i < c->len; i++) {
-			if (c->buf[i] != '\n')
-				continue;
-			if (c->skipping)
-				c->skipping = false;
-			else if (i > start)
-				collector_line(app, c->buf + start, i - start);
-			start = i + 1;
-		}
-		memmove(c->buf, c->buf + start, c->len - start);
-		c->len -= start;
-		if (c->len == COLLECTOR_MAX_LINE) {
-			/* A line longer than any real log entry: count it once and skip it. */
-			if (!c->skipping)
-				state_metric_add(app->state, state_metric_row_collector(app->state),
-						 METRIC_LOG_MALFORMED, 1);
-			c->skipping = true;
-			c->len = 0;
-		}
-	}
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
 }
 
-int collector_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)
+/* Gives the disk space of what has been applied back to the file system (a hole: the file
+ * keeps its size and Caddy keeps appending), so the log never needs rotating. */
+static void punch(struct reader *r)
 {
-	struct conn conns[MAX_CONNS];
-	struct pollfd pfd[MAX_CONNS + 1];
-	int i;
+	off_t to = r->off & ~(off_t)4095;
 
-	join_init();
-	for (i = 0; i < MAX_CONNS; i++) {
-		memset(&conns[i], 0, sizeof(conns[i]));
-		conns[i].fd = -1;
+	if (!r->can_punch || to - r->punched < PUNCH_STEP)
+		return;
+	if (fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, r->punched,
+		      to - r->punched) < 0) {
+		log_warn("collector: cannot free the read part of %s (rotate it with "
+			 "copytruncate instead)",
+			 r->path);
+		r->can_punch = false;
+		return;
 	}
-	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
-	while (!*stop) {
-		int n = 0, ready;
+	r->punched = to;
+}
 
-		drain_rings(app->state);
-		pfd[n].fd = listen_fd;
-		pfd[n++].events = POLLIN;
-		for (i = 0; i < MAX_CONNS; i++) {
-			pfd[n].fd = conns[i].fd; /* -1 entries are ignored by poll */
-			pfd[n++].events = POLLIN;
-		}
-		ready = poll(pfd, (nfds_t)n, 100);
-		if (ready <= 0)
+/* Reads what the file has past what is buffered and hands over each complete line.
+ * Returns false at the end of the file. */
+static bool reader_step(struct reader *r)
+{
+	struct state *st = r->app->state;
+	ssize_t n = pread(r->fd, r->buf + r->len, READ_BUF - r->len, r->off + (off_t)r->len);
+	size_t start = 0, i;
+
+	if (n <= 0) {
+		if (n < 0 && errno != EINTR)
+			log_error("collector: read %s", r->path);
+		return false;
+	}
+	r->len += (size_t)n;
+	for (i = 0; i < r->len; i++) {
+		if (r->buf[i] != '\n')
 			continue;
-		if (pfd[0].revents & POLLIN) {
-			int fd;
+		if (r->skipping)
+			r->skipping = false;
+		else if (i > start)
+			collector_line(r->app, r->buf + start, i - start);
+		start = i + 1;
+	}
+	/* Zeros are a hole left by an earlier collector (its position was lost): skip. */
+	while (start < r->len && r->buf[start] == '\0' && !r->skipping)
+		start++;
+	if (r->len - start >= COLLECTOR_MAX_LINE) {
+		/* A line longer than any real log entry: count it once and skip it. */
+		if (!r->skipping)
+			state_metric_add(st, state_metric_row_collector(st), METRIC_LOG_MALFORMED,
+					 1);
+		r->skipping = true;
+		start = r->len;
+	}
+	memmove(r->buf, r->buf + start, r->len - start);
+	r->len -= start;
+	r->off += (off_t)start;
+	atomic_store(&st->hdr->alog_off, (uint64_t)r->off);
+	punch(r);
+	return true;
+}
 
-			while ((fd = accept4(listen_fd, NULL, NULL,
-					     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-				for (i = 0; i < MAX_CONNS && conns[i].fd >= 0; i++)
-					;
-				if (i == MAX_CONNS) {
-					log_warnx(
-					    "more than %d access-log connections; closing one",
-					    MAX_CONNS);
-					close(fd);
-					continue;
-				}
-				conns[i].fd = fd;
-				conns[i].buf = malloc(COLLECTOR_MAX_LINE);
-				if (conns[i].buf == NULL)
-					abort();
+/* At the end of the file: has it been replaced (rotated by rename) or truncated? Then
+ * switch to the file now at the path, after the rest of this one. */
+static void reader_check(struct reader *r)
+{
+	struct stat st;
+
+	if (stat(r->path, &st) == 0 && (st.st_dev != r->dev || st.st_ino != r->ino)) {
+		while (reader_step(r))
+			;
+		log_info("collector: %s was replaced; reading the new file", r->path);
+		reader_close(r);
+		(void)reader_open(r);
+		atomic_store(&r->app->state->hdr->alog_off, 0);
+		r->off = 0;
+	} else if (fstat(r->fd, &st) == 0 && st.st_size < r->off + (off_t)r->len) {
+		log_info("collector: %s was truncated; reading it from the start", r->path);
+		r->off = 0;
+		r->len = 0;
+		r->punched = 0;
+		r->skipping = false;
+		atomic_store(&r->app->state->hdr->alog_off, 0);
+	}
+}
+
+int collector_run(struct app *app, volatile sig_atomic_t *stop)
+{
+	struct reader r;
+	struct pollfd pfd;
+	char events[4096];
+	int wd = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.app = app;
+	r.path = app->cfg->access_log;
+	r.fd = -1;
+	r.buf = malloc(READ_BUF);
+	if (r.buf == NULL)
+		abort();
+	pfd.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	pfd.events = POLLIN;
+	while (!*stop) {
+		if (r.fd < 0 && !reader_open(&r)) {
+			poll(NULL, 0, 1000);
+			continue;
+		}
+		if (wd < 0 && pfd.fd >= 0)
+			wd = inotify_add_watch(
+			    pfd.fd, r.path, IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
+		drain_rings(app->state);
+		if (reader_step(&r))
+			continue;
+		reader_check(&r);
+		/* Caught up: wait for Caddy to write (inotify), or a little while. */
+		if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, IDLE_MS) > 0) {
+			while (read(pfd.fd, events, sizeof(events)) > 0)
+				;
+			if (wd >= 0 && access(r.path, F_OK) != 0) {
+				inotify_rm_watch(pfd.fd, wd);
+				wd = -1;
 			}
 		}
-		for (i = 0; i < MAX_CONNS; i++)
-			if (conns[i].fd >= 0 && (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
-				read_conn(app, &conns[i]);
+		if (wd >= 0) {
+			struct stat st;
+
+			/* A new file at the path needs a new watch. */
+			if (stat(r.path, &st) == 0 && st.st_ino != r.ino) {
+				inotify_rm_watch(pfd.fd, wd);
+				wd = -1;
+			}
+		}
 	}
-	for (i = 0; i < MAX_CONNS; i++)
-		if (conns[i].fd >= 0)
-			close_conn(&conns[i]);
-	free(join.slots);
-	join.slots = NULL;
+	/* What Caddy wrote before the stop is applied before going. */
+	drain_rings(app->state);
+	while (r.fd >= 0 && reader_step(&r))
+		;
+	reader_close(&r);
+	if (pfd.fd >= 0)
+		close(pfd.fd);
+	free(r.buf);
 	return 0;
 }

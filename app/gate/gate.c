@@ -232,8 +232,7 @@ enum err gate_handle(struct hctx *c)
 	/* Make sure the request can be billed before letting it through. */
 	u = state_usage(st, rec.id, c->admit.hour, tenant.id, true);
 	if (u == NULL) {
-		log_errorx("usage buffer full (TOLLGATE_USAGE_SLOTS): refusing requests until the "
-			   "flusher writes to PostgreSQL");
+		/* state_usage() raised the alarm (metric, log, readiness). */
 		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
 		fcgi_header(c->rs, "Retry-After", "1");
 		c->problem = PROB_UNAVAILABLE;

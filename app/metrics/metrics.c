@@ -75,10 +75,19 @@ enum err metrics_handle(struct hctx *c)
 		dropped += atomic_load(&st->rings[i].dropped);
 	counter(b, "tollgate_decisions_dropped_total",
 		"Decisions the collector never saw because a ring was full.", "", dropped, true);
+	for (i = 0; i < TABLE__MAX; i++) {
+		snprintf(labels, sizeof(labels), "{table=\"%s\"}",
+			 state_table_name((enum state_table)i));
+		counter(b, "tollgate_table_full_total",
+			"Times a shared-memory table had no room (see the log for the setting).",
+			labels, atomic_load(&h->full_count[i]), i == 0);
+	}
 	gauge(b, "tollgate_keys", "API keys loaded in memory.", shm_table_count(st->keys));
 	gauge(b, "tollgate_tenants", "Tenants loaded in memory.", shm_table_count(st->tenants));
 	gauge(b, "tollgate_usage_records", "Usage records (key and hour) in shared memory.",
 	      shm_pool_used(st->usage));
+	gauge(b, "tollgate_client_records", "Client addresses tracked in shared memory.",
+	      shm_pool_used(st->ips));
 	gauge(b, "tollgate_database_up", "1 when the syncer reached PostgreSQL recently.",
 	      atomic_load(&h->db_up));
 	gauge(b, "tollgate_flush_up", "1 when the last usage flush succeeded.",

@@ -352,7 +352,7 @@ int flusher_run(struct app *app, volatile sig_atomic_t *stop)
 		abort();
 	for (;;) {
 		bool last = *stop != 0;
-		int64_t now = state_now_ms();
+		int64_t now = state_mono_ms();
 
 		if (!last && now < next) {
 			sleep_ms(next - now);

@@ -1,33 +1,39 @@
-/* Supervisor of the worker pool and the background children. */
+/* The master: supervisor of the two worker pools and the background children. */
 #include "master.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../../lib/fcgi.h"
 #include "../../lib/log.h"
 #include "../abuse/judge.h"
 #include "../abuse/trainer.h"
 #include "../app.h"
 #include "../collector/collector.h"
+#include "console_pool.h"
 #include "flusher.h"
+#include "gate_pool.h"
+#include "listen.h"
 #include "syncer.h"
-#include "worker.h"
 
-#define MAX_WORKERS    256
-#define BACKOFF_MIN    100   /* ms before the second restart in a row */
-#define BACKOFF_MAX    5000  /* ms */
-#define STABLE_MS      10000 /* a child that lived this long resets its backoff */
-#define LISTEN_BACKLOG 1024
+#define MAX_POOL    256
+#define BACKOFF_MIN 100	  /* ms before the second restart in a row */
+#define BACKOFF_MAX 5000  /* ms */
+#define STABLE_MS   10000 /* a child that lived this long resets its backoff */
+/* How long a new master waits for the processes of the previous one to let go of shared
+ * memory (they finish their request or their last flush first). */
+#define GENERATION_WAIT_MS 60000
 
 enum child_kind {
-	CHILD_WORKER,
+	CHILD_GATE,
+	CHILD_CONSOLE,
 	CHILD_SYNCER,
 	CHILD_FLUSHER,
 	CHILD_COLLECTOR,
@@ -36,33 +42,34 @@ enum child_kind {
 	CHILD__MAX
 };
 
-static const char *const kind_names[CHILD__MAX] = {"worker",	"syncer", "flusher",
-						   "collector", "judge",  "trainer"};
+static const char *const kind_names[CHILD__MAX] = {"gate",	"console", "syncer", "flusher",
+						   "collector", "judge",   "trainer"};
 
-/* Slots 0..FIRST_WORKER-1 hold the background children; workers follow. */
-#define FIRST_WORKER 5
+/* Slots: the background children, then the gate pool, then the console pool. */
+#define FIRST_GATE    5
+#define FIRST_CONSOLE (FIRST_GATE + MAX_POOL)
+#define NSLOTS	      (FIRST_CONSOLE + MAX_POOL)
 
 struct child {
 	enum child_kind kind;
 	int index;
 	pid_t pid;	    /* 0 when not running */
+	pid_t old_pid;	    /* a replaced child still finishing; the slot waits for it */
 	int64_t started;    /* ms */
 	int64_t restart_at; /* ms; when pid == 0 and the slot is wanted */
 	int64_t backoff;    /* ms to wait before the next restart */
-	bool wanted;	    /* false above the worker count, and for a judge without a provider */
+	bool wanted;	    /* false above a pool's size, and for a judge without a provider */
+	bool stale;	    /* runs with the configuration before the last reload */
 };
 
 struct master {
 	struct config *cfg;
 	struct state state;
 	struct app app;
-	int listen_fd;
-	int collector_fd;
-	struct child children[MAX_WORKERS + FIRST_WORKER];
-	int nchildren;
-	pid_t
-	    retiring[2 * (MAX_WORKERS + FIRST_WORKER)]; /* replaced on reload; exit on their own */
-	int nretiring;
+	int gate_fd;
+	int console_fd;
+	int lock_fd; /* flock on the shared-memory file: one generation of processes */
+	struct child children[NSLOTS];
 	sigset_t sigs;
 };
 
@@ -76,10 +83,12 @@ static void on_child_stop(int sig)
 
 static int64_t mono_ms(void)
 {
-	struct timespec ts;
+	return state_mono_ns() / 1000000;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+static bool is_worker(const struct child *c)
+{
+	return c->kind == CHILD_GATE || c->kind == CHILD_CONSOLE;
 }
 
 /* Runs in the child right after fork: own signal handling, a name, then its loop. */
@@ -96,10 +105,12 @@ static void child_main(struct master *m, struct child *c)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
 	sigprocmask(SIG_UNBLOCK, &m->sigs, NULL);
-	/* If the master is killed outright, do not outlive it. */
+	/* If the master is killed outright, finish what is in hand and go: the keeper
+	 * starts a new master, which waits for this generation to let go of shared memory. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
 		_exit(0);
@@ -107,14 +118,17 @@ static void child_main(struct master *m, struct child *c)
 	prctl(PR_SET_NAME, name);
 	snprintf(name, sizeof(name), "%s.%d", kind_names[c->kind], c->index);
 	log_init(name, (enum log_level)m->cfg->log_level_num);
-	if (c->kind != CHILD_WORKER)
-		close(m->listen_fd);
-	if (c->kind != CHILD_COLLECTOR)
-		close(m->collector_fd);
+	if (c->kind != CHILD_GATE)
+		close(m->gate_fd);
+	if (c->kind != CHILD_CONSOLE)
+		close(m->console_fd);
+	m->app.ring = c->kind == CHILD_GATE ? (uint32_t)c->index : APP_NO_RING;
 	switch (c->kind) {
-	case CHILD_WORKER:
-		m->app.ring = (uint32_t)c->index;
-		rc = worker_run(&m->app, m->listen_fd, &child_stop);
+	case CHILD_GATE:
+		rc = gate_pool_run(&m->app, m->gate_fd, &child_stop);
+		break;
+	case CHILD_CONSOLE:
+		rc = console_pool_run(&m->app, m->console_fd, &child_stop);
 		break;
 	case CHILD_SYNCER:
 		rc = syncer_run(&m->app, &child_stop);
@@ -123,7 +137,7 @@ static void child_main(struct master *m, struct child *c)
 		rc = flusher_run(&m->app, &child_stop);
 		break;
 	case CHILD_COLLECTOR:
-		rc = collector_run(&m->app, m->collector_fd, &child_stop);
+		rc = collector_run(&m->app, &child_stop);
 		break;
 	case CHILD_JUDGE:
 		rc = judge_run(&m->app, &child_stop);
@@ -151,6 +165,7 @@ static void start_child(struct master *m, struct child *c)
 	if (pid == 0)
 		child_main(m, c);
 	c->pid = pid;
+	c->stale = false;
 	c->started = mono_ms();
 	log_debug("started %s.%d pid %ld", kind_names[c->kind], c->index, (long)pid);
 }
@@ -160,15 +175,15 @@ static void on_exit_status(struct master *m, pid_t pid, int status)
 	int64_t now = mono_ms();
 	int i;
 
-	for (i = 0; i < m->nretiring; i++) {
-		if (m->retiring[i] == pid) {
-			m->retiring[i] = m->retiring[--m->nretiring];
-			return;
-		}
-	}
-	for (i = 0; i < m->nchildren; i++) {
+	for (i = 0; i < NSLOTS; i++) {
 		struct child *c = &m->children[i];
 
+		if (c->old_pid == pid) {
+			/* A replaced child is gone: its slot may start the new one now. */
+			c->old_pid = 0;
+			c->restart_at = now;
+			return;
+		}
 		if (c->pid != pid)
 			continue;
 		c->pid = 0;
@@ -198,43 +213,81 @@ static void reap(struct master *m)
 		on_exit_status(m, pid, status);
 }
 
-/* Lays out the child slots: the background children first, then the configured workers. */
+/* Lays out the slots for the configuration: which are wanted. */
 static void plan_children(struct master *m)
 {
-	int want = config_worker_count(m->cfg), i;
+	int gates = config_worker_count(m->cfg), consoles = (int)m->cfg->console_workers, i;
 
-	if (want > MAX_WORKERS)
-		want = MAX_WORKERS;
+	if (gates > MAX_POOL)
+		gates = MAX_POOL;
+	if (consoles > MAX_POOL)
+		consoles = MAX_POOL;
 	m->children[0].kind = CHILD_SYNCER;
 	m->children[1].kind = CHILD_FLUSHER;
 	m->children[2].kind = CHILD_COLLECTOR;
 	m->children[3].kind = CHILD_JUDGE;
 	m->children[4].kind = CHILD_TRAINER;
-	for (i = 0; i < FIRST_WORKER; i++)
+	for (i = 0; i < FIRST_GATE; i++)
 		m->children[i].wanted = true;
 	/* The LLM judge runs only when a provider is configured. */
 	m->children[3].wanted = m->cfg->judge_provider != JUDGE_PROVIDER_NONE;
-	for (i = FIRST_WORKER; i < MAX_WORKERS + FIRST_WORKER; i++) {
-		m->children[i].kind = CHILD_WORKER;
-		m->children[i].index = i - FIRST_WORKER;
-		m->children[i].wanted = i < want + FIRST_WORKER;
+	for (i = 0; i < MAX_POOL; i++) {
+		struct child *g = &m->children[FIRST_GATE + i],
+			     *c = &m->children[FIRST_CONSOLE + i];
+
+		g->kind = CHILD_GATE;
+		g->index = i;
+		g->wanted = i < gates;
+		c->kind = CHILD_CONSOLE;
+		c->index = i;
+		c->wanted = i < consoles;
 	}
-	if (m->nchildren < want + FIRST_WORKER)
-		m->nchildren = want + FIRST_WORKER;
 }
 
-static void retire(struct master *m, struct child *c)
+/* Asks a running child to finish; its slot starts a replacement once it has exited, so two
+ * processes never share a slot's ring or a flusher's counters. */
+static void retire(struct child *c)
 {
-	if (c->pid == 0)
+	if (c->pid == 0 || c->old_pid != 0)
 		return;
 	kill(c->pid, SIGTERM);
-	if (m->nretiring < (int)(sizeof(m->retiring) / sizeof(m->retiring[0])))
-		m->retiring[m->nretiring++] = c->pid;
+	c->old_pid = c->pid;
 	c->pid = 0;
+	c->backoff = 0;
+}
+
+/* After a reload: background children are replaced at once (each waits for its old self),
+ * workers one at a time per pool, so each pool keeps serving throughout. Children a
+ * smaller configuration no longer wants are stopped. */
+static void roll(struct master *m)
+{
+	bool busy[CHILD__MAX] = {false};
+	int i;
+
+	for (i = 0; i < NSLOTS; i++) {
+		struct child *c = &m->children[i];
+
+		if (c->old_pid != 0 && is_worker(c))
+			busy[c->kind] = true;
+		if (c->pid != 0 && !c->wanted)
+			retire(c);
+	}
+	for (i = 0; i < NSLOTS; i++) {
+		struct child *c = &m->children[i];
+
+		if (!c->stale || c->pid == 0 || c->old_pid != 0)
+			continue;
+		if (is_worker(c)) {
+			if (busy[c->kind])
+				continue;
+			busy[c->kind] = true;
+		}
+		retire(c);
+	}
 }
 
 /* SIGHUP: read the configuration again; if it is valid and can change without a restart,
- * start fresh children with it and let the old ones finish their current request. */
+ * replace the children with ones that run it. */
 static void reload(struct master *m)
 {
 	struct config *next = malloc(sizeof(*next));
@@ -249,7 +302,9 @@ static void reload(struct master *m)
 		return;
 	}
 	if (config_needs_restart(m->cfg, next, which, sizeof(which))) {
-		log_errorx("reload refused: %s changed, which needs a restart", which);
+		log_errorx("reload refused: %s changed, which needs a restart (kill -USR2 the "
+			   "keeper, or restart the service)",
+			   which);
 		config_free(next);
 		free(next);
 		return;
@@ -260,33 +315,25 @@ static void reload(struct master *m)
 	m->app.cfg = next;
 	log_init("master", (enum log_level)next->log_level_num);
 	plan_children(m);
-	for (i = 0; i < m->nchildren; i++) {
-		struct child *c = &m->children[i];
-
-		/* The collector has no settings, and Caddy takes up to 10 s to reconnect its
-		 * log stream to a new one: it stays. */
-		if (c->kind == CHILD_COLLECTOR && c->pid != 0)
-			continue;
-		if (c->pid != 0)
-			retire(m, c);
-		c->backoff = 0;
-		if (c->wanted)
-			start_child(m, c);
-	}
-	log_info("configuration reloaded; %d workers", config_worker_count(next));
+	for (i = 0; i < NSLOTS; i++)
+		m->children[i].stale = m->children[i].pid != 0;
+	roll(m);
+	log_info("configuration reloaded; %d gate and %lld console workers",
+		 config_worker_count(next), (long long)next->console_workers);
 }
 
 static bool in_phase(const struct child *c, int phase)
 {
-	return (c->kind == CHILD_WORKER) == (phase == 0);
+	return is_worker(c) == (phase == 0);
 }
 
 static int count_running(struct master *m, int phase)
 {
-	int i, n = phase == 0 ? m->nretiring : 0;
+	int i, n = 0;
 
-	for (i = 0; i < m->nchildren; i++)
-		n += m->children[i].pid != 0 && in_phase(&m->children[i], phase);
+	for (i = 0; i < NSLOTS; i++)
+		if (in_phase(&m->children[i], phase))
+			n += (m->children[i].pid != 0) + (m->children[i].old_pid != 0);
 	return n;
 }
 
@@ -294,12 +341,16 @@ static void signal_phase(struct master *m, int phase, int sig)
 {
 	int i;
 
-	for (i = 0; i < m->nchildren; i++)
-		if (m->children[i].pid != 0 && in_phase(&m->children[i], phase))
-			kill(m->children[i].pid, sig);
-	if (phase == 0)
-		for (i = 0; i < m->nretiring; i++)
-			kill(m->retiring[i], sig);
+	for (i = 0; i < NSLOTS; i++) {
+		struct child *c = &m->children[i];
+
+		if (!in_phase(c, phase))
+			continue;
+		if (c->pid != 0)
+			kill(c->pid, sig);
+		if (c->old_pid != 0)
+			kill(c->old_pid, sig);
+	}
 }
 
 /* SIGTERM/SIGINT: first the workers finish what they are doing, so that everything they
@@ -333,15 +384,42 @@ static void drain(struct master *m)
 			}
 			sigtimedwait(&m->sigs, &info, &ts);
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-				for (i = 0; i < m->nchildren; i++)
+				for (i = 0; i < NSLOTS; i++) {
 					if (m->children[i].pid == pid)
 						m->children[i].pid = 0;
-				for (i = 0; i < m->nretiring; i++)
-					if (m->retiring[i] == pid)
-						m->retiring[i--] = m->retiring[--m->nretiring];
+					if (m->children[i].old_pid == pid)
+						m->children[i].old_pid = 0;
+				}
 			}
 		}
 	}
+}
+
+/* Takes the generation lock: the processes of a previous master (killed, or replaced by an
+ * upgrade) may still be finishing a request or a flush, and two generations must never
+ * share shared memory's rings and counters. Waits for them, as long as it takes them. */
+static int lock_generation(const char *path)
+{
+	int64_t deadline = mono_ms() + GENERATION_WAIT_MS;
+	bool said = false;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		log_fatal("open %s", path);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct timespec ts = {0, 20000000L};
+
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			log_fatal("flock %s", path);
+		if (mono_ms() > deadline)
+			log_fatalx("the processes of a previous master still hold %s after %d s",
+				   path, GENERATION_WAIT_MS / 1000);
+		if (!said)
+			log_info("waiting for the previous master's processes to finish");
+		said = true;
+		nanosleep(&ts, NULL);
+	}
+	return fd;
 }
 
 int master_run(struct config *cfg)
@@ -354,33 +432,31 @@ int master_run(struct config *cfg)
 	if (m == NULL)
 		abort();
 	m->cfg = cfg;
+	prctl(PR_SET_NAME, "tg-master");
+	/* The keeper (`tollgate serve`) holds the sockets and restarts this process: do not
+	 * outlive it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	log_init("master", (enum log_level)cfg->log_level_num);
 	if (config_require_secret(cfg, msg, sizeof(msg)) != ERR_OK)
 		log_fatalx("%s", msg);
 	if (cryptox_init() != ERR_OK)
 		log_fatalx("libsodium failed to initialise");
+	if (listen_inherited(&m->gate_fd, &m->console_fd, msg, sizeof(msg)) != ERR_OK)
+		log_fatalx("%s (the master is started by `tollgate serve`)", msg);
+	m->lock_fd = lock_generation(cfg->shm_path);
 	sizes.max_keys = (uint32_t)cfg->max_keys;
 	sizes.max_tenants = (uint32_t)cfg->max_tenants;
 	sizes.max_clients = (uint32_t)cfg->max_clients;
 	sizes.usage_slots = (uint32_t)cfg->usage_slots;
-	sizes.rings = (uint32_t)config_ring_count(cfg);
+	sizes.rings = (uint32_t)config_max_workers(cfg);
 	sizes.max_routes = (uint32_t)cfg->max_routes;
 	sizes.max_list_entries = (uint32_t)cfg->max_list_entries;
 	if (state_open(&m->state, cfg->shm_path, &sizes, msg, sizeof(msg)) != ERR_OK)
 		log_fatalx("shared memory: %s", msg);
 	atomic_store(&m->state.hdr->clock_shift_allowed, cfg->allow_clock_shift ? 1 : 0);
-	/* Both sockets listen before any child runs and for the master's whole life: Caddy
-	 * refuses to start while its access-log socket is not listening, and a restarted
-	 * collector or worker picks up where the dead one left. */
-	m->collector_fd =
-	    fcgi_listen(cfg->collector_socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
-	if (m->collector_fd < 0)
-		log_fatalx("collector: %s", msg);
-	m->listen_fd = fcgi_listen(cfg->socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
-	if (m->listen_fd < 0)
-		log_fatalx("%s", msg);
 	m->app.cfg = cfg;
 	m->app.state = &m->state;
+	m->app.ring = APP_NO_RING;
 
 	/* Signals arrive through sigtimedwait only, never as handlers in the master. */
 	sigemptyset(&m->sigs);
@@ -390,13 +466,17 @@ int master_run(struct config *cfg)
 	sigaddset(&m->sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &m->sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	if (getppid() == 1)
+		log_fatalx("the keeper is gone");
 
 	plan_children(m);
-	for (i = 0; i < m->nchildren; i++)
+	for (i = 0; i < NSLOTS; i++)
 		if (m->children[i].wanted)
 			start_child(m, &m->children[i]);
-	log_info("serving on %s with %d workers (pid %ld)", cfg->socket, config_worker_count(cfg),
-		 (long)getpid());
+	log_info("serving: %d gate workers on %s, %lld console workers on %s (pid %ld)",
+		 config_worker_count(cfg), cfg->socket, (long long)cfg->console_workers,
+		 cfg->console_socket, (long)getpid());
 
 	for (;;) {
 		int64_t now = mono_ms(), next = now + 1000;
@@ -404,12 +484,14 @@ int master_run(struct config *cfg)
 		siginfo_t info;
 		int sig;
 
-		for (i = 0; i < m->nchildren; i++) {
+		roll(m);
+		for (i = 0; i < NSLOTS; i++) {
 			struct child *c = &m->children[i];
+			bool due = c->pid == 0 && c->old_pid == 0 && c->wanted;
 
-			if (c->pid == 0 && c->wanted && c->restart_at <= now)
+			if (due && c->restart_at <= now)
 				start_child(m, c);
-			if (c->pid == 0 && c->wanted && c->restart_at < next)
+			else if (due && c->restart_at < next)
 				next = c->restart_at;
 		}
 		now = mono_ms();
@@ -432,12 +514,11 @@ int master_run(struct config *cfg)
 		}
 	}
 	drain(m);
-	close(m->listen_fd);
-	close(m->collector_fd);
-	unlink(m->cfg->socket);
-	unlink(m->cfg->collector_socket);
+	close(m->gate_fd);
+	close(m->console_fd);
 	shm_region_sync(&m->state.region);
 	state_close(&m->state);
+	close(m->lock_fd);
 	log_info("stopped");
 	config_free(m->cfg);
 	free(m->cfg);

@@ -1,41 +1,10 @@
-/* URL table, dispatcher, and the one mapping from enum err to HTTP status and problem. */
+/* The dispatcher, and the one mapping from enum err to HTTP status and problem. */
 #include "router.h"
 
 #include <string.h>
 
 #include "../../lib/log.h"
 #include "../../lib/problem.h"
-#include "../api/api_auth.h"
-#include "../api/api_decisions.h"
-#include "../api/api_usage.h"
-#include "../gate/gate.h"
-#include "../health/health.h"
-#include "../metrics/metrics.h"
-
-enum route_flag {
-	ROUTE_GATE = 1 << 0,   /* only through Caddy's forward_auth (TG_GATE set in its env) */
-	ROUTE_TENANT = 1 << 1, /* a tenant's management token (api_auth_tenant) first */
-};
-
-/* Paths are patterns (router_match): a ":name" segment captures one path segment. When two
- * patterns match one path, the first in the table wins: literal routes go first. */
-struct route {
-	const char *method;
-	const char *path;
-	enum err (*fn)(struct hctx *);
-	unsigned flags;
-};
-
-static const struct route routes[] = {
-    {"GET", "/_tollgate/gate", gate_handle, ROUTE_GATE},
-    {"GET", "/health/live", health_live, 0},
-    {"GET", "/health/ready", health_ready, 0},
-    {"GET", "/metrics", metrics_handle, 0},
-    {"GET", "/api/v1/decisions", api_decisions_list, ROUTE_TENANT},
-    {"GET", "/api/v1/decisions/:id", api_decisions_get, ROUTE_TENANT},
-    {"POST", "/api/v1/decisions/:id/label", api_decisions_label, ROUTE_TENANT},
-    {"GET", "/api/v1/usage", api_usage_get, ROUTE_TENANT},
-};
 
 static int err_status(enum err e)
 {
@@ -64,6 +33,8 @@ static int err_status(enum err e)
 		return 503;
 	case ERR_SYS:
 		return 500;
+	case ERR_TIMEOUT:
+		return 408;
 	case ERR__MAX:
 		break;
 	}
@@ -97,6 +68,8 @@ static enum problem_kind err_problem(enum err e)
 		return PROB_UNAVAILABLE;
 	case ERR_SYS:
 		return PROB_INTERNAL;
+	case ERR_TIMEOUT:
+		return PROB_TIMEOUT;
 	case ERR__MAX:
 		break;
 	}
@@ -158,21 +131,24 @@ bool router_match(const char *pattern, const char *path, struct hctx_param *para
 
 /* The route for method and path, or NULL; its path parameters go to c. *allow gets the
  * methods the path does accept (for 405's Allow header), empty if the path is unknown.
- * Gate routes exist only for requests that came through forward_auth: to anyone else they
- * are unknown paths. */
-static const struct route *find_route(struct hctx *c, const char *method, const char *path,
-				      char *allow, size_t allowlen)
+ * Gate routes exist only for requests that came through forward_auth, internal ones only
+ * for the internal site: to anyone else they are unknown paths. */
+static const struct route *find_route(struct hctx *c, const struct route_table *t,
+				      const char *method, const char *path, char *allow,
+				      size_t allowlen)
 {
 	bool via_gate = fcgi_param(c->rq, "TG_GATE") != NULL;
+	bool internal = fcgi_param(c->rq, "TG_INTERNAL") != NULL;
 	struct hctx_param params[HCTX_MAX_PARAMS];
 	size_t i, used = 0, n;
 
 	allow[0] = '\0';
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		const struct route *r = &routes[i];
+	for (i = 0; i < t->n; i++) {
+		const struct route *r = &t->routes[i];
 		int len;
 
 		if (((r->flags & ROUTE_GATE) && !via_gate) ||
+		    ((r->flags & ROUTE_INTERNAL) && !internal) ||
 		    !router_match(r->path, path, params, &n))
 			continue;
 		if (strcmp(r->method, method) == 0 ||
@@ -189,8 +165,8 @@ static const struct route *find_route(struct hctx *c, const char *method, const 
 	return NULL;
 }
 
-void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_response *rs,
-		     struct arena *arena, struct gate_admit *admit)
+void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_request *rq,
+		     struct fcgi_response *rs, struct arena *arena, struct gate_admit *admit)
 {
 	const char *method = fcgi_param(rq, "REQUEST_METHOD");
 	const char *path = fcgi_param(rq, "PATH_INFO");
@@ -210,7 +186,7 @@ void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_respo
 	rs->status = 200;
 	log_set_request(c.request_id);
 
-	r = find_route(&c, method ? method : "", path ? path : "", allow, sizeof(allow));
+	r = find_route(&c, t, method ? method : "", path ? path : "", allow, sizeof(allow));
 	if (r == NULL && allow[0] != '\0') {
 		fcgi_header(rs, "Allow", allow);
 		c.detail = "This resource does not support that method.";
@@ -219,7 +195,9 @@ void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_respo
 		c.detail = "No such resource.";
 		render_problem(&c, 404, PROB_NOT_FOUND);
 	} else {
-		e = (r->flags & ROUTE_TENANT) ? api_auth_tenant(&c) : ERR_OK;
+		e = ERR_OK;
+		if (r->flags & ROUTE_TENANT)
+			e = t->auth_tenant != NULL ? t->auth_tenant(&c) : ERR_SYS;
 		if (e == ERR_OK)
 			e = r->fn(&c);
 		if (e != ERR_OK)

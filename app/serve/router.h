@@ -1,14 +1,39 @@
-/* The only file that knows every URL: a table of routes, one dispatcher that enforces
- * route flags, calls the handler and renders every error in one place. */
+/* The dispatcher every pool shares: it matches a request against its pool's route table,
+ * enforces the route's flags, calls the handler and renders every error in one place (the
+ * one mapping from enum err to an HTTP status and a problem). The tables themselves, the
+ * only code that knows URLs, are in routes.c. */
 #ifndef APP_ROUTER_H
 #define APP_ROUTER_H
 
 #include "../app.h"
 
+enum route_flag {
+	ROUTE_GATE = 1 << 0,	 /* only through Caddy's forward_auth (TG_GATE in its env) */
+	ROUTE_TENANT = 1 << 1,	 /* a tenant's management token first (the table's auth) */
+	ROUTE_INTERNAL = 1 << 2, /* only through the internal site (TG_INTERNAL in its env) */
+};
+
+/* Paths are patterns (router_match): a ":name" segment captures one path segment. When two
+ * patterns match one path, the first in the table wins: literal routes go first. */
+struct route {
+	const char *method;
+	const char *path;
+	enum err (*fn)(struct hctx *);
+	unsigned flags;
+};
+
+/* A pool's routes, and how it authenticates ROUTE_TENANT requests (NULL: none has it). */
+struct route_table {
+	const char *name; /* "gate", "console": for logs */
+	const struct route *routes;
+	size_t n;
+	enum err (*auth_tenant)(struct hctx *);
+};
+
 /* Handles one request: fills rs completely (status, headers, body). Never fails. *admit
  * says whether the gate let the request through (to be billed once it is delivered). */
-void router_dispatch(struct app *app, struct fcgi_request *rq, struct fcgi_response *rs,
-		     struct arena *arena, struct gate_admit *admit);
+void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_request *rq,
+		     struct fcgi_response *rs, struct arena *arena, struct gate_admit *admit);
 
 /* Matches path against a route pattern: literal segments match exactly, a ":name" segment
  * matches one non-empty segment (no '/'). On a match the captured segments go to params

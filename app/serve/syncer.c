@@ -115,8 +115,7 @@ static void load_models(struct syncer *s, const struct sql_res *r, uint32_t gen)
 		m.t_throttle = strtof(sql_get(r, i, 4), NULL);
 		m.t_block = strtof(sql_get(r, i, 5), NULL);
 		if (state_model_put(s->st, sql_get_i64(r, i, 0), &m, gen) != ERR_OK)
-			log_errorx("model table full; the model of tenant %s not loaded",
-				   sql_get(r, i, 0));
+			state_table_full(s->st, TABLE_MODELS);
 	}
 }
 
@@ -138,7 +137,7 @@ static void load_lists(struct syncer *s, const struct sql_res *r, uint32_t gen)
 				   : strcmp(v, "deny") == 0 ? LIST_DENY
 							    : LIST_SUSPECT,
 				   gen) != ERR_OK)
-			log_errorx("address list full (TOLLGATE_MAX_LIST_ENTRIES); entry skipped");
+			state_table_full(s->st, TABLE_LISTS);
 	}
 }
 
@@ -165,8 +164,7 @@ static void apply_key_row(struct syncer *s, const struct sql_res *r, int i, uint
 	k.rpm = (int32_t)sql_get_i64(r, i, 7);
 	k.gen = gen;
 	if (state_key_put(s->st, hash, &k) != ERR_OK)
-		log_errorx("key table full (TOLLGATE_MAX_KEYS); key %lld not loaded",
-			   (long long)k.id);
+		state_table_full(s->st, TABLE_KEYS); /* this key answers 401 until there is room */
 }
 
 static enum err full_load(struct syncer *s)
@@ -201,8 +199,7 @@ static enum err full_load(struct syncer *s)
 
 		tenant_from_row(tenants, i, gen, &t);
 		if (state_tenant_put(s->st, &t) != ERR_OK)
-			log_errorx("tenant table full (TOLLGATE_MAX_TENANTS); tenant %s not loaded",
-				   t.slug);
+			state_table_full(s->st, TABLE_TENANTS);
 	}
 	n = sql_rows(keys);
 	for (i = 0; i < n; i++)
@@ -213,7 +210,7 @@ static enum err full_load(struct syncer *s)
 	state_model_sweep(s->st, gen);
 	state_list_sweep(s->st, gen);
 	atomic_store(&h->sync_gen, gen);
-	atomic_store(&h->synced_ms, state_now_ms());
+	atomic_store(&h->synced_ms, state_mono_ms());
 	atomic_store(&h->loaded, 1);
 	log_info("loaded %u keys and %u tenants (removed %zu keys, %zu tenants)",
 		 shm_table_count(s->st->keys), shm_table_count(s->st->tenants), gone_keys,
@@ -244,7 +241,7 @@ static enum err reload_tenant(struct syncer *s, const char *id)
 
 		tenant_from_row(r, 0, gen, &t);
 		if (state_tenant_put(s->st, &t) != ERR_OK)
-			log_errorx("tenant table full; tenant %s not loaded", t.slug);
+			state_table_full(s->st, TABLE_TENANTS);
 	} else if (str_to_i64(str_c(id), 1, INT64_MAX, &num) == ERR_OK) {
 		state_tenant_del(s->st, num);
 	}
@@ -342,10 +339,10 @@ static enum err connect_db(struct syncer *s)
 		return ERR_DB;
 	}
 	s->down_logged = false;
-	atomic_store(&s->st->hdr->db_ok_ms, state_now_ms());
+	atomic_store(&s->st->hdr->db_ok_ms, state_mono_ms());
 	atomic_store(&s->st->hdr->db_up, 1);
 	log_info("connected to PostgreSQL; listening on %s", SYNCER_CHANNEL);
-	s->next_full = state_now_ms() + s->app->cfg->sync_interval_ms;
+	s->next_full = state_mono_ms() + s->app->cfg->sync_interval_ms;
 	return ERR_OK;
 }
 
@@ -376,7 +373,7 @@ static void step(struct syncer *s)
 {
 	struct state_hdr *h = s->st->hdr;
 	struct pollfd pfd = {sql_socket(s->db), POLLIN, 0};
-	int64_t now = state_now_ms(), wait = s->next_ping - now;
+	int64_t now = state_mono_ms(), wait = s->next_ping - now;
 	bool lost_keys, lost_tenants;
 
 	if (wait < 0)
@@ -398,13 +395,13 @@ static void step(struct syncer *s)
 		if (s->db == NULL)
 			return;
 	}
-	now = state_now_ms();
+	now = state_mono_ms();
 	if (now >= s->next_ping) {
 		if (sql_exec(s->db, NULL, "SELECT 1", 0, NULL) != ERR_OK) {
 			disconnect(s, "ping");
 			return;
 		}
-		atomic_store(&h->db_ok_ms, state_now_ms());
+		atomic_store(&h->db_ok_ms, state_mono_ms());
 		s->next_ping = now + PING_MS;
 	}
 	/* Both flags are taken (and cleared), whichever is set. */

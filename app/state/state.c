@@ -9,9 +9,10 @@
 #include "../../lib/codec.h"
 #include "../../lib/cryptox.h"
 #include "../../lib/gcra.h"
+#include "../../lib/log.h"
 
 #define STATE_MAGIC   0x74676174656c6c6fULL /* "tgatello" */
-#define STATE_VERSION 4
+#define STATE_VERSION 5
 
 static size_t align64(size_t n)
 {
@@ -33,7 +34,7 @@ static uint32_t tenant_use_slots(const struct state_sizes *sz)
 
 struct layout {
 	size_t keys, tenants, ips, key_use, tenant_use, usage, rings, metrics, nets, routes, lists,
-	    models, samples, grays, size;
+	    models, samples, grays, join, size;
 };
 
 static void plan_layout(const struct state_sizes *sz, struct layout *l)
@@ -80,6 +81,8 @@ static void plan_layout(const struct state_sizes *sz, struct layout *l)
 	off = align64(off + (size_t)sz->rings * sizeof(struct state_ring));
 	l->metrics = off;
 	off = align64(off + ((size_t)sz->rings + 2) * sizeof(_Atomic uint64_t[METRIC__MAX]));
+	l->join = off;
+	off = align64(off + (size_t)STATE_JOIN_SLOTS * sizeof(struct state_decision));
 	l->size = off;
 }
 
@@ -102,6 +105,7 @@ static void point(struct state *s, const struct layout *l)
 	s->samples = (struct state_sample_ring *)(void *)(base + l->samples);
 	s->grays = (struct state_gray_ring *)(void *)(base + l->grays);
 	s->metrics = (_Atomic uint64_t(*)[METRIC__MAX])(void *)(base + l->metrics);
+	s->join = (struct state_decision *)(void *)(base + l->join);
 }
 
 static bool same_shape(const struct state *s, const struct state_sizes *sz, const struct layout *l)
@@ -115,7 +119,7 @@ static bool same_shape(const struct state *s, const struct state_sizes *sz, cons
 	       h->off_rings == l->rings && h->off_metrics == l->metrics && h->off_nets == l->nets &&
 	       h->off_routes == l->routes && h->off_lists == l->lists &&
 	       h->off_models == l->models && h->off_samples == l->samples &&
-	       h->off_grays == l->grays &&
+	       h->off_grays == l->grays && h->off_join == l->join &&
 	       shm_table_is_shaped(s->keys, slots_for(sz->max_keys), STATE_KEY_HASH_BYTES,
 				   sizeof(struct state_key)) &&
 	       shm_table_is_shaped(s->tenants, slots_for(sz->max_tenants), sizeof(int64_t),
@@ -137,14 +141,32 @@ static void forget_rates(const void *key, void *val, void *arg)
 	u->tat_min = 0;
 }
 
+/* The kernel's boot id: CLOCK_MONOTONIC values are comparable only within one boot. */
+static void read_boot_id(char out[40])
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	size_t n = 0;
+
+	memset(out, 0, 40);
+	if (f != NULL) {
+		n = fread(out, 1, 39, f);
+		fclose(f);
+	}
+	out[n < 40 ? n : 39] = '\0';
+	if (n == 0) /* unknown: never the same twice, so nothing is trusted across starts */
+		cryptox_random(out, 16);
+}
+
 enum err state_open(struct state *s, const char *path, const struct state_sizes *sz, char *msg,
 		    size_t msglen)
 {
 	struct layout l;
 	bool created;
 	enum err rc;
+	char boot[40];
 
 	memset(s, 0, sizeof(*s));
+	read_boot_id(boot);
 	plan_layout(sz, &l);
 	rc = shm_region_open(&s->region, path, l.size, &created, msg, msglen);
 	if (rc != ERR_OK)
@@ -197,22 +219,38 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		s->hdr->off_models = l.models;
 		s->hdr->off_samples = l.samples;
 		s->hdr->off_grays = l.grays;
+		s->hdr->off_join = l.join;
+		memset(s->join, 0, (size_t)STATE_JOIN_SLOTS * sizeof(struct state_decision));
+		memcpy(s->hdr->boot_id, boot, sizeof(boot));
 		s->hdr->magic = STATE_MAGIC;
 	} else {
-		/* Nobody else maps it yet: clear what dead processes may have left locked. */
+		/* Nobody else maps it (the caller holds the generation lock): clear what dead
+		 * processes may have left locked. */
 		shm_table_recover(s->keys);
 		shm_table_recover(s->tenants);
 		shm_pool_recover(s->tenant_use);
 		shm_pool_recover(s->usage);
-		/* Rate-limit state is measured on CLOCK_MONOTONIC, which restarts with the
-		 * machine: start it afresh rather than trust old arrival times. */
-		shm_pool_clear(s->ips);
-		shm_pool_clear(s->key_use);
-		shm_pool_clear(s->nets);
-		shm_pool_clear(s->routes);
 		shm_table_recover(s->lists);
 		shm_table_recover(s->models);
-		shm_pool_each(s->tenant_use, forget_rates, NULL);
+		if (memcmp(s->hdr->boot_id, boot, sizeof(boot)) == 0) {
+			/* The same boot: arrival times, abuse state and active blocks are still
+			 * valid on CLOCK_MONOTONIC and carry over the restart. */
+			shm_pool_recover(s->ips);
+			shm_pool_recover(s->key_use);
+			shm_pool_recover(s->nets);
+			shm_pool_recover(s->routes);
+		} else {
+			/* CLOCK_MONOTONIC restarted with the machine: start rate-limit and abuse
+			 * state afresh rather than trust old arrival times. */
+			shm_pool_clear(s->ips);
+			shm_pool_clear(s->key_use);
+			shm_pool_clear(s->nets);
+			shm_pool_clear(s->routes);
+			shm_pool_each(s->tenant_use, forget_rates, NULL);
+			memset(s->hdr->full_at_ms, 0, sizeof(s->hdr->full_at_ms));
+			memset(s->hdr->full_logged_ms, 0, sizeof(s->hdr->full_logged_ms));
+			memcpy(s->hdr->boot_id, boot, sizeof(boot));
+		}
 	}
 	/* Keys and tenants are a copy of PostgreSQL: not trusted until the syncer reloads. */
 	atomic_store(&s->hdr->loaded, 0);
@@ -256,6 +294,7 @@ enum err state_attach(struct state *s, const char *path, char *msg, size_t msgle
 	l.models = peek.off_models;
 	l.samples = peek.off_samples;
 	l.grays = peek.off_grays;
+	l.join = peek.off_join;
 	l.size = peek.size;
 	point(s, &l);
 	return ERR_OK;
@@ -387,19 +426,30 @@ static bool route_reusable(const void *key, const void *val, void *arg)
 	return true;
 }
 
+/* A record that could not be made is a full table: say so. */
+static void *or_full(struct state *s, void *rec, enum state_table t)
+{
+	if (rec == NULL)
+		state_table_full(s, t);
+	return rec;
+}
+
 struct state_ip_use *state_ip_use(struct state *s, const unsigned char ip[16], int64_t now_ns)
 {
 	static const struct state_ip_use fresh;
 
-	return shm_pool_lock(s->ips, ip_hash64(s, ip), ip, &fresh, ip_idle, &now_ns);
+	return or_full(s, shm_pool_lock(s->ips, ip_hash64(s, ip), ip, &fresh, ip_idle, &now_ns),
+		       TABLE_CLIENTS);
 }
 
 struct state_key_use *state_key_use(struct state *s, int64_t key_id, int64_t now_ns)
 {
 	static const struct state_key_use fresh;
 
-	return shm_pool_lock(s->key_use, codec_mix64((uint64_t)key_id), &key_id, &fresh,
-			     key_use_idle, &now_ns);
+	return or_full(s,
+		       shm_pool_lock(s->key_use, codec_mix64((uint64_t)key_id), &key_id, &fresh,
+				     key_use_idle, &now_ns),
+		       TABLE_KEY_USE);
 }
 
 /* A tenant's quota record may go when the tenant no longer exists, or when it holds
@@ -421,8 +471,11 @@ struct state_tenant_use *state_tenant_use(struct state *s, int64_t tenant_id, bo
 {
 	static const struct state_tenant_use fresh;
 
-	return shm_pool_lock(s->tenant_use, codec_mix64((uint64_t)tenant_id), &tenant_id,
-			     create ? &fresh : NULL, create ? tenant_use_idle : NULL, s);
+	struct state_tenant_use *u =
+	    shm_pool_lock(s->tenant_use, codec_mix64((uint64_t)tenant_id), &tenant_id,
+			  create ? &fresh : NULL, create ? tenant_use_idle : NULL, s);
+
+	return create ? or_full(s, u, TABLE_TENANT_USE) : u;
 }
 
 /* A usage record may go once PostgreSQL holds all of it and its hour is over. */
@@ -449,15 +502,19 @@ struct state_usage *state_usage(struct state *s, int64_t key_id, int64_t hour, i
 
 	memset(&fresh, 0, sizeof(fresh));
 	fresh.tenant_id = tenant_id;
-	return shm_pool_lock(s->usage, codec_mix64((uint64_t)key_id ^ codec_mix64((uint64_t)hour)),
-			     &k, create ? &fresh : NULL, usage_done, &hour);
+	struct state_usage *u =
+	    shm_pool_lock(s->usage, codec_mix64((uint64_t)key_id ^ codec_mix64((uint64_t)hour)), &k,
+			  create ? &fresh : NULL, usage_done, &hour);
+
+	return create ? or_full(s, u, TABLE_USAGE) : u;
 }
 
 struct state_net_use *state_net_use(struct state *s, const unsigned char net[16], int64_t now_ns)
 {
 	static const struct state_net_use fresh;
 
-	return shm_pool_lock(s->nets, ip_hash64(s, net), net, &fresh, net_idle, &now_ns);
+	return or_full(s, shm_pool_lock(s->nets, ip_hash64(s, net), net, &fresh, net_idle, &now_ns),
+		       TABLE_NETS);
 }
 
 struct state_route_use *state_route_use(struct state *s, int64_t tenant_id, uint64_t route_hash)
@@ -465,8 +522,10 @@ struct state_route_use *state_route_use(struct state *s, int64_t tenant_id, uint
 	static const struct state_route_use fresh;
 	struct state_route_key k = {tenant_id, route_hash};
 
-	return shm_pool_lock(s->routes, codec_mix64((uint64_t)tenant_id ^ route_hash), &k, &fresh,
-			     route_reusable, NULL);
+	return or_full(s,
+		       shm_pool_lock(s->routes, codec_mix64((uint64_t)tenant_id ^ route_hash), &k,
+				     &fresh, route_reusable, NULL),
+		       TABLE_ROUTES);
 }
 
 static uint64_t list_hash(const struct state_list_key *k)
@@ -623,6 +682,7 @@ bool state_ring_push(struct state *s, uint32_t ring, const struct state_decision
 	head = atomic_load_explicit(&r->head, memory_order_relaxed);
 	if (head - atomic_load_explicit(&r->tail, memory_order_acquire) >= STATE_RING_SIZE) {
 		atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+		state_table_full(s, TABLE_DECISIONS);
 		return false;
 	}
 	r->items[head & (STATE_RING_SIZE - 1)] = *d;
@@ -662,6 +722,64 @@ int64_t state_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t state_mono_ms(void)
+{
+	return state_mono_ns() / 1000000;
+}
+
+static const struct {
+	const char *name, *setting;
+} tables[TABLE__MAX] = {
+    [TABLE_KEYS] = {"keys", "TOLLGATE_MAX_KEYS"},
+    [TABLE_TENANTS] = {"tenants", "TOLLGATE_MAX_TENANTS"},
+    [TABLE_CLIENTS] = {"clients", "TOLLGATE_MAX_CLIENTS"},
+    [TABLE_KEY_USE] = {"key_limits", "TOLLGATE_MAX_KEYS"},
+    [TABLE_TENANT_USE] = {"tenant_limits", "TOLLGATE_MAX_TENANTS"},
+    [TABLE_USAGE] = {"usage", "TOLLGATE_USAGE_SLOTS"},
+    [TABLE_NETS] = {"networks", "TOLLGATE_MAX_CLIENTS"},
+    [TABLE_ROUTES] = {"routes", "TOLLGATE_MAX_ROUTES"},
+    [TABLE_LISTS] = {"address_lists", "TOLLGATE_MAX_LIST_ENTRIES"},
+    [TABLE_MODELS] = {"models", "TOLLGATE_MAX_TENANTS"},
+    [TABLE_DECISIONS] = {"decision_rings", "(the collector is behind)"},
+};
+
+const char *state_table_name(enum state_table t)
+{
+	return t < TABLE__MAX ? tables[t].name : "?";
+}
+
+const char *state_table_setting(enum state_table t)
+{
+	return t < TABLE__MAX ? tables[t].setting : "?";
+}
+
+#define FULL_LOG_EVERY_MS 10000
+
+void state_table_full(struct state *s, enum state_table t)
+{
+	struct state_hdr *h = s->hdr;
+	int64_t now = state_mono_ms(), last;
+
+	if (t >= TABLE__MAX)
+		return;
+	atomic_fetch_add_explicit(&h->full_count[t], 1, memory_order_relaxed);
+	atomic_store_explicit(&h->full_at_ms[t], now, memory_order_relaxed);
+	last = atomic_load_explicit(&h->full_logged_ms[t], memory_order_relaxed);
+	/* Whoever wins the exchange logs; everyone else within 10 s stays quiet. */
+	if ((last == 0 || now - last >= FULL_LOG_EVERY_MS) &&
+	    atomic_compare_exchange_strong(&h->full_logged_ms[t], &last, now))
+		log_errorx("shared-memory table %s is full (%llu times so far): raise %s",
+			   tables[t].name, (unsigned long long)atomic_load(&h->full_count[t]),
+			   tables[t].setting);
+}
+
+bool state_table_was_full(struct state *s, enum state_table t, int64_t ms)
+{
+	int64_t at = t < TABLE__MAX ? atomic_load(&s->hdr->full_at_ms[t]) : 0;
+
+	return at != 0 && state_mono_ms() - at <= ms;
 }
 
 int64_t state_clock_ms(struct state *s)

@@ -280,6 +280,25 @@ enum metric {
 	METRIC__MAX
 };
 
+/* The fixed-size tables of shared memory, for the "full" alarms (metrics, log, readiness). */
+enum state_table {
+	TABLE_KEYS,
+	TABLE_TENANTS,
+	TABLE_CLIENTS, /* per-address limits and abuse state */
+	TABLE_KEY_USE,
+	TABLE_TENANT_USE,
+	TABLE_USAGE,
+	TABLE_NETS,
+	TABLE_ROUTES,
+	TABLE_LISTS,
+	TABLE_MODELS,
+	TABLE_DECISIONS, /* a worker's decision ring (the collector fell behind) */
+	TABLE__MAX
+};
+
+/* Decisions the collector remembers by request id until their access-log line comes. */
+#define STATE_JOIN_SLOTS 65536 /* a power of two */
+
 struct state_hdr {
 	uint64_t magic;
 	uint32_t version;
@@ -291,8 +310,8 @@ struct state_hdr {
 	_Atomic uint64_t list_prefixes[3]; /* bit n: some list entry has prefix length n */
 	_Atomic uint32_t loaded;   /* the syncer finished a full load since the master started */
 	_Atomic uint32_t db_up;	   /* the syncer's connection is healthy */
-	_Atomic int64_t db_ok_ms;  /* wall-clock ms of its last good round-trip */
-	_Atomic int64_t synced_ms; /* wall-clock ms of its last full load */
+	_Atomic int64_t db_ok_ms;  /* CLOCK_MONOTONIC ms of its last good round-trip */
+	_Atomic int64_t synced_ms; /* CLOCK_MONOTONIC ms of its last full load */
 	_Atomic uint32_t sync_gen;
 	_Atomic uint32_t resync_wanted;	 /* set by anyone to ask for a full load */
 	_Atomic int64_t clock_offset_ms; /* added to the business clock (tests only) */
@@ -300,6 +319,14 @@ struct state_hdr {
 	_Atomic uint32_t flush_ok;  /* the last flush reached PostgreSQL */
 	_Atomic int64_t flushed_ms; /* wall-clock ms of the last successful flush */
 	_Atomic uint64_t flush_seq; /* last batch sequence number used */
+	uint64_t off_join;
+	char boot_id[40]; /* the kernel's boot_id when the monotonic state was written */
+	/* How far the collector has read the access log (it alone writes these). */
+	_Atomic uint64_t alog_dev, alog_ino, alog_off;
+	/* Table-full alarms: how often, when last (CLOCK_MONOTONIC ms), when last logged. */
+	_Atomic uint64_t full_count[TABLE__MAX];
+	_Atomic int64_t full_at_ms[TABLE__MAX];
+	_Atomic int64_t full_logged_ms[TABLE__MAX];
 };
 
 struct state_sizes {
@@ -329,6 +356,7 @@ struct state {
 	struct state_sample_ring *samples;	  /* one per worker */
 	struct state_gray_ring *grays;		  /* one per worker */
 	_Atomic uint64_t (*metrics)[METRIC__MAX]; /* [nrings + 2][METRIC__MAX] */
+	struct state_decision *join;		  /* [STATE_JOIN_SLOTS], the collector's */
 };
 
 /* Maps the region at path for the given sizes, formatting it when it is new or its shape
@@ -391,8 +419,19 @@ uint64_t state_metric_sum(struct state *s, enum metric m);
 uint32_t state_metric_row_collector(const struct state *s);
 uint32_t state_metric_row_flusher(const struct state *s);
 
-/* Wall-clock milliseconds, real: for health and freshness. */
+/* Wall-clock milliseconds, real: for timestamps people read. */
 int64_t state_now_ms(void);
+/* CLOCK_MONOTONIC milliseconds: for intervals and freshness (the same in every process). */
+int64_t state_mono_ms(void);
+
+/* A table was found full: counts it, remembers when (readiness degrades for a minute) and
+ * logs it at most once per 10 s across all processes, naming the setting to raise. */
+void state_table_full(struct state *s, enum state_table t);
+/* The table's name ("keys") and the setting that sizes it. */
+const char *state_table_name(enum state_table t);
+const char *state_table_setting(enum state_table t);
+/* True when the table was found full within the last ms milliseconds. */
+bool state_table_was_full(struct state *s, enum state_table t, int64_t ms);
 /* The business clock (months, hours, key expiry): real time plus the test offset, so a
  * test can cross a month without waiting for one. */
 int64_t state_clock_ms(struct state *s);

@@ -37,7 +37,7 @@ describe('management API', () => {
       model_version, method, route, payload_bytes, ua_family, header_names, features, label, labeled_at) VALUES ${values}`);
   }
   const api = (path, token, { headers = {}, ...init } = {}) =>
-    get(`${s.url}${path}`, token ? { Authorization: `Bearer ${token}`, ...headers } : headers, init);
+    get(`${s.console}${path}`, token ? { Authorization: `Bearer ${token}`, ...headers } : headers, init);
   const label = (id, token, body, headers = {}) => api(`/api/v1/decisions/${id}/label`, token, {
     method: 'POST',
     body: typeof body === 'string' ? body : JSON.stringify(body),

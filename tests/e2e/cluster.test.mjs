@@ -26,7 +26,7 @@ describe('two nodes', () => {
     const key = a.key('shared');
     for (const n of [a, b]) {
       await waitFor('the key on both nodes', async () =>
-        (await get(`${n.url}/health/ready`)).json?.data?.keys === 1, { timeout: 5000 });
+        (await get(`${n.internal}/health/ready`)).json?.data?.keys === 1, { timeout: 5000 });
     }
 
     // Both nodes at once, at a steady pace, until each has refused 20 in a row.

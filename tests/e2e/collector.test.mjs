@@ -1,12 +1,12 @@
 // The collector: Caddy's access log joined to the gate's decisions, post-response facts in
 // the usage tables, and hostile log lines counted and skipped without harm.
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { get, startStack, waitFor } from './harness.mjs';
 
 const metric = async (s, name) => {
-  const text = (await get(`${s.url}/metrics`)).text;
+  const text = (await get(`${s.internal}/metrics`)).text;
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line ? Number(line.split(' ').pop()) : NaN;
 };
@@ -63,12 +63,8 @@ describe('collector', () => {
       '\u0000\u0001\u00ff{}',
       '{"status": 99999999999999999999999, "resp_headers": {"X-Request-Id": [1, 2]}}',
     ];
-    await new Promise((resolve, reject) => {
-      const c = net.createConnection(s.env.TOLLGATE_COLLECTOR_SOCKET, () => {
-        c.end(hostile.join('\n') + '\n', resolve);
-      });
-      c.on('error', reject);
-    });
+    // Written into the access log as if Caddy had (one write, as Caddy's are).
+    fs.appendFileSync(s.env.TOLLGATE_ACCESS_LOG, hostile.join('\n') + '\n');
     await waitFor('the malformed lines to be counted', async () =>
       (await metric(s, 'tollgate_access_log_malformed_total')) >= before_ + hostile.length, { timeout: 5000 })
       .catch(async (e) => { throw new Error(`${e.message}: ${await metric(s, 'tollgate_access_log_malformed_total')} vs ${before_}`); });
@@ -78,8 +74,34 @@ describe('collector', () => {
     await waitFor('a real entry after the hostile ones', () => row(s, keyId).s2 === base + 1, { timeout: 5000 });
   });
 
+  test('killing the collector (-9) under traffic loses no access-log line and counts none twice', async () => {
+    const base = row(s, keyId);
+    let sent = 0;
+    let stop = false;
+    const traffic = (async () => {
+      while (!stop) {
+        const r = await get(`${s.url}/usage/2`, { 'X-Api-Key': key });
+        assert.equal(r.status, 200, r.text);
+        sent++;
+      }
+    })();
+    for (let i = 0; i < 3; i++) {
+      const before_ = sent;
+      await waitFor('some traffic', () => sent >= before_ + 20, { timeout: 20000 });
+      const c = s.child('tg-collector');
+      process.kill(c.pid, 'SIGKILL');
+      await waitFor('a new collector', () => s.child('tg-collector')?.pid > 0 && s.child('tg-collector').pid !== c.pid, { timeout: 20000 });
+    }
+    stop = true;
+    await traffic;
+    await waitFor('every line applied once', () => {
+      const r = row(s, keyId);
+      return r.requests === base.requests + sent && r.s2 === base.s2 + sent && r.tokens === base.tokens + 2 * sent;
+    }, { timeout: 20000 }).catch((e) => { throw new Error(`${e.message}: sent ${sent}, ${JSON.stringify(base)} -> ${JSON.stringify(row(s, keyId))}`); });
+  });
+
   test('/metrics is valid Prometheus text and counts decisions', async () => {
-    const r = await get(`${s.url}/metrics`);
+    const r = await get(`${s.internal}/metrics`);
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/plain; version=0.0.4/);
     assert.ok((await metric(s, 'tollgate_gate_decisions_total')) > 0);

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -84,10 +85,12 @@ export function childrenOf(pid) {
 // node of one cluster) instead of making its own.
 export async function startStack({ workers = 2, env: extraEnv = {}, database = null } = {}) {
   fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'e2e-'));
+  // In the system's temporary folder: the postgres user (as root) can always enter it,
+  // wherever the clone is.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-e2e-'));
   fs.chmodSync(dir, 0o755);
   const pgDir = path.join(dir, 'pg');
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const [httpPort, httpsPort, consolePort, internalPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // Every node of one cluster hashes keys with the same secret.
   const secret = database
     ? fs.readFileSync(database.env.TOLLGATE_SECRET_FILE, 'utf8').trim()
@@ -98,8 +101,12 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     dir,
     httpPort,
     httpsPort,
-    url: `http://127.0.0.1:${httpPort}`,
+    url: `http://127.0.0.1:${httpPort}`, // the gateway: tenants' APIs
     httpsUrl: `https://localhost:${httpsPort}`,
+    console: `http://127.0.0.1:${consolePort}`, // Tollgate's own API and health
+    internal: `http://127.0.0.1:${internalPort}`, // /metrics, detailed readiness
+    consolePort,
+    internalPort,
     caddyStorage: path.join(dir, 'caddy'),
     procs: {},
     stopped: false,
@@ -117,16 +124,19 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
       ? must(path.join(ROOT, 'scripts/pg.sh'), ['url', pgDir]).trim()
       : database.env.TOLLGATE_DATABASE_URL,
     TOLLGATE_SOCKET: path.join(dir, 'tollgate.sock'),
+    TOLLGATE_CONSOLE_SOCKET: path.join(dir, 'console.sock'),
+    TOLLGATE_ACCESS_LOG: path.join(dir, 'access.log'),
     TOLLGATE_SHM_PATH: path.join(dir, 'tollgate.shm'),
     TOLLGATE_SECRET_FILE: path.join(dir, 'secret'),
     TOLLGATE_MIGRATIONS_DIR: path.join(ROOT, 'migrations'),
     TOLLGATE_WORKERS: String(workers),
     TOLLGATE_HTTP_PORT: String(httpPort),
     TOLLGATE_HTTPS_PORT: String(httpsPort),
+    TOLLGATE_CONSOLE_PORT: String(consolePort),
+    TOLLGATE_INTERNAL_PORT: String(internalPort),
     TOLLGATE_CADDY_ADMIN: `unix/${path.join(dir, 'caddy-admin.sock')}`,
     TOLLGATE_CADDY_STORAGE: path.join(dir, 'caddy'),
     TOLLGATE_BIND: '127.0.0.1',
-    TOLLGATE_COLLECTOR_SOCKET: path.join(dir, 'collector.sock'),
     TOLLGATE_NODE_ID: `e2e-${path.basename(dir)}`,
     // Every test request comes from 127.0.0.1: per-address limits (and the throttling of
     // failed authentications, which tests waiting for a new key would trip) are opened
@@ -160,23 +170,30 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     return p;
   };
   stack.startServe();
-  await waitFor('the FastCGI socket', () => fs.existsSync(stack.env.TOLLGATE_SOCKET));
+  await waitFor('the FastCGI sockets', () => fs.existsSync(stack.env.TOLLGATE_SOCKET) && fs.existsSync(stack.env.TOLLGATE_CONSOLE_SOCKET));
 
   const clog = fs.openSync(path.join(dir, 'caddy.log'), 'a');
   stack.procs.caddy = spawn('caddy', ['run', '--config', path.join(ROOT, 'Caddyfile'), '--adapter', 'caddyfile'], {
     env: stack.env, cwd: ROOT, stdio: ['ignore', clog, clog],
   });
   fs.closeSync(clog);
-  await waitFor('/health/ready through Caddy', async () => (await fetch(`${stack.url}/health/ready`)).status === 200, { timeout: 20000 })
+  await waitFor('/health/ready through Caddy', async () => (await fetch(`${stack.internal}/health/ready`)).status === 200, { timeout: 30000 })
     .catch((e) => {
       throw new Error(`${e.message}\n--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'))}`);
     });
 
-  stack.servePid = () => stack.procs.serve.pid;
-  stack.workers = () => childrenOf(stack.procs.serve.pid).filter((c) => c.comm === 'tg-worker');
+  // `tollgate serve` is the keeper (it holds the sockets); its child tg-master runs the rest.
+  stack.keeperPid = () => stack.procs.serve.pid;
+  stack.master = () => childrenOf(stack.procs.serve.pid).find((c) => c.comm === 'tg-master');
+  stack.servePid = () => stack.master()?.pid;
+  stack.workers = () => stack.children().filter((c) => c.comm === 'tg-gate');
+  stack.consoleWorkers = () => stack.children().filter((c) => c.comm === 'tg-console');
   stack.pgStop = () => must(path.join(ROOT, 'scripts/pg.sh'), ['stop', pgDir]);
   stack.pgStart = () => must(path.join(ROOT, 'scripts/pg.sh'), ['start', pgDir]);
-  stack.children = () => childrenOf(stack.procs.serve.pid);
+  stack.children = () => {
+    const m = stack.master();
+    return m ? childrenOf(m.pid) : [];
+  };
   stack.child = (comm) => stack.children().find((c) => c.comm === comm);
   stack.logs = () => `--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'), 10)}`;
 

@@ -20,7 +20,7 @@ const JUDGE_KEY = 'judge-secret';
 const BODY_MARKER = 'BODY-MARKER-7f3a';
 
 const metric = async (s, name) => {
-  const text = (await get(`${s.url}/metrics`)).text;
+  const text = (await get(`${s.internal}/metrics`)).text;
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ').pop()) : NaN;
 };
@@ -351,26 +351,27 @@ describe('judge with the Anthropic wire format', () => {
   });
 
   // After the restarts above: the new judge drains the rings and calls the provider.
-  test('with a decision window, the first gray-zone request already gets the verdict', async (t) => {
+  test('the gate never waits for the judge: the request that asks is answered without the verdict', async () => {
     fake.set({ mode: 'verdicts', verdict: 'abuse', confidence: 0.9 });
+    // A tenant with judge_wait_ms > 0 (the old decision window) gets its calls made at once,
+    // but the gate still decides without waiting.
     const key = s.key(WAITING);
     const c = { key, id: s.keyId(key), from: `127.0.0.${nextAddress++}` };
     await waitFor('the new key', async () => (await hit(s, '/status/404', { key, from: c.from })).status === 404, { interval: 100 });
+    const seen = fake.requests.length;
+    const statuses = [];
     let r;
-    let ms;
-    for (let i = 0; i < 40; i++) {
-      const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 60; i++) {
       r = await hit(s, '/status/404', { key, from: c.from });
-      ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      statuses.push(r.status);
       if (r.status !== 404) break;
     }
-    assert.equal(r.status, 403, r.text);
+    assert.ok(fake.requests.length > seen, 'the judge was asked');
+    if (r.status !== 403) r = await keepGoing(s, c, 'the block', (res) => res.status === 403 && res);
     assert.match(r.json.type, /abnormal-usage-detected$/);
-    assert.ok(ms < 1000, `the held request took ${ms} ms`);
-    t.diagnostic(`the first gray-zone request was held ${ms.toFixed(1)} ms for the verdict`);
-    await waitFor('the decisions in PostgreSQL', () => decisions(s, c.id)['block/llm_judge'] > 0, { timeout: 5000 });
+    await waitFor('the decisions in PostgreSQL', () => decisions(s, c.id)['block/llm_judge'] > 0, { timeout: 10000 });
     const d = decisions(s, c.id);
-    assert.equal(d['flag/error_ratio'], undefined, `no request was served merely flagged: ${JSON.stringify(d)}`);
+    assert.ok(d['flag/error_ratio'] >= 1, `the request that asked was served flagged, not held: ${JSON.stringify(d)}`);
   });
 
   test('a 529 overloaded answer, or none at all, caches nothing and changes nothing', async () => {

@@ -128,7 +128,7 @@ describe('per client IP, for every request', () => {
     s.tenant('ip-b');
     const a = s.key('ip-a');
     const b = s.key('ip-b');
-    await waitFor('the keys', async () => (await get(`${s.url}/health/ready`)).json?.data?.keys === 2);
+    await waitFor('the keys', async () => (await get(`${s.internal}/health/ready`)).json?.data?.keys === 2);
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await get(`${s.url}/v1/x`, { 'X-Api-Key': i % 2 ? a : b })).status);
     assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);

@@ -62,7 +62,7 @@ describe('metering', () => {
     const { id } = s.tenant(slug);
     s.psql(`UPDATE tenants SET ${UNLIMITED} WHERE id = ${id}`);
     const key = s.key(slug);
-    await waitFor('the new key', async () => (await get(`${s.url}/health/ready`)).status === 200 &&
+    await waitFor('the new key', async () => (await get(`${s.internal}/health/ready`)).status === 200 &&
       s.upstream.calls.length >= 0 && (await fetch(`${s.url}/v1/warm`, { headers: { 'X-Api-Key': key } })).status === 200);
     return { id, key, slug, base: stored(s, id) };
   }
@@ -113,7 +113,7 @@ describe('metering', () => {
         if (done === 300) {
           await s.stopServe('SIGTERM');
           s.startServe();
-          restarted = waitFor('the gate after the restart', async () => (await get(`${s.url}/health/live`)).status === 200, { timeout: 10000 });
+          restarted = waitFor('the gate after the restart', async () => (await get(`${s.internal}/health/live`)).status === 200, { timeout: 10000 });
         }
       },
     });

@@ -22,10 +22,10 @@ describe('monthly quota', () => {
     s.mustCli('tenant', 'set', 'quota', '--monthly', String(QUOTA));
     key = s.key('quota');
     await waitFor('the quota', async () =>
-      (await get(`${s.url}/health/ready`)).status === 200 &&
+      (await get(`${s.internal}/health/ready`)).status === 200 &&
       s.psql(`SELECT monthly_requests FROM tenant_limits WHERE tenant_id = ${id}`) === String(QUOTA));
     await waitFor('the key', async () => {
-      const r = await get(`${s.url}/health/ready`);
+      const r = await get(`${s.internal}/health/ready`);
       return r.json?.data?.keys === 1;
     });
   });
@@ -57,7 +57,7 @@ describe('monthly quota', () => {
   test('the quota holds across a restart of tollgate serve', async () => {
     await s.stopServe('SIGTERM');
     s.startServe();
-    await waitFor('the gate', async () => (await get(`${s.url}/health/ready`)).status === 200, { timeout: 10000 });
+    await waitFor('the gate', async () => (await get(`${s.internal}/health/ready`)).status === 200, { timeout: 10000 });
     const r = await get(`${s.url}/v1/q`, { 'X-Api-Key': key });
     assert.equal(r.status, 429);
     assert.ok(r.json.type.endsWith('/quota-exceeded'));

@@ -65,11 +65,11 @@ describe('resilience', () => {
   });
 
   test('/health/ready is 503 while PostgreSQL is down, the gate keeps serving, and it recovers', async () => {
-    assert.equal((await get(`${s.url}/health/ready`)).status, 200);
+    assert.equal((await get(`${s.internal}/health/ready`)).status, 200);
     s.pgStop();
     try {
       const down = await waitFor('readiness to fail', async () => {
-        const r = await get(`${s.url}/health/ready`);
+        const r = await get(`${s.internal}/health/ready`);
         return r.status === 503 ? r : null;
       }, { timeout: 8000 });
       assert.equal(down.headers.get('content-type'), 'application/problem+json');
@@ -78,11 +78,11 @@ describe('resilience', () => {
       // Keys are in shared memory: callers are unaffected by the outage.
       assert.equal((await get(`${s.url}/v1/outage`, { 'X-Api-Key': key })).status, 200);
       assert.equal((await get(`${s.url}/v1/outage`)).status, 401);
-      assert.equal((await get(`${s.url}/health/live`)).status, 200);
+      assert.equal((await get(`${s.internal}/health/live`)).status, 200);
     } finally {
       s.pgStart();
     }
-    await waitFor('readiness to return', async () => (await get(`${s.url}/health/ready`)).status === 200, { timeout: 10000 });
+    await waitFor('readiness to return', async () => (await get(`${s.internal}/health/ready`)).status === 200, { timeout: 10000 });
     // Changes made while it was down are picked up after the reconnect.
     const k = s.key('resilient');
     await waitFor('a key created after recovery', async () => (await get(`${s.url}/v1/k2`, { 'X-Api-Key': k })).status === 200, { timeout: 3000 });

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "../../lib/log.h"
+#include "../../app/serve/console_pool.h"
+#include "../../app/serve/gate_pool.h"
 #include "../../app/serve/router.h"
 
 void fx_mkdtemp(char *dir, size_t n)
@@ -143,7 +145,12 @@ void fx_dispatch(struct fx_gate *g, char **envp)
 	memset(&g->rq, 0, sizeof(g->rq));
 	g->rq.envp = envp;
 	g->rq.arena = &g->arena;
-	router_dispatch(&g->app, &g->rq, &g->rs, &g->arena, &g->admit);
+	/* Caddy sends the gate's requests (TG_GATE) to the gate's socket, the rest to the
+	 * console's. */
+	router_dispatch(&g->app,
+			fcgi_param(&g->rq, "TG_GATE") != NULL ? &gate_pool_routes
+							      : &console_pool_routes,
+			&g->rq, &g->rs, &g->arena, &g->admit);
 }
 
 void fx_gate_ask(struct fx_gate *g, const char *key, const char *peer, const char *request_id,

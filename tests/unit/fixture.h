@@ -51,7 +51,8 @@ void fx_key_limits(struct fx_gate *g, const char *key, int32_t rps, int32_t burs
  * digits>" (37 bytes with the NUL): distinct for distinct n below 2^48. */
 void fx_uuid(char out[37], uint64_t n);
 /* Runs router_dispatch() on a NULL-terminated NAME=VALUE array, after resetting the
- * response and the arena. */
+ * response and the arena: through the gate pool's routes when TG_GATE is among them, the
+ * console pool's otherwise. */
 void fx_dispatch(struct fx_gate *g, char **envp);
 /* Asks the gate (GET /_tollgate/gate with TG_GATE=1) as Caddy would: X-Api-Key key,
  * TG_PEER peer and TG_REQUEST_ID request_id, each left out when NULL, and one more

@@ -87,7 +87,8 @@ Test(router, paths_match_exactly)
 
 Test(router, health_live_is_200_json)
 {
-	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/live", "TG_REQUEST_ID=req-1", NULL};
+	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/live", "TG_REQUEST_ID=req-1",
+		       "TG_INTERNAL=1", NULL};
 	struct jsonx_doc *d;
 	const char *s;
 	int64_t pid;
@@ -114,8 +115,82 @@ Test(router, head_is_served_by_the_get_route)
 	cr_assert_eq(g.rs.status, 200);
 }
 
+Test(router, public_health_answers_say_no_more_than_the_status)
+{
+	char *live[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/live", "TG_REQUEST_ID=req-1",
+			NULL};
+	char *ready[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/ready", "TG_REQUEST_ID=req-1",
+			 NULL};
+	struct jsonx_doc *d;
+	const char *s;
+	int64_t n;
+
+	fx_dispatch(&g, live);
+	cr_assert_eq(g.rs.status, 200);
+	d = fx_body_json(&g);
+	cr_assert_not(jsonx_get_int(d, "data.pid", &n), "the pid is for the internal site");
+	jsonx_doc_free(d);
+	fx_dispatch(&g, ready);
+	fx_assert_problem(&g, 503, "not-ready", "req-1");
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "detail", &s));
+	cr_assert(strstr(s, "PostgreSQL") == NULL, "a public answer names no dependency: %s", s);
+	jsonx_doc_free(d);
+	atomic_store(&g.st.hdr->loaded, 1);
+	atomic_store(&g.st.hdr->db_up, 1);
+	atomic_store(&g.st.hdr->db_ok_ms, state_mono_ms());
+	fx_dispatch(&g, ready);
+	cr_assert_eq(g.rs.status, 200);
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "data.status", &s));
+	cr_assert_str_eq(s, "ready");
+	cr_assert_not(jsonx_get_int(d, "data.keys", &n), "counts are for the internal site");
+	jsonx_doc_free(d);
+}
+
+Test(router, metrics_exist_only_on_the_internal_site)
+{
+	char *pub[] = {"REQUEST_METHOD=GET", "PATH_INFO=/metrics", "TG_REQUEST_ID=req-1", NULL};
+	char *internal[] = {"REQUEST_METHOD=GET", "PATH_INFO=/metrics", "TG_REQUEST_ID=req-1",
+			    "TG_INTERNAL=1", NULL};
+
+	fx_dispatch(&g, pub);
+	fx_assert_problem(&g, 404, "not-found", "req-1");
+	fx_dispatch(&g, internal);
+	cr_assert_eq(g.rs.status, 200);
+}
+
+Test(router, a_full_key_table_makes_the_node_not_ready_and_a_full_client_table_degraded)
+{
+	char *ready[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/ready", "TG_REQUEST_ID=req-1",
+			 "TG_INTERNAL=1", NULL};
+	struct jsonx_doc *d;
+	const char *s;
+
+	atomic_store(&g.st.hdr->loaded, 1);
+	atomic_store(&g.st.hdr->db_up, 1);
+	atomic_store(&g.st.hdr->db_ok_ms, state_mono_ms());
+	state_table_full(&g.st, TABLE_CLIENTS);
+	fx_dispatch(&g, ready);
+	cr_assert_eq(g.rs.status, 200);
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "data.status", &s));
+	cr_assert_str_eq(s, "degraded");
+	cr_assert(jsonx_get_str_first(d, "data.full_tables", &s));
+	cr_assert_str_eq(s, "clients");
+	jsonx_doc_free(d);
+	state_table_full(&g.st, TABLE_KEYS);
+	fx_dispatch(&g, ready);
+	fx_assert_problem(&g, 503, "not-ready", "req-1");
+	d = fx_body_json(&g);
+	cr_assert(jsonx_get_str(d, "detail", &s));
+	cr_assert(strstr(s, "TOLLGATE_MAX_KEYS") != NULL, "%s", s);
+	jsonx_doc_free(d);
+	cr_assert_eq(atomic_load(&g.st.hdr->full_count[TABLE_KEYS]), 1);
+}
+
 static char *ready_env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health/ready", "TG_REQUEST_ID=req-1",
-			    NULL};
+			    "TG_INTERNAL=1", NULL};
 
 Test(router, health_ready_is_503_until_loaded)
 {
@@ -126,7 +201,7 @@ Test(router, health_ready_is_503_until_loaded)
 	fx_assert_problem(&g, 503, "not-ready", "req-1");
 	/* The database is up but nothing is loaded yet. */
 	atomic_store(&g.st.hdr->db_up, 1);
-	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
+	atomic_store(&g.st.hdr->db_ok_ms, state_mono_ms());
 	fx_dispatch(&g, ready_env);
 	fx_assert_problem(&g, 503, "not-ready", "req-1");
 	d = fx_body_json(&g);
@@ -144,8 +219,8 @@ Test(router, health_ready_is_200_when_loaded_and_database_fresh)
 	fx_tenant(&g, 1, "one", TENANT_ACTIVE, "127.0.0.1:1");
 	atomic_store(&g.st.hdr->loaded, 1);
 	atomic_store(&g.st.hdr->db_up, 1);
-	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
-	atomic_store(&g.st.hdr->synced_ms, state_now_ms());
+	atomic_store(&g.st.hdr->db_ok_ms, state_mono_ms());
+	atomic_store(&g.st.hdr->synced_ms, state_mono_ms());
 	fx_dispatch(&g, ready_env);
 	cr_assert_eq(g.rs.status, 200, "body %s", g.rs.body.p);
 	fx_assert_header(&g, "Content-Type", "application/json");
@@ -165,7 +240,7 @@ Test(router, health_ready_is_503_when_database_check_is_stale)
 {
 	atomic_store(&g.st.hdr->loaded, 1);
 	atomic_store(&g.st.hdr->db_up, 1);
-	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms() - 10 * g.cfg.ready_staleness_ms);
+	atomic_store(&g.st.hdr->db_ok_ms, state_mono_ms() - 10 * g.cfg.ready_staleness_ms);
 	fx_dispatch(&g, ready_env);
 	fx_assert_problem(&g, 503, "not-ready", "req-1");
 }
@@ -177,7 +252,7 @@ Test(router, health_ready_is_503_when_database_down)
 
 	atomic_store(&g.st.hdr->loaded, 1);
 	atomic_store(&g.st.hdr->db_up, 0);
-	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
+	atomic_store(&g.st.hdr->db_ok_ms, state_mono_ms());
 	fx_dispatch(&g, ready_env);
 	fx_assert_problem(&g, 503, "not-ready", "req-1");
 	d = fx_body_json(&g);
@@ -192,7 +267,7 @@ Test(router, reopened_state_is_not_ready_until_the_syncer_reloads)
 
 	atomic_store(&g.st.hdr->loaded, 1);
 	atomic_store(&g.st.hdr->db_up, 1);
-	atomic_store(&g.st.hdr->db_ok_ms, state_now_ms());
+	atomic_store(&g.st.hdr->db_ok_ms, state_mono_ms());
 	fx_tenant(&g, 3, "kept", TENANT_ACTIVE, "127.0.0.1:1");
 	state_close(&g.st);
 	snprintf(path, sizeof(path), "%s/state.shm", g.dir);

@@ -1,0 +1,80 @@
+/* The management plane's connection to PostgreSQL, one per console worker. */
+#include "api_db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../../lib/log.h"
+
+/* A console worker must not hang on a database that does not answer. */
+#define DB_CONNECT_TIMEOUT   "2"
+#define DB_STATEMENT_TIMEOUT "SET statement_timeout = '5s'"
+#define DB_RETRY_MS	     1000
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void api_db_init(struct app_db *d, const char *url)
+{
+	d->conn = NULL;
+	d->url = url;
+	d->retry_after_ms = 0;
+	d->down_logged = false;
+}
+
+void api_db_close(struct app_db *d)
+{
+	sql_free(d->conn);
+	d->conn = NULL;
+}
+
+static enum err reconnect(struct app_db *d)
+{
+	char msg[512];
+	int64_t now = mono_ms();
+
+	sql_free(d->conn);
+	d->conn = NULL;
+	if (now < d->retry_after_ms)
+		return ERR_DB;
+	/* libpq reads this when the connection string does not say; only this process. */
+	setenv("PGCONNECT_TIMEOUT", DB_CONNECT_TIMEOUT, 0);
+	if (sql_connect(d->url, &d->conn, msg, sizeof(msg)) != ERR_OK ||
+	    sql_exec(d->conn, NULL, DB_STATEMENT_TIMEOUT, 0, NULL) != ERR_OK) {
+		if (d->conn != NULL)
+			snprintf(msg, sizeof(msg), "%s", sql_errmsg(d->conn));
+		sql_free(d->conn);
+		d->conn = NULL;
+		d->retry_after_ms = now + DB_RETRY_MS;
+		if (!d->down_logged)
+			log_warnx("management API: cannot reach PostgreSQL: %s", msg);
+		d->down_logged = true;
+		return ERR_DB;
+	}
+	if (d->down_logged)
+		log_info("management API: connected to PostgreSQL again");
+	d->down_logged = false;
+	return ERR_OK;
+}
+
+enum err api_db_open(struct hctx *c)
+{
+	struct app_db *d = c->app->db;
+
+	if (d == NULL)
+		return ERR_DB;
+	if (sql_is_ok(d->conn))
+		return ERR_OK;
+	return reconnect(d);
+}
+
+struct sql *api_db_conn(const struct hctx *c)
+{
+	return c->app->db != NULL ? c->app->db->conn : NULL;
+}

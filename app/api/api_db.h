@@ -1,0 +1,32 @@
+/* The console worker's PostgreSQL connection for the management plane: opened on first
+ * use, reopened after it was lost, never retried more than once a second during an
+ * outage. The gate's pool has none (it answers from shared memory). */
+#ifndef APP_API_DB_H
+#define APP_API_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../lib/sql.h"
+#include "../app.h"
+
+struct app_db {
+	struct sql *conn; /* NULL until first use, or after a failure */
+	const char *url;
+	int64_t retry_after_ms; /* CLOCK_MONOTONIC: no connection attempt before this */
+	bool down_logged;
+};
+
+/* Prepares d for url (borrowed: it must outlive d); connects nothing yet. */
+void api_db_init(struct app_db *d, const char *url);
+void api_db_close(struct app_db *d);
+
+/* The connection of the worker serving c, opened (or reopened when the last query lost
+ * it) now if need be. ERR_DB when PostgreSQL cannot be reached (logged once per outage),
+ * or when this process has none: the router answers 503 unavailable. The connection
+ * outlives the request: a handler leaves no transaction open on it. */
+enum err api_db_open(struct hctx *c) WUR;
+/* The connection as it stands (NULL when none): after api_db_open() succeeded. */
+struct sql *api_db_conn(const struct hctx *c);
+
+#endif

@@ -1,0 +1,55 @@
+/* The console's route table, worker settings and database connection. */
+#include "console_pool.h"
+
+#include "../api/api_auth.h"
+#include "../api/api_db.h"
+#include "../api/api_decisions.h"
+#include "../api/api_usage.h"
+#include "../health/health.h"
+#include "../metrics/metrics.h"
+#include "worker.h"
+
+#define CONSOLE_MAX_HEAD (16 * 1024)
+/* Room for the largest management answer (a page of 500 decisions is some 600 KiB),
+ * whatever TOLLGATE_MAX_BODY says; a buffer only grows as far as an answer needs. */
+#define CONSOLE_MIN_RESPONSE (2 * 1024 * 1024)
+
+static const struct route routes[] = {
+    {"GET", "/health/live", health_live, 0},
+    {"GET", "/health/ready", health_ready, 0},
+    {"GET", "/metrics", metrics_handle, ROUTE_INTERNAL},
+    {"GET", "/api/v1/decisions", api_decisions_list, ROUTE_TENANT},
+    {"GET", "/api/v1/decisions/:id", api_decisions_get, ROUTE_TENANT},
+    {"POST", "/api/v1/decisions/:id/label", api_decisions_label, ROUTE_TENANT},
+    {"GET", "/api/v1/usage", api_usage_get, ROUTE_TENANT},
+};
+
+const struct route_table console_pool_routes = {
+    "console",
+    routes,
+    sizeof(routes) / sizeof(routes[0]),
+    api_auth_tenant,
+};
+
+int console_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)
+{
+	const struct config *cfg = app->cfg;
+	size_t body = (size_t)cfg->max_body;
+	struct worker_pool pool = {
+	    .routes = &console_pool_routes,
+	    .io = {.read_timeout_ms = cfg->console_read_timeout_ms, .drain_max = body},
+	    .max_head = CONSOLE_MAX_HEAD,
+	    .max_response = body * 4 > CONSOLE_MIN_RESPONSE ? body * 4 : CONSOLE_MIN_RESPONSE,
+	    .max_arena = body * 2 + 64 * 1024,
+	    .settle = NULL,
+	};
+	struct app_db db;
+	int rc;
+
+	api_db_init(&db, cfg->database_url);
+	app->db = &db;
+	rc = worker_run(app, listen_fd, &pool, stop);
+	app->db = NULL;
+	api_db_close(&db);
+	return rc;
+}

@@ -1,0 +1,24 @@
+/* The listening sockets of `tollgate serve` and how they are handed from one process to
+ * the next, in systemd's socket-activation protocol (LISTEN_PID, LISTEN_FDS from fd 3,
+ * LISTEN_FDNAMES): systemd may hand them to the keeper, and the keeper hands them to every
+ * master it starts, so they outlive any master, child or upgrade. */
+#ifndef APP_LISTEN_H
+#define APP_LISTEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../../lib/err.h"
+
+/* The gate and console sockets passed to this process. ERR_NOTFOUND (msg says so) when
+ * none were; ERR_INPUT when what was passed is not two listening sockets named gate and
+ * console (names optional: without them fd 3 is the gate's and fd 4 the console's). The
+ * LISTEN_* variables are removed from the environment; the descriptors get FD_CLOEXEC. */
+enum err listen_inherited(int *gate_fd, int *console_fd, char *msg, size_t msglen) WUR;
+
+/* In a child between fork and exec: moves the two sockets to fds 3 and 4 (without
+ * FD_CLOEXEC) and sets LISTEN_PID (this process), LISTEN_FDS and LISTEN_FDNAMES for the
+ * program it executes. False if a descriptor could not be moved. */
+bool listen_pass(int gate_fd, int console_fd);
+
+#endif
