@@ -87,6 +87,7 @@ UNIT_SRCS := \
 	tests/unit/test_cfg.c \
 	tests/unit/test_codec.c \
 	tests/unit/test_collector.c \
+	tests/unit/test_fcgi.c \
 	tests/unit/test_gate.c \
 	tests/unit/test_gate_keys.c \
 	tests/unit/test_gcra.c \

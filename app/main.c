@@ -89,16 +89,28 @@ static int cmd_check(const struct config *cfg, int argc, char **argv)
 		printf("error: %s\n", msg);
 		problems++;
 	}
-	snprintf(dir, sizeof(dir), "%s", cfg->socket);
-	slash = strrchr(dir, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-		if (stat(dir[0] ? dir : "/", &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    access(dir[0] ? dir : "/", W_OK) < 0) {
-			printf(
-			    "error: TOLLGATE_SOCKET: folder %s does not exist or is not writable\n",
-			    dir);
-			problems++;
+	{
+		const struct {
+			const char *name, *path;
+		} files[] = {{"TOLLGATE_SOCKET", cfg->socket},
+			     {"TOLLGATE_CONSOLE_SOCKET", cfg->console_socket},
+			     {"TOLLGATE_ACCESS_LOG", cfg->access_log},
+			     {"TOLLGATE_SHM_PATH", cfg->shm_path}};
+		size_t i;
+
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(dir, sizeof(dir), "%s", files[i].path);
+			slash = strrchr(dir, '/');
+			if (slash == NULL)
+				snprintf(dir, sizeof(dir), ".");
+			else
+				*slash = '\0';
+			if (stat(dir[0] ? dir : "/", &st) < 0 || !S_ISDIR(st.st_mode) ||
+			    access(dir[0] ? dir : "/", W_OK) < 0) {
+				printf("error: %s: folder %s does not exist or is not writable\n",
+				       files[i].name, dir);
+				problems++;
+			}
 		}
 	}
 	if (stat(cfg->migrations_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -5,11 +5,13 @@
 #   (2) floor   Caddy + forward_auth to a no-op FastCGI pool          ./Caddyfile + build/noop_fcgi
 #   (3) gate    Caddy + forward_auth to `tollgate serve`, valid key   ./Caddyfile + build/tollgate
 #   (4) gate with the abuse engine off (TOLLGATE_ABUSE_ENGINE=off)    ./Caddyfile + build/tollgate
-# (2), (3) and (4) load the repository's Caddyfile unchanged; only the FastCGI responder (or
-# its configuration) differs. (3) and (4) are two nodes on one PostgreSQL, like a cluster.
-# The upstream is a separate Caddy answering "ok" (bench/Caddyfile.upstream).
+# (2), (3) and (4) load the repository's Caddyfile unchanged (its gateway, console and internal
+# sites, each on ports of its own); only the FastCGI responders behind the gate's and the
+# console's sockets (or their configuration) differ, and each reads its own Caddy's access-log
+# file. (3) and (4) are two nodes on one PostgreSQL, like a cluster. The upstream is a separate
+# Caddy answering "ok" (bench/Caddyfile.upstream).
 #
-# All four run side by side for the whole run, each with its own Caddy (and pool), and are
+# All four run side by side for the whole run, each with its own Caddy (and pools), and are
 # measured in interleaved rounds: every round measures (1) to (4) once, in an order that
 # changes from round to round. On a small VM the machine itself (CPU frequency, neighbours)
 # moves a single measurement by 10-20%; measured seconds apart, the four see about the same
@@ -17,7 +19,8 @@
 #
 # Knobs: BENCH_ROUNDS (4), BENCH_DURATION (5s per measurement), BENCH_WARMUP (1s before each
 # measurement), BENCH_FIRST_WARMUP (3s per configuration before the first round),
-# BENCH_CONNECTIONS (32), BENCH_THREADS (2), TOLLGATE_WORKERS (0 = one per core, both pools).
+# BENCH_CONNECTIONS (32), BENCH_THREADS (2), TOLLGATE_WORKERS (0 = one per core: the gate's
+# pool, and the no-op pool of (2)).
 # Writes build/bench-results.md. Exits 1 if a measurement had errors (non-2xx responses, socket
 # errors, a port shared with another process): the run is invalid.
 set -euo pipefail
@@ -85,7 +88,8 @@ cleanup() {
 	for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
 		stop_pid "${STARTED[i]}"
 	done
-	[ -n "$PG_DIR" ] && scripts/pg.sh stop "$PG_DIR"
+	# destroy, not stop: as root the cluster may live outside $TMP (scripts/pg.sh).
+	[ -n "$PG_DIR" ] && scripts/pg.sh destroy "$PG_DIR"
 	rm -rf "$TMP"
 	exit "$rc"
 }
@@ -115,17 +119,34 @@ pick_port() { # -> PORT (a global: a subshell would lose PICKED)
 	die "no free port found"
 }
 
+listeners() { # PORT -> the socket inode of every listener on PORT
+	awk -v p=":$(printf '%04X' "$1")" \
+		'$4 == "0A" && toupper(substr($2, length($2) - 4)) == p { print $10 }' \
+		/proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
 # owns_port PID PORT: true if PORT has a listener and every listener on it is a socket of PID.
 owns_port() {
-	local pid=$1 hex inode found=0
-	hex=$(printf '%04X' "$2")
+	local pid=$1 inode found=0
 	while read -r inode; do
 		found=1
 		[ -n "$(find "/proc/$pid/fd" -lname "socket:\[$inode\]" 2>/dev/null | head -n 1)" ] ||
 			return 1
-	done < <(awk -v p=":$hex" '$4 == "0A" && toupper(substr($2, length($2) - 4)) == p { print $10 }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
+	done < <(listeners "$2")
 	[ "$found" -eq 1 ]
+}
+
+# owns_ports PID PORT...: owns_port for each; the first PORT not owned is in BAD_PORT.
+owns_ports() {
+	local pid=$1 port
+	shift
+	for port in "$@"; do
+		if ! owns_port "$pid" "$port"; then
+			BAD_PORT=$port
+			return 1
+		fi
+	done
+	return 0
 }
 
 http_code() { # URL [curl args...]
@@ -134,14 +155,16 @@ http_code() { # URL [curl args...]
 	curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" "$url" || true
 }
 
-# start_caddy NAME CADDYFILE SOCKET COLLECTOR PORTVAR...: starts a Caddy whose environment
-# alone gets TOLLGATE_SOCKET=SOCKET, TOLLGATE_COLLECTOR_SOCKET=COLLECTOR, its own admin socket,
-# storage and XDG folders, and a fresh port in each PORTVAR (the first is the one probed over
-# HTTP). Sets CADDY_PID and CADDY_PORT (the first port) once Caddy answers and alone owns its
-# ports. Several Caddys run at once, so nothing of this is exported to the script itself.
+# start_caddy NAME CADDYFILE SOCKET CONSOLE_SOCKET ACCESS_LOG PORTVAR...: starts a Caddy whose
+# environment alone gets TOLLGATE_SOCKET=SOCKET, TOLLGATE_CONSOLE_SOCKET=CONSOLE_SOCKET and
+# TOLLGATE_ACCESS_LOG=ACCESS_LOG (each only if not empty), its own admin socket, storage and XDG
+# folders, and a fresh port in each PORTVAR (the first is the one probed over HTTP). Sets
+# CADDY_PID, CADDY_PORT (the first port) and CADDY_PORTS (all of them, in the order of the
+# PORTVARs) once Caddy answers and alone owns every one of its ports. Several Caddys run at
+# once, so nothing of this is exported to the script itself.
 start_caddy() {
-	local name=$1 file=$2 sock=$3 coll=$4 dir="$TMP/caddy-$1" attempt ok code i v
-	shift 4
+	local name=$1 file=$2 sock=$3 console=$4 alog=$5 dir="$TMP/caddy-$1" attempt ok code i v
+	shift 5
 	local vars=("$@") ports=()
 	mkdir -p "$dir"
 	for ((attempt = 1; attempt <= 5; attempt++)); do
@@ -155,14 +178,17 @@ start_caddy() {
 			for ((v = 0; v < ${#vars[@]}; v++)); do
 				export "${vars[v]}=${ports[v]}"
 			done
-			export TOLLGATE_SOCKET="$sock" TOLLGATE_COLLECTOR_SOCKET="$coll" \
-				TOLLGATE_CADDY_ADMIN="unix/$dir/admin.sock" BENCH_CADDY_ADMIN="unix/$dir/admin.sock" \
+			[ -n "$sock" ] && export TOLLGATE_SOCKET="$sock"
+			[ -n "$console" ] && export TOLLGATE_CONSOLE_SOCKET="$console"
+			[ -n "$alog" ] && export TOLLGATE_ACCESS_LOG="$alog"
+			export TOLLGATE_CADDY_ADMIN="unix/$dir/admin.sock" BENCH_CADDY_ADMIN="unix/$dir/admin.sock" \
 				TOLLGATE_CADDY_STORAGE="$dir/storage" BENCH_CADDY_STORAGE="$dir/storage" \
 				XDG_DATA_HOME="$dir/data" XDG_CONFIG_HOME="$dir/config"
 			exec caddy run --adapter caddyfile --config "$file"
 		) >"$dir/caddy.log" 2>&1 &
 		CADDY_PID=$!
 		CADDY_PORT=${ports[0]}
+		CADDY_PORTS=("${ports[@]}")
 		STARTED+=("$CADDY_PID")
 		ok=0
 		for ((i = 0; i < 150; i++)); do
@@ -175,11 +201,16 @@ start_caddy() {
 			sleep 0.1
 		done
 		if [ "$ok" -eq 1 ]; then
+			# Caddy opens its listeners one after the other: give the last ones a moment.
 			for v in "${ports[@]}"; do
-				owns_port "$CADDY_PID" "$v" || ok=0
+				for ((i = 0; i < 50; i++)); do
+					[ -n "$(listeners "$v")" ] && break
+					sleep 0.1
+				done
 			done
-			[ "$ok" -eq 1 ] && return 0
-			echo "bench: caddy $name: another process listens on its port; retrying" >&2
+			owns_ports "$CADDY_PID" "${ports[@]}" && return 0
+			echo "bench: caddy $name: port $BAD_PORT has no listener of its own or another" \
+				"process listens there too; retrying" >&2
 		else
 			echo "bench: caddy $name did not start; retrying with other ports:" >&2
 			tail -n 3 "$dir/caddy.log" >&2
@@ -202,7 +233,7 @@ wait_for() {
 }
 
 # wait_sockets PID LOG PATH...: until every PATH is a socket; dies if PID exits or 15 s pass.
-# Caddy refuses to start while its access-log socket is not listening.
+# Caddy would start without them (and answer 502 meanwhile), but the probes should not.
 wait_sockets() {
 	local pid=$1 log=$2 i p missing
 	shift 2
@@ -233,20 +264,30 @@ ticks() { # PID... -> summed utime+stime of those processes (all their threads)
 	echo "$total"
 }
 
-children_named() { # MASTER_PID COMM -> pids of the master's children with that name
-	local pid
-	for pid in $(pgrep -P "$1"); do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] && echo "$pid"
+# The processes of a pool: the pid the script started and everything below it. For tollgate
+# that is the keeper (tg-serve), its master (tg-master) and the master's children: gate
+# workers (tg-gate), console workers (tg-console), the collector (tg-collector), the syncer,
+# the flusher, the trainer, ...; for the no-op pool its master, the no-op workers
+# (noop-worker), the console responder (noop-console) and the access-log reader (noop-log).
+pool_tree() { # ROOT -> "PID COMM" for ROOT and each of its descendants
+	local queue=("$1") pid comm
+	while [ "${#queue[@]}" -gt 0 ]; do
+		pid=${queue[0]}
+		queue=("${queue[@]:1}")
+		comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+		echo "$pid $comm"
+		# shellcheck disable=SC2207 # pids: no spaces, no globs
+		queue+=($(pgrep -P "$pid" || true))
 	done
 	return 0
 }
 
-children_not_named() { # MASTER_PID COMM -> the master's other children (background work)
-	local pid
-	for pid in $(pgrep -P "$1"); do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$2" ] && echo "$pid"
-	done
-	return 0
+pool_named() { # ROOT COMM -> pids of ROOT's tree with that name
+	pool_tree "$1" | awk -v c="$2" '$2 == c { print $1 }'
+}
+
+pool_other() { # ROOT COMM1 COMM2 -> pids of ROOT's tree named neither COMM1 nor COMM2
+	pool_tree "$1" | awk -v a="$2" -v b="$3" '$2 != a && $2 != b { print $1 }'
 }
 
 pg_ticks() { # -> utime+stime of the PostgreSQL server, its exited children's included
@@ -282,17 +323,19 @@ to_ms() { # wrk duration (850.00us, 1.23ms, 2.00s) -> milliseconds
 }
 
 # ---------------------------------------------------------------------------------------------
-# The four configurations, by number: label, HTTP port, Caddy pid, FastCGI master pid and
-# worker name (empty for (1)). Filled in as they start.
+# The four configurations, by number: label, HTTP port (the gateway's), all of its Caddy's
+# ports, Caddy pid, the pid of the FastCGI pools' root process (tollgate's keeper, the no-op
+# master), the name of its gate workers and of its access-log reader (empty for (1)). Filled in
+# as they start.
 
-declare -a C_LABEL C_PORT C_CADDY C_MASTER C_COMM
+declare -a C_LABEL C_PORT C_PORTS C_CADDY C_ROOT C_COMM C_LOGCOMM
 C_LABEL[1]="bare reverse_proxy"
 C_LABEL[2]="forward_auth to no-op FastCGI (floor)"
 C_LABEL[3]="forward_auth to tollgate (gate)"
 C_LABEL[4]="forward_auth to tollgate, abuse engine off"
 
 # Results of measurement N in round R, under the key "N.R".
-declare -A M_RPS M_P50 M_P99 M_ERR M_WORKER M_BG M_CADDY M_UP M_PG M_WRK M_OTHER M_TOTAL M_BUSY
+declare -A M_RPS M_P50 M_P99 M_ERR M_WORKER M_LOG M_BG M_CADDY M_UP M_PG M_WRK M_OTHER M_TOTAL M_BUSY
 INVALID=0
 NOISY=""     # "(N) round R: P%;" for every measurement other processes disturbed
 GATE_REQS=0  # requests wrk completed through (3) and (4), warm-ups included, against metering
@@ -318,8 +361,9 @@ warm_up() {
 }
 
 # measure N R: warm up configuration N, then one measured wrk run; results land in the M_*
-# arrays under "N.R". CPU is split per request into the FastCGI workers (and the pool's
-# background children), the gateway Caddy of configuration N, the upstream Caddy, PostgreSQL
+# arrays under "N.R". CPU is split per request into the gate's FastCGI workers, the access-log
+# reader, the pools' other processes (keeper, master, console workers, background children),
+# the gateway Caddy of configuration N, the upstream Caddy, PostgreSQL
 # (what the gate's metering costs there), wrk, and the rest of the machine's busy time
 # (/proc/stat): near 0 when nothing else runs (the three configurations not being measured sit
 # idle and count there). The two sources count differently (a process's time is exact and
@@ -327,18 +371,23 @@ warm_up() {
 # out slightly negative.
 # shellcheck disable=SC2034 # the M_* arrays are read through over_rounds' nameref
 measure() {
-	local n=$1 r=$2 k="$1.$2" port=${C_PORT[$1]} caddy=${C_CADDY[$1]} master=${C_MASTER[$1]}
-	local comm=${C_COMM[$1]} out="$TMP/wrk-$1.$2.txt" workers=() w0=0 w1=0 background=() g0=0 g1=0
+	local n=$1 r=$2 k="$1.$2" port=${C_PORT[$1]} caddy=${C_CADDY[$1]} root=${C_ROOT[$1]}
+	local comm=${C_COMM[$1]} logcomm=${C_LOGCOMM[$1]} out="$TMP/wrk-$1.$2.txt"
+	local workers=() w0=0 w1=0 readers=() l0=0 l1=0 background=() g0=0 g1=0
 	local c0 c1 u0 u1 p0 p1 m0 m1 b0 b1 t0 t1 wu ws wt non2xx sockerr err="" other
 	local TIMEFORMAT='%3U %3S'
 
 	warm_up "$n" "$WARMUP" "$TMP/warmup-$k.txt"
-	if [ -n "$master" ]; then
-		mapfile -t workers < <(children_named "$master" "$comm")
-		[ "${#workers[@]}" -gt 0 ] || die "no $comm processes under pid $master"
-		w0=$(ticks "${workers[@]}")
-		mapfile -t background < <(children_not_named "$master" "$comm")
-		[ "${#background[@]}" -gt 0 ] && g0=$(ticks "${background[@]}")
+	if [ -n "$root" ]; then
+		mapfile -t workers < <(pool_named "$root" "$comm")
+		[ "${#workers[@]}" -gt 0 ] || die "no $comm processes under pid $root"
+		mapfile -t readers < <(pool_named "$root" "$logcomm")
+		[ "${#readers[@]}" -eq 1 ] ||
+			die "not one $logcomm process under pid $root: $(pool_tree "$root" | tr '\n' ' ')"
+		mapfile -t background < <(pool_other "$root" "$comm" "$logcomm")
+		w0=$(ticks "${workers[@]}") || die "a $comm process under pid $root is gone"
+		l0=$(ticks "${readers[@]}") || die "the $logcomm process under pid $root is gone"
+		g0=$(ticks "${background[@]}") || die "a process under pid $root is gone"
 	fi
 	c0=$(ticks "$caddy")
 	u0=$(ticks "$UPSTREAM_PID")
@@ -352,10 +401,11 @@ measure() {
 	p1=$(pg_ticks) || die "PostgreSQL (pid $PG_PID) is gone"
 	u1=$(ticks "$UPSTREAM_PID")
 	c1=$(ticks "$caddy")
-	if [ -n "$master" ]; then
+	if [ -n "$root" ]; then
 		w1=$(ticks "${workers[@]}") || err="$err a worker exited during the run;"
-		[ "${#background[@]}" -gt 0 ] && g1=$(ticks "${background[@]}")
-		[ "$(children_named "$master" "$comm" | sort | tr '\n' ' ')" = \
+		l1=$(ticks "${readers[@]}") || err="$err the access-log reader exited during the run;"
+		g1=$(ticks "${background[@]}") || err="$err a pool process exited during the run;"
+		[ "$(pool_named "$root" "$comm" | sort | tr '\n' ' ')" = \
 			"$(printf '%s\n' "${workers[@]}" | sort | tr '\n' ' ')" ] ||
 			err="$err the worker set changed during the run;"
 	fi
@@ -365,7 +415,9 @@ measure() {
 	sockerr=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print }' "$out")
 	[ -n "$non2xx" ] && err="$err $non2xx non-2xx/3xx responses;"
 	[ -n "$sockerr" ] && err="$err socket errors ($sockerr);"
-	owns_port "$caddy" "$port" || err="$err another process shared port $port;"
+	# shellcheck disable=SC2086 # a list of port numbers
+	owns_ports "$caddy" ${C_PORTS[n]} ||
+		err="$err port $BAD_PORT lost its listener or another process shared it;"
 	owns_port "$UPSTREAM_PID" "$UPSTREAM_PORT" ||
 		err="$err another process shared the upstream port;"
 
@@ -373,17 +425,19 @@ measure() {
 	wt=$(awk -v u="$wu" -v s="$ws" -v hz="$TCK" 'BEGIN { printf "%.0f", (u + s) * hz }')
 	read -r b0 t0 <<<"$m0"
 	read -r b1 t1 <<<"$m1"
-	other=$((b1 - b0 - (w1 - w0) - (g1 - g0) - (c1 - c0) - (u1 - u0) - (p1 - p0) - wt))
+	other=$((b1 - b0 - (w1 - w0) - (l1 - l0) - (g1 - g0) - (c1 - c0) - (u1 - u0) - (p1 - p0) - wt))
 
 	M_RPS[$k]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
 	M_P50[$k]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
 	M_P99[$k]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
 	M_ERR[$k]=$err
-	if [ -n "$master" ]; then
+	if [ -n "$root" ]; then
 		M_WORKER[$k]=$(us_per_req $((w1 - w0)) "$REQS")
+		M_LOG[$k]=$(us_per_req $((l1 - l0)) "$REQS")
 		M_BG[$k]=$(us_per_req $((g1 - g0)) "$REQS")
 	else
 		M_WORKER[$k]=n/a
+		M_LOG[$k]=n/a
 		M_BG[$k]=n/a
 	fi
 	M_CADDY[$k]=$(us_per_req $((c1 - c0)) "$REQS")
@@ -413,10 +467,10 @@ measure() {
 # ---------------------------------------------------------------------------------------------
 # Set-up shared by all four: the upstream, PostgreSQL with a tenant and a key.
 
-export TOLLGATE_BIND=127.0.0.1
+export TOLLGATE_BIND=127.0.0.1 TOLLGATE_INTERNAL_BIND=127.0.0.1
 KEY=
 
-start_caddy upstream bench/Caddyfile.upstream "" "" BENCH_UPSTREAM_PORT
+start_caddy upstream bench/Caddyfile.upstream "" "" "" BENCH_UPSTREAM_PORT
 UPSTREAM_PID=$CADDY_PID
 UPSTREAM_PORT=$CADDY_PORT
 # The baseline Caddyfile proxies to it by this name.
@@ -428,7 +482,10 @@ echo "bench: PostgreSQL, migrations, tenant and key" >&2
 PG_DIR=$TMP/pg
 scripts/pg.sh init "$PG_DIR" --fast
 scripts/pg.sh start "$PG_DIR"
-PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+# As root the cluster may live elsewhere; PG_DIR/location then says where (scripts/pg.sh).
+PG_HOME=$PG_DIR
+[ -f "$PG_DIR/location" ] && PG_HOME=$(cat "$PG_DIR/location")
+PG_PID=$(head -n 1 "$PG_HOME/data/postmaster.pid")
 [ -d "/proc/$PG_PID" ] || die "PostgreSQL's pid $PG_PID is not running"
 TOLLGATE_DATABASE_URL=$(scripts/pg.sh url "$PG_DIR")
 TOLLGATE_SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
@@ -454,54 +511,84 @@ KEY=$(build/tollgate key create bench 2>>"$TMP/setup.log") ||
 echo "bench: starting the four configurations" >&2
 
 # (1) bare reverse_proxy.
-start_caddy bare bench/Caddyfile.baseline "" "" TOLLGATE_HTTP_PORT
+start_caddy bare bench/Caddyfile.baseline "" "" "" TOLLGATE_HTTP_PORT
 C_PORT[1]=$CADDY_PORT
+C_PORTS[1]="${CADDY_PORTS[*]}"
 C_CADDY[1]=$CADDY_PID
-C_MASTER[1]=
+C_ROOT[1]=
 C_COMM[1]=
+C_LOGCOMM[1]=
 [ "$(curl -s --max-time 5 "http://127.0.0.1:${C_PORT[1]}$REQ_PATH")" = ok ] ||
 	die "(1) does not proxy to the upstream"
 
-# (2) the floor: the repository's Caddyfile, forward_auth to the no-op pool, which also sinks
-# that Caddy's access log on a socket of its own.
-build/noop_fcgi "$TMP/noop.sock" "127.0.0.1:$UPSTREAM_PORT" "$TMP/noop-log.sock" \
-	2>"$TMP/noop.log" &
+# The ports of a Caddy on the repository's Caddyfile: the gateway (HTTP first: it is the one
+# wrk uses), its HTTPS (shared with the console's HTTPS site), the console and the internal
+# listener. Their indices in CADDY_PORTS:
+SITE_PORTS=(TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT TOLLGATE_CONSOLE_PORT TOLLGATE_INTERNAL_PORT)
+P_HTTP=0 P_CONSOLE=2 P_INTERNAL=3
+
+# check_sites N PID LOG: configuration N's internal and console sites say ready (waiting up to
+# 15 s for the internal one), and the gateway keeps no /health of its own: there it is a
+# tenant's path like any other (the gate's 401 without a key; the no-op passes it upstream).
+# Dies otherwise.
+check_sites() {
+	local n=$1 pid=$2 code body
+	wait_for "http://127.0.0.1:${CADDY_PORTS[P_INTERNAL]}/health/ready" 200 "$pid" ||
+		die "($n) the internal /health/ready does not answer 200: $(tail -n 20 "$3")"
+	code=$(http_code "http://127.0.0.1:${CADDY_PORTS[P_CONSOLE]}/health/ready")
+	[ "$code" = 200 ] || die "($n) the console's /health/ready answered $code, not 200"
+	body=$(curl -s --max-time 5 "http://127.0.0.1:${CADDY_PORTS[P_HTTP]}/health/ready")
+	case "$body" in *'"ready"'*) die "($n) the gateway site answered /health/ready itself" ;; esac
+	return 0
+}
+
+# (2) the floor: the repository's Caddyfile, forward_auth to the no-op pool; the same binary
+# answers the console's socket (health) and follows that Caddy's access-log file, each of its
+# own.
+build/noop_fcgi "$TMP/noop.sock" "127.0.0.1:$UPSTREAM_PORT" "$TMP/noop-console.sock" \
+	"$TMP/noop-access.log" 2>"$TMP/noop.log" &
 NOOP_PID=$!
 STARTED+=("$NOOP_PID")
-wait_sockets "$NOOP_PID" "$TMP/noop.log" "$TMP/noop.sock" "$TMP/noop-log.sock"
-start_caddy floor Caddyfile "$TMP/noop.sock" "$TMP/noop-log.sock" \
-	TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
+wait_sockets "$NOOP_PID" "$TMP/noop.log" "$TMP/noop.sock" "$TMP/noop-console.sock"
+start_caddy floor Caddyfile "$TMP/noop.sock" "$TMP/noop-console.sock" "$TMP/noop-access.log" \
+	"${SITE_PORTS[@]}"
 C_PORT[2]=$CADDY_PORT
+C_PORTS[2]="${CADDY_PORTS[*]}"
 C_CADDY[2]=$CADDY_PID
-C_MASTER[2]=$NOOP_PID
+C_ROOT[2]=$NOOP_PID
 C_COMM[2]=noop-worker
+C_LOGCOMM[2]=noop-log
+check_sites 2 "$NOOP_PID" "$TMP/noop.log"
 [ "$(curl -s --max-time 5 "http://127.0.0.1:${C_PORT[2]}$REQ_PATH")" = ok ] ||
 	die "(2) does not reach the upstream through the no-op forward_auth"
 
 # (3) and (4) the gate: the repository's Caddyfile, forward_auth to `tollgate serve`; two
-# nodes (own shared memory, sockets, node id) on the one PostgreSQL, the abuse engine at its
-# default (model) in (3) and off in (4).
+# nodes (own shared memory, sockets, access log, node id) on the one PostgreSQL, the abuse
+# engine at its default (model) in (3) and off in (4).
 GATE_CHECKS=0 # requests with the key sent by the checks below, also metered
 start_gate() { # N NAME ENGINE
 	local n=$1 name=$2 url
 	# shellcheck disable=SC2031 # the same names as each Caddy's, exported to the gate alone
 	(
-		export TOLLGATE_SOCKET="$TMP/$name.sock" TOLLGATE_COLLECTOR_SOCKET="$TMP/$name-log.sock" \
+		export TOLLGATE_SOCKET="$TMP/$name.sock" \
+			TOLLGATE_CONSOLE_SOCKET="$TMP/$name-console.sock" \
+			TOLLGATE_ACCESS_LOG="$TMP/$name-access.log" \
 			TOLLGATE_SHM_PATH="$TMP/$name.shm" TOLLGATE_NODE_ID="bench-$name" \
 			TOLLGATE_ABUSE_ENGINE="$3"
 		exec build/tollgate serve
 	) 2>"$TMP/$name.log" &
-	C_MASTER[n]=$!
-	STARTED+=("${C_MASTER[n]}")
-	wait_sockets "${C_MASTER[n]}" "$TMP/$name.log" "$TMP/$name.sock" "$TMP/$name-log.sock"
-	start_caddy "$name" Caddyfile "$TMP/$name.sock" "$TMP/$name-log.sock" \
-		TOLLGATE_HTTP_PORT TOLLGATE_HTTPS_PORT
+	C_ROOT[n]=$!
+	STARTED+=("${C_ROOT[n]}")
+	wait_sockets "${C_ROOT[n]}" "$TMP/$name.log" "$TMP/$name.sock" "$TMP/$name-console.sock"
+	start_caddy "$name" Caddyfile "$TMP/$name.sock" "$TMP/$name-console.sock" \
+		"$TMP/$name-access.log" "${SITE_PORTS[@]}"
 	C_PORT[n]=$CADDY_PORT
+	C_PORTS[n]="${CADDY_PORTS[*]}"
 	C_CADDY[n]=$CADDY_PID
-	C_COMM[n]=tg-worker
+	C_COMM[n]=tg-gate
+	C_LOGCOMM[n]=tg-collector
+	check_sites "$n" "${C_ROOT[n]}" "$TMP/$name.log"
 	url=http://127.0.0.1:$CADDY_PORT
-	wait_for "$url/health/ready" 200 "${C_MASTER[n]}" ||
-		die "($n) tollgate is not ready: $(tail -n 20 "$TMP/$name.log")"
 	[ "$(curl -s --max-time 5 -H "Authorization: Bearer $KEY" "$url$REQ_PATH")" = ok ] ||
 		die "($n) a request with the key does not get the upstream's ok"
 	GATE_CHECKS=$((GATE_CHECKS + 1))
@@ -614,6 +701,12 @@ over_rounds M_WORKER 3
 S_WORKER3=$(stats "${VALS[@]}")
 over_rounds M_WORKER 2
 S_WORKER2=$(stats "${VALS[@]}")
+over_rounds M_LOG 2
+S_LOG2=$(stats "${VALS[@]}")
+over_rounds M_LOG 3
+S_LOG3=$(stats "${VALS[@]}")
+over_rounds M_LOG 4
+S_LOG4=$(stats "${VALS[@]}")
 
 verdict() { # CONDITION (awk, on m = the median) "MEDIAN MIN MAX" -> met / NOT met
 	awk -v s="$2" "BEGIN { split(s, v, \" \"); m = v[1]; print ($1) ? \"met\" : \"NOT met\" }"
@@ -646,8 +739,9 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 	echo "- Method: the four configurations run side by side for the whole run; $ROUNDS" \
 		"interleaved rounds, each measuring all four in turn (order below) with" \
 		"\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` after a $WARMUP warm-up" \
-		"(and $FIRST_WARMUP per configuration before the first round); $WORKERS FastCGI" \
-		"workers in (2), (3) and (4); everything on 127.0.0.1; ${SECONDS} s in all."
+		"(and $FIRST_WARMUP per configuration before the first round); $WORKERS gate" \
+		"workers in (2), (3) and (4) (\`TOLLGATE_WORKERS\`), tollgate's console pool at its" \
+		"default; everything on 127.0.0.1; ${SECONDS} s in all."
 	echo "- Figures per configuration are medians over the rounds; ratios and differences are" \
 		"computed inside each round, then given as median (min–max over the rounds)."
 	echo
@@ -666,18 +760,24 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 		"rest = total minus the processes listed, about 0 on a quiet machine; it includes the" \
 		"three idle configurations):"
 	echo
-	echo "| configuration | FastCGI workers | their background children | gateway Caddy | upstream Caddy | PostgreSQL | wrk | rest | total | machine busy |"
-	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	echo "| configuration | gate workers | access-log reader | other pool processes | gateway Caddy | upstream Caddy | PostgreSQL | wrk | rest | total | machine busy |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	for n in 1 2 3 4; do
-		echo "| ($n) | $(med M_WORKER "$n" %.1f) | $(med M_BG "$n" %.1f) |" \
+		echo "| ($n) | $(med M_WORKER "$n" %.1f) | $(med M_LOG "$n" %.1f) |" \
+			"$(med M_BG "$n" %.1f) |" \
 			"$(med M_CADDY "$n" %.1f) | $(med M_UP "$n" %.1f) | $(med M_PG "$n" %.1f) |" \
 			"$(med M_WRK "$n" %.1f) |" \
 			"$(med M_OTHER "$n" %.1f) | $(med M_TOTAL "$n" %.1f) | $(med M_BUSY "$n" %.0f)% |"
 	done
 	echo
-	echo "Background children: tollgate's collector, flusher, syncer, decision writer and" \
-		"trainer in (3) and (4); the no-op pool's access-log sink in (2). PostgreSQL: the server" \
-		"the gates' flusher, syncer and decision writer use (only (3) and (4) use it)."
+	echo "Gate workers: the \`tg-gate\` processes in (3) and (4), \`noop-worker\` in (2)." \
+		"Access-log reader: tollgate's collector (\`tg-collector\`: follows the file, parses" \
+		"each line, joins it to its decision, counts usage) in (3) and (4); in (2) \`noop-log\`," \
+		"which follows the file the same way and drops each line. Other pool processes: the" \
+		"keeper (\`tg-serve\`), the master, the console workers, the syncer, the flusher and" \
+		"decision writer, the trainer in (3) and (4); the no-op master and console responder in" \
+		"(2). PostgreSQL: the server the gates' flusher, syncer and decision writer use (only" \
+		"(3) and (4) use it)."
 	echo
 	echo "| target | median (min–max over the rounds) | met? |"
 	echo "|---|--:|---|"
@@ -693,6 +793,8 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 		"$(range %.2f "$S_EP99") ms."
 	echo "- Worker CPU per request: gate $(range %.1f "$S_WORKER3") µs, no-op" \
 		"$(range %.1f "$S_WORKER2") µs."
+	echo "- Access-log reader CPU per request: collector (3) $(range %.1f "$S_LOG3") µs," \
+		"(4) $(range %.1f "$S_LOG4") µs; no-op reader (2) $(range %.1f "$S_LOG2") µs."
 	printf -- '- Gateway Caddy CPU per request, min–max over the rounds:'
 	for n in 1 2 3 4; do
 		over_rounds M_CADDY "$n"

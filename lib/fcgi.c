@@ -95,7 +95,8 @@ const char *fcgi_param(const struct fcgi_request *rq, const char *name)
 enum err fcgi_read_body(struct fcgi_request *rq, size_t max)
 {
 	const char *cl = fcgi_param(rq, "CONTENT_LENGTH");
-	bool declared = cl != NULL && cl[0] != '\0', timed_out;
+	/* Caddy sends -1 for a chunked body: no length declared. */
+	bool declared = cl != NULL && cl[0] != '\0' && cl[0] != '-', timed_out;
 	int64_t len = 0;
 	size_t got, want;
 	char *p;

@@ -6,10 +6,11 @@ set -euo pipefail
 
 # Every program a target runs comes from here (or from `npm ci`), never from whatever a
 # machine happens to have: caddy, psql and the PostgreSQL server, curl (make run's
-# readiness probe, tests), promtool (the /metrics format test), wrk and ps (benchmarks).
+# readiness probe, tests), promtool (the /metrics format test), systemd-socket-activate
+# (the socket-activation test), wrk and ps (benchmarks).
 build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev)
 run=("${build[@]}" postgresql caddy nodejs curl procps)
-test=("${run[@]}" libcriterion-dev clang-format prometheus)
+test=("${run[@]}" libcriterion-dev clang-format prometheus systemd)
 bench=("${run[@]}" wrk git)
 fuzz=("${build[@]}" clang libclang-rt-14-dev)
 

@@ -177,6 +177,10 @@ enum err api_read_json(struct hctx *c, const char *const *allowed, size_t n, str
 		c->detail = "The request body is over TOLLGATE_MAX_BODY.";
 		return ERR_TOOBIG;
 	}
+	if (e == ERR_TIMEOUT) {
+		c->detail = "The request body did not arrive in time.";
+		return ERR_TIMEOUT;
+	}
 	if (e != ERR_OK)
 		return api_bad_body(c, "The request body is shorter than its Content-Length.");
 	if (c->rq->body.len == 0)

@@ -217,7 +217,7 @@ static bool reader_open(struct reader *r)
 	struct state_hdr *h = r->app->state->hdr;
 	struct stat st;
 
-	r->fd = open(r->path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	r->fd = open(r->path, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
 	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
 		log_error("collector: open %s", r->path);
 		if (r->fd >= 0)

@@ -10,6 +10,10 @@
 #include "worker.h"
 
 #define CONSOLE_MAX_HEAD (16 * 1024)
+/* A body no handler read is swallowed before answering (Caddy fails the request if its
+ * write is cut short). Caddy has buffered it whole, under its own cap: this is quick, and
+ * bounded by the read deadline anyway. */
+#define CONSOLE_DRAIN_MAX (64 * 1024 * 1024)
 /* Room for the largest management answer (a page of 500 decisions is some 600 KiB),
  * whatever TOLLGATE_MAX_BODY says; a buffer only grows as far as an answer needs. */
 #define CONSOLE_MIN_RESPONSE (2 * 1024 * 1024)
@@ -37,7 +41,7 @@ int console_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop
 	size_t body = (size_t)cfg->max_body;
 	struct worker_pool pool = {
 	    .routes = &console_pool_routes,
-	    .io = {.read_timeout_ms = cfg->console_read_timeout_ms, .drain_max = body},
+	    .io = {.read_timeout_ms = cfg->console_read_timeout_ms, .drain_max = CONSOLE_DRAIN_MAX},
 	    .max_head = CONSOLE_MAX_HEAD,
 	    .max_response = body * 4 > CONSOLE_MIN_RESPONSE ? body * 4 : CONSOLE_MIN_RESPONSE,
 	    .max_arena = body * 2 + 64 * 1024,

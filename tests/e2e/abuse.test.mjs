@@ -3,11 +3,26 @@
 // tenant's model from labels until it stops refusing a pattern it was told is benign.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { get, getFrom, startStack, waitFor } from './harness.mjs';
 
 const ABUSE_TYPE = /\/abnormal-usage-detected$/;
 const env = { TOLLGATE_FLUSH_INTERVAL: '200ms', TOLLGATE_ABUSE_ANON_MODE: 'enforce' };
+// Waits on state, not the clock: generous, since a wait returns as soon as the state is there.
+const PATIENCE = 30000;
+
+// Successful flush rounds so far; each one also stores the sampled decisions.
+async function flushes(s) {
+  const text = (await get(`${s.internal}/metrics`)).text;
+  const line = text.split('\n').find((l) => l.startsWith('tollgate_flushes_total '));
+  return line ? Number(line.split(' ').pop()) : NaN;
+}
+
+// Waits until every decision sampled so far is in PostgreSQL: a decision is sampled before
+// its answer is sent, and of two more flush rounds the second began after this call.
+async function decisionsStored(s) {
+  const before_ = await flushes(s);
+  await waitFor('two more flush rounds', async () => (await flushes(s)) >= before_ + 2, { timeout: PATIENCE, interval: 50 });
+}
 
 // Walks `n` distinct route templates with a key: the path_enumeration rule (a block) fires
 // past ~40 distinct routes in ten minutes.
@@ -32,7 +47,7 @@ describe('abuse engine', () => {
     assert.ok(statuses.every((st) => st === 200), `shadow mode must not refuse: ${statuses}`);
     await waitFor('the recorded decisions', () =>
       Number(s.psql(`SELECT count(*) FROM abuse_decisions WHERE tenant_id = ${id} AND outcome = 'block' AND NOT enforced`)) > 0,
-    { timeout: 5000 });
+    { timeout: PATIENCE });
     assert.equal(s.psql(`SELECT DISTINCT reason FROM abuse_decisions WHERE tenant_id = ${id} AND outcome = 'block'`), 'path_enumeration');
   });
 
@@ -40,8 +55,11 @@ describe('abuse engine', () => {
     const { id } = s.tenant('enforced');
     s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
     const key = s.key('enforced');
-    await waitFor('the key in enforce mode', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200);
-    await sleep(300);
+    // The key is created after abuse_mode was committed, and the one syncer applies changes
+    // in the order they were committed (docs/architecture.md): a key that works proves the
+    // tenant's enforce mode is in memory too, with no pause for it.
+    await waitFor('the key in enforce mode', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200,
+      { timeout: PATIENCE });
     const statuses = await enumerate(s, key, 60);
     const first = statuses.indexOf(403);
     assert.ok(first > 20 && first < 60, `expected a block after some 20-60 routes: ${statuses}`);
@@ -56,7 +74,7 @@ describe('abuse engine', () => {
     // The decision that started the block is stored under that id.
     await waitFor('the deciding row', () =>
       s.psql(`SELECT outcome || '/' || reason || '/' || enforced FROM abuse_decisions WHERE id = '${r.json.decision_id}'`) === 'block/path_enumeration/true',
-    { timeout: 5000 });
+    { timeout: PATIENCE });
     // Another key of the same tenant is unaffected: the block is on the key.
     const other = s.key('enforced');
     await waitFor('the other key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': other })).status === 200);
@@ -98,7 +116,7 @@ describe('abuse engine', () => {
       'another address is not');
     await waitFor('the anonymous decision', () =>
       Number(s.psql("SELECT count(*) FROM abuse_decisions WHERE tenant_id IS NULL AND reason IN ('key_guessing', 'credential_stuffing') AND enforced")) > 0,
-    { timeout: 5000 });
+    { timeout: PATIENCE });
   });
 
   test('many valid keys behind one address (a NAT) are served; many dead keys from one address are blocked', async () => {
@@ -124,7 +142,7 @@ describe('abuse engine', () => {
     assert.equal(tried.at(-1), 403, `credential stuffing must block the address, live key included: ${tried}`);
     await waitFor('the stuffing decision', () =>
       Number(s.psql("SELECT count(*) FROM abuse_decisions WHERE reason = 'credential_stuffing' AND enforced AND host(ip) = '127.0.67.2'")) > 0,
-    { timeout: 5000 });
+    { timeout: PATIENCE });
     assert.equal(s.psql("SELECT count(*) FROM abuse_decisions WHERE outcome IN ('throttle', 'block') AND host(ip) = '127.0.67.1'"), '0',
       'nothing was held against the NAT');
   });
@@ -146,7 +164,7 @@ describe('abuse engine', () => {
     assert.equal((await getFrom('127.0.69.1', `${s.url}/v1/x`, bad(98))).status, 401);
     await waitFor('the decision', () =>
       s.psql(`SELECT reason FROM abuse_decisions WHERE id = '${r.json.decision_id}'`) === 'distributed_guessing',
-    { timeout: 5000 });
+    { timeout: PATIENCE });
   });
 });
 
@@ -166,7 +184,7 @@ describe('address lists', () => {
     assert.match(r.json.type, ABUSE_TYPE);
     s.psql(`INSERT INTO ip_lists (tenant_id, network, verdict) VALUES (${a.id}, '127.0.0.1/32', 'allow')`);
     await waitFor('the tenant allow entry', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200,
-      { timeout: 3000 });
+      { timeout: PATIENCE });
     // Allow-listed clients are not scored: enumerating does not block them either.
     const statuses = await enumerate(s, key, 60);
     assert.ok(statuses.every((st) => st === 200), `allow-listed: ${statuses}`);
@@ -197,7 +215,7 @@ describe('learning from labels', () => {
     await waitFor('the keys', async () => Number(s.psql(`SELECT count(*) FROM api_keys WHERE tenant_id = ${id}`)) === 8 &&
       (await getFrom(clients[7].from, `${s.url}/v1/warm`, { 'X-Api-Key': clients[7].key })).status === 200);
     for (let i = 0; i < 60; i++) await Promise.all(clients.map((c) => walk(c, i, 0)));
-    await sleep(800);
+    await decisionsStored(s);
     for (const c of clients) c.id = s.keyId(c.key);
     s.psql(`UPDATE abuse_decisions SET label = CASE WHEN key_id IN (${clients.filter((c) => c.benign).map((c) => c.id)})
               THEN 'false_positive' ELSE 'confirmed_abuse' END, labeled_at = at
@@ -221,7 +239,7 @@ describe('learning from labels', () => {
       { benign: false, from: '127.10.3.2', key: s.key('learner') }];
     await waitFor('the new keys', async () => (await getFrom(fresh[1].from, `${s.url}/v1/warm`, { 'X-Api-Key': fresh[1].key })).status === 200);
     for (let i = 0; i < 60; i++) await Promise.all(fresh.map((c) => walk(c, i, 100)));
-    await sleep(800);
+    await decisionsStored(s);
     const last = (c) => s.psql(`SELECT model_version || '/' || outcome FROM abuse_decisions WHERE key_id = ${s.keyId(c.key)} ORDER BY at DESC LIMIT 1`);
     assert.match(last(fresh[0]), new RegExp(`^${version}/(allow|flag)$`), 'the pattern labelled benign must not be refused any more');
     assert.equal(last(fresh[1]), `${version}/block`, 'the pattern labelled abuse must still be blocked');
@@ -230,7 +248,7 @@ describe('learning from labels', () => {
   test('enough new labels retrain a tenant automatically, and each version keeps its metrics', async () => {
     const id = await labelled('autolearner', 20);
     await waitFor('the trainer child', () => s.psql(`SELECT count(*) FROM abuse_models WHERE tenant_id = ${id}`) === '1',
-      { timeout: 20000, interval: 500 });
+      { timeout: PATIENCE, interval: 500 });
     const row = s.psql(`SELECT version || '|' || active || '|' || labels_used || '|' || metrics FROM abuse_models WHERE tenant_id = ${id}`);
     const [version, active, labels, metrics] = row.split('|');
     assert.equal(version, '1');

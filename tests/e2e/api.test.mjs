@@ -4,7 +4,6 @@
 // usage, and a database outage.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { get, startStack, waitFor } from './harness.mjs';
 
 const TOKEN = /^tgm_[0-9A-Za-z]{32}_[0-9A-Za-z]{6}$/;
@@ -13,6 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // features[] of the rows inserted below: bias, the path_enumeration rule, ip_rate 0.5,
 // key_rate 0.25, client_error_share 0.75, ua_scripted 1.
 const FEATURES = '{1,0,0,1,0,0,0,0,0,0,0.5,0.25,0,0,0.75,0,0,0,0,1,0}';
+// Waits on state, not the clock: generous, since a wait returns as soon as the state is there.
+const PATIENCE = 30000;
 
 function assertProblem(r, status, slug) {
   assert.equal(r.status, status, r.text);
@@ -274,8 +275,11 @@ describe('management API', () => {
     s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${t.id}`);
     const token = s.mustCli('token', 'create', t.slug).trim();
     const key = s.key(t.slug);
-    await waitFor('the key in enforce mode', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200);
-    await sleep(300); // the syncer has applied abuse_mode
+    // The key is created after abuse_mode was committed, and the one syncer applies changes
+    // in the order they were committed (docs/architecture.md): a key that works proves the
+    // tenant's enforce mode is in memory too, with no pause for it.
+    await waitFor('the key in enforce mode', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200,
+      { timeout: PATIENCE });
     // Walking distinct routes fires path_enumeration (a block) after some 40 of them.
     let blocked;
     for (let i = 0; i < 80 && !blocked; i++) {
@@ -290,7 +294,7 @@ describe('management API', () => {
     const stored = await waitFor('the decision through the API', async () => {
       const r = await api(`/api/v1/decisions/${id}`, token);
       return r.status === 200 && r.json.data;
-    }, { timeout: 5000 });
+    }, { timeout: PATIENCE });
     assert.equal(stored.outcome, 'block');
     assert.equal(stored.reason, 'path_enumeration');
     assert.ok(stored.rules_fired.includes('path_enumeration'));
@@ -318,7 +322,10 @@ describe('management API', () => {
     assert.equal(first.status, 200, first.text);
     assert.equal(first.headers.get('idempotent-replayed'), null);
     const at = s.psql(`SELECT labeled_at FROM abuse_decisions WHERE id = '${id}'`);
-    await sleep(20);
+    // Labelling again now would store a later labeled_at (it is the database's now()): wait
+    // until the database's clock has passed the first one, rather than a guess of 20 ms.
+    await waitFor('the database clock past the first labelling', () =>
+      s.psql(`SELECT now() > '${at}'::timestamptz`) === 't', { timeout: PATIENCE, interval: 5 });
     const replay = await label(id, a.token, { label: 'confirmed_abuse' }, key);
     assert.equal(replay.status, 200, replay.text);
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
@@ -405,6 +412,6 @@ describe('management API', () => {
     } finally {
       s.pgStart();
     }
-    await waitFor('the API back', async () => (await api('/api/v1/decisions', a.token)).status === 200, { timeout: 10000, interval: 200 });
+    await waitFor('the API back', async () => (await api('/api/v1/decisions', a.token)).status === 200, { timeout: PATIENCE, interval: 200 });
   });
 });

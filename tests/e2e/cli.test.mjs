@@ -106,12 +106,23 @@ describe('tollgate CLI', () => {
     assert.ok(!ok.stdout.includes(fs.readFileSync(s.env.TOLLGATE_SECRET_FILE, 'utf8').trim()), 'the secret must never be printed');
 
     const bad = s.cli('check', {
-      env: { TOLLGATE_SECRET_FILE: '', TOLLGATE_MIGRATIONS_DIR: '/nonexistent', TOLLGATE_DATABASE_URL: `host=${s.dir} dbname=nope` },
+      env: {
+        TOLLGATE_SECRET_FILE: '', TOLLGATE_MIGRATIONS_DIR: '/nonexistent', TOLLGATE_DATABASE_URL: `host=${s.dir} dbname=nope`,
+        TOLLGATE_ACCESS_LOG: '/nonexistent/access.log',
+      },
     });
     assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /TOLLGATE_ACCESS_LOG: folder \/nonexistent does not exist/);
     assert.match(bad.stdout, /no server secret/);
     assert.match(bad.stdout, /TOLLGATE_MIGRATIONS_DIR/);
     assert.match(bad.stdout, /TOLLGATE_DATABASE_URL: cannot connect/);
+
+    const same = s.cli('check', { env: { TOLLGATE_CONSOLE_SOCKET: s.env.TOLLGATE_SOCKET } });
+    assert.equal(same.status, 2);
+    assert.match(same.stderr, /TOLLGATE_SOCKET and TOLLGATE_CONSOLE_SOCKET must differ/);
+    const many = s.cli('check', { env: { TOLLGATE_WORKERS: '9', TOLLGATE_MAX_WORKERS: '8' } });
+    assert.equal(many.status, 2);
+    assert.match(many.stderr, /TOLLGATE_WORKERS \(9\) is more than TOLLGATE_MAX_WORKERS \(8\)/);
 
     const invalid = s.cli('check', { env: { TOLLGATE_WORKERS: 'lots' } });
     assert.equal(invalid.status, 2);

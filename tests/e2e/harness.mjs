@@ -82,8 +82,9 @@ export function childrenOf(pid) {
 }
 
 // Starts a stack. With `database: other` it joins another stack's PostgreSQL (a second
-// node of one cluster) instead of making its own.
-export async function startStack({ workers = 2, env: extraEnv = {}, database = null } = {}) {
+// node of one cluster) instead of making its own. `launch(stack)` returns the command that
+// starts `tollgate serve` ([program, args]); by default build/tollgate serve.
+export async function startStack({ workers = 2, env: extraEnv = {}, database = null, launch = null } = {}) {
   fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
   // In the system's temporary folder: the postgres user (as root) can always enter it,
   // wherever the clone is.
@@ -159,12 +160,14 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
   stack.mustCli = (...args) => must(BIN, args, { env: stack.env });
   stack.psql = (sql) => must('psql', [stack.env.TOLLGATE_DATABASE_URL, '-Atqc', sql]).trim();
 
+  stack.bin = BIN;
   stack.mustCli('migrate');
   stack.upstream = await startUpstream();
 
   stack.startServe = () => {
     const log = fs.openSync(path.join(dir, 'tollgate.log'), 'a');
-    const p = spawn(BIN, ['serve'], { env: stack.env, stdio: ['ignore', log, log] });
+    const [cmd, args] = launch ? launch(stack) : [BIN, ['serve']];
+    const p = spawn(cmd, args, { env: stack.env, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     stack.procs.serve = p;
     return p;

@@ -37,14 +37,28 @@ export async function drive(url, key, n, { concurrency = 8, path = '/v1/meter', 
   return { through, other };
 }
 
+// Waits on state, not the clock: generous, since a wait returns as soon as the state is there.
+const PATIENCE = 30000;
+
 // What PostgreSQL holds for a tenant this month (every key, every node).
 const stored = (s, tenantId) => Number(s.psql(`SELECT coalesce(sum(requests), 0) FROM usage_monthly WHERE tenant_id = ${tenantId}`));
 
+// Successful usage flushes so far, as the node counts them.
+async function flushes(s) {
+  const text = (await get(`${s.internal}/metrics`)).text;
+  const line = text.split('\n').find((l) => l.startsWith('tollgate_flushes_total '));
+  return line ? Number(line.split(' ').pop()) : NaN;
+}
+
 // Waits until the flushed total equals `want`, then checks it stays there (nothing twice).
 async function settles(s, tenantId, want, label) {
-  await waitFor(`${label}: stored usage to reach ${want}`, () => stored(s, tenantId) === want, { timeout: 15000, interval: 100 })
+  await waitFor(`${label}: stored usage to reach ${want}`, () => stored(s, tenantId) === want, { timeout: PATIENCE, interval: 100 })
     .catch((e) => { throw new Error(`${e.message} (stored ${stored(s, tenantId)})\n${s.logs()}`); });
-  await sleep(2500); // more flush rounds: a repeated flush must add nothing
+  // More flush rounds, counted rather than waited for by the clock (a repeated flush must
+  // add nothing): of three more, at least two began after the total settled.
+  const settled = await flushes(s);
+  await waitFor(`${label}: more flush rounds`, async () => (await flushes(s)) >= settled + 3, { timeout: PATIENCE, interval: 100 })
+    .catch((e) => { throw new Error(`${e.message} (${settled} flushes when settled)\n${s.logs()}`); });
   assert.equal(stored(s, tenantId), want, `${label}: stored usage moved after settling`);
   assert.equal(Number(s.psql(`SELECT coalesce(sum(requests), 0) FROM usage_tenant_monthly WHERE tenant_id = ${tenantId}`)), want,
     `${label}: the tenant's monthly total disagrees with its keys`);
@@ -113,7 +127,7 @@ describe('metering', () => {
         if (done === 300) {
           await s.stopServe('SIGTERM');
           s.startServe();
-          restarted = waitFor('the gate after the restart', async () => (await get(`${s.internal}/health/live`)).status === 200, { timeout: 10000 });
+          restarted = waitFor('the gate after the restart', async () => (await get(`${s.internal}/health/live`)).status === 200, { timeout: PATIENCE });
         }
       },
     });
@@ -146,6 +160,8 @@ describe('metering', () => {
     const started = Date.now();
     const r = await drive(s.url, t.key, Infinity, {
       concurrency: 2,
+      // The clock is the subject here, not a wait for state: a 10 s outage in a 13 s run,
+      // with a steady trickle of requests throughout.
       until: () => Date.now() - started > 13000,
       during: async () => {
         if (!outage && Date.now() - started > 1000) {

@@ -5,6 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { get, startStack, waitFor } from './harness.mjs';
 
+// Waits on state, not the clock: generous, since a wait returns as soon as the state is there.
+const PATIENCE = 30000;
+
 describe('resilience', () => {
   let s;
   let key;
@@ -26,8 +29,11 @@ describe('resilience', () => {
     const blockedIn = () => s.workers().map((w) => fs.readFileSync(`/proc/${w.pid}/syscall`, 'utf8').split(' ')[0]);
     const pending = ['a', 'b'].map((n) => get(`${s.url}/hold/${n}`, { 'X-Api-Key': key }));
     try {
-      await waitFor('both requests at the upstream', () => ['a', 'b'].every((n) => s.upstream.isHeld(n)), { timeout: 5000 });
-      await waitFor('both workers back in accept()', () => blockedIn().every((c) => ACCEPT.has(c)), { timeout: 1000 })
+      await waitFor('both requests at the upstream', () => ['a', 'b'].every((n) => s.upstream.isHeld(n)), { timeout: PATIENCE });
+      // The upstream holds both until the finally below (Caddy gives an upstream 60 s by
+      // default, more than this wait), so a worker that waited for Caddy stays in poll()
+      // however long this waits: a generous deadline proves the same.
+      await waitFor('both workers back in accept()', () => blockedIn().every((c) => ACCEPT.has(c)), { timeout: PATIENCE })
         .catch((e) => { throw new Error(`${e.message}; workers are in syscalls ${blockedIn()}`); });
       assert.equal((await get(`${s.url}/v1/meanwhile`, { 'X-Api-Key': key })).status, 200);
     } finally {
@@ -49,7 +55,7 @@ describe('resilience', () => {
     const after_ = await waitFor('a replacement worker', () => {
       const w = s.workers();
       return w.length === 2 && !w.some((x) => x.pid === victim) ? w : null;
-    }, { timeout: 5000 });
+    }, { timeout: PATIENCE });
     assert.ok(after_.every((w) => w.pid !== victim));
     for (let i = 0; i < 20; i++) {
       assert.equal((await get(`${s.url}/v1/after`, { 'X-Api-Key': key })).status, 200);
@@ -61,7 +67,7 @@ describe('resilience', () => {
     assert.ok(syncer, 'no syncer process');
     process.kill(syncer.pid, 'SIGKILL');
     const k = s.key('resilient');
-    await waitFor('a key created after the syncer died', async () => (await get(`${s.url}/v1/k`, { 'X-Api-Key': k })).status === 200, { timeout: 5000 });
+    await waitFor('a key created after the syncer died', async () => (await get(`${s.url}/v1/k`, { 'X-Api-Key': k })).status === 200, { timeout: PATIENCE });
   });
 
   test('/health/ready is 503 while PostgreSQL is down, the gate keeps serving, and it recovers', async () => {
@@ -71,7 +77,7 @@ describe('resilience', () => {
       const down = await waitFor('readiness to fail', async () => {
         const r = await get(`${s.internal}/health/ready`);
         return r.status === 503 ? r : null;
-      }, { timeout: 8000 });
+      }, { timeout: PATIENCE });
       assert.equal(down.headers.get('content-type'), 'application/problem+json');
       assert.ok(down.json.type.endsWith('/not-ready'), down.text);
       assert.match(down.json.detail, /PostgreSQL/);
@@ -82,10 +88,10 @@ describe('resilience', () => {
     } finally {
       s.pgStart();
     }
-    await waitFor('readiness to return', async () => (await get(`${s.internal}/health/ready`)).status === 200, { timeout: 10000 });
+    await waitFor('readiness to return', async () => (await get(`${s.internal}/health/ready`)).status === 200, { timeout: PATIENCE });
     // Changes made while it was down are picked up after the reconnect.
     const k = s.key('resilient');
-    await waitFor('a key created after recovery', async () => (await get(`${s.url}/v1/k2`, { 'X-Api-Key': k })).status === 200, { timeout: 3000 });
+    await waitFor('a key created after recovery', async () => (await get(`${s.url}/v1/k2`, { 'X-Api-Key': k })).status === 200, { timeout: PATIENCE });
   });
 
   test('SIGHUP reloads the configuration without dropping requests', async () => {
@@ -94,7 +100,7 @@ describe('resilience', () => {
     const fresh = await waitFor('new workers', () => {
       const w = s.workers();
       return w.length === 2 && w.every((x) => !old.includes(x.pid)) ? w : null;
-    }, { timeout: 5000 });
+    }, { timeout: PATIENCE });
     assert.equal(fresh.length, 2);
     assert.equal((await get(`${s.url}/v1/reloaded`, { 'X-Api-Key': key })).status, 200);
   });
@@ -103,12 +109,14 @@ describe('resilience', () => {
     const p = s.procs.serve;
     const exited = new Promise((r) => p.once('exit', (code, sig) => r({ code, sig })));
     p.kill('SIGTERM');
-    const { code } = await Promise.race([exited, sleep(10000).then(() => ({ code: 'timeout' }))]);
+    // A deadline on the exit, which ends the wait as soon as it comes (unref'd: a timer
+    // left running must not keep this file's process alive).
+    const { code } = await Promise.race([exited, sleep(PATIENCE, undefined, { ref: false }).then(() => ({ code: 'timeout' }))]);
     assert.equal(code, 0);
     assert.equal(fs.existsSync(s.env.TOLLGATE_SOCKET), false);
     // Caddy answers 502 while tollgate is down; a restart brings the same keys back.
     assert.equal((await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status, 502);
     s.startServe();
-    await waitFor('the gate after restart', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200, { timeout: 10000 });
+    await waitFor('the gate after restart', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200, { timeout: PATIENCE });
   });
 });

@@ -591,6 +591,8 @@ static int writer_loop(struct shm_table *t, struct ctl *c)
 						return 5;
 					present[k] = false;
 				}
+		if (ops % 256 == 0)
+			atomic_store(&c->writer_ops, ops); /* progress, for the test to watch */
 	}
 	atomic_store(&c->writer_ops, ops);
 	return 0;
@@ -612,11 +614,30 @@ static int reader_loop(struct shm_table *t, struct ctl *c)
 			if (k < PINNED)
 				bad++; /* present all along: a lookup that overlapped a change */
 		}
+		if ((found + missing) % 256 == 0) { /* progress, for the test to watch */
+			atomic_store(&c->reader_found, found);
+			atomic_store(&c->reader_missing, missing);
+		}
 	}
 	atomic_store(&c->reader_found, found);
 	atomic_store(&c->reader_missing, missing);
 	atomic_store(&c->reader_bad, bad);
 	return bad != 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Enough racing for the checks below to prove something. */
+static bool raced_enough(struct ctl *c)
+{
+	return atomic_load(&c->writer_ops) > 1000 && atomic_load(&c->reader_found) > 1000 &&
+	       atomic_load(&c->reader_missing) > 0;
 }
 
 Test(shm, readers_never_see_torn_values_while_a_writer_runs)
@@ -625,6 +646,7 @@ Test(shm, readers_never_see_torn_values_while_a_writer_runs)
 	struct shm_table *t = open_table(&r, 256, sizeof(struct cval), NULL);
 	struct ctl *c = ctl_of(&r);
 	pid_t writer, reader;
+	int64_t started;
 	struct cval v;
 	uint64_t k;
 	int ws, rs;
@@ -642,7 +664,11 @@ Test(shm, readers_never_see_torn_values_while_a_writer_runs)
 	cr_assert_geq(reader, 0);
 	if (reader == 0)
 		_exit(reader_loop(t, c));
-	usleep(800 * 1000);
+	/* They race for at least 800 ms, and on until both have done enough: on a busy machine
+	 * that takes longer, so the clock sets only the minimum (and a generous 10 s limit). */
+	started = mono_ms();
+	while (mono_ms() - started < 800 || (!raced_enough(c) && mono_ms() - started < 10000))
+		usleep(10 * 1000);
 	atomic_store(&c->stop, 1);
 	ws = reap(writer);
 	rs = reap(reader);

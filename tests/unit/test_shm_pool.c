@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct val {
 };
 
 struct ctl {
+	_Atomic int trying;	  /* set by a child just before it asks for a record */
 	_Atomic int locked;	  /* set by a child once it holds a record */
 	_Atomic uint64_t arrived; /* children at a barrier, over all its steps */
 };
@@ -98,6 +100,35 @@ static void sleep_ms(long ms)
 		;
 }
 
+/* Waits until the child has asked for a record (c->trying) and then sleeps in futex(2),
+ * i.e. waits for a mutex: the child does nothing else that can sleep, so from then on it
+ * is waiting for the record's lock. Watches state, not the clock: false only when that
+ * takes longer than a generous 10 s (/proc/PID/syscall starts with the number of the call a
+ * blocked process is in, or says "running"), or at once when the child took the record. */
+static bool waits_for_lock(struct ctl *c, pid_t pid)
+{
+	time_t give_up = time(NULL) + 10;
+	char file[64];
+
+	snprintf(file, sizeof(file), "/proc/%d/syscall", (int)pid);
+	while (time(NULL) <= give_up) {
+		long nr = -1;
+		FILE *f;
+
+		if (atomic_load(&c->locked))
+			return false; /* it got the record: it never had to wait */
+		if (atomic_load(&c->trying) && (f = fopen(file, "r")) != NULL) {
+			if (fscanf(f, "%ld", &nr) != 1)
+				nr = -1;
+			fclose(f);
+			if (nr == SYS_futex)
+				return true;
+		}
+		sleep_ms(1);
+	}
+	return false;
+}
+
 static bool idle_record(const void *key, const void *val, void *arg)
 {
 	const struct val *v = val;
@@ -130,8 +161,10 @@ Test(shm_pool, lock_with_init_creates_a_locked_record_that_lookup_finds_again)
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		struct val *cv = shm_pool_lock(p, mix(1), &key, NULL, NULL, NULL);
+		struct val *cv;
 
+		atomic_store(&ctl_of(&r)->trying, 1);
+		cv = shm_pool_lock(p, mix(1), &key, NULL, NULL, NULL);
 		if (cv == NULL)
 			_exit(1);
 		atomic_store(&ctl_of(&r)->locked, 1);
@@ -139,7 +172,10 @@ Test(shm_pool, lock_with_init_creates_a_locked_record_that_lookup_finds_again)
 		shm_pool_unlock(p, cv);
 		_exit(0);
 	}
-	sleep_ms(200);
+	/* Not a pause that hopes the child got there: it is seen asleep on the mutex. */
+	cr_assert(waits_for_lock(ctl_of(&r), pid),
+		  "the child never blocked on the record (trying %d, locked %d)",
+		  atomic_load(&ctl_of(&r)->trying), atomic_load(&ctl_of(&r)->locked));
 	cr_assert_eq(atomic_load(&ctl_of(&r)->locked), 0, "the record was not returned locked");
 	shm_pool_unlock(p, v);
 	cr_assert_eq(reap(pid), 0);
