@@ -15,7 +15,8 @@ PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 
 as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		# From /: the postgres user may not be able to enter the current folder.
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi

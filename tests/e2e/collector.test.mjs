@@ -42,7 +42,7 @@ describe('collector', () => {
     await waitFor('the access-log facts in PostgreSQL', () => {
       const r = row(s, keyId);
       return Object.entries(want).every(([k, v]) => r[k] === v);
-    }, { timeout: 10000 }).catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(row(s, keyId))}`); });
+    }, { timeout: 30000 }).catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(row(s, keyId))}`); });
     const r = row(s, keyId);
     assert.ok(r.bytes > 8 * 100, `bytes_out ${r.bytes}`);
     assert.ok(r.latency >= 0);
@@ -66,12 +66,12 @@ describe('collector', () => {
     // Written into the access log as if Caddy had (one write, as Caddy's are).
     fs.appendFileSync(s.env.TOLLGATE_ACCESS_LOG, hostile.join('\n') + '\n');
     await waitFor('the malformed lines to be counted', async () =>
-      (await metric(s, 'tollgate_access_log_malformed_total')) >= before_ + hostile.length, { timeout: 5000 })
+      (await metric(s, 'tollgate_access_log_malformed_total')) >= before_ + hostile.length, { timeout: 30000 })
       .catch(async (e) => { throw new Error(`${e.message}: ${await metric(s, 'tollgate_access_log_malformed_total')} vs ${before_}`); });
     assert.equal(s.child('tg-collector')?.pid, collector.pid, 'the collector must survive hostile input');
     const base = row(s, keyId).s2;
     assert.equal((await get(`${s.url}/v1/after`, { 'X-Api-Key': key })).status, 200);
-    await waitFor('a real entry after the hostile ones', () => row(s, keyId).s2 === base + 1, { timeout: 5000 });
+    await waitFor('a real entry after the hostile ones', () => row(s, keyId).s2 === base + 1, { timeout: 30000 });
   });
 
   test('killing the collector (-9) under traffic loses no access-log line and counts none twice', async () => {
@@ -87,17 +87,17 @@ describe('collector', () => {
     })();
     for (let i = 0; i < 3; i++) {
       const before_ = sent;
-      await waitFor('some traffic', () => sent >= before_ + 20, { timeout: 20000 });
+      await waitFor('some traffic', () => sent >= before_ + 20, { timeout: 30000 });
       const c = s.child('tg-collector');
       process.kill(c.pid, 'SIGKILL');
-      await waitFor('a new collector', () => s.child('tg-collector')?.pid > 0 && s.child('tg-collector').pid !== c.pid, { timeout: 20000 });
+      await waitFor('a new collector', () => s.child('tg-collector')?.pid > 0 && s.child('tg-collector').pid !== c.pid, { timeout: 30000 });
     }
     stop = true;
     await traffic;
     await waitFor('every line applied once', () => {
       const r = row(s, keyId);
       return r.requests === base.requests + sent && r.s2 === base.s2 + sent && r.tokens === base.tokens + 2 * sent;
-    }, { timeout: 20000 }).catch((e) => { throw new Error(`${e.message}: sent ${sent}, ${JSON.stringify(base)} -> ${JSON.stringify(row(s, keyId))}`); });
+    }, { timeout: 30000 }).catch((e) => { throw new Error(`${e.message}: sent ${sent}, ${JSON.stringify(base)} -> ${JSON.stringify(row(s, keyId))}`); });
   });
 
   test('/metrics is valid Prometheus text and counts decisions', async () => {

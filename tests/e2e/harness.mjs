@@ -41,7 +41,7 @@ function must(cmd, args, opts) {
   return r.stdout;
 }
 
-export async function waitFor(what, fn, { timeout = 10000, interval = 50 } = {}) {
+export async function waitFor(what, fn, { timeout = 30000, interval = 50 } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   while (Date.now() < deadline) {

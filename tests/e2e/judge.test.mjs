@@ -80,7 +80,7 @@ async function judgedStack(provider, fake, tenants = [{ slug: SLUG, wait: 0 }]) 
     const warmId = s.keyId(warm);
     await waitFor('the tenant change in shared memory', async () =>
       (await hit(s, '/v1/warm', { key: warm, from: `127.0.0.${2 + i}` })).status === 200 && decisions(s, warmId)['allow/model'] > 0,
-    { timeout: 10000, interval: 100 });
+    { timeout: 30000, interval: 100 });
   }
   assert.ok(s.child('tg-judge'), 'the judge child runs when a provider is set');
   const stop = s.stop;
@@ -106,7 +106,7 @@ async function grayClient(s) {
 }
 
 // Keeps the client's traffic going until fn() holds.
-const keepGoing = (s, c, what, fn, timeout = 8000) => waitFor(what, async () => {
+const keepGoing = (s, c, what, fn, timeout = 20000) => waitFor(what, async () => {
   const r = await hit(s, '/status/404', { key: c.key, from: c.from });
   return fn(r);
 }, { timeout, interval: 100 });
@@ -236,7 +236,7 @@ async function failingCase(s, fake, behaviour) {
   const c = await grayClient(s);
   // The first call for the client may wait out the backoff of an earlier failure.
   await keepGoing(s, c, `a ${behaviour.mode} call`, () => fake.requests.length > seen);
-  await waitFor('the failure counted', async () => (await metric(s, 'tollgate_judge_failures_total')) === failures + 1, { timeout: 3000 });
+  await waitFor('the failure counted', async () => (await metric(s, 'tollgate_judge_failures_total')) === failures + 1, { timeout: 30000 });
   assert.equal(await metric(s, 'tollgate_judge_calls_total'), calls + 1);
   // One call for one client; libcurl sends a request once more, on a fresh connection, when a
   // reused connection is closed without an answer (as `drop` does).
@@ -246,7 +246,7 @@ async function failingCase(s, fake, behaviour) {
     const r = await hit(s, '/status/404', { key: c.key, from: c.from });
     assert.equal(r.status, 404, `${behaviour.mode}: the key must be served as without a judge: ${r.text}`);
   }
-  await waitFor('the flagged decisions in PostgreSQL', () => (decisions(s, c.id)['flag/error_ratio'] ?? 0) >= 5, { timeout: 5000 });
+  await waitFor('the flagged decisions in PostgreSQL', () => (decisions(s, c.id)['flag/error_ratio'] ?? 0) >= 5, { timeout: 30000 });
   const d = decisions(s, c.id);
   assert.deepEqual(Object.keys(d).filter((k) => !/^(allow\/model|flag\/error_ratio)$/.test(k)), [],
     `${behaviour.mode}: ${JSON.stringify(d)}`);
@@ -274,7 +274,7 @@ describe('judge with the OpenAI wire format', () => {
     assert.equal((await hit(s, '/v1/anything', { key: c.key, from: c.from })).status, 403, 'the block stands');
     assert.equal(await metric(s, 'tollgate_judge_calls_total'), calls + 1);
     assert.equal(await metric(s, 'tollgate_judge_failures_total'), 0);
-    await waitFor('the block decided by the judge', () => decisions(s, c.id)['block/llm_judge'] > 0, { timeout: 5000 });
+    await waitFor('the block decided by the judge', () => decisions(s, c.id)['block/llm_judge'] > 0, { timeout: 30000 });
   });
 
   test('a confident "benign" verdict lets the key be', async () => {
@@ -369,7 +369,7 @@ describe('judge with the Anthropic wire format', () => {
     assert.ok(fake.requests.length > seen, 'the judge was asked');
     if (r.status !== 403) r = await keepGoing(s, c, 'the block', (res) => res.status === 403 && res);
     assert.match(r.json.type, /abnormal-usage-detected$/);
-    await waitFor('the decisions in PostgreSQL', () => decisions(s, c.id)['block/llm_judge'] > 0, { timeout: 10000 });
+    await waitFor('the decisions in PostgreSQL', () => decisions(s, c.id)['block/llm_judge'] > 0, { timeout: 30000 });
     const d = decisions(s, c.id);
     assert.ok(d['flag/error_ratio'] >= 1, `the request that asked was served flagged, not held: ${JSON.stringify(d)}`);
   });
