@@ -15,6 +15,7 @@ SANFLAGS := -O1 $(BASE) -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDLIBS    = $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS := \
+	lib/addr.c \
 	lib/arena.c \
 	lib/buf.c \
 	lib/cfg.c \
@@ -80,6 +81,7 @@ APP_SRCS := \
 MAIN_SRC := app/main.c
 
 UNIT_SRCS := \
+	tests/unit/test_addr.c \
 	tests/unit/test_api.c \
 	tests/unit/test_abuse.c \
 	tests/unit/test_arena.c \
@@ -87,6 +89,7 @@ UNIT_SRCS := \
 	tests/unit/test_cfg.c \
 	tests/unit/test_codec.c \
 	tests/unit/test_collector.c \
+	tests/unit/test_engine.c \
 	tests/unit/test_fcgi.c \
 	tests/unit/test_gate.c \
 	tests/unit/test_gate_keys.c \

@@ -1,6 +1,7 @@
 /* Path parameters and the JSON success envelope of a request. */
 #include "app.h"
 
+#include "../lib/codec.h"
 #include "../lib/jsonx.h"
 
 void hctx_json_begin(struct hctx *c, struct jsonx_w *w)
@@ -28,4 +29,19 @@ struct str hctx_param(const struct hctx *c, const char *name)
 		if (str_eq_c(c->params[i].name, name))
 			return c->params[i].value;
 	return (struct str){"", 0};
+}
+
+bool hctx_client_ip(const struct hctx *c, unsigned char out[16])
+{
+	const struct addr_list *trusted = &c->app->cfg->trusted_proxies;
+	const char *xff;
+
+	if (!codec_ip_parse(fcgi_param(c->rq, "TG_PEER"), out))
+		return false;
+	if (trusted->n == 0 || !addr_list_contains(trusted, out))
+		return true;
+	xff = fcgi_param(c->rq, "TG_XFF");
+	if (xff != NULL)
+		(void)addr_forwarded_client(xff, trusted, out);
+	return true;
 }

@@ -65,6 +65,11 @@ struct hctx {
 	int64_t token_id;
 };
 
+/* The client's address: Caddy's TCP peer (TG_PEER), or, when that is one of
+ * TOLLGATE_TRUSTED_PROXIES, the nearest untrusted hop of the X-Forwarded-For it was sent
+ * (TG_XFF). False when there is none. */
+bool hctx_client_ip(const struct hctx *c, unsigned char out[16]);
+
 /* The value of the path parameter name (":name" in the route), or the empty slice. */
 struct str hctx_param(const struct hctx *c, const char *name);
 

@@ -21,7 +21,7 @@ static const struct cfg_opt options[] = {
     OPT("TOLLGATE_CONFIG_FILE", CFG_STR, config_file, "", 0, 4096, CFG_RESTART,
 	"Optional KEY=VALUE file; its values override the environment and are re-read on "
 	"SIGHUP."),
-    OPT("TOLLGATE_DATABASE_URL", CFG_STR, database_url, "dbname=tollgate", 0, 4096, 0,
+    OPT("TOLLGATE_DATABASE_URL", CFG_STR, database_url, "dbname=tollgate", 0, 4096, CFG_DSN,
 	"libpq connection string or postgresql:// URI."),
     OPT("TOLLGATE_SOCKET", CFG_STR, socket, "var/run/tollgate.sock", 0, 107, CFG_RESTART,
 	"Unix socket of the gate's pool (Caddy's forward_auth dials it)."),
@@ -117,6 +117,12 @@ static const struct cfg_opt options[] = {
 	"Clients described in one call to the provider."),
     OPT("TOLLGATE_JUDGE_TTL", CFG_DURATION, judge_ttl_ms, "5m", 1000, 86400000, 0,
 	"How long a verdict is cached per client."),
+    OPT("TOLLGATE_TRUSTED_PROXIES", CFG_STR, trusted_proxies_text, "", 0, 4096, 0,
+	"Networks (CIDR, comma-separated) of load balancers in front of Caddy: from these "
+	"peers the client's address is taken from X-Forwarded-For."),
+    OPT("TOLLGATE_UPSTREAM_ALLOW", CFG_STR, upstream_allow_text, "", 0, 4096, 0,
+	"Networks (CIDR, comma-separated) an upstream may be in although they are loopback, "
+	"private, link-local or otherwise refused (e.g. 10.0.0.0/8 for upstreams on a VPC)."),
     OPT("TOLLGATE_ALLOW_CLOCK_SHIFT", CFG_BOOL, allow_clock_shift, "false", 0, 1, CFG_RESTART,
 	"Let `tollgate clock` shift this node's business clock. For tests only."),
 };
@@ -223,6 +229,21 @@ static enum err parse_choices(struct config *c, char *msg, size_t msglen)
 	return ERR_OK;
 }
 
+static enum err parse_list(struct addr_list *l, const char *text, const char *name, char *msg,
+			   size_t msglen)
+{
+	const char *bad;
+	size_t badlen;
+
+	if (addr_list_parse(text, l, &bad, &badlen) == ERR_OK)
+		return ERR_OK;
+	snprintf(msg, msglen,
+		 "%s: '%.*s' is not a network (such as 10.0.0.0/8), or there are more "
+		 "than %d",
+		 name, (int)(badlen > 64 ? 64 : badlen), bad, ADDR_LIST_MAX);
+	return ERR_INPUT;
+}
+
 enum err config_load(struct config *c, char *msg, size_t msglen)
 {
 	struct cfg_file file;
@@ -267,6 +288,12 @@ enum err config_load(struct config *c, char *msg, size_t msglen)
 	}
 	if (rc == ERR_OK)
 		rc = parse_choices(c, msg, msglen);
+	if (rc == ERR_OK)
+		rc = parse_list(&c->trusted_proxies, c->trusted_proxies_text,
+				"TOLLGATE_TRUSTED_PROXIES", msg, msglen);
+	if (rc == ERR_OK)
+		rc = parse_list(&c->upstream_allow, c->upstream_allow_text,
+				"TOLLGATE_UPSTREAM_ALLOW", msg, msglen);
 	if (rc == ERR_OK && c->node_id[0] == '\0') {
 		char host[129];
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../lib/addr.h"
 #include "../lib/cryptox.h"
 #include "../lib/err.h"
 
@@ -67,7 +68,12 @@ struct config {
 	int abuse_anon_mode; /* enum abuse_mode, for traffic without a valid key */
 	int judge_provider;  /* enum judge_provider */
 
+	char *trusted_proxies_text;
+	char *upstream_allow_text;
+
 	/* Derived by config_load(), not in the table. */
+	struct addr_list trusted_proxies; /* peers whose X-Forwarded-For is believed */
+	struct addr_list upstream_allow;  /* networks upstreams may be in despite the rules */
 	unsigned char secret_key[CRYPTOX_KEY_BYTES];
 	bool has_secret;
 	int log_level_num;

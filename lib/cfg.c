@@ -194,6 +194,11 @@ void cfg_print_values(const struct cfg_opt *opts, size_t n, const void *dst, FIL
 			const char *s = *(char *const *)(const void *)field;
 
 			fputs(s && s[0] ? "(set)" : "(empty)", f);
+		} else if (o->type == CFG_STR && (o->flags & CFG_DSN)) {
+			char masked[4096];
+
+			cfg_mask_dsn(*(char *const *)(const void *)field, masked, sizeof(masked));
+			fputs(masked, f);
 		} else if (o->type == CFG_STR) {
 			fputs(*(char *const *)(const void *)field, f);
 		} else if (o->type == CFG_BOOL) {
@@ -297,4 +302,86 @@ void cfg_file_free(struct cfg_file *f)
 	free(f->keys);
 	free(f->vals);
 	memset(f, 0, sizeof(*f));
+}
+
+/* Appends n bytes of s to out (size cap), keeping it NUL-terminated. */
+static void put(char *out, size_t cap, size_t *len, const char *s, size_t n)
+{
+	if (*len + n >= cap)
+		n = *len + 1 < cap ? cap - *len - 1 : 0;
+	memcpy(out + *len, s, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
+void cfg_mask_dsn(const char *dsn, char *out, size_t n)
+{
+	const char *p = dsn, *at, *colon, *scheme_end = strstr(dsn, "://");
+	size_t len = 0;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (scheme_end != NULL && strncmp(dsn, "postgres", 8) == 0) {
+		/* postgresql://user:password@host/db?password=...: mask both. */
+		const char *auth = scheme_end + 3, *end = auth + strcspn(auth, "/?");
+
+		put(out, n, &len, dsn, (size_t)(auth - dsn));
+		at = memchr(auth, '@', (size_t)(end - auth));
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon != NULL) {
+			put(out, n, &len, auth, (size_t)(colon - auth));
+			put(out, n, &len, ":***", 4);
+			p = at;
+		} else {
+			p = auth;
+		}
+		while (*p != '\0') {
+			const char *k = strstr(p, "password=");
+
+			if (k == NULL || (k != p && k[-1] != '?' && k[-1] != '&')) {
+				if (k == NULL) {
+					put(out, n, &len, p, strlen(p));
+					break;
+				}
+				put(out, n, &len, p, (size_t)(k + 9 - p));
+				p = k + 9;
+				continue;
+			}
+			put(out, n, &len, p, (size_t)(k + 9 - p));
+			put(out, n, &len, "***", 3);
+			p = k + 9 + strcspn(k + 9, "&");
+		}
+		return;
+	}
+	/* keyword = value pairs; a value may be 'quoted' with \' and \\ escapes. */
+	while (*p != '\0') {
+		const char *key = p + strspn(p, " \t\n"), *eq = key + strcspn(key, "= \t\n");
+		const char *v = eq, *vend;
+		bool secret;
+
+		put(out, n, &len, p, (size_t)(key - p));
+		if (*key == '\0')
+			break;
+		secret = (size_t)(eq - key) == 8 && strncmp(key, "password", 8) == 0;
+		v = eq + strspn(eq, " \t\n");
+		if (*v == '=')
+			v++;
+		v += strspn(v, " \t\n");
+		if (*v == '\'') {
+			for (vend = v + 1; *vend != '\0' && *vend != '\''; vend++)
+				if (*vend == '\\' && vend[1] != '\0')
+					vend++;
+			if (*vend == '\'')
+				vend++;
+		} else {
+			vend = v + strcspn(v, " \t\n");
+		}
+		put(out, n, &len, key, (size_t)(v - key));
+		if (secret)
+			put(out, n, &len, "***", 3);
+		else
+			put(out, n, &len, v, (size_t)(vend - v));
+		p = vend;
+	}
 }

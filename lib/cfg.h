@@ -22,6 +22,7 @@ enum cfg_type {
 enum cfg_flag {
 	CFG_SECRET = 1 << 0,  /* never printed */
 	CFG_RESTART = 1 << 1, /* a reload cannot change it; a restart is needed */
+	CFG_DSN = 1 << 2,     /* a libpq connection string: printed with its password masked */
 };
 
 struct cfg_opt {
@@ -63,5 +64,9 @@ struct cfg_file {
 enum err cfg_file_read(struct cfg_file *f, const char *path, char *msg, size_t msglen) WUR;
 const char *cfg_file_get(const struct cfg_file *f, const char *key);
 void cfg_file_free(struct cfg_file *f);
+
+/* Copies a libpq connection string (keyword=value form, or a postgres:// URI) into out
+ * (size n) with any password replaced by "***". */
+void cfg_mask_dsn(const char *dsn, char *out, size_t n);
 
 #endif

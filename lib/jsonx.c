@@ -209,6 +209,30 @@ static int depth_of(json_t *v, int limit)
 	return 0;
 }
 
+static const char *parse_error(enum json_error_code code)
+{
+	switch (code) {
+	case json_error_premature_end_of_input:
+		return "the text ends before the value does";
+	case json_error_end_of_input_expected:
+		return "there is text after the value";
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return "a NUL character";
+	case json_error_invalid_utf8:
+		return "invalid UTF-8";
+	case json_error_duplicate_key:
+		return "a member name appears twice";
+	case json_error_numeric_overflow:
+		return "a number out of range";
+	case json_error_invalid_syntax:
+	case json_error_stack_overflow:
+		return "invalid syntax or too deeply nested";
+	default:
+		return "not valid JSON";
+	}
+}
+
 enum err jsonx_parse(const char *p, size_t n, struct jsonx_doc **out, char *msg, size_t msglen)
 {
 	json_error_t jerr;
@@ -218,8 +242,9 @@ enum err jsonx_parse(const char *p, size_t n, struct jsonx_doc **out, char *msg,
 	msg[0] = '\0';
 	root = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
+		/* Our words, not the parser's: its messages name its own flags and internals. */
 		snprintf(msg, msglen, "invalid JSON at line %d, column %d: %s", jerr.line,
-			 jerr.column, jerr.text);
+			 jerr.column, parse_error(json_error_code(&jerr)));
 		return ERR_INPUT;
 	}
 	if (!json_is_object(root)) {

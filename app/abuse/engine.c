@@ -104,9 +104,16 @@ void abuse_network_of(const unsigned char ip[16], unsigned char net[16])
 }
 
 /* An active block or throttle on the client, for this tenant's traffic. */
+/* A labelled false positive leaves the client alone for the tenant that labelled it, and
+ * for no other: one tenant cannot shield an attacker from the rest. */
+static bool exempt(const struct abuse_client *a, int64_t tenant_id, int64_t now)
+{
+	return a->exempt_until_ns > now && a->exempt_tenant == tenant_id;
+}
+
 static bool active(const struct abuse_client *a, int64_t tenant_id, int64_t now)
 {
-	return a->until_ns > now && a->exempt_until_ns <= now &&
+	return a->until_ns > now && !exempt(a, tenant_id, now) &&
 	       (a->until_tenant == 0 || a->until_tenant == tenant_id);
 }
 
@@ -322,7 +329,7 @@ static void impose(struct state *st, const struct config *cfg, const struct abus
 		i = state_ip_use(st, ar->ip, ar->now_ns);
 		a = i ? &i->abuse : NULL;
 	}
-	if (a != NULL && !(a->exempt_until_ns > ar->now_ns)) {
+	if (a != NULL && !exempt(a, tenant_id, ar->now_ns)) {
 		a->until_ns = ar->now_ns + secs * NS;
 		a->until_tenant = tenant_id;
 		a->until_outcome = (int32_t)outcome;
@@ -553,9 +560,8 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		}
 	}
 	/* A labelled false positive is left alone for a while: flagged at most. */
-	if (((on_key && key.present) ? key.c.exempt_until_ns
-	     : ip.present	     ? ip.c.exempt_until_ns
-				     : 0) > ar->now_ns &&
+	if (((on_key && key.present && exempt(&key.c, tenant_id, ar->now_ns)) ||
+	     (!on_key && ip.present && exempt(&ip.c, tenant_id, ar->now_ns))) &&
 	    sc.outcome > OUTCOME_FLAG)
 		sc.outcome = OUTCOME_FLAG;
 
@@ -612,22 +618,32 @@ void abuse_observe_response(struct state *st, const unsigned char ip[16], int64_
 	}
 }
 
-void abuse_lift(struct state *st, const unsigned char *ip, int64_t key_id, int64_t exempt_s)
+/* Lifts what the tenant's own traffic decided on the client, and exempts the client for
+ * that tenant. A decision for every tenant's traffic (an address blocked while sending
+ * anonymous traffic) stays for the others: the exemption alone lets this tenant through. */
+static void lift_client(struct abuse_client *a, int64_t tenant_id, int64_t now, int64_t exempt_s)
+{
+	if (a->until_tenant == tenant_id) {
+		a->until_ns = 0;
+		a->verdict_until_ns = 0;
+	}
+	a->exempt_until_ns = now + exempt_s * NS;
+	a->exempt_tenant = tenant_id;
+}
+
+void abuse_lift(struct state *st, int64_t tenant_id, const unsigned char *ip, int64_t key_id,
+		int64_t exempt_s)
 {
 	int64_t now = state_mono_ns();
 	struct state_key_use *k;
 	struct state_ip_use *i;
 
 	if (key_id != 0 && (k = state_key_use(st, key_id, now)) != NULL) {
-		k->abuse.until_ns = 0;
-		k->abuse.verdict_until_ns = 0;
-		k->abuse.exempt_until_ns = now + exempt_s * NS;
+		lift_client(&k->abuse, tenant_id, now, exempt_s);
 		state_unlock(st->key_use, k);
 	}
 	if (ip != NULL && (i = state_ip_use(st, ip, now)) != NULL) {
-		i->abuse.until_ns = 0;
-		i->abuse.verdict_until_ns = 0;
-		i->abuse.exempt_until_ns = now + exempt_s * NS;
+		lift_client(&i->abuse, tenant_id, now, exempt_s);
 		state_unlock(st->ips, i);
 	}
 }

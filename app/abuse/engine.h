@@ -52,9 +52,11 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 void abuse_observe_response(struct state *st, const unsigned char ip[16], int64_t key_id,
 			    int status, int64_t now_ns);
 
-/* A false positive was labelled: lift the client's active block or throttle and cached
- * verdict, and leave it alone for `exempt_s` seconds. key_id 0 or ip NULL skip that side. */
-void abuse_lift(struct state *st, const unsigned char *ip, int64_t key_id, int64_t exempt_s);
+/* Tenant tenant_id labelled a false positive: lift the client's active block or throttle
+ * on that tenant's traffic (and its cached verdict), and leave it alone for `exempt_s`
+ * seconds on that tenant's traffic only. key_id 0 or ip NULL skip that side. */
+void abuse_lift(struct state *st, int64_t tenant_id, const unsigned char *ip, int64_t key_id,
+		int64_t exempt_s);
 
 /* The client's network: /24 for IPv4, /48 for IPv6. */
 void abuse_network_of(const unsigned char ip[16], unsigned char net[16]);

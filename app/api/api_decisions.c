@@ -477,8 +477,8 @@ enum err api_decisions_label(struct hctx *c)
 	/* Every node's syncer (SYNCER_CHANNEL) lifts the block once this commits. */
 	if (lift)
 		e = api_sql(c, NULL,
-			    "SELECT pg_notify('tollgate_sync', 'lift:' || coalesce(key_id, 0) || "
-			    "':' || host(ip)) FROM abuse_decisions "
+			    "SELECT pg_notify('tollgate_sync', 'lift:' || tenant_id || ':' || "
+			    "coalesce(key_id, 0) || ':' || host(ip)) FROM abuse_decisions "
 			    "WHERE tenant_id = $1 AND id = $2",
 			    2, params);
 	if (e != ERR_OK)
@@ -504,7 +504,8 @@ enum err api_decisions_label(struct hctx *c)
 		/* This node at once, without waiting for its syncer. */
 		key_id = sql_is_null(r, 0, D_KEY) ? 0 : sql_get_i64(r, 0, D_KEY);
 		has_ip = codec_ip_parse(sql_get(r, 0, D_IP), ip);
-		abuse_lift(c->app->state, has_ip ? ip : NULL, key_id, c->app->cfg->abuse_exempt_s);
+		abuse_lift(c->app->state, c->tenant_id, has_ip ? ip : NULL, key_id,
+			   c->app->cfg->abuse_exempt_s);
 		log_info("decision %s labelled false_positive: lifted key %lld / %s", id,
 			 (long long)key_id, sql_get(r, 0, D_IP));
 	}

@@ -96,7 +96,16 @@ static void drain_rings(struct state *st)
 	}
 }
 
-/* "0.000123" style decimal (what an upstream reports as cost) -> millionths. */
+/* What one response may report, at most: more is a broken or hostile upstream, and is
+ * ignored (and counted) rather than let one tenant's upstream overflow anything. */
+#define MAX_TOKENS_PER_RESPONSE 1000000000LL /* a billion tokens */
+#define MAX_MICROS_PER_RESPONSE 1000000000LL /* 1,000 in the currency */
+#define MAX_BYTES_PER_RESPONSE	(1LL << 40)
+/* Counters saturate here, far below INT64_MAX: sums in PostgreSQL cannot overflow either. */
+#define COUNTER_CAP (INT64_MAX / 4)
+
+/* "0.000123" style decimal (what an upstream reports as cost) -> millionths, at most
+ * MAX_MICROS_PER_RESPONSE; -1 when it is not such a number. */
 static int64_t parse_micros(const char *s)
 {
 	struct str whole, frac = str_trim(str_c(s));
@@ -104,17 +113,20 @@ static int64_t parse_micros(const char *s)
 	size_t i;
 
 	str_cut(&frac, '.', &whole);
-	if (str_to_i64(whole, 0, INT64_MAX / 1000000, &w) != ERR_OK)
-		return 0;
-	for (i = 0; i < 6; i++) {
-		f *= 10;
-		if (i < frac.len) {
-			if (frac.p[i] < '0' || frac.p[i] > '9')
-				return 0;
-			f += frac.p[i] - '0';
-		}
-	}
-	return w * 1000000 + f;
+	if (str_to_i64(whole, 0, MAX_MICROS_PER_RESPONSE / 1000000, &w) != ERR_OK || frac.len > 18)
+		return -1;
+	for (i = 0; i < frac.len; i++)
+		if (frac.p[i] < '0' || frac.p[i] > '9')
+			return -1;
+	for (i = 0; i < 6; i++)
+		f = f * 10 + (i < frac.len ? frac.p[i] - '0' : 0);
+	w = w * 1000000 + f;
+	return w <= MAX_MICROS_PER_RESPONSE ? w : -1;
+}
+
+static void add(int64_t *counter, int64_t n)
+{
+	*counter = n > COUNTER_CAP - *counter ? COUNTER_CAP : *counter + n;
 }
 
 void collector_line(struct app *app, const char *line, size_t len)
@@ -122,7 +134,7 @@ void collector_line(struct app *app, const char *line, size_t len)
 	struct state *st = app->state;
 	uint32_t row = state_metric_row_collector(st);
 	const char *rid = NULL, *tokens = NULL, *cost = NULL;
-	int64_t status = 0, size = 0, tok = 0;
+	int64_t status = 0, size = 0, tok = 0, micros = 0;
 	unsigned char id[16];
 	struct state_decision d;
 	struct state_usage *u;
@@ -153,26 +165,31 @@ void collector_line(struct app *app, const char *line, size_t len)
 			return;
 		}
 	}
-	/* The abuse engine learns how the client's responses went (404s, errors). */
+	/* The abuse engine learns how the client's responses went (404s, errors). The client
+	 * is the address the gate decided for (behind a trusted proxy, not the proxy's). */
 	{
-		const char *remote = NULL;
-		unsigned char ip[16];
-		bool has_ip =
-		    jsonx_get_str(doc, "request.remote_ip", &remote) && codec_ip_parse(remote, ip);
+		static const unsigned char none[16];
 
-		abuse_observe_response(st, has_ip ? ip : NULL, d.key_id, (int)status,
-				       state_mono_ns());
+		abuse_observe_response(st, memcmp(d.ip, none, 16) != 0 ? d.ip : NULL, d.key_id,
+				       (int)status, state_mono_ns());
 	}
 	if (d.key_id == 0) { /* no key recognised: no usage to attribute */
 		jsonx_doc_free(doc);
 		return;
 	}
 	(void)jsonx_get_num(doc, "duration", &duration);
-	(void)jsonx_get_int(doc, "size", &size);
+	if (!jsonx_get_int(doc, "size", &size) || size < 0 || size > MAX_BYTES_PER_RESPONSE)
+		size = 0;
 	if (jsonx_get_str_first(doc, "resp_headers.X-Usage-Tokens", &tokens) &&
-	    str_to_i64(str_trim(str_c(tokens)), 0, INT64_MAX / 2, &tok) != ERR_OK)
+	    str_to_i64(str_trim(str_c(tokens)), 0, MAX_TOKENS_PER_RESPONSE, &tok) != ERR_OK) {
+		state_metric_add(st, row, METRIC_USAGE_REJECTED, 1);
 		tok = 0;
-	(void)jsonx_get_str_first(doc, "resp_headers.X-Usage-Cost", &cost);
+	}
+	if (jsonx_get_str_first(doc, "resp_headers.X-Usage-Cost", &cost) &&
+	    (micros = parse_micros(cost)) < 0) {
+		state_metric_add(st, row, METRIC_USAGE_REJECTED, 1);
+		micros = 0;
+	}
 
 	/* Post-response facts count in the hour the response finished. */
 	u = state_usage(st, d.key_id, state_clock_ms(st) / 3600000, d.tenant_id, true);
@@ -181,14 +198,12 @@ void collector_line(struct app *app, const char *line, size_t len)
 			: status < 400 ? USAGE_3XX
 			: status < 500 ? USAGE_4XX
 				       : USAGE_5XX;
-		u->count[field]++;
+		add(&u->count[field], 1);
 		if (duration > 0 && duration < 86400.0 * 365)
-			u->count[USAGE_LATENCY_MS] += (int64_t)(duration * 1000.0 + 0.5);
-		if (size > 0)
-			u->count[USAGE_BYTES_OUT] += size;
-		u->count[USAGE_TOKENS] += tok;
-		if (cost != NULL)
-			u->count[USAGE_COST_MICROS] += parse_micros(cost);
+			add(&u->count[USAGE_LATENCY_MS], (int64_t)(duration * 1000.0 + 0.5));
+		add(&u->count[USAGE_BYTES_OUT], size);
+		add(&u->count[USAGE_TOKENS], tok);
+		add(&u->count[USAGE_COST_MICROS], micros);
 		state_unlock(st->usage, u);
 	}
 	jsonx_doc_free(doc);

@@ -57,6 +57,8 @@ static void record(struct hctx *c, int64_t now_ms, int64_t key_id, int64_t tenan
 
 	memset(&d, 0, sizeof(d));
 	codec_uuid_parse(c->request_id, d.request_id);
+	if (!hctx_client_ip(c, d.ip))
+		memset(d.ip, 0, sizeof(d.ip));
 	d.key_id = key_id;
 	d.tenant_id = tenant_id;
 	d.at_ms = now_ms;
@@ -140,7 +142,7 @@ enum err gate_handle(struct hctx *c)
 	struct state *st = c->app->state;
 	int64_t now_ns = state_mono_ns(), now_ms = state_clock_ms(st), retry, length = 0;
 	unsigned char hash[CRYPTOX_HASH_BYTES], ip[16];
-	bool has_ip = codec_ip_parse(fcgi_param(c->rq, "TG_PEER"), ip);
+	bool has_ip = hctx_client_ip(c, ip);
 	const char *cl = fcgi_param(c->rq, "CONTENT_LENGTH");
 	struct state_tenant tenant;
 	struct limit_request lrq;
@@ -155,15 +157,18 @@ enum err gate_handle(struct hctx *c)
 	enum auth auth;
 	struct str key;
 
-	/* Key guessing from one address is throttled before any key is looked at. */
-	if (has_ip && limits_authfail_exhausted(st, cfg, ip, now_ns, &retry)) {
+	/* Key guessing from one address is throttled: once the address has failed too often,
+	 * what fails is refused with 429. A valid key is never refused for what others
+	 * sharing its address did (it has its own limits); guessing one is hopeless anyway
+	 * (190 bits), the throttle is against the load and the noise. */
+	auth = authenticate(c, &key, hash, &key_hash, &rec, &tenant);
+	if (auth != AUTH_OK && has_ip && limits_authfail_exhausted(st, cfg, ip, now_ns, &retry)) {
 		fcgi_headerf(c->rs, "Retry-After", "%lld", (long long)retry);
 		c->problem = PROB_RATE_LIMITED;
 		c->detail = "Too many failed authentications from this address.";
 		record(c, now_ms, 0, 0, METRIC_DENIED_RATE);
 		return ERR_LIMIT;
 	}
-	auth = authenticate(c, &key, hash, &key_hash, &rec, &tenant);
 
 	/* The abuse engine sees every request, with a valid key or not. */
 	memset(&ar, 0, sizeof(ar));

@@ -71,6 +71,12 @@ enum err metrics_handle(struct hctx *c)
 		state_metric_sum(st, METRIC_FLUSHES), true);
 	counter(b, "tollgate_flush_failures_total", "Usage flushes that failed (retried).", "",
 		state_metric_sum(st, METRIC_FLUSH_FAILURES), true);
+	counter(b, "tollgate_flush_skipped_total",
+		"Usage records PostgreSQL refused on their own and that were left behind (logged).",
+		"", state_metric_sum(st, METRIC_FLUSH_SKIPPED), true);
+	counter(b, "tollgate_usage_reports_rejected_total",
+		"X-Usage-Tokens or X-Usage-Cost values from upstreams out of bounds, ignored.", "",
+		state_metric_sum(st, METRIC_USAGE_REJECTED), true);
 	for (i = 0; i < h->nrings; i++)
 		dropped += atomic_load(&st->rings[i].dropped);
 	counter(b, "tollgate_decisions_dropped_total",

@@ -294,6 +294,46 @@ static enum err read_back(struct flusher *f, int64_t month)
 	return ERR_OK;
 }
 
+/* A statement the data made fail (out of range, a constraint), on a live connection. */
+static bool is_data_error(struct flusher *f)
+{
+	const char *state = sql_state(f->db);
+
+	return sql_is_ok(f->db) && state != NULL &&
+	       (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
+}
+
+/* A batch that the data made fail is sent again one record at a time, so that one bad
+ * record (whatever put it there) can never hold up the others: a record that fails on its
+ * own is logged, counted and left behind (marked flushed, so it is not tried for ever). */
+static enum err flush_one_by_one(struct flusher *f, int64_t month)
+{
+	struct entry *all = malloc(f->n * sizeof(*all));
+	size_t n = f->n, i;
+	enum err rc = ERR_OK;
+
+	if (all == NULL)
+		abort();
+	memcpy(all, f->batch, n * sizeof(*all));
+	for (i = 0; i < n && rc == ERR_OK; i++) {
+		f->batch[0] = all[i];
+		f->n = 1;
+		rc = flush_batch(f, month);
+		if (rc != ERR_OK && is_data_error(f)) {
+			log_errorx("usage of key %lld at hour %lld cannot be stored (%s: %s); "
+				   "skipped",
+				   (long long)all[i].key.key_id, (long long)all[i].key.hour,
+				   sql_state(f->db), sql_errmsg(f->db));
+			state_metric_add(f->st, state_metric_row_flusher(f->st),
+					 METRIC_FLUSH_SKIPPED, 1);
+			mark_flushed(f, month);
+			rc = ERR_OK;
+		}
+	}
+	free(all);
+	return rc;
+}
+
 /* One round: flush everything pending (in batches), then read the cluster's usage. */
 static enum err flush_once(struct flusher *f, bool flush)
 {
@@ -309,7 +349,9 @@ static enum err flush_once(struct flusher *f, bool flush)
 		f->n = 0;
 		f->more = false;
 		shm_pool_each(f->st->usage, collect, f);
-		if (f->n > 0 && (rc = flush_batch(f, month)) != ERR_OK)
+		if (f->n > 0 && (rc = flush_batch(f, month)) != ERR_OK && is_data_error(f))
+			rc = flush_one_by_one(f, month);
+		if (rc != ERR_OK)
 			break;
 	} while (f->more);
 	if (rc == ERR_OK)

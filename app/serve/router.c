@@ -203,8 +203,12 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 		if (e != ERR_OK)
 			render_problem(&c, err_status(e),
 				       c.problem != PROB_NONE ? c.problem : err_problem(e));
-		else if (rs->body.overflow)
+		else if (rs->body.overflow || rs->head.overflow) {
+			/* An answer that did not fit is not sent in part: the headers go too. */
+			c.detail = "The answer was larger than this server sends.";
+			buf_reset(&rs->head);
 			render_problem(&c, 500, PROB_INTERNAL);
+		}
 	}
 	*admit = c.admit;
 	if (rs->status != 200)

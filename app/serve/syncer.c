@@ -269,21 +269,22 @@ static enum err reload_key(struct syncer *s, const char *id)
 	return ERR_OK;
 }
 
-/* "lift:<key id>:<address>": a false positive was labelled on some node; every node lifts
- * the client's block and cached verdict at once. */
+/* "lift:<tenant id>:<key id>:<address>": a false positive was labelled on some node; every
+ * node lifts the client's block and cached verdict for that tenant at once. */
 static enum err apply_lift(struct syncer *s, const char *what)
 {
-	struct str p = str_c(what), key;
+	struct str p = str_c(what), key, tenant;
 	unsigned char ip[16];
 	char addr[64];
-	int64_t key_id = 0;
+	int64_t key_id = 0, tenant_id = 0;
 	bool has_ip;
 
-	if (!str_cut(&p, ':', &key) || str_to_i64(key, 0, INT64_MAX, &key_id) != ERR_OK ||
+	if (!str_cut(&p, ':', &tenant) || str_to_i64(tenant, 1, INT64_MAX, &tenant_id) != ERR_OK ||
+	    !str_cut(&p, ':', &key) || str_to_i64(key, 0, INT64_MAX, &key_id) != ERR_OK ||
 	    str_copy(p, addr, sizeof(addr)) != ERR_OK)
 		return ERR_OK;
 	has_ip = codec_ip_parse(addr, ip);
-	abuse_lift(s->st, has_ip ? ip : NULL, key_id, s->app->cfg->abuse_exempt_s);
+	abuse_lift(s->st, tenant_id, has_ip ? ip : NULL, key_id, s->app->cfg->abuse_exempt_s);
 	log_info("lifted abuse decisions on key %lld / %s (false positive)", (long long)key_id,
 		 has_ip ? addr : "-");
 	return ERR_OK;

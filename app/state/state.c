@@ -434,11 +434,26 @@ static void *or_full(struct state *s, void *rec, enum state_table t)
 	return rec;
 }
 
+/* An IPv6 client is its /64: one host gets a /64, and counting /128s would let it rotate
+ * through 2^64 addresses past every per-address limit (and fill the pool). */
+static const unsigned char *client_of(const unsigned char ip[16], unsigned char buf[16])
+{
+	static const unsigned char v4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (memcmp(ip, v4, 12) == 0)
+		return ip;
+	memcpy(buf, ip, 8);
+	memset(buf + 8, 0, 8);
+	return buf;
+}
+
 struct state_ip_use *state_ip_use(struct state *s, const unsigned char ip[16], int64_t now_ns)
 {
 	static const struct state_ip_use fresh;
+	unsigned char buf[16];
+	const unsigned char *key = client_of(ip, buf);
 
-	return or_full(s, shm_pool_lock(s->ips, ip_hash64(s, ip), ip, &fresh, ip_idle, &now_ns),
+	return or_full(s, shm_pool_lock(s->ips, ip_hash64(s, key), key, &fresh, ip_idle, &now_ns),
 		       TABLE_CLIENTS);
 }
 

@@ -78,7 +78,8 @@ struct abuse_client {
 	int32_t until_reason;
 	unsigned char until_decision[16]; /* the request id that decided it */
 	int64_t throttle_tat;		  /* the slow lane while throttled */
-	int64_t exempt_until_ns; /* a false positive was labelled: leave it alone until then */
+	int64_t exempt_until_ns; /* a false positive was labelled: leave it alone until then, */
+	int64_t exempt_tenant;	 /* for this tenant's traffic only */
 	/* The LLM judge's cached verdict (enum judge_verdict) and when it was asked. */
 	int64_t verdict_until_ns;
 	int32_t verdict;
@@ -242,6 +243,7 @@ enum decision_outcome { DECISION_ALLOW, DECISION_DENY, DECISION__MAX };
 
 struct state_decision {
 	unsigned char request_id[16]; /* the UUID Caddy made, as bytes */
+	unsigned char ip[16];	      /* the client's address (behind trusted proxies too) */
 	int64_t key_id;		      /* 0 when no key was recognised */
 	int64_t tenant_id;
 	int64_t at_ms;
@@ -277,6 +279,8 @@ enum metric {
 	METRIC_JUDGE_CALLS,
 	METRIC_JUDGE_FAILURES,
 	METRIC_SAMPLES_DROPPED,
+	METRIC_FLUSH_SKIPPED,  /* usage records PostgreSQL refused on their own, left behind */
+	METRIC_USAGE_REJECTED, /* upstream usage reports out of bounds, ignored */
 	METRIC__MAX
 };
 
@@ -385,6 +389,7 @@ void state_sweep(struct state *s, uint32_t gen, size_t *keys_removed, size_t *te
 
 /* Pools: the record for an id, locked (create it if absent); NULL when there is no room.
  * Unlock with state_unlock(pool, record). */
+/* A client address's record; an IPv6 address shares its /64's. */
 struct state_ip_use *state_ip_use(struct state *s, const unsigned char ip[16], int64_t now_ns);
 struct state_key_use *state_key_use(struct state *s, int64_t key_id, int64_t now_ns);
 struct state_tenant_use *state_tenant_use(struct state *s, int64_t tenant_id, bool create);

@@ -600,3 +600,26 @@ Test(config, restart_needed_only_for_restart_options)
 	config_free(&a);
 	config_free(&b);
 }
+
+Test(cfg, dsn_passwords_are_masked_in_every_form)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"host=/run/pg dbname=tollgate user=tg", "host=/run/pg dbname=tollgate user=tg"},
+	    {"host=db password=s3cret user=tg", "host=db password=*** user=tg"},
+	    {"password = 's3 cr\\'et' dbname=x", "password = *** dbname=x"},
+	    {"postgresql://tg:s3cret@db:5432/tollgate", "postgresql://tg:***@db:5432/tollgate"},
+	    {"postgres://tg@db/tollgate?sslmode=require&password=s3cret",
+	     "postgres://tg@db/tollgate?sslmode=require&password=***"},
+	    {"postgresql://db/tollgate", "postgresql://db/tollgate"},
+	};
+	char out[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cfg_mask_dsn(cases[i].in, out, sizeof(out));
+		cr_assert_str_eq(out, cases[i].want, "%s", cases[i].in);
+		cr_assert_null(strstr(out, "s3"), "%s", out);
+	}
+}

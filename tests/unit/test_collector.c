@@ -469,3 +469,24 @@ Test(collector, a_megabyte_line_is_handled_without_a_crash)
 	cr_assert_eq(usage_now(KEY_ID).count[USAGE_2XX], 1);
 	free(line);
 }
+
+Test(collector, usage_reports_out_of_bounds_are_ignored_and_counted)
+{
+	struct state_usage u;
+	uint64_t n;
+
+	for (n = 40; n < 46; n++)
+		admit(n);
+	access_log(200, "/v1/x", 40, ",\"X-Usage-Tokens\":[\"9223372036854775807\"]");
+	access_log(200, "/v1/x", 41, ",\"X-Usage-Tokens\":[\"-5\"]");
+	access_log(200, "/v1/x", 42, ",\"X-Usage-Cost\":[\"99999999.5\"]");
+	access_log(200, "/v1/x", 43, ",\"X-Usage-Cost\":[\"0.5x\"]");
+	access_log(200, "/v1/x", 44,
+		   ",\"X-Usage-Tokens\":[\"1000000000\"],\"X-Usage-Cost\":[\"1000.000000\"]");
+	access_log(200, "/v1/x", 45, ",\"X-Usage-Cost\":[\"0.0000019\"]");
+	u = usage_now(KEY_ID);
+	cr_assert_eq(u.count[USAGE_2XX], 6, "every response still counts");
+	cr_assert_eq(u.count[USAGE_TOKENS], 1000000000, "only the largest allowed value");
+	cr_assert_eq(u.count[USAGE_COST_MICROS], 1000000001);
+	cr_assert_eq(metric(METRIC_USAGE_REJECTED), 4);
+}

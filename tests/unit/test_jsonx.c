@@ -340,3 +340,26 @@ Test(jsonx, arrays_have_a_length_and_elements_as_documents)
 	cr_assert_not(jsonx_get_elem(d, "missing", 0, &e));
 	jsonx_doc_free(d);
 }
+
+Test(jsonx, parse_errors_are_in_our_words_not_the_parsers)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *says;
+	} cases[] = {
+	    {"{\"a\":\"x\\u0000y\"}", 16, "NUL"}, {"{\"a\":1,\"a\":2}", 13, "appears twice"},
+	    {"{\"a\":", 5, "ends before"},	  {"{} x", 4, "after the value"},
+	    {"{\"a\":\xff}", 7, "UTF-8"},
+	};
+	struct jsonx_doc *d;
+	char msg[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert_eq(jsonx_parse(cases[i].text, cases[i].len, &d, msg, sizeof(msg)),
+			     ERR_INPUT);
+		cr_assert_not_null(strstr(msg, cases[i].says), "%s: %s", cases[i].text, msg);
+		cr_assert_null(strstr(msg, "JSON_"), "a parser flag leaked: %s", msg);
+	}
+}

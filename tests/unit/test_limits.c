@@ -352,7 +352,11 @@ static void assert_throttled(uint64_t n)
 
 /* Two failed authentications from peer, then its valid key is refused; a neighbour's is
  * not. */
-static void check_authfail_throttle(const char *peer, const char *neighbour)
+/* After too many failures from peer, what fails from the same client (same_client: the
+ * same address, or for IPv6 another in its /64) is refused with 429; a valid key is not
+ * (a bystander behind the same NAT keeps working); another client is untouched. */
+static void check_authfail_throttle(const char *peer, const char *same_client,
+				    const char *other_client)
 {
 	char unknown[GATE_KEY_LEN + 1], prefix[GATE_KEY_PREFIX_LEN + 1];
 
@@ -363,24 +367,27 @@ static void check_authfail_throttle(const char *peer, const char *neighbour)
 	fx_assert_problem(&g, 401, "invalid-api-key", rid(0));
 	ask("tg_live_not-even-a-key", peer, 1);
 	fx_assert_problem(&g, 401, "invalid-api-key", rid(1));
-	ask(key, peer, 2);
+	ask(unknown, peer, 2);
 	assert_throttled(2);
-	ask(key, neighbour, 3);
+	ask(key, peer, 3);
 	assert_ok(3);
-	ask(key, peer, 4);
+	ask(unknown, same_client, 4);
 	assert_throttled(4);
+	ask(unknown, other_client, 5);
+	fx_assert_problem(&g, 401, "invalid-api-key", rid(5));
 }
 
 Test(limits, failed_authentications_from_an_ipv4_address_throttle_it)
 {
-	check_authfail_throttle("10.0.0.9", "10.0.0.10");
+	check_authfail_throttle("10.0.0.9", "10.0.0.9", "10.0.0.10");
 }
 
-Test(limits, failed_authentications_from_an_ipv6_address_throttle_it)
+Test(limits, failed_authentications_from_an_ipv6_network_throttle_its_slash_64)
 {
-	check_authfail_throttle("2001:db8::9", "2001:db8::a");
+	check_authfail_throttle("2001:db8::9", "2001:db8::ffff:1", "2001:db8:0:1::9");
 	cr_assert_neq(ip_use_of("2001:db8::9").tat_authfail, 0);
-	cr_assert_eq(ip_use_of("2001:db8::a").tat_authfail, 0);
+	cr_assert_eq(ip_use_of("2001:db8::9").tat_authfail, ip_use_of("2001:db8::a").tat_authfail,
+		     "one record per /64");
 }
 
 Test(limits, missing_keys_count_as_failed_authentications)
@@ -391,8 +398,10 @@ Test(limits, missing_keys_count_as_failed_authentications)
 	fx_assert_problem(&g, 401, "missing-api-key", rid(0));
 	ask(NULL, "10.0.0.9", 1);
 	fx_assert_problem(&g, 401, "missing-api-key", rid(1));
-	ask(key, "10.0.0.9", 2);
+	ask(NULL, "10.0.0.9", 2);
 	assert_throttled(2);
+	ask(key, "10.0.0.9", 3);
+	assert_ok(3);
 }
 
 Test(limits, per_ip_rate_refuses_the_third_request_within_a_second)

@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "../../app/serve/router.h"
 #include "fixture.h"
 
 static struct fx_gate g;
@@ -280,4 +281,35 @@ Test(router, reopened_state_is_not_ready_until_the_syncer_reloads)
 		cr_assert(state_tenant_find(&g.st, 3, &t), "tenant lost across reopen");
 		cr_assert_str_eq(t.slug, "kept");
 	}
+}
+
+/* A handler whose headers do not fit the response's header buffer. */
+static enum err huge_headers(struct hctx *c)
+{
+	char name[32];
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		snprintf(name, sizeof(name), "X-Filler-%d", i);
+		fcgi_header(c->rs, name, "0123456789abcdef0123456789abcdef");
+	}
+	return ERR_OK;
+}
+
+Test(router, headers_that_overflow_are_a_500_not_a_truncated_answer)
+{
+	static const struct route routes[] = {{"GET", "/huge", huge_headers, 0}};
+	static const struct route_table table = {"test", routes, 1, NULL};
+	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/huge", "TG_REQUEST_ID=req-1", NULL};
+	struct gate_admit admit;
+	struct str v;
+
+	fcgi_response_reset(&g.rs);
+	memset(&g.rq, 0, sizeof(g.rq));
+	g.rq.envp = env;
+	g.rq.arena = &g.arena;
+	router_dispatch(&g.app, &table, &g.rq, &g.rs, &g.arena, &admit);
+	fx_assert_problem(&g, 500, "internal-error", "req-1");
+	cr_assert_not(fcgi_response_header_get(&g.rs, "X-Filler-1", &v));
+	cr_assert_not(g.rs.head.overflow);
 }
