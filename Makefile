@@ -75,8 +75,10 @@ APP_SRCS := \
 	app/serve/keeper.c \
 	app/serve/listen.c \
 	app/serve/master.c \
+	app/serve/resolver.c \
 	app/serve/samples.c \
-	app/serve/syncer.c
+	app/serve/syncer.c \
+	app/upstream/upstream.c
 
 MAIN_SRC := app/main.c
 

@@ -29,6 +29,7 @@ static const struct {
     [PROB_IDEMPOTENCY_KEY_REUSED] = {"idempotency-key-reused",
 				     "Idempotency key reused with another request"},
     [PROB_TIMEOUT] = {"request-timeout", "Request timeout"},
+    [PROB_UPSTREAM_FORBIDDEN] = {"upstream-forbidden", "Upstream not allowed"},
 };
 
 const char *problem_slug(enum problem_kind k)

@@ -27,6 +27,7 @@ enum problem_kind {
 	PROB_INVALID_BODY,	     /* a JSON body: not JSON, wrong type, unknown member */
 	PROB_IDEMPOTENCY_KEY_REUSED, /* the same Idempotency-Key with another request */
 	PROB_TIMEOUT,		     /* the request (its body) did not arrive in time */
+	PROB_UPSTREAM_FORBIDDEN,     /* the tenant's upstream is somewhere requests may not go */
 	PROB__MAX
 };
 

@@ -205,6 +205,14 @@ bool addr_forwarded_client(const char *xff, const struct addr_list *trusted, uns
 	return any;
 }
 
+void addr_dial(const unsigned char ip[16], unsigned port, char *out, size_t n)
+{
+	char text[64];
+
+	codec_ip_format(ip, text, sizeof(text));
+	snprintf(out, n, memcmp(ip, v4_mapped, 12) == 0 ? "%s:%u" : "[%s]:%u", text, port);
+}
+
 static bool is_dns_name(struct str h)
 {
 	size_t i, label = 0;

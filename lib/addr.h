@@ -58,6 +58,9 @@ const char *addr_class_name(enum addr_class c);
  * leftmost, if all are). False (out untouched) when xff holds no valid address. */
 bool addr_forwarded_client(const char *xff, const struct addr_list *trusted, unsigned char out[16]);
 
+/* The address:port form a dialer takes: "a.b.c.d:port" or "[v6]:port". */
+void addr_dial(const unsigned char ip[16], unsigned port, char *out, size_t n);
+
 /* An upstream URL, parsed: "http://host:port" or "https://host:port", with an optional
  * trailing "/". */
 struct addr_url {

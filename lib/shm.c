@@ -463,6 +463,21 @@ size_t shm_table_sweep(struct shm_table *t,
 	return removed;
 }
 
+void shm_table_each(struct shm_table *t, void (*fn)(const void *key, const void *val, void *arg),
+		    void *arg)
+{
+	uint32_t i;
+
+	table_lock(t);
+	for (i = 0; i < t->capacity; i++) {
+		struct slot *s = slot_at(t, i);
+
+		if (atomic_load(&s->state) == SLOT_USED)
+			fn(s->data, s->data + t->key_size, arg);
+	}
+	shm_mutex_unlock(&t->lock);
+}
+
 uint32_t shm_table_count(struct shm_table *t)
 {
 	uint32_t n;

@@ -80,6 +80,9 @@ bool shm_table_del(struct shm_table *t, uint64_t hash, const void *key);
 size_t shm_table_sweep(struct shm_table *t,
 		       bool (*keep)(const void *key, const void *val, void *arg), void *arg);
 uint32_t shm_table_count(struct shm_table *t);
+/* Calls fn on every entry, under the writers' lock (readers go on; writers wait). */
+void shm_table_each(struct shm_table *t, void (*fn)(const void *key, const void *val, void *arg),
+		    void *arg);
 /* Returns and clears the lost flag. */
 bool shm_table_take_lost(struct shm_table *t);
 

@@ -9,8 +9,8 @@ set -euo pipefail
 # readiness probe, tests), promtool (the /metrics format test), systemd-socket-activate
 # (the socket-activation test), wrk and ps (benchmarks).
 build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev)
-run=("${build[@]}" postgresql caddy nodejs curl procps)
-test=("${run[@]}" libcriterion-dev clang-format prometheus systemd)
+run=("${build[@]}" postgresql caddy nodejs curl procps ca-certificates)
+test=("${run[@]}" libcriterion-dev clang-format prometheus systemd openssl)
 bench=("${run[@]}" wrk git)
 fuzz=("${build[@]}" clang libclang-rt-14-dev)
 

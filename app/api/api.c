@@ -326,11 +326,17 @@ enum err api_sql_retry(struct hctx *c, struct sql_res **out, const char *query, 
 
 enum err api_begin(struct hctx *c)
 {
+	/* A tenant's request already runs in its own transaction (api_db_tenant_begin). */
+	if (c->app->db != NULL && c->app->db->in_tx)
+		return ERR_OK;
 	return api_sql(c, NULL, "BEGIN", 0, NULL);
 }
 
 enum err api_commit(struct hctx *c)
 {
+	/* ...which the router commits once the handler has succeeded. */
+	if (c->app->db != NULL && c->app->db->in_tx)
+		return ERR_OK;
 	return api_sql(c, NULL, "COMMIT", 0, NULL);
 }
 

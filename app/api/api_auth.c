@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../lib/sql.h"
+#include "../gate/gate_limits.h"
 #include "api.h"
 #include "api_db.h"
 
@@ -38,15 +39,32 @@ static enum err deny(struct hctx *c, enum problem_kind kind, const char *detail)
 	return ERR_AUTH;
 }
 
-/* The token, and its tenant's status; notes its use when the last was over a minute ago
- * (one index probe when it was not, so every request stays a single round trip). */
+/* The token, and its tenant's status, through the one function that may read across
+ * tenants (migrations/0006: the console's role sees no tenant's rows before this). */
 static const char lookup_sql[] =
-    "WITH k AS (SELECT k.id, k.tenant_id, t.status FROM api_tokens k "
-    "JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1 AND k.revoked_at IS NULL), "
-    "used AS (UPDATE api_tokens a SET last_used_at = now() FROM k "
-    "WHERE a.id = k.id AND k.status = 'active' "
-    "AND (a.last_used_at IS NULL OR a.last_used_at < now() - interval '1 minute')) "
-    "SELECT id, tenant_id, status FROM k";
+    "SELECT token_id, tenant_id, status FROM tollgate_token_lookup($1)";
+
+/* Failed token checks count against the client's address like failed API keys: too many
+ * and the address gets 429 before any lookup. */
+static enum err throttled(struct hctx *c, const unsigned char ip[16])
+{
+	int64_t retry;
+
+	if (!limits_authfail_exhausted(c->app->state, c->app->cfg, ip, state_mono_ns(), &retry))
+		return ERR_OK;
+	fcgi_headerf(c->rs, "Retry-After", "%lld", (long long)retry);
+	c->problem = PROB_RATE_LIMITED;
+	c->detail = "Too many failed authentications from this address.";
+	return ERR_LIMIT;
+}
+
+static enum err deny_counted(struct hctx *c, bool has_ip, const unsigned char ip[16],
+			     enum problem_kind kind, const char *detail)
+{
+	if (has_ip)
+		limits_authfail_count(c->app->state, c->app->cfg, ip, state_mono_ns());
+	return deny(c, kind, detail);
+}
 
 enum err api_auth_tenant(struct hctx *c)
 {
@@ -55,6 +73,8 @@ enum err api_auth_tenant(struct hctx *c)
 	char hex[2 * CRYPTOX_HASH_BYTES + 3];
 	const char *params[1] = {hex};
 	struct str s = str_trim(str_c(auth)), token;
+	unsigned char ip[16];
+	bool has_ip = hctx_client_ip(c, ip);
 	struct sql_res *r;
 	enum err e;
 
@@ -63,12 +83,19 @@ enum err api_auth_tenant(struct hctx *c)
 			    "Send a management token as 'Authorization: Bearer tgm_...' "
 			    "(`tollgate token create TENANT` makes one).");
 	token = str_trim((struct str){s.p + 7, s.len - 7});
-	if (api_auth_token_check(token) != ERR_OK)
-		return deny(c, PROB_INVALID_TOKEN,
-			    str_has_prefix(token, "tg_")
-				? "This is a gateway API key; the management API takes a "
-				  "management token (tgm_...)."
-				: "The management token is malformed.");
+	if (api_auth_token_check(token) != ERR_OK) {
+		if (has_ip && (e = throttled(c, ip)) != ERR_OK)
+			return e;
+		return deny_counted(c, has_ip, ip, PROB_INVALID_TOKEN,
+				    str_has_prefix(token, "tg_")
+					? "This is a gateway API key; the management API takes a "
+					  "management token (tgm_...)."
+					: "The management token is malformed.");
+	}
+	/* Guessing costs a lookup each: past the allowance, refused before PostgreSQL is asked
+	 * (unlike the gate's, a console throttle cannot tell a valid token without asking). */
+	if (has_ip && (e = throttled(c, ip)) != ERR_OK)
+		return e;
 	if (api_db_open(c) != ERR_OK)
 		return api_unavailable(c);
 	api_auth_token_hash(c->app->cfg->secret_key, token, hash);
@@ -76,8 +103,10 @@ enum err api_auth_tenant(struct hctx *c)
 	e = api_sql_retry(c, &r, lookup_sql, 1, params);
 	if (e != ERR_OK)
 		return e;
-	if (sql_rows(r) != 1)
-		return deny(c, PROB_INVALID_TOKEN, "The management token is unknown or revoked.");
+	if (sql_rows(r) != 1) {
+		return deny_counted(c, has_ip, ip, PROB_INVALID_TOKEN,
+				    "The management token is unknown or revoked.");
+	}
 	if (strcmp(sql_get(r, 0, 2), "active") != 0) {
 		c->problem = PROB_TENANT_SUSPENDED;
 		c->detail = "The tenant is suspended.";
@@ -85,5 +114,8 @@ enum err api_auth_tenant(struct hctx *c)
 	}
 	c->token_id = sql_get_i64(r, 0, 0);
 	c->tenant_id = sql_get_i64(r, 0, 1);
+	/* Everything the handler does runs in this tenant's transaction. */
+	if (api_db_tenant_begin(c) != ERR_OK)
+		return api_unavailable(c);
 	return ERR_OK;
 }

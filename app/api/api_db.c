@@ -10,6 +10,7 @@
 /* A console worker must not hang on a database that does not answer. */
 #define DB_CONNECT_TIMEOUT   "2"
 #define DB_STATEMENT_TIMEOUT "SET statement_timeout = '5s'"
+#define DB_ROLE		     "SET ROLE " API_DB_ROLE
 #define DB_RETRY_MS	     1000
 
 static int64_t mono_ms(void)
@@ -45,8 +46,10 @@ static enum err reconnect(struct app_db *d)
 		return ERR_DB;
 	/* libpq reads this when the connection string does not say; only this process. */
 	setenv("PGCONNECT_TIMEOUT", DB_CONNECT_TIMEOUT, 0);
+	d->in_tx = false;
 	if (sql_connect(d->url, &d->conn, msg, sizeof(msg)) != ERR_OK ||
-	    sql_exec(d->conn, NULL, DB_STATEMENT_TIMEOUT, 0, NULL) != ERR_OK) {
+	    sql_exec(d->conn, NULL, DB_STATEMENT_TIMEOUT, 0, NULL) != ERR_OK ||
+	    sql_exec(d->conn, NULL, DB_ROLE, 0, NULL) != ERR_OK) {
 		if (d->conn != NULL)
 			snprintf(msg, sizeof(msg), "%s", sql_errmsg(d->conn));
 		sql_free(d->conn);
@@ -77,4 +80,52 @@ enum err api_db_open(struct hctx *c)
 struct sql *api_db_conn(const struct hctx *c)
 {
 	return c->app->db != NULL ? c->app->db->conn : NULL;
+}
+
+enum err api_db_tenant_begin(struct hctx *c)
+{
+	struct app_db *d = c->app->db;
+	char tenant[24];
+	const char *params[] = {tenant};
+
+	if (d == NULL || !sql_is_ok(d->conn))
+		return ERR_DB;
+	snprintf(tenant, sizeof(tenant), "%lld", (long long)c->tenant_id);
+	if (sql_exec(d->conn, NULL, "BEGIN", 0, NULL) != ERR_OK)
+		return ERR_DB;
+	d->in_tx = true;
+	if (sql_exec(d->conn, NULL, "SELECT set_config('tollgate.tenant_id', $1, true)", 1,
+		     params) != ERR_OK) {
+		api_db_rollback(c);
+		return ERR_DB;
+	}
+	return ERR_OK;
+}
+
+enum err api_db_tenant_end(struct hctx *c, enum err e)
+{
+	struct app_db *d = c->app->db;
+
+	if (d == NULL || !d->in_tx)
+		return e;
+	if (e != ERR_OK) {
+		api_db_rollback(c);
+		return e;
+	}
+	d->in_tx = false;
+	if (sql_exec(d->conn, NULL, "COMMIT", 0, NULL) != ERR_OK) {
+		log_warnx("management API: commit failed: %s", sql_errmsg(d->conn));
+		return ERR_DB;
+	}
+	return ERR_OK;
+}
+
+void api_db_rollback(struct hctx *c)
+{
+	struct app_db *d = c->app->db;
+
+	if (d == NULL || !d->in_tx)
+		return;
+	d->in_tx = false;
+	sql_rollback(d->conn);
 }

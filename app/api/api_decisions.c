@@ -511,6 +511,6 @@ enum err api_decisions_label(struct hctx *c)
 	}
 	return e;
 out:
-	sql_rollback(api_db_conn(c));
+	api_db_rollback(c);
 	return e;
 }

@@ -68,7 +68,8 @@ enum err api_usage_get(struct hctx *c)
 			    "SELECT u.key_id, coalesce(k.prefix, ''), coalesce(k.name, ''), "
 			    "u.requests, u.status_2xx, u.status_3xx, u.status_4xx, u.status_5xx, "
 			    "u.latency_ms, u.bytes_out, u.tokens, u.cost_micros "
-			    "FROM usage_monthly u LEFT JOIN api_keys k ON k.id = u.key_id "
+			    "FROM usage_monthly u "
+			    "LEFT JOIN api_keys k ON k.id = u.key_id AND k.tenant_id = u.tenant_id "
 			    "WHERE u.tenant_id = $1 AND u.month = $2::date ORDER BY u.key_id",
 			    2, params);
 	if (e != ERR_OK)

@@ -8,6 +8,7 @@
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
 #include "../gate/gate_keys.h"
+#include "../upstream/upstream.h"
 #include "cli_limits.h"
 
 struct sql *cli_open_db(const struct config *cfg)
@@ -83,13 +84,43 @@ static bool is_slug(const char *s)
 	return true;
 }
 
+bool cli_upstream_ok(const struct config *cfg, const char *url, const char *host_header)
+{
+	struct addr_url u;
+	char why[320];
+	size_t i, n;
+
+	if (upstream_check(cfg, url, &u, why, sizeof(why)) != ERR_OK) {
+		fprintf(
+		    stderr,
+		    "tollgate: --upstream: expected http(s)://HOST[:PORT] where requests may go; "
+		    "'%.200s': %s\n",
+		    url, why);
+		return false;
+	}
+	if (host_header == NULL)
+		return true;
+	n = strlen(host_header);
+	for (i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:",
+			    host_header[i]))
+			break;
+	if (n == 0 || n > 253 || i < n) {
+		fprintf(stderr, "tollgate: --upstream-host: expected HOST[:PORT], not '%.80s'\n",
+			host_header);
+		return false;
+	}
+	return true;
+}
+
 static const char tenant_usage[] =
-    "usage: tollgate tenant create SLUG [--name NAME] [--plan free|pro|scale] "
-    "[--upstream http://HOST:PORT]\n"
+    "usage: tollgate tenant create SLUG [--name NAME] [--plan free|pro|scale]\n"
+    "           [--upstream http(s)://HOST[:PORT] [--upstream-host HOST[:PORT]]]\n"
     "       tollgate tenant list\n"
     "       tollgate tenant show SLUG\n"
     "       tollgate tenant set SLUG [--plan ID] [--status active|suspended] [--name NAME]\n"
-    "           [--upstream http://HOST[:PORT]] [--monthly N|unlimited|plan]\n"
+    "           [--upstream http(s)://HOST[:PORT] [--upstream-host HOST[:PORT]]]\n"
+    "           [--monthly N|unlimited|plan]\n"
     "           [--key-rps|--key-burst|--key-rpm|--rps|--burst|--rpm N|plan] "
     "[--max-body SIZE|plan]\n";
 
@@ -98,18 +129,23 @@ static int tenant_create(const struct cli_call *c)
 	struct sql *db = c->db;
 	int argc = c->argc;
 	char **argv = c->argv;
-	const char *name = NULL, *plan = "free", *upstream = NULL;
-	const struct cli_opt opts[] = {
-	    {"name", &name, NULL}, {"plan", &plan, NULL}, {"upstream", &upstream, NULL}};
+	const char *name = NULL, *plan = "free", *upstream = NULL, *host = NULL;
+	const struct cli_opt opts[] = {{"name", &name, NULL},
+				       {"plan", &plan, NULL},
+				       {"upstream", &upstream, NULL},
+				       {"upstream-host", &host, NULL}};
 	const char *params[3];
 	struct sql_res *r = NULL;
 	char *pos[1];
 	enum err rc;
 
-	if (cli_parse_opts(argc, argv, opts, 3, pos, 1) != 1) {
+	if (cli_parse_opts(argc, argv, opts, 4, pos, 1) != 1 ||
+	    (host != NULL && upstream == NULL)) {
 		fputs(tenant_usage, stderr);
 		return 2;
 	}
+	if (upstream != NULL && !cli_upstream_ok(c->cfg, upstream, host))
+		return 2;
 	if (!is_slug(pos[0])) {
 		fprintf(stderr,
 			"tollgate: tenant slug '%.80s' must be 2-63 characters of a-z, 0-9 "
@@ -130,14 +166,15 @@ static int tenant_create(const struct cli_call *c)
 		return 1;
 	}
 	if (upstream != NULL) {
-		const char *up[] = {sql_get(r, 0, 0), upstream};
+		const char *up[] = {sql_get(r, 0, 0), upstream, host};
 
-		rc = sql_exec(db, NULL,
-			      "INSERT INTO upstreams (tenant_id, name, url, is_default) "
-			      "VALUES ($1, 'default', $2, true)",
-			      2, up);
+		rc = sql_exec(
+		    db, NULL,
+		    "INSERT INTO upstreams (tenant_id, name, url, is_default, host_header) "
+		    "VALUES ($1, 'default', $2, true, $3)",
+		    3, up);
 		if (rc != ERR_OK) {
-			cli_report(db, "upstream (expected http://HOST[:PORT])", rc);
+			cli_report(db, "upstream", rc);
 			sql_rollback(db);
 			sql_res_free(r);
 			return 1;

@@ -35,6 +35,10 @@ void cli_report(struct sql *db, const char *what, enum err rc);
 
 /* What a verb of `tollgate NOUN VERB ARGS...` gets: the configuration, an open database,
  * and the arguments after the verb. */
+/* Checks an --upstream URL (and an --upstream-host) before anything is written: the SSRF
+ * rules of app/upstream, in words for the operator. False after printing why. */
+bool cli_upstream_ok(const struct config *cfg, const char *url, const char *host_header);
+
 struct cli_call {
 	const struct config *cfg;
 	struct sql *db;

@@ -364,43 +364,10 @@ int cli_limits_plan(const struct config *cfg, int argc, char **argv)
 	return 2;
 }
 
-/* The rule of the upstreams.url CHECK constraint (http://HOST[:PORT], an IPv6 HOST in
- * brackets, an optional final '/'), said before the database says it worse. */
-static bool is_upstream_url(const char *s)
-{
-	size_t i = 7, host, digits = 0;
-
-	if (strncmp(s, "http://", 7) != 0)
-		return false;
-	host = i;
-	if (s[i] == '[') {
-		for (i++; s[i] != '\0' && s[i] != ']'; i++)
-			if (!strchr("0123456789abcdefABCDEF:.", s[i]))
-				return false;
-		if (s[i] != ']' || i == host + 1)
-			return false;
-		i++;
-	} else {
-		for (; s[i] != '\0' && s[i] != ':' && s[i] != '/'; i++)
-			if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-			      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-'))
-				return false;
-		if (i == host)
-			return false;
-	}
-	if (s[i] == ':')
-		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	if (s[i - 1] == ':' || digits > 5)
-		return false;
-	if (s[i] == '/')
-		i++;
-	return s[i] == '\0';
-}
-
 static const char tenant_set_usage[] =
     "usage: tollgate tenant set SLUG [--plan ID] [--status active|suspended] [--name NAME]\n"
-    "           [--upstream http://HOST[:PORT]] [--monthly N|unlimited|plan]\n"
+    "           [--upstream http(s)://HOST[:PORT] [--upstream-host HOST[:PORT]]]\n"
+    "           [--monthly N|unlimited|plan]\n"
     "           [--key-rps N|plan] [--key-burst N|plan] [--key-rpm N|plan]\n"
     "           [--rps N|plan] [--burst N|plan] [--rpm N|plan] [--max-body SIZE|plan]\n"
     "'plan' goes back to the plan's value; --key-* are each key's default rates,\n"
@@ -408,17 +375,18 @@ static const char tenant_set_usage[] =
 
 /* Points the tenant's default upstream at url: the default row if there is one, else a new
  * one named 'default'. Runs inside the caller's transaction. */
-static WUR enum err tenant_set_upstream(struct sql *db, const char *tenant_id, const char *url)
+static WUR enum err tenant_set_upstream(struct sql *db, const char *tenant_id, const char *url,
+					const char *host)
 {
-	const char *params[] = {tenant_id, url};
+	const char *params[] = {tenant_id, url, host};
 	struct sql_res *r;
 	enum err rc;
 	int rows;
 
 	rc = sql_exec(db, &r,
-		      "UPDATE upstreams SET url = $2 WHERE tenant_id = $1 AND is_default "
-		      "RETURNING id",
-		      2, params);
+		      "UPDATE upstreams SET url = $2, host_header = $3 WHERE tenant_id = $1 "
+		      "AND is_default RETURNING id",
+		      3, params);
 	if (rc != ERR_OK)
 		return rc;
 	rows = sql_rows(r);
@@ -427,16 +395,17 @@ static WUR enum err tenant_set_upstream(struct sql *db, const char *tenant_id, c
 		return ERR_OK;
 	/* No default yet: a row named 'default' that is not the default can become it. */
 	return sql_exec(db, NULL,
-			"INSERT INTO upstreams (tenant_id, name, url, is_default) "
-			"VALUES ($1, 'default', $2, true) ON CONFLICT (tenant_id, name) "
-			"DO UPDATE SET url = EXCLUDED.url, is_default = true",
-			2, params);
+			"INSERT INTO upstreams (tenant_id, name, url, is_default, host_header) "
+			"VALUES ($1, 'default', $2, true, $3) ON CONFLICT (tenant_id, name) "
+			"DO UPDATE SET url = EXCLUDED.url, is_default = true, "
+			"host_header = EXCLUDED.host_header",
+			3, params);
 }
 
 int cli_limits_tenant_set(const struct config *cfg, int argc, char **argv)
 {
-	const char *vals[NELEM(tenant_fields)] = {NULL}, *upstream = NULL;
-	struct cli_opt opts[NELEM(tenant_fields) + 1];
+	const char *vals[NELEM(tenant_fields)] = {NULL}, *upstream = NULL, *host = NULL;
+	struct cli_opt opts[NELEM(tenant_fields) + 2];
 	const char *params[LIM_MAX_COLS + 1];
 	struct sql_res *r = NULL;
 	struct sql *db;
@@ -448,17 +417,14 @@ int cli_limits_tenant_set(const struct config *cfg, int argc, char **argv)
 
 	lim_opts(&tenant_table, vals, opts);
 	opts[NELEM(tenant_fields)] = (struct cli_opt){"upstream", &upstream, NULL};
+	opts[NELEM(tenant_fields) + 1] = (struct cli_opt){"upstream-host", &host, NULL};
 	if (cli_parse_opts(argc, argv, opts, NELEM(opts), pos, 1) != 1 ||
-	    lim_collect(&tenant_table, vals, &c) != ERR_OK) {
+	    lim_collect(&tenant_table, vals, &c) != ERR_OK || (host != NULL && upstream == NULL)) {
 		fputs(tenant_set_usage, stderr);
 		return 2;
 	}
-	if (upstream != NULL && !is_upstream_url(upstream)) {
-		fprintf(stderr,
-			"tollgate: --upstream: expected http://HOST[:PORT], not '%.80s'\n%s",
-			upstream, tenant_set_usage);
+	if (upstream != NULL && !cli_upstream_ok(cfg, upstream, host))
 		return 2;
-	}
 	if (c.n == 0 && upstream == NULL) {
 		fprintf(stderr, "tollgate: tenant set: nothing to change\n%s", tenant_set_usage);
 		return 2;
@@ -494,8 +460,8 @@ int cli_limits_tenant_set(const struct config *cfg, int argc, char **argv)
 		goto rollback;
 	}
 	if (upstream != NULL &&
-	    (rc = tenant_set_upstream(db, sql_get(r, 0, 0), upstream)) != ERR_OK) {
-		cli_report(db, "upstream (expected http://HOST[:PORT])", rc);
+	    (rc = tenant_set_upstream(db, sql_get(r, 0, 0), upstream, host)) != ERR_OK) {
+		cli_report(db, "upstream", rc);
 		goto rollback;
 	}
 	if ((rc = sql_commit(db)) != ERR_OK) {

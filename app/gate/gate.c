@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "../../lib/addr.h"
 #include "../../lib/codec.h"
 #include "../../lib/log.h"
 #include "../../lib/str.h"
@@ -135,6 +136,46 @@ static enum err refuse_abuse(struct hctx *c, const struct abuse_result *ab, int6
 	return ERR_LIMIT;
 }
 
+/* Where Caddy sends an admitted request: the tenant's upstream address, once shared memory
+ * says it may go there. A host name needs the resolver's verdict (for plain http, the
+ * address it checked is what is dialled, so a name cannot be pointed elsewhere after the
+ * check; over https the certificate check pins the name). Nothing here resolves. */
+static enum err upstream_of(struct hctx *c, const struct state_tenant *t, char *dial, size_t n)
+{
+	struct state_resolved r;
+
+	if (t->upstream[0] == '\0' || (t->upstream_flags & UPSTREAM_INVALID)) {
+		c->problem = PROB_NO_UPSTREAM;
+		c->detail = "The account that owns this API key has no upstream configured.";
+		return ERR_UPSTREAM;
+	}
+	if (t->upstream_flags & UPSTREAM_FORBIDDEN) {
+		c->problem = PROB_UPSTREAM_FORBIDDEN;
+		c->detail = "The upstream of the account that owns this API key is not allowed.";
+		return ERR_UPSTREAM;
+	}
+	if (!(t->upstream_flags & UPSTREAM_NAME)) {
+		str_lcpy(dial, t->upstream, n);
+		return ERR_OK;
+	}
+	if (!state_resolved_find(c->app->state, t->id, &r) || r.upstream_hash != t->upstream_hash) {
+		fcgi_header(c->rs, "Retry-After", "1");
+		c->problem = PROB_UNAVAILABLE;
+		c->detail = "The upstream's address is being checked; retry shortly.";
+		return ERR_UNAVAILABLE;
+	}
+	if (!r.ok) {
+		c->problem = PROB_UPSTREAM_FORBIDDEN;
+		c->detail = "The upstream of the account that owns this API key is not allowed.";
+		return ERR_UPSTREAM;
+	}
+	if (t->upstream_flags & UPSTREAM_TLS)
+		str_lcpy(dial, t->upstream, n);
+	else
+		addr_dial(r.ip, t->upstream_port, dial, n);
+	return ERR_OK;
+}
+
 enum err gate_handle(struct hctx *c)
 {
 	static struct month_cache mc;
@@ -153,9 +194,11 @@ enum err gate_handle(struct hctx *c)
 	struct abuse_request ar;
 	struct abuse_result ab;
 	unsigned char request_id[16];
+	char dial[192];
 	uint64_t key_hash;
 	enum auth auth;
 	struct str key;
+	enum err e;
 
 	/* Key guessing from one address is throttled: once the address has failed too often,
 	 * what fails is refused with 429. A valid key is never refused for what others
@@ -213,11 +256,9 @@ enum err gate_handle(struct hctx *c)
 		c->detail = "The account that owns this API key is suspended.";
 		return ERR_FORBIDDEN;
 	}
-	if (tenant.upstream[0] == '\0') {
+	if ((e = upstream_of(c, &tenant, dial, sizeof(dial))) != ERR_OK) {
 		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
-		c->problem = PROB_NO_UPSTREAM;
-		c->detail = "The account that owns this API key has no upstream configured.";
-		return ERR_UPSTREAM;
+		return e;
 	}
 	/* Caddy sends the Content-Length the client declared (0 for chunked uploads). */
 	if (cl != NULL && cl[0] != '\0' &&
@@ -285,7 +326,10 @@ enum err gate_handle(struct hctx *c)
 	fcgi_header(c->rs, "X-Tollgate-Tenant", tenant.slug);
 	str_fmt_i64(id, rec.id);
 	fcgi_header(c->rs, "X-Tollgate-Key", id);
-	fcgi_header(c->rs, "X-Tollgate-Upstream", tenant.upstream);
+	fcgi_header(c->rs, "X-Tollgate-Upstream", dial);
+	fcgi_header(c->rs, "X-Tollgate-Upstream-Host", tenant.upstream_host);
+	fcgi_header(c->rs, "X-Tollgate-Upstream-Scheme",
+		    (tenant.upstream_flags & UPSTREAM_TLS) ? "https" : "http");
 	fcgi_header(c->rs, "X-Request-Id", c->request_id);
 	limits_headers(c->rs, &lim, now_ms, true);
 	return ERR_OK;

@@ -29,10 +29,11 @@ static const struct route routes[] = {
 };
 
 const struct route_table console_pool_routes = {
-    "console",
-    routes,
-    sizeof(routes) / sizeof(routes[0]),
-    api_auth_tenant,
+    .name = "console",
+    .routes = routes,
+    .n = sizeof(routes) / sizeof(routes[0]),
+    .auth_tenant = api_auth_tenant,
+    .tenant_done = api_db_tenant_end,
 };
 
 int console_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)

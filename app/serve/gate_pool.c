@@ -16,10 +16,11 @@ static const struct route routes[] = {
 };
 
 const struct route_table gate_pool_routes = {
-    "gate",
-    routes,
-    sizeof(routes) / sizeof(routes[0]),
-    NULL,
+    .name = "gate",
+    .routes = routes,
+    .n = sizeof(routes) / sizeof(routes[0]),
+    .auth_tenant = NULL,
+    .tenant_done = NULL,
 };
 
 int gate_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)

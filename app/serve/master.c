@@ -21,6 +21,7 @@
 #include "flusher.h"
 #include "gate_pool.h"
 #include "listen.h"
+#include "resolver.h"
 #include "syncer.h"
 
 #define MAX_POOL    256
@@ -39,14 +40,15 @@ enum child_kind {
 	CHILD_COLLECTOR,
 	CHILD_JUDGE,
 	CHILD_TRAINER,
+	CHILD_RESOLVER,
 	CHILD__MAX
 };
 
-static const char *const kind_names[CHILD__MAX] = {"gate",	"console", "syncer", "flusher",
-						   "collector", "judge",   "trainer"};
+static const char *const kind_names[CHILD__MAX] = {"gate",	"console", "syncer",  "flusher",
+						   "collector", "judge",   "trainer", "resolver"};
 
 /* Slots: the background children, then the gate pool, then the console pool. */
-#define FIRST_GATE    5
+#define FIRST_GATE    6
 #define FIRST_CONSOLE (FIRST_GATE + MAX_POOL)
 #define NSLOTS	      (FIRST_CONSOLE + MAX_POOL)
 
@@ -145,6 +147,9 @@ static void child_main(struct master *m, struct child *c)
 	case CHILD_TRAINER:
 		rc = trainer_child_run(&m->app, &child_stop);
 		break;
+	case CHILD_RESOLVER:
+		rc = resolver_run(&m->app, &child_stop);
+		break;
 	case CHILD__MAX:
 	default:
 		rc = 1;
@@ -227,6 +232,7 @@ static void plan_children(struct master *m)
 	m->children[2].kind = CHILD_COLLECTOR;
 	m->children[3].kind = CHILD_JUDGE;
 	m->children[4].kind = CHILD_TRAINER;
+	m->children[5].kind = CHILD_RESOLVER;
 	for (i = 0; i < FIRST_GATE; i++)
 		m->children[i].wanted = true;
 	/* The LLM judge runs only when a provider is configured. */

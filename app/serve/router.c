@@ -200,6 +200,8 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 			e = t->auth_tenant != NULL ? t->auth_tenant(&c) : ERR_SYS;
 		if (e == ERR_OK)
 			e = r->fn(&c);
+		if ((r->flags & ROUTE_TENANT) && t->tenant_done != NULL)
+			e = t->tenant_done(&c, e);
 		if (e != ERR_OK)
 			render_problem(&c, err_status(e),
 				       c.problem != PROB_NONE ? c.problem : err_problem(e));

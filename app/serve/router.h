@@ -22,12 +22,15 @@ struct route {
 	unsigned flags;
 };
 
-/* A pool's routes, and how it authenticates ROUTE_TENANT requests (NULL: none has it). */
+/* A pool's routes, and how it authenticates ROUTE_TENANT requests (NULL: none has it) and
+ * ends what that began once the handler is done (commits its tenant's transaction; a
+ * failure to do so replaces the answer with that error). */
 struct route_table {
 	const char *name; /* "gate", "console": for logs */
 	const struct route *routes;
 	size_t n;
 	enum err (*auth_tenant)(struct hctx *);
+	enum err (*tenant_done)(struct hctx *, enum err handler_result);
 };
 
 /* Handles one request: fills rs completely (status, headers, body). Never fails. *admit

@@ -13,6 +13,7 @@
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
 #include "../state/state.h"
+#include "../upstream/upstream.h"
 
 #define PING_MS	     1000
 #define RECONNECT_MS 1000
@@ -30,7 +31,8 @@ static const char tenant_sql[] =
     "SELECT t.id, t.slug, t.status, t.plan_id, coalesce(u.url, ''), "
     "l.key_rps, l.key_burst, l.key_rpm, l.tenant_rps, l.tenant_burst, l.tenant_rpm, "
     "coalesce(l.monthly_requests, -1), l.max_body_bytes, "
-    "t.abuse_mode, t.abuse_sample_rate, t.judge_enabled, t.judge_wait_ms "
+    "t.abuse_mode, t.abuse_sample_rate, t.judge_enabled, t.judge_wait_ms, "
+    "coalesce(u.host_header, '') "
     "FROM tenants t JOIN tenant_limits l ON l.tenant_id = t.id "
     "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default";
 
@@ -41,29 +43,51 @@ static const char key_sql[] =
     "coalesce(k.rps, 0), coalesce(k.burst, 0), coalesce(k.rpm, 0) "
     "FROM api_keys k";
 
-/* "http://host:port/" -> "host:port", the form Caddy's reverse_proxy dials. */
-static void upstream_dial(const char *url, char *out, size_t n)
+/* What the gate needs of a tenant's upstream URL: the address Caddy dials, the Host the
+ * upstream gets, and whether it may be used at all. An address is checked here; a host
+ * name is checked (and, for plain http, pinned to a checked address) by the resolver. */
+static void tenant_upstream(const struct config *cfg, const char *slug, const char *url,
+			    const char *host_header, struct state_tenant *t)
 {
-	struct str s = str_c(url), host;
+	struct addr_url u;
+	char why[192];
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *p;
 
-	out[0] = '\0';
-	if (str_has_prefix(s, "http://")) {
-		s.p += 7;
-		s.len -= 7;
-	} else {
+	if (url[0] == '\0')
+		return;
+	for (p = url; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	for (p = host_header; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	t->upstream_hash = h | 1;
+	if (addr_url_parse(url, &u, why, sizeof(why)) != ERR_OK ||
+	    strlen(u.host) + 8 >= sizeof(t->upstream)) {
+		log_warnx("tenant %s: upstream %s cannot be used: %s", slug, url, why);
+		t->upstream_flags = UPSTREAM_INVALID;
 		return;
 	}
-	str_cut(&s, '/', &host);
-	if (host.len == 0 || host.len + 4 >= n)
+	if (u.https)
+		t->upstream_flags |= UPSTREAM_TLS;
+	t->upstream_port = u.port;
+	if (host_header[0] != '\0')
+		str_lcpy(t->upstream_host, host_header, sizeof(t->upstream_host));
+	else
+		upstream_host_header(&u, t->upstream_host, sizeof(t->upstream_host));
+	if (!u.host_is_ip) {
+		t->upstream_flags |= UPSTREAM_NAME;
+		snprintf(t->upstream, sizeof(t->upstream), "%s:%u", u.host, (unsigned)u.port);
 		return;
-	memcpy(out, host.p, host.len);
-	out[host.len] = '\0';
-	/* No port: HTTP's default. A bracketed IPv6 literal ends with ']'. */
-	if (memchr(host.p, ':', host.len) == NULL || host.p[host.len - 1] == ']')
-		snprintf(out + host.len, n - host.len, ":80");
+	}
+	addr_dial(u.ip, u.port, t->upstream, sizeof(t->upstream));
+	if (!upstream_addr_allowed(cfg, u.ip, why, sizeof(why))) {
+		log_warnx("tenant %s: upstream %s refused: %s", slug, url, why);
+		t->upstream_flags |= UPSTREAM_FORBIDDEN;
+	}
 }
 
-static void tenant_from_row(const struct sql_res *r, int i, uint32_t gen, struct state_tenant *t)
+static void tenant_from_row(const struct config *cfg, const struct sql_res *r, int i, uint32_t gen,
+			    struct state_tenant *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->id = sql_get_i64(r, i, 0);
@@ -71,7 +95,7 @@ static void tenant_from_row(const struct sql_res *r, int i, uint32_t gen, struct
 	str_lcpy(t->slug, sql_get(r, i, 1), sizeof(t->slug));
 	t->status = strcmp(sql_get(r, i, 2), "active") == 0 ? TENANT_ACTIVE : TENANT_SUSPENDED;
 	str_lcpy(t->plan, sql_get(r, i, 3), sizeof(t->plan));
-	upstream_dial(sql_get(r, i, 4), t->upstream, sizeof(t->upstream));
+	tenant_upstream(cfg, t->slug, sql_get(r, i, 4), sql_get(r, i, 17), t);
 	t->key_rates.rps = (int32_t)sql_get_i64(r, i, 5);
 	t->key_rates.burst = (int32_t)sql_get_i64(r, i, 6);
 	t->key_rates.rpm = (int32_t)sql_get_i64(r, i, 7);
@@ -197,7 +221,7 @@ static enum err full_load(struct syncer *s)
 	for (i = 0; i < n; i++) {
 		struct state_tenant t;
 
-		tenant_from_row(tenants, i, gen, &t);
+		tenant_from_row(s->app->cfg, tenants, i, gen, &t);
 		if (state_tenant_put(s->st, &t) != ERR_OK)
 			state_table_full(s->st, TABLE_TENANTS);
 	}
@@ -239,7 +263,7 @@ static enum err reload_tenant(struct syncer *s, const char *id)
 	if (sql_rows(r) == 1) {
 		struct state_tenant t;
 
-		tenant_from_row(r, 0, gen, &t);
+		tenant_from_row(s->app->cfg, r, 0, gen, &t);
 		if (state_tenant_put(s->st, &t) != ERR_OK)
 			state_table_full(s->st, TABLE_TENANTS);
 	} else if (str_to_i64(str_c(id), 1, INT64_MAX, &num) == ERR_OK) {

@@ -34,7 +34,7 @@ static uint32_t tenant_use_slots(const struct state_sizes *sz)
 
 struct layout {
 	size_t keys, tenants, ips, key_use, tenant_use, usage, rings, metrics, nets, routes, lists,
-	    models, samples, grays, join, size;
+	    models, samples, grays, join, resolved, size;
 };
 
 static void plan_layout(const struct state_sizes *sz, struct layout *l)
@@ -83,6 +83,9 @@ static void plan_layout(const struct state_sizes *sz, struct layout *l)
 	off = align64(off + ((size_t)sz->rings + 2) * sizeof(_Atomic uint64_t[METRIC__MAX]));
 	l->join = off;
 	off = align64(off + (size_t)STATE_JOIN_SLOTS * sizeof(struct state_decision));
+	l->resolved = off;
+	off = align64(off + shm_table_bytes(slots_for(sz->max_tenants), sizeof(int64_t),
+					    sizeof(struct state_resolved)));
 	l->size = off;
 }
 
@@ -106,6 +109,7 @@ static void point(struct state *s, const struct layout *l)
 	s->grays = (struct state_gray_ring *)(void *)(base + l->grays);
 	s->metrics = (_Atomic uint64_t(*)[METRIC__MAX])(void *)(base + l->metrics);
 	s->join = (struct state_decision *)(void *)(base + l->join);
+	s->resolved = (struct shm_table *)(void *)(base + l->resolved);
 }
 
 static bool same_shape(const struct state *s, const struct state_sizes *sz, const struct layout *l)
@@ -120,6 +124,7 @@ static bool same_shape(const struct state *s, const struct state_sizes *sz, cons
 	       h->off_routes == l->routes && h->off_lists == l->lists &&
 	       h->off_models == l->models && h->off_samples == l->samples &&
 	       h->off_grays == l->grays && h->off_join == l->join &&
+	       h->off_resolved == l->resolved &&
 	       shm_table_is_shaped(s->keys, slots_for(sz->max_keys), STATE_KEY_HASH_BYTES,
 				   sizeof(struct state_key)) &&
 	       shm_table_is_shaped(s->tenants, slots_for(sz->max_tenants), sizeof(int64_t),
@@ -220,6 +225,9 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		s->hdr->off_samples = l.samples;
 		s->hdr->off_grays = l.grays;
 		s->hdr->off_join = l.join;
+		s->hdr->off_resolved = l.resolved;
+		shm_table_init(s->resolved, slots_for(sz->max_tenants), sizeof(int64_t),
+			       sizeof(struct state_resolved));
 		memset(s->join, 0, (size_t)STATE_JOIN_SLOTS * sizeof(struct state_decision));
 		memcpy(s->hdr->boot_id, boot, sizeof(boot));
 		s->hdr->magic = STATE_MAGIC;
@@ -232,6 +240,7 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		shm_pool_recover(s->usage);
 		shm_table_recover(s->lists);
 		shm_table_recover(s->models);
+		shm_table_recover(s->resolved);
 		if (memcmp(s->hdr->boot_id, boot, sizeof(boot)) == 0) {
 			/* The same boot: arrival times, abuse state and active blocks are still
 			 * valid on CLOCK_MONOTONIC and carry over the restart. */
@@ -295,6 +304,7 @@ enum err state_attach(struct state *s, const char *path, char *msg, size_t msgle
 	l.samples = peek.off_samples;
 	l.grays = peek.off_grays;
 	l.join = peek.off_join;
+	l.resolved = peek.off_resolved;
 	l.size = peek.size;
 	point(s, &l);
 	return ERR_OK;
@@ -617,6 +627,16 @@ static bool list_is_current(const void *key, const void *val, void *arg)
 void state_list_sweep(struct state *s, uint32_t gen)
 {
 	shm_table_sweep(s->lists, list_is_current, &gen);
+}
+
+bool state_resolved_find(struct state *s, int64_t tenant_id, struct state_resolved *out)
+{
+	return shm_table_find(s->resolved, codec_mix64((uint64_t)tenant_id), &tenant_id, out);
+}
+
+enum err state_resolved_put(struct state *s, int64_t tenant_id, const struct state_resolved *r)
+{
+	return shm_table_put(s->resolved, codec_mix64((uint64_t)tenant_id), &tenant_id, r);
 }
 
 void state_model_get(struct state *s, int64_t tenant_id, struct abuse_model *out)

@@ -45,7 +45,11 @@ struct state_tenant {
 	uint32_t status; /* enum tenant_status */
 	char slug[64];
 	char plan[32];
-	char upstream[192];	      /* host:port that Caddy dials; "" when none is set */
+	char upstream[192];	 /* host:port that Caddy dials; "" when none is set */
+	char upstream_host[256]; /* the Host header the upstream gets */
+	uint32_t upstream_flags; /* enum upstream_flag */
+	uint32_t upstream_port;
+	uint64_t upstream_hash;	      /* of the upstream's URL, to match resolutions to it */
 	struct state_rates key_rates; /* default per key */
 	struct state_rates rates;     /* the tenant as a whole */
 	int64_t monthly_quota;	      /* requests per calendar month, or STATE_UNLIMITED */
@@ -57,6 +61,24 @@ struct state_tenant {
 };
 
 enum abuse_mode { ABUSE_OFF, ABUSE_SHADOW, ABUSE_ENFORCE, ABUSE__MAX };
+
+/* What the syncer made of a tenant's upstream URL. */
+enum upstream_flag {
+	UPSTREAM_TLS = 1 << 0,	     /* https: Caddy verifies the upstream's certificate */
+	UPSTREAM_NAME = 1 << 1,	     /* a host name: usable once the resolver has checked it */
+	UPSTREAM_FORBIDDEN = 1 << 2, /* an address upstreams may not have (SSRF rules) */
+	UPSTREAM_INVALID = 1 << 3,   /* not a URL Tollgate can proxy to */
+};
+
+/* The resolver's last look at a tenant's upstream host name. */
+struct state_resolved {
+	uint64_t upstream_hash; /* the URL it is about */
+	int32_t ok;		/* every address it resolved to may be an upstream */
+	int32_t pad;
+	unsigned char ip[16]; /* the address to dial (plain http pins it) */
+	int64_t at_ms;	      /* CLOCK_MONOTONIC */
+	char why[96];	      /* when not ok */
+};
 
 /* What the abuse engine keeps about one client (an address or a key). Counts decay
  * exponentially (time constants in abuse/engine.c) and are brought up to date at `last_ns`.
@@ -323,7 +345,7 @@ struct state_hdr {
 	_Atomic uint32_t flush_ok;  /* the last flush reached PostgreSQL */
 	_Atomic int64_t flushed_ms; /* wall-clock ms of the last successful flush */
 	_Atomic uint64_t flush_seq; /* last batch sequence number used */
-	uint64_t off_join;
+	uint64_t off_join, off_resolved;
 	char boot_id[40]; /* the kernel's boot_id when the monotonic state was written */
 	/* How far the collector has read the access log (it alone writes these). */
 	_Atomic uint64_t alog_dev, alog_ino, alog_off;
@@ -361,6 +383,7 @@ struct state {
 	struct state_gray_ring *grays;		  /* one per worker */
 	_Atomic uint64_t (*metrics)[METRIC__MAX]; /* [nrings + 2][METRIC__MAX] */
 	struct state_decision *join;		  /* [STATE_JOIN_SLOTS], the collector's */
+	struct shm_table *resolved;		  /* tenant id -> struct state_resolved */
 };
 
 /* Maps the region at path for the given sizes, formatting it when it is new or its shape
@@ -407,6 +430,10 @@ enum err state_list_put(struct state *s, int64_t tenant_id, const unsigned char 
 void state_list_sweep(struct state *s, uint32_t gen);
 /* Models (syncer writes, gate reads): the tenant's, else the global one (tenant 0), else
  * the built-in prior. */
+/* Upstream resolutions (the resolver writes, the gate reads). */
+bool state_resolved_find(struct state *s, int64_t tenant_id, struct state_resolved *out);
+enum err state_resolved_put(struct state *s, int64_t tenant_id, const struct state_resolved *r) WUR;
+
 void state_model_get(struct state *s, int64_t tenant_id, struct abuse_model *out);
 enum err state_model_put(struct state *s, int64_t tenant_id, const struct abuse_model *m,
 			 uint32_t gen) WUR;

@@ -62,8 +62,11 @@ describe('tollgate CLI', () => {
     const plan = s.cli('tenant', 'create', 'cli-two', '--plan', 'platinum');
     assert.equal(plan.status, 1);
     const up = s.cli('tenant', 'create', 'cli-three', '--upstream', 'ftp://x');
-    assert.equal(up.status, 1);
+    assert.equal(up.status, 2);
     assert.match(up.stderr, /upstream/);
+    const ssrf = s.cli('tenant', 'create', 'cli-three', '--upstream', 'http://169.254.169.254');
+    assert.equal(ssrf.status, 2);
+    assert.match(ssrf.stderr, /169\.254\.169\.254 is a link-local address/);
     // Nothing half-made: the failed creations left no tenant behind.
     assert.equal(s.psql("SELECT count(*) FROM tenants WHERE slug IN ('cli-two', 'cli-three')"), '0');
     const list = s.cli('tenant', 'list');
@@ -265,18 +268,23 @@ describe('tollgate CLI: plans, limits, usage', () => {
   test('tenant set --upstream replaces the default upstream, or adds one', () => {
     const t = s.tenant('up-one');
     const upstreams = (id) => s.psql(`SELECT name, url, is_default FROM upstreams WHERE tenant_id = ${id} ORDER BY id`);
-    assert.equal(s.cli('tenant', 'set', 'up-one', '--upstream', 'http://10.1.2.3:8080').status, 0);
+    // Private and loopback upstreams are refused unless the operator allows them.
+    const allow = { env: { TOLLGATE_UPSTREAM_ALLOW: '127.0.0.1/32, 10.0.0.0/8, ::1' } };
+    const refused = s.cli('tenant', 'set', 'up-one', '--upstream', 'http://10.1.2.3:8080');
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /10\.1\.2\.3 is a private address/);
+    assert.equal(s.cli('tenant', 'set', 'up-one', '--upstream', 'http://10.1.2.3:8080', allow).status, 0);
     assert.equal(upstreams(t.id), 'default|http://10.1.2.3:8080|t');
     assert.match(s.mustCli('tenant', 'show', 'up-one'), /^upstream\s+http:\/\/10\.1\.2\.3:8080$/m);
 
     const id2 = s.mustCli('tenant', 'create', 'up-two').trim();
     assert.equal(upstreams(id2), '');
-    assert.equal(s.cli('tenant', 'set', 'up-two', '--upstream', 'http://[::1]:9000/').status, 0);
+    assert.equal(s.cli('tenant', 'set', 'up-two', '--upstream', 'http://[::1]:9000/', allow).status, 0);
     assert.equal(upstreams(id2), 'default|http://[::1]:9000/|t');
     assert.match(s.mustCli('tenant', 'list'), /up-two\s+free\s+active\s+0\s+http:\/\/\[::1\]:9000\//);
 
     // One transaction: a refused plan leaves the upstream as it was.
-    assert.equal(s.cli('tenant', 'set', 'up-one', '--upstream', 'http://10.9.9.9', '--plan', 'platinum').status, 1);
+    assert.equal(s.cli('tenant', 'set', 'up-one', '--upstream', 'http://10.9.9.9', '--plan', 'platinum', allow).status, 1);
     assert.equal(upstreams(t.id), 'default|http://10.1.2.3:8080|t');
   });
 

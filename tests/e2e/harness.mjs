@@ -146,6 +146,8 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     TOLLGATE_IP_BURST: '1000000',
     TOLLGATE_AUTHFAIL_PER_MINUTE: '1000000',
     TOLLGATE_AUTHFAIL_BURST: '1000000',
+    // The fake upstreams listen on 127.0.0.1, which the SSRF rules refuse unless allowed.
+    TOLLGATE_UPSTREAM_ALLOW: '127.0.0.1/32',
     // Caddy keeps autosaves and state under these: keep them in the test's folder.
     XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
     XDG_DATA_HOME: path.join(dir, 'xdg-data'),
@@ -204,7 +206,8 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
   // unless told otherwise, so that tests about something else are not rate-limited.
   stack.tenant = (slug, ...opts) => {
     const plan = opts.includes('--plan') ? [] : ['--plan', 'scale'];
-    const id = stack.mustCli('tenant', 'create', slug, '--upstream', `http://127.0.0.1:${stack.upstream.port}`, ...plan, ...opts).trim();
+    const upstream = opts.includes('--upstream') ? [] : ['--upstream', `http://127.0.0.1:${stack.upstream.port}`];
+    const id = stack.mustCli('tenant', 'create', slug, ...upstream, ...plan, ...opts).trim();
     return { slug, id };
   };
   stack.key = (slug, ...opts) => stack.mustCli('key', 'create', slug, ...opts).trim();

@@ -299,7 +299,7 @@ static enum err huge_headers(struct hctx *c)
 Test(router, headers_that_overflow_are_a_500_not_a_truncated_answer)
 {
 	static const struct route routes[] = {{"GET", "/huge", huge_headers, 0}};
-	static const struct route_table table = {"test", routes, 1, NULL};
+	static const struct route_table table = {"test", routes, 1, NULL, NULL};
 	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/huge", "TG_REQUEST_ID=req-1", NULL};
 	struct gate_admit admit;
 	struct str v;
