@@ -13,6 +13,27 @@
 #include "gate_limits.h"
 #include "../abuse/engine.h"
 
+/* The bodies Caddy cuts at, for a body whose length is not declared (a chunked upload,
+ * which the gate cannot see): the smallest of these at least the tenant's limit. The
+ * built-in plans' limits are among them (exact); another limit is rounded up, at most to
+ * the next power of two. Above the last, nothing is cut (a declared length is still
+ * checked here, exactly). The Caddyfile has a request_body rule for each. */
+static const int64_t body_buckets[] = {
+    64LL << 10,	 128LL << 10, 256LL << 10, 512LL << 10, 1LL << 20,    2LL << 20,
+    4LL << 20,	 8LL << 20,   10LL << 20,  16LL << 20,	32LL << 20,   64LL << 20,
+    100LL << 20, 128LL << 20, 256LL << 20, 512LL << 20, 1024LL << 20, 4096LL << 20,
+};
+
+static int64_t body_bucket(int64_t max_body)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(body_buckets) / sizeof(body_buckets[0]); i++)
+		if (body_buckets[i] >= max_body)
+			return body_buckets[i];
+	return 0;
+}
+
 /* Month boundaries change once a month: keep the last ones instead of calling gmtime. */
 struct month_cache {
 	int64_t month, start_ms, end_ms;
@@ -330,6 +351,8 @@ enum err gate_handle(struct hctx *c)
 	fcgi_header(c->rs, "X-Tollgate-Upstream-Host", tenant.upstream_host);
 	fcgi_header(c->rs, "X-Tollgate-Upstream-Scheme",
 		    (tenant.upstream_flags & UPSTREAM_TLS) ? "https" : "http");
+	str_fmt_i64(id, body_bucket(tenant.max_body));
+	fcgi_header(c->rs, "X-Tollgate-Body-Limit", id);
 	fcgi_header(c->rs, "X-Request-Id", c->request_id);
 	limits_headers(c->rs, &lim, now_ms, true);
 	return ERR_OK;

@@ -91,3 +91,29 @@ describe('errors the gateway produces itself', () => {
     assertProblem(await get(`${s.console}/health/live`), 502, 'bad-gateway');
   });
 });
+
+describe('the plan\'s body limit holds for bodies of undeclared length', () => {
+  let s;
+  let key;
+  before(async () => {
+    s = await startStack();
+    s.tenant('chunky', '--plan', 'free'); // a 1 MiB body limit
+    s.mustCli('tenant', 'set', 'chunky', '--key-rps', '1000', '--key-burst', '1000', '--rps', '1000', '--burst', '1000');
+    key = s.key('chunky');
+    await waitFor('the key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200);
+  });
+  after(async () => { await s?.stop(); });
+
+  test('a chunked upload over the limit is a 413 and never reaches the upstream whole', async () => {
+    const before_ = s.upstream.calls.length;
+    const small = await postChunked(`${s.url}/v1/upload`, 512 * 1024, { 'X-Api-Key': key });
+    assert.equal(small.status, 200, small.text);
+    assert.equal(small.json.echo.bodyBytes, 512 * 1024);
+    const big = await postChunked(`${s.url}/v1/upload`, 5 * 1024 * 1024, { 'X-Api-Key': key });
+    assertProblem(big, 413, 'payload-too-large');
+    const declared = await get(`${s.url}/v1/upload`, { 'X-Api-Key': key }, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
+    assertProblem(declared, 413, 'payload-too-large');
+    const reached = s.upstream.calls.slice(before_).filter((c) => c.url === '/v1/upload').map((c) => c.bodyBytes);
+    assert.deepEqual(reached, [512 * 1024], `bodies that reached the upstream: ${reached}`);
+  });
+});
