@@ -169,8 +169,9 @@ bool api_decisions_cursor_parse(const char *s, int64_t *at_us, char id[37])
 
 	*at_us = 0;
 	id[0] = '\0';
-	if (strlen(s) != API_CURSOR_LEN || !codec_unhex(s, API_CURSOR_LEN, raw, sizeof(raw)) ||
-	    raw[0] != CURSOR_VERSION)
+	/* Only the form this API writes (lowercase): one cursor, one spelling. */
+	if (strlen(s) != API_CURSOR_LEN || strspn(s, "0123456789abcdef") != API_CURSOR_LEN ||
+	    !codec_unhex(s, API_CURSOR_LEN, raw, sizeof(raw)) || raw[0] != CURSOR_VERSION)
 		return false;
 	for (i = 0; i < 8; i++)
 		v = v << 8 | raw[1 + i];

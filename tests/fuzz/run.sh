@@ -24,8 +24,10 @@ declare -A SRCS=(
 	[route]="tests/fuzz/fuzz_route.c app/abuse/inspect.c lib/fcgi.c lib/buf.c lib/str.c lib/arena.c"
 	[api_query]="tests/fuzz/fuzz_api_query.c $APP"
 	[judge_reply]="tests/fuzz/fuzz_judge_reply.c $APP"
+	[addr]="tests/fuzz/fuzz_addr.c lib/addr.c lib/cfg.c lib/codec.c lib/str.c"
+	[access_log]="tests/fuzz/fuzz_access_log.c $APP"
 )
-NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply)
+NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log)
 
 # Writes one seed file per argument into the corpus folder (kept next to what the fuzzer
 # found in earlier runs).
@@ -57,6 +59,15 @@ seed "$OUT/corpus-judge_reply" \
 	'1{"choices":[{"message":{"role":"assistant","content":"{\"verdicts\":[{\"client\":\"c1\",\"verdict\":\"abuse\",\"confidence\":0.9}]}"},"finish_reason":"stop"}]}' \
 	'0{"content":[{"type":"text","text":"{\"verdicts\":[{\"client\":\"c2\",\"verdict\":\"benign\",\"confidence\":0.8}]}"}],"stop_reason":"end_turn"}' \
 	'1{"choices":[]}' '0not json'
+
+seed "$OUT/corpus-addr" 'http://api.example.com:8080' 'https://[2001:db8::1]/' 'http://0x7f.1' \
+	'10.0.0.0/8, fd00::/8 127.0.0.1' '203.0.113.9, 10.0.0.5' \
+	'postgresql://u:secret@db/x?password=p' "host=db password='a b' user=u"
+seed "$OUT/corpus-access_log" \
+	'{"status":200,"duration":0.01,"size":512,"request":{"remote_ip":"10.1.2.3"},"resp_headers":{"X-Request-Id":["8d3c1f6e-2b4a-4c9d-9e8f-0a1b2c3d4e5f"],"X-Usage-Tokens":["42"],"X-Usage-Cost":["0.001500"]}}' \
+	'{"status":503,"resp_headers":{"X-Request-Id":["8d3c1f6e-2b4a-4c9d-9e8f-0a1b2c3d4e5f"],"X-Usage-Tokens":["9223372036854775807"]}}' \
+	'{"status":200,"resp_headers":{"X-Request-Id":"8d3c1f6e-2b4a-4c9d-9e8f-0a1b2c3d4e5f","X-Usage-Cost":"99999999.5"}}' \
+	'not json' '{"status": 99999999999999999999999}'
 
 failed=()
 for name in "${NAMES[@]}"; do
