@@ -76,7 +76,8 @@ static void tenant_upstream(const struct config *cfg, const char *slug, const ch
 		upstream_host_header(&u, t->upstream_host, sizeof(t->upstream_host));
 	if (!u.host_is_ip) {
 		t->upstream_flags |= UPSTREAM_NAME;
-		snprintf(t->upstream, sizeof(t->upstream), "%s:%u", u.host, (unsigned)u.port);
+		/* The length was checked above; the precision says so to the compiler. */
+		snprintf(t->upstream, sizeof(t->upstream), "%.180s:%u", u.host, (unsigned)u.port);
 		return;
 	}
 	addr_dial(u.ip, u.port, t->upstream, sizeof(t->upstream));
