@@ -114,3 +114,34 @@ describe('collector', () => {
     assert.equal(out.err, null, `promtool: ${out.stdout}${out.stderr}`);
   });
 });
+
+describe('flushing around a bad record', () => {
+  let s;
+  after(async () => { await s?.stop(); });
+
+  test('a record PostgreSQL refuses is skipped and logged; the rest of its batch is stored', async () => {
+    s = await startStack({ env: { TOLLGATE_FLUSH_INTERVAL: '200ms' } });
+    s.tenant('flushy');
+    const good = s.key('flushy');
+    const bad = s.key('flushy');
+    const [goodId, badId] = [s.keyId(good), s.keyId(bad)];
+    // Whatever would make one record fail (here, a constraint a test adds) must not hold
+    // up the others: they are flushed in the same batch.
+    s.psql(`ALTER TABLE usage_hourly ADD CONSTRAINT test_refuses_one_key CHECK (key_id <> ${badId}) NOT VALID`);
+    await waitFor('the keys', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': good })).status === 200 &&
+      (await get(`${s.url}/v1/x`, { 'X-Api-Key': bad })).status === 200);
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await get(`${s.url}/v1/x`, { 'X-Api-Key': good })).status, 200);
+      assert.equal((await get(`${s.url}/v1/x`, { 'X-Api-Key': bad })).status, 200);
+    }
+    await waitFor('the good key\'s usage', () => row(s, goodId).requests >= 6);
+    await waitFor('the skip counted', async () => (await metric(s, 'tollgate_flush_skipped_total')) >= 1);
+    assert.equal(row(s, badId).requests, 0);
+    assert.equal(await metric(s, 'tollgate_flush_up'), 1, 'flushing goes on');
+    const log = fs.readFileSync(`${s.dir}/tollgate.log`, 'utf8');
+    assert.match(log, new RegExp(`usage of key ${badId} at hour \\d+ cannot be stored \\(23514`));
+    // And it keeps going for new requests.
+    assert.equal((await get(`${s.url}/v1/x`, { 'X-Api-Key': good })).status, 200);
+    await waitFor('a later request stored', () => row(s, goodId).requests >= 7);
+  });
+});
