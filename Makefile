@@ -30,7 +30,8 @@ LIB_SRCS := \
 	lib/problem.c \
 	lib/shm.c \
 	lib/sql.c \
-	lib/str.c
+	lib/str.c \
+	lib/tmpl.c
 
 # The gate's pool: what a gate worker runs. Compiled with -DTOLLGATE_HOT_PATH (lib/sql.h
 # and lib/http.h refuse to be included) and linked into build/gate-wall without sql.o,
@@ -105,6 +106,7 @@ UNIT_SRCS := \
 	tests/unit/test_shm.c \
 	tests/unit/test_shm_pool.c \
 	tests/unit/test_str.c \
+	tests/unit/test_tmpl.c \
 	tests/unit/fixture.c
 
 BENCH_SRCS := bench/noop_fcgi.c

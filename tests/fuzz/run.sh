@@ -26,8 +26,9 @@ declare -A SRCS=(
 	[judge_reply]="tests/fuzz/fuzz_judge_reply.c $APP"
 	[addr]="tests/fuzz/fuzz_addr.c lib/addr.c lib/cfg.c lib/codec.c lib/str.c"
 	[access_log]="tests/fuzz/fuzz_access_log.c $APP"
+	[tmpl]="tests/fuzz/fuzz_tmpl.c lib/tmpl.c lib/arena.c lib/buf.c"
 )
-NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log)
+NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log tmpl)
 
 # Writes one seed file per argument into the corpus folder (kept next to what the fuzzer
 # found in earlier runs).
@@ -68,6 +69,12 @@ seed "$OUT/corpus-access_log" \
 	'{"status":503,"resp_headers":{"X-Request-Id":["8d3c1f6e-2b4a-4c9d-9e8f-0a1b2c3d4e5f"],"X-Usage-Tokens":["9223372036854775807"]}}' \
 	'{"status":200,"resp_headers":{"X-Request-Id":"8d3c1f6e-2b4a-4c9d-9e8f-0a1b2c3d4e5f","X-Usage-Cost":"99999999.5"}}' \
 	'not json' '{"status": 99999999999999999999999}'
+seed "$OUT/corpus-tmpl" 'Hello, {{name}}! {{{name}}} {{&name}} {{num}} {{int}} {{m.n.name}}' \
+	$'<ul>\n{{#items}}\n  <li>{{name}}{{#tags}} [{{.}}]{{/tags}}</li>\n{{/items}}\n{{^items}}none{{/items}}\n</ul>\n' \
+	$'{{! comment }}\n  {{>indent}}\n{{#tree}}{{>node}}{{/tree}}\n\t{{>dir/delim}}\n' \
+	$'{{=<% %>=}}<%name%> <%={{ }}=%>{{#m}}{{name}}{{#n}}{{^zero}}z{{/zero}}{{/n}}{{/m}}\r\n' \
+	'{{#t}}{{>p}}{{/t}}{{>missing}}{{>loop}}' '{{#.}}{{#one}}({{.}}){{/one}}{{/.}}{{lines}}' \
+	'{{#items}}{{#items}}never{{/items}}{{/items}}{{>loop2}}' '{{#a}}{{/b}}' '{{unclosed'
 
 failed=()
 for name in "${NAMES[@]}"; do
