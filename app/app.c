@@ -1,6 +1,8 @@
 /* Path parameters and the JSON success envelope of a request. */
 #include "app.h"
 
+#include <time.h>
+
 #include "../lib/codec.h"
 #include "../lib/jsonx.h"
 
@@ -44,4 +46,15 @@ bool hctx_client_ip(const struct hctx *c, unsigned char out[16])
 	if (xff != NULL)
 		(void)addr_forwarded_client(xff, trusted, out);
 	return true;
+}
+
+void app_sleep_ms(int64_t ms, volatile sig_atomic_t *stop)
+{
+	int64_t end = state_mono_ms() + ms, left;
+
+	while (!*stop && (left = end - state_mono_ms()) > 0) {
+		struct timespec ts = {0, (left < APP_NAP_MS ? left : APP_NAP_MS) * 1000000L};
+
+		nanosleep(&ts, NULL);
+	}
 }

@@ -4,6 +4,7 @@
 #ifndef APP_APP_H
 #define APP_APP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -69,6 +70,12 @@ struct hctx {
  * TOLLGATE_TRUSTED_PROXIES, the nearest untrusted hop of the X-Forwarded-For it was sent
  * (TG_XFF). False when there is none. */
 bool hctx_client_ip(const struct hctx *c, unsigned char out[16]);
+
+/* A background child's pause: up to ms, in slices short enough that a stop signal that
+ * arrived just before the pause (the race every signal-driven loop has) costs at most
+ * APP_NAP_MS. Returns early once *stop is set. */
+#define APP_NAP_MS 100
+void app_sleep_ms(int64_t ms, volatile sig_atomic_t *stop);
 
 /* The value of the path parameter name (":name" in the route), or the empty slice. */
 struct str hctx_param(const struct hctx *c, const char *name);

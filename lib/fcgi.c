@@ -2,6 +2,9 @@
 #include "fcgi.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <fcgiapp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -287,6 +290,10 @@ enum err fcgi_server_new(int listen_fd, const struct fcgi_server_opts *opts,
 	*out = NULL;
 	if (FCGX_Init() != 0)
 		return ERR_SYS;
+	/* Workers wait in ppoll() and then accept: another may have taken the connection,
+	 * and accept() must then say so rather than wait with the signals blocked. */
+	if (fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) < 0)
+		return ERR_SYS;
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		abort();
@@ -310,6 +317,17 @@ void fcgi_server_free(struct fcgi_server *srv)
 
 enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq)
 {
+	struct pollfd pfd = {srv->req.listen_sock, POLLIN, 0};
+	sigset_t during;
+	int i;
+
+	/* The wake signals are let in for the wait alone, atomically (no lost wake-up). */
+	sigprocmask(SIG_SETMASK, NULL, &during);
+	for (i = 1; i < NSIG; i++)
+		if (sigismember(&srv->opts.wake_signals, i) == 1)
+			sigdelset(&during, i);
+	if (ppoll(&pfd, 1, NULL, &during) <= 0 || !(pfd.revents & POLLIN))
+		return ERR_SYS;
 	if (FCGX_Accept_r(&srv->req) < 0)
 		return ERR_SYS;
 	rq->envp = srv->req.envp;
@@ -347,10 +365,14 @@ bool fcgi_server_respond(struct fcgi_server *srv, struct fcgi_request *rq,
 	FCGX_PutStr("\r\n", 2, srv->req.out);
 	if (rs->body.len > 0)
 		FCGX_PutStr(rs->body.p, (int)rs->body.len, srv->req.out);
-	/* Closing the streams writes the last records; their errors say whether the web
-	 * server got the whole answer. */
+	/* Closing the streams writes the last records (FCGI_END_REQUEST included); their
+	 * errors say whether the web server got the whole answer. */
 	delivered = FCGX_FClose(srv->req.err) == 0 && FCGX_FClose(srv->req.out) == 0;
+	return delivered;
+}
+
+void fcgi_server_finish(struct fcgi_server *srv)
+{
 	FCGX_Detach(&srv->req);
 	FCGX_Finish_r(&srv->req);
-	return delivered;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -63,6 +64,11 @@ struct fcgi_server_opts {
 	/* Most of an unread body swallowed before answering; past it the connection is
 	 * closed without reading the rest. */
 	size_t drain_max;
+	/* Signals that may interrupt the wait for the next request (a stop). The caller keeps
+	 * them blocked: they are let in only while fcgi_server_accept() waits, so they never
+	 * interrupt the reading of a request (libfcgi takes an interrupted read of the
+	 * parameters for their end, and would hand over a request missing some). */
+	sigset_t wake_signals;
 };
 
 /* Prepares the accept loop on a socket from fcgi_listen (in the process that accepts). */
@@ -70,12 +76,16 @@ enum err fcgi_server_new(int listen_fd, const struct fcgi_server_opts *opts,
 			 struct fcgi_server **out) WUR;
 void fcgi_server_free(struct fcgi_server *srv);
 /* Waits for the next request and fills rq (envp, io). Returns ERR_SYS when interrupted by
- * a signal or when accept fails; the caller checks its own stop flag. */
+ * one of the wake signals, or when another process took the connection, or accept failed;
+ * the caller checks its own stop flag and calls again. */
 enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq) WUR;
-/* Sends the response and ends the request, first reading what is left of the input (up to
- * drain_max bytes and the deadline). Returns true if it was written completely (the web
- * server has it), false if the connection failed on the way. */
+/* Sends the response, first reading what is left of the input (up to drain_max bytes and
+ * the deadline). Returns true if it was written completely (the web server has it), false
+ * if the connection failed on the way. */
 bool fcgi_server_respond(struct fcgi_server *srv, struct fcgi_request *rq,
 			 const struct fcgi_response *rs);
+/* Closes the request's connection; after fcgi_server_respond(), always. (Apart so that
+ * what depends on delivery can be recorded before the close, the slowest step.) */
+void fcgi_server_finish(struct fcgi_server *srv);
 
 #endif

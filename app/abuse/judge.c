@@ -631,13 +631,6 @@ static void expire(struct judge *j, int64_t now)
 	j->npending = k;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {0, (long)ms * 1000000L};
-
-	nanosleep(&ts, NULL); /* a signal cuts it short: then we stop */
-}
-
 int judge_run(struct app *app, volatile sig_atomic_t *stop)
 {
 	struct judge *j = calloc(1, sizeof(*j));
@@ -676,7 +669,7 @@ int judge_run(struct app *app, volatile sig_atomic_t *stop)
 			call_once(j);
 			continue;
 		}
-		sleep_ms(TICK_MS);
+		app_sleep_ms(TICK_MS, stop);
 	}
 	http_free(j->http);
 	http_cleanup();

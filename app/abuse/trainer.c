@@ -397,13 +397,6 @@ out:
 	return rc;
 }
 
-static void sleep_s(int s)
-{
-	struct timespec ts = {s, 0};
-
-	nanosleep(&ts, NULL);
-}
-
 int trainer_child_run(struct app *app, volatile sig_atomic_t *stop)
 {
 	char threshold[16], msg[512];
@@ -417,7 +410,7 @@ int trainer_child_run(struct app *app, volatile sig_atomic_t *stop)
 
 		if (db == NULL &&
 		    sql_connect(app->cfg->database_url, &db, msg, sizeof(msg)) != ERR_OK) {
-			sleep_s(10);
+			app_sleep_ms(10000, stop);
 			continue;
 		}
 		/* Tenants with enough labels newer than their last model. */
@@ -445,7 +438,7 @@ int trainer_child_run(struct app *app, volatile sig_atomic_t *stop)
 					 rep.activated ? "activated" : "kept inactive", rep.why);
 		}
 		sql_res_free(r);
-		sleep_s(5);
+		app_sleep_ms(5000, stop);
 	}
 	sql_free(db);
 	return 0;

@@ -370,7 +370,7 @@ int collector_run(struct app *app, volatile sig_atomic_t *stop)
 	pfd.events = POLLIN;
 	while (!*stop) {
 		if (r.fd < 0 && !reader_open(&r)) {
-			poll(NULL, 0, 1000);
+			app_sleep_ms(1000, stop);
 			continue;
 		}
 		if (wd < 0 && pfd.fd >= 0)

@@ -368,13 +368,6 @@ static enum err flush_once(struct flusher *f, bool flush)
 	return ERR_OK;
 }
 
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL); /* a signal cuts it short: then we flush and stop */
-}
-
 /* Reading the cluster's usage back more often than flushing keeps a node's view of the
  * others at most one of their flush intervals (plus a quarter) old, which bounds how far
  * the nodes together can overshoot a quota. */
@@ -397,7 +390,7 @@ int flusher_run(struct app *app, volatile sig_atomic_t *stop)
 		int64_t now = state_mono_ms();
 
 		if (!last && now < next) {
-			sleep_ms(next - now);
+			app_sleep_ms(next - now, stop);
 			continue;
 		}
 		next = now + app->cfg->flush_interval_ms / READS_PER_FLUSH;

@@ -99,7 +99,8 @@ static void start_master(struct keeper *k)
 		return;
 	}
 	if (pid == 0) {
-		sigprocmask(SIG_UNBLOCK, &k->sigs, NULL);
+		/* The signals stay blocked through exec: the master takes them when it is ready
+		 * (a reload that came too early would otherwise kill it). */
 		signal(SIGPIPE, SIG_DFL);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() == 1)

@@ -404,7 +404,7 @@ static void drain(struct master *m)
 /* Takes the generation lock: the processes of a previous master (killed, or replaced by an
  * upgrade) may still be finishing a request or a flush, and two generations must never
  * share shared memory's rings and counters. Waits for them, as long as it takes them. */
-static int lock_generation(const char *path)
+static int lock_generation(const char *path, const sigset_t *sigs)
 {
 	int64_t deadline = mono_ms() + GENERATION_WAIT_MS;
 	bool said = false;
@@ -414,6 +414,8 @@ static int lock_generation(const char *path)
 		log_fatal("open %s", path);
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		struct timespec ts = {0, 20000000L};
+		siginfo_t info;
+		int sig;
 
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			log_fatal("flock %s", path);
@@ -423,7 +425,13 @@ static int lock_generation(const char *path)
 		if (!said)
 			log_info("waiting for the previous master's processes to finish");
 		said = true;
-		nanosleep(&ts, NULL);
+		/* Signals wait here too: a stop ends the wait, a reload is moot (nothing runs
+		 * yet, and the configuration is read afresh anyway). */
+		sig = sigtimedwait(sigs, &info, &ts);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_info("stopped before starting");
+			exit(0);
+		}
 	}
 	return fd;
 }
@@ -449,7 +457,17 @@ int master_run(struct config *cfg)
 		log_fatalx("libsodium failed to initialise");
 	if (listen_inherited(&m->gate_fd, &m->console_fd, msg, sizeof(msg)) != ERR_OK)
 		log_fatalx("%s (the master is started by `tollgate serve`)", msg);
-	m->lock_fd = lock_generation(cfg->shm_path);
+	/* Signals arrive through sigtimedwait only, never as handlers in the master: blocked
+	 * from here on, so that none kills it while it waits for the previous one. */
+	sigemptyset(&m->sigs);
+	sigaddset(&m->sigs, SIGCHLD);
+	sigaddset(&m->sigs, SIGTERM);
+	sigaddset(&m->sigs, SIGINT);
+	sigaddset(&m->sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &m->sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	m->lock_fd = lock_generation(cfg->shm_path, &m->sigs);
 	sizes.max_keys = (uint32_t)cfg->max_keys;
 	sizes.max_tenants = (uint32_t)cfg->max_tenants;
 	sizes.max_clients = (uint32_t)cfg->max_clients;
@@ -464,15 +482,6 @@ int master_run(struct config *cfg)
 	m->app.state = &m->state;
 	m->app.ring = APP_NO_RING;
 
-	/* Signals arrive through sigtimedwait only, never as handlers in the master. */
-	sigemptyset(&m->sigs);
-	sigaddset(&m->sigs, SIGCHLD);
-	sigaddset(&m->sigs, SIGTERM);
-	sigaddset(&m->sigs, SIGINT);
-	sigaddset(&m->sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &m->sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGUSR2, SIG_IGN);
 	if (getppid() == 1)
 		log_fatalx("the keeper is gone");
 

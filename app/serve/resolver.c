@@ -84,7 +84,6 @@ int resolver_run(struct app *app, volatile sig_atomic_t *stop)
 	struct names names = {NULL, 0, 0};
 
 	while (!*stop) {
-		struct timespec ts = {0, LOOK_EVERY_MS * 1000000L};
 		int64_t now = state_mono_ms();
 		size_t i;
 
@@ -98,7 +97,7 @@ int resolver_run(struct app *app, volatile sig_atomic_t *stop)
 			    now - r.at_ms >= RESOLVE_EVERY_MS)
 				check(app, &names.v[i], &r, had);
 		}
-		nanosleep(&ts, NULL);
+		app_sleep_ms(LOOK_EVERY_MS, stop);
 	}
 	free(names.v);
 	return 0;

@@ -372,13 +372,6 @@ static enum err connect_db(struct syncer *s)
 	return ERR_OK;
 }
 
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL); /* a signal cuts it short, which is what stopping wants */
-}
-
 /* Applies every queued notification; true if there was any. Disconnects on failure. */
 static bool drain(struct syncer *s)
 {
@@ -404,8 +397,8 @@ static void step(struct syncer *s)
 
 	if (wait < 0)
 		wait = 0;
-	if (wait > PING_MS)
-		wait = PING_MS;
+	if (wait > APP_NAP_MS)
+		wait = APP_NAP_MS; /* a stop signal that came just before poll() waits no longer */
 	/* Notifications that arrived while a query ran (a load, a reload, the ping) are
 	 * already in libpq's queue and will not make the socket readable: take them first. */
 	if (drain(s))
@@ -453,7 +446,7 @@ int syncer_run(struct app *app, volatile sig_atomic_t *stop)
 	s.st = app->state;
 	while (!*stop) {
 		if (s.db == NULL && connect_db(&s) != ERR_OK) {
-			sleep_ms(RECONNECT_MS);
+			app_sleep_ms(RECONNECT_MS, stop);
 			continue;
 		}
 		step(&s);

@@ -113,6 +113,8 @@ static enum err read_one(int64_t timeout_ms, size_t max, struct fcgi_request *rq
 {
 	struct fcgi_server_opts o = {.read_timeout_ms = timeout_ms, .drain_max = 1 << 20};
 
+	sigemptyset(&o.wake_signals);
+
 	cr_assert_eq(fcgi_server_new(listen_fd, &o, srv), ERR_OK);
 	memset(rq, 0, sizeof(*rq));
 	rq->arena = &arena;
@@ -126,6 +128,7 @@ static void answer(struct fcgi_server *srv, struct fcgi_request *rq)
 
 	fcgi_response_init(&rs, 1024, 1024);
 	(void)fcgi_server_respond(srv, rq, &rs);
+	fcgi_server_finish(srv);
 	fcgi_response_free(&rs);
 	fcgi_server_free(srv);
 }
