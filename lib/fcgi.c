@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <fcgiapp.h>
 #include <stdarg.h>
@@ -21,6 +21,8 @@
 struct fcgi_server {
 	FCGX_Request req;
 	struct fcgi_server_opts opts;
+	int epfd; /* the listening socket, EPOLLEXCLUSIVE: one waiter woken per connection */
+	sigset_t waiting; /* the signal mask while waiting: the wake signals let in */
 };
 
 static int64_t mono_ns(void)
@@ -290,14 +292,30 @@ enum err fcgi_server_new(int listen_fd, const struct fcgi_server_opts *opts,
 	*out = NULL;
 	if (FCGX_Init() != 0)
 		return ERR_SYS;
-	/* Workers wait in ppoll() and then accept: another may have taken the connection,
-	 * and accept() must then say so rather than wait with the signals blocked. */
+	/* Workers wait in epoll and then accept: another may have taken the connection, and
+	 * accept() must then say so rather than wait with the signals blocked. */
 	if (fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) < 0)
 		return ERR_SYS;
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		abort();
 	srv->opts = *opts;
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	{
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = listen_fd};
+		int i;
+
+		if (srv->epfd < 0 || epoll_ctl(srv->epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0) {
+			if (srv->epfd >= 0)
+				close(srv->epfd);
+			free(srv);
+			return ERR_SYS;
+		}
+		sigprocmask(SIG_SETMASK, NULL, &srv->waiting);
+		for (i = 1; i < NSIG; i++)
+			if (sigismember(&opts->wake_signals, i) == 1)
+				sigdelset(&srv->waiting, i);
+	}
 	/* FAIL_ACCEPT_ON_INTR: a signal (SIGTERM) makes accept return so we can drain. */
 	if (FCGX_InitRequest(&srv->req, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		free(srv);
@@ -311,22 +329,17 @@ void fcgi_server_free(struct fcgi_server *srv)
 {
 	if (srv == NULL)
 		return;
+	close(srv->epfd);
 	FCGX_Free(&srv->req, 1);
 	free(srv);
 }
 
 enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq)
 {
-	struct pollfd pfd = {srv->req.listen_sock, POLLIN, 0};
-	sigset_t during;
-	int i;
+	struct epoll_event ev;
 
 	/* The wake signals are let in for the wait alone, atomically (no lost wake-up). */
-	sigprocmask(SIG_SETMASK, NULL, &during);
-	for (i = 1; i < NSIG; i++)
-		if (sigismember(&srv->opts.wake_signals, i) == 1)
-			sigdelset(&during, i);
-	if (ppoll(&pfd, 1, NULL, &during) <= 0 || !(pfd.revents & POLLIN))
+	if (epoll_pwait(srv->epfd, &ev, 1, -1, &srv->waiting) <= 0)
 		return ERR_SYS;
 	if (FCGX_Accept_r(&srv->req) < 0)
 		return ERR_SYS;

@@ -65,9 +65,10 @@ struct fcgi_server_opts {
 	 * closed without reading the rest. */
 	size_t drain_max;
 	/* Signals that may interrupt the wait for the next request (a stop). The caller keeps
-	 * them blocked: they are let in only while fcgi_server_accept() waits, so they never
-	 * interrupt the reading of a request (libfcgi takes an interrupted read of the
-	 * parameters for their end, and would hand over a request missing some). */
+	 * them blocked (before fcgi_server_new): they are let in only while
+	 * fcgi_server_accept() waits, so they never interrupt the reading of a request
+	 * (libfcgi takes an interrupted read of the parameters for their end, and would hand
+	 * over a request missing some). */
 	sigset_t wake_signals;
 };
 

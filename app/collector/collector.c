@@ -17,10 +17,12 @@
 #include "../abuse/engine.h"
 #include "../state/state.h"
 
-#define JOIN_TTL_MS (10 * 60 * 1000)
-#define READ_BUF    (2 * COLLECTOR_MAX_LINE)
-#define PUNCH_STEP  ((off_t)16 * 1024 * 1024) /* give back read log space this often */
-#define IDLE_MS	    100			      /* at most this long between ring drains */
+#define JOIN_TTL_MS    (10 * 60 * 1000)
+#define READ_BUF       (2 * COLLECTOR_MAX_LINE)
+#define PUNCH_STEP     ((off_t)16 * 1024 * 1024) /* give back read log space this often */
+#define IDLE_MS	       100			 /* at most this long between ring drains */
+#define BATCH_MS       2			 /* after a wake-up, to read lines in batches */
+#define CHECK_EVERY_MS 1000			 /* a look for rotation or truncation */
 
 static uint64_t uuid_hash(const unsigned char id[16])
 {
@@ -352,11 +354,33 @@ static void reader_check(struct reader *r)
 	}
 }
 
+/* Reads what inotify has queued; true when one of the events says the file itself was
+ * moved, deleted or changed in its metadata (a rotation, a truncation to check). */
+static bool take_events(int fd)
+{
+	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool changed = false;
+	ssize_t n;
+
+	while ((n = read(fd, events, sizeof(events))) > 0) {
+		ssize_t off = 0;
+
+		while (off + (ssize_t)sizeof(struct inotify_event) <= n) {
+			const struct inotify_event *e = (const void *)(events + off);
+
+			if (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_ATTRIB | IN_IGNORED))
+				changed = true;
+			off += (ssize_t)sizeof(*e) + e->len;
+		}
+	}
+	return changed;
+}
+
 int collector_run(struct app *app, volatile sig_atomic_t *stop)
 {
 	struct reader r;
 	struct pollfd pfd;
-	char events[4096];
+	int64_t next_check = 0;
 	int wd = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -369,6 +393,8 @@ int collector_run(struct app *app, volatile sig_atomic_t *stop)
 	pfd.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	pfd.events = POLLIN;
 	while (!*stop) {
+		int64_t now;
+
 		if (r.fd < 0 && !reader_open(&r)) {
 			app_sleep_ms(1000, stop);
 			continue;
@@ -379,24 +405,25 @@ int collector_run(struct app *app, volatile sig_atomic_t *stop)
 		drain_rings(app->state);
 		if (reader_step(&r))
 			continue;
-		reader_check(&r);
-		/* Caught up: wait for Caddy to write (inotify), or a little while. */
-		if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, IDLE_MS) > 0) {
-			while (read(pfd.fd, events, sizeof(events)) > 0)
-				;
-			if (wd >= 0 && access(r.path, F_OK) != 0) {
-				inotify_rm_watch(pfd.fd, wd);
-				wd = -1;
-			}
-		}
-		if (wd >= 0) {
-			struct stat st;
+		/* Caught up. A rotation or truncation is looked for when inotify says the file
+		 * changed other than by growing, and once a second anyway. */
+		now = state_mono_ms();
+		if (now >= next_check) {
+			ino_t before = r.ino;
 
-			/* A new file at the path needs a new watch. */
-			if (stat(r.path, &st) == 0 && st.st_ino != r.ino) {
+			reader_check(&r);
+			if (r.ino != before && wd >= 0) { /* a new file at the path: a new watch */
 				inotify_rm_watch(pfd.fd, wd);
 				wd = -1;
 			}
+			next_check = now + CHECK_EVERY_MS;
+		}
+		/* Wait for Caddy to write (inotify), or a little while; then let a few more lines
+		 * come, so that one read takes a batch rather than one line. */
+		if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, IDLE_MS) > 0) {
+			if (take_events(pfd.fd))
+				next_check = 0;
+			app_sleep_ms(BATCH_MS, stop);
 		}
 	}
 	/* What Caddy wrote before the stop is applied before going. */

@@ -4,12 +4,14 @@
 #include "../gate/gate.h"
 #include "worker.h"
 
-/* forward_auth sends no body; a gate answer is a few hundred bytes of headers. */
+/* forward_auth sends no body; a gate answer is a few hundred bytes of headers. Only Caddy
+ * can reach the socket, and it writes the whole request at once: no read deadline (it
+ * would cost a system call per request), libfcgi's own wait for the parameters bounds a
+ * peer that sends nothing. */
 #define GATE_MAX_HEAD	  (16 * 1024)
 #define GATE_MAX_RESPONSE (16 * 1024)
 #define GATE_MAX_ARENA	  (256 * 1024)
 #define GATE_DRAIN_MAX	  (64 * 1024)
-#define GATE_READ_MS	  1000
 
 static const struct route routes[] = {
     {"GET", "/_tollgate/gate", gate_handle, ROUTE_GATE},
@@ -27,7 +29,7 @@ int gate_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)
 {
 	static const struct worker_pool pool = {
 	    .routes = &gate_pool_routes,
-	    .io = {.read_timeout_ms = GATE_READ_MS, .drain_max = GATE_DRAIN_MAX},
+	    .io = {.read_timeout_ms = 0, .drain_max = GATE_DRAIN_MAX},
 	    .max_head = GATE_MAX_HEAD,
 	    .max_response = GATE_MAX_RESPONSE,
 	    .max_arena = GATE_MAX_ARENA,

@@ -82,13 +82,22 @@ static void check(struct app *app, const struct name *x, const struct state_reso
 int resolver_run(struct app *app, volatile sig_atomic_t *stop)
 {
 	struct names names = {NULL, 0, 0};
+	uint64_t seen = 0;
+	bool first = true;
 
 	while (!*stop) {
+		uint64_t version = atomic_load(&app->state->hdr->tenants_version);
 		int64_t now = state_mono_ms();
 		size_t i;
 
-		names.n = 0;
-		shm_table_each(app->state->tenants, collect, &names);
+		/* The tenant table is walked (under its lock) only when it changed; between
+		 * changes the list of host names is enough. */
+		if (first || version != seen) {
+			names.n = 0;
+			shm_table_each(app->state->tenants, collect, &names);
+			seen = version;
+			first = false;
+		}
 		for (i = 0; i < names.n && !*stop; i++) {
 			struct state_resolved r;
 			bool had = state_resolved_find(app->state, names.v[i].tenant_id, &r);

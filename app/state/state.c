@@ -360,11 +360,13 @@ bool state_key_del(struct state *s, const unsigned char hash[STATE_KEY_HASH_BYTE
 
 enum err state_tenant_put(struct state *s, const struct state_tenant *t)
 {
+	atomic_fetch_add(&s->hdr->tenants_version, 1);
 	return shm_table_put(s->tenants, codec_mix64((uint64_t)t->id), &t->id, t);
 }
 
 bool state_tenant_del(struct state *s, int64_t id)
 {
+	atomic_fetch_add(&s->hdr->tenants_version, 1);
 	return shm_table_del(s->tenants, codec_mix64((uint64_t)id), &id);
 }
 
@@ -388,6 +390,8 @@ void state_sweep(struct state *s, uint32_t gen, size_t *keys_removed, size_t *te
 {
 	*keys_removed = shm_table_sweep(s->keys, key_is_current, &gen);
 	*tenants_removed = shm_table_sweep(s->tenants, tenant_is_current, &gen);
+	if (*tenants_removed > 0)
+		atomic_fetch_add(&s->hdr->tenants_version, 1);
 }
 
 /* The abuse engine's view of a client may be forgotten once nothing about it is active

@@ -346,6 +346,7 @@ struct state_hdr {
 	_Atomic int64_t flushed_ms; /* wall-clock ms of the last successful flush */
 	_Atomic uint64_t flush_seq; /* last batch sequence number used */
 	uint64_t off_join, off_resolved;
+	_Atomic uint64_t tenants_version; /* bumped by every change to the tenant table */
 	char boot_id[40]; /* the kernel's boot_id when the monotonic state was written */
 	/* How far the collector has read the access log (it alone writes these). */
 	_Atomic uint64_t alog_dev, alog_ino, alog_off;
