@@ -3,7 +3,7 @@
  *
  * Usage: noop_fcgi SOCKET UPSTREAM [CONSOLESOCKET [ACCESSLOG]]
  *   SOCKET        the gate's unix socket (TOLLGATE_SOCKET; a stale socket file is replaced)
- *   UPSTREAM      value of X-Tollgate-Upstream, e.g. 127.0.0.1:9080
+ *   UPSTREAM      value of X-Tollgate-Upstream (and -Host), e.g. 127.0.0.1:9080
  *   CONSOLESOCKET the console's unix socket (TOLLGATE_CONSOLE_SOCKET): one more process
  *                 answers every request there with 200 {"status":"ready"}, so that the
  *                 console and internal sites' /health/ready work as with tollgate
@@ -289,7 +289,11 @@ static int log_reader_run(const char *path)
 	return 0;
 }
 
-/* The gate worker's answer: the same status and headers as an allowing gate. */
+/* The gate worker's answer: the same status and headers, of the same length, as an allowing
+ * gate sends for bench/run.sh's tenant: an upstream given as IP:PORT over plain http (whose
+ * Host is that same IP:PORT), a body limit of 1 MiB (one of the Caddyfile's body-limit
+ * buckets), and the rate-limit policies of its limits and quota (the tightest one, the
+ * per-address limit, as RateLimit). */
 static void answer_gate(FCGX_Request *req, const char *upstream)
 {
 	const char *rid = FCGX_GetParam("TG_REQUEST_ID", req->envp);
@@ -298,15 +302,21 @@ static void answer_gate(FCGX_Request *req, const char *upstream)
 		     "Status: 200 OK\r\n"
 		     "X-Tollgate-Tenant: bench\r\n"
 		     "X-Tollgate-Key: 1\r\n"
-		     "X-Request-Id: %s\r\n"
 		     "X-Tollgate-Upstream: %s\r\n"
-		     "X-Tollgate-RateLimit-Policy: \"key-second\";q=1000;w=1\r\n"
-		     "X-Tollgate-RateLimit: \"key-second\";r=999;t=1\r\n"
-		     "X-Tollgate-RateLimit-Limit: 1000\r\n"
-		     "X-Tollgate-RateLimit-Remaining: 999\r\n"
-		     "X-Tollgate-RateLimit-Reset: 0\r\n"
+		     "X-Tollgate-Upstream-Host: %s\r\n"
+		     "X-Tollgate-Upstream-Scheme: http\r\n"
+		     "X-Tollgate-Body-Limit: 1048576\r\n"
+		     "X-Request-Id: %s\r\n"
+		     "X-Tollgate-RateLimit-Policy: \"ip\";q=1000000;w=1, "
+		     "\"key-second\";q=100000000;w=1, \"key-minute\";q=1000000000;w=60, "
+		     "\"tenant-second\";q=100000000;w=1, \"tenant-minute\";q=1000000000;w=60, "
+		     "\"month\";q=1000000000;w=2678400\r\n"
+		     "X-Tollgate-RateLimit: \"ip\";r=999999;t=1\r\n"
+		     "X-Tollgate-RateLimit-Limit: 1000000\r\n"
+		     "X-Tollgate-RateLimit-Remaining: 999999\r\n"
+		     "X-Tollgate-RateLimit-Reset: 1796540063\r\n"
 		     "\r\n",
-		     rid != NULL ? rid : "", upstream);
+		     upstream, upstream, rid != NULL ? rid : "");
 }
 
 /* The console's answer, whatever was asked: ready (the bench asks only /health/ready). */

@@ -267,7 +267,7 @@ ticks() { # PID... -> summed utime+stime of those processes (all their threads)
 # The processes of a pool: the pid the script started and everything below it. For tollgate
 # that is the keeper (tg-serve), its master (tg-master) and the master's children: gate
 # workers (tg-gate), console workers (tg-console), the collector (tg-collector), the syncer,
-# the flusher, the trainer, ...; for the no-op pool its master, the no-op workers
+# the flusher, the resolver, the trainer, ...; for the no-op pool its master, the no-op workers
 # (noop-worker), the console responder (noop-console) and the access-log reader (noop-log).
 pool_tree() { # ROOT -> "PID COMM" for ROOT and each of its descendants
 	local queue=("$1") pid comm
@@ -493,13 +493,18 @@ export TOLLGATE_DATABASE_URL TOLLGATE_SECRET
 export TOLLGATE_SHM_PATH=$TMP/tollgate.shm
 export TOLLGATE_MIGRATIONS_DIR=migrations
 build/tollgate migrate >"$TMP/setup.log" 2>&1 || die "migrate failed: $(cat "$TMP/setup.log")"
+# The upstream is on loopback, where tenants' upstreams may not be unless allowed.
+export TOLLGATE_UPSTREAM_ALLOW=127.0.0.1/32
 build/tollgate tenant create bench --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
 	>>"$TMP/setup.log" 2>&1 || die "tenant create failed: $(cat "$TMP/setup.log")"
 # Limits and a monthly quota are all checked and counted on every request, but set high
 # enough that none refuses: the bench measures their cost, not their effect.
+# build/noop_fcgi answers with the headers the gate sends for these settings (the body limit
+# names the same request_body rule of the Caddyfile; the rate-limit headers are as long), so
+# Caddy does the same work behind the floor as behind the gate.
 build/tollgate tenant set bench --monthly 1000000000 --rps 100000000 --burst 100000000 \
 	--rpm 1000000000 --key-rps 100000000 --key-burst 100000000 --key-rpm 1000000000 \
-	>>"$TMP/setup.log" 2>&1 || die "tenant set failed: $(cat "$TMP/setup.log")"
+	--max-body 1048576 >>"$TMP/setup.log" 2>&1 || die "tenant set failed: $(cat "$TMP/setup.log")"
 export TOLLGATE_IP_RPS=1000000 TOLLGATE_IP_BURST=1000000
 KEY=$(build/tollgate key create bench 2>>"$TMP/setup.log") ||
 	die "key create failed: $(cat "$TMP/setup.log")"
@@ -598,6 +603,19 @@ start_gate() { # N NAME ENGINE
 start_gate 3 gate model
 start_gate 4 gate-off off
 
+# The floor must answer as the gate does: the same response headers reach the client through
+# (2) as through (3) (a gate that sends a new header needs it in build/noop_fcgi too).
+header_names() { # URL -> the response's header names, sorted, one line
+	curl -s -o /dev/null -D - --max-time 5 -H "Authorization: Bearer $KEY" "$1" |
+		awk -F: 'NR > 1 && NF > 1 { print tolower($1) }' | sort | tr '\n' ' '
+}
+H2=$(header_names "http://127.0.0.1:${C_PORT[2]}$REQ_PATH")
+H3=$(header_names "http://127.0.0.1:${C_PORT[3]}$REQ_PATH")
+GATE_CHECKS=$((GATE_CHECKS + 1))
+[ "$H2" = "$H3" ] || die "the floor's response headers differ from the gate's:
+  (2) $H2
+  (3) $H3"
+
 # ---------------------------------------------------------------------------------------------
 # Measure: one longer warm-up of each, then the rounds. Round R takes the next row of a
 # balanced Latin square (Williams design): over four rounds each configuration runs once in
@@ -671,15 +689,15 @@ range() { # PRINTF_FORMAT "MEDIAN MIN MAX" -> "MEDIAN (MIN–MAX)"
 		if (v[1] == "n/a") print "n/a"; else printf f " (" f "–" f ")\n", v[1], v[2], v[3] }'
 }
 
-declare -a D_R32 D_R31 D_R21 D_DP99 D_EXTRA D_R34 D_ENGINE D_EP99
+declare -a D_R32 D_R31 D_R21 D_DP99 D_EXTRA D_R34 D_ENGINE D_EP99 D_R42
 for ((r = 1; r <= ROUNDS; r++)); do
-	read -r r32 r31 r21 dp99 extra r34 engine ep99 < <(awk \
+	read -r r32 r31 r21 dp99 extra r34 engine ep99 r42 < <(awk \
 		-v a="${M_RPS[1.$r]}" -v b="${M_RPS[2.$r]}" -v c="${M_RPS[3.$r]}" -v d="${M_RPS[4.$r]}" \
 		-v pb="${M_P99[2.$r]}" -v pc="${M_P99[3.$r]}" -v pd="${M_P99[4.$r]}" \
 		-v wb="${M_WORKER[2.$r]}" -v wc="${M_WORKER[3.$r]}" -v wd="${M_WORKER[4.$r]}" \
 		'function q(x, y) { return (y > 0) ? x / y : 0 }
-		BEGIN { printf "%.4f %.4f %.4f %.3f %.1f %.4f %.1f %.3f\n", q(c, b), q(c, a), q(b, a),
-			pc - pb, wc - wb, q(c, d), wc - wd, pc - pd }')
+		BEGIN { printf "%.4f %.4f %.4f %.3f %.1f %.4f %.1f %.3f %.4f\n", q(c, b), q(c, a),
+			q(b, a), pc - pb, wc - wb, q(c, d), wc - wd, pc - pd, q(d, b) }')
 	D_R32[r]=$r32
 	D_R31[r]=$r31
 	D_R21[r]=$r21
@@ -688,6 +706,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	D_R34[r]=$r34
 	D_ENGINE[r]=$engine
 	D_EP99[r]=$ep99
+	D_R42[r]=$r42
 done
 S_R32=$(stats "${D_R32[@]}")
 S_R31=$(stats "${D_R31[@]}")
@@ -697,6 +716,7 @@ S_EXTRA=$(stats "${D_EXTRA[@]}")
 S_R34=$(stats "${D_R34[@]}")
 S_ENGINE=$(stats "${D_ENGINE[@]}")
 S_EP99=$(stats "${D_EP99[@]}")
+S_R42=$(stats "${D_R42[@]}")
 over_rounds M_WORKER 3
 S_WORKER3=$(stats "${VALS[@]}")
 over_rounds M_WORKER 2
@@ -775,9 +795,9 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 		"each line, joins it to its decision, counts usage) in (3) and (4); in (2) \`noop-log\`," \
 		"which follows the file the same way and drops each line. Other pool processes: the" \
 		"keeper (\`tg-serve\`), the master, the console workers, the syncer, the flusher and" \
-		"decision writer, the trainer in (3) and (4); the no-op master and console responder in" \
-		"(2). PostgreSQL: the server the gates' flusher, syncer and decision writer use (only" \
-		"(3) and (4) use it)."
+		"decision writer, the resolver, the trainer in (3) and (4); the no-op master and" \
+		"console responder in (2). PostgreSQL: the server the gates' flusher, syncer and" \
+		"decision writer use (only (3) and (4) use it)."
 	echo
 	echo "| target | median (min–max over the rounds) | met? |"
 	echo "|---|--:|---|"
@@ -790,7 +810,8 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 	echo "- Throughput (3)/(1), gate vs bare Caddy: **$(range %.2f "$S_R31")**; the floor" \
 		"(2)/(1) is $(range %.2f "$S_R21")."
 	echo "- Abuse engine on vs off: throughput (3)/(4) **$(range %.2f "$S_R34")**, p99 (3) − (4)" \
-		"$(range %.2f "$S_EP99") ms."
+		"$(range %.2f "$S_EP99") ms; the gate with the engine off vs the floor, (4)/(2):" \
+		"$(range %.2f "$S_R42")."
 	echo "- Worker CPU per request: gate $(range %.1f "$S_WORKER3") µs, no-op" \
 		"$(range %.1f "$S_WORKER2") µs."
 	echo "- Access-log reader CPU per request: collector (3) $(range %.1f "$S_LOG3") µs," \
