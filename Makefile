@@ -20,9 +20,11 @@ LIB_SRCS := \
 	lib/buf.c \
 	lib/cfg.c \
 	lib/codec.c \
+	lib/cookie.c \
 	lib/cryptox.c \
 	lib/err.c \
 	lib/fcgi.c \
+	lib/form.c \
 	lib/gcra.c \
 	lib/http.c \
 	lib/jsonx.c \
@@ -94,6 +96,7 @@ UNIT_SRCS := \
 	tests/unit/test_collector.c \
 	tests/unit/test_engine.c \
 	tests/unit/test_fcgi.c \
+	tests/unit/test_form.c \
 	tests/unit/test_gate.c \
 	tests/unit/test_gate_keys.c \
 	tests/unit/test_gcra.c \

@@ -43,3 +43,25 @@ void cryptox_wipe(void *p, size_t n)
 {
 	sodium_memzero(p, n);
 }
+
+enum err cryptox_pwhash(const char *password, size_t len, char out[CRYPTOX_PWHASH_LEN])
+{
+	_Static_assert(CRYPTOX_PWHASH_LEN >= crypto_pwhash_STRBYTES, "room for the hash");
+
+	if (crypto_pwhash_str_alg(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return ERR_SYS;
+	return ERR_OK;
+}
+
+bool cryptox_pwhash_verify(const char *hash, const char *password, size_t len)
+{
+	return crypto_pwhash_str_verify(hash, password, len) == 0;
+}
+
+bool cryptox_pwhash_needs_rehash(const char *hash)
+{
+	return crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+}

@@ -27,4 +27,14 @@ bool cryptox_equal(const void *a, const void *b, size_t n);
 /* Zeroes memory in a way the compiler cannot remove. */
 void cryptox_wipe(void *p, size_t n);
 
+/* Password hashes: Argon2id (libsodium's crypto_pwhash_str) at its "interactive" cost
+ * (64 MiB, 2 passes), as a self-describing string of at most CRYPTOX_PWHASH_LEN - 1
+ * characters. ERR_SYS when memory for the hash could not be had. */
+#define CRYPTOX_PWHASH_LEN 128
+enum err cryptox_pwhash(const char *password, size_t len, char out[CRYPTOX_PWHASH_LEN]) WUR;
+/* True when password matches hash (in time independent of where they differ). */
+bool cryptox_pwhash_verify(const char *hash, const char *password, size_t len);
+/* True when hash was made with other parameters than cryptox_pwhash() uses now. */
+bool cryptox_pwhash_needs_rehash(const char *hash);
+
 #endif

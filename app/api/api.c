@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../lib/cryptox.h"
+#include "../../lib/form.h"
 #include "../../lib/log.h"
 
 #define IDEM_KEY_MAX 255
@@ -31,51 +32,6 @@ static const char *afmt(struct arena *a, const char *fallback, const char *fmt, 
 	return out != NULL ? out : fallback;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes s into the arena. NULL with *why set on a bad escape or a NUL, or when
- * the arena is full (*why NULL). */
-static char *decode(struct arena *a, struct str s, const char **why)
-{
-	char *out = arena_alloc(a, s.len + 1);
-	size_t i, o = 0;
-
-	*why = NULL;
-	if (out == NULL)
-		return NULL;
-	for (i = 0; i < s.len; i++) {
-		int hi, lo;
-
-		if (s.p[i] != '%') {
-			out[o++] = s.p[i];
-			continue;
-		}
-		if (i + 2 >= s.len) {
-			*why = "has an incomplete %-escape";
-			return NULL;
-		}
-		hi = hex_digit(s.p[i + 1]);
-		lo = hex_digit(s.p[i + 2]);
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			*why = hi < 0 || lo < 0 ? "has an invalid %-escape" : "contains a NUL";
-			return NULL;
-		}
-		out[o++] = (char)(hi * 16 + lo);
-		i += 2;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 enum err api_query_parse(struct arena *a, const char *query, struct api_qparam *qp, size_t n,
 			 const char **bad, const char **why)
 {
@@ -95,7 +51,7 @@ enum err api_query_parse(struct arena *a, const char *query, struct api_qparam *
 		if (pair.len == 0)
 			continue;
 		str_cut(&pair, '=', &name);
-		dn = decode(a, name, why);
+		dn = form_decode(a, name, false, why);
 		if (dn == NULL) {
 			*bad = arena_strndup(a, name.p, name.len);
 			if (*why == NULL || *bad == NULL)
@@ -119,7 +75,7 @@ enum err api_query_parse(struct arena *a, const char *query, struct api_qparam *
 			return ERR_INPUT;
 		}
 		seen |= 1ULL << i;
-		dv = decode(a, pair, why);
+		dv = form_decode(a, pair, false, why);
 		if (dv == NULL) {
 			if (*why == NULL)
 				return ERR_TOOBIG;

@@ -24,8 +24,9 @@ describe('resilience', () => {
     // Caddy closes a forward_auth connection only after proxying to the upstream is done.
     // A worker that waited for that close (libfcgi's default) would be tied up for the
     // whole upstream exchange. Hold two requests at the upstream and look at what both
-    // workers are blocked in: accept(2) means free; poll(2) means waiting on Caddy.
-    const ACCEPT = new Set(['43', '288']); // accept, accept4 on x86_64
+    // workers are blocked in: waiting for a new connection (epoll_pwait on the listening
+    // socket, or accept) means free; read(2)/poll(2) means waiting on Caddy.
+    const ACCEPT = new Set(['43', '288', '281', '441']); // accept, accept4, epoll_pwait, epoll_pwait2 on x86_64
     const blockedIn = () => s.workers().map((w) => fs.readFileSync(`/proc/${w.pid}/syscall`, 'utf8').split(' ')[0]);
     const pending = ['a', 'b'].map((n) => get(`${s.url}/hold/${n}`, { 'X-Api-Key': key }));
     try {

@@ -27,8 +27,9 @@ declare -A SRCS=(
 	[addr]="tests/fuzz/fuzz_addr.c lib/addr.c lib/cfg.c lib/codec.c lib/str.c"
 	[access_log]="tests/fuzz/fuzz_access_log.c $APP"
 	[tmpl]="tests/fuzz/fuzz_tmpl.c lib/tmpl.c lib/arena.c lib/buf.c"
+	[form]="tests/fuzz/fuzz_form.c lib/form.c lib/cookie.c lib/arena.c lib/str.c"
 )
-NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log tmpl)
+NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log tmpl form)
 
 # Writes one seed file per argument into the corpus folder (kept next to what the fuzzer
 # found in earlier runs).
@@ -75,6 +76,8 @@ seed "$OUT/corpus-tmpl" 'Hello, {{name}}! {{{name}}} {{&name}} {{num}} {{int}} {
 	$'{{=<% %>=}}<%name%> <%={{ }}=%>{{#m}}{{name}}{{#n}}{{^zero}}z{{/zero}}{{/n}}{{/m}}\r\n' \
 	'{{#t}}{{>p}}{{/t}}{{>missing}}{{>loop}}' '{{#.}}{{#one}}({{.}}){{/one}}{{/.}}{{lines}}' \
 	'{{#items}}{{#items}}never{{/items}}{{/items}}{{>loop2}}' '{{#a}}{{/b}}' '{{unclosed'
+seed "$OUT/corpus-form" 'email=ann%40example.com&password=p%C3%A4ss+word&csrf=abc' \
+	'tg_session=abc.def; theme=dark' 'a=%zz&b=%0&c' 'x=1&x=2&&=&%00'
 
 failed=()
 for name in "${NAMES[@]}"; do
