@@ -3,6 +3,7 @@
 // Everything listens on 127.0.0.1 or unix sockets in a fresh folder under build/, on ports
 // picked here, and is stopped by stop() — or, if a test crashes, by the exit handler.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -95,7 +96,7 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
   // Every node of one cluster hashes keys with the same secret.
   const secret = database
     ? fs.readFileSync(database.env.TOLLGATE_SECRET_FILE, 'utf8').trim()
-    : [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    : randomBytes(32).toString('hex');
   fs.writeFileSync(path.join(dir, 'secret'), secret + '\n', { mode: 0o600 });
 
   const stack = {
