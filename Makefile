@@ -63,6 +63,7 @@ APP_SRCS := \
 	app/api/api_auth.c \
 	app/api/api_db.c \
 	app/api/api_decisions.c \
+	app/api/api_keys.c \
 	app/api/api_usage.c \
 	app/cli/cli.c \
 	app/cli/cli_train.c \
@@ -81,6 +82,9 @@ APP_SRCS := \
 	app/serve/resolver.c \
 	app/serve/samples.c \
 	app/serve/syncer.c \
+	app/portal/portal.c \
+	app/portal/portal_account.c \
+	app/portal/portal_pages.c \
 	app/upstream/upstream.c
 
 MAIN_SRC := app/main.c

@@ -18,6 +18,8 @@
 /* The management plane's PostgreSQL connection (console workers only; defined by
  * app/api/api_db.h). The gate's pool never has one. */
 struct app_db;
+struct portal_session;
+struct form;
 
 /* Rows of shared memory's per-process tables a process owns: APP_NO_RING for processes
  * that push no decisions (console workers, CLI). */
@@ -64,6 +66,10 @@ struct hctx {
 	/* Management plane (ROUTE_TENANT): the tenant and token that authenticated. */
 	int64_t tenant_id;
 	int64_t token_id;
+
+	/* Portal pages: the signed-in user (ROUTE_SESSION) and the parsed form of a POST. */
+	struct portal_session *session;
+	const struct form *form;
 };
 
 /* The client's address: Caddy's TCP peer (TG_PEER), or, when that is one of

@@ -50,6 +50,11 @@ static const struct cfg_opt options[] = {
 	"Lowest level logged: debug, info, warn or error."),
     OPT("TOLLGATE_MIGRATIONS_DIR", CFG_STR, migrations_dir, "migrations", 0, 4096, 0,
 	"Folder of NNNN_name.sql files applied by `tollgate migrate`."),
+    OPT("TOLLGATE_GATEWAY_URL", CFG_STR, gateway_url, "http://localhost:8080", 1, 512, 0,
+	"The gateway's URL as the tenant's callers reach it, shown in the portal's quickstart."),
+    OPT("TOLLGATE_TEMPLATES", CFG_STR, templates_dir, "templates", 1, 4096, 0,
+	"Folder of the portal's page templates (*.mustache), compiled when a console worker "
+	"starts."),
     OPT("TOLLGATE_PROBLEM_BASE", CFG_STR, problem_base, "https://tollgate.dev/problems/", 0, 512, 0,
 	"Prefix of the `type` URI in problem+json error bodies."),
     OPT("TOLLGATE_SYNC_INTERVAL", CFG_DURATION, sync_interval_ms, "60s", 1000, 86400000, 0,

@@ -28,6 +28,8 @@ struct config {
 	char *log_level;
 	char *migrations_dir;
 	char *problem_base;
+	char *gateway_url;   /* the gateway's public URL, for the portal's quickstart */
+	char *templates_dir; /* the portal's pages */
 	int64_t sync_interval_ms;
 	int64_t ready_staleness_ms;
 	int64_t drain_timeout_ms;

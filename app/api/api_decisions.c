@@ -378,7 +378,7 @@ enum err api_decisions_list(struct hctx *c)
 }
 
 /* The :id parameter as a canonical UUID; false (404: no such decision) otherwise. */
-static bool decision_id(struct hctx *c, char id[37])
+bool api_decisions_id(struct hctx *c, char id[37])
 {
 	struct str s = hctx_param(c, "id");
 	unsigned char raw[16];
@@ -404,7 +404,7 @@ enum err api_decisions_get(struct hctx *c)
 	struct jsonx_w w;
 	enum err e;
 
-	if (!decision_id(c, id))
+	if (!api_decisions_id(c, id))
 		return not_found(c);
 	str_fmt_i64(tenant, c->tenant_id);
 	e = api_sql(c, &r,
@@ -442,47 +442,64 @@ static enum err read_label(struct hctx *c, const char **label)
 	return ERR_OK;
 }
 
-enum err api_decisions_label(struct hctx *c)
+enum err api_decisions_set_label(struct hctx *c, const char *id, const char *label,
+				 struct sql_res **row)
 {
-	char tenant[24], id[37];
-	const char *params[3] = {tenant, id, NULL};
-	unsigned char ip[16];
-	struct api_idem im;
-	struct sql_res *r;
-	struct jsonx_w w;
-	const char *data;
-	bool replayed, lift, has_ip;
-	int64_t key_id;
+	char tenant[24];
+	const char *params[3] = {tenant, id, label};
 	enum err e;
 
-	if (!decision_id(c, id))
-		return not_found(c);
-	if ((e = read_label(c, &params[2])) != ERR_OK || (e = api_idem_init(c, &im)) != ERR_OK)
-		return e;
-	lift = strcmp(params[2], "false_positive") == 0;
 	str_fmt_i64(tenant, c->tenant_id);
-	if ((e = api_begin(c)) != ERR_OK)
-		return e;
-	if ((e = api_idem_claim(c, &im, &replayed)) != ERR_OK || replayed)
-		goto out;
-	e = api_sql(c, &r,
+	e = api_sql(c, row,
 		    "UPDATE abuse_decisions d SET label = $3, labeled_at = now() "
 		    "WHERE d.tenant_id = $1 AND d.id = $2 RETURNING " DECISION_COLS,
 		    3, params);
 	if (e != ERR_OK)
-		goto out;
-	if (sql_rows(r) != 1) {
-		e = not_found(c);
-		goto out;
-	}
+		return e;
+	if (sql_rows(*row) != 1)
+		return not_found(c);
 	/* Every node's syncer (SYNCER_CHANNEL) lifts the block once this commits. */
-	if (lift)
+	if (strcmp(label, "false_positive") == 0)
 		e = api_sql(c, NULL,
 			    "SELECT pg_notify('tollgate_sync', 'lift:' || tenant_id || ':' || "
 			    "coalesce(key_id, 0) || ':' || host(ip)) FROM abuse_decisions "
 			    "WHERE tenant_id = $1 AND id = $2",
 			    2, params);
-	if (e != ERR_OK)
+	return e;
+}
+
+void api_decisions_lift_here(struct hctx *c, const char *id, const struct sql_res *row)
+{
+	unsigned char ip[16];
+	int64_t key_id = sql_is_null(row, 0, D_KEY) ? 0 : sql_get_i64(row, 0, D_KEY);
+	bool has_ip = codec_ip_parse(sql_get(row, 0, D_IP), ip);
+
+	abuse_lift(c->app->state, c->tenant_id, has_ip ? ip : NULL, key_id,
+		   c->app->cfg->abuse_exempt_s);
+	log_info("decision %s labelled false_positive: lifted key %lld / %s", id, (long long)key_id,
+		 sql_get(row, 0, D_IP));
+}
+
+enum err api_decisions_label(struct hctx *c)
+{
+	char id[37];
+	const char *label;
+	struct api_idem im;
+	struct sql_res *r;
+	struct jsonx_w w;
+	const char *data;
+	bool replayed;
+	enum err e;
+
+	if (!api_decisions_id(c, id))
+		return not_found(c);
+	if ((e = read_label(c, &label)) != ERR_OK || (e = api_idem_init(c, &im)) != ERR_OK)
+		return e;
+	if ((e = api_begin(c)) != ERR_OK)
+		return e;
+	if ((e = api_idem_claim(c, &im, &replayed)) != ERR_OK || replayed)
+		goto out;
+	if ((e = api_decisions_set_label(c, id, label, &r)) != ERR_OK)
 		goto out;
 	/* The answer is stored with the key before it is sent, and sent only once committed. */
 	jsonx_w_init(&w, &c->rs->body);
@@ -501,15 +518,9 @@ enum err api_decisions_label(struct hctx *c)
 	hctx_json_begin(c, &w);
 	jsonx_raw(&w, data, strlen(data));
 	hctx_json_end(c, &w);
-	if (lift) {
-		/* This node at once, without waiting for its syncer. */
-		key_id = sql_is_null(r, 0, D_KEY) ? 0 : sql_get_i64(r, 0, D_KEY);
-		has_ip = codec_ip_parse(sql_get(r, 0, D_IP), ip);
-		abuse_lift(c->app->state, c->tenant_id, has_ip ? ip : NULL, key_id,
-			   c->app->cfg->abuse_exempt_s);
-		log_info("decision %s labelled false_positive: lifted key %lld / %s", id,
-			 (long long)key_id, sql_get(r, 0, D_IP));
-	}
+	/* This node at once, without waiting for its syncer. */
+	if (strcmp(label, "false_positive") == 0)
+		api_decisions_lift_here(c, id, r);
 	return e;
 out:
 	api_db_rollback(c);

@@ -51,4 +51,17 @@ enum err api_decisions_list(struct hctx *c) WUR;
 enum err api_decisions_get(struct hctx *c) WUR;
 enum err api_decisions_label(struct hctx *c) WUR;
 
+/* The route's :id as a decision id (a UUID, normalised); false when it is none. */
+bool api_decisions_id(struct hctx *c, char id[37]);
+
+/* Labels decision id of c's tenant (false_positive or confirmed_abuse) in the open
+ * transaction; *row gets the decision (DECISION_COLS). A false positive also tells every
+ * node's syncer to lift the client's block once this commits. ERR_NOTFOUND when the tenant
+ * has no such decision. */
+struct sql_res;
+enum err api_decisions_set_label(struct hctx *c, const char *id, const char *label,
+				 struct sql_res **row) WUR;
+/* Lifts the block of the labelled decision row on this node now. */
+void api_decisions_lift_here(struct hctx *c, const char *id, const struct sql_res *row);
+
 #endif

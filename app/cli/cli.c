@@ -7,6 +7,7 @@
 
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
+#include "../api/api_keys.h"
 #include "../gate/gate_keys.h"
 #include "../upstream/upstream.h"
 #include "cli_limits.h"
@@ -88,7 +89,6 @@ bool cli_upstream_ok(const struct config *cfg, const char *url, const char *host
 {
 	struct addr_url u;
 	char why[320];
-	size_t i, n;
 
 	if (upstream_check(cfg, url, &u, why, sizeof(why)) != ERR_OK) {
 		fprintf(
@@ -100,12 +100,7 @@ bool cli_upstream_ok(const struct config *cfg, const char *url, const char *host
 	}
 	if (host_header == NULL)
 		return true;
-	n = strlen(host_header);
-	for (i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:",
-			    host_header[i]))
-			break;
-	if (n == 0 || n > 253 || i < n) {
+	if (!upstream_host_header_ok(host_header)) {
 		fprintf(stderr, "tollgate: --upstream-host: expected HOST[:PORT], not '%.80s'\n",
 			host_header);
 		return false;
@@ -243,9 +238,7 @@ static int key_create(const struct cli_call *c)
 	struct sql *db = c->db;
 	int argc = c->argc;
 	char **argv = c->argv;
-	unsigned char hash[CRYPTOX_HASH_BYTES];
-	char key[GATE_KEY_LEN + 1], prefix[GATE_KEY_PREFIX_LEN + 1],
-	    hex[2 * CRYPTOX_HASH_BYTES + 3];
+	char key[GATE_KEY_LEN + 1], prefix[GATE_KEY_PREFIX_LEN + 1], hex[API_KEY_HASH_PARAM];
 	const char *name = "";
 	int test = 0;
 	const struct cli_opt opts[] = {{"name", &name, NULL}, {"test", NULL, &test}};
@@ -262,9 +255,7 @@ static int key_create(const struct cli_call *c)
 		fprintf(stderr, "tollgate: %s\n", msg);
 		return 1;
 	}
-	gate_keys_generate(test ? GATE_KEY_TEST : GATE_KEY_LIVE, key, prefix);
-	gate_keys_hash(cfg->secret_key, str_c(key), hash);
-	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));
+	api_keys_mint(cfg, test, key, prefix, hex);
 	params[0] = pos[0];
 	params[1] = name;
 	params[2] = prefix;

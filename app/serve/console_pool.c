@@ -5,8 +5,12 @@
 #include "../api/api_db.h"
 #include "../api/api_decisions.h"
 #include "../api/api_usage.h"
+#include "../../lib/log.h"
 #include "../health/health.h"
 #include "../metrics/metrics.h"
+#include "../portal/portal.h"
+#include "../portal/portal_account.h"
+#include "../portal/portal_pages.h"
 #include "worker.h"
 
 #define CONSOLE_MAX_HEAD (16 * 1024)
@@ -26,6 +30,22 @@ static const struct route routes[] = {
     {"GET", "/api/v1/decisions/:id", api_decisions_get, ROUTE_TENANT},
     {"POST", "/api/v1/decisions/:id/label", api_decisions_label, ROUTE_TENANT},
     {"GET", "/api/v1/usage", api_usage_get, ROUTE_TENANT},
+    {"GET", "/portal/signup", portal_signup_page, ROUTE_PAGE},
+    {"POST", "/portal/signup", portal_signup, ROUTE_PAGE},
+    {"GET", "/portal/login", portal_login_page, ROUTE_PAGE},
+    {"POST", "/portal/login", portal_login, ROUTE_PAGE},
+    {"POST", "/portal/logout", portal_logout, ROUTE_SESSION},
+    {"GET", "/portal/", portal_home, ROUTE_SESSION},
+    {"GET", "/portal/upstream", portal_upstream_page, ROUTE_SESSION},
+    {"POST", "/portal/upstream", portal_upstream_save, ROUTE_SESSION},
+    {"GET", "/portal/keys", portal_keys, ROUTE_SESSION},
+    {"POST", "/portal/keys", portal_key_create, ROUTE_SESSION},
+    {"POST", "/portal/keys/:id/revoke", portal_key_revoke, ROUTE_SESSION},
+    {"POST", "/portal/keys/:id/rotate", portal_key_rotate, ROUTE_SESSION},
+    {"GET", "/portal/quickstart", portal_quickstart, ROUTE_SESSION},
+    {"GET", "/portal/abuse", portal_abuse, ROUTE_SESSION},
+    {"POST", "/portal/abuse/mode", portal_abuse_mode, ROUTE_SESSION},
+    {"POST", "/portal/decisions/:id/label", portal_label, ROUTE_SESSION},
 };
 
 const struct route_table console_pool_routes = {
@@ -34,6 +54,9 @@ const struct route_table console_pool_routes = {
     .n = sizeof(routes) / sizeof(routes[0]),
     .auth_tenant = api_auth_tenant,
     .tenant_done = api_db_tenant_end,
+    .auth_session = portal_auth_session,
+    .page_error = portal_page_error,
+    .page_prefix = "/portal",
 };
 
 int console_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)
@@ -49,12 +72,16 @@ int console_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop
 	    .settle = NULL,
 	};
 	struct app_db db;
+	char msg[512];
 	int rc;
 
+	if (!portal_load(cfg->templates_dir, msg, sizeof(msg)))
+		log_errorx("portal templates not loaded (pages answer 503): %s", msg);
 	api_db_init(&db, cfg->database_url);
 	app->db = &db;
 	rc = worker_run(app, listen_fd, &pool, stop);
 	app->db = NULL;
 	api_db_close(&db);
+	portal_unload();
 	return rc;
 }

@@ -174,6 +174,7 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 	const struct route *r;
 	char allow[64];
 	struct hctx c;
+	bool page;
 	enum err e;
 
 	memset(&c, 0, sizeof(c));
@@ -187,7 +188,18 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 	log_set_request(c.request_id);
 
 	r = find_route(&c, t, method ? method : "", path ? path : "", allow, sizeof(allow));
-	if (r == NULL && allow[0] != '\0') {
+	page = r != NULL ? (r->flags & (ROUTE_PAGE | ROUTE_SESSION)) != 0
+			 : t->page_prefix != NULL && path != NULL &&
+			       str_has_prefix(str_c(path), t->page_prefix);
+	if (page && t->page_error == NULL)
+		page = false;
+	if (r == NULL && page) {
+		c.detail = allow[0] != '\0' ? "This page does not take that method."
+					    : "There is no such page.";
+		if (allow[0] != '\0')
+			fcgi_header(rs, "Allow", allow);
+		t->page_error(&c, allow[0] != '\0' ? 405 : 404, ERR_NOTFOUND);
+	} else if (r == NULL && allow[0] != '\0') {
 		fcgi_header(rs, "Allow", allow);
 		c.detail = "This resource does not support that method.";
 		render_problem(&c, 405, PROB_METHOD_NOT_ALLOWED);
@@ -198,11 +210,17 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 		e = ERR_OK;
 		if (r->flags & ROUTE_TENANT)
 			e = t->auth_tenant != NULL ? t->auth_tenant(&c) : ERR_SYS;
+		else if (r->flags & ROUTE_SESSION)
+			e = t->auth_session != NULL ? t->auth_session(&c) : ERR_SYS;
 		if (e == ERR_OK)
 			e = r->fn(&c);
-		if ((r->flags & ROUTE_TENANT) && t->tenant_done != NULL)
+		/* Pages may open their tenant's transaction themselves (logging in does). */
+		if ((r->flags & (ROUTE_TENANT | ROUTE_SESSION | ROUTE_PAGE)) &&
+		    t->tenant_done != NULL)
 			e = t->tenant_done(&c, e);
-		if (e != ERR_OK)
+		if (e != ERR_OK && page)
+			t->page_error(&c, err_status(e), e);
+		else if (e != ERR_OK)
 			render_problem(&c, err_status(e),
 				       c.problem != PROB_NONE ? c.problem : err_problem(e));
 		else if (rs->body.overflow || rs->head.overflow) {

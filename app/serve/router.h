@@ -11,6 +11,8 @@ enum route_flag {
 	ROUTE_GATE = 1 << 0,	 /* only through Caddy's forward_auth (TG_GATE in its env) */
 	ROUTE_TENANT = 1 << 1,	 /* a tenant's management token first (the table's auth) */
 	ROUTE_INTERNAL = 1 << 2, /* only through the internal site (TG_INTERNAL in its env) */
+	ROUTE_PAGE = 1 << 3,	 /* an HTML page: errors are pages too (the table's page_error) */
+	ROUTE_SESSION = 1 << 4,	 /* a page behind a signed-in session (the table's auth_session) */
 };
 
 /* Paths are patterns (router_match): a ":name" segment captures one path segment. When two
@@ -31,6 +33,11 @@ struct route_table {
 	size_t n;
 	enum err (*auth_tenant)(struct hctx *);
 	enum err (*tenant_done)(struct hctx *, enum err handler_result);
+	/* ROUTE_SESSION's authentication, and how ROUTE_PAGE routes (and unknown paths under
+	 * page_prefix) show an error: as a page with this status, not a problem+json. */
+	enum err (*auth_session)(struct hctx *);
+	void (*page_error)(struct hctx *, int status, enum err e);
+	const char *page_prefix;
 };
 
 /* Handles one request: fills rs completely (status, headers, body). Never fails. *admit

@@ -149,3 +149,11 @@ void upstream_host_header(const struct addr_url *u, char *out, size_t n)
 	else
 		snprintf(out, n, v6 ? "[%s]:%u" : "%s:%u", u->host, (unsigned)u->port);
 }
+
+bool upstream_host_header_ok(const char *h)
+{
+	size_t n = strlen(h);
+
+	return n > 0 && n <= 253 &&
+	       strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") == n;
+}

@@ -34,4 +34,8 @@ enum err upstream_check(const struct config *cfg, const char *url, struct addr_u
  * IPv6 address in brackets. */
 void upstream_host_header(const struct addr_url *u, char *out, size_t n);
 
+/* A Host header to send an upstream instead of its URL's host: HOST[:PORT], at most 253
+ * characters of letters, digits, '.', '-' and ':'. */
+bool upstream_host_header_ok(const char *h);
+
 #endif

@@ -299,7 +299,7 @@ static enum err huge_headers(struct hctx *c)
 Test(router, headers_that_overflow_are_a_500_not_a_truncated_answer)
 {
 	static const struct route routes[] = {{"GET", "/huge", huge_headers, 0}};
-	static const struct route_table table = {"test", routes, 1, NULL, NULL};
+	static const struct route_table table = {.name = "test", .routes = routes, .n = 1};
 	char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/huge", "TG_REQUEST_ID=req-1", NULL};
 	struct gate_admit admit;
 	struct str v;
@@ -312,4 +312,76 @@ Test(router, headers_that_overflow_are_a_500_not_a_truncated_answer)
 	fx_assert_problem(&g, 500, "internal-error", "req-1");
 	cr_assert_not(fcgi_response_header_get(&g.rs, "X-Filler-1", &v));
 	cr_assert_not(g.rs.head.overflow);
+}
+
+static int page_errors, page_status;
+static enum err page_err;
+
+static void record_page_error(struct hctx *c, int status, enum err e)
+{
+	(void)c;
+	page_errors++;
+	page_status = status;
+	page_err = e;
+}
+
+static enum err page_fails(struct hctx *c)
+{
+	(void)c;
+	return ERR_FORBIDDEN;
+}
+
+static enum err no_session(struct hctx *c)
+{
+	(void)c;
+	return ERR_AUTH;
+}
+
+static void dispatch_path(const struct route_table *t, const char *method, const char *path)
+{
+	static char m[64], p[128];
+	char *env[] = {m, p, "TG_REQUEST_ID=req-2", NULL};
+	struct gate_admit admit;
+
+	snprintf(m, sizeof(m), "REQUEST_METHOD=%s", method);
+	snprintf(p, sizeof(p), "PATH_INFO=%s", path);
+	fcgi_response_reset(&g.rs);
+	memset(&g.rq, 0, sizeof(g.rq));
+	g.rq.envp = env;
+	g.rq.arena = &g.arena;
+	page_errors = 0;
+	router_dispatch(&g.app, t, &g.rq, &g.rs, &g.arena, &admit);
+}
+
+Test(router, pages_show_their_errors_as_pages_and_the_api_as_problems)
+{
+	static const struct route routes[] = {
+	    {"GET", "/portal/x", page_fails, ROUTE_PAGE},
+	    {"GET", "/portal/y", page_fails, ROUTE_SESSION},
+	    {"GET", "/api/z", page_fails, 0},
+	};
+	static const struct route_table table = {.name = "test",
+						 .routes = routes,
+						 .n = 3,
+						 .auth_session = no_session,
+						 .page_error = record_page_error,
+						 .page_prefix = "/portal"};
+
+	dispatch_path(&table, "GET", "/portal/x");
+	cr_assert_eq(page_errors, 1);
+	cr_assert_eq(page_status, 403);
+	dispatch_path(&table, "GET", "/portal/y");
+	cr_assert_eq(page_errors, 1);
+	cr_assert_eq(page_err, ERR_AUTH, "the session is checked before the handler runs");
+	dispatch_path(&table, "GET", "/portal/nowhere");
+	cr_assert_eq(page_errors, 1);
+	cr_assert_eq(page_status, 404);
+	dispatch_path(&table, "POST", "/portal/x");
+	cr_assert_eq(page_status, 405);
+	dispatch_path(&table, "GET", "/api/z");
+	cr_assert_eq(page_errors, 0);
+	fx_assert_problem(&g, 403, "forbidden", "req-2");
+	dispatch_path(&table, "GET", "/api/nowhere");
+	cr_assert_eq(page_errors, 0);
+	fx_assert_problem(&g, 404, "not-found", "req-2");
 }

@@ -1,0 +1,202 @@
+/* Signing up, logging in and out. */
+#include "portal_account.h"
+
+#include <string.h>
+
+#include "../../lib/cryptox.h"
+#include "../../lib/log.h"
+#include "../../lib/sql.h"
+#include "../api/api.h"
+#include "../api/api_db.h"
+#include "../gate/gate_limits.h"
+#include "portal.h"
+
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 1024
+
+static bool printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* An address mail could go to: one '@' with something on both sides, no spaces. */
+static bool email_ok(const char *e)
+{
+	const char *at = strchr(e, '@');
+	size_t n = strlen(e);
+
+	return n >= 3 && n <= 254 && at != NULL && at != e && at[1] != '\0' &&
+	       strchr(at + 1, '@') == NULL && strpbrk(e, " \t\r\n<>\"'") == NULL && printable(e);
+}
+
+static const char *field(const struct form *f, const char *name)
+{
+	const char *v = f != NULL ? form_get(f, name) : NULL;
+
+	return v != NULL ? v : "";
+}
+
+/* The sign-up or login form, again, with what was typed (but the password) and why not. */
+static enum err account_form(struct hctx *c, const char *page, int status, const char *error)
+{
+	struct tmpl_value *ctx =
+	    portal_ctx(c, strcmp(page, "signup") == 0 ? "Create your account" : "Log in", NULL);
+
+	portal_set_str(ctx, "pre", portal_pre_token(c));
+	portal_set_str(ctx, "email", field(c->form, "email"));
+	portal_set_str(ctx, "org", field(c->form, "org"));
+	if (error != NULL)
+		portal_set_str(ctx, "error", error);
+	return portal_render(c, status, page, ctx);
+}
+
+enum err portal_signup_page(struct hctx *c)
+{
+	return account_form(c, "signup", 200, NULL);
+}
+
+enum err portal_login_page(struct hctx *c)
+{
+	return account_form(c, "login", 200, NULL);
+}
+
+/* Forms shown before login carry the double-submit token: a page of another site cannot
+ * sign a browser up, or in, to an account of the attacker's. */
+static enum err pre_form(struct hctx *c, const char *page, const struct form **f)
+{
+	enum err e = portal_form(c, f);
+
+	if (e != ERR_OK)
+		return e;
+	if (!portal_pre_check(c, *f))
+		return account_form(c, page, 403, "This form has expired. Please try again.") ==
+			       ERR_OK
+			   ? ERR_CONFLICT
+			   : ERR_SYS;
+	return ERR_OK;
+}
+
+enum err portal_signup(struct hctx *c)
+{
+	const struct form *f;
+	const char *email, *password, *org, *params[3];
+	char hash[CRYPTOX_PWHASH_LEN], orgbuf[201];
+	struct sql_res *r;
+	struct str o;
+	enum err e;
+
+	if ((e = pre_form(c, "signup", &f)) != ERR_OK)
+		return e == ERR_CONFLICT ? ERR_OK : e;
+	email = field(f, "email");
+	password = field(f, "password");
+	o = str_trim(str_c(field(f, "org")));
+	if (!email_ok(email))
+		return account_form(c, "signup", 422, "Enter a valid email address.");
+	if (strlen(password) < PASSWORD_MIN || strlen(password) > PASSWORD_MAX)
+		return account_form(c, "signup", 422,
+				    "Choose a password of at least 10 characters.");
+	if (o.len == 0 || o.len > 200)
+		return account_form(c, "signup", 422,
+				    "Enter your organisation's name (at most 200 characters).");
+	memcpy(orgbuf, o.p, o.len);
+	orgbuf[o.len] = '\0';
+	org = orgbuf;
+	if (!printable(org))
+		return account_form(c, "signup", 422,
+				    "The organisation's name holds characters it may not.");
+	if (api_db_open(c) != ERR_OK)
+		return api_unavailable(c);
+	if (cryptox_pwhash(password, strlen(password), hash) != ERR_OK)
+		return ERR_SYS;
+	params[0] = email;
+	params[1] = hash;
+	params[2] = org;
+	if ((e = api_sql_retry(c, &r,
+			       "SELECT tenant_id, user_id, slug FROM tollgate_signup($1, $2, $3)",
+			       3, params)) != ERR_OK)
+		return e;
+	cryptox_wipe(hash, sizeof(hash));
+	if (sql_rows(r) != 1)
+		return account_form(c, "signup", 422,
+				    "An account with this email already exists. Log in instead.");
+	c->tenant_id = sql_get_i64(r, 0, 0);
+	log_info("portal: signed up tenant %s (id %lld)", sql_get(r, 0, 2),
+		 (long long)c->tenant_id);
+	if ((e = portal_session_start(c, sql_get_i64(r, 0, 1))) != ERR_OK)
+		return e;
+	return portal_redirect(c, "/portal/");
+}
+
+/* Checked when the email is unknown, so that a wrong email costs what a wrong password
+ * does: timing tells nothing about who has an account. */
+static const char *dummy_hash(void)
+{
+	static char h[CRYPTOX_PWHASH_LEN];
+
+	if (h[0] == '\0' && cryptox_pwhash("not a password", 14, h) != ERR_OK)
+		h[0] = '\0';
+	return h;
+}
+
+enum err portal_login(struct hctx *c)
+{
+	static const char wrong[] = "The email or the password is not right.";
+	const struct form *f;
+	const char *email, *password, *params[1];
+	unsigned char ip[16];
+	bool has_ip = hctx_client_ip(c, ip), ok;
+	struct sql_res *r;
+	int64_t retry;
+	enum err e;
+
+	if ((e = pre_form(c, "login", &f)) != ERR_OK)
+		return e == ERR_CONFLICT ? ERR_OK : e;
+	if (has_ip &&
+	    limits_authfail_exhausted(c->app->state, c->app->cfg, ip, state_mono_ns(), &retry)) {
+		fcgi_headerf(c->rs, "Retry-After", "%lld", (long long)retry);
+		return account_form(c, "login", 429,
+				    "Too many failed attempts from your address. "
+				    "Wait a minute and try again.");
+	}
+	email = field(f, "email");
+	password = field(f, "password");
+	if (!email_ok(email) || strlen(password) > PASSWORD_MAX)
+		return account_form(c, "login", 422, wrong);
+	if (api_db_open(c) != ERR_OK)
+		return api_unavailable(c);
+	params[0] = email;
+	if ((e = api_sql_retry(c, &r,
+			       "SELECT user_id, tenant_id, password_hash, status "
+			       "FROM tollgate_login_lookup($1)",
+			       1, params)) != ERR_OK)
+		return e;
+	if (sql_rows(r) == 1)
+		ok = cryptox_pwhash_verify(sql_get(r, 0, 2), password, strlen(password));
+	else {
+		(void)cryptox_pwhash_verify(dummy_hash(), password, strlen(password));
+		ok = false;
+	}
+	if (!ok) {
+		if (has_ip)
+			limits_authfail_count(c->app->state, c->app->cfg, ip, state_mono_ns());
+		return account_form(c, "login", 401, wrong);
+	}
+	if (strcmp(sql_get(r, 0, 3), "active") != 0) {
+		c->detail = "Your organisation's account is suspended. Contact the operator.";
+		return ERR_FORBIDDEN;
+	}
+	c->tenant_id = sql_get_i64(r, 0, 1);
+	if ((e = portal_session_start(c, sql_get_i64(r, 0, 0))) != ERR_OK)
+		return e;
+	return portal_redirect(c, "/portal/");
+}
+
+enum err portal_logout(struct hctx *c)
+{
+	enum err e = portal_session_end(c);
+
+	return e != ERR_OK ? e : portal_redirect(c, "/portal/login");
+}

@@ -1,0 +1,16 @@
+/* Sign-up, login and logout pages. */
+#ifndef APP_PORTAL_ACCOUNT_H
+#define APP_PORTAL_ACCOUNT_H
+
+#include "../app.h"
+
+enum err portal_signup_page(struct hctx *c) WUR;
+/* Email, password and organisation name: a tenant on the Free plan in shadow mode, its
+ * owner, and a session. */
+enum err portal_signup(struct hctx *c) WUR;
+enum err portal_login_page(struct hctx *c) WUR;
+/* Checks the password (Argon2id); failures count against the address like bad keys. */
+enum err portal_login(struct hctx *c) WUR;
+enum err portal_logout(struct hctx *c) WUR;
+
+#endif
