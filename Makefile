@@ -58,14 +58,17 @@ GATE_LIB_SRCS := $(filter-out lib/sql.c lib/http.c,$(LIB_SRCS))
 APP_SRCS := \
 	$(GATE_SRCS) \
 	app/abuse/judge.c \
+	app/admin/admin.c \
 	app/abuse/trainer.c \
 	app/api/api.c \
+	app/api/api_audit.c \
 	app/api/api_auth.c \
 	app/api/api_db.c \
 	app/api/api_decisions.c \
 	app/api/api_keys.c \
 	app/api/api_usage.c \
 	app/cli/cli.c \
+	app/cli/cli_admin.c \
 	app/cli/cli_train.c \
 	app/cli/cli_limits.c \
 	app/cli/cli_tokens.c \
@@ -126,7 +129,7 @@ UNIT_OBJS := $(patsubst %.c,build/san/%.o,$(UNIT_SRCS))
 C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) $(WALL_SRC) \
              $(wildcard lib/*.h app/*.h app/*/*.h tests/unit/*.h tests/fuzz/*.c)
 
-.PHONY: all run test unit e2e bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs print-srcs
+.PHONY: all run test unit e2e browser walkthrough bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs print-srcs
 
 all: build/tollgate build/gate-wall
 
@@ -179,6 +182,17 @@ e2e: build/tollgate node_modules/.package-lock.json
 	@scripts/deps.sh test
 	node --test --test-concurrency=1 tests/e2e/
 
+# The onboarding portal in headless Chromium (playwright-core), against the same real stack.
+browser: build/tollgate node_modules/.package-lock.json
+	@scripts/deps.sh test
+	node --test --test-concurrency=1 tests/browser/
+
+# The browser tests again, saving docs/screenshots/NN-*.png, stitched into docs/walkthrough.gif.
+walkthrough: build/tollgate node_modules/.package-lock.json
+	@scripts/deps.sh walkthrough
+	SCREENSHOTS=1 node --test --test-concurrency=1 tests/browser/
+	scripts/walkthrough.sh
+
 # The test tooling from npm, exactly as package-lock.json pins it.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -189,6 +203,7 @@ test:
 	$(MAKE) fmt-check check-docs
 	$(MAKE) unit
 	$(MAKE) e2e
+	$(MAKE) browser
 
 run:
 	@scripts/deps.sh run

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/cli_train.h"
 #include "cli/cli_limits.h"
+#include "cli/cli_admin.h"
 #include "cli/cli_tokens.h"
 #include "cli/cli_usage.h"
 #include "config.h"
@@ -43,6 +44,8 @@ static const char usage[] =
     "  key set KEY_ID [--rps N|tenant] [--burst N|tenant] [--rpm N|tenant]\n"
     "  token create TENANT [--name NAME]   print a new management token (shown once)\n"
     "  token list TENANT | token revoke TOKEN_ID\n"
+    "  admin create EMAIL          an operator of the admin pages (password on stdin)\n"
+    "  admin list [--json] | admin remove EMAIL\n"
     "  plan list\n"
     "  plan create ID --name NAME [--price-cents N] [--monthly N|unlimited]\n"
     "      [--key-rps N] [--key-burst N] [--key-rpm N] [--rps N] [--burst N] [--rpm N]\n"
@@ -217,6 +220,8 @@ int main(int argc, char **argv)
 		rc = cli_key(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "token") == 0)
 		rc = cli_tokens(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "admin") == 0)
+		rc = cli_admin(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "plan") == 0)
 		rc = cli_limits_plan(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "usage") == 0)

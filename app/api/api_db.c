@@ -102,6 +102,22 @@ enum err api_db_tenant_begin(struct hctx *c)
 	return ERR_OK;
 }
 
+enum err api_db_admin_begin(struct hctx *c)
+{
+	struct app_db *d = c->app->db;
+
+	if (d == NULL || !sql_is_ok(d->conn))
+		return ERR_DB;
+	if (sql_exec(d->conn, NULL, "BEGIN", 0, NULL) != ERR_OK)
+		return ERR_DB;
+	d->in_tx = true;
+	if (sql_exec(d->conn, NULL, "SET LOCAL ROLE " API_DB_ADMIN_ROLE, 0, NULL) != ERR_OK) {
+		api_db_rollback(c);
+		return ERR_DB;
+	}
+	return ERR_OK;
+}
+
 enum err api_db_tenant_end(struct hctx *c, enum err e)
 {
 	struct app_db *d = c->app->db;

@@ -37,6 +37,11 @@ struct sql *api_db_conn(const struct hctx *c);
 /* Opens the request's transaction and sets its tenant (c->tenant_id) for row-level
  * security: everything a ROUTE_TENANT handler does runs in it. */
 enum err api_db_tenant_begin(struct hctx *c) WUR;
+/* The admin role (migrations/0008): sees every tenant, with the rights the admin pages
+ * need. A signed-in operator's request runs in a transaction that switched to it. */
+#define API_DB_ADMIN_ROLE "tollgate_admin"
+/* Opens the request's transaction as the admin role; ended as the tenant's is. */
+enum err api_db_admin_begin(struct hctx *c) WUR;
 /* Ends it: commits when e is ERR_OK (returning ERR_DB if the commit fails), else rolls
  * back and returns e. A no-op returning e when none is open. */
 enum err api_db_tenant_end(struct hctx *c, enum err e) WUR;

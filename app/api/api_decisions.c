@@ -11,6 +11,7 @@
 #include "../abuse/engine.h"
 #include "../abuse/score.h"
 #include "api.h"
+#include "api_audit.h"
 #include "api_db.h"
 
 #define CURSOR_VERSION 1
@@ -499,7 +500,8 @@ enum err api_decisions_label(struct hctx *c)
 		return e;
 	if ((e = api_idem_claim(c, &im, &replayed)) != ERR_OK || replayed)
 		goto out;
-	if ((e = api_decisions_set_label(c, id, label, &r)) != ERR_OK)
+	if ((e = api_decisions_set_label(c, id, label, &r)) != ERR_OK ||
+	    (e = api_audit(c, c->tenant_id, "decision.label", id)) != ERR_OK)
 		goto out;
 	/* The answer is stored with the key before it is sent, and sent only once committed. */
 	jsonx_w_init(&w, &c->rs->body);

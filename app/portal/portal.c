@@ -69,14 +69,6 @@ static void token_hash(const struct hctx *c, const char *purpose, const char *to
 	cryptox_wipe(msg, sizeof(msg));
 }
 
-static void csrf_of(const struct hctx *c, const char *token, char out[65])
-{
-	unsigned char h[CRYPTOX_HASH_BYTES];
-
-	token_hash(c, "csrf", token, h);
-	codec_hex(h, sizeof(h), out);
-}
-
 static bool is_token(struct str s)
 {
 	size_t i;
@@ -107,11 +99,6 @@ static bool set_cookie(struct hctx *c, const char *name, const char *value, int6
 
 	return cookie_format(line, sizeof(line), name, value, max_age, portal_https(c)) &&
 	       fcgi_header(c->rs, "Set-Cookie", line);
-}
-
-static const char *session_cookie(const struct hctx *c)
-{
-	return portal_https(c) ? SESSION_COOKIE_HTTPS : SESSION_COOKIE;
 }
 
 enum err portal_form(struct hctx *c, const struct form **out)
@@ -149,44 +136,60 @@ enum err portal_form(struct hctx *c, const struct form **out)
 	return ERR_OK;
 }
 
-enum err portal_auth_session(struct hctx *c)
+/* The two kinds of signed-in browser: a tenant's staff (the portal) and an operator (the
+ * admin pages). Each has its own cookie, its own hashes and its own lookup. */
+struct session_kind {
+	const char *cookie, *cookie_https;
+	const char *purpose; /* of the cookie's stored hash; "<purpose>-csrf" derives the token */
+	int64_t max_age_s;
+};
+static const struct session_kind USER = {SESSION_COOKIE, SESSION_COOKIE_HTTPS, "session",
+					 SESSION_MAX_AGE_S};
+static const struct session_kind OPERATOR = {"tg_admin", "__Host-tg_admin", "admin", 12 * 3600};
+
+static const char *kind_cookie(const struct hctx *c, const struct session_kind *k)
 {
-	char token[TOKEN_HEX + 1], hex[2 * CRYPTOX_HASH_BYTES + 3];
+	return portal_https(c) ? k->cookie_https : k->cookie;
+}
+
+/* The cookie of kind k, checked: its row (r), the session it makes (*out, with its CSRF
+ * token), and on a POST the form's token. */
+static enum err session_check(struct hctx *c, const struct session_kind *k, const char *lookup,
+			      struct sql_res **r, struct portal_session **out)
+{
+	char token[TOKEN_HEX + 1], hex[2 * CRYPTOX_HASH_BYTES + 3], purpose[32];
 	unsigned char hash[CRYPTOX_HASH_BYTES];
 	const char *params[1] = {hex}, *method = fcgi_param(c->rq, "REQUEST_METHOD"), *sent;
 	struct portal_session *s;
 	const struct form *f;
-	struct sql_res *r;
 	enum err e;
 
-	if (!cookie_token(c, session_cookie(c), token))
+	if (!cookie_token(c, kind_cookie(c, k), token))
 		return ERR_AUTH;
 	if (api_db_open(c) != ERR_OK)
 		return api_unavailable(c);
-	token_hash(c, "session", token, hash);
+	token_hash(c, k->purpose, token, hash);
 	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));
-	if ((e = api_sql_retry(c, &r,
-			       "SELECT session_id, user_id, tenant_id, email, role, status "
-			       "FROM tollgate_session_lookup($1)",
-			       1, params)) != ERR_OK)
+	if ((e = api_sql_retry(c, r, lookup, 1, params)) != ERR_OK)
 		return e;
-	if (sql_rows(r) != 1)
+	if (sql_rows(*r) != 1)
 		return ERR_AUTH;
-	if (strcmp(sql_get(r, 0, 5), "active") != 0) {
-		c->detail = "Your organisation's account is suspended. Contact the operator.";
-		return ERR_FORBIDDEN;
-	}
 	if ((s = arena_alloc(c->arena, sizeof(*s))) == NULL)
 		return ERR_TOOBIG;
 	memset(s, 0, sizeof(*s));
-	s->id = sql_get_i64(r, 0, 0);
-	s->user_id = sql_get_i64(r, 0, 1);
-	snprintf(s->email, sizeof(s->email), "%s", sql_get(r, 0, 3));
-	snprintf(s->role, sizeof(s->role), "%s", sql_get(r, 0, 4));
-	csrf_of(c, token, s->csrf);
+	s->id = sql_get_i64(*r, 0, 0);
+	s->user_id = sql_get_i64(*r, 0, 1);
+	s->is_operator = k == &OPERATOR;
+	snprintf(purpose, sizeof(purpose), "%s-csrf", k->purpose);
+	{
+		unsigned char h[CRYPTOX_HASH_BYTES];
+
+		token_hash(c, purpose, token, h);
+		codec_hex(h, sizeof(h), s->csrf);
+	}
 	cryptox_wipe(token, sizeof(token));
 	c->session = s;
-	c->tenant_id = sql_get_i64(r, 0, 2);
+	*out = s;
 	if (method != NULL && strcmp(method, "POST") == 0) {
 		if ((e = portal_form(c, &f)) != ERR_OK)
 			return e;
@@ -197,58 +200,133 @@ enum err portal_auth_session(struct hctx *c)
 			return ERR_FORBIDDEN;
 		}
 	}
+	return ERR_OK;
+}
+
+enum err portal_auth_session(struct hctx *c)
+{
+	struct portal_session *s;
+	struct sql_res *r;
+	enum err e;
+
+	e = session_check(c, &USER,
+			  "SELECT session_id, user_id, tenant_id, email, role, status "
+			  "FROM tollgate_session_lookup($1)",
+			  &r, &s);
+	if (e != ERR_OK)
+		return e;
+	snprintf(s->email, sizeof(s->email), "%s", sql_get(r, 0, 3));
+	snprintf(s->role, sizeof(s->role), "%s", sql_get(r, 0, 4));
+	if (strcmp(sql_get(r, 0, 5), "active") != 0) {
+		c->detail = "Your organisation's account is suspended. Contact the operator.";
+		return ERR_FORBIDDEN;
+	}
+	c->tenant_id = sql_get_i64(r, 0, 2);
 	if (api_db_tenant_begin(c) != ERR_OK)
 		return api_unavailable(c);
 	return ERR_OK;
 }
 
-enum err portal_session_start(struct hctx *c, int64_t user_id)
+enum err portal_auth_admin(struct hctx *c)
 {
-	unsigned char raw[TOKEN_BYTES], hash[CRYPTOX_HASH_BYTES];
-	char token[TOKEN_HEX + 1], hex[2 * CRYPTOX_HASH_BYTES + 3], tenant[24], user[24];
-	char ipbuf[64] = "";
-	const char *params[4] = {tenant, user, hex, ipbuf}, *ip;
+	struct portal_session *s;
+	struct sql_res *r;
 	enum err e;
 
-	if (api_db_tenant_begin(c) != ERR_OK)
+	e = session_check(
+	    c, &OPERATOR,
+	    "SELECT session_id, operator_id, email FROM tollgate_admin_session_lookup($1)", &r, &s);
+	if (e != ERR_OK)
+		return e;
+	snprintf(s->email, sizeof(s->email), "%s", sql_get(r, 0, 2));
+	snprintf(s->role, sizeof(s->role), "operator");
+	if (api_db_admin_begin(c) != ERR_OK)
 		return api_unavailable(c);
+	return ERR_OK;
+}
+
+/* A new session of kind k: its secret goes to the cookie, its hash to params[hash_at] of
+ * insert. */
+static enum err session_new(struct hctx *c, const struct session_kind *k, const char *insert,
+			    const char **params, int n, int hash_at)
+{
+	unsigned char raw[TOKEN_BYTES], hash[CRYPTOX_HASH_BYTES];
+	char token[TOKEN_HEX + 1], hex[2 * CRYPTOX_HASH_BYTES + 3];
+	enum err e;
+
 	cryptox_random(raw, sizeof(raw));
 	codec_hex(raw, sizeof(raw), token);
-	token_hash(c, "session", token, hash);
+	token_hash(c, k->purpose, token, hash);
 	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));
-	str_fmt_i64(tenant, c->tenant_id);
-	str_fmt_i64(user, user_id);
-	ip = fcgi_param(c->rq, "TG_PEER");
-	snprintf(ipbuf, sizeof(ipbuf), "%s", ip != NULL ? ip : "");
-	e = api_sql(c, NULL,
-		    "INSERT INTO portal_sessions (tenant_id, user_id, hash, ip) "
-		    "VALUES ($1, $2, $3, $4)",
-		    4, params);
-	if (e == ERR_OK)
-		e = api_sql(c, NULL,
-			    "UPDATE users SET last_login_at = now() "
-			    "WHERE tenant_id = $1 AND id = $2",
-			    2, params);
-	if (e == ERR_OK && !set_cookie(c, session_cookie(c), token, SESSION_MAX_AGE_S))
+	params[hash_at] = hex;
+	e = api_sql(c, NULL, insert, n, params);
+	if (e == ERR_OK && !set_cookie(c, kind_cookie(c, k), token, k->max_age_s))
 		e = ERR_SYS;
 	cryptox_wipe(raw, sizeof(raw));
 	cryptox_wipe(token, sizeof(token));
 	return e;
 }
 
+enum err portal_session_start(struct hctx *c, int64_t user_id)
+{
+	char tenant[24], user[24], ip[64];
+	const char *params[4] = {tenant, user, NULL, ip};
+	enum err e;
+
+	if (api_db_tenant_begin(c) != ERR_OK)
+		return api_unavailable(c);
+	str_fmt_i64(tenant, c->tenant_id);
+	str_fmt_i64(user, user_id);
+	portal_client_ip(c, ip);
+	e = session_new(c, &USER,
+			"INSERT INTO portal_sessions (tenant_id, user_id, hash, ip) "
+			"VALUES ($1, $2, $3, $4)",
+			params, 4, 2);
+	if (e == ERR_OK)
+		e = api_sql(c, NULL,
+			    "UPDATE users SET last_login_at = now() "
+			    "WHERE tenant_id = $1 AND id = $2",
+			    2, params);
+	return e;
+}
+
+enum err portal_admin_session_start(struct hctx *c, int64_t operator_id)
+{
+	char op[24], ip[64];
+	const char *params[3] = {op, NULL, ip};
+
+	str_fmt_i64(op, operator_id);
+	portal_client_ip(c, ip);
+	return session_new(c, &OPERATOR, "SELECT tollgate_admin_session_start($1, $2, $3)", params,
+			   3, 1);
+}
+
 enum err portal_session_end(struct hctx *c)
 {
 	char id[24], tenant[24];
 	const char *params[2] = {tenant, id};
+	const struct session_kind *k = c->session->is_operator ? &OPERATOR : &USER;
 	enum err e;
 
 	str_fmt_i64(tenant, c->tenant_id);
 	str_fmt_i64(id, c->session->id);
-	e = api_sql(c, NULL, "DELETE FROM portal_sessions WHERE tenant_id = $1 AND id = $2", 2,
-		    params);
-	if (e == ERR_OK && !set_cookie(c, session_cookie(c), "", 0))
+	if (c->session->is_operator)
+		e = api_sql(c, NULL, "SELECT tollgate_admin_session_end($1)", 1, params + 1);
+	else
+		e = api_sql(c, NULL, "DELETE FROM portal_sessions WHERE tenant_id = $1 AND id = $2",
+			    2, params);
+	if (e == ERR_OK && !set_cookie(c, kind_cookie(c, k), "", 0))
 		e = ERR_SYS;
 	return e;
+}
+
+void portal_client_ip(const struct hctx *c, char out[64])
+{
+	unsigned char ip[16];
+
+	out[0] = '\0';
+	if (hctx_client_ip(c, ip))
+		codec_ip_format(ip, out, 64);
 }
 
 const char *portal_pre_token(struct hctx *c)
@@ -299,6 +377,7 @@ struct tmpl_value *portal_ctx(struct hctx *c, const char *title, const char *nav
 
 		portal_set_str(u, "email", c->session->email);
 		portal_set_str(u, "role", c->session->role);
+		tmpl_map_set(u, "operator", tmpl_bool(c->session->is_operator));
 		tmpl_map_set(m, "user", u);
 		portal_set_str(m, "csrf", c->session->csrf);
 	}
@@ -357,8 +436,11 @@ void portal_page_error(struct hctx *c, int status, enum err e)
 
 	buf_reset(&c->rs->body);
 	if (e == ERR_AUTH) {
-		/* Not signed in (or the session ended): to the login page, and back after. */
-		if (portal_redirect(c, "/portal/login") != ERR_OK)
+		/* Not signed in (or the session ended): to the login page. */
+		const char *path = fcgi_param(c->rq, "PATH_INFO");
+		bool admin = path != NULL && str_has_prefix(str_c(path), "/admin");
+
+		if (portal_redirect(c, admin ? "/admin/login" : "/portal/login") != ERR_OK)
 			c->rs->status = 500;
 		return;
 	}

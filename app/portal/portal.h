@@ -18,7 +18,8 @@ struct portal_session {
 	int64_t user_id;
 	char email[256];
 	char role[16];
-	char csrf[65]; /* the token every form of this session carries */
+	char csrf[65];	  /* the token every form of this session carries */
+	bool is_operator; /* an operator's session (admin pages); user_id is the operator's */
 };
 
 /* Loads templates from dir into this process (a console worker, at start; a reload starts
@@ -34,6 +35,9 @@ const struct tmpl_set *portal_templates(void);
  * (portal_page_error sends the browser to the login page). On a POST, the form's csrf
  * field must be the session's token: ERR_FORBIDDEN otherwise. */
 enum err portal_auth_session(struct hctx *c) WUR;
+/* The route table's auth_admin: an operator's session cookie, whose transaction it opens
+ * as the admin role (every tenant visible); CSRF as above. */
+enum err portal_auth_admin(struct hctx *c) WUR;
 /* The route table's page_error: an HTML page for e (or the redirect to log in). */
 void portal_page_error(struct hctx *c, int status, enum err e);
 
@@ -53,13 +57,18 @@ enum err portal_redirect(struct hctx *c, const char *path) WUR;
 /* Starts a session for user_id of tenant_id (c->tenant_id is set and its transaction
  * opened here) and sets its cookie. */
 enum err portal_session_start(struct hctx *c, int64_t user_id) WUR;
-/* Ends the current session and clears its cookie. */
+/* Starts an operator's session and sets its cookie. */
+enum err portal_admin_session_start(struct hctx *c, int64_t operator_id) WUR;
+/* Ends the current session (either kind) and clears its cookie. */
 enum err portal_session_end(struct hctx *c) WUR;
 
 /* The double-submit token of forms shown before login (sign-up, login): set as a cookie
  * when the browser has none, and put in the form; portal_pre_check() compares the two. */
 const char *portal_pre_token(struct hctx *c);
 bool portal_pre_check(struct hctx *c, const struct form *f);
+
+/* The client's address as text ("" when unknown), for sessions and the audit log. */
+void portal_client_ip(const struct hctx *c, char out[64]);
 
 /* True when the request came over HTTPS (cookies get Secure and the __Host- prefix). */
 bool portal_https(const struct hctx *c);

@@ -1,12 +1,14 @@
 /* Signing up, logging in and out. */
 #include "portal_account.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../../lib/cryptox.h"
 #include "../../lib/log.h"
 #include "../../lib/sql.h"
 #include "../api/api.h"
+#include "../api/api_audit.h"
 #include "../api/api_db.h"
 #include "../gate/gate_limits.h"
 #include "portal.h"
@@ -84,6 +86,7 @@ enum err portal_signup(struct hctx *c)
 	const struct form *f;
 	const char *email, *password, *org, *params[3];
 	char hash[CRYPTOX_PWHASH_LEN], orgbuf[201];
+	struct portal_session who;
 	struct sql_res *r;
 	struct str o;
 	enum err e;
@@ -127,7 +130,12 @@ enum err portal_signup(struct hctx *c)
 		 (long long)c->tenant_id);
 	if ((e = portal_session_start(c, sql_get_i64(r, 0, 1))) != ERR_OK)
 		return e;
-	return portal_redirect(c, "/portal/");
+	memset(&who, 0, sizeof(who));
+	snprintf(who.email, sizeof(who.email), "%s", email);
+	c->session = &who;
+	e = api_audit(c, c->tenant_id, "tenant.signup", sql_get(r, 0, 2));
+	c->session = NULL;
+	return e != ERR_OK ? e : portal_redirect(c, "/portal/");
 }
 
 /* Checked when the email is unknown, so that a wrong email costs what a wrong password
@@ -141,37 +149,45 @@ static const char *dummy_hash(void)
 	return h;
 }
 
-enum err portal_login(struct hctx *c)
+/* Email and password, checked (Argon2id) against a user of a tenant or an operator;
+ * failures count against the address like bad keys, and past the allowance even the right
+ * password waits. */
+static enum err login(struct hctx *c, bool admin)
 {
 	static const char wrong[] = "The email or the password is not right.";
+	const char *page = admin ? "admin/login" : "login";
 	const struct form *f;
 	const char *email, *password, *params[1];
+	struct portal_session who;
 	unsigned char ip[16];
 	bool has_ip = hctx_client_ip(c, ip), ok;
 	struct sql_res *r;
 	int64_t retry;
 	enum err e;
 
-	if ((e = pre_form(c, "login", &f)) != ERR_OK)
+	if ((e = pre_form(c, page, &f)) != ERR_OK)
 		return e == ERR_CONFLICT ? ERR_OK : e;
 	if (has_ip &&
 	    limits_authfail_exhausted(c->app->state, c->app->cfg, ip, state_mono_ns(), &retry)) {
 		fcgi_headerf(c->rs, "Retry-After", "%lld", (long long)retry);
-		return account_form(c, "login", 429,
+		return account_form(c, page, 429,
 				    "Too many failed attempts from your address. "
 				    "Wait a minute and try again.");
 	}
 	email = field(f, "email");
 	password = field(f, "password");
 	if (!email_ok(email) || strlen(password) > PASSWORD_MAX)
-		return account_form(c, "login", 422, wrong);
+		return account_form(c, page, 422, wrong);
 	if (api_db_open(c) != ERR_OK)
 		return api_unavailable(c);
 	params[0] = email;
-	if ((e = api_sql_retry(c, &r,
-			       "SELECT user_id, tenant_id, password_hash, status "
-			       "FROM tollgate_login_lookup($1)",
-			       1, params)) != ERR_OK)
+	e = api_sql_retry(c, &r,
+			  admin ? "SELECT operator_id, 0, password_hash, 'active' "
+				  "FROM tollgate_operator_lookup($1)"
+				: "SELECT user_id, tenant_id, password_hash, status "
+				  "FROM tollgate_login_lookup($1)",
+			  1, params);
+	if (e != ERR_OK)
 		return e;
 	if (sql_rows(r) == 1)
 		ok = cryptox_pwhash_verify(sql_get(r, 0, 2), password, strlen(password));
@@ -182,21 +198,53 @@ enum err portal_login(struct hctx *c)
 	if (!ok) {
 		if (has_ip)
 			limits_authfail_count(c->app->state, c->app->cfg, ip, state_mono_ns());
-		return account_form(c, "login", 401, wrong);
+		return account_form(c, page, 401, wrong);
 	}
 	if (strcmp(sql_get(r, 0, 3), "active") != 0) {
 		c->detail = "Your organisation's account is suspended. Contact the operator.";
 		return ERR_FORBIDDEN;
 	}
-	c->tenant_id = sql_get_i64(r, 0, 1);
-	if ((e = portal_session_start(c, sql_get_i64(r, 0, 0))) != ERR_OK)
+	memset(&who, 0, sizeof(who));
+	snprintf(who.email, sizeof(who.email), "%s", email);
+	who.is_operator = admin;
+	c->session = &who;
+	if (admin) {
+		if (api_db_admin_begin(c) != ERR_OK)
+			return api_unavailable(c);
+		e = portal_admin_session_start(c, sql_get_i64(r, 0, 0));
+	} else {
+		c->tenant_id = sql_get_i64(r, 0, 1);
+		e = portal_session_start(c, sql_get_i64(r, 0, 0));
+	}
+	if (e == ERR_OK)
+		e = api_audit(c, c->tenant_id, admin ? "operator.login" : "user.login", email);
+	c->session = NULL;
+	if (e != ERR_OK)
 		return e;
-	return portal_redirect(c, "/portal/");
+	return portal_redirect(c, admin ? "/admin/" : "/portal/");
+}
+
+enum err portal_login(struct hctx *c)
+{
+	return login(c, false);
+}
+
+enum err portal_admin_login_page(struct hctx *c)
+{
+	return account_form(c, "admin/login", 200, NULL);
+}
+
+enum err portal_admin_login(struct hctx *c)
+{
+	return login(c, true);
 }
 
 enum err portal_logout(struct hctx *c)
 {
-	enum err e = portal_session_end(c);
+	bool admin = c->session->is_operator;
+	enum err e = api_audit(c, c->tenant_id, admin ? "operator.logout" : "user.logout", "");
 
-	return e != ERR_OK ? e : portal_redirect(c, "/portal/login");
+	if (e == ERR_OK)
+		e = portal_session_end(c);
+	return e != ERR_OK ? e : portal_redirect(c, admin ? "/admin/login" : "/portal/login");
 }

@@ -11,6 +11,10 @@ enum err portal_signup(struct hctx *c) WUR;
 enum err portal_login_page(struct hctx *c) WUR;
 /* Checks the password (Argon2id); failures count against the address like bad keys. */
 enum err portal_login(struct hctx *c) WUR;
+/* Ends the session of either kind (a user's or an operator's). */
 enum err portal_logout(struct hctx *c) WUR;
+/* The operator's login: the same checks and throttle, against operators. */
+enum err portal_admin_login_page(struct hctx *c) WUR;
+enum err portal_admin_login(struct hctx *c) WUR;
 
 #endif

@@ -10,6 +10,7 @@
 #include "../../lib/log.h"
 #include "../../lib/sql.h"
 #include "../api/api.h"
+#include "../api/api_audit.h"
 #include "../api/api_decisions.h"
 #include "../api/api_keys.h"
 #include "../upstream/upstream.h"
@@ -286,6 +287,8 @@ enum err portal_upstream_save(struct hctx *c)
 			 "VALUES ($1, 'default', $2, true, nullif($3, ''))",
 			 3, params)) != ERR_OK)
 		return e;
+	if ((e = api_audit(c, c->tenant_id, "upstream.set", url)) != ERR_OK)
+		return e;
 	log_info("portal: tenant %lld upstream set to %s", (long long)c->tenant_id, url);
 	return portal_redirect(c, "/portal/");
 }
@@ -347,13 +350,16 @@ static enum err insert_key(struct hctx *c, const char *name, const char *days, b
 	char tenant[24], prefix[GATE_KEY_PREFIX_LEN + 1], hash[API_KEY_HASH_PARAM];
 	const char *params[5] = {tenant_param(c, tenant), name, prefix, hash, days};
 
+	enum err e;
+
 	api_keys_mint(c->app->cfg, test, key, prefix, hash);
 	log_info("portal: tenant %lld created key %s", (long long)c->tenant_id, prefix);
-	return api_sql(c, NULL,
-		       "INSERT INTO api_keys (tenant_id, name, prefix, hash, expires_at) "
-		       "VALUES ($1, $2, $3, $4, CASE WHEN $5 = '' THEN NULL "
-		       "ELSE now() + make_interval(days => $5::int) END)",
-		       5, params);
+	e = api_sql(c, NULL,
+		    "INSERT INTO api_keys (tenant_id, name, prefix, hash, expires_at) "
+		    "VALUES ($1, $2, $3, $4, CASE WHEN $5 = '' THEN NULL "
+		    "ELSE now() + make_interval(days => $5::int) END)",
+		    5, params);
+	return e != ERR_OK ? e : api_audit(c, c->tenant_id, "key.create", prefix);
 }
 
 enum err portal_key_create(struct hctx *c)
@@ -392,6 +398,8 @@ enum err portal_key_revoke(struct hctx *c)
 		return e;
 	if (sql_rows(r) != 1)
 		return not_found(c, "There is no such key, or it is already revoked.");
+	if ((e = api_audit(c, c->tenant_id, "key.revoke", sql_get(r, 0, 0))) != ERR_OK)
+		return e;
 	log_info("portal: tenant %lld revoked key %s", (long long)c->tenant_id, sql_get(r, 0, 0));
 	return portal_redirect(c, "/portal/keys");
 }
@@ -425,6 +433,8 @@ enum err portal_key_rotate(struct hctx *c)
 		return not_found(c, "There is no such active key.");
 	if ((e = insert_key(c, sql_get(r, 0, 0), "", strncmp(sql_get(r, 0, 1), "tg_test_", 8) == 0,
 			    key)) != ERR_OK)
+		return e;
+	if ((e = api_audit(c, c->tenant_id, "key.rotate", sql_get(r, 0, 1))) != ERR_OK)
 		return e;
 	log_info("portal: tenant %lld rotated key %s (grace %lld min)", (long long)c->tenant_id,
 		 sql_get(r, 0, 1), (long long)g);
@@ -498,7 +508,8 @@ enum err portal_abuse_mode(struct hctx *c)
 		return ERR_INPUT;
 	}
 	if (api_sql(c, NULL, "UPDATE tenants SET abuse_mode = $2, updated_at = now() WHERE id = $1",
-		    2, params) != ERR_OK)
+		    2, params) != ERR_OK ||
+	    api_audit(c, c->tenant_id, "abuse.mode", mode) != ERR_OK)
 		return ERR_DB;
 	log_info("portal: tenant %lld abuse mode %s", (long long)c->tenant_id, mode);
 	return portal_redirect(c, "/portal/abuse");
@@ -518,7 +529,8 @@ enum err portal_label(struct hctx *c)
 		c->detail = "The label must be false_positive or confirmed_abuse.";
 		return ERR_INPUT;
 	}
-	if ((e = api_decisions_set_label(c, id, label, &r)) != ERR_OK)
+	if ((e = api_decisions_set_label(c, id, label, &r)) != ERR_OK ||
+	    (e = api_audit(c, c->tenant_id, "decision.label", id)) != ERR_OK)
 		return e;
 	if (strcmp(label, "false_positive") == 0)
 		api_decisions_lift_here(c, id, r);

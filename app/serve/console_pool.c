@@ -1,6 +1,7 @@
 /* The console's route table, worker settings and database connection. */
 #include "console_pool.h"
 
+#include "../admin/admin.h"
 #include "../api/api_auth.h"
 #include "../api/api_db.h"
 #include "../api/api_decisions.h"
@@ -46,7 +47,16 @@ static const struct route routes[] = {
     {"GET", "/portal/abuse", portal_abuse, ROUTE_SESSION},
     {"POST", "/portal/abuse/mode", portal_abuse_mode, ROUTE_SESSION},
     {"POST", "/portal/decisions/:id/label", portal_label, ROUTE_SESSION},
+    {"GET", "/admin/login", portal_admin_login_page, ROUTE_PAGE},
+    {"POST", "/admin/login", portal_admin_login, ROUTE_PAGE},
+    {"POST", "/admin/logout", portal_logout, ROUTE_ADMIN},
+    {"GET", "/admin/", admin_home, ROUTE_ADMIN},
+    {"GET", "/admin/audit", admin_audit, ROUTE_ADMIN},
+    {"GET", "/admin/tenants/:id", admin_tenant, ROUTE_ADMIN},
+    {"POST", "/admin/tenants/:id", admin_tenant_update, ROUTE_ADMIN},
 };
+
+static const char *const page_prefixes[] = {"/portal", "/admin", NULL};
 
 const struct route_table console_pool_routes = {
     .name = "console",
@@ -55,8 +65,9 @@ const struct route_table console_pool_routes = {
     .auth_tenant = api_auth_tenant,
     .tenant_done = api_db_tenant_end,
     .auth_session = portal_auth_session,
+    .auth_admin = portal_auth_admin,
     .page_error = portal_page_error,
-    .page_prefix = "/portal",
+    .page_prefixes = page_prefixes,
 };
 
 int console_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)

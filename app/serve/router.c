@@ -165,6 +165,18 @@ static const struct route *find_route(struct hctx *c, const struct route_table *
 	return NULL;
 }
 
+static bool under_page_prefix(const struct route_table *t, const char *path)
+{
+	const char *const *p;
+
+	if (t->page_prefixes == NULL || path == NULL)
+		return false;
+	for (p = t->page_prefixes; *p != NULL; p++)
+		if (str_has_prefix(str_c(path), *p))
+			return true;
+	return false;
+}
+
 void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_request *rq,
 		     struct fcgi_response *rs, struct arena *arena, struct gate_admit *admit)
 {
@@ -188,9 +200,8 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 	log_set_request(c.request_id);
 
 	r = find_route(&c, t, method ? method : "", path ? path : "", allow, sizeof(allow));
-	page = r != NULL ? (r->flags & (ROUTE_PAGE | ROUTE_SESSION)) != 0
-			 : t->page_prefix != NULL && path != NULL &&
-			       str_has_prefix(str_c(path), t->page_prefix);
+	page = r != NULL ? (r->flags & (ROUTE_PAGE | ROUTE_SESSION | ROUTE_ADMIN)) != 0
+			 : under_page_prefix(t, path);
 	if (page && t->page_error == NULL)
 		page = false;
 	if (r == NULL && page) {
@@ -212,10 +223,12 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 			e = t->auth_tenant != NULL ? t->auth_tenant(&c) : ERR_SYS;
 		else if (r->flags & ROUTE_SESSION)
 			e = t->auth_session != NULL ? t->auth_session(&c) : ERR_SYS;
+		else if (r->flags & ROUTE_ADMIN)
+			e = t->auth_admin != NULL ? t->auth_admin(&c) : ERR_SYS;
 		if (e == ERR_OK)
 			e = r->fn(&c);
 		/* Pages may open their tenant's transaction themselves (logging in does). */
-		if ((r->flags & (ROUTE_TENANT | ROUTE_SESSION | ROUTE_PAGE)) &&
+		if ((r->flags & (ROUTE_TENANT | ROUTE_SESSION | ROUTE_ADMIN | ROUTE_PAGE)) &&
 		    t->tenant_done != NULL)
 			e = t->tenant_done(&c, e);
 		if (e != ERR_OK && page)

@@ -13,6 +13,7 @@ enum route_flag {
 	ROUTE_INTERNAL = 1 << 2, /* only through the internal site (TG_INTERNAL in its env) */
 	ROUTE_PAGE = 1 << 3,	 /* an HTML page: errors are pages too (the table's page_error) */
 	ROUTE_SESSION = 1 << 4,	 /* a page behind a signed-in session (the table's auth_session) */
+	ROUTE_ADMIN = 1 << 5,	 /* a page behind an operator's session (the table's auth_admin) */
 };
 
 /* Paths are patterns (router_match): a ":name" segment captures one path segment. When two
@@ -33,11 +34,13 @@ struct route_table {
 	size_t n;
 	enum err (*auth_tenant)(struct hctx *);
 	enum err (*tenant_done)(struct hctx *, enum err handler_result);
-	/* ROUTE_SESSION's authentication, and how ROUTE_PAGE routes (and unknown paths under
-	 * page_prefix) show an error: as a page with this status, not a problem+json. */
+	/* ROUTE_SESSION's and ROUTE_ADMIN's authentication, and how pages (and unknown paths
+	 * under one of page_prefixes, a NULL-terminated list) show an error: as a page with
+	 * this status, not a problem+json. */
 	enum err (*auth_session)(struct hctx *);
+	enum err (*auth_admin)(struct hctx *);
 	void (*page_error)(struct hctx *, int status, enum err e);
-	const char *page_prefix;
+	const char *const *page_prefixes;
 };
 
 /* Handles one request: fills rs completely (status, headers, body). Never fails. *admit

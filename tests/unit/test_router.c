@@ -360,12 +360,13 @@ Test(router, pages_show_their_errors_as_pages_and_the_api_as_problems)
 	    {"GET", "/portal/y", page_fails, ROUTE_SESSION},
 	    {"GET", "/api/z", page_fails, 0},
 	};
+	static const char *const prefixes[] = {"/portal", NULL};
 	static const struct route_table table = {.name = "test",
 						 .routes = routes,
 						 .n = 3,
 						 .auth_session = no_session,
 						 .page_error = record_page_error,
-						 .page_prefix = "/portal"};
+						 .page_prefixes = prefixes};
 
 	dispatch_path(&table, "GET", "/portal/x");
 	cr_assert_eq(page_errors, 1);
