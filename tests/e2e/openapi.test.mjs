@@ -18,8 +18,9 @@ test('every console route is documented with its method', async () => {
   const table = src.slice(src.indexOf('routes[] = {'), src.indexOf('};', src.indexOf('routes[] = {')));
   const routes = [...table.matchAll(/\{"([A-Z]+)", "([^"]+)", \w+, ([^}]+)\}/g)]
     .map(([, method, route, flags]) => ({ method, route, flags }))
-    // HTML pages for people (the portal) are not the API: docs/portal.md describes them.
-    .filter(({ flags }) => !/ROUTE_PAGE|ROUTE_SESSION/.test(flags));
+    // HTML pages for people (the portal, the operators' /admin) are not the API:
+    // docs/portal.md describes them.
+    .filter(({ flags }) => !/ROUTE_PAGE|ROUTE_SESSION|ROUTE_ADMIN/.test(flags));
   assert.ok(routes.length >= 2, 'could not read the route table');
   for (const { method, route } of routes) {
     const p = route.replace(/:(\w+)/g, '{$1}');
