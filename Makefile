@@ -68,6 +68,7 @@ APP_SRCS := \
 	app/api/api_keys.c \
 	app/api/api_usage.c \
 	app/cli/cli.c \
+	app/cli/cli_abuse.c \
 	app/cli/cli_admin.c \
 	app/cli/cli_train.c \
 	app/cli/cli_limits.c \

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/cli_train.h"
 #include "cli/cli_limits.h"
+#include "cli/cli_abuse.h"
 #include "cli/cli_admin.h"
 #include "cli/cli_tokens.h"
 #include "cli/cli_usage.h"
@@ -33,19 +34,24 @@ static const char usage[] =
     "                              with the program file as it is now, SIGTERM stops\n"
     "  migrate                     apply pending migrations from TOLLGATE_MIGRATIONS_DIR\n"
     "  tenant create SLUG [--name NAME] [--plan PLAN] [--upstream http://HOST:PORT]\n"
-    "  tenant list\n"
+    "  tenant list [--json]\n"
     "  tenant show SLUG            plan, status, upstream, limits, this month's requests\n"
     "  tenant set SLUG [--plan ID] [--status active|suspended] [--name NAME]\n"
+    "      [--abuse-mode off|shadow|enforce]\n"
     "      [--upstream http://HOST:PORT] [--monthly N|unlimited|plan] [--max-body SIZE|plan]\n"
     "      [--key-rps|--key-burst|--key-rpm|--rps|--burst|--rpm N|plan]\n"
     "  key create TENANT [--name NAME] [--test]   print a new API key (shown once)\n"
-    "  key list TENANT\n"
+    "  key list TENANT [--json]\n"
     "  key revoke KEY_ID\n"
     "  key set KEY_ID [--rps N|tenant] [--burst N|tenant] [--rpm N|tenant]\n"
     "  token create TENANT [--name NAME]   print a new management token (shown once)\n"
     "  token list TENANT | token revoke TOKEN_ID\n"
     "  admin create EMAIL          an operator of the admin pages (password on stdin)\n"
     "  admin list [--json] | admin remove EMAIL\n"
+    "  list add TENANT|--global NETWORK allow|deny|suspect [--note TEXT]\n"
+    "  list show TENANT|--global [--json] | list remove ENTRY_ID\n"
+    "  model list TENANT|--global [--json]\n"
+    "  model activate TENANT|--global VERSION   roll the abuse model back (or forward)\n"
     "  plan list\n"
     "  plan create ID --name NAME [--price-cents N] [--monthly N|unlimited]\n"
     "      [--key-rps N] [--key-burst N] [--key-rpm N] [--rps N] [--burst N] [--rpm N]\n"
@@ -222,6 +228,10 @@ int main(int argc, char **argv)
 		rc = cli_tokens(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "admin") == 0)
 		rc = cli_admin(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "list") == 0)
+		rc = cli_list(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "model") == 0)
+		rc = cli_model(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "plan") == 0)
 		rc = cli_limits_plan(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "usage") == 0)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/buf.h"
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
 #include "../api/api_keys.h"
@@ -59,6 +60,38 @@ int cli_parse_opts(int argc, char **argv, const struct cli_opt *opts, size_t nop
 	return npos;
 }
 
+void cli_print_json(const struct sql_res *r, const char *const *names, const char *types)
+{
+	struct buf b;
+	int i, j, n = (int)strlen(types);
+
+	buf_init(&b, 64 << 20);
+	buf_putc(&b, '[');
+	for (i = 0; i < sql_rows(r); i++) {
+		buf_puts(&b, i ? ",{" : "{");
+		for (j = 0; j < n; j++) {
+			const char *v = sql_get(r, i, j);
+
+			buf_printf(&b, "%s\"%s\":", j ? "," : "", names[j]);
+			if (sql_is_null(r, i, j))
+				buf_puts(&b, "null");
+			else if (types[j] == 'n')
+				buf_puts(&b, v);
+			else if (types[j] == 'b')
+				buf_puts(&b, strcmp(v, "t") == 0 ? "true" : "false");
+			else
+				buf_json_str(&b, v);
+		}
+		buf_putc(&b, '}');
+	}
+	buf_puts(&b, "]\n");
+	if (b.overflow)
+		fputs("tollgate: the list is too long to print as JSON\n", stderr);
+	else
+		fwrite(b.p, 1, b.len, stdout);
+	buf_free(&b);
+}
+
 void cli_report(struct sql *db, const char *what, enum err rc)
 {
 	if (rc == ERR_CONFLICT)
@@ -111,9 +144,10 @@ bool cli_upstream_ok(const struct config *cfg, const char *url, const char *host
 static const char tenant_usage[] =
     "usage: tollgate tenant create SLUG [--name NAME] [--plan free|pro|scale]\n"
     "           [--upstream http(s)://HOST[:PORT] [--upstream-host HOST[:PORT]]]\n"
-    "       tollgate tenant list\n"
+    "       tollgate tenant list [--json]\n"
     "       tollgate tenant show SLUG\n"
     "       tollgate tenant set SLUG [--plan ID] [--status active|suspended] [--name NAME]\n"
+    "           [--abuse-mode off|shadow|enforce]\n"
     "           [--upstream http(s)://HOST[:PORT] [--upstream-host HOST[:PORT]]]\n"
     "           [--monthly N|unlimited|plan]\n"
     "           [--key-rps|--key-burst|--key-rpm|--rps|--burst|--rpm N|plan] "
@@ -188,15 +222,22 @@ static int tenant_create(const struct cli_call *c)
 
 static int tenant_list(const struct cli_call *c)
 {
+	static const char *const names[] = {"id",	"slug", "plan",	     "status",
+					    "upstream", "keys", "abuse_mode"};
 	struct sql *db = c->db;
 	struct sql_res *r;
+	bool json = c->argc == 1 && strcmp(c->argv[0], "--json") == 0;
 	enum err rc;
 	int i;
 
+	if (c->argc > 1 || (c->argc == 1 && !json)) {
+		fputs(tenant_usage, stderr);
+		return 2;
+	}
 	rc = sql_exec(db, &r,
-		      "SELECT t.id, t.slug, t.plan_id, t.status, coalesce(u.url, '-'), "
+		      "SELECT t.id, t.slug, t.plan_id, t.status, u.url, "
 		      "(SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id "
-		      "AND k.revoked_at IS NULL) "
+		      "AND k.revoked_at IS NULL), t.abuse_mode "
 		      "FROM tenants t LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default "
 		      "ORDER BY t.id",
 		      0, NULL);
@@ -204,11 +245,17 @@ static int tenant_list(const struct cli_call *c)
 		cli_report(db, "tenant list", rc);
 		return 1;
 	}
+	if (json) {
+		cli_print_json(r, names, "nssssns");
+		sql_res_free(r);
+		return 0;
+	}
 	printf("%-6s %-24s %-8s %-10s %-6s %s\n", "ID", "SLUG", "PLAN", "STATUS", "KEYS",
 	       "UPSTREAM");
 	for (i = 0; i < sql_rows(r); i++)
 		printf("%-6s %-24s %-8s %-10s %-6s %s\n", sql_get(r, i, 0), sql_get(r, i, 1),
-		       sql_get(r, i, 2), sql_get(r, i, 3), sql_get(r, i, 5), sql_get(r, i, 4));
+		       sql_get(r, i, 2), sql_get(r, i, 3), sql_get(r, i, 5),
+		       sql_is_null(r, i, 4) ? "-" : sql_get(r, i, 4));
 	sql_res_free(r);
 	return 0;
 }
@@ -227,7 +274,7 @@ int cli_tenant(const struct config *cfg, int argc, char **argv)
 
 static const char key_usage[] =
     "usage: tollgate key create TENANT [--name NAME] [--test]\n"
-    "       tollgate key list TENANT\n"
+    "       tollgate key list TENANT [--json]\n"
     "       tollgate key revoke KEY_ID\n"
     "       tollgate key set KEY_ID [--rps N|tenant] [--burst N|tenant] "
     "[--rpm N|tenant]\n";
@@ -287,21 +334,29 @@ static int key_list(const struct cli_call *c)
 	struct sql *db = c->db;
 	int argc = c->argc;
 	char **argv = c->argv;
+	static const char *const names[] = {"id",	  "prefix", "status",
+					    "created_at", "name",   "expires_at"};
 	const char *params[1];
 	struct sql_res *r;
+	int json = 0;
+	const struct cli_opt opts[] = {{"json", NULL, &json}};
+	char *pos[1];
 	enum err rc;
 	int i;
 
-	if (argc != 1) {
+	if (cli_parse_opts(argc, argv, opts, 1, pos, 1) != 1) {
 		fputs(key_usage, stderr);
 		return 2;
 	}
+	argv = pos;
 	params[0] = argv[0];
 	rc = sql_exec(db, &r,
 		      "SELECT k.id, k.prefix, CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked' "
 		      "WHEN k.expires_at <= now() THEN 'expired' ELSE 'active' END, "
 		      "to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-		      "k.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id "
+		      "k.name, to_char(k.expires_at AT TIME ZONE 'UTC', "
+		      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+		      "FROM api_keys k JOIN tenants t ON t.id = k.tenant_id "
 		      "WHERE t.slug = $1 ORDER BY k.id",
 		      1, params);
 	if (rc != ERR_OK) {
@@ -320,6 +375,11 @@ static int key_list(const struct cli_call *c)
 			return 1;
 		}
 		sql_res_free(t);
+	}
+	if (json) {
+		cli_print_json(r, names, "nsssss");
+		sql_res_free(r);
+		return 0;
 	}
 	printf("%-6s %-20s %-8s %-21s %s\n", "ID", "PREFIX", "STATUS", "CREATED", "NAME");
 	for (i = 0; i < sql_rows(r); i++)

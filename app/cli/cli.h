@@ -9,6 +9,7 @@
 #include "../config.h"
 
 struct sql;
+struct sql_res;
 
 /* Each takes the arguments after the command word(s) and returns an exit status. */
 int cli_tenant(const struct config *cfg, int argc, char **argv);
@@ -29,6 +30,10 @@ struct cli_opt {
  * stderr which option was unknown or incomplete. */
 int cli_parse_opts(int argc, char **argv, const struct cli_opt *opts, size_t nopts, char **pos,
 		   int maxpos);
+
+/* Prints r as a JSON array of objects named by names, one per column in types ('s'
+ * string, 'n' number, 'b' boolean; SQL NULL is null), on stdout: for `--json`. */
+void cli_print_json(const struct sql_res *r, const char *const *names, const char *types);
 
 /* Explains a failed statement in the operator's terms, on one line of stderr. */
 void cli_report(struct sql *db, const char *what, enum err rc);

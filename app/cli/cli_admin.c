@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../lib/buf.h"
 #include "../../lib/cryptox.h"
 #include "../../lib/sql.h"
 #include "cli.h"
@@ -69,38 +68,23 @@ static int admin_list(const struct cli_call *c)
 		fputs(admin_usage, stderr);
 		return 2;
 	}
-	if (sql_exec(
-		c->db, &r,
-		"SELECT id, email, to_char(created_at AT TIME ZONE 'UTC', "
-		"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(to_char(last_login_at AT TIME ZONE "
-		"'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM operators ORDER BY id",
-		0, NULL) != ERR_OK) {
+	if (sql_exec(c->db, &r,
+		     "SELECT id, email, to_char(created_at AT TIME ZONE 'UTC', "
+		     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(last_login_at AT TIME ZONE "
+		     "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM operators ORDER BY id",
+		     0, NULL) != ERR_OK) {
 		cli_report(c->db, "operator list", ERR_DB);
 		return 1;
 	}
 	if (json) {
-		struct buf b;
+		static const char *const names[] = {"id", "email", "created_at", "last_login_at"};
 
-		buf_init(&b, 16 << 20);
-		buf_putc(&b, '[');
-		for (i = 0; i < sql_rows(r); i++) {
-			buf_printf(&b, "%s{\"id\":%s,\"email\":", i ? "," : "", sql_get(r, i, 0));
-			buf_json_str(&b, sql_get(r, i, 1));
-			buf_printf(&b,
-				   ",\"created_at\":\"%s\",\"last_login_at\":", sql_get(r, i, 2));
-			if (sql_get(r, i, 3)[0] != '\0')
-				buf_printf(&b, "\"%s\"}", sql_get(r, i, 3));
-			else
-				buf_puts(&b, "null}");
-		}
-		buf_puts(&b, "]\n");
-		fwrite(b.p, 1, b.len, stdout);
-		buf_free(&b);
+		cli_print_json(r, names, "nsss");
 	} else {
 		printf("%-6s %-40s %-22s %s\n", "ID", "EMAIL", "CREATED", "LAST LOGIN");
 		for (i = 0; i < sql_rows(r); i++)
 			printf("%-6s %-40s %-22s %s\n", sql_get(r, i, 0), sql_get(r, i, 1),
-			       sql_get(r, i, 2), sql_get(r, i, 3));
+			       sql_get(r, i, 2), sql_is_null(r, i, 3) ? "-" : sql_get(r, i, 3));
 	}
 	sql_res_free(r);
 	return 0;

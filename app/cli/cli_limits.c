@@ -19,6 +19,7 @@
 enum lim_kind {
 	LIM_TEXT,   /* 1 to 200 bytes */
 	LIM_STATUS, /* active or suspended */
+	LIM_MODE,   /* the abuse engine's: off, shadow or enforce */
 	LIM_RATE,   /* 1..INT32_MAX: the rate columns are integer */
 	LIM_PRICE,  /* 0..INT32_MAX cents */
 	LIM_QUOTA,  /* requests a month, 0 or more, or "unlimited" */
@@ -70,6 +71,7 @@ static const struct lim_field plan_fields[] = {
 static const struct lim_field tenant_fields[] = {
     {"plan", "plan_id", LIM_TEXT, false},
     {"status", "status", LIM_STATUS, false},
+    {"abuse-mode", "abuse_mode", LIM_MODE, false},
     {"name", "name", LIM_TEXT, false},
     {"monthly", "monthly_requests", LIM_QUOTA, true},
     {"key-rps", "key_rps", LIM_RATE, true},
@@ -150,6 +152,12 @@ static WUR enum err lim_collect(const struct lim_table *t, const char *const *va
 		case LIM_STATUS:
 			if (strcmp(v, "active") != 0 && strcmp(v, "suspended") != 0)
 				return lim_bad(t, f, v, "active or suspended");
+			lim_add(c, f->column, v);
+			break;
+		case LIM_MODE:
+			if (strcmp(v, "off") != 0 && strcmp(v, "shadow") != 0 &&
+			    strcmp(v, "enforce") != 0)
+				return lim_bad(t, f, v, "off, shadow or enforce");
 			lim_add(c, f->column, v);
 			break;
 		case LIM_RATE:
@@ -366,6 +374,7 @@ int cli_limits_plan(const struct config *cfg, int argc, char **argv)
 
 static const char tenant_set_usage[] =
     "usage: tollgate tenant set SLUG [--plan ID] [--status active|suspended] [--name NAME]\n"
+    "           [--abuse-mode off|shadow|enforce]\n"
     "           [--upstream http(s)://HOST[:PORT] [--upstream-host HOST[:PORT]]]\n"
     "           [--monthly N|unlimited|plan]\n"
     "           [--key-rps N|plan] [--key-burst N|plan] [--key-rpm N|plan]\n"
@@ -519,7 +528,7 @@ int cli_limits_tenant_show(const struct config *cfg, int argc, char **argv)
 	    "coalesce(p.monthly_requests::text, 'unlimited'), p.max_body_bytes, "
 	    "to_char(m.month, 'YYYY-MM'), coalesce(um.requests, 0), l.monthly_requests, "
 	    "(SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id AND k.revoked_at IS NULL "
-	    "AND (k.expires_at IS NULL OR k.expires_at > now())) "
+	    "AND (k.expires_at IS NULL OR k.expires_at > now())), t.abuse_mode "
 	    "FROM tenants t JOIN plans p ON p.id = t.plan_id "
 	    "JOIN tenant_limits l ON l.tenant_id = t.id "
 	    "CROSS JOIN (SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date AS month) m "
@@ -544,6 +553,7 @@ int cli_limits_tenant_show(const struct config *cfg, int argc, char **argv)
 	printf("status     %s\n", sql_get(r, 0, 4));
 	printf("upstream   %s\n", sql_get(r, 0, 5));
 	printf("keys       %s active\n", sql_get(r, 0, SHOW_MONTH + 3));
+	printf("abuse      %s\n", sql_get(r, 0, SHOW_MONTH + 4));
 	printf("\n%-10s %-12s %s\n", "LIMIT", "VALUE", "FROM");
 	for (i = 0; i < SHOW_NLIMITS; i++) {
 		if (strcmp(sql_get(r, 0, SHOW_OVERRIDE + i), "t") == 0)

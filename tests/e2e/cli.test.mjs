@@ -385,6 +385,59 @@ describe('tollgate CLI: plans, limits, usage', () => {
     assert.equal(s.cli('clock', 'shift', '31').status, 2, 'a shift needs a unit');
     assert.equal(s.cli('clock').status, 2);
   });
+  test('--json on lists, for scripts: tenants and keys', () => {
+    s.tenant('jsonco');
+    const key = s.key('jsonco', '--name', 'ci "quoted"');
+    const tenants = JSON.parse(s.mustCli('tenant', 'list', '--json'));
+    const t = tenants.find((x) => x.slug === 'jsonco');
+    assert.equal(t.plan, 'scale');
+    assert.equal(t.abuse_mode, 'shadow');
+    assert.equal(typeof t.id, 'number');
+    const keys = JSON.parse(s.mustCli('key', 'list', 'jsonco', '--json'));
+    assert.equal(keys.length, 1);
+    assert.equal(keys[0].prefix, key.slice(0, 16));
+    assert.equal(keys[0].name, 'ci "quoted"');
+    assert.equal(keys[0].status, 'active');
+    assert.equal(keys[0].expires_at, null);
+    assert.ok(!JSON.stringify(keys).includes(key), 'never the secret');
+    assert.equal(s.cli('key', 'list', 'jsonco', '--yaml').status, 2);
+  });
+
+  test('abuse mode, address lists and model versions without psql', () => {
+    s.tenant('abuseco');
+    assert.equal(s.cli('tenant', 'set', 'abuseco', '--abuse-mode', 'loud').status, 2);
+    s.mustCli('tenant', 'set', 'abuseco', '--abuse-mode', 'enforce');
+    assert.match(s.mustCli('tenant', 'show', 'abuseco'), /abuse\s+enforce/);
+
+    const id = s.mustCli('list', 'add', 'abuseco', '203.0.113.0/24', 'deny', '--note', 'report 1234').trim();
+    s.mustCli('list', 'add', '--global', '198.51.100.7', 'suspect');
+    const bad = s.cli('list', 'add', 'abuseco', 'not-a-network', 'deny');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /is not a network/);
+    assert.equal(s.cli('list', 'add', 'abuseco', '10.0.0.0/8', 'maybe').status, 2);
+    assert.equal(s.cli('list', 'add', 'nobody', '10.0.0.0/8', 'deny').status, 1);
+    const entries = JSON.parse(s.mustCli('list', 'show', 'abuseco', '--json'));
+    assert.deepEqual(entries.map((e) => [e.network, e.verdict, e.note]), [['203.0.113.0/24', 'deny', 'report 1234']]);
+    const global = JSON.parse(s.mustCli('list', 'show', '--global', '--json'));
+    assert.ok(global.some((e) => e.network === '198.51.100.7/32' && e.verdict === 'suspect'));
+    s.mustCli('list', 'remove', id);
+    assert.deepEqual(JSON.parse(s.mustCli('list', 'show', 'abuseco', '--json')), []);
+
+    const tid = s.psql("SELECT id FROM tenants WHERE slug = 'abuseco'");
+    for (const v of [1, 2]) {
+      s.psql(`INSERT INTO abuse_models (tenant_id, version, weights, t_flag, t_throttle, t_block, active)
+              VALUES (${tid}, ${v}, '{0.1}', 0.5, 0.7, 0.9, ${v === 2})`);
+    }
+    let models = JSON.parse(s.mustCli('model', 'list', 'abuseco', '--json'));
+    assert.deepEqual(models.map((m) => [m.version, m.active]), [[2, true], [1, false]]);
+    s.mustCli('model', 'activate', 'abuseco', '1');
+    models = JSON.parse(s.mustCli('model', 'list', 'abuseco', '--json'));
+    assert.deepEqual(models.map((m) => [m.version, m.active]), [[2, false], [1, true]]);
+    const none = s.cli('model', 'activate', 'abuseco', '7');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no model version 7/);
+    assert.equal(s.psql(`SELECT version FROM abuse_models WHERE tenant_id = ${tid} AND active`), '1');
+  });
 });
 
 describe('tollgate clock, on a server that allows it', () => {
@@ -425,4 +478,5 @@ describe('tollgate clock, on a server that allows it', () => {
     assert.equal(offset(s.mustCli('clock', 'show')), 0);
     await waitFor('the key to be valid again', async () => (await status()) === 200);
   });
+
 });
