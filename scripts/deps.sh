@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages a make target needs are installed: as root it installs
 # what is missing with apt-get; otherwise it prints the exact command and stops.
-# Usage: scripts/deps.sh build|run|test|bench|fuzz
+# Usage: scripts/deps.sh build|run|test|walkthrough|bench|fuzz
 set -euo pipefail
 
 # Every program a target runs comes from here (or from `npm ci`), never from whatever a
 # machine happens to have: caddy, psql and the PostgreSQL server, curl (make run's
 # readiness probe, tests), promtool (the /metrics format test), systemd-socket-activate
-# (the socket-activation test), wrk and ps (benchmarks).
+# (the socket-activation test), chromium with a font of known metrics (the browser tests),
+# ffmpeg (make walkthrough's animation and its captions, in DejaVu), wrk and ps (benchmarks).
 build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev)
 run=("${build[@]}" postgresql caddy nodejs curl procps ca-certificates)
-test=("${run[@]}" libcriterion-dev clang-format prometheus systemd openssl)
+test=("${run[@]}" libcriterion-dev clang-format prometheus systemd openssl chromium fonts-dejavu-core)
+walkthrough=("${test[@]}" ffmpeg)
 bench=("${run[@]}" wrk git)
 fuzz=("${build[@]}" clang libclang-rt-14-dev)
 
@@ -18,10 +20,11 @@ case "${1:-}" in
 build) want=("${build[@]}") ;;
 run) want=("${run[@]}") ;;
 test) want=("${test[@]}") ;;
+walkthrough) want=("${walkthrough[@]}") ;;
 bench) want=("${bench[@]}") ;;
 fuzz) want=("${fuzz[@]}") ;;
 *)
-	echo "usage: $0 build|run|test|bench|fuzz" >&2
+	echo "usage: $0 build|run|test|walkthrough|bench|fuzz" >&2
 	exit 2
 	;;
 esac
