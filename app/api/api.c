@@ -10,6 +10,7 @@
 #include "../../lib/cryptox.h"
 #include "../../lib/form.h"
 #include "../../lib/log.h"
+#include "api_db.h"
 
 #define IDEM_KEY_MAX 255
 
@@ -94,6 +95,22 @@ enum err api_bad_param(struct hctx *c, const char *param, const char *detail)
 	c->problem = PROB_INVALID_PARAMETER;
 	c->parameter = param;
 	c->detail = detail;
+	return ERR_INPUT;
+}
+
+enum err api_bad_fields(struct hctx *c, const char *const *why, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 2048);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? "; " : "", why[i]);
+	buf_putc(&b, '.');
+	c->detail = b.overflow ? "Several members of the body are invalid."
+			       : arena_strndup(c->arena, b.p, b.len);
+	buf_free(&b);
+	c->problem = PROB_INVALID_BODY;
 	return ERR_INPUT;
 }
 
@@ -377,16 +394,63 @@ enum err api_idem_claim(struct hctx *c, struct api_idem *im, bool *replayed)
 	return ERR_OK;
 }
 
-enum err api_idem_store(struct hctx *c, const struct api_idem *im, const char *data)
+enum err api_idem_store(struct hctx *c, const struct api_idem *im, int status, const char *data)
 {
-	char tenant[24];
-	const char *params[3] = {tenant, im->key, data};
+	char tenant[24], st[8];
+	const char *params[4] = {tenant, im->key, data, st};
 
 	if (im->key == NULL)
 		return ERR_OK;
 	str_fmt_i64(tenant, c->tenant_id);
+	snprintf(st, sizeof(st), "%d", status);
 	return api_sql(c, NULL,
-		       "UPDATE api_idempotency SET status = 200, response = $3 "
+		       "UPDATE api_idempotency SET status = $4::int, response = $3 "
 		       "WHERE tenant_id = $1 AND key = $2",
-		       3, params);
+		       4, params);
+}
+
+enum err api_change(struct hctx *c, int status, api_work_fn work, void *arg)
+{
+	struct buf data, secret;
+	struct api_idem im;
+	struct jsonx_w w;
+	bool replayed;
+	enum err e;
+
+	if ((e = api_idem_init(c, &im)) != ERR_OK || (e = api_begin(c)) != ERR_OK)
+		return e;
+	if ((e = api_idem_claim(c, &im, &replayed)) != ERR_OK || replayed) {
+		api_db_rollback(c);
+		return e;
+	}
+	buf_init(&data, 4 << 20);
+	buf_init(&secret, 4096);
+	e = work(c, arg, &data, &secret);
+	if (e == ERR_OK && (data.overflow || secret.overflow || data.len < 2))
+		e = ERR_SYS;
+	if (e == ERR_OK)
+		e = api_idem_store(c, &im, status, data.p);
+	if (e == ERR_OK)
+		e = api_commit(c);
+	if (e != ERR_OK) {
+		api_db_rollback(c);
+	} else {
+		c->rs->status = status;
+		hctx_json_begin(c, &w);
+		/* The stored answer, with the secret (if any) added as its last members: a
+		 * replay gets the answer without it, the secret being shown only once. */
+		if (secret.len > 0) {
+			jsonx_raw(&w, data.p, data.len - 1); /* without its '}' */
+			buf_putc(&c->rs->body, ',');
+			buf_append(&c->rs->body, secret.p, secret.len);
+			buf_putc(&c->rs->body, '}');
+		} else
+			jsonx_raw(&w, data.p, data.len);
+		hctx_json_end(c, &w);
+	}
+	if (secret.p != NULL)
+		cryptox_wipe(secret.p, secret.cap);
+	buf_free(&data);
+	buf_free(&secret);
+	return e;
 }

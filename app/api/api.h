@@ -31,6 +31,9 @@ enum err api_query_parse(struct arena *a, const char *query, struct api_qparam *
 enum err api_bad_param(struct hctx *c, const char *param, const char *detail) WUR;
 /* 400 invalid-body. */
 enum err api_bad_body(struct hctx *c, const char *detail) WUR;
+/* invalid-body naming every bad member at once: why[] are sentences without a full stop
+ * ("name must be a string"), joined with "; ". */
+enum err api_bad_fields(struct hctx *c, const char *const *why, size_t n) WUR;
 
 /* Reads and parses the request body as one JSON object of at most TOLLGATE_MAX_BODY bytes
  * sent as application/json, whose members are all among allowed (n names). The document
@@ -82,6 +85,15 @@ enum err api_idem_init(struct hctx *c, struct api_idem *im) WUR;
 enum err api_idem_claim(struct hctx *c, struct api_idem *im, bool *replayed) WUR;
 /* Stores the response's "data" (JSON text) for the key, in the same transaction as the
  * work it answers. No-op without a key. */
-enum err api_idem_store(struct hctx *c, const struct api_idem *im, const char *data) WUR;
+enum err api_idem_store(struct hctx *c, const struct api_idem *im, int status,
+			const char *data) WUR;
+
+/* A change through the API, idempotent when the request has an Idempotency-Key: work
+ * does it in the request's transaction and writes the answer's "data" (one JSON object)
+ * into data, and any secret to show only this once (JSON members: "key":"tg_...") into
+ * secret. Then the answer is stored with the key, committed and sent with status; a
+ * replay gets the stored answer, without the secret. */
+typedef enum err (*api_work_fn)(struct hctx *c, void *arg, struct buf *data, struct buf *secret);
+enum err api_change(struct hctx *c, int status, api_work_fn work, void *arg) WUR;
 
 #endif

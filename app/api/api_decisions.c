@@ -513,7 +513,7 @@ enum err api_decisions_label(struct hctx *c)
 		e = ERR_SYS; /* a decision is some 1 KiB: never near the ceilings */
 		goto out;
 	}
-	if ((e = api_idem_store(c, &im, data)) != ERR_OK)
+	if ((e = api_idem_store(c, &im, 200, data)) != ERR_OK)
 		goto out;
 	if ((e = api_commit(c)) != ERR_OK)
 		return e;

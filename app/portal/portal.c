@@ -217,11 +217,13 @@ enum err portal_auth_session(struct hctx *c)
 		return e;
 	snprintf(s->email, sizeof(s->email), "%s", sql_get(r, 0, 3));
 	snprintf(s->role, sizeof(s->role), "%s", sql_get(r, 0, 4));
-	if (strcmp(sql_get(r, 0, 5), "active") != 0) {
+	c->tenant_id = sql_get_i64(r, 0, 2);
+	/* A suspended tenant's staff may still log out, and nothing else. */
+	if (strcmp(sql_get(r, 0, 5), "active") != 0 &&
+	    strcmp(fcgi_param(c->rq, "PATH_INFO"), "/portal/logout") != 0) {
 		c->detail = "Your organisation's account is suspended. Contact the operator.";
 		return ERR_FORBIDDEN;
 	}
-	c->tenant_id = sql_get_i64(r, 0, 2);
 	if (api_db_tenant_begin(c) != ERR_OK)
 		return api_unavailable(c);
 	return ERR_OK;

@@ -13,7 +13,7 @@
 #include "../api/api_audit.h"
 #include "../api/api_decisions.h"
 #include "../api/api_keys.h"
-#include "../upstream/upstream.h"
+#include "../api/api_tenant.h"
 #include "portal.h"
 
 #define THIS_MONTH "date_trunc('month', now() AT TIME ZONE 'UTC')::date"
@@ -26,18 +26,6 @@ static const char *tenant_param(struct hctx *c, char buf[24])
 {
 	str_fmt_i64(buf, c->tenant_id);
 	return buf;
-}
-
-/* The route's :id as a positive integer, as text for a parameter. */
-static bool id_param(struct hctx *c, char out[24])
-{
-	struct str s = hctx_param(c, "id");
-	int64_t v;
-
-	if (str_to_i64(s, 1, INT64_MAX, &v) != ERR_OK)
-		return false;
-	str_fmt_i64(out, v);
-	return true;
 }
 
 static enum err not_found(struct hctx *c, const char *what)
@@ -258,39 +246,15 @@ enum err portal_upstream_page(struct hctx *c)
 enum err portal_upstream_save(struct hctx *c)
 {
 	const char *url = form_get(c->form, "url"), *host = form_get(c->form, "host");
-	char tenant[24], why[320], msg[400];
-	const char *params[3];
-	struct sql_res *r;
-	struct addr_url u;
+	char why[400];
 	enum err e;
 
 	url = url != NULL ? url : "";
 	host = host != NULL ? host : "";
-	if (upstream_check(c->app->cfg, url, &u, why, sizeof(why)) != ERR_OK) {
-		snprintf(msg, sizeof(msg), "Enter an http:// or https:// URL of your API: %s", why);
-		return upstream_form(c, 422, msg, url, host);
-	}
-	if (host[0] != '\0' && !upstream_host_header_ok(host))
-		return upstream_form(c, 422, "The Host header must be HOST or HOST:PORT.", url,
-				     host);
-	params[0] = tenant_param(c, tenant);
-	params[1] = url;
-	params[2] = host;
-	if ((e = api_sql(c, &r,
-			 "UPDATE upstreams SET url = $2, host_header = nullif($3, '') "
-			 "WHERE tenant_id = $1 AND is_default RETURNING id",
-			 3, params)) != ERR_OK)
-		return e;
-	if (sql_rows(r) == 0 &&
-	    (e = api_sql(c, NULL,
-			 "INSERT INTO upstreams (tenant_id, name, url, is_default, host_header) "
-			 "VALUES ($1, 'default', $2, true, nullif($3, ''))",
-			 3, params)) != ERR_OK)
-		return e;
-	if ((e = api_audit(c, c->tenant_id, "upstream.set", url)) != ERR_OK)
-		return e;
-	log_info("portal: tenant %lld upstream set to %s", (long long)c->tenant_id, url);
-	return portal_redirect(c, "/portal/");
+	e = api_tenant_set_upstream(c, url, host, why, sizeof(why));
+	if (e == ERR_INPUT)
+		return upstream_form(c, 422, why, url, host);
+	return e != ERR_OK ? e : portal_redirect(c, "/portal/");
 }
 
 /* The keys page, with a key just made (secret shown once) when key is not NULL. */
@@ -343,30 +307,12 @@ enum err portal_keys(struct hctx *c)
 	return keys_page(c, 200, NULL, NULL);
 }
 
-/* Mints a key called name for the tenant, expiring in days ("" never), into key. */
-static enum err insert_key(struct hctx *c, const char *name, const char *days, bool test,
-			   char key[GATE_KEY_LEN + 1])
-{
-	char tenant[24], prefix[GATE_KEY_PREFIX_LEN + 1], hash[API_KEY_HASH_PARAM];
-	const char *params[5] = {tenant_param(c, tenant), name, prefix, hash, days};
-
-	enum err e;
-
-	api_keys_mint(c->app->cfg, test, key, prefix, hash);
-	log_info("portal: tenant %lld created key %s", (long long)c->tenant_id, prefix);
-	e = api_sql(c, NULL,
-		    "INSERT INTO api_keys (tenant_id, name, prefix, hash, expires_at) "
-		    "VALUES ($1, $2, $3, $4, CASE WHEN $5 = '' THEN NULL "
-		    "ELSE now() + make_interval(days => $5::int) END)",
-		    5, params);
-	return e != ERR_OK ? e : api_audit(c, c->tenant_id, "key.create", prefix);
-}
-
 enum err portal_key_create(struct hctx *c)
 {
 	const char *name = form_get(c->form, "name"), *days = form_get(c->form, "expires_days");
 	char key[GATE_KEY_LEN + 1];
-	int64_t d;
+	struct sql_res *r;
+	int64_t d = 0;
 	enum err e;
 
 	name = name != NULL ? name : "";
@@ -375,7 +321,7 @@ enum err portal_key_create(struct hctx *c)
 		return keys_page(c, 422, NULL, "A key's name is at most 200 characters.");
 	if (days[0] != '\0' && str_to_i64(str_c(days), 1, 3650, &d) != ERR_OK)
 		return keys_page(c, 422, NULL, "Expiry must be a number of days from 1 to 3650.");
-	if ((e = insert_key(c, name, days, form_get(c->form, "test") != NULL, key)) != ERR_OK)
+	if ((e = api_keys_create(c, name, d, form_get(c->form, "test") != NULL, key, &r)) != ERR_OK)
 		return e;
 	e = keys_page(c, 201, key, NULL);
 	cryptox_wipe(key, sizeof(key));
@@ -384,23 +330,14 @@ enum err portal_key_create(struct hctx *c)
 
 enum err portal_key_revoke(struct hctx *c)
 {
-	char tenant[24], id[24];
-	const char *params[2] = {tenant_param(c, tenant), id};
 	struct sql_res *r;
+	int64_t id;
 	enum err e;
 
-	if (!id_param(c, id))
+	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &id) != ERR_OK)
 		return not_found(c, "There is no such key.");
-	if ((e = api_sql(c, &r,
-			 "UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 "
-			 "AND revoked_at IS NULL RETURNING prefix",
-			 2, params)) != ERR_OK)
+	if ((e = api_keys_revoke(c, id, &r)) != ERR_OK)
 		return e;
-	if (sql_rows(r) != 1)
-		return not_found(c, "There is no such key, or it is already revoked.");
-	if ((e = api_audit(c, c->tenant_id, "key.revoke", sql_get(r, 0, 0))) != ERR_OK)
-		return e;
-	log_info("portal: tenant %lld revoked key %s", (long long)c->tenant_id, sql_get(r, 0, 0));
 	return portal_redirect(c, "/portal/keys");
 }
 
@@ -408,36 +345,19 @@ enum err portal_key_revoke(struct hctx *c)
  * picked (minutes; 0 ends it now), so callers can move over without an outage. */
 enum err portal_key_rotate(struct hctx *c)
 {
-	char tenant[24], id[24], key[GATE_KEY_LEN + 1];
 	const char *grace = form_get(c->form, "grace_minutes");
-	const char *params[3] = {tenant_param(c, tenant), id, NULL};
-	struct sql_res *r;
-	int64_t g;
+	char key[GATE_KEY_LEN + 1];
+	struct sql_res *old, *r;
+	int64_t id, g;
 	enum err e;
 
-	if (!id_param(c, id))
+	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &id) != ERR_OK)
 		return not_found(c, "There is no such key.");
 	if (grace == NULL || str_to_i64(str_c(grace), 0, 43200, &g) != ERR_OK)
 		return keys_page(c, 422, NULL,
 				 "The grace period must be 0 to 43200 minutes (30 days).");
-	params[2] = grace;
-	/* The old key ends at the end of the grace period, or sooner if it was to anyway. */
-	if ((e = api_sql(c, &r,
-			 "UPDATE api_keys SET expires_at = least(coalesce(expires_at, 'infinity'), "
-			 "now() + make_interval(mins => $3::int)) "
-			 "WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL "
-			 "AND (expires_at IS NULL OR expires_at > now()) RETURNING name, prefix",
-			 3, params)) != ERR_OK)
+	if ((e = api_keys_rotate(c, id, g, key, &old, &r)) != ERR_OK)
 		return e;
-	if (sql_rows(r) != 1)
-		return not_found(c, "There is no such active key.");
-	if ((e = insert_key(c, sql_get(r, 0, 0), "", strncmp(sql_get(r, 0, 1), "tg_test_", 8) == 0,
-			    key)) != ERR_OK)
-		return e;
-	if ((e = api_audit(c, c->tenant_id, "key.rotate", sql_get(r, 0, 1))) != ERR_OK)
-		return e;
-	log_info("portal: tenant %lld rotated key %s (grace %lld min)", (long long)c->tenant_id,
-		 sql_get(r, 0, 1), (long long)g);
 	e = keys_page(c, 201, key, NULL);
 	cryptox_wipe(key, sizeof(key));
 	return e;
@@ -499,20 +419,11 @@ enum err portal_abuse(struct hctx *c)
 enum err portal_abuse_mode(struct hctx *c)
 {
 	const char *mode = form_get(c->form, "mode");
-	char tenant[24];
-	const char *params[2] = {tenant_param(c, tenant), mode};
+	enum err e = api_tenant_set_mode(c, mode != NULL ? mode : "");
 
-	if (mode == NULL || (strcmp(mode, "off") != 0 && strcmp(mode, "shadow") != 0 &&
-			     strcmp(mode, "enforce") != 0)) {
+	if (e == ERR_INPUT)
 		c->detail = "The mode must be off, shadow or enforce.";
-		return ERR_INPUT;
-	}
-	if (api_sql(c, NULL, "UPDATE tenants SET abuse_mode = $2, updated_at = now() WHERE id = $1",
-		    2, params) != ERR_OK ||
-	    api_audit(c, c->tenant_id, "abuse.mode", mode) != ERR_OK)
-		return ERR_DB;
-	log_info("portal: tenant %lld abuse mode %s", (long long)c->tenant_id, mode);
-	return portal_redirect(c, "/portal/abuse");
+	return e != ERR_OK ? e : portal_redirect(c, "/portal/abuse");
 }
 
 enum err portal_label(struct hctx *c)

@@ -5,6 +5,8 @@
 #include "../api/api_auth.h"
 #include "../api/api_db.h"
 #include "../api/api_decisions.h"
+#include "../api/api_keys.h"
+#include "../api/api_tenant.h"
 #include "../api/api_usage.h"
 #include "../../lib/log.h"
 #include "../health/health.h"
@@ -31,6 +33,15 @@ static const struct route routes[] = {
     {"GET", "/api/v1/decisions/:id", api_decisions_get, ROUTE_TENANT},
     {"POST", "/api/v1/decisions/:id/label", api_decisions_label, ROUTE_TENANT},
     {"GET", "/api/v1/usage", api_usage_get, ROUTE_TENANT},
+    {"GET", "/api/v1/keys", api_keys_list, ROUTE_TENANT},
+    {"POST", "/api/v1/keys", api_keys_create_handler, ROUTE_TENANT},
+    {"POST", "/api/v1/keys/:id/revoke", api_keys_revoke_handler, ROUTE_TENANT},
+    {"POST", "/api/v1/keys/:id/rotate", api_keys_rotate_handler, ROUTE_TENANT},
+    {"GET", "/api/v1/tenant", api_tenant_get, ROUTE_TENANT},
+    {"PATCH", "/api/v1/tenant", api_tenant_patch, ROUTE_TENANT},
+    {"GET", "/api/v1/upstream", api_upstream_get, ROUTE_TENANT},
+    {"PUT", "/api/v1/upstream", api_upstream_put, ROUTE_TENANT},
+    {"GET", "/api/v1/audit", api_audit_list, ROUTE_TENANT},
     {"GET", "/portal/signup", portal_signup_page, ROUTE_PAGE},
     {"POST", "/portal/signup", portal_signup, ROUTE_PAGE},
     {"GET", "/portal/login", portal_login_page, ROUTE_PAGE},
