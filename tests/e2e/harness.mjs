@@ -234,7 +234,7 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
       if (p && p.exitCode === null && p.signalCode === null) {
         const done = new Promise((r) => p.once('exit', r));
         p.kill('SIGTERM');
-        await Promise.race([done, sleep(15000)]);
+        await Promise.race([done, sleep(15000, undefined, { ref: false })]);
         if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
       }
     }
