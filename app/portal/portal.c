@@ -368,6 +368,20 @@ bool portal_set_int(struct tmpl_value *m, const char *key, int64_t v)
 	return tmpl_map_set(m, key, tmpl_int(m->arena, v));
 }
 
+bool portal_set_count(struct tmpl_value *m, const char *key, int64_t v)
+{
+	char digits[24], out[32];
+	size_t n = str_fmt_i64(digits, v), i, o = 0, lead = digits[0] == '-';
+
+	for (i = 0; i < n; i++) {
+		if (i > lead && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	return portal_set_str(m, key, out);
+}
+
 struct tmpl_value *portal_ctx(struct hctx *c, const char *title, const char *nav)
 {
 	struct tmpl_value *m = tmpl_map(c->arena), *navs = tmpl_map(c->arena);

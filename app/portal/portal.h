@@ -76,5 +76,7 @@ bool portal_https(const struct hctx *c);
 /* Values of ctx from SQL text, as pages show them. */
 bool portal_set_str(struct tmpl_value *m, const char *key, const char *s);
 bool portal_set_int(struct tmpl_value *m, const char *key, int64_t v);
+/* A count as people read it: 1,234,567. */
+bool portal_set_count(struct tmpl_value *m, const char *key, int64_t v);
 
 #endif

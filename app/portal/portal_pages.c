@@ -138,6 +138,12 @@ static enum err tenant_summary(struct hctx *c, struct tmpl_value *ctx, bool *has
 	t = row_map(c, r, 0, names, 14);
 	used = sql_get_i64(r, 0, 8);
 	quota = sql_is_null(r, 0, 5) ? 0 : sql_get_i64(r, 0, 5);
+	portal_set_count(t, "requests", used);
+	portal_set_str(t, "requests_word", used == 1 ? "request" : "requests");
+	if (quota > 0)
+		portal_set_count(t, "quota", quota);
+	for (int j = 9; j <= 12; j++)
+		portal_set_count(t, names[j], sql_get_i64(r, 0, j));
 	if (quota > 0) {
 		int64_t pct = used >= quota ? 100 : used * 100 / quota;
 
@@ -274,7 +280,8 @@ static enum err keys_page(struct hctx *c, int status, const char *key, const cha
 	    "SELECT k.id, k.name, k.prefix, to_char(k.created_at AT TIME ZONE 'UTC', " TIME_FMT
 	    "), to_char(k.expires_at AT TIME ZONE 'UTC', " TIME_FMT "), "
 	    "CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked' "
-	    "WHEN k.expires_at <= now() THEN 'expired' ELSE 'active' END, "
+	    "WHEN k.expires_at <= now() THEN 'expired' "
+	    "WHEN k.expires_at <= now() + interval '31 days' THEN 'expiring' ELSE 'active' END, "
 	    "coalesce(m.requests, 0), (SELECT to_char(max(h.hour) AT TIME ZONE 'UTC', " TIME_FMT
 	    ") FROM usage_hourly h WHERE h.tenant_id = k.tenant_id AND h.key_id = k.id) "
 	    "FROM api_keys k LEFT JOIN usage_monthly m ON m.tenant_id = k.tenant_id "
@@ -287,7 +294,12 @@ static enum err keys_page(struct hctx *c, int status, const char *key, const cha
 	for (i = 0; i < sql_rows(r); i++) {
 		struct tmpl_value *m = row_map(c, r, i, names, 8);
 
+		/* An expiring key (one rotated, say) may be revoked, not rotated again. */
 		tmpl_map_set(m, "active", tmpl_bool(strcmp(sql_get(r, i, 5), "active") == 0));
+		tmpl_map_set(m, "live",
+			     tmpl_bool(strcmp(sql_get(r, i, 5), "active") == 0 ||
+				       strcmp(sql_get(r, i, 5), "expiring") == 0));
+		portal_set_count(m, "requests", sql_get_i64(r, i, 6));
 		portal_set_str(m, "csrf", c->session->csrf);
 		tmpl_list_push(list, m);
 	}

@@ -219,7 +219,7 @@ describe('the portal in a browser', () => {
   test('the key is rotated: the old one keeps working for its hour, the new one works', async () => {
     await nav('Keys');
     const row = page.locator('tbody tr', { hasText: key.slice(0, 16) });
-    await row.getByRole('combobox').selectOption({ label: 'old key works 1 hour' });
+    await row.getByRole('combobox').selectOption({ label: 'grace 1 hour' });
     const res = await submit(row.getByRole('button', { name: 'Rotate' }));
     assert.equal(res.status(), 201);
     rotated = (await page.locator('#new-key').innerText()).trim();
