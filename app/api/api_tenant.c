@@ -22,6 +22,13 @@ enum err api_tenant_set_upstream(struct hctx *c, const char *url, const char *ho
 	struct addr_url u;
 	enum err e;
 
+	snprintf(why, whylen, "The upstream was refused.");
+	/* The scheme in lower case, as stored and as the upstreams table's check wants it. */
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		snprintf(why, whylen,
+			 "The upstream must be an http:// or https:// URL (scheme in lower case).");
+		return ERR_INPUT;
+	}
 	if (upstream_check(c->app->cfg, url, &u, reason, sizeof(reason)) != ERR_OK) {
 		snprintf(why, whylen, "The upstream must be an http:// or https:// URL: %s",
 			 reason);

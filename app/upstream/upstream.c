@@ -152,8 +152,15 @@ void upstream_host_header(const struct addr_url *u, char *out, size_t n)
 
 bool upstream_host_header_ok(const char *h)
 {
-	size_t n = strlen(h);
+	static const char name[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
+	size_t n = strlen(h), host = strspn(h, name), port;
 
-	return n > 0 && n <= 253 &&
-	       strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") == n;
+	if (host == 0 || host > 253)
+		return false;
+	if (host == n)
+		return true;
+	/* HOST:PORT, the port 1 to 5 digits (as the upstreams table's check says). */
+	port = strspn(h + host + 1, "0123456789");
+	return h[host] == ':' && port >= 1 && port <= 5 && host + 1 + port == n;
 }

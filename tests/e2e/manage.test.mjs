@@ -111,6 +111,11 @@ describe('management API: keys, upstream, tenant, audit', () => {
     let r = await api('/api/v1/upstream', a.token, { method: 'PUT', body: { url: 'http://169.254.169.254/' } });
     assert.equal(r.status, 400);
     assert.equal(r.json.parameter, 'url');
+    for (const body of [{ url: `HTTPS://127.0.0.1:${s.upstream.port}` }, { url: `http://127.0.0.1:${s.upstream.port}`, host_header: 'example.com:abc' }, { url: 7 }]) {
+      r = await api('/api/v1/upstream', a.token, { method: 'PUT', body });
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.headers.get('content-type'), /problem\+json/);
+    }
     r = await api('/api/v1/upstream', a.token, { method: 'PUT', body: { url: `http://127.0.0.1:${s.upstream.port}`, host_header: 'api.example.com' } });
     assert.equal(r.status, 200, r.text);
     r = await api('/api/v1/upstream', a.token);
