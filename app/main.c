@@ -42,7 +42,7 @@ static const char usage[] =
     "      [--key-rps|--key-burst|--key-rpm|--rps|--burst|--rpm N|plan]\n"
     "  key create TENANT [--name NAME] [--test]   print a new API key (shown once)\n"
     "  key list TENANT [--json]\n"
-    "  key revoke KEY_ID\n"
+    "  key revoke KEY_ID|KEY        by id, or by the key itself\n"
     "  key set KEY_ID [--rps N|tenant] [--burst N|tenant] [--rpm N|tenant]\n"
     "  token create TENANT [--name NAME]   print a new management token (shown once)\n"
     "  token list TENANT | token revoke TOKEN_ID\n"

@@ -275,7 +275,7 @@ int cli_tenant(const struct config *cfg, int argc, char **argv)
 static const char key_usage[] =
     "usage: tollgate key create TENANT [--name NAME] [--test]\n"
     "       tollgate key list TENANT [--json]\n"
-    "       tollgate key revoke KEY_ID\n"
+    "       tollgate key revoke KEY_ID|KEY\n"
     "       tollgate key set KEY_ID [--rps N|tenant] [--burst N|tenant] "
     "[--rpm N|tenant]\n";
 
@@ -419,11 +419,46 @@ int cli_revoke(struct sql *db, int argc, char **argv, const char *usage, const c
 	return 0;
 }
 
+/* By id, or by the key itself (a leaked key is revoked without looking up its id). */
 static int key_revoke(const struct cli_call *c)
 {
-	return cli_revoke(c->db, c->argc, c->argv, key_usage, "key",
-			  "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
-			  "WHERE id = $1 RETURNING prefix");
+	unsigned char hash[CRYPTOX_HASH_BYTES];
+	char hex[API_KEY_HASH_PARAM], msg[512];
+	const char *params[1] = {hex};
+	enum gate_key_env env;
+	struct sql_res *r;
+	enum err rc;
+
+	if (c->argc != 1 || !str_has_prefix(str_c(c->argv[0]), "tg_"))
+		return cli_revoke(c->db, c->argc, c->argv, key_usage, "key",
+				  "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
+				  "WHERE id = $1 RETURNING prefix");
+	if (gate_keys_check(str_c(c->argv[0]), &env) != ERR_OK) {
+		fputs("tollgate: that is not an API key (nor a key id)\n", stderr);
+		return 2;
+	}
+	if (config_require_secret(c->cfg, msg, sizeof(msg)) != ERR_OK || cryptox_init() != ERR_OK) {
+		fprintf(stderr, "tollgate: %s\n", msg);
+		return 1;
+	}
+	gate_keys_hash(c->cfg->secret_key, str_c(c->argv[0]), hash);
+	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));
+	rc = sql_exec(c->db, &r,
+		      "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
+		      "WHERE hash = $1 RETURNING id, prefix",
+		      1, params);
+	if (rc != ERR_OK) {
+		cli_report(c->db, "key revoke", rc);
+		return 1;
+	}
+	if (sql_rows(r) != 1) {
+		fputs("tollgate: no such key\n", stderr);
+		sql_res_free(r);
+		return 1;
+	}
+	fprintf(stderr, "revoked key %s (%s)\n", sql_get(r, 0, 0), sql_get(r, 0, 1));
+	sql_res_free(r);
+	return 0;
 }
 
 int cli_key(const struct config *cfg, int argc, char **argv)

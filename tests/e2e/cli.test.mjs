@@ -403,6 +403,17 @@ describe('tollgate CLI: plans, limits, usage', () => {
     assert.equal(s.cli('key', 'list', 'jsonco', '--yaml').status, 2);
   });
 
+  test('key revoke takes the key itself, and refuses what is not a key', async () => {
+    s.tenant('leakco');
+    const key = s.key('leakco');
+    await waitFor('the key', async () => (await get(`${s.url}/x`, { 'X-Api-Key': key })).status === 200);
+    assert.equal(s.cli('key', 'revoke', 'tg_live_notakey').status, 2);
+    const r = s.cli('key', 'revoke', key);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`revoked key \\d+ \\(${key.slice(0, 16)}\\)`));
+    await waitFor('the key refused', async () => (await get(`${s.url}/x`, { 'X-Api-Key': key })).status === 401);
+  });
+
   test('abuse mode, address lists and model versions without psql', () => {
     s.tenant('abuseco');
     assert.equal(s.cli('tenant', 'set', 'abuseco', '--abuse-mode', 'loud').status, 2);
