@@ -83,6 +83,7 @@ APP_SRCS := \
 	app/serve/flusher.c \
 	app/serve/keeper.c \
 	app/serve/listen.c \
+	app/serve/mailer.c \
 	app/serve/master.c \
 	app/serve/resolver.c \
 	app/serve/samples.c \

@@ -55,6 +55,19 @@ static const struct cfg_opt options[] = {
     OPT("TOLLGATE_TEMPLATES", CFG_STR, templates_dir, "templates", 1, 4096, 0,
 	"Folder of the portal's page templates (*.mustache), compiled when a console worker "
 	"starts."),
+    OPT("TOLLGATE_CONSOLE_URL", CFG_STR, console_url, "http://localhost:8081", 1, 512, 0,
+	"The console's URL as people reach it: the links in the portal's mails start with it."),
+    OPT("TOLLGATE_SMTP_URL", CFG_STR, smtp_url, "", 0, 512, 0,
+	"Where the portal's mails go: smtp://HOST:PORT (STARTTLS when offered, required with a "
+	"user) or smtps://HOST:PORT. Empty: mails wait in the outbox until it is set."),
+    OPT("TOLLGATE_SMTP_FROM", CFG_STR, smtp_from, "Tollgate <noreply@localhost>", 3, 320, 0,
+	"The From of the portal's mails."),
+    OPT("TOLLGATE_SMTP_USER", CFG_STR, smtp_user, "", 0, 320, 0, "SMTP user name; empty for none."),
+    OPT("TOLLGATE_SMTP_PASSWORD", CFG_STR, smtp_password, "", 0, 512, CFG_SECRET,
+	"SMTP password (never printed)."),
+    OPT("TOLLGATE_SMTP_TIMEOUT", CFG_DURATION, smtp_timeout_ms, "30s", 1000, 600000, 0,
+	"The longest one mail may take to send. A failed mail is tried again after this long, "
+	"then twice as long, and so on (at most 8 tries)."),
     OPT("TOLLGATE_PROBLEM_BASE", CFG_STR, problem_base, "https://tollgate.dev/problems/", 0, 512, 0,
 	"Prefix of the `type` URI in problem+json error bodies."),
     OPT("TOLLGATE_SYNC_INTERVAL", CFG_DURATION, sync_interval_ms, "60s", 1000, 86400000, 0,

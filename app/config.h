@@ -30,6 +30,13 @@ struct config {
 	char *problem_base;
 	char *gateway_url;   /* the gateway's public URL, for the portal's quickstart */
 	char *templates_dir; /* the portal's pages */
+	char *console_url;   /* the console's URL as people reach it, for links in mails */
+	char *smtp_url;	     /* "" : no mail is sent (it waits in the outbox) */
+	char *smtp_from;
+	char *smtp_user;
+	char *smtp_password;
+	int64_t smtp_timeout_ms; /* one mail's send; a failed one is retried after 1, 2, 4... times
+				    it */
 	int64_t sync_interval_ms;
 	int64_t ready_staleness_ms;
 	int64_t drain_timeout_ms;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 struct http {
 	CURL *curl;
@@ -259,5 +260,131 @@ out:
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
 	curl_slist_free_all(list);
+	return rc;
+}
+
+/* What the SMTP upload reads from: the whole message, once. */
+struct source {
+	const char *p;
+	size_t left;
+};
+
+static size_t on_read(char *out, size_t size, size_t nmemb, void *arg)
+{
+	struct source *s = arg;
+	size_t n = size * nmemb < s->left ? size * nmemb : s->left;
+
+	memcpy(out, s->p, n);
+	s->p += n;
+	s->left -= n;
+	return n;
+}
+
+static bool one_line(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") == NULL;
+}
+
+/* The address inside "Name <addr>", or all of s. */
+static void bare_address(const char *s, char *out, size_t n)
+{
+	const char *lt = strrchr(s, '<'), *gt = lt != NULL ? strchr(lt, '>') : NULL;
+
+	if (lt != NULL && gt != NULL)
+		snprintf(out, n, "<%.*s>", (int)(gt - lt - 1), lt + 1);
+	else
+		snprintf(out, n, "<%s>", s);
+}
+
+enum err http_mail_send(struct http *h, const struct http_mail *m, int64_t timeout_ms, char *msg,
+			size_t msglen)
+{
+	struct curl_slist *rcpt = NULL;
+	char detail[CURL_ERROR_SIZE], from[320], to[320], date[64];
+	struct source src;
+	struct buf text;
+	const char *p;
+	CURL *c = h->curl;
+	CURLcode cc;
+	time_t now = time(NULL);
+	struct tm tm;
+	enum err rc = ERR_OK;
+
+	msg[0] = '\0';
+	detail[0] = '\0';
+	if (!one_line(m->from) || !one_line(m->to) || !one_line(m->subject) ||
+	    (strncasecmp(m->url, "smtp://", 7) != 0 && strncasecmp(m->url, "smtps://", 8) != 0)) {
+		snprintf(msg, msglen, "refused: an smtp:// or smtps:// URL and one-line headers");
+		return ERR_INPUT;
+	}
+	/* The message, with CRLF line ends (libcurl dot-stuffs the body). */
+	buf_init(&text, 1 << 20);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	buf_printf(
+	    &text,
+	    "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+	    m->from, m->to, m->subject, date);
+	for (p = m->body; *p != '\0'; p++) {
+		if (*p == '\n' && (p == m->body || p[-1] != '\r'))
+			buf_putc(&text, '\r');
+		buf_putc(&text, *p);
+	}
+	buf_puts(&text, "\r\n");
+	if (text.overflow) {
+		snprintf(msg, msglen, "the message is larger than 1 MiB");
+		buf_free(&text);
+		return ERR_TOOBIG;
+	}
+	bare_address(m->from, from, sizeof(from));
+	bare_address(m->to, to, sizeof(to));
+	rcpt = curl_slist_append(rcpt, to);
+	src.p = text.p;
+	src.left = text.len;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, m->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
+#endif
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* STARTTLS when the server offers it; required when a password would go over it. */
+	curl_easy_setopt(c, CURLOPT_USE_SSL,
+			 m->user != NULL && m->user[0] != '\0' ? (long)CURLUSESSL_ALL
+							       : (long)CURLUSESSL_TRY);
+	if (m->user != NULL && m->user[0] != '\0') {
+		curl_easy_setopt(c, CURLOPT_USERNAME, m->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, m->password != NULL ? m->password : "");
+	}
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, &src);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)text.len);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+	cc = curl_easy_perform(c);
+	if (cc != CURLE_OK) {
+		snprintf(msg, msglen, "%s%s%s", curl_easy_strerror(cc), detail[0] ? ": " : "",
+			 detail);
+		rc = ERR_UPSTREAM;
+	}
+	/* No pointer to the message or the credentials may outlive the call. */
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
+	curl_easy_setopt(c, CURLOPT_READDATA, NULL);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(c, CURLOPT_USERNAME, NULL);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, NULL);
+	curl_slist_free_all(rcpt);
+	buf_free(&text);
 	return rc;
 }

@@ -1,12 +1,27 @@
 /* The one wrapper of libcurl: a small blocking HTTP client that POSTs JSON to a remote API
- * and reads a bounded answer. TLS certificates and host names are always verified,
- * redirects are never followed, and only http:// and https:// URLs are accepted. */
+ * and reads a bounded answer, and the mail sender of the portal's messages (SMTP). TLS certificates
+ * and host names are always verified, redirects are never followed, and only http:// and https://
+ * URLs are accepted. */
 #ifndef LIB_HTTP_H
 #define LIB_HTTP_H
 
 /* The gate's pool is built with TOLLGATE_HOT_PATH: it never waits on the network. */
 #ifdef TOLLGATE_HOT_PATH
 #error "lib/http.h is not for the hot path: the gate answers from shared memory"
+/* A plain-text mail, sent over SMTP (smtp:// with STARTTLS when offered, required when a
+ * user is set; or smtps://). Headers must be one line each (no CR or LF: no injection);
+ * from and to may be "Name <addr>". */
+struct http_mail {
+	const char *url;	     /* smtp://host:port or smtps://host:port */
+	const char *user, *password; /* NULL or "": no authentication */
+	const char *from, *to, *subject, *body;
+};
+
+/* Sends m within timeout_ms. ERR_INPUT (a bad URL or header), ERR_TOOBIG (over 1 MiB),
+ * ERR_UPSTREAM (the server refused it, or could not be reached); msg says what happened. */
+enum err http_mail_send(struct http *h, const struct http_mail *m, int64_t timeout_ms, char *msg,
+			size_t msglen) WUR;
+
 #endif
 
 #include <signal.h>
@@ -55,5 +70,19 @@ enum err http_check_url(const char *url) WUR;
 enum err http_post_json(struct http *h, const char *url, const struct http_header *headers,
 			const char *body, size_t len, int64_t timeout_ms, size_t max_response,
 			int *status, struct buf *out, char *msg, size_t msglen) WUR;
+
+/* A plain-text mail, sent over SMTP (smtp:// with STARTTLS when offered, required when a
+ * user is set; or smtps://). Headers must be one line each (no CR or LF: no injection);
+ * from and to may be "Name <addr>". */
+struct http_mail {
+	const char *url;	     /* smtp://host:port or smtps://host:port */
+	const char *user, *password; /* NULL or "": no authentication */
+	const char *from, *to, *subject, *body;
+};
+
+/* Sends m within timeout_ms. ERR_INPUT (a bad URL or header), ERR_TOOBIG (over 1 MiB),
+ * ERR_UPSTREAM (the server refused it, or could not be reached); msg says what happened. */
+enum err http_mail_send(struct http *h, const struct http_mail *m, int64_t timeout_ms, char *msg,
+			size_t msglen) WUR;
 
 #endif

@@ -322,6 +322,39 @@ enum err portal_session_end(struct hctx *c)
 	return e;
 }
 
+void portal_token_new(const struct hctx *c, const char *purpose, char token[PORTAL_TOKEN_HEX + 1],
+		      char hash_param[2 * CRYPTOX_HASH_BYTES + 3])
+{
+	unsigned char raw[TOKEN_BYTES], hash[CRYPTOX_HASH_BYTES];
+
+	cryptox_random(raw, sizeof(raw));
+	codec_hex(raw, sizeof(raw), token);
+	token_hash(c, purpose, token, hash);
+	sql_bytea_param(hash, sizeof(hash), hash_param, 2 * CRYPTOX_HASH_BYTES + 3);
+	cryptox_wipe(raw, sizeof(raw));
+}
+
+bool portal_token_hash(const struct hctx *c, const char *purpose, const char *token,
+		       char hash_param[2 * CRYPTOX_HASH_BYTES + 3])
+{
+	unsigned char hash[CRYPTOX_HASH_BYTES];
+
+	if (token == NULL || !is_token(str_c(token)))
+		return false;
+	token_hash(c, purpose, token, hash);
+	sql_bytea_param(hash, sizeof(hash), hash_param, 2 * CRYPTOX_HASH_BYTES + 3);
+	return true;
+}
+
+enum err portal_mail(struct hctx *c, const char *to, const char *subject, const char *body)
+{
+	const char *params[3] = {to, subject, body};
+
+	return api_sql(c, NULL,
+		       "INSERT INTO mail_outbox (to_addr, subject, body) VALUES ($1, $2, $3)", 3,
+		       params);
+}
+
 void portal_client_ip(const struct hctx *c, char out[64])
 {
 	unsigned char ip[16];

@@ -67,6 +67,17 @@ enum err portal_session_end(struct hctx *c) WUR;
 const char *portal_pre_token(struct hctx *c);
 bool portal_pre_check(struct hctx *c, const struct form *f);
 
+/* A one-use token for a link in a mail: 64 hex digits (the link's), and its keyed hash
+ * for purpose ("verify", "reset") as an SQL bytea parameter (what is stored). */
+#define PORTAL_TOKEN_HEX 64
+void portal_token_new(const struct hctx *c, const char *purpose, char token[PORTAL_TOKEN_HEX + 1],
+		      char hash_param[2 * 32 + 3]);
+/* The stored form of a token from a link; false when token is not one we make. */
+bool portal_token_hash(const struct hctx *c, const char *purpose, const char *token,
+		       char hash_param[2 * 32 + 3]);
+/* Queues a mail in the outbox, in the request's transaction (the mailer sends it). */
+enum err portal_mail(struct hctx *c, const char *to, const char *subject, const char *body) WUR;
+
 /* The client's address as text ("" when unknown), for sessions and the audit log. */
 void portal_client_ip(const struct hctx *c, char out[64]);
 

@@ -17,4 +17,13 @@ enum err portal_logout(struct hctx *c) WUR;
 enum err portal_admin_login_page(struct hctx *c) WUR;
 enum err portal_admin_login(struct hctx *c) WUR;
 
+/* Forgotten passwords: the request (a mail with a one-hour, one-use link, or nothing, with
+ * the same answer), the link's form, and the new password (which ends every session). */
+enum err portal_forgot_page(struct hctx *c) WUR;
+enum err portal_forgot(struct hctx *c) WUR;
+enum err portal_reset_page(struct hctx *c) WUR;
+enum err portal_reset(struct hctx *c) WUR;
+/* The link of the welcome mail: the address is confirmed. */
+enum err portal_verify(struct hctx *c) WUR;
+
 #endif

@@ -176,6 +176,20 @@ enum err portal_home(struct hctx *c)
 
 	if ((e = tenant_summary(c, ctx, &traffic)) != ERR_OK)
 		return e;
+	{
+		char user[24];
+		const char *up[2] = {tenant, user};
+		struct sql_res *v;
+
+		str_fmt_i64(user, c->session->user_id);
+		if ((e = api_sql(c, &v,
+				 "SELECT email_verified_at IS NULL FROM users "
+				 "WHERE tenant_id = $1 AND id = $2",
+				 2, up)) != ERR_OK)
+			return e;
+		tmpl_map_set(ctx, "unverified",
+			     tmpl_bool(sql_rows(v) == 1 && strcmp(sql_get(v, 0, 0), "t") == 0));
+	}
 	tmpl_map_set(ctx, "setup_done",
 		     tmpl_bool(tmpl_map_get(ctx, "has_upstream")->b &&
 			       tmpl_map_get(ctx, "has_key")->b && traffic));
