@@ -1,6 +1,15 @@
 // Pages as a browser sees them, for the portal's and admin pages' tests.
 import { get } from './harness.mjs';
 
+// Every Set-Cookie line of a fetch() answer. Node 18's Headers has no getSetCookie(): there
+// the lines come joined with ", ", which only a cookie's Expires could hold (ours use
+// Max-Age), so they split before each "name=".
+export function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const all = headers.get('set-cookie');
+  return all ? all.split(/,\s*(?=[^;,=\s]+=)/) : [];
+}
+
 // A browser's part: a cookie jar, forms posted the way a browser posts them, and the CSRF
 // token read from the page it was given.
 export class Browser {
@@ -14,7 +23,7 @@ export class Browser {
   }
 
   keep(res) {
-    for (const line of res.headers.getSetCookie()) {
+    for (const line of setCookies(res.headers)) {
       const [pair, ...attrs] = line.split(';');
       const i = pair.indexOf('=');
       const name = pair.slice(0, i).trim();

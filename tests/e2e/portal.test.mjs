@@ -3,7 +3,7 @@
 // CSRF, login throttling, and another tenant's ids.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Browser } from './forms.mjs';
+import { Browser, setCookies } from './forms.mjs';
 import { get, startStack, waitFor } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -29,7 +29,7 @@ describe('portal', () => {
     assert.equal(r.headers.get('x-frame-options'), 'DENY');
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(r.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP');
-    const pre = r.headers.getSetCookie().find((c) => c.startsWith('tg_pre='));
+    const pre = setCookies(r.headers).find((c) => c.startsWith('tg_pre='));
     assert.match(pre, /HttpOnly/);
     assert.match(pre, /SameSite=Lax/);
     const css = await get(`${s.console}/static/app.css`);
@@ -69,7 +69,7 @@ describe('portal', () => {
     const r = await ann.signup('ann@acme.test', PASSWORD, 'Acme Weather, Inc.');
     assert.equal(r.status, 303, r.text);
     assert.equal(r.headers.get('location'), '/portal/');
-    const cookie = r.headers.getSetCookie().find((c) => c.startsWith('tg_session='));
+    const cookie = setCookies(r.headers).find((c) => c.startsWith('tg_session='));
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
     assert.match(cookie, /Path=\//);
