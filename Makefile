@@ -91,6 +91,7 @@ APP_SRCS := \
 	app/portal/portal.c \
 	app/portal/portal_account.c \
 	app/portal/portal_pages.c \
+	app/portal/portal_team.c \
 	app/upstream/upstream.c
 
 MAIN_SRC := app/main.c

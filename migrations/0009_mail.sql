@@ -24,7 +24,7 @@ CREATE TABLE user_tokens (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tenant_id  bigint      NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     user_id    bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    purpose    text        NOT NULL CHECK (purpose IN ('verify', 'reset')),
+    purpose    text        NOT NULL CHECK (purpose IN ('verify', 'reset', 'invite')),
     hash       bytea       NOT NULL UNIQUE CHECK (length(hash) = 32),
     created_at timestamptz NOT NULL DEFAULT now(),
     expires_at timestamptz NOT NULL,
@@ -56,8 +56,8 @@ BEGIN
 END
 $$;
 
--- Uses a reset token: the new password hash, every session of the user ended, the token
--- spent. No row when the token is unknown, used or expired.
+-- Uses a reset (or invitation) token: the new password hash, every session of the user
+-- ended, the token spent. No row when the token is unknown, used or expired.
 CREATE FUNCTION tollgate_reset_finish(p_hash bytea, p_password_hash text)
 RETURNS TABLE (user_id bigint, tenant_id bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -65,7 +65,7 @@ DECLARE
     t user_tokens%ROWTYPE;
 BEGIN
     UPDATE user_tokens x SET used_at = now()
-        WHERE x.hash = p_hash AND x.purpose = 'reset' AND x.used_at IS NULL
+        WHERE x.hash = p_hash AND x.purpose IN ('reset', 'invite') AND x.used_at IS NULL
           AND x.expires_at > now()
         RETURNING * INTO t;
     IF NOT FOUND THEN
@@ -104,3 +104,11 @@ REVOKE ALL ON FUNCTION tollgate_verify_email(bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tollgate_reset_start(text, bytea) TO tollgate_console;
 GRANT EXECUTE ON FUNCTION tollgate_reset_finish(bytea, text) TO tollgate_console;
 GRANT EXECUTE ON FUNCTION tollgate_verify_email(bytea) TO tollgate_console;
+
+-- The portal's team and token pages: an owner invites members (a user without a password,
+-- who sets one through a mailed link valid 7 days) and removes them; staff make and revoke
+-- management tokens.
+GRANT INSERT (tenant_id, email, role) ON users TO tollgate_console;
+GRANT DELETE ON users TO tollgate_console;
+GRANT INSERT (tenant_id, name, prefix, hash) ON api_tokens TO tollgate_console;
+GRANT UPDATE (revoked_at) ON api_tokens TO tollgate_console;

@@ -14,6 +14,7 @@
 #include "../portal/portal.h"
 #include "../portal/portal_account.h"
 #include "../portal/portal_pages.h"
+#include "../portal/portal_team.h"
 #include "worker.h"
 
 #define CONSOLE_MAX_HEAD (16 * 1024)
@@ -61,6 +62,11 @@ static const struct route routes[] = {
     {"POST", "/portal/keys/:id/rotate", portal_key_rotate, ROUTE_SESSION},
     {"GET", "/portal/quickstart", portal_quickstart, ROUTE_SESSION},
     {"GET", "/portal/abuse", portal_abuse, ROUTE_SESSION},
+    {"GET", "/portal/team", portal_team, ROUTE_SESSION},
+    {"POST", "/portal/team/invite", portal_invite, ROUTE_SESSION},
+    {"POST", "/portal/team/:id/remove", portal_member_remove, ROUTE_SESSION},
+    {"POST", "/portal/tokens", portal_token_create, ROUTE_SESSION},
+    {"POST", "/portal/tokens/:id/revoke", portal_token_revoke, ROUTE_SESSION},
     {"POST", "/portal/abuse/mode", portal_abuse_mode, ROUTE_SESSION},
     {"POST", "/portal/decisions/:id/label", portal_label, ROUTE_SESSION},
     {"GET", "/admin/login", portal_admin_login_page, ROUTE_PAGE},

@@ -86,3 +86,59 @@ describe('portal mail', () => {
     assert.match(s.logs(), /mailer: mail \d+, attempt 1: .*451/);
   });
 });
+
+describe('portal team and tokens', () => {
+  let s;
+  let smtp;
+  let owner;
+
+  before(async () => {
+    smtp = await startSmtp();
+    s = await startStack({ workers: 1, env: { TOLLGATE_SMTP_URL: smtp.url, TOLLGATE_SMTP_TIMEOUT: '1s' } });
+    owner = new Browser(s.console);
+    assert.equal((await owner.signup('olga@team.test', PASSWORD, 'Team Co')).status, 303);
+  });
+  after(async () => { await s?.stop(); await smtp?.close(); });
+
+  test('an owner invites a member by mail, who sets a password and logs in; members cannot invite', async () => {
+    await owner.open('/portal/team');
+    assert.equal((await owner.post('/portal/team/invite', { email: 'olga@team.test', role: 'member' })).status, 422, 'taken');
+    const r = await owner.post('/portal/team/invite', { email: 'max@team.test', role: 'member' });
+    assert.equal(r.status, 201, r.text);
+    assert.match(r.text, /max@team.test.*invited/s);
+    const m = await waitFor('the invitation', () => smtp.messages.find((x) => x.to.includes('max@team.test')));
+    assert.match(m.body, /olga@team\.test invited you/);
+    const u = new URL(m.body.match(/(http:\/\/\S+\/portal\/reset\?token=[0-9a-f]{64})/)[1]);
+    const max = new Browser(s.console);
+    await max.open('/portal/login');
+    assert.equal((await max.post('/portal/login', { email: 'max@team.test', password: '' })).status, 401, 'no password yet');
+    await max.open(u.pathname + u.search);
+    assert.equal((await max.post('/portal/reset', { token: u.searchParams.get('token'), password: 'max password 123' })).status, 303);
+    await max.open('/portal/login');
+    assert.equal((await max.post('/portal/login', { email: 'max@team.test', password: 'max password 123' })).status, 303);
+    const page = await max.open('/portal/team');
+    assert.ok(!/Send invitation/.test(page.text), 'no invite form for a member');
+    assert.equal((await max.post('/portal/team/invite', { email: 'eve@team.test' })).status, 403);
+    const olgaId = s.psql("SELECT id FROM users WHERE email = 'olga@team.test'");
+    assert.equal((await max.post(`/portal/team/${olgaId}/remove`, {})).status, 403);
+    // the owner removes the member: the member's session ends with it
+    const maxId = s.psql("SELECT id FROM users WHERE email = 'max@team.test'");
+    await owner.open('/portal/team');
+    assert.equal((await owner.post(`/portal/team/${maxId}/remove`, {})).status, 303);
+    assert.equal((await max.open('/portal/')).status, 303);
+    assert.equal((await owner.post(`/portal/team/${olgaId}/remove`, {})).status, 404, 'not yourself');
+  });
+
+  test('a management token made in the portal works on the API once, and stops when revoked', async () => {
+    await owner.open('/portal/team');
+    const r = await owner.post('/portal/tokens', { name: 'ci' });
+    assert.equal(r.status, 201);
+    const token = r.text.match(/<pre id="new-token"><code>(tgm_[0-9A-Za-z_]+)<\/code>/)[1];
+    assert.ok(!(await owner.open('/portal/team')).text.includes(token), 'shown once');
+    assert.equal((await get(`${s.console}/api/v1/tenant`, { Authorization: `Bearer ${token}` })).status, 200);
+    const id = s.psql(`SELECT id FROM api_tokens WHERE prefix = '${token.slice(0, 12)}'`);
+    await owner.open('/portal/team');
+    assert.equal((await owner.post(`/portal/tokens/${id}/revoke`, {})).status, 303);
+    assert.equal((await get(`${s.console}/api/v1/tenant`, { Authorization: `Bearer ${token}` })).status, 401);
+  });
+});

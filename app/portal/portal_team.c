@@ -1,0 +1,244 @@
+/* The portal's team page: members (invited by mail, removed by an owner) and management
+ * tokens (made, shown once, revoked). */
+#include "portal_team.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/cryptox.h"
+#include "../../lib/log.h"
+#include "../../lib/sql.h"
+#include "../api/api.h"
+#include "../api/api_audit.h"
+#include "../api/api_auth.h"
+#include "portal.h"
+
+#define TIME_FMT "'YYYY-MM-DD HH24:MI'"
+
+static bool is_owner(const struct hctx *c)
+{
+	return strcmp(c->session->role, "owner") == 0;
+}
+
+static struct tmpl_value *rows(struct hctx *c, const struct sql_res *r, const char *const *names,
+			       int n)
+{
+	struct tmpl_value *l = tmpl_list(c->arena);
+	int i, j;
+
+	for (i = 0; i < sql_rows(r); i++) {
+		struct tmpl_value *m = tmpl_map(c->arena);
+
+		for (j = 0; j < n; j++)
+			tmpl_map_set(m, names[j],
+				     sql_is_null(r, i, j) ? tmpl_null()
+							  : tmpl_str(c->arena, sql_get(r, i, j)));
+		portal_set_str(m, "csrf", c->session->csrf);
+		tmpl_list_push(l, m);
+	}
+	return l;
+}
+
+/* The page, with a token just made (shown once) or what went wrong. */
+static enum err team_page(struct hctx *c, int status, const char *token, const char *error,
+			  const char *notice)
+{
+	static const char *const user_cols[] = {"id",	      "email",	 "role",
+						"last_login", "pending", "me"};
+	static const char *const token_cols[] = {"id",	    "name",	 "prefix",
+						 "created", "last_used", "active"};
+	char tenant[24], me[24];
+	const char *params[2] = {tenant, me};
+	struct tmpl_value *ctx = portal_ctx(c, "Team and tokens", "team"), *users;
+	struct sql_res *u, *t;
+	struct tmpl_item *it;
+	enum err e;
+
+	str_fmt_i64(tenant, c->tenant_id);
+	str_fmt_i64(me, c->session->user_id);
+	if ((e = api_sql(
+		 c, &u,
+		 "SELECT id, email, role, to_char(last_login_at AT TIME ZONE 'UTC', " TIME_FMT
+		 "), CASE WHEN password_hash IS NULL THEN 't' END, "
+		 "CASE WHEN id = $2 THEN 't' END "
+		 "FROM users WHERE tenant_id = $1 ORDER BY id",
+		 2, params)) != ERR_OK ||
+	    (e = api_sql(c, &t,
+			 "SELECT id, name, prefix, to_char(created_at AT TIME ZONE 'UTC', " TIME_FMT
+			 "), to_char(last_used_at AT TIME ZONE 'UTC', " TIME_FMT "), "
+			 "CASE WHEN revoked_at IS NULL THEN 't' END "
+			 "FROM api_tokens WHERE tenant_id = $1 ORDER BY id DESC LIMIT 200",
+			 1, params)) != ERR_OK)
+		return e;
+	users = rows(c, u, user_cols, 6);
+	/* An owner may remove anyone but themselves. */
+	for (it = users->head; it != NULL; it = it->next)
+		tmpl_map_set(
+		    (struct tmpl_value *)it->v, "removable",
+		    tmpl_bool(is_owner(c) && tmpl_map_get(it->v, "me")->kind == TMPL_NULL));
+	tmpl_map_set(ctx, "users", users);
+	tmpl_map_set(ctx, "tokens", rows(c, t, token_cols, 6));
+	tmpl_map_set(ctx, "owner", tmpl_bool(is_owner(c)));
+	if (token != NULL)
+		portal_set_str(ctx, "new_token", token);
+	if (error != NULL)
+		portal_set_str(ctx, "error", error);
+	if (notice != NULL)
+		portal_set_str(ctx, "notice", notice);
+	return portal_render(c, status, "team", ctx);
+}
+
+enum err portal_team(struct hctx *c)
+{
+	return team_page(c, 200, NULL, NULL, NULL);
+}
+
+enum err portal_invite(struct hctx *c)
+{
+	const char *email = form_get(c->form, "email"), *role = form_get(c->form, "role");
+	char token[PORTAL_TOKEN_HEX + 1], hash[2 * 32 + 3], tenant[24], body[2048];
+	const char *params[3] = {tenant, email, role};
+	struct sql_res *r;
+	enum err e;
+
+	if (!is_owner(c)) {
+		c->detail = "Only an owner can invite members.";
+		return ERR_FORBIDDEN;
+	}
+	email = email != NULL ? email : "";
+	role = role != NULL && strcmp(role, "owner") == 0 ? "owner" : "member";
+	params[1] = email;
+	params[2] = role;
+	if (strlen(email) < 3 || strlen(email) > 254 || strchr(email, '@') == NULL ||
+	    strpbrk(email, " \t\r\n<>\"'") != NULL)
+		return team_page(c, 422, NULL, "Enter a valid email address.", NULL);
+	str_fmt_i64(tenant, c->tenant_id);
+	/* A savepoint: a taken address must not end the whole transaction. */
+	if ((e = api_sql(c, NULL, "SAVEPOINT invite", 0, NULL)) != ERR_OK)
+		return e;
+	e = api_sql(c, &r,
+		    "INSERT INTO users (tenant_id, email, role) VALUES ($1, $2, $3) RETURNING id",
+		    3, params);
+	if (e == ERR_CONFLICT) {
+		if ((e = api_sql(c, NULL, "ROLLBACK TO SAVEPOINT invite", 0, NULL)) != ERR_OK)
+			return e;
+		return team_page(c, 422, NULL, "That address already has a Tollgate account.",
+				 NULL);
+	}
+	if (e != ERR_OK)
+		return e;
+	portal_token_new(c, "reset", token, hash);
+	{
+		const char *tp[3] = {tenant, sql_get(r, 0, 0), hash};
+
+		e = api_sql(
+		    c, NULL,
+		    "INSERT INTO user_tokens (tenant_id, user_id, purpose, hash, expires_at) "
+		    "VALUES ($1, $2, 'invite', $3, now() + interval '7 days')",
+		    3, tp);
+	}
+	snprintf(body, sizeof(body),
+		 "%s invited you to their organisation on Tollgate, as %s.\n\n"
+		 "Choose your password to join:\n\n  %s/portal/reset?token=%s\n\n"
+		 "The link works once, for 7 days.\n",
+		 c->session->email, role, c->app->cfg->console_url, token);
+	if (e == ERR_OK)
+		e = portal_mail(c, email, "You are invited to Tollgate", body);
+	cryptox_wipe(token, sizeof(token));
+	cryptox_wipe(body, sizeof(body));
+	if (e == ERR_OK)
+		e = api_audit(c, c->tenant_id, "member.invite", email);
+	if (e != ERR_OK)
+		return e;
+	return team_page(c, 201, NULL, NULL, "Invitation sent.");
+}
+
+enum err portal_member_remove(struct hctx *c)
+{
+	char tenant[24], id[24];
+	const char *params[3] = {tenant, id};
+	struct sql_res *r;
+	int64_t v;
+	enum err e;
+
+	if (!is_owner(c)) {
+		c->detail = "Only an owner can remove members.";
+		return ERR_FORBIDDEN;
+	}
+	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &v) != ERR_OK ||
+	    v == c->session->user_id) {
+		c->detail = "There is no such member (and you cannot remove yourself).";
+		return ERR_NOTFOUND;
+	}
+	str_fmt_i64(tenant, c->tenant_id);
+	str_fmt_i64(id, v);
+	if ((e = api_sql(c, &r,
+			 "DELETE FROM users WHERE tenant_id = $1 AND id = $2 RETURNING email", 2,
+			 params)) != ERR_OK)
+		return e;
+	if (sql_rows(r) != 1) {
+		c->detail = "There is no such member.";
+		return ERR_NOTFOUND;
+	}
+	if ((e = api_audit(c, c->tenant_id, "member.remove", sql_get(r, 0, 0))) != ERR_OK)
+		return e;
+	return portal_redirect(c, "/portal/team");
+}
+
+enum err portal_token_create(struct hctx *c)
+{
+	const char *name = form_get(c->form, "name");
+	char token[API_TOKEN_LEN + 1], prefix[API_TOKEN_PREFIX_LEN + 1], tenant[24];
+	char hex[2 * CRYPTOX_HASH_BYTES + 3];
+	unsigned char hash[CRYPTOX_HASH_BYTES];
+	const char *params[4] = {tenant, NULL, prefix, hex};
+	enum err e;
+
+	name = name != NULL ? name : "";
+	if (strlen(name) > 200)
+		return team_page(c, 422, NULL, "A token's name is at most 200 characters.", NULL);
+	params[1] = name;
+	str_fmt_i64(tenant, c->tenant_id);
+	api_auth_token_new(token, prefix);
+	api_auth_token_hash(c->app->cfg->secret_key, str_c(token), hash);
+	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));
+	e = api_sql(
+	    c, NULL,
+	    "INSERT INTO api_tokens (tenant_id, name, prefix, hash) VALUES ($1, $2, $3, $4)", 4,
+	    params);
+	if (e == ERR_OK)
+		e = api_audit(c, c->tenant_id, "token.create", prefix);
+	if (e == ERR_OK)
+		e = team_page(c, 201, token, NULL, NULL);
+	cryptox_wipe(token, sizeof(token));
+	return e;
+}
+
+enum err portal_token_revoke(struct hctx *c)
+{
+	char tenant[24], id[24];
+	const char *params[2] = {tenant, id};
+	struct sql_res *r;
+	int64_t v;
+	enum err e;
+
+	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &v) != ERR_OK) {
+		c->detail = "There is no such token.";
+		return ERR_NOTFOUND;
+	}
+	str_fmt_i64(tenant, c->tenant_id);
+	str_fmt_i64(id, v);
+	if ((e = api_sql(
+		 c, &r,
+		 "UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 "
+		 "AND revoked_at IS NULL RETURNING prefix",
+		 2, params)) != ERR_OK)
+		return e;
+	if (sql_rows(r) != 1) {
+		c->detail = "There is no such token, or it is already revoked.";
+		return ERR_NOTFOUND;
+	}
+	if ((e = api_audit(c, c->tenant_id, "token.revoke", sql_get(r, 0, 0))) != ERR_OK)
+		return e;
+	return portal_redirect(c, "/portal/team");
+}
