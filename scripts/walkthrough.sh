@@ -29,7 +29,12 @@ FRAMES="
 11-keys-rotated      130  Rotate: a new key, the old one works for one more hour
 12-abuse-block       0    Abuse protection set to Enforce; a client was blocked
 13-abuse-labelled    0    Labelled a false positive: the block is lifted
-14-suspended         0    The operator suspends the organisation: keys stop, the portal says why
+14-team              0    Team: invite members by mail, make management tokens for tooling
+15-admin-platform    0    The operator's admin pages: every tenant, usage and refusals
+16-admin-tenant      0    One tenant: its staff, keys and audit log; suspend, plan, abuse mode
+17-admin-audit       0    Suspended: every key stops at once, and the audit log says who did it
+18-suspended         0    The organisation's staff are told why, and can only log out
+19-forgot            0    A forgotten password: a one-hour link by mail
 "
 
 command -v ffmpeg >/dev/null || { echo "ffmpeg is missing: scripts/deps.sh walkthrough" >&2; exit 1; }

@@ -5,7 +5,7 @@
 // organisation. With SCREENSHOTS=1 every page it visits is saved as
 // docs/screenshots/NN-name.png (1280×800 viewport, full page) for `make walkthrough`.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -259,13 +259,49 @@ describe('the portal in a browser', () => {
     await snap('abuse-labelled');
   });
 
-  test('an operator suspends the organisation: its keys stop and the portal says why', async () => {
-    s.mustCli('tenant', 'set', SLUG, '--status', 'suspended');
+  test('the team page: a management token is made and shown once', async () => {
+    await nav('Team');
+    await page.getByLabel('Name').fill('ci');
+    const res = await submit(page.getByRole('button', { name: 'Create token' }));
+    assert.equal(res.status(), 201);
+    const token = (await page.locator('#new-token').innerText()).trim();
+    assert.match(token, /^tgm_/);
+    assert.equal((await get(`${s.console}/api/v1/tenant`, { Authorization: `Bearer ${token}` })).status, 200);
+    await snap('team');
+  });
+
+  test('an operator signs in to the admin pages and suspends the organisation: its keys stop', async () => {
+    const op = spawnSync(s.bin, ['admin', 'create', 'ops@tollgate.test'], { env: s.env, input: 'operator password 1\n', encoding: 'utf8' });
+    assert.equal(op.status, 0, op.stderr);
+    let res = await page.goto('/admin/login');
+    assert.equal(res.status(), 200);
+    await page.getByLabel('Email').fill('ops@tollgate.test');
+    await page.getByLabel('Password').fill('operator password 1');
+    res = await submit(page.getByRole('button', { name: 'Log in' }));
+    assert.equal(new URL(page.url()).pathname, '/admin/');
+    await page.getByRole('link', { name: ORG }).waitFor();
+    await snap('admin-platform');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: ORG }).click()]);
+    await snap('admin-tenant');
+    res = await submit(page.getByRole('button', { name: 'Suspend tenant' }));
+    assert.equal(res.status(), 200);
+    await page.getByRole('button', { name: 'Resume tenant' }).waitFor();
     await waitFor('the key refused at the gateway', async () => [401, 403].includes(await gatewayStatus(rotated)), { timeout: WAIT, interval: 200 });
-    const res = await page.reload();
+    res = await page.goto('/admin/audit');
+    assert.match(await page.locator('table.audit').innerText(), /tenant\.suspend/);
+    await snap('admin-audit');
+  });
+
+  test('the suspended organisation\'s staff are told why, and can log out', async () => {
+    let res = await page.goto('/portal/');
     assert.equal(res.status(), 403);
     assert.match(await page.locator('main').innerText(), /suspended/);
     await snap('suspended');
+    res = await submit(page.locator('header').getByRole('button', { name: 'Log out' }));
+    assert.equal(new URL(page.url()).pathname, '/portal/login');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Forgot your password?' }).click()]);
+    await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+    await snap('forgot');
   });
 
   test('no page had a script error or a console error', () => {
