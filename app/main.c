@@ -66,7 +66,10 @@ static const char usage[] =
     "  help [config [--markdown]]  this text, or every TOLLGATE_* setting\n"
     "  version\n"
     "\n"
-    "Configuration comes from TOLLGATE_* environment variables; see `tollgate help config`.\n";
+    "Configuration comes from TOLLGATE_* environment variables; see `tollgate help config`.\n"
+    "`tollgate help COMMAND` or `tollgate COMMAND --help` shows one command.\n"
+    "Exit status: 0 done; 1 failed (no such tenant or key, a database error: stderr says\n"
+    "which); 2 usage or invalid input (nothing was changed).\n";
 
 static int cmd_migrate(const struct config *cfg)
 {
@@ -189,6 +192,10 @@ int main(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || is_help(argv[1])) {
 		if (argc >= 3 && strcmp(argv[2], "config") == 0) {
 			config_print_help(stdout, argc >= 4 && strcmp(argv[3], "--markdown") == 0);
+			return 0;
+		}
+		if (argc >= 3 && strcmp(argv[1], "help") == 0) {
+			command_help(argv[2]); /* `tollgate help key`: that command's lines */
 			return 0;
 		}
 		fputs(usage, argc < 2 ? stderr : stdout);

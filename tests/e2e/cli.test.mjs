@@ -141,6 +141,15 @@ describe('tollgate CLI', () => {
     assert.match(help.stdout, /TOLLGATE_DATABASE_URL/);
     assert.match(s.cli('version').stdout, /^tollgate /);
     assert.equal(s.cli('frobnicate').status, 2);
+    // Every command's help, by `help COMMAND` and by `COMMAND --help`, shows only its lines.
+    for (const cmd of ['tenant', 'key', 'token', 'admin', 'list', 'model', 'plan', 'usage', 'train', 'clock', 'check']) {
+      for (const args of [['help', cmd], [cmd, '--help']]) {
+        const r = s.cli(...args);
+        assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`^  ${cmd}\\b`, 'm'), args.join(' '));
+        assert.ok(!/^  serve /m.test(r.stdout), `${args.join(' ')} shows only its own lines`);
+      }
+    }
   });
 });
 
