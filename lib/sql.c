@@ -11,6 +11,7 @@
 struct sql {
 	PGconn *conn;
 	char state[6];
+	char constraint[64]; /* of the last failed statement, when PostgreSQL names one */
 	char msg[512];
 };
 
@@ -76,6 +77,11 @@ const char *sql_errmsg(const struct sql *db)
 	return db->msg;
 }
 
+const char *sql_constraint(const struct sql *db)
+{
+	return db->constraint;
+}
+
 const char *sql_state(const struct sql *db)
 {
 	return db->state;
@@ -87,6 +93,10 @@ static enum err classify(struct sql *db, PGresult *res)
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	snprintf(db->state, sizeof(db->state), "%s", st ? st : "");
+	snprintf(db->constraint, sizeof(db->constraint), "%s",
+		 res && PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)
+		     ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)
+		     : "");
 	set_msg(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
 	if (st == NULL)
 		return ERR_DB;
@@ -106,6 +116,7 @@ enum err sql_exec(struct sql *db, struct sql_res **out, const char *query, int n
 	if (out != NULL)
 		*out = NULL;
 	db->state[0] = '\0';
+	db->constraint[0] = '\0';
 	res = PQexecParams(db->conn, query, n, NULL, params, NULL, NULL, 0);
 	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {

@@ -26,6 +26,8 @@ bool sql_is_ok(const struct sql *db);
 const char *sql_errmsg(const struct sql *db);
 /* SQLSTATE of the last failed query ("23505"...), or "" . */
 const char *sql_state(const struct sql *db);
+/* The constraint the last failed statement broke ("tenants_plan_id_fkey"), or "". */
+const char *sql_constraint(const struct sql *db);
 
 /* Runs query with n text parameters (NULL = SQL NULL). Results are returned through *out
  * (free with sql_res_free) or discarded when out is NULL. A unique or exclusion violation

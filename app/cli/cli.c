@@ -92,14 +92,41 @@ void cli_print_json(const struct sql_res *r, const char *const *names, const cha
 	buf_free(&b);
 }
 
+/* The tables' rules, in the operator's words (no constraint name reaches a user). */
+static const struct {
+	const char *constraint, *says;
+} rules[] = {
+    {"tenants_plan_id_fkey", "there is no such plan (`tollgate plan list`)"},
+    {"tenants_slug_check", "a slug is 2-63 characters of a-z, 0-9 and '-'"},
+    {"tenants_name_check", "a name is 1 to 200 characters"},
+    {"upstreams_url_check", "an upstream is http(s)://HOST[:PORT] with no path"},
+    {"upstreams_host_header_check", "a Host header is HOST or HOST:PORT"},
+    {"users_email_check", "that is not an email address"},
+    {"api_keys_name_check", "a name is at most 200 characters"},
+    {"api_tokens_name_check", "a name is at most 200 characters"},
+    {"ip_lists_note_check", "a note is at most 200 characters"},
+    {"operators_email_check", "that is not an email address"},
+};
+
 void cli_report(struct sql *db, const char *what, enum err rc)
 {
-	if (rc == ERR_CONFLICT)
+	const char *c = sql_constraint(db);
+	size_t i;
+
+	if (rc == ERR_CONFLICT) {
 		fprintf(stderr, "tollgate: %s: already exists\n", what);
-	else if (rc == ERR_INPUT)
-		fprintf(stderr, "tollgate: %s: invalid value (%s)\n", what, sql_errmsg(db));
-	else
+		return;
+	}
+	if (rc != ERR_INPUT) {
 		fprintf(stderr, "tollgate: %s: %s\n", what, sql_errmsg(db));
+		return;
+	}
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(c, rules[i].constraint) == 0) {
+			fprintf(stderr, "tollgate: %s: %s\n", what, rules[i].says);
+			return;
+		}
+	fprintf(stderr, "tollgate: %s: a value is not accepted (see `tollgate help`)\n", what);
 }
 
 /* The rule of the tenants.slug CHECK constraint, said before the database says it worse. */

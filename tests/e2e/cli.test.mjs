@@ -61,6 +61,11 @@ describe('tollgate CLI', () => {
     assert.match(bad.stderr, /must be 2-63 characters/);
     const plan = s.cli('tenant', 'create', 'cli-two', '--plan', 'platinum');
     assert.equal(plan.status, 1);
+    assert.match(plan.stderr, /there is no such plan/);
+    assert.ok(!/fkey|violates|constraint|ERROR:/.test(plan.stderr), `no SQL error: ${plan.stderr}`);
+    const longName = s.cli('tenant', 'create', 'cli-two', '--name', 'x'.repeat(300));
+    assert.equal(longName.status, 1);
+    assert.match(longName.stderr, /a name is 1 to 200 characters/);
     const up = s.cli('tenant', 'create', 'cli-three', '--upstream', 'ftp://x');
     assert.equal(up.status, 2);
     assert.match(up.stderr, /upstream/);
