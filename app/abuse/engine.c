@@ -572,7 +572,11 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	memcpy(out->decision_id, ar->request_id, 16);
 	if (sc.outcome >= OUTCOME_THROTTLE) {
 		if (mode == ABUSE_ENFORCE) {
-			impose(st, cfg, ar, &sc, sc.outcome);
+			/* A deny list blocks for as long as its entry stands, and no longer: the
+			 * list is the state, consulted on every request. Anything else stands
+			 * for TOLLGATE_ABUSE_BLOCK (or _THROTTLE) seconds. */
+			if (sc.reason != REASON_DENY_LIST)
+				impose(st, cfg, ar, &sc, sc.outcome);
 			out->retry_after_s = sc.outcome == OUTCOME_BLOCK ? cfg->abuse_block_s : 1;
 		}
 		state_metric_add(st, ring,

@@ -95,3 +95,16 @@ Test(engine, a_tenant_cannot_lift_another_tenants_block)
 	abuse_lift(&g.st, B, ip, 0, g.cfg.abuse_exempt_s);
 	cr_assert_eq(ask(key_b), 200);
 }
+
+Test(engine, a_deny_list_blocks_for_as_long_as_its_entry_stands)
+{
+	unsigned char ip[16];
+	uint32_t gen = 7;
+
+	cr_assert(codec_ip_parse(PEER, ip));
+	cr_assert_eq(state_list_put(&g.st, A, ip, 128, LIST_DENY, gen), ERR_OK);
+	cr_assert_eq(ask(key_a), 403, "A's own deny entry");
+	cr_assert_eq(ask(key_b), 200, "A's list is not B's");
+	state_list_sweep(&g.st, gen + 1); /* the syncer's next full load: the entry is gone */
+	cr_assert_eq(ask(key_a), 200, "no block outlives its entry");
+}
