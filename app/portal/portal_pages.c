@@ -10,6 +10,7 @@
 #include "../../lib/log.h"
 #include "../../lib/sql.h"
 #include "../api/api.h"
+#include "../api/api_abuse.h"
 #include "../api/api_audit.h"
 #include "../api/api_decisions.h"
 #include "../api/api_keys.h"
@@ -404,7 +405,46 @@ enum err portal_quickstart(struct hctx *c)
 	return portal_render(c, 200, "quickstart", ctx);
 }
 
+/* The tenant's address lists and model versions, then the page. */
+static enum err abuse_settings(struct hctx *c, struct tmpl_value *ctx, int status)
+{
+	static const char *const list_names[] = {"id", "network", "verdict", "note", "created"};
+	static const char *const model_names[] = {"version", "active", "trained",    "labels",
+						  "metrics", "t_flag", "t_throttle", "t_block"};
+	struct tmpl_value *models;
+	struct tmpl_item *it;
+	struct sql_res *l, *m;
+	enum err e;
+
+	if ((e = api_lists_rows(c, &l)) != ERR_OK || (e = api_models_rows(c, &m)) != ERR_OK)
+		return e;
+	models = rows_list(c, m, model_names, 8);
+	for (it = models->head; it != NULL; it = it->next) {
+		struct tmpl_value *v = (struct tmpl_value *)it->v;
+
+		tmpl_map_set(v, "is_active",
+			     tmpl_bool(strcmp(tmpl_map_get(v, "active")->s, "t") == 0));
+		portal_set_str(v, "csrf", c->session->csrf);
+	}
+	{
+		struct tmpl_value *lists = rows_list(c, l, list_names, 5);
+
+		for (it = lists->head; it != NULL; it = it->next)
+			portal_set_str((struct tmpl_value *)it->v, "csrf", c->session->csrf);
+		tmpl_map_set(ctx, "lists", lists);
+	}
+	tmpl_map_set(ctx, "models", models);
+	return portal_render(c, status, "abuse", ctx);
+}
+
+static enum err abuse_page(struct hctx *c, int status_or_ok, const char *error);
+
 enum err portal_abuse(struct hctx *c)
+{
+	return abuse_page(c, 200, NULL);
+}
+
+static enum err abuse_page(struct hctx *c, int status_or_ok, const char *error)
 {
 	static const char *const names[] = {"id",     "at",    "outcome", "enforced",
 					    "reason", "score", "method",  "route",
@@ -412,6 +452,9 @@ enum err portal_abuse(struct hctx *c)
 	char tenant[24];
 	const char *params[1] = {tenant_param(c, tenant)};
 	struct tmpl_value *ctx = portal_ctx(c, "Abuse protection", "abuse"), *list;
+
+	if (error != NULL)
+		portal_set_str(ctx, "error", error);
 	struct sql_res *r;
 	bool traffic;
 	enum err e;
@@ -439,7 +482,7 @@ enum err portal_abuse(struct hctx *c)
 		tmpl_list_push(list, m);
 	}
 	tmpl_map_set(ctx, "decisions", list);
-	return portal_render(c, 200, "abuse", ctx);
+	return abuse_settings(c, ctx, status_or_ok);
 }
 
 enum err portal_abuse_mode(struct hctx *c)
@@ -471,5 +514,43 @@ enum err portal_label(struct hctx *c)
 		return e;
 	if (strcmp(label, "false_positive") == 0)
 		api_decisions_lift_here(c, id, r);
+	return portal_redirect(c, "/portal/abuse");
+}
+
+enum err portal_list_add(struct hctx *c)
+{
+	const char *network = form_get(c->form, "network"), *verdict = form_get(c->form, "verdict");
+	const char *note = form_get(c->form, "note");
+	struct sql_res *r;
+	enum err e;
+
+	e = api_lists_add(c, network != NULL ? network : "", verdict != NULL ? verdict : "",
+			  note != NULL ? note : "", &r);
+	if (e == ERR_INPUT)
+		return abuse_page(c, 422, c->detail);
+	return e != ERR_OK ? e : portal_redirect(c, "/portal/abuse");
+}
+
+enum err portal_list_remove(struct hctx *c)
+{
+	int64_t id;
+	enum err e;
+
+	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &id) != ERR_OK)
+		return not_found(c, "There is no such entry.");
+	if ((e = api_lists_remove(c, id)) != ERR_OK)
+		return e;
+	return portal_redirect(c, "/portal/abuse");
+}
+
+enum err portal_model_activate(struct hctx *c)
+{
+	int64_t v;
+	enum err e;
+
+	if (str_to_i64(hctx_param(c, "version"), 1, INT32_MAX, &v) != ERR_OK)
+		return not_found(c, "There is no such model version.");
+	if ((e = api_models_activate(c, v)) != ERR_OK)
+		return e;
 	return portal_redirect(c, "/portal/abuse");
 }

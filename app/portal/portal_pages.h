@@ -19,5 +19,9 @@ enum err portal_quickstart(struct hctx *c) WUR;
 enum err portal_abuse(struct hctx *c) WUR;
 enum err portal_abuse_mode(struct hctx *c) WUR;
 enum err portal_label(struct hctx *c) WUR;
+/* The tenant's own address lists and model versions (activate one: a rollback). */
+enum err portal_list_add(struct hctx *c) WUR;
+enum err portal_list_remove(struct hctx *c) WUR;
+enum err portal_model_activate(struct hctx *c) WUR;
 
 #endif

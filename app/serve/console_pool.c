@@ -2,6 +2,7 @@
 #include "console_pool.h"
 
 #include "../admin/admin.h"
+#include "../api/api_abuse.h"
 #include "../api/api_auth.h"
 #include "../api/api_db.h"
 #include "../api/api_decisions.h"
@@ -43,6 +44,11 @@ static const struct route routes[] = {
     {"GET", "/api/v1/upstream", api_upstream_get, ROUTE_TENANT},
     {"PUT", "/api/v1/upstream", api_upstream_put, ROUTE_TENANT},
     {"GET", "/api/v1/audit", api_audit_list, ROUTE_TENANT},
+    {"GET", "/api/v1/lists", api_lists_get, ROUTE_TENANT},
+    {"POST", "/api/v1/lists", api_lists_post, ROUTE_TENANT},
+    {"POST", "/api/v1/lists/:id/remove", api_lists_remove_handler, ROUTE_TENANT},
+    {"GET", "/api/v1/models", api_models_get, ROUTE_TENANT},
+    {"POST", "/api/v1/models/:version/activate", api_models_activate_handler, ROUTE_TENANT},
     {"GET", "/portal/signup", portal_signup_page, ROUTE_PAGE},
     {"POST", "/portal/signup", portal_signup, ROUTE_PAGE},
     {"GET", "/portal/login", portal_login_page, ROUTE_PAGE},
@@ -68,6 +74,9 @@ static const struct route routes[] = {
     {"POST", "/portal/tokens", portal_token_create, ROUTE_SESSION},
     {"POST", "/portal/tokens/:id/revoke", portal_token_revoke, ROUTE_SESSION},
     {"POST", "/portal/abuse/mode", portal_abuse_mode, ROUTE_SESSION},
+    {"POST", "/portal/abuse/lists", portal_list_add, ROUTE_SESSION},
+    {"POST", "/portal/abuse/lists/:id/remove", portal_list_remove, ROUTE_SESSION},
+    {"POST", "/portal/abuse/models/:version/activate", portal_model_activate, ROUTE_SESSION},
     {"POST", "/portal/decisions/:id/label", portal_label, ROUTE_SESSION},
     {"GET", "/admin/login", portal_admin_login_page, ROUTE_PAGE},
     {"POST", "/admin/login", portal_admin_login, ROUTE_PAGE},

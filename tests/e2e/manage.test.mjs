@@ -141,3 +141,63 @@ describe('management API: keys, upstream, tenant, audit', () => {
     assert.deepEqual(theirs.json.data, []);
   });
 });
+
+describe('a tenant\'s own address lists and model versions, in the API and the portal', () => {
+  let s;
+  let a;
+  let b;
+  const api = (path, token, { method = 'GET', body } = {}) => get(`${s.console}${path}`, {
+    Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+  }, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  before(async () => {
+    s = await startStack({ workers: 1 });
+    a = s.tenant('lists-a');
+    b = s.tenant('lists-b');
+    a.token = s.mustCli('token', 'create', 'lists-a').trim();
+    b.token = s.mustCli('token', 'create', 'lists-b').trim();
+  });
+  after(async () => { await s?.stop(); });
+
+  test('entries are added, listed and removed, each tenant only its own, and reach the gate', async () => {
+    let r = await api('/api/v1/lists', a.token, { method: 'POST', body: { network: 'nonsense', verdict: 'deny' } });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.parameter, 'network');
+    r = await api('/api/v1/lists', a.token, { method: 'POST', body: { network: '127.0.0.1', verdict: 'maybe' } });
+    assert.equal(r.status, 400);
+    r = await api('/api/v1/lists', a.token, { method: 'POST', body: { network: '127.0.0.1', verdict: 'deny', note: 'test' } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.data.network, '127.0.0.1/32');
+    const id = r.json.data.id;
+    // every request here comes from 127.0.0.1: tenant A's own deny entry blocks its traffic, not B's
+    s.mustCli('tenant', 'set', 'lists-a', '--abuse-mode', 'enforce');
+    s.mustCli('tenant', 'set', 'lists-b', '--abuse-mode', 'enforce');
+    const ka = s.key('lists-a');
+    const kb = s.key('lists-b');
+    await waitFor('A\'s traffic denied', async () => (await get(`${s.url}/x`, { 'X-Api-Key': ka })).status === 403);
+    await waitFor('B\'s key', async () => (await get(`${s.url}/x`, { 'X-Api-Key': kb })).status === 200);
+    assert.deepEqual((await api('/api/v1/lists', b.token)).json.data, []);
+    assert.equal((await api(`/api/v1/lists/${id}/remove`, b.token, { method: 'POST' })).status, 404);
+    assert.equal((await api(`/api/v1/lists/${id}/remove`, a.token, { method: 'POST' })).status, 200);
+    await waitFor('A\'s traffic back', async () => (await get(`${s.url}/x`, { 'X-Api-Key': ka })).status === 200);
+  });
+
+  test('a model version is activated (a rollback) by its tenant only', async () => {
+    for (const v of [1, 2]) {
+      s.psql(`INSERT INTO abuse_models (tenant_id, version, weights, t_flag, t_throttle, t_block, active, metrics)
+              VALUES (${a.id}, ${v}, '{0.1}', 0.5, 0.7, 0.9, ${v === 2}, '{"recall": 0.9}')`);
+    }
+    let r = await api('/api/v1/models', a.token);
+    assert.deepEqual(r.json.data.map((m) => [m.version, m.active]), [[2, true], [1, false]]);
+    assert.equal(r.json.data[0].metrics.recall, 0.9);
+    assert.equal(r.json.data[0].thresholds.block, 0.9);
+    assert.deepEqual((await api('/api/v1/models', b.token)).json.data, []);
+    assert.equal((await api('/api/v1/models/1/activate', b.token, { method: 'POST' })).status, 404);
+    assert.equal((await api('/api/v1/models/7/activate', a.token, { method: 'POST' })).status, 404);
+    r = await api('/api/v1/models/1/activate', a.token, { method: 'POST' });
+    assert.equal(r.status, 200);
+    assert.equal(s.psql(`SELECT version FROM abuse_models WHERE tenant_id = ${a.id} AND active`), '1');
+    const audit = (await api('/api/v1/audit', a.token)).json.data.map((e) => e.action);
+    for (const x of ['list.add', 'list.remove', 'model.activate']) assert.ok(audit.includes(x), x);
+  });
+});

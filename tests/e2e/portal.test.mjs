@@ -192,6 +192,35 @@ describe('portal', () => {
     assert.equal(s.psql(`SELECT label FROM abuse_decisions WHERE id = '${id}'`), 'false_positive');
   });
 
+  test('the tenant\'s own address lists and model versions, from the abuse page', async () => {
+    await ann.open('/portal/abuse');
+    let r = await ann.post('/portal/abuse/lists', { network: 'not a network', verdict: 'deny', note: '' });
+    assert.equal(r.status, 422);
+    assert.match(r.text, /must be an address or a network/);
+    r = await ann.post('/portal/abuse/lists', { network: '198.51.100.0/24', verdict: 'deny', note: 'scrapers' });
+    assert.equal(r.status, 303);
+    const page = await ann.open('/portal/abuse');
+    assert.match(page.text, /198\.51\.100\.0\/24/);
+    const id = s.psql("SELECT id FROM ip_lists WHERE network = '198.51.100.0/24'");
+    const bob = new Browser(s.console);
+    await bob.open('/portal/login');
+    await bob.post('/portal/login', { email: 'bob@other.test', password: PASSWORD });
+    await bob.open('/portal/abuse');
+    assert.ok(!(await bob.open('/portal/abuse')).text.includes('198.51.100.0/24'), 'not on Bob\'s page');
+    assert.equal((await bob.post(`/portal/abuse/lists/${id}/remove`, {})).status, 404);
+    assert.equal((await ann.post(`/portal/abuse/lists/${id}/remove`, {})).status, 303);
+    assert.equal(s.psql(`SELECT count(*) FROM ip_lists WHERE id = ${id}`), '0');
+    const tid = s.psql("SELECT id FROM tenants WHERE slug = 'acme-weather-inc'");
+    for (const v of [1, 2]) {
+      s.psql(`INSERT INTO abuse_models (tenant_id, version, weights, t_flag, t_throttle, t_block, active)
+              VALUES (${tid}, ${v}, '{0.1}', 0.5, 0.7, 0.9, ${v === 2})`);
+    }
+    await ann.open('/portal/abuse');
+    assert.equal((await bob.post('/portal/abuse/models/1/activate', {})).status, 404, 'not Bob\'s model');
+    assert.equal((await ann.post('/portal/abuse/models/1/activate', {})).status, 303);
+    assert.equal(s.psql(`SELECT version FROM abuse_models WHERE tenant_id = ${tid} AND active`), '1');
+  });
+
   test('log out ends the session for good; wrong passwords are throttled per address', async () => {
     const stolen = ann.cookieHeader();
     await ann.open('/portal/');
