@@ -27,6 +27,7 @@ void api_db_init(struct app_db *d, const char *url)
 	d->url = url;
 	d->retry_after_ms = 0;
 	d->down_logged = false;
+	d->in_tx = false;
 }
 
 void api_db_close(struct app_db *d)
@@ -124,6 +125,10 @@ enum err api_db_tenant_end(struct hctx *c, enum err e)
 
 	if (d == NULL || !d->in_tx)
 		return e;
+	if (d->conn == NULL) { /* lost mid-request: nothing to end, and nothing committed */
+		d->in_tx = false;
+		return e != ERR_OK ? e : ERR_DB;
+	}
 	if (e != ERR_OK) {
 		api_db_rollback(c);
 		return e;
@@ -143,5 +148,6 @@ void api_db_rollback(struct hctx *c)
 	if (d == NULL || !d->in_tx)
 		return;
 	d->in_tx = false;
-	sql_rollback(d->conn);
+	if (d->conn != NULL)
+		sql_rollback(d->conn);
 }

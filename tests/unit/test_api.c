@@ -6,6 +6,7 @@
 
 #include "../../app/api/api.h"
 #include "../../app/api/api_auth.h"
+#include "../../app/api/api_db.h"
 #include "../../app/api/api_decisions.h"
 #include "../../app/api/api_usage.h"
 #include "../../app/serve/router.h"
@@ -452,4 +453,14 @@ Test(api_misc, query_values_are_percent_decoded_into_the_arena)
 	cr_assert_str_eq(bad, "s");
 	cr_assert_not_null(why);
 	arena_free(&ar);
+}
+
+Test(api_db, a_new_connection_state_has_no_transaction_open)
+{
+	struct app_db d;
+
+	memset(&d, 0xff, sizeof(d)); /* what the stack held before */
+	api_db_init(&d, "dbname=x");
+	cr_assert_not(d.in_tx, "a page that never opened the database must not commit on it");
+	cr_assert_null(d.conn);
 }
