@@ -67,6 +67,7 @@ APP_SRCS := \
 	app/api/api_db.c \
 	app/api/api_decisions.c \
 	app/api/api_keys.c \
+	app/api/api_team.c \
 	app/api/api_tenant.c \
 	app/api/api_usage.c \
 	app/cli/cli.c \

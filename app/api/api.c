@@ -98,6 +98,20 @@ enum err api_bad_param(struct hctx *c, const char *param, const char *detail)
 	return ERR_INPUT;
 }
 
+bool api_email_ok(const char *e)
+{
+	const char *at = strchr(e, '@'), *p;
+	size_t n = strlen(e);
+
+	if (n < 3 || n > 254 || at == NULL || at == e || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL || strpbrk(e, " \t\r\n<>\"'") != NULL)
+		return false;
+	for (p = e; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 enum err api_bad_fields(struct hctx *c, const char *const *why, size_t n)
 {
 	struct buf b;

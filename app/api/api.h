@@ -31,6 +31,10 @@ enum err api_query_parse(struct arena *a, const char *query, struct api_qparam *
 enum err api_bad_param(struct hctx *c, const char *param, const char *detail) WUR;
 /* 400 invalid-body. */
 enum err api_bad_body(struct hctx *c, const char *detail) WUR;
+/* An address mail could go to (and the users table's rule accepts): one '@' with something
+ * on both sides, no spaces, quotes, angle brackets or control characters, at most 254. */
+bool api_email_ok(const char *e);
+
 /* invalid-body naming every bad member at once: why[] are sentences without a full stop
  * ("name must be a string"), joined with "; ". */
 enum err api_bad_fields(struct hctx *c, const char *const *why, size_t n) WUR;

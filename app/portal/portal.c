@@ -532,6 +532,7 @@ void portal_page_error(struct hctx *c, int status, enum err e)
 		buf_reset(&c->rs->body);
 		c->rs->status = status;
 		fcgi_header(c->rs, "Content-Type", "text/plain; charset=utf-8");
-		buf_printf(&c->rs->body, "%d %s\n\nRequest id: %s\n", status, title, c->request_id);
+		buf_printf(&c->rs->body, "%d %s\n\n%s\n\nRequest id: %s\n", status, title,
+			   c->detail != NULL ? c->detail : "", c->request_id);
 	}
 }

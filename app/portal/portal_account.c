@@ -24,16 +24,6 @@ static bool printable(const char *s)
 	return true;
 }
 
-/* An address mail could go to: one '@' with something on both sides, no spaces. */
-static bool email_ok(const char *e)
-{
-	const char *at = strchr(e, '@');
-	size_t n = strlen(e);
-
-	return n >= 3 && n <= 254 && at != NULL && at != e && at[1] != '\0' &&
-	       strchr(at + 1, '@') == NULL && strpbrk(e, " \t\r\n<>\"'") == NULL && printable(e);
-}
-
 static const char *str_or(const char *s)
 {
 	return s != NULL ? s : "";
@@ -107,7 +97,7 @@ enum err portal_signup(struct hctx *c)
 	email = field(f, "email");
 	password = field(f, "password");
 	o = str_trim(str_c(field(f, "org")));
-	if (!email_ok(email))
+	if (!api_email_ok(email))
 		return account_form(c, "signup", 422, "Enter a valid email address.");
 	if (strlen(password) < PASSWORD_MIN || strlen(password) > PASSWORD_MAX)
 		return account_form(c, "signup", 422,
@@ -215,7 +205,7 @@ static enum err login(struct hctx *c, bool admin)
 	}
 	email = field(f, "email");
 	password = field(f, "password");
-	if (!email_ok(email) || strlen(password) > PASSWORD_MAX)
+	if (!api_email_ok(email) || strlen(password) > PASSWORD_MAX)
 		return account_form(c, page, 422, wrong);
 	if (api_db_open(c) != ERR_OK)
 		return api_unavailable(c);
@@ -345,7 +335,7 @@ enum err portal_forgot(struct hctx *c)
 		limits_authfail_count(c->app->state, c->app->cfg, ip, state_mono_ns());
 	}
 	email = field(f, "email");
-	if (!email_ok(email))
+	if (!api_email_ok(email))
 		return notice(c, 200, "Check your mail", sent);
 	if (api_db_open(c) != ERR_OK)
 		return api_unavailable(c);

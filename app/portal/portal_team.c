@@ -11,6 +11,7 @@
 #include "../api/api.h"
 #include "../api/api_audit.h"
 #include "../api/api_auth.h"
+#include "../api/api_team.h"
 #include "portal.h"
 
 #define TIME_FMT "'YYYY-MM-DD HH24:MI'"
@@ -96,8 +97,6 @@ enum err portal_team(struct hctx *c)
 enum err portal_invite(struct hctx *c)
 {
 	const char *email = form_get(c->form, "email"), *role = form_get(c->form, "role");
-	char token[PORTAL_TOKEN_HEX + 1], hash[2 * 32 + 3], tenant[24], body[2048];
-	const char *params[3] = {tenant, email, role};
 	struct sql_res *r;
 	enum err e;
 
@@ -105,59 +104,15 @@ enum err portal_invite(struct hctx *c)
 		c->detail = "Only an owner can invite members.";
 		return ERR_FORBIDDEN;
 	}
-	email = email != NULL ? email : "";
-	role = role != NULL && strcmp(role, "owner") == 0 ? "owner" : "member";
-	params[1] = email;
-	params[2] = role;
-	if (strlen(email) < 3 || strlen(email) > 254 || strchr(email, '@') == NULL ||
-	    strpbrk(email, " \t\r\n<>\"'") != NULL)
-		return team_page(c, 422, NULL, "Enter a valid email address.", NULL);
-	str_fmt_i64(tenant, c->tenant_id);
-	/* A savepoint: a taken address must not end the whole transaction. */
-	if ((e = api_sql(c, NULL, "SAVEPOINT invite", 0, NULL)) != ERR_OK)
-		return e;
-	e = api_sql(c, &r,
-		    "INSERT INTO users (tenant_id, email, role) VALUES ($1, $2, $3) RETURNING id",
-		    3, params);
-	if (e == ERR_CONFLICT) {
-		if ((e = api_sql(c, NULL, "ROLLBACK TO SAVEPOINT invite", 0, NULL)) != ERR_OK)
-			return e;
-		return team_page(c, 422, NULL, "That address already has a Tollgate account.",
-				 NULL);
-	}
-	if (e != ERR_OK)
-		return e;
-	portal_token_new(c, "reset", token, hash);
-	{
-		const char *tp[3] = {tenant, sql_get(r, 0, 0), hash};
-
-		e = api_sql(
-		    c, NULL,
-		    "INSERT INTO user_tokens (tenant_id, user_id, purpose, hash, expires_at) "
-		    "VALUES ($1, $2, 'invite', $3, now() + interval '7 days')",
-		    3, tp);
-	}
-	snprintf(body, sizeof(body),
-		 "%s invited you to their organisation on Tollgate, as %s.\n\n"
-		 "Choose your password to join:\n\n  %s/portal/reset?token=%s\n\n"
-		 "The link works once, for 7 days.\n",
-		 c->session->email, role, c->app->cfg->console_url, token);
-	if (e == ERR_OK)
-		e = portal_mail(c, email, "You are invited to Tollgate", body);
-	cryptox_wipe(token, sizeof(token));
-	cryptox_wipe(body, sizeof(body));
-	if (e == ERR_OK)
-		e = api_audit(c, c->tenant_id, "member.invite", email);
-	if (e != ERR_OK)
-		return e;
-	return team_page(c, 201, NULL, NULL, "Invitation sent.");
+	e = api_team_invite(c, email != NULL ? email : "",
+			    role != NULL && strcmp(role, "owner") == 0 ? "owner" : "member", &r);
+	if (e == ERR_INPUT || e == ERR_CONFLICT)
+		return team_page(c, 422, NULL, c->detail, NULL);
+	return e != ERR_OK ? e : team_page(c, 201, NULL, NULL, "Invitation sent.");
 }
 
 enum err portal_member_remove(struct hctx *c)
 {
-	char tenant[24], id[24];
-	const char *params[3] = {tenant, id};
-	struct sql_res *r;
 	int64_t v;
 	enum err e;
 
@@ -165,22 +120,11 @@ enum err portal_member_remove(struct hctx *c)
 		c->detail = "Only an owner can remove members.";
 		return ERR_FORBIDDEN;
 	}
-	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &v) != ERR_OK ||
-	    v == c->session->user_id) {
-		c->detail = "There is no such member (and you cannot remove yourself).";
-		return ERR_NOTFOUND;
-	}
-	str_fmt_i64(tenant, c->tenant_id);
-	str_fmt_i64(id, v);
-	if ((e = api_sql(c, &r,
-			 "DELETE FROM users WHERE tenant_id = $1 AND id = $2 RETURNING email", 2,
-			 params)) != ERR_OK)
-		return e;
-	if (sql_rows(r) != 1) {
+	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &v) != ERR_OK) {
 		c->detail = "There is no such member.";
 		return ERR_NOTFOUND;
 	}
-	if ((e = api_audit(c, c->tenant_id, "member.remove", sql_get(r, 0, 0))) != ERR_OK)
+	if ((e = api_team_remove(c, v)) != ERR_OK)
 		return e;
 	return portal_redirect(c, "/portal/team");
 }
@@ -188,26 +132,13 @@ enum err portal_member_remove(struct hctx *c)
 enum err portal_token_create(struct hctx *c)
 {
 	const char *name = form_get(c->form, "name");
-	char token[API_TOKEN_LEN + 1], prefix[API_TOKEN_PREFIX_LEN + 1], tenant[24];
-	char hex[2 * CRYPTOX_HASH_BYTES + 3];
-	unsigned char hash[CRYPTOX_HASH_BYTES];
-	const char *params[4] = {tenant, NULL, prefix, hex};
+	char token[API_TOKEN_LEN + 1];
+	struct sql_res *r;
 	enum err e;
 
-	name = name != NULL ? name : "";
-	if (strlen(name) > 200)
-		return team_page(c, 422, NULL, "A token's name is at most 200 characters.", NULL);
-	params[1] = name;
-	str_fmt_i64(tenant, c->tenant_id);
-	api_auth_token_new(token, prefix);
-	api_auth_token_hash(c->app->cfg->secret_key, str_c(token), hash);
-	sql_bytea_param(hash, sizeof(hash), hex, sizeof(hex));
-	e = api_sql(
-	    c, NULL,
-	    "INSERT INTO api_tokens (tenant_id, name, prefix, hash) VALUES ($1, $2, $3, $4)", 4,
-	    params);
-	if (e == ERR_OK)
-		e = api_audit(c, c->tenant_id, "token.create", prefix);
+	e = api_tokens_create(c, name != NULL ? name : "", token, &r);
+	if (e == ERR_INPUT)
+		return team_page(c, 422, NULL, c->detail, NULL);
 	if (e == ERR_OK)
 		e = team_page(c, 201, token, NULL, NULL);
 	cryptox_wipe(token, sizeof(token));
@@ -216,9 +147,6 @@ enum err portal_token_create(struct hctx *c)
 
 enum err portal_token_revoke(struct hctx *c)
 {
-	char tenant[24], id[24];
-	const char *params[2] = {tenant, id};
-	struct sql_res *r;
 	int64_t v;
 	enum err e;
 
@@ -226,19 +154,7 @@ enum err portal_token_revoke(struct hctx *c)
 		c->detail = "There is no such token.";
 		return ERR_NOTFOUND;
 	}
-	str_fmt_i64(tenant, c->tenant_id);
-	str_fmt_i64(id, v);
-	if ((e = api_sql(
-		 c, &r,
-		 "UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 "
-		 "AND revoked_at IS NULL RETURNING prefix",
-		 2, params)) != ERR_OK)
-		return e;
-	if (sql_rows(r) != 1) {
-		c->detail = "There is no such token, or it is already revoked.";
-		return ERR_NOTFOUND;
-	}
-	if ((e = api_audit(c, c->tenant_id, "token.revoke", sql_get(r, 0, 0))) != ERR_OK)
+	if ((e = api_tokens_revoke(c, v)) != ERR_OK)
 		return e;
 	return portal_redirect(c, "/portal/team");
 }

@@ -7,6 +7,7 @@
 #include "../api/api_db.h"
 #include "../api/api_decisions.h"
 #include "../api/api_keys.h"
+#include "../api/api_team.h"
 #include "../api/api_tenant.h"
 #include "../api/api_usage.h"
 #include "../../lib/log.h"
@@ -44,6 +45,12 @@ static const struct route routes[] = {
     {"GET", "/api/v1/upstream", api_upstream_get, ROUTE_TENANT},
     {"PUT", "/api/v1/upstream", api_upstream_put, ROUTE_TENANT},
     {"GET", "/api/v1/audit", api_audit_list, ROUTE_TENANT},
+    {"GET", "/api/v1/members", api_members_get, ROUTE_TENANT},
+    {"POST", "/api/v1/members", api_members_post, ROUTE_TENANT},
+    {"POST", "/api/v1/members/:id/remove", api_members_remove_handler, ROUTE_TENANT},
+    {"GET", "/api/v1/tokens", api_tokens_get, ROUTE_TENANT},
+    {"POST", "/api/v1/tokens", api_tokens_post, ROUTE_TENANT},
+    {"POST", "/api/v1/tokens/:id/revoke", api_tokens_revoke_handler, ROUTE_TENANT},
     {"GET", "/api/v1/lists", api_lists_get, ROUTE_TENANT},
     {"POST", "/api/v1/lists", api_lists_post, ROUTE_TENANT},
     {"POST", "/api/v1/lists/:id/remove", api_lists_remove_handler, ROUTE_TENANT},

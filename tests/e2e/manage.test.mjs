@@ -3,6 +3,7 @@
 // walled per tenant.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { startSmtp } from '../fakes/smtp.mjs';
 import { get, startStack, waitFor } from './harness.mjs';
 
 describe('management API: keys, upstream, tenant, audit', () => {
@@ -199,5 +200,56 @@ describe('a tenant\'s own address lists and model versions, in the API and the p
     assert.equal(s.psql(`SELECT version FROM abuse_models WHERE tenant_id = ${a.id} AND active`), '1');
     const audit = (await api('/api/v1/audit', a.token)).json.data.map((e) => e.action);
     for (const x of ['list.add', 'list.remove', 'model.activate']) assert.ok(audit.includes(x), x);
+  });
+});
+
+describe('members and management tokens through the API', () => {
+  let s;
+  let smtp;
+  let a;
+  let b;
+  const api = (path, token, { method = 'GET', body } = {}) => get(`${s.console}${path}`, {
+    Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+  }, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  before(async () => {
+    smtp = await startSmtp();
+    s = await startStack({ workers: 1, env: { TOLLGATE_SMTP_URL: smtp.url, TOLLGATE_SMTP_TIMEOUT: '1s' } });
+    a = s.tenant('team-a');
+    b = s.tenant('team-b');
+    a.token = s.mustCli('token', 'create', 'team-a').trim();
+    b.token = s.mustCli('token', 'create', 'team-b').trim();
+  });
+  after(async () => { await s?.stop(); await smtp?.close(); });
+
+  test('an invitation is mailed; members are listed and removed by their own tenant only', async () => {
+    let r = await api('/api/v1/members', a.token, { method: 'POST', body: { email: 'nope', role: 'king' } });
+    assert.equal(r.status, 400);
+    r = await api('/api/v1/members', a.token, { method: 'POST', body: { email: 'zoe@team-a.test', role: 'owner' } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.data.invited, true);
+    const id = r.json.data.id;
+    assert.equal((await api('/api/v1/members', a.token, { method: 'POST', body: { email: 'ZOE@team-a.test' } })).status, 409);
+    await waitFor('the invitation mail', () => smtp.messages.find((m) => m.to.includes('zoe@team-a.test')));
+    const list = (await api('/api/v1/members', a.token)).json.data;
+    assert.deepEqual(list.map((m) => [m.email, m.role, m.invited]), [['zoe@team-a.test', 'owner', true]]);
+    assert.deepEqual((await api('/api/v1/members', b.token)).json.data, []);
+    assert.equal((await api(`/api/v1/members/${id}/remove`, b.token, { method: 'POST' })).status, 404);
+    assert.equal((await api(`/api/v1/members/${id}/remove`, a.token, { method: 'POST' })).status, 200);
+    assert.deepEqual((await api('/api/v1/members', a.token)).json.data, []);
+  });
+
+  test('a token made through the API works once shown, and stops when revoked', async () => {
+    const r = await api('/api/v1/tokens', a.token, { method: 'POST', body: { name: 'deploy' } });
+    assert.equal(r.status, 201, r.text);
+    const t = r.json.data.token;
+    assert.match(t, /^tgm_/);
+    assert.equal((await api('/api/v1/tenant', t)).json.data.slug, 'team-a');
+    const list = (await api('/api/v1/tokens', a.token)).json.data;
+    assert.ok(list.some((x) => x.id === r.json.data.id && x.prefix === t.slice(0, 12)));
+    assert.ok(!JSON.stringify(list).includes(t), 'never the secret again');
+    assert.equal((await api(`/api/v1/tokens/${r.json.data.id}/revoke`, b.token, { method: 'POST' })).status, 404);
+    assert.equal((await api(`/api/v1/tokens/${r.json.data.id}/revoke`, a.token, { method: 'POST' })).status, 200);
+    assert.equal((await api('/api/v1/tenant', t)).status, 401);
   });
 });

@@ -2,9 +2,12 @@
 // gateway with it and see it counted; rotate and revoke; abuse mode and labels; sessions,
 // CSRF, login throttling, and another tenant's ids.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Browser, setCookies } from './forms.mjs';
-import { get, startStack, waitFor } from './harness.mjs';
+import { ROOT, get, startStack, waitFor } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -243,6 +246,11 @@ describe('portal', () => {
     assert.equal((await ann.open('/portal/')).status, 200);
   });
 
+  test('no console worker crashed along the way', () => {
+    const log = fs.readFileSync(path.join(s.dir, 'tollgate.log'), 'utf8');
+    assert.doesNotMatch(log, /killed by signal/);
+  });
+
   test('a suspended tenant\'s staff are shown why, and its keys stop', async () => {
     s.mustCli('tenant', 'set', 'acme-weather-inc', '--status', 'suspended');
     const r = await ann.open('/portal/');
@@ -271,5 +279,33 @@ describe('portal login throttling', () => {
     const right = await b.post('/portal/login', { email: 'carol@c.test', password: PASSWORD });
     assert.equal(right.status, 429);
     assert.ok(Number(right.headers.get('retry-after')) >= 1);
+  });
+});
+
+describe('portal templates', () => {
+  let s;
+  let dir;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-templates-'));
+    fs.cpSync(path.join(ROOT, 'templates'), dir, { recursive: true });
+    s = await startStack({ workers: 1, env: { TOLLGATE_TEMPLATES: dir } });
+  });
+  after(async () => { await s?.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+  test('are compiled when a worker starts: SIGHUP brings a change in; a broken one leaves pages 503, the API up', async () => {
+    await waitFor('the login page', async () => /Log in/.test((await get(`${s.console}/portal/login`)).text));
+    fs.writeFileSync(path.join(dir, 'footer.mustache'), '</main><footer class="foot">Changed footer {{request_id}}</footer></body></html>\n');
+    assert.ok(!/Changed footer/.test((await get(`${s.console}/portal/login`)).text), 'not before a reload');
+    process.kill(s.keeperPid(), 'SIGHUP');
+    await waitFor('the new footer', async () => /Changed footer/.test((await get(`${s.console}/portal/login`)).text));
+    fs.writeFileSync(path.join(dir, 'footer.mustache'), '{{#unclosed}}\n');
+    process.kill(s.keeperPid(), 'SIGHUP');
+    const down = await waitFor('pages unavailable', async () => {
+      const r = await get(`${s.console}/portal/login`);
+      return r.status === 503 ? r : null;
+    });
+    assert.match(down.text, /templates are not loaded/);
+    assert.match(s.logs(), /portal templates not loaded .*footer: line 1/);
+    assert.equal((await get(`${s.console}/health/live`)).status, 200, 'the rest of the console keeps working');
   });
 });
