@@ -14,31 +14,6 @@
 #define THIS_MONTH "date_trunc('month', now() AT TIME ZONE 'UTC')::date"
 #define TIME_FMT   "'YYYY-MM-DD HH24:MI'"
 
-static struct tmpl_value *rows(struct hctx *c, const struct sql_res *r, const char *const *names,
-			       int n)
-{
-	struct tmpl_value *l = tmpl_list(c->arena);
-	int i, j;
-
-	for (i = 0; i < sql_rows(r); i++) {
-		struct tmpl_value *m = tmpl_map(c->arena);
-
-		for (j = 0; j < n; j++)
-			tmpl_map_set(m, names[j],
-				     sql_is_null(r, i, j) ? tmpl_null()
-							  : tmpl_str(c->arena, sql_get(r, i, j)));
-		portal_set_str(m, "csrf", c->session->csrf);
-		tmpl_list_push(l, m);
-	}
-	return l;
-}
-
-/* The first row's map of a list made by rows(), or NULL. */
-static struct tmpl_value *first(struct tmpl_value *l)
-{
-	return l->head != NULL ? (struct tmpl_value *)l->head->v : NULL;
-}
-
 enum err admin_home(struct hctx *c)
 {
 	static const char *const tenant_cols[] = {"id",	      "slug",	   "name",
@@ -89,10 +64,10 @@ enum err admin_home(struct hctx *c)
 			 "ORDER BY 2 DESC LIMIT 10",
 			 0, NULL)) != ERR_OK)
 		return e;
-	tmpl_map_set(ctx, "totals", first(rows(c, totals, total_cols, 9)));
-	tmpl_map_set(ctx, "tenants", rows(c, tenants, tenant_cols, 9));
-	tmpl_map_set(ctx, "top_tenants", rows(c, top, top_cols, 2));
-	tmpl_map_set(ctx, "networks", rows(c, nets, net_cols, 3));
+	tmpl_map_set(ctx, "totals", portal_first(portal_rows(c, totals, total_cols, 9)));
+	tmpl_map_set(ctx, "tenants", portal_rows(c, tenants, tenant_cols, 9));
+	tmpl_map_set(ctx, "top_tenants", portal_rows(c, top, top_cols, 2));
+	tmpl_map_set(ctx, "networks", portal_rows(c, nets, net_cols, 3));
 	return portal_render(c, 200, "admin/home", ctx);
 }
 
@@ -160,20 +135,20 @@ enum err admin_tenant(struct hctx *c)
 		ERR_OK)
 		return e;
 	ctx = portal_ctx(c, sql_get(info, 0, 2), "admin_home");
-	if ((t = first(rows(c, info, info_cols, 9))) == NULL)
+	if ((t = portal_first(portal_rows(c, info, info_cols, 9))) == NULL)
 		return ERR_TOOBIG;
 	snprintf(key, sizeof(key), "mode_%s", sql_get(info, 0, 5));
 	tmpl_map_set(t, key, tmpl_bool(true));
 	tmpl_map_set(t, "suspended", tmpl_bool(strcmp(sql_get(info, 0, 4), "suspended") == 0));
 	tmpl_map_set(ctx, "tenant", t);
-	plans = rows(c, pl, plan_cols, 2);
+	plans = portal_rows(c, pl, plan_cols, 2);
 	for (it = plans->head; it != NULL; it = it->next)
 		if (strcmp(tmpl_map_get(it->v, "id")->s, sql_get(info, 0, 3)) == 0)
 			tmpl_map_set((struct tmpl_value *)it->v, "current", tmpl_bool(true));
 	tmpl_map_set(ctx, "plans", plans);
-	tmpl_map_set(ctx, "users", rows(c, users, user_cols, 3));
-	tmpl_map_set(ctx, "keys", rows(c, keys, key_cols, 4));
-	tmpl_map_set(ctx, "audit", rows(c, audit, audit_cols, 5));
+	tmpl_map_set(ctx, "users", portal_rows(c, users, user_cols, 3));
+	tmpl_map_set(ctx, "keys", portal_rows(c, keys, key_cols, 4));
+	tmpl_map_set(ctx, "audit", portal_rows(c, audit, audit_cols, 5));
 	return portal_render(c, 200, "admin/tenant", ctx);
 }
 
@@ -239,6 +214,6 @@ enum err admin_audit(struct hctx *c)
 			 "ORDER BY a.at DESC, a.id DESC LIMIT 200",
 			 0, NULL)) != ERR_OK)
 		return e;
-	tmpl_map_set(ctx, "entries", rows(c, r, cols, 6));
+	tmpl_map_set(ctx, "entries", portal_rows(c, r, cols, 6));
 	return portal_render(c, 200, "admin/audit", ctx);
 }

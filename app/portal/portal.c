@@ -391,6 +391,38 @@ bool portal_pre_check(struct hctx *c, const struct form *f)
 	       cryptox_equal(sent, token, TOKEN_HEX);
 }
 
+struct tmpl_value *portal_row(struct hctx *c, const struct sql_res *r, int i,
+			      const char *const *names, int n)
+{
+	struct tmpl_value *m = tmpl_map(c->arena);
+	int j;
+
+	for (j = 0; j < n; j++)
+		if (names[j] != NULL)
+			tmpl_map_set(m, names[j],
+				     sql_is_null(r, i, j) ? tmpl_null()
+							  : tmpl_str(c->arena, sql_get(r, i, j)));
+	if (c->session != NULL)
+		portal_set_str(m, "csrf", c->session->csrf);
+	return m;
+}
+
+struct tmpl_value *portal_rows(struct hctx *c, const struct sql_res *r, const char *const *names,
+			       int n)
+{
+	struct tmpl_value *l = tmpl_list(c->arena);
+	int i;
+
+	for (i = 0; i < sql_rows(r); i++)
+		tmpl_list_push(l, portal_row(c, r, i, names, n));
+	return l;
+}
+
+struct tmpl_value *portal_first(struct tmpl_value *list)
+{
+	return list->head != NULL ? (struct tmpl_value *)list->head->v : NULL;
+}
+
 bool portal_set_str(struct tmpl_value *m, const char *key, const char *s)
 {
 	return tmpl_map_set(m, key, tmpl_str(m->arena, s));

@@ -84,6 +84,16 @@ void portal_client_ip(const struct hctx *c, char out[64]);
 /* True when the request came over HTTPS (cookies get Secure and the __Host- prefix). */
 bool portal_https(const struct hctx *c);
 
+/* Row i of r as a map, each column under names[j] (NULL skips one; SQL NULL is null), with
+ * the session's CSRF token for the forms a row carries; every row as a list of those; the
+ * first map of such a list (NULL when empty). */
+struct sql_res;
+struct tmpl_value *portal_row(struct hctx *c, const struct sql_res *r, int i,
+			      const char *const *names, int n);
+struct tmpl_value *portal_rows(struct hctx *c, const struct sql_res *r, const char *const *names,
+			       int n);
+struct tmpl_value *portal_first(struct tmpl_value *list);
+
 /* Values of ctx from SQL text, as pages show them. */
 bool portal_set_str(struct tmpl_value *m, const char *key, const char *s);
 bool portal_set_int(struct tmpl_value *m, const char *key, int64_t v);

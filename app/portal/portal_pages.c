@@ -35,32 +35,6 @@ static enum err not_found(struct hctx *c, const char *what)
 	return ERR_NOTFOUND;
 }
 
-/* A map of the columns of row i of r, named by names (NULL skips a column). */
-static struct tmpl_value *row_map(struct hctx *c, const struct sql_res *r, int i,
-				  const char *const *names, int n)
-{
-	struct tmpl_value *m = tmpl_map(c->arena);
-	int j;
-
-	for (j = 0; j < n; j++)
-		if (names[j] != NULL)
-			tmpl_map_set(m, names[j],
-				     sql_is_null(r, i, j) ? tmpl_null()
-							  : tmpl_str(c->arena, sql_get(r, i, j)));
-	return m;
-}
-
-static struct tmpl_value *rows_list(struct hctx *c, const struct sql_res *r,
-				    const char *const *names, int n)
-{
-	struct tmpl_value *l = tmpl_list(c->arena);
-	int i;
-
-	for (i = 0; i < sql_rows(r); i++)
-		tmpl_list_push(l, row_map(c, r, i, names, n));
-	return l;
-}
-
 /* A bar chart as SVG numbers: one bar per row of r (label, count), scaled to the largest. */
 static struct tmpl_value *chart(struct hctx *c, const struct sql_res *r, int label_every)
 {
@@ -136,7 +110,7 @@ static enum err tenant_summary(struct hctx *c, struct tmpl_value *ctx, bool *has
 		return e;
 	if (sql_rows(r) != 1)
 		return ERR_AUTH; /* the tenant is gone: the session with it */
-	t = row_map(c, r, 0, names, 14);
+	t = portal_row(c, r, 0, names, 14);
 	used = sql_get_i64(r, 0, 8);
 	quota = sql_is_null(r, 0, 5) ? 0 : sql_get_i64(r, 0, 5);
 	portal_set_count(t, "requests", used);
@@ -224,8 +198,8 @@ enum err portal_home(struct hctx *c)
 		return e;
 	tmpl_map_set(ctx, "days", chart(c, days, 2));
 	tmpl_map_set(ctx, "hours", chart(c, hours, 3));
-	tmpl_map_set(ctx, "top_keys", rows_list(c, top, top_names, 3));
-	tmpl_map_set(ctx, "decisions", rows_list(c, dec, dec_names, 2));
+	tmpl_map_set(ctx, "top_keys", portal_rows(c, top, top_names, 3));
+	tmpl_map_set(ctx, "decisions", portal_rows(c, dec, dec_names, 2));
 	for (i = 0; i < sql_rows(dec); i++) {
 		char key[32];
 
@@ -307,7 +281,7 @@ static enum err keys_page(struct hctx *c, int status, const char *key, const cha
 		return e;
 	list = tmpl_list(c->arena);
 	for (i = 0; i < sql_rows(r); i++) {
-		struct tmpl_value *m = row_map(c, r, i, names, 8);
+		struct tmpl_value *m = portal_row(c, r, i, names, 8);
 
 		/* An expiring key (one rotated, say) may be revoked, not rotated again. */
 		tmpl_map_set(m, "active", tmpl_bool(strcmp(sql_get(r, i, 5), "active") == 0));
@@ -315,7 +289,6 @@ static enum err keys_page(struct hctx *c, int status, const char *key, const cha
 			     tmpl_bool(strcmp(sql_get(r, i, 5), "active") == 0 ||
 				       strcmp(sql_get(r, i, 5), "expiring") == 0));
 		portal_set_count(m, "requests", sql_get_i64(r, i, 6));
-		portal_set_str(m, "csrf", c->session->csrf);
 		tmpl_list_push(list, m);
 	}
 	tmpl_map_set(ctx, "keys", list);
@@ -418,21 +391,14 @@ static enum err abuse_settings(struct hctx *c, struct tmpl_value *ctx, int statu
 
 	if ((e = api_lists_rows(c, &l)) != ERR_OK || (e = api_models_rows(c, &m)) != ERR_OK)
 		return e;
-	models = rows_list(c, m, model_names, 8);
+	models = portal_rows(c, m, model_names, 8);
 	for (it = models->head; it != NULL; it = it->next) {
 		struct tmpl_value *v = (struct tmpl_value *)it->v;
 
 		tmpl_map_set(v, "is_active",
 			     tmpl_bool(strcmp(tmpl_map_get(v, "active")->s, "t") == 0));
-		portal_set_str(v, "csrf", c->session->csrf);
 	}
-	{
-		struct tmpl_value *lists = rows_list(c, l, list_names, 5);
-
-		for (it = lists->head; it != NULL; it = it->next)
-			portal_set_str((struct tmpl_value *)it->v, "csrf", c->session->csrf);
-		tmpl_map_set(ctx, "lists", lists);
-	}
+	tmpl_map_set(ctx, "lists", portal_rows(c, l, list_names, 5));
 	tmpl_map_set(ctx, "models", models);
 	return portal_render(c, status, "abuse", ctx);
 }
@@ -474,11 +440,10 @@ static enum err abuse_page(struct hctx *c, int status_or_ok, const char *error)
 		return e;
 	list = tmpl_list(c->arena);
 	for (i = 0; i < sql_rows(r); i++) {
-		struct tmpl_value *m = row_map(c, r, i, names, 11);
+		struct tmpl_value *m = portal_row(c, r, i, names, 11);
 
 		tmpl_map_set(m, "enforced", tmpl_bool(strcmp(sql_get(r, i, 3), "true") == 0));
 		tmpl_map_set(m, "unlabelled", tmpl_bool(sql_is_null(r, i, 9)));
-		portal_set_str(m, "csrf", c->session->csrf);
 		tmpl_list_push(list, m);
 	}
 	tmpl_map_set(ctx, "decisions", list);

@@ -21,25 +21,6 @@ static bool is_owner(const struct hctx *c)
 	return strcmp(c->session->role, "owner") == 0;
 }
 
-static struct tmpl_value *rows(struct hctx *c, const struct sql_res *r, const char *const *names,
-			       int n)
-{
-	struct tmpl_value *l = tmpl_list(c->arena);
-	int i, j;
-
-	for (i = 0; i < sql_rows(r); i++) {
-		struct tmpl_value *m = tmpl_map(c->arena);
-
-		for (j = 0; j < n; j++)
-			tmpl_map_set(m, names[j],
-				     sql_is_null(r, i, j) ? tmpl_null()
-							  : tmpl_str(c->arena, sql_get(r, i, j)));
-		portal_set_str(m, "csrf", c->session->csrf);
-		tmpl_list_push(l, m);
-	}
-	return l;
-}
-
 /* The page, with a token just made (shown once) or what went wrong. */
 static enum err team_page(struct hctx *c, int status, const char *token, const char *error,
 			  const char *notice)
@@ -71,14 +52,14 @@ static enum err team_page(struct hctx *c, int status, const char *token, const c
 			 "FROM api_tokens WHERE tenant_id = $1 ORDER BY id DESC LIMIT 200",
 			 1, params)) != ERR_OK)
 		return e;
-	users = rows(c, u, user_cols, 6);
+	users = portal_rows(c, u, user_cols, 6);
 	/* An owner may remove anyone but themselves. */
 	for (it = users->head; it != NULL; it = it->next)
 		tmpl_map_set(
 		    (struct tmpl_value *)it->v, "removable",
 		    tmpl_bool(is_owner(c) && tmpl_map_get(it->v, "me")->kind == TMPL_NULL));
 	tmpl_map_set(ctx, "users", users);
-	tmpl_map_set(ctx, "tokens", rows(c, t, token_cols, 6));
+	tmpl_map_set(ctx, "tokens", portal_rows(c, t, token_cols, 6));
 	tmpl_map_set(ctx, "owner", tmpl_bool(is_owner(c)));
 	if (token != NULL)
 		portal_set_str(ctx, "new_token", token);
