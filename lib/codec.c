@@ -110,7 +110,7 @@ void codec_hex(const void *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int hexval(char c)
+int codec_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -129,7 +129,7 @@ bool codec_unhex(const char *s, size_t slen, void *out, size_t n)
 	if (slen != 2 * n)
 		return false;
 	for (i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = codec_hex_digit(s[2 * i]), lo = codec_hex_digit(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;

@@ -32,6 +32,8 @@ void codec_ip_format(const unsigned char ip[16], char *out, size_t n);
 
 /* Lowercase hex of n bytes into out (2n+1 bytes with the NUL). */
 void codec_hex(const void *p, size_t n, char *out);
+/* The value of one hex digit (either case), or -1. */
+int codec_hex_digit(char c);
 /* Decodes exactly 2n hex digits into n bytes; false on any other input. */
 bool codec_unhex(const char *s, size_t slen, void *out, size_t n);
 

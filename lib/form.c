@@ -3,16 +3,7 @@
 
 #include <string.h>
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "codec.h"
 
 char *form_decode(struct arena *a, struct str s, bool plus_is_space, const char **why)
 {
@@ -37,8 +28,8 @@ char *form_decode(struct arena *a, struct str s, bool plus_is_space, const char 
 			*why = "has an incomplete %-escape";
 			return NULL;
 		}
-		hi = hex_digit(s.p[i + 1]);
-		lo = hex_digit(s.p[i + 2]);
+		hi = codec_hex_digit(s.p[i + 1]);
+		lo = codec_hex_digit(s.p[i + 2]);
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			*why = hi < 0 || lo < 0 ? "has an invalid %-escape" : "contains a NUL";
 			return NULL;

@@ -468,3 +468,34 @@ enum err api_change(struct hctx *c, int status, api_work_fn work, void *arg)
 	buf_free(&secret);
 	return e;
 }
+
+/* What api_change_id() hands its work. */
+struct change_id {
+	int64_t id;
+	enum err (*op)(struct hctx *, int64_t);
+	const char *id_name, *done;
+};
+
+static enum err change_id_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
+{
+	const struct change_id *q = arg;
+	enum err e;
+
+	(void)secret;
+	if ((e = q->op(c, q->id)) != ERR_OK)
+		return e;
+	buf_printf(data, "{\"%s\":%lld,\"%s\":true}", q->id_name, (long long)q->id, q->done);
+	return ERR_OK;
+}
+
+enum err api_change_id(struct hctx *c, const char *param, const char *missing,
+		       enum err (*op)(struct hctx *, int64_t), const char *done)
+{
+	struct change_id q = {0, op, param, done};
+
+	if (str_to_i64(hctx_param(c, param), 1, INT64_MAX, &q.id) != ERR_OK) {
+		c->detail = missing;
+		return ERR_NOTFOUND;
+	}
+	return api_change(c, 200, change_id_work, &q);
+}

@@ -99,5 +99,10 @@ enum err api_idem_store(struct hctx *c, const struct api_idem *im, int status,
  * replay gets the stored answer, without the secret. */
 typedef enum err (*api_work_fn)(struct hctx *c, void *arg, struct buf *data, struct buf *secret);
 enum err api_change(struct hctx *c, int status, api_work_fn work, void *arg) WUR;
+/* POST .../:param/verb: op(c, the route's :param as a positive id) as an api_change(),
+ * answering 200 {"<param>": id, "<done>": true}; ERR_NOTFOUND with missing as the detail
+ * when :param is no id. */
+enum err api_change_id(struct hctx *c, const char *param, const char *missing,
+		       enum err (*op)(struct hctx *, int64_t), const char *done) WUR;
 
 #endif

@@ -205,27 +205,10 @@ enum err api_lists_post(struct hctx *c)
 	return api_change(c, 201, add_work, &q);
 }
 
-static enum err remove_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
-{
-	int64_t id = *(int64_t *)arg;
-	enum err e;
-
-	(void)secret;
-	if ((e = api_lists_remove(c, id)) != ERR_OK)
-		return e;
-	buf_printf(data, "{\"id\":%lld,\"removed\":true}", (long long)id);
-	return ERR_OK;
-}
-
 enum err api_lists_remove_handler(struct hctx *c)
 {
-	int64_t id;
-
-	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &id) != ERR_OK) {
-		c->detail = "There is no such entry in this tenant's lists.";
-		return ERR_NOTFOUND;
-	}
-	return api_change(c, 200, remove_work, &id);
+	return api_change_id(c, "id", "There is no such entry in this tenant's lists.",
+			     api_lists_remove, "removed");
 }
 
 enum err api_models_get(struct hctx *c)
@@ -260,25 +243,9 @@ enum err api_models_get(struct hctx *c)
 	return ERR_OK;
 }
 
-static enum err activate_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
-{
-	int64_t v = *(int64_t *)arg;
-	enum err e;
-
-	(void)secret;
-	if ((e = api_models_activate(c, v)) != ERR_OK)
-		return e;
-	buf_printf(data, "{\"version\":%lld,\"active\":true}", (long long)v);
-	return ERR_OK;
-}
-
+/* api_models_activate() takes the version as an int64_t, as api_change_id() gives it. */
 enum err api_models_activate_handler(struct hctx *c)
 {
-	int64_t v;
-
-	if (str_to_i64(hctx_param(c, "version"), 1, INT32_MAX, &v) != ERR_OK) {
-		c->detail = "This tenant has no model of that version.";
-		return ERR_NOTFOUND;
-	}
-	return api_change(c, 200, activate_work, &v);
+	return api_change_id(c, "version", "This tenant has no model of that version.",
+			     api_models_activate, "active");
 }

@@ -232,27 +232,9 @@ enum err api_members_post(struct hctx *c)
 	return api_change(c, 201, invite_work, &q);
 }
 
-static enum err remove_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
-{
-	int64_t id = *(int64_t *)arg;
-	enum err e;
-
-	(void)secret;
-	if ((e = api_team_remove(c, id)) != ERR_OK)
-		return e;
-	buf_printf(data, "{\"id\":%lld,\"removed\":true}", (long long)id);
-	return ERR_OK;
-}
-
 enum err api_members_remove_handler(struct hctx *c)
 {
-	int64_t id;
-
-	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &id) != ERR_OK) {
-		c->detail = "There is no such member.";
-		return ERR_NOTFOUND;
-	}
-	return api_change(c, 200, remove_work, &id);
+	return api_change_id(c, "id", "There is no such member.", api_team_remove, "removed");
 }
 
 enum err api_tokens_get(struct hctx *c)
@@ -331,25 +313,7 @@ enum err api_tokens_post(struct hctx *c)
 	return api_change(c, 201, token_work, (void *)name);
 }
 
-static enum err revoke_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
-{
-	int64_t id = *(int64_t *)arg;
-	enum err e;
-
-	(void)secret;
-	if ((e = api_tokens_revoke(c, id)) != ERR_OK)
-		return e;
-	buf_printf(data, "{\"id\":%lld,\"revoked\":true}", (long long)id);
-	return ERR_OK;
-}
-
 enum err api_tokens_revoke_handler(struct hctx *c)
 {
-	int64_t id;
-
-	if (str_to_i64(hctx_param(c, "id"), 1, INT64_MAX, &id) != ERR_OK) {
-		c->detail = "There is no such token.";
-		return ERR_NOTFOUND;
-	}
-	return api_change(c, 200, revoke_work, &id);
+	return api_change_id(c, "id", "There is no such token.", api_tokens_revoke, "revoked");
 }

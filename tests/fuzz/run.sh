@@ -27,7 +27,7 @@ declare -A SRCS=(
 	[addr]="tests/fuzz/fuzz_addr.c lib/addr.c lib/cfg.c lib/codec.c lib/str.c"
 	[access_log]="tests/fuzz/fuzz_access_log.c $APP"
 	[tmpl]="tests/fuzz/fuzz_tmpl.c lib/tmpl.c lib/arena.c lib/buf.c"
-	[form]="tests/fuzz/fuzz_form.c lib/form.c lib/cookie.c lib/arena.c lib/str.c"
+	[form]="tests/fuzz/fuzz_form.c lib/form.c lib/cookie.c lib/codec.c lib/arena.c lib/str.c"
 )
 NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log tmpl form)
 
