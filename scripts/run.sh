@@ -89,6 +89,8 @@ Tollgate is running (logs: var/caddy.log, var/tollgate.log).
 
 Gateway:  http://localhost:$TOLLGATE_HTTP_PORT/  (https://localhost:$TOLLGATE_HTTPS_PORT/)
 Console:  http://localhost:$TOLLGATE_CONSOLE_PORT/  (the management API, /api/v1, and health)
+Portal:   http://localhost:$TOLLGATE_CONSOLE_PORT/portal/signup  (sign up, set an upstream, make keys)
+Admin:    http://localhost:$TOLLGATE_CONSOLE_PORT/admin/  (. var/env && tollgate admin create you@example.com)
 Internal: http://localhost:$TOLLGATE_INTERNAL_PORT/metrics  (loopback only)
 
 Your demo API key:
