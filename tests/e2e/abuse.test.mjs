@@ -231,7 +231,11 @@ describe('learning from labels', () => {
     assert.match(out, /version \d+ activated/, out);
     const version = s.psql(`SELECT version FROM abuse_models WHERE tenant_id = ${id} AND active`);
     const metrics = JSON.parse(s.psql(`SELECT metrics FROM abuse_models WHERE tenant_id = ${id} AND active`));
-    assert.ok(metrics.false_positive_rate < metrics.previous_false_positive_rate, JSON.stringify(metrics));
+    // Fewer false positives than the model it replaces on the same validation set; on a
+    // busy machine the walkers' timing can leave the old model without any there, and then
+    // the new one must have none either.
+    assert.ok(metrics.false_positive_rate < metrics.previous_false_positive_rate ||
+      (metrics.false_positive_rate === 0 && metrics.previous_false_positive_rate === 0), JSON.stringify(metrics));
     assert.ok(metrics.recall >= metrics.previous_recall, JSON.stringify(metrics));
     // The syncer loads it: new decisions carry its version; a new benign walker is no
     // longer refused while a new abusive one still is.
