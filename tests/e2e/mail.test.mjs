@@ -2,6 +2,8 @@
 // mail's verification link, and a forgotten password's reset link (one use, one hour, the
 // old sessions ended), retried when the mail server is down for a moment.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSmtp } from '../fakes/smtp.mjs';
 import { Browser } from './forms.mjs';
@@ -72,6 +74,12 @@ describe('portal mail', () => {
     await b.open(u.pathname + u.search);
     assert.equal((await b.post('/portal/reset', { token: u.searchParams.get('token'), password: 'a third password' })).status, 400, 'once');
     assert.equal((await b.open('/portal/reset?token=nope')).status, 400);
+    // The link's token is in no log (Caddy's, tollgate's) and in no file of the stack.
+    const token = u.searchParams.get('token');
+    for (const f of fs.readdirSync(s.dir)) {
+      const p = path.join(s.dir, f);
+      if (fs.statSync(p).isFile()) assert.ok(!fs.readFileSync(p, 'latin1').includes(token), `${f} holds the reset token`);
+    }
   });
 
   test('a mail the server refuses for a moment is sent on a later try, once', async () => {
