@@ -18,14 +18,27 @@ const BIN = path.join(ROOT, 'build/tollgate');
 const live = new Set(); // stacks not yet stopped, for the exit handler
 
 export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+  return (await freePorts(1))[0];
+}
+
+// n distinct free ports: all n listeners are open at once before any is closed, so the
+// kernel cannot hand out one port twice (two sites of one Caddyfile on the same port
+// make Caddy refuse the whole file).
+export async function freePorts(n) {
+  const servers = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      servers.push(srv);
+      await new Promise((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return servers.map((srv) => srv.address().port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((r) => srv.close(() => r()))));
+  }
 }
 
 function run(cmd, args, opts = {}) {
@@ -92,7 +105,7 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-e2e-'));
   fs.chmodSync(dir, 0o755);
   const pgDir = path.join(dir, 'pg');
-  const [httpPort, httpsPort, consolePort, internalPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [httpPort, httpsPort, consolePort, internalPort] = await freePorts(4);
   // Every node of one cluster hashes keys with the same secret.
   const secret = database
     ? fs.readFileSync(database.env.TOLLGATE_SECRET_FILE, 'utf8').trim()
