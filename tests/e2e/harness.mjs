@@ -146,6 +146,7 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     TOLLGATE_MIGRATIONS_DIR: path.join(ROOT, 'migrations'),
     TOLLGATE_TEMPLATES: path.join(ROOT, 'templates'),
     TOLLGATE_STATIC: path.join(ROOT, 'templates', 'static'),
+    TOLLGATE_DOCS: path.join(ROOT, 'docs'),
     TOLLGATE_GATEWAY_URL: `http://127.0.0.1:${httpPort}`,
     TOLLGATE_CONSOLE_URL: `http://127.0.0.1:${consolePort}`,
     TOLLGATE_WORKERS: String(workers),

@@ -2,9 +2,11 @@
 // the upstream, the abuse mode and the audit log, idempotent, strictly validated, and
 // walled per tenant.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSmtp } from '../fakes/smtp.mjs';
-import { get, startStack, waitFor } from './harness.mjs';
+import { ROOT, get, startStack, waitFor } from './harness.mjs';
 
 describe('management API: keys, upstream, tenant, audit', () => {
   let s;
@@ -129,6 +131,13 @@ describe('management API: keys, upstream, tenant, audit', () => {
     assert.equal(r.json.data.abuse_mode, 'enforce');
     assert.equal(r.json.data.slug, 'mgmt-a');
     assert.equal((await api('/api/v1/tenant', b.token)).json.data.abuse_mode, 'shadow');
+  });
+
+  test('the contract is served at /api/v1/openapi.yaml, as the repository has it', async () => {
+    const r = await get(`${s.console}/api/v1/openapi.yaml`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /yaml/);
+    assert.equal(r.text, fs.readFileSync(path.join(ROOT, 'docs/openapi.yaml'), 'utf8'));
   });
 
   test('the audit log says who did each change, and shows a tenant only its own', async () => {

@@ -28,3 +28,17 @@ test('every console route is documented with its method', async () => {
     assert.ok(api.paths[p][method.toLowerCase()], `${method} ${route} is not in docs/openapi.yaml`);
   }
 });
+
+test('every documented operation is a console route (the gateway\'s catch-all aside)', async () => {
+  const api = await SwaggerParser.parse(path.join(ROOT, 'docs/openapi.yaml'));
+  const src = fs.readFileSync(path.join(ROOT, 'app/serve/console_pool.c'), 'utf8');
+  const table = src.slice(src.indexOf('routes[] = {'), src.indexOf('};', src.indexOf('routes[] = {')));
+  const routes = new Set([...table.matchAll(/\{"([A-Z]+)", "([^"]+)", \w+, [^}]+\}/g)]
+    .map(([, method, route]) => `${method} ${route.replace(/:(\w+)/g, '{$1}')}`));
+  for (const [p, ops] of Object.entries(api.paths)) {
+    if (p === '/{proxied}') continue; // the gateway site: every path is the tenant's
+    for (const m of Object.keys(ops).filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k))) {
+      assert.ok(routes.has(`${m.toUpperCase()} ${p}`), `${m.toUpperCase()} ${p} is documented but not routed`);
+    }
+  }
+});
