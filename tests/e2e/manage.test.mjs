@@ -8,16 +8,20 @@ import { after, before, describe, test } from 'node:test';
 import { startSmtp } from '../fakes/smtp.mjs';
 import { ROOT, get, startStack, waitFor } from './harness.mjs';
 
+// A management-API call to stack s with a token: a JSON body (an object, or raw text) gets
+// its Content-Type.
+const call = (s, path, token, { method = 'GET', body, headers = {} } = {}) => get(`${s.console}${path}`, {
+  Authorization: `Bearer ${token}`,
+  ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+  ...headers,
+}, { method, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)) });
+
 describe('management API: keys, upstream, tenant, audit', () => {
   let s;
   let a; // { token, id }
   let b;
 
-  const api = (path, token, { method = 'GET', body, headers = {} } = {}) => get(`${s.console}${path}`, {
-    Authorization: `Bearer ${token}`,
-    ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    ...headers,
-  }, { method, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)) });
+  const api = (...args) => call(s, ...args);
   const gw = (key, p = '/x') => get(`${s.url}${p}`, { Authorization: `Bearer ${key}` });
 
   before(async () => {
@@ -156,9 +160,7 @@ describe('a tenant\'s own address lists and model versions, in the API and the p
   let s;
   let a;
   let b;
-  const api = (path, token, { method = 'GET', body } = {}) => get(`${s.console}${path}`, {
-    Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-  }, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const api = (...args) => call(s, ...args);
 
   before(async () => {
     s = await startStack({ workers: 1 });
@@ -217,9 +219,7 @@ describe('members and management tokens through the API', () => {
   let smtp;
   let a;
   let b;
-  const api = (path, token, { method = 'GET', body } = {}) => get(`${s.console}${path}`, {
-    Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-  }, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const api = (...args) => call(s, ...args);
 
   before(async () => {
     smtp = await startSmtp();
