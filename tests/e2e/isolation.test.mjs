@@ -113,9 +113,11 @@ describe('the gate and the console are separate', () => {
       const [a, b] = [p99(unloaded), p99(loaded)];
       t.diagnostic(`${conns.length} slow connections; gateway p99 ${a.toFixed(2)} ms unloaded, ${b.toFixed(2)} ms loaded`);
       assert.equal(bad.length, 0, `non-2xx under slow clients: ${JSON.stringify(bad.slice(0, 5))}`);
-      // Within twice the unloaded p99 (and a millisecond, below which this machine's
-      // scheduler is the noise).
-      assert.ok(b <= 2 * a + 1, `p99 ${b.toFixed(2)} ms loaded vs ${a.toFixed(2)} ms unloaded`);
+      // Pinned workers show as requests that wait out the gateway's 5 s upstream timeout
+      // (and then 504). Speed itself is make bench's to measure, not a test's: here no
+      // request may wait anywhere near that long, whatever else the machine is doing.
+      const slowest = Math.max(...loaded.map((r) => r.ms));
+      assert.ok(slowest < 2500, `a gateway request waited ${slowest.toFixed(0)} ms behind the slow clients`);
       // The console itself still answers: the trickles hold Caddy goroutines, not workers.
       const live = await get(`${s.console}/health/live`);
       assert.equal(live.status, 200);
