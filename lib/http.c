@@ -141,12 +141,11 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return h->abort_flag != NULL && *h->abort_flag != 0;
 }
 
-/* Adds the extra headers to the list; ERR_INPUT names none of their values. */
-static enum err add_headers(struct curl_slist **list, const struct http_header *headers, char *msg,
-			    size_t msglen)
+/* Adds the fixed and the extra headers to the list; ERR_INPUT names none of their values. */
+static enum err add_headers(struct curl_slist **list, const char *content_type,
+			    const struct http_header *headers, char *msg, size_t msglen)
 {
-	static const char *const fixed[] = {"Content-Type: application/json",
-					    "Accept: application/json",
+	static const char *const fixed[] = {"Accept: application/json",
 					    "Expect:"}; /* no 100-continue round trip */
 	char line[HTTP_MAX_HEADER_LINE];
 	struct curl_slist *l;
@@ -154,6 +153,17 @@ static enum err add_headers(struct curl_slist **list, const struct http_header *
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		if ((l = curl_slist_append(*list, fixed[i])) == NULL)
+			abort();
+		*list = l;
+	}
+	if (content_type != NULL) {
+		struct http_header ct = {"Content-Type", content_type};
+
+		if (http_header_line(&ct, line, sizeof(line)) != ERR_OK) {
+			snprintf(msg, msglen, "invalid content type");
+			return ERR_INPUT;
+		}
+		if ((l = curl_slist_append(*list, line)) == NULL)
 			abort();
 		*list = l;
 	}
@@ -204,9 +214,19 @@ enum err http_post_json(struct http *h, const char *url, const struct http_heade
 			const char *body, size_t len, int64_t timeout_ms, size_t max_response,
 			int *status, struct buf *out, char *msg, size_t msglen)
 {
+	struct http_req rq = {"POST", url, "application/json", headers,
+			      body,   len, timeout_ms,	       max_response};
+
+	return http_send(h, &rq, status, out, msg, msglen);
+}
+
+enum err http_send(struct http *h, const struct http_req *rq, int *status, struct buf *out,
+		   char *msg, size_t msglen)
+{
 	struct curl_slist *list = NULL;
 	char detail[CURL_ERROR_SIZE];
-	struct sink s = {out, max_response, false};
+	struct sink s = {out, rq->max_response, false};
+	int64_t timeout_ms = rq->timeout_ms;
 	CURL *c = h->curl;
 	CURLcode cc;
 	long code = 0;
@@ -216,17 +236,23 @@ enum err http_post_json(struct http *h, const char *url, const struct http_heade
 	buf_reset(out);
 	msg[0] = '\0';
 	detail[0] = '\0';
-	if (http_check_url(url) != ERR_OK) {
+	if (http_check_url(rq->url) != ERR_OK) {
 		snprintf(msg, msglen, "invalid URL: only http:// and https:// with a host");
+		return ERR_INPUT;
+	}
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "POST") != 0 &&
+	    strcmp(rq->method, "DELETE") != 0) {
+		snprintf(msg, msglen, "unsupported method");
 		return ERR_INPUT;
 	}
 	if (timeout_ms <= 0)
 		timeout_ms = 1;
-	rc = add_headers(&list, headers, msg, msglen);
+	rc = add_headers(&list, rq->body != NULL ? rq->content_type : NULL, rq->headers, msg,
+			 msglen);
 	if (rc != ERR_OK)
 		goto out;
 	curl_easy_reset(c); /* keeps the connection cache, forgets the last call's options */
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_URL, rq->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -239,10 +265,14 @@ enum err http_post_json(struct http *h, const char *url, const struct http_heade
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_response);
+	if (strcmp(rq->method, "POST") == 0) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body != NULL ? rq->body : "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)(rq->body != NULL ? rq->len : 0));
+	} else if (strcmp(rq->method, "DELETE") == 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_response);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -253,7 +283,7 @@ enum err http_post_json(struct http *h, const char *url, const struct http_heade
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	*status = (int)code;
 	if (cc != CURLE_OK)
-		rc = failure(cc, &s, detail, timeout_ms, max_response, msg, msglen);
+		rc = failure(cc, &s, detail, timeout_ms, rq->max_response, msg, msglen);
 out:
 	/* The list held the headers, secrets included: no pointer to it may outlive the call. */
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);

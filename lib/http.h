@@ -8,20 +8,6 @@
 /* The gate's pool is built with TOLLGATE_HOT_PATH: it never waits on the network. */
 #ifdef TOLLGATE_HOT_PATH
 #error "lib/http.h is not for the hot path: the gate answers from shared memory"
-/* A plain-text mail, sent over SMTP (smtp:// with STARTTLS when offered, required when a
- * user is set; or smtps://). Headers must be one line each (no CR or LF: no injection);
- * from and to may be "Name <addr>". */
-struct http_mail {
-	const char *url;	     /* smtp://host:port or smtps://host:port */
-	const char *user, *password; /* NULL or "": no authentication */
-	const char *from, *to, *subject, *body;
-};
-
-/* Sends m within timeout_ms. ERR_INPUT (a bad URL or header), ERR_TOOBIG (over 1 MiB),
- * ERR_UPSTREAM (the server refused it, or could not be reached); msg says what happened. */
-enum err http_mail_send(struct http *h, const struct http_mail *m, int64_t timeout_ms, char *msg,
-			size_t msglen) WUR;
-
 #endif
 
 #include <signal.h>
@@ -70,6 +56,21 @@ enum err http_check_url(const char *url) WUR;
 enum err http_post_json(struct http *h, const char *url, const struct http_header *headers,
 			const char *body, size_t len, int64_t timeout_ms, size_t max_response,
 			int *status, struct buf *out, char *msg, size_t msglen) WUR;
+
+/* Any call: method is GET, POST or DELETE; body (len bytes, sent as content_type) only
+ * with POST, NULL for none. Otherwise as http_post_json(). */
+struct http_req {
+	const char *method;
+	const char *url;
+	const char *content_type;
+	const struct http_header *headers;
+	const char *body;
+	size_t len;
+	int64_t timeout_ms;
+	size_t max_response;
+};
+enum err http_send(struct http *h, const struct http_req *rq, int *status, struct buf *out,
+		   char *msg, size_t msglen) WUR;
 
 /* A plain-text mail, sent over SMTP (smtp:// with STARTTLS when offered, required when a
  * user is set; or smtps://). Headers must be one line each (no CR or LF: no injection);
