@@ -37,8 +37,8 @@ struct gate_admit {
 	bool admitted;
 	int64_t key_id;
 	int64_t tenant_id;
-	int64_t hour;  /* of the decision: hours since the epoch */
-	int64_t month; /* of the decision: months since 1970-01 */
+	int64_t hour; /* of the decision: hours since the epoch */
+	int64_t win;  /* of the decision: its tenant's quota window (first hour) */
 };
 
 #define HCTX_MAX_PARAMS 4

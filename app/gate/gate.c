@@ -34,18 +34,27 @@ static int64_t body_bucket(int64_t max_body)
 	return 0;
 }
 
-/* Month boundaries change once a month: keep the last ones instead of calling gmtime. */
-struct month_cache {
-	int64_t month, start_ms, end_ms;
+/* Quota windows change once a month: keep the last ones per anchor (the calendar's is 0)
+ * instead of calling gmtime for every request. A small direct-mapped cache: a miss only
+ * costs the computation. */
+#define WINDOW_CACHE 64
+
+struct window_cache {
+	int64_t anchor_s, start_h, end_h; /* end_h 0: empty */
 };
 
-static void month_at(struct month_cache *mc, int64_t now_ms)
+static void quota_window(struct window_cache *wc, int64_t anchor_s, int64_t now_ms,
+			 int64_t *start_h, int64_t *end_h)
 {
-	if (mc->end_ms != 0 && now_ms >= mc->start_ms && now_ms < mc->end_ms)
-		return;
-	mc->month = state_month_of(now_ms);
-	mc->start_ms = state_month_start_ms(mc->month);
-	mc->end_ms = state_month_start_ms(mc->month + 1);
+	struct window_cache *e = &wc[(uint64_t)anchor_s % WINDOW_CACHE];
+	int64_t now_h = now_ms / 3600000;
+
+	if (e->end_h == 0 || e->anchor_s != anchor_s || now_h < e->start_h || now_h >= e->end_h) {
+		e->anchor_s = anchor_s;
+		state_quota_window(anchor_s, now_ms, &e->start_h, &e->end_h);
+	}
+	*start_h = e->start_h;
+	*end_h = e->end_h;
 }
 
 /* Finds the key in "Authorization: Bearer <key>" or else in "X-Api-Key". Returns false
@@ -199,7 +208,8 @@ static enum err upstream_of(struct hctx *c, const struct state_tenant *t, char *
 
 enum err gate_handle(struct hctx *c)
 {
-	static struct month_cache mc;
+	static struct window_cache wc[WINDOW_CACHE];
+	int64_t win, win_end;
 	const struct config *cfg = c->app->cfg;
 	struct state *st = c->app->state;
 	int64_t now_ns = state_mono_ns(), now_ms = state_clock_ms(st), retry, length = 0;
@@ -291,11 +301,11 @@ enum err gate_handle(struct hctx *c)
 		return ERR_TOOBIG;
 	}
 
-	month_at(&mc, now_ms);
+	quota_window(wc, tenant.quota_anchor_s, now_ms, &win, &win_end);
 	c->admit.key_id = rec.id;
 	c->admit.tenant_id = tenant.id;
 	c->admit.hour = now_ms / 3600000;
-	c->admit.month = mc.month;
+	c->admit.win = win;
 	/* Make sure the request can be billed before letting it through. */
 	u = state_usage(st, rec.id, c->admit.hour, tenant.id, true);
 	if (u == NULL) {
@@ -314,8 +324,8 @@ enum err gate_handle(struct hctx *c)
 	lrq.tenant = &tenant;
 	lrq.now_ns = now_ns;
 	lrq.now_ms = now_ms;
-	lrq.month = mc.month;
-	lrq.month_end_ms = mc.end_ms;
+	lrq.win = win;
+	lrq.win_end = win_end;
 	limits_decide(st, cfg, &lrq, &lim);
 	switch (lim.verdict) {
 	case VERDICT_ALLOW:
@@ -330,7 +340,8 @@ enum err gate_handle(struct hctx *c)
 		limits_headers(c->rs, &lim, now_ms, false);
 		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_QUOTA);
 		c->problem = PROB_QUOTA_EXCEEDED;
-		c->detail = "This month's request quota is used up.";
+		c->detail = "The monthly request quota is used up; it renews with the next month "
+			    "or billing period (Retry-After).";
 		return ERR_LIMIT;
 	case VERDICT_BUSY:
 	case VERDICT__MAX:
@@ -367,7 +378,7 @@ void gate_settle(struct app *app, const struct gate_admit *a, bool delivered)
 		return;
 	if (!delivered) {
 		/* Caddy never got the answer: nothing passed, nothing to bill. */
-		limits_unreserve(st, a->tenant_id, a->month);
+		limits_unreserve(st, a->tenant_id, a->win);
 		return;
 	}
 	u = state_usage(st, a->key_id, a->hour, a->tenant_id, true);

@@ -61,12 +61,15 @@ static void note(struct limit_result *out, enum limit_policy p, const struct gcr
 	}
 }
 
-/* Rolls a tenant's quota record over to `month` when it still holds an older one. */
-static void quota_month(struct state_tenant_use *u, int64_t month)
+/* Rolls a tenant's quota record over to the request's window when it holds another (an
+ * older one, or a calendar month before the tenant's first paid period). */
+static void quota_window(struct state_tenant_use *u, const struct limit_request *rq)
 {
-	if (u->month == month)
+	if (u->win == rq->win && u->win_end == rq->win_end)
 		return;
-	u->month = month;
+	u->win = rq->win;
+	u->win_end = rq->win_end;
+	u->calendar = rq->tenant->quota_anchor_s <= 0;
 	u->admitted = 0;
 	u->others = 0;
 	u->flushed_mine = 0;
@@ -120,16 +123,15 @@ void limits_decide(struct state *st, const struct config *cfg, const struct limi
 	gcra_check(&l_tm, tu->tat_min, rq->now_ns, 1, &g_tm);
 	note(out, POL_TENANT_MINUTE, &g_tm);
 
-	quota_month(tu, rq->month);
+	quota_window(tu, rq);
 	if (t->monthly_quota != STATE_UNLIMITED) {
 		struct limit_view *v = &out->pol[POL_MONTH];
 
 		used = tu->others + tu->admitted;
 		v->applies = true;
 		v->quota = t->monthly_quota;
-		v->window_s =
-		    (state_month_start_ms(rq->month + 1) - state_month_start_ms(rq->month)) / 1000;
-		v->reset_s = ceil_div(rq->month_end_ms - rq->now_ms, 1000);
+		v->window_s = (rq->win_end - rq->win) * 3600;
+		v->reset_s = ceil_div(rq->win_end * 3600000 - rq->now_ms, 1000);
 		if (!tu->others_known && !cfg->quota_fail_open) {
 			/* This month's cluster usage is unknown (PostgreSQL unread): refuse. */
 			out->verdict = VERDICT_BUSY;
@@ -169,13 +171,13 @@ unlock:
 		state_unlock(st->ips, ip);
 }
 
-void limits_unreserve(struct state *st, int64_t tenant_id, int64_t month)
+void limits_unreserve(struct state *st, int64_t tenant_id, int64_t win)
 {
 	struct state_tenant_use *tu = state_tenant_use(st, tenant_id, false);
 
 	if (tu == NULL)
 		return;
-	if (tu->month == month && tu->admitted > 0)
+	if (tu->win == win && tu->admitted > 0)
 		tu->admitted--;
 	state_unlock(st->tenant_use, tu);
 }

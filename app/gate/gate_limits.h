@@ -50,17 +50,17 @@ struct limit_request {
 	const unsigned char *ip; /* 16 bytes (IPv4 as ::ffff:a.b.c.d), or NULL if unknown */
 	const struct state_key *key;
 	const struct state_tenant *tenant;
-	int64_t now_ns; /* CLOCK_MONOTONIC, for the rate limits */
-	int64_t now_ms; /* the business clock, for the month */
-	int64_t month;	/* months since 1970-01 of now_ms */
-	int64_t month_end_ms;
+	int64_t now_ns;	 /* CLOCK_MONOTONIC, for the rate limits */
+	int64_t now_ms;	 /* the business clock, for the quota window */
+	int64_t win;	 /* the tenant's quota window holding now_ms: its first hour */
+	int64_t win_end; /* and the first hour after it (state_quota_window) */
 };
 
 /* Decides and, when allowed, counts: every rate limit and one request of the quota. */
 void limits_decide(struct state *st, const struct config *cfg, const struct limit_request *rq,
 		   struct limit_result *out);
 /* Gives back the quota a request took when its admission never reached Caddy. */
-void limits_unreserve(struct state *st, int64_t tenant_id, int64_t month);
+void limits_unreserve(struct state *st, int64_t tenant_id, int64_t win);
 
 /* Failed authentications per client IP: whether one more would be refused (and when it
  * could be retried), and counting one. */

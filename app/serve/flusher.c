@@ -167,8 +167,9 @@ static void maintain(struct flusher *f, int64_t now_ms)
 	f->partitions_hour = hour;
 }
 
-/* Marks what PostgreSQL now holds, and adds this month's requests to the tenant's share. */
-static void mark_flushed(struct flusher *f, int64_t month)
+/* Marks what PostgreSQL now holds, and adds the requests of the tenant's running quota
+ * window to its share. */
+static void mark_flushed(struct flusher *f)
 {
 	size_t i;
 
@@ -182,18 +183,18 @@ static void mark_flushed(struct flusher *f, int64_t month)
 			memcpy(u->flushed, e->count, sizeof(u->flushed));
 			state_unlock(f->st->usage, u);
 		}
-		if (grew <= 0 || state_month_of(e->key.hour * 3600000) != month)
+		if (grew <= 0)
 			continue;
 		tu = state_tenant_use(f->st, e->tenant_id, false);
 		if (tu != NULL) {
-			if (tu->month == month)
+			if (e->key.hour >= tu->win && e->key.hour < tu->win_end)
 				tu->flushed_mine += grew;
 			state_unlock(f->st->tenant_use, tu);
 		}
 	}
 }
 
-static enum err flush_batch(struct flusher *f, int64_t month)
+static enum err flush_batch(struct flusher *f)
 {
 	struct state_hdr *h = f->st->hdr;
 	struct buf cols[USAGE__MAX + 3];
@@ -228,15 +229,36 @@ static enum err flush_batch(struct flusher *f, int64_t month)
 	if (strcmp(sql_get(r, 0, 0), "t") != 0)
 		log_warnx("flush batch %s was already applied; nothing added twice", seq);
 	sql_res_free(r);
-	mark_flushed(f, month);
+	mark_flushed(f);
 	return ERR_OK;
 }
 
+/* Cluster totals per tenant: of the calendar month (from usage_tenant_monthly) for the
+ * records counting one, and of each billing-period window (summed from usage_hourly: the
+ * windows are whole hours) for the others. */
 struct totals {
-	int64_t month;
+	int64_t month_start_h, month_end_h, now_h;
 	int64_t *ids, *requests;
 	int n;
+	/* The billing-period windows running now, collected before the query. */
+	struct buf win_ids, win_starts, win_ends;
+	int nwin;
 };
+
+static void collect_windows(const void *key, void *val, void *arg)
+{
+	struct totals *t = arg;
+	const struct state_tenant_use *tu = val;
+	int64_t id;
+
+	memcpy(&id, key, sizeof(id));
+	if (tu->calendar || tu->win_end <= t->now_h || tu->win > t->now_h)
+		return;
+	buf_printf(&t->win_ids, "%s%lld", t->nwin ? "," : "{", (long long)id);
+	buf_printf(&t->win_starts, "%s%lld", t->nwin ? "," : "{", (long long)tu->win);
+	buf_printf(&t->win_ends, "%s%lld", t->nwin ? "," : "{", (long long)tu->win_end);
+	t->nwin++;
+}
 
 static void apply_totals(const void *key, void *val, void *arg)
 {
@@ -246,8 +268,10 @@ static void apply_totals(const void *key, void *val, void *arg)
 	int i;
 
 	memcpy(&id, key, sizeof(id));
-	if (tu->month != t->month)
-		return; /* no request this month yet: it reads back when one comes */
+	if (tu->win_end <= t->now_h || tu->win > t->now_h)
+		return; /* no request in the running window yet: it reads back when one comes */
+	if (tu->calendar && (tu->win != t->month_start_h || tu->win_end != t->month_end_h))
+		return;
 	for (i = 0; i < t->n; i++)
 		if (t->ids[i] == id)
 			total = t->requests[i];
@@ -255,19 +279,41 @@ static void apply_totals(const void *key, void *val, void *arg)
 	tu->others_known = 1;
 }
 
-/* Reads every tenant's requests this month (all nodes) into the quota records. */
-static enum err read_back(struct flusher *f, int64_t month)
+/* Adds rows of r (tenant id, requests) to t's totals. */
+static void add_totals(struct totals *t, const struct sql_res *r)
 {
-	int64_t start = state_month_start_ms(month) / 1000;
+	int i, n = sql_rows(r);
+	int64_t *ids = realloc(t->ids, (size_t)(t->n + n + 1) * sizeof(int64_t));
+	int64_t *req = realloc(t->requests, (size_t)(t->n + n + 1) * sizeof(int64_t));
+
+	if (ids == NULL || req == NULL)
+		abort();
+	t->ids = ids;
+	t->requests = req;
+	for (i = 0; i < n; i++) {
+		t->ids[t->n] = sql_get_i64(r, i, 0);
+		t->requests[t->n] = sql_get_i64(r, i, 1);
+		t->n++;
+	}
+}
+
+/* Reads every tenant's requests in its running quota window (all nodes) into the quota
+ * records. */
+static enum err read_back(struct flusher *f, int64_t now_ms)
+{
+	int64_t month = state_month_of(now_ms);
 	char day[16];
-	const char *p[] = {day};
-	struct sql_res *r;
+	const char *p[3] = {day, NULL, NULL};
+	struct sql_res *r = NULL;
 	struct totals t;
-	time_t tt = (time_t)start;
+	time_t tt = (time_t)(state_month_start_ms(month) / 1000);
 	struct tm tm;
 	enum err rc;
-	int i;
 
+	memset(&t, 0, sizeof(t));
+	t.month_start_h = state_month_start_ms(month) / 3600000;
+	t.month_end_h = state_month_start_ms(month + 1) / 3600000;
+	t.now_h = now_ms / 3600000;
 	gmtime_r(&tt, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	rc = sql_exec(f->db, &r,
@@ -275,23 +321,43 @@ static enum err read_back(struct flusher *f, int64_t month)
 		      1, p);
 	if (rc != ERR_OK)
 		return rc;
-	t.month = month;
-	t.n = sql_rows(r);
-	t.ids = calloc((size_t)t.n + 1, sizeof(int64_t));
-	t.requests = calloc((size_t)t.n + 1, sizeof(int64_t));
-	if (t.ids == NULL || t.requests == NULL)
-		abort();
-	for (i = 0; i < t.n; i++) {
-		t.ids[i] = sql_get_i64(r, i, 0);
-		t.requests[i] = sql_get_i64(r, i, 1);
-	}
+	add_totals(&t, r);
 	sql_res_free(r);
+	buf_init(&t.win_ids, 0);
+	buf_init(&t.win_starts, 0);
+	buf_init(&t.win_ends, 0);
+	shm_pool_each(f->st->tenant_use, collect_windows, &t);
+	if (t.nwin > 0) {
+		/* A tenant in a billing period is not in the calendar totals' lookup: its own
+		 * total comes after them and wins (apply_totals keeps the last match). */
+		buf_putc(&t.win_ids, '}');
+		buf_putc(&t.win_starts, '}');
+		buf_putc(&t.win_ends, '}');
+		p[0] = t.win_ids.p;
+		p[1] = t.win_starts.p;
+		p[2] = t.win_ends.p;
+		rc =
+		    sql_exec(f->db, &r,
+			     "SELECT w.id, coalesce((SELECT sum(u.requests) FROM usage_hourly u "
+			     "WHERE u.tenant_id = w.id AND u.hour >= to_timestamp(w.s * 3600) "
+			     "AND u.hour < to_timestamp(w.e * 3600)), 0) "
+			     "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS w(id, s, e)",
+			     3, p);
+		if (rc == ERR_OK) {
+			add_totals(&t, r);
+			sql_res_free(r);
+		}
+	}
+	buf_free(&t.win_ids);
+	buf_free(&t.win_starts);
+	buf_free(&t.win_ends);
 	/* The batch just flushed and this read come one after the other, in this process:
 	 * flushed_mine and the totals agree. */
-	shm_pool_each(f->st->tenant_use, apply_totals, &t);
+	if (rc == ERR_OK)
+		shm_pool_each(f->st->tenant_use, apply_totals, &t);
 	free(t.ids);
 	free(t.requests);
-	return ERR_OK;
+	return rc;
 }
 
 /* A statement the data made fail (out of range, a constraint), on a live connection. */
@@ -306,7 +372,7 @@ static bool is_data_error(struct flusher *f)
 /* A batch that the data made fail is sent again one record at a time, so that one bad
  * record (whatever put it there) can never hold up the others: a record that fails on its
  * own is logged, counted and left behind (marked flushed, so it is not tried for ever). */
-static enum err flush_one_by_one(struct flusher *f, int64_t month)
+static enum err flush_one_by_one(struct flusher *f)
 {
 	struct entry *all = malloc(f->n * sizeof(*all));
 	size_t n = f->n, i;
@@ -318,7 +384,7 @@ static enum err flush_one_by_one(struct flusher *f, int64_t month)
 	for (i = 0; i < n && rc == ERR_OK; i++) {
 		f->batch[0] = all[i];
 		f->n = 1;
-		rc = flush_batch(f, month);
+		rc = flush_batch(f);
 		if (rc != ERR_OK && is_data_error(f)) {
 			log_errorx("usage of key %lld at hour %lld cannot be stored (%s: %s); "
 				   "skipped",
@@ -326,7 +392,7 @@ static enum err flush_one_by_one(struct flusher *f, int64_t month)
 				   sql_state(f->db), sql_errmsg(f->db));
 			state_metric_add(f->st, state_metric_row_flusher(f->st),
 					 METRIC_FLUSH_SKIPPED, 1);
-			mark_flushed(f, month);
+			mark_flushed(f);
 			rc = ERR_OK;
 		}
 	}
@@ -337,25 +403,25 @@ static enum err flush_one_by_one(struct flusher *f, int64_t month)
 /* One round: flush everything pending (in batches), then read the cluster's usage. */
 static enum err flush_once(struct flusher *f, bool flush)
 {
-	int64_t now_ms = state_clock_ms(f->st), month = state_month_of(now_ms);
+	int64_t now_ms = state_clock_ms(f->st);
 	uint32_t row = state_metric_row_flusher(f->st);
 	enum err rc = ERR_OK;
 
 	maintain(f, now_ms);
 
 	if (!flush)
-		return read_back(f, month);
+		return read_back(f, now_ms);
 	do {
 		f->n = 0;
 		f->more = false;
 		shm_pool_each(f->st->usage, collect, f);
-		if (f->n > 0 && (rc = flush_batch(f, month)) != ERR_OK && is_data_error(f))
-			rc = flush_one_by_one(f, month);
+		if (f->n > 0 && (rc = flush_batch(f)) != ERR_OK && is_data_error(f))
+			rc = flush_one_by_one(f);
 		if (rc != ERR_OK)
 			break;
 	} while (f->more);
 	if (rc == ERR_OK)
-		rc = read_back(f, month);
+		rc = read_back(f, now_ms);
 	if (rc == ERR_OK)
 		rc = samples_flush(f->app, f->db);
 	if (rc != ERR_OK) {

@@ -11,8 +11,9 @@
 #include "../../lib/gcra.h"
 #include "../../lib/log.h"
 
-#define STATE_MAGIC   0x74676174656c6c6fULL /* "tgatello" */
-#define STATE_VERSION 5
+#define STATE_MAGIC		0x74676174656c6c6fULL /* "tgatello" */
+#define STATE_VERSION		6
+#define STATE_METRIC_ROWS_EXTRA 3 /* collector, flusher, the rest */
 
 static size_t align64(size_t n)
 {
@@ -80,7 +81,8 @@ static void plan_layout(const struct state_sizes *sz, struct layout *l)
 	l->rings = off;
 	off = align64(off + (size_t)sz->rings * sizeof(struct state_ring));
 	l->metrics = off;
-	off = align64(off + ((size_t)sz->rings + 2) * sizeof(_Atomic uint64_t[METRIC__MAX]));
+	off = align64(off + ((size_t)sz->rings + STATE_METRIC_ROWS_EXTRA) *
+				sizeof(_Atomic uint64_t[METRIC__MAX]));
 	l->join = off;
 	off = align64(off + (size_t)STATE_JOIN_SLOTS * sizeof(struct state_decision));
 	l->resolved = off;
@@ -203,11 +205,13 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 			       sizeof(struct state_model));
 		memset(s->samples, 0, (size_t)sz->rings * sizeof(struct state_sample_ring));
 		memset(s->grays, 0, (size_t)sz->rings * sizeof(struct state_gray_ring));
-		memset(s->metrics, 0, ((size_t)sz->rings + 2) * sizeof(*s->metrics));
+		memset(s->metrics, 0,
+		       ((size_t)sz->rings + STATE_METRIC_ROWS_EXTRA) * sizeof(*s->metrics));
 		do
 			cryptox_random(&s->hdr->incarnation, sizeof(s->hdr->incarnation));
 		while (s->hdr->incarnation == 0 || s->hdr->incarnation > INT64_MAX);
 		s->hdr->version = STATE_VERSION;
+		atomic_store(&s->hdr->reconcile_diff, -1);
 		s->hdr->nrings = sz->rings;
 		s->hdr->size = l.size;
 		s->hdr->off_keys = l.keys;
@@ -492,7 +496,7 @@ static bool tenant_use_idle(const void *key, const void *val, void *arg)
 	memcpy(&id, key, sizeof(id));
 	if (!state_tenant_find(s, id, NULL))
 		return true;
-	return u->month != state_month_of(state_clock_ms(s)) && gcra_is_idle(u->tat_sec, now_ns) &&
+	return u->win_end <= state_clock_ms(s) / 3600000 && gcra_is_idle(u->tat_sec, now_ns) &&
 	       gcra_is_idle(u->tat_min, now_ns);
 }
 
@@ -731,7 +735,7 @@ bool state_ring_push(struct state *s, uint32_t ring, const struct state_decision
 
 void state_metric_add(struct state *s, uint32_t row, enum metric m, uint64_t n)
 {
-	if (row < s->hdr->nrings + 2)
+	if (row < s->hdr->nrings + STATE_METRIC_ROWS_EXTRA)
 		atomic_fetch_add_explicit(&s->metrics[row][m], n, memory_order_relaxed);
 }
 
@@ -740,7 +744,7 @@ uint64_t state_metric_sum(struct state *s, enum metric m)
 	uint64_t sum = 0;
 	uint32_t i;
 
-	for (i = 0; i < s->hdr->nrings + 2; i++)
+	for (i = 0; i < s->hdr->nrings + STATE_METRIC_ROWS_EXTRA; i++)
 		sum += atomic_load_explicit(&s->metrics[i][m], memory_order_relaxed);
 	return sum;
 }
@@ -753,6 +757,11 @@ uint32_t state_metric_row_collector(const struct state *s)
 uint32_t state_metric_row_flusher(const struct state *s)
 {
 	return s->hdr->nrings + 1;
+}
+
+uint32_t state_metric_row_misc(const struct state *s)
+{
+	return s->hdr->nrings + 2;
 }
 
 int64_t state_now_ms(void)
@@ -853,4 +862,52 @@ int64_t state_month_start_ms(int64_t month)
 	tm.tm_mon = (int)(month % 12);
 	tm.tm_mday = 1;
 	return (int64_t)timegm(&tm) * 1000;
+}
+
+static int64_t days_in_month(int64_t y, int m)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 1 && leap ? 29 : days[m];
+}
+
+/* Hours since the epoch of (year, month 0-11, day, hour) in UTC, the day clamped to the
+ * month's last. */
+static int64_t hour_of(int64_t y, int m, int day, int hour)
+{
+	struct tm tm;
+	int64_t last = days_in_month(y, m);
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = m;
+	tm.tm_mday = day > last ? (int)last : day;
+	tm.tm_hour = hour;
+	return (int64_t)timegm(&tm) / 3600;
+}
+
+void state_quota_window(int64_t anchor_s, int64_t now_ms, int64_t *start_h, int64_t *end_h)
+{
+	int64_t month = state_month_of(now_ms), y, now_h = now_ms / 3600000;
+	time_t a = (time_t)anchor_s;
+	struct tm at;
+	int m;
+
+	if (anchor_s <= 0) {
+		*start_h = state_month_start_ms(month) / 3600000;
+		*end_h = state_month_start_ms(month + 1) / 3600000;
+		return;
+	}
+	gmtime_r(&a, &at);
+	y = month / 12 + 1970;
+	m = (int)(month % 12);
+	*start_h = hour_of(y, m, at.tm_mday, at.tm_hour);
+	if (*start_h > now_h) { /* this month's turn is still ahead: the window began last month */
+		*end_h = *start_h;
+		*start_h = m == 0 ? hour_of(y - 1, 11, at.tm_mday, at.tm_hour)
+				  : hour_of(y, m - 1, at.tm_mday, at.tm_hour);
+	} else
+		*end_h = m == 11 ? hour_of(y + 1, 0, at.tm_mday, at.tm_hour)
+				 : hour_of(y, m + 1, at.tm_mday, at.tm_hour);
 }

@@ -52,10 +52,13 @@ struct state_tenant {
 	uint64_t upstream_hash;	      /* of the upstream's URL, to match resolutions to it */
 	struct state_rates key_rates; /* default per key */
 	struct state_rates rates;     /* the tenant as a whole */
-	int64_t monthly_quota;	      /* requests per calendar month, or STATE_UNLIMITED */
-	int64_t max_body;	      /* bytes; a larger declared Content-Length gets 413 */
-	int32_t abuse_mode;	      /* enum abuse_mode */
-	int32_t sample_rate;	      /* store 1 in sample_rate allowed decisions */
+	int64_t monthly_quota;	      /* requests per quota window, or STATE_UNLIMITED */
+	/* 0: the quota window is the calendar month (UTC). Else the start (unix s) of a paid
+	 * subscription's period: windows run a month from its day of the month and hour. */
+	int64_t quota_anchor_s;
+	int64_t max_body;    /* bytes; a larger declared Content-Length gets 413 */
+	int32_t abuse_mode;  /* enum abuse_mode */
+	int32_t sample_rate; /* store 1 in sample_rate allowed decisions */
 	int32_t judge_enabled;
 	int32_t judge_wait_ms;
 };
@@ -228,11 +231,13 @@ struct state_gray_ring {
 struct state_tenant_use {
 	int64_t tat_sec;
 	int64_t tat_min;
-	int64_t month;	      /* months since 1970-01 of the fields below */
-	int64_t admitted;     /* admissions on this node (this incarnation) this month */
-	int64_t others;	      /* the rest of the cluster's usage this month, as last read */
+	int64_t win;	      /* the quota window the fields below count: its first hour */
+	int64_t win_end;      /* and the first hour after it (hours since the epoch) */
+	int64_t calendar;     /* 1: the window is a calendar month; 0: a billing period */
+	int64_t admitted;     /* admissions on this node (this incarnation) in the window */
+	int64_t others;	      /* the rest of the cluster's usage in it, as last read */
 	int64_t flushed_mine; /* of `admitted`, what the flusher has written to PostgreSQL */
-	int64_t others_known; /* 1 once `others` was read from PostgreSQL this month */
+	int64_t others_known; /* 1 once `others` was read from PostgreSQL for the window */
 };
 
 /* Usage counters of one key in one hour. Cumulative: they only grow. */
@@ -301,8 +306,12 @@ enum metric {
 	METRIC_JUDGE_CALLS,
 	METRIC_JUDGE_FAILURES,
 	METRIC_SAMPLES_DROPPED,
-	METRIC_FLUSH_SKIPPED,  /* usage records PostgreSQL refused on their own, left behind */
-	METRIC_USAGE_REJECTED, /* upstream usage reports out of bounds, ignored */
+	METRIC_FLUSH_SKIPPED,	  /* usage records PostgreSQL refused on their own, left behind */
+	METRIC_USAGE_REJECTED,	  /* upstream usage reports out of bounds, ignored */
+	METRIC_WEBHOOKS_REJECTED, /* Stripe webhooks refused (bad signature, body) or failed */
+	METRIC_WEBHOOKS_APPLIED,
+	METRIC_METER_SENT,     /* meter events Stripe accepted (or already had) */
+	METRIC_METER_FAILURES, /* meter-event calls that failed (retried with backoff) */
 	METRIC__MAX
 };
 
@@ -354,6 +363,9 @@ struct state_hdr {
 	_Atomic uint64_t full_count[TABLE__MAX];
 	_Atomic int64_t full_at_ms[TABLE__MAX];
 	_Atomic int64_t full_logged_ms[TABLE__MAX];
+	/* Billing, as the biller last saw it: unsent meter events, when the oldest was queued
+	 * (wall-clock s; 0: none), and the last reconciliation's differences (-1: none yet). */
+	_Atomic int64_t meter_depth, meter_oldest_s, reconcile_diff;
 };
 
 struct state_sizes {
@@ -382,7 +394,7 @@ struct state {
 	struct state_ring *rings;
 	struct state_sample_ring *samples;	  /* one per worker */
 	struct state_gray_ring *grays;		  /* one per worker */
-	_Atomic uint64_t (*metrics)[METRIC__MAX]; /* [nrings + 2][METRIC__MAX] */
+	_Atomic uint64_t (*metrics)[METRIC__MAX]; /* [nrings + 3][METRIC__MAX] */
 	struct state_decision *join;		  /* [STATE_JOIN_SLOTS], the collector's */
 	struct shm_table *resolved;		  /* tenant id -> struct state_resolved */
 };
@@ -448,9 +460,12 @@ bool state_gray_push(struct state *s, uint32_t ring, const struct state_gray *g)
 bool state_ring_push(struct state *s, uint32_t ring, const struct state_decision *d);
 void state_metric_add(struct state *s, uint32_t row, enum metric m, uint64_t n);
 uint64_t state_metric_sum(struct state *s, enum metric m);
-/* Rows of the metrics table: one per ring (worker), then the collector, then the flusher. */
+/* Rows of the metrics table: one per ring (worker), then the collector, the flusher, and
+ * the rest. */
 uint32_t state_metric_row_collector(const struct state *s);
 uint32_t state_metric_row_flusher(const struct state *s);
+/* The row console workers and the biller share (their counters are atomic adds). */
+uint32_t state_metric_row_misc(const struct state *s);
 
 /* Wall-clock milliseconds, real: for timestamps people read. */
 int64_t state_now_ms(void);
@@ -473,5 +488,10 @@ int64_t state_mono_ns(void);
 /* Calendar helpers in UTC: months since 1970-01 and the ms at which a month starts. */
 int64_t state_month_of(int64_t ms);
 int64_t state_month_start_ms(int64_t month);
+/* The quota window holding now_ms for a tenant whose quota_anchor_s is anchor_s: its first
+ * hour and the first hour after it (hours since the epoch). A calendar month for anchor 0;
+ * else a month from the anchor's day of the month (the last day in shorter months) and
+ * hour, so that windows are made of whole hours of usage_hourly. */
+void state_quota_window(int64_t anchor_s, int64_t now_ms, int64_t *start_h, int64_t *end_h);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../app/gate/gate.h"
 #include "fixture.h"
@@ -553,4 +554,98 @@ Test(limits, every_decision_is_pushed_to_the_workers_ring)
 	cr_assert_eq(state_metric_sum(&g.st, METRIC_ALLOWED), 2);
 	cr_assert_eq(state_metric_sum(&g.st, METRIC_DENIED_RATE), 1);
 	cr_assert_eq(state_metric_sum(&g.st, METRIC_DENIED_AUTH), 1);
+}
+
+/* Hours since the epoch of a UTC date and hour. */
+static int64_t utc_hour(int y, int m, int d, int h)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	return (int64_t)timegm(&tm) / 3600;
+}
+
+Test(limits, the_quota_window_is_the_calendar_month_without_a_billing_period)
+{
+	int64_t s, e;
+
+	state_quota_window(0, utc_hour(2026, 12, 6, 11) * 3600000 + 123, &s, &e);
+	cr_assert_eq(s, utc_hour(2026, 12, 1, 0));
+	cr_assert_eq(e, utc_hour(2027, 1, 1, 0));
+}
+
+Test(limits, the_quota_window_follows_the_billing_period_in_whole_hours)
+{
+	/* A period that began on 2026-12-06 at 11:40:47: windows turn on the 6th at 11:00. */
+	int64_t anchor = utc_hour(2026, 12, 6, 11) * 3600 + 40 * 60 + 47, s, e;
+
+	state_quota_window(anchor, (utc_hour(2026, 12, 6, 11) * 3600 + 41 * 60) * 1000, &s, &e);
+	cr_assert_eq(s, utc_hour(2026, 12, 6, 11));
+	cr_assert_eq(e, utc_hour(2027, 1, 6, 11));
+	/* On the 6th of January at 10:59 it is still December's window... */
+	state_quota_window(anchor, utc_hour(2027, 1, 6, 10) * 3600000 + 3599000, &s, &e);
+	cr_assert_eq(s, utc_hour(2026, 12, 6, 11));
+	cr_assert_eq(e, utc_hour(2027, 1, 6, 11));
+	/* ...and from 11:00 January's. */
+	state_quota_window(anchor, utc_hour(2027, 1, 6, 11) * 3600000, &s, &e);
+	cr_assert_eq(s, utc_hour(2027, 1, 6, 11));
+	cr_assert_eq(e, utc_hour(2027, 2, 6, 11));
+}
+
+Test(limits, a_period_from_the_31st_turns_on_the_last_day_of_shorter_months)
+{
+	int64_t anchor = utc_hour(2027, 1, 31, 23) * 3600, s, e;
+
+	state_quota_window(anchor, utc_hour(2027, 2, 15, 0) * 3600000, &s, &e);
+	cr_assert_eq(s, utc_hour(2027, 1, 31, 23));
+	cr_assert_eq(e, utc_hour(2027, 2, 28, 23));
+	state_quota_window(anchor, utc_hour(2028, 2, 29, 23) * 3600000, &s, &e);
+	cr_assert_eq(s, utc_hour(2028, 2, 29, 23), "a leap year's February has a 29th");
+	cr_assert_eq(e, utc_hour(2028, 3, 31, 23));
+	state_quota_window(anchor, utc_hour(2027, 1, 10, 0) * 3600000, &s, &e);
+	cr_assert_eq(s, utc_hour(2026, 12, 31, 23), "January 10th is in December's window");
+	cr_assert_eq(e, utc_hour(2027, 1, 31, 23));
+}
+
+Test(limits, a_paid_period_starts_a_fresh_quota_window_that_ends_with_the_period)
+{
+	struct state_tenant t;
+	int64_t now_ms, start_h, end_h, retry, left_s;
+	uint64_t n;
+
+	set_tenant(TENANT, (struct state_rates){1000, 1000, 60000, 0}, 3, 1 << 20);
+	for (n = 0; n < 3; n++) {
+		ask(key, PEER, n);
+		assert_ok(n);
+	}
+	ask(key, PEER, 3);
+	fx_assert_problem(&g, 429, "quota-exceeded", rid(3));
+
+	/* The tenant pays: its period began an hour ago. The window is the period's, and
+	 * nothing of the calendar month's is counted in it. */
+	now_ms = state_clock_ms(&g.st);
+	cr_assert(state_tenant_find(&g.st, TENANT, &t));
+	t.quota_anchor_s = now_ms / 1000 - 3600;
+	cr_assert_eq(state_tenant_put(&g.st, &t), ERR_OK);
+	state_quota_window(t.quota_anchor_s, now_ms, &start_h, &end_h);
+	ask(key, PEER, 4);
+	assert_ok(4);
+	cr_assert_eq(tenant_use_of(TENANT).win, start_h);
+	cr_assert_eq(tenant_use_of(TENANT).win_end, end_h);
+	cr_assert_eq(tenant_use_of(TENANT).admitted, 1);
+	for (n = 5; n < 7; n++) {
+		ask(key, PEER, n);
+		assert_ok(n);
+	}
+	ask(key, PEER, 7);
+	fx_assert_problem(&g, 429, "quota-exceeded", rid(7));
+	retry = header_int("Retry-After");
+	left_s = (end_h * 3600000 - now_ms + 999) / 1000;
+	cr_assert(retry >= left_s - 2 && retry <= left_s + 2,
+		  "Retry-After %lld, the period's window ends in %lld", (long long)retry,
+		  (long long)left_s);
 }
