@@ -70,9 +70,13 @@ APP_SRCS := \
 	app/api/api_team.c \
 	app/api/api_tenant.c \
 	app/api/api_usage.c \
+	app/billing/billing.c \
+	app/billing/reconcile.c \
+	app/billing/stripe.c \
 	app/cli/cli.c \
 	app/cli/cli_abuse.c \
 	app/cli/cli_admin.c \
+	app/cli/cli_billing.c \
 	app/cli/cli_train.c \
 	app/cli/cli_limits.c \
 	app/cli/cli_tokens.c \
@@ -86,6 +90,8 @@ APP_SRCS := \
 	app/serve/keeper.c \
 	app/serve/listen.c \
 	app/serve/mailer.c \
+	app/serve/outbox.c \
+	app/serve/biller.c \
 	app/serve/master.c \
 	app/serve/resolver.c \
 	app/serve/samples.c \
@@ -122,6 +128,7 @@ UNIT_SRCS := \
 	tests/unit/test_shm.c \
 	tests/unit/test_shm_pool.c \
 	tests/unit/test_str.c \
+	tests/unit/test_stripe.c \
 	tests/unit/test_tmpl.c \
 	tests/unit/fixture.c
 
@@ -213,7 +220,7 @@ test:
 
 run:
 	@scripts/deps.sh run
-	$(MAKE) all
+	$(MAKE) all node_modules/.package-lock.json
 	scripts/run.sh
 
 bench:

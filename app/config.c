@@ -68,6 +68,25 @@ static const struct cfg_opt options[] = {
     OPT("TOLLGATE_SMTP_TIMEOUT", CFG_DURATION, smtp_timeout_ms, "30s", 1000, 600000, 0,
 	"The longest one mail may take to send. A failed mail is tried again after this long, "
 	"then twice as long, and so on (at most 8 tries)."),
+    OPT("TOLLGATE_STRIPE_API_KEY", CFG_STR, stripe_api_key, "", 0, 512, CFG_SECRET,
+	"Stripe secret key (sk_live_... or sk_test_...; never printed). Empty: billing is off, "
+	"the portal's plan page says so and no usage is reported."),
+    OPT("TOLLGATE_STRIPE_API_URL", CFG_STR, stripe_api_url, "https://api.stripe.com", 8, 512, 0,
+	"Stripe's API base URL (a local fake's in tests)."),
+    OPT("TOLLGATE_STRIPE_WEBHOOK_SECRET", CFG_STR, stripe_webhook_secret, "", 0, 1024, CFG_SECRET,
+	"The webhook endpoint's signing secret (whsec_...; never printed). While rolling it, "
+	"the old and new ones separated by a comma. Empty: every webhook is refused."),
+    OPT("TOLLGATE_STRIPE_METER_EVENT", CFG_STR, stripe_meter_event, "tollgate_requests", 1, 100, 0,
+	"The event_name of the Stripe meter that counts requests."),
+    OPT("TOLLGATE_STRIPE_METER_ID", CFG_STR, stripe_meter_id, "", 0, 100, 0,
+	"That meter's id (mtr_...), which reconciliation reads Stripe's totals from."),
+    OPT("TOLLGATE_STRIPE_TIMEOUT", CFG_DURATION, stripe_timeout_ms, "10s", 500, 120000, 0,
+	"The longest one call to Stripe may take."),
+    OPT("TOLLGATE_BILLING_GRACE", CFG_DURATION, billing_grace_ms, "168h", 0, 8640000000LL, 0,
+	"How long a tenant whose payment failed keeps its paid plan before it falls to Free."),
+    OPT("TOLLGATE_BILLING_INTERVAL", CFG_DURATION, billing_interval_ms, "60s", 1000, 3600000, 0,
+	"How often flushed usage is queued as meter events (one per customer and hour each "
+	"time)."),
     OPT("TOLLGATE_PROBLEM_BASE", CFG_STR, problem_base, "https://tollgate.dev/problems/", 0, 512, 0,
 	"Prefix of the `type` URI in problem+json error bodies."),
     OPT("TOLLGATE_SYNC_INTERVAL", CFG_DURATION, sync_interval_ms, "60s", 1000, 86400000, 0,

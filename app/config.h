@@ -37,6 +37,14 @@ struct config {
 	char *smtp_password;
 	int64_t smtp_timeout_ms; /* one mail's send; a failed one is retried after 1, 2, 4... times
 				    it */
+	char *stripe_api_key;	 /* "": billing is off (pages say so, nothing is sent) */
+	char *stripe_api_url;	 /* https://api.stripe.com, or a fake's */
+	char *stripe_webhook_secret; /* whsec_..., several comma-separated while rolling */
+	char *stripe_meter_event;    /* the meter's event_name */
+	char *stripe_meter_id;	     /* mtr_...: for reconciliation's event summaries */
+	int64_t stripe_timeout_ms;   /* one call to Stripe */
+	int64_t billing_grace_ms;    /* a failed payment keeps the paid plan this long */
+	int64_t billing_interval_ms; /* usage is queued as meter events this often */
 	int64_t sync_interval_ms;
 	int64_t ready_staleness_ms;
 	int64_t drain_timeout_ms;

@@ -14,6 +14,7 @@
 #include "cli/cli_limits.h"
 #include "cli/cli_abuse.h"
 #include "cli/cli_admin.h"
+#include "cli/cli_billing.h"
 #include "cli/cli_tokens.h"
 #include "cli/cli_usage.h"
 #include "config.h"
@@ -56,7 +57,10 @@ static const char usage[] =
     "  plan create ID --name NAME [--price-cents N] [--monthly N|unlimited]\n"
     "      [--key-rps N] [--key-burst N] [--key-rpm N] [--rps N] [--burst N] [--rpm N]\n"
     "      [--max-body SIZE]       --key-*: each key's default; --rps...: the whole tenant\n"
-    "  plan set ID [OPTIONS]       the options of plan create\n"
+    "  plan set ID [OPTIONS]       the options of plan create, and\n"
+    "      [--stripe-price price_...|none] [--stripe-metered-price price_...|none]\n"
+    "      [--overage on|off]      what Stripe sells the plan at (docs/billing.md)\n"
+    "  billing reconcile --month YYYY-MM [--json]   usage vs what Stripe's meter holds\n"
     "  usage TENANT [--month YYYY-MM]   a UTC month's usage per key, and the quota\n"
     "  train TENANT|--global [--min-labels N]   train the abuse model from labels\n"
     "  clock show|reset|shift +31d|set 2026-12-01T00:00:00Z\n"
@@ -241,6 +245,8 @@ int main(int argc, char **argv)
 		rc = cli_model(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "plan") == 0)
 		rc = cli_limits_plan(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "billing") == 0)
+		rc = cli_billing(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "usage") == 0)
 		rc = cli_usage_show(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "clock") == 0)

@@ -12,6 +12,7 @@ export TOLLGATE_HTTPS_PORT=${TOLLGATE_HTTPS_PORT:-8443}
 export TOLLGATE_CONSOLE_PORT=${TOLLGATE_CONSOLE_PORT:-8081}
 export TOLLGATE_INTERNAL_PORT=${TOLLGATE_INTERNAL_PORT:-8082}
 DEMO_UPSTREAM_PORT=${DEMO_UPSTREAM_PORT:-9080}
+DEMO_STRIPE_PORT=${DEMO_STRIPE_PORT:-12111}
 
 mkdir -p "$VAR/run"
 chmod 0755 "$VAR"
@@ -47,6 +48,10 @@ export TOLLGATE_SHM_PATH='$VAR/run/tollgate.shm'
 export TOLLGATE_MIGRATIONS_DIR='$ROOT/migrations'
 export TOLLGATE_CADDY_STORAGE='$VAR/caddy'
 export TOLLGATE_UPSTREAM_ALLOW='127.0.0.1/32'
+export TOLLGATE_STRIPE_API_KEY='sk_test_fake'
+export TOLLGATE_STRIPE_API_URL='http://127.0.0.1:$DEMO_STRIPE_PORT'
+export TOLLGATE_STRIPE_WEBHOOK_SECRET='whsec_test_fake'
+export TOLLGATE_STRIPE_METER_ID='mtr_demo'
 export XDG_CONFIG_HOME='$VAR/caddy/config'
 export XDG_DATA_HOME='$VAR/caddy/data'
 export PATH='$ROOT/build':"\$PATH"
@@ -58,6 +63,13 @@ tollgate migrate
 
 node tests/fakes/upstream.mjs --port "$DEMO_UPSTREAM_PORT" &
 pids+=($!)
+# A local stand-in for Stripe (tests/fakes/stripe.mjs): the portal's upgrade goes through
+# its checkout page, and its webhooks come back signed. docs/billing.md sets up a real one.
+node tests/fakes/stripe.mjs --port "$DEMO_STRIPE_PORT" \
+	--webhook "http://127.0.0.1:$TOLLGATE_CONSOLE_PORT/stripe/webhook" --secret whsec_test_fake &
+pids+=($!)
+tollgate plan set pro --stripe-price price_demo_pro 2>/dev/null
+tollgate plan set scale --stripe-price price_demo_scale 2>/dev/null
 
 if [ ! -s "$VAR/demo-key" ]; then
 	if ! tollgate tenant list | awk '{print $2}' | grep -qx demo; then
@@ -92,6 +104,7 @@ Console:  http://localhost:$TOLLGATE_CONSOLE_PORT/  (the management API, /api/v1
 Portal:   http://localhost:$TOLLGATE_CONSOLE_PORT/portal/signup  (sign up, set an upstream, make keys)
 Admin:    http://localhost:$TOLLGATE_CONSOLE_PORT/admin/  (. var/env && tollgate admin create you@example.com)
 Internal: http://localhost:$TOLLGATE_INTERNAL_PORT/metrics  (loopback only)
+Billing:  a local fake of Stripe on 127.0.0.1:$DEMO_STRIPE_PORT (the portal's Plan page upgrades through it)
 
 Your demo API key:
 

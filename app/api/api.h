@@ -13,6 +13,9 @@
 #include "../app.h"
 #include "api_db.h"
 
+/* A timestamptz column as RFC 3339 text in UTC, for JSON answers (SQL text). */
+#define API_RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 /* One query parameter a handler accepts: name in, value out. */
 struct api_qparam {
 	const char *name;

@@ -9,11 +9,11 @@
 #include "api.h"
 #include "api_audit.h"
 
-#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define LIST_COLS    "id, network::text, verdict, note, " RFC3339("created_at")
+#define LIST_COLS "id, network::text, verdict, note, " API_RFC3339("created_at")
 #define MODEL_COLS                                                                                 \
-	"version, active, " RFC3339("trained_at") ", labels_used, metrics::text, t_flag::text, "   \
-						  "t_throttle::text, t_block::text"
+	"version, active, " API_RFC3339(                                                           \
+	    "trained_at") ", labels_used, metrics::text, t_flag::text, "                           \
+			  "t_throttle::text, t_block::text"
 
 enum err api_lists_add(struct hctx *c, const char *network, const char *verdict, const char *note,
 		       struct sql_res **row)

@@ -10,12 +10,11 @@
 #include "api.h"
 #include "api_audit.h"
 
-#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 /* What every answer about a key says (API_KEY_COLS's order). */
 #define KEY_COLS                                                                                   \
 	"k.id, k.name, k.prefix, CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked' "               \
-	"WHEN k.expires_at <= now() THEN 'expired' ELSE 'active' END, " RFC3339(                   \
-	    "k.created_at") ", " RFC3339("k.expires_at") ", " RFC3339("k.revoked_at")
+	"WHEN k.expires_at <= now() THEN 'expired' ELSE 'active' END, " API_RFC3339(               \
+	    "k.created_at") ", " API_RFC3339("k.expires_at") ", " API_RFC3339("k.revoked_at")
 enum { K_ID, K_NAME, K_PREFIX, K_STATUS, K_CREATED, K_EXPIRES, K_REVOKED };
 
 #define LIST_MAX 500

@@ -11,8 +11,6 @@
 #include "api.h"
 #include "api_audit.h"
 
-#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 /* Who invites, as the mail says it. */
 static void inviter(const struct hctx *c, char *out, size_t n)
 {
@@ -122,7 +120,7 @@ enum err api_tokens_create(struct hctx *c, const char *name, char token[API_TOKE
 	e = api_sql(
 	    c, row,
 	    "INSERT INTO api_tokens (tenant_id, name, prefix, hash) VALUES ($1, $2, $3, $4) "
-	    "RETURNING id, name, prefix, " RFC3339("created_at"),
+	    "RETURNING id, name, prefix, " API_RFC3339("created_at"),
 	    4, params);
 	return e != ERR_OK ? e : api_audit(c, c->tenant_id, "token.create", prefix);
 }
@@ -159,11 +157,11 @@ enum err api_members_get(struct hctx *c)
 	int i;
 
 	str_fmt_i64(tenant, c->tenant_id);
-	if ((e = api_sql(
-		 c, &r,
-		 "SELECT id, email, role, password_hash IS NULL, email_verified_at IS NOT "
-		 "NULL, " RFC3339("last_login_at") " FROM users WHERE tenant_id = $1 ORDER BY id",
-		 1, params)) != ERR_OK)
+	if ((e = api_sql(c, &r,
+			 "SELECT id, email, role, password_hash IS NULL, email_verified_at IS NOT "
+			 "NULL, " API_RFC3339(
+			     "last_login_at") " FROM users WHERE tenant_id = $1 ORDER BY id",
+			 1, params)) != ERR_OK)
 		return e;
 	hctx_json_begin(c, &w);
 	jsonx_arr_open(&w);
@@ -247,13 +245,13 @@ enum err api_tokens_get(struct hctx *c)
 	int i;
 
 	str_fmt_i64(tenant, c->tenant_id);
-	if ((e = api_sql(
-		 c, &r,
-		 "SELECT id, name, prefix, " RFC3339("created_at") ", " RFC3339(
-		     "last_used_at") ", " RFC3339("revoked_at") " FROM api_tokens "
-								"WHERE tenant_id = $1 ORDER BY id "
-								"DESC LIMIT 500",
-		 1, params)) != ERR_OK)
+	if ((e = api_sql(c, &r,
+			 "SELECT id, name, prefix, " API_RFC3339("created_at") ", " API_RFC3339(
+			     "last_used_at") ", " API_RFC3339("revoked_at") " FROM api_tokens "
+									    "WHERE tenant_id = $1 "
+									    "ORDER BY id "
+									    "DESC LIMIT 500",
+			 1, params)) != ERR_OK)
 		return e;
 	hctx_json_begin(c, &w);
 	jsonx_arr_open(&w);

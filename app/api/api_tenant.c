@@ -11,8 +11,6 @@
 #include "api.h"
 #include "api_audit.h"
 
-#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 enum err api_tenant_set_upstream(struct hctx *c, const char *url, const char *host, char *why,
 				 size_t whylen)
 {
@@ -80,7 +78,7 @@ enum err api_tenant_get(struct hctx *c)
 	e = api_sql(
 	    c, &r,
 	    "SELECT t.id, t.slug, t.name, t.plan_id, t.status, t.abuse_mode, "
-	    "l.monthly_requests, coalesce(um.requests, 0), u.url, u.host_header, " RFC3339(
+	    "l.monthly_requests, coalesce(um.requests, 0), u.url, u.host_header, " API_RFC3339(
 		"t.created_at") " FROM tenants t JOIN tenant_limits l ON l.tenant_id = t.id "
 				"LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default "
 				"LEFT JOIN usage_tenant_monthly um ON um.tenant_id = t.id "
@@ -252,7 +250,7 @@ enum err api_audit_list(struct hctx *c)
 	str_fmt_i64(tenant, c->tenant_id);
 	str_fmt_i64(lim, limit);
 	if ((e = api_sql(c, &r,
-			 "SELECT " RFC3339(
+			 "SELECT " API_RFC3339(
 			     "at") ", actor, action, target, ip FROM audit_log "
 				   "WHERE tenant_id = $1 ORDER BY at DESC, id DESC LIMIT $2::int",
 			 2, params)) != ERR_OK)

@@ -97,6 +97,7 @@ static const struct {
 	const char *constraint, *says;
 } rules[] = {
     {"tenants_plan_id_fkey", "there is no such plan (`tollgate plan list`)"},
+    {"plans_stripe_price_key", "another plan is already sold at that Stripe price"},
     {"tenants_slug_check", "a slug is 2-63 characters of a-z, 0-9 and '-'"},
     {"tenants_name_check", "a name is 1 to 200 characters"},
     {"upstreams_url_check", "an upstream is http(s)://HOST[:PORT] with no path"},
@@ -113,11 +114,7 @@ void cli_report(struct sql *db, const char *what, enum err rc)
 	const char *c = sql_constraint(db);
 	size_t i;
 
-	if (rc == ERR_CONFLICT) {
-		fprintf(stderr, "tollgate: %s: already exists\n", what);
-		return;
-	}
-	if (rc != ERR_INPUT) {
+	if (rc != ERR_INPUT && rc != ERR_CONFLICT) {
 		fprintf(stderr, "tollgate: %s: %s\n", what, sql_errmsg(db));
 		return;
 	}
@@ -126,7 +123,11 @@ void cli_report(struct sql *db, const char *what, enum err rc)
 			fprintf(stderr, "tollgate: %s: %s\n", what, rules[i].says);
 			return;
 		}
-	fprintf(stderr, "tollgate: %s: a value is not accepted (see `tollgate help`)\n", what);
+	if (rc == ERR_CONFLICT)
+		fprintf(stderr, "tollgate: %s: already exists\n", what);
+	else
+		fprintf(stderr, "tollgate: %s: a value is not accepted (see `tollgate help`)\n",
+			what);
 }
 
 /* The rule of the tenants.slug CHECK constraint, said before the database says it worse. */

@@ -17,13 +17,15 @@
 
 /* What an option's value may be. */
 enum lim_kind {
-	LIM_TEXT,   /* 1 to 200 bytes */
-	LIM_STATUS, /* active or suspended */
-	LIM_MODE,   /* the abuse engine's: off, shadow or enforce */
-	LIM_RATE,   /* 1..INT32_MAX: the rate columns are integer */
-	LIM_PRICE,  /* 0..INT32_MAX cents */
-	LIM_QUOTA,  /* requests a month, 0 or more, or "unlimited" */
-	LIM_SIZE,   /* bytes, at least 1: 1024, 64k, 16M, 1G */
+	LIM_TEXT,     /* 1 to 200 bytes */
+	LIM_STATUS,   /* active or suspended */
+	LIM_MODE,     /* the abuse engine's: off, shadow or enforce */
+	LIM_RATE,     /* 1..INT32_MAX: the rate columns are integer */
+	LIM_PRICE,    /* 0..INT32_MAX cents */
+	LIM_QUOTA,    /* requests a month, 0 or more, or "unlimited" */
+	LIM_SIZE,     /* bytes, at least 1: 1024, 64k, 16M, 1G */
+	LIM_PRICE_ID, /* a Stripe price (price_...), or "none" */
+	LIM_ONOFF,    /* on or off */
 	LIM__MAX
 };
 
@@ -65,6 +67,9 @@ static const struct lim_field plan_fields[] = {
     {"burst", "tenant_burst", LIM_RATE, false},
     {"rpm", "tenant_rpm", LIM_RATE, false},
     {"max-body", "max_body_bytes", LIM_SIZE, false},
+    {"stripe-price", "stripe_price", LIM_PRICE_ID, false},
+    {"stripe-metered-price", "stripe_metered_price", LIM_PRICE_ID, false},
+    {"overage", "overage", LIM_ONOFF, false},
 };
 
 /* tenant_fields[0] must stay --plan: its foreign-key error names it. */
@@ -190,6 +195,22 @@ static WUR enum err lim_collect(const struct lim_table *t, const char *const *va
 				return lim_bad(t, f, v, "a size like 1024, 64k, 16M or 1G");
 			lim_add_num(c, f->column, n);
 			break;
+		case LIM_PRICE_ID:
+			if (strcmp(v, "none") == 0) {
+				lim_add(c, f->column, NULL);
+				break;
+			}
+			if (strncmp(v, "price_", 6) != 0 || strlen(v) < 7 || strlen(v) > 206 ||
+			    strspn(v + 6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					  "0123456789_") != strlen(v) - 6)
+				return lim_bad(t, f, v, "a Stripe price id (price_...) or 'none'");
+			lim_add(c, f->column, v);
+			break;
+		case LIM_ONOFF:
+			if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+				return lim_bad(t, f, v, "on or off");
+			lim_add(c, f->column, strcmp(v, "on") == 0 ? "true" : "false");
+			break;
 		case LIM__MAX:
 			assert(!"unreachable");
 			break;
@@ -241,7 +262,10 @@ static const char plan_usage[] =
     "       tollgate plan set ID [OPTIONS]\n"
     "options: --name NAME  --price-cents N  --monthly N|unlimited  --max-body SIZE (64k, 16M)\n"
     "         --key-rps N  --key-burst N  --key-rpm N   each key's default rates\n"
-    "         --rps N  --burst N  --rpm N               the tenant's rates, all keys together\n";
+    "         --rps N  --burst N  --rpm N               the tenant's rates, all keys together\n"
+    "         --stripe-price price_...|none             the Stripe price a subscription pays\n"
+    "         --stripe-metered-price price_...|none     a metered price billed by the meter\n"
+    "         --overage on|off                          past the quota: bill, not 429\n";
 
 static int plan_list(const struct config *cfg, int argc)
 {
@@ -260,7 +284,10 @@ static int plan_list(const struct config *cfg, int argc)
 	    sql_exec(db, &r,
 		     "SELECT id, name, price_cents, coalesce(monthly_requests::text, 'unlimited'), "
 		     "key_rps || '/' || key_burst || '/' || key_rpm, "
-		     "tenant_rps || '/' || tenant_burst || '/' || tenant_rpm, max_body_bytes "
+		     "tenant_rps || '/' || tenant_burst || '/' || tenant_rpm, max_body_bytes, "
+		     "coalesce(stripe_price, '-') || CASE WHEN stripe_metered_price IS NULL "
+		     "THEN '' ELSE ' + ' || stripe_metered_price END || "
+		     "CASE WHEN overage THEN ' (overage)' ELSE '' END "
 		     "FROM plans ORDER BY price_cents, id",
 		     0, NULL);
 	if (rc != ERR_OK) {
@@ -268,12 +295,12 @@ static int plan_list(const struct config *cfg, int argc)
 		sql_free(db);
 		return 1;
 	}
-	printf("%-12s %-16s %-11s %-11s %-18s %-18s %s\n", "ID", "NAME", "PRICE_CENTS", "MONTHLY",
-	       "KEY_LIMITS", "TENANT_LIMITS", "MAX_BODY");
+	printf("%-12s %-16s %-11s %-11s %-18s %-18s %-10s %s\n", "ID", "NAME", "PRICE_CENTS",
+	       "MONTHLY", "KEY_LIMITS", "TENANT_LIMITS", "MAX_BODY", "STRIPE");
 	for (i = 0; i < sql_rows(r); i++)
-		printf("%-12s %-16s %-11s %-11s %-18s %-18s %s\n", sql_get(r, i, 0),
+		printf("%-12s %-16s %-11s %-11s %-18s %-18s %-10s %s\n", sql_get(r, i, 0),
 		       sql_get(r, i, 1), sql_get(r, i, 2), sql_get(r, i, 3), sql_get(r, i, 4),
-		       sql_get(r, i, 5), sql_get(r, i, 6));
+		       sql_get(r, i, 5), sql_get(r, i, 6), sql_get(r, i, 7));
 	sql_res_free(r);
 	sql_free(db);
 	return 0;
@@ -338,7 +365,8 @@ static int plan_change(const struct config *cfg, int argc, char **argv, bool cre
 	}
 	assert(!sql.overflow);
 	rc = sql_exec(db, &r, sql.p, c.n + 1, params);
-	if (rc == ERR_CONFLICT) {
+	if (rc == ERR_CONFLICT && create &&
+	    strcmp(sql_constraint(db) != NULL ? sql_constraint(db) : "", "plans_pkey") == 0) {
 		fprintf(stderr, "tollgate: plan '%s' already exists\n", pos[0]);
 		goto out;
 	}

@@ -1,6 +1,8 @@
 /* Prometheus exposition of the counters every process keeps in shared memory. */
 #include "metrics.h"
 
+#include <time.h>
+
 #include "../state/state.h"
 
 static void counter(struct buf *b, const char *name, const char *help, const char *labels,
@@ -31,6 +33,7 @@ enum err metrics_handle(struct hctx *c)
 	struct state_hdr *h = st->hdr;
 	struct buf *b = &c->rs->body;
 	uint64_t dropped = 0;
+	int64_t oldest;
 	char labels[64];
 	size_t i;
 
@@ -88,6 +91,28 @@ enum err metrics_handle(struct hctx *c)
 			"Times a shared-memory table had no room (see the log for the setting).",
 			labels, atomic_load(&h->full_count[i]), i == 0);
 	}
+	counter(b, "tollgate_stripe_webhooks_total",
+		"Stripe webhook deliveries: applied (or recognised as repeated or stale), or "
+		"rejected (bad signature or body, or not stored: Stripe delivers it again).",
+		"{outcome=\"applied\"}", state_metric_sum(st, METRIC_WEBHOOKS_APPLIED), true);
+	counter(b, "tollgate_stripe_webhooks_total", "", "{outcome=\"rejected\"}",
+		state_metric_sum(st, METRIC_WEBHOOKS_REJECTED), false);
+	counter(b, "tollgate_meter_events_total",
+		"Meter-event calls to Stripe: sent (accepted, or already there) or failed "
+		"(retried with backoff).",
+		"{outcome=\"sent\"}", state_metric_sum(st, METRIC_METER_SENT), true);
+	counter(b, "tollgate_meter_events_total", "", "{outcome=\"failed\"}",
+		state_metric_sum(st, METRIC_METER_FAILURES), false);
+	gauge(b, "tollgate_billing_outbox_depth", "Meter events queued and not yet sent to Stripe.",
+	      atomic_load(&h->meter_depth));
+	oldest = atomic_load(&h->meter_oldest_s);
+	gauge(b, "tollgate_billing_outbox_oldest_age_seconds",
+	      "How long the oldest unsent meter event has waited (0: none).",
+	      oldest > 0 && (int64_t)time(NULL) > oldest ? (int64_t)time(NULL) - oldest : 0);
+	gauge(b, "tollgate_billing_reconcile_differences",
+	      "Customers whose usage, reported usage and Stripe's meter differ, at the last "
+	      "reconciliation (-1: none run yet).",
+	      atomic_load(&h->reconcile_diff));
 	gauge(b, "tollgate_keys", "API keys loaded in memory.", shm_table_count(st->keys));
 	gauge(b, "tollgate_tenants", "Tenants loaded in memory.", shm_table_count(st->tenants));
 	gauge(b, "tollgate_usage_records", "Usage records (key and hour) in shared memory.",

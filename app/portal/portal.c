@@ -28,6 +28,18 @@ static const char csp[] = "default-src 'none'; style-src 'self'; img-src 'self' 
 
 static struct tmpl_set *templates;
 
+/* The policy with more places forms may lead to (a redirect to them included). */
+static char *afmt_csp(struct hctx *c, const char *form_targets)
+{
+	size_t n = sizeof(csp) + strlen(form_targets) + 2;
+	char *p = arena_alloc(c->arena, n);
+	const char *at = strstr(csp, "form-action 'self'") + strlen("form-action 'self'");
+
+	if (p != NULL)
+		snprintf(p, n, "%.*s %s%s", (int)(at - csp), csp, form_targets, at);
+	return p;
+}
+
 bool portal_load(const char *dir, char *msg, size_t msglen)
 {
 	struct tmpl_set *s;
@@ -468,9 +480,14 @@ struct tmpl_value *portal_ctx(struct hctx *c, const char *title, const char *nav
 	return m;
 }
 
-static void page_headers(struct hctx *c)
+static void page_headers(struct hctx *c, const char *form_targets)
 {
-	fcgi_header(c->rs, "Content-Security-Policy", csp);
+	if (form_targets != NULL && form_targets[0] != '\0') {
+		char *policy = afmt_csp(c, form_targets);
+
+		fcgi_header(c->rs, "Content-Security-Policy", policy != NULL ? policy : csp);
+	} else
+		fcgi_header(c->rs, "Content-Security-Policy", csp);
 	fcgi_header(c->rs, "X-Frame-Options", "DENY");
 	fcgi_header(c->rs, "X-Content-Type-Options", "nosniff");
 	fcgi_header(c->rs, "Referrer-Policy", "same-origin");
@@ -480,6 +497,12 @@ static void page_headers(struct hctx *c)
 }
 
 enum err portal_render(struct hctx *c, int status, const char *name, const struct tmpl_value *ctx)
+{
+	return portal_render_to(c, status, name, ctx, NULL);
+}
+
+enum err portal_render_to(struct hctx *c, int status, const char *name,
+			  const struct tmpl_value *ctx, const char *form_targets)
 {
 	enum err e;
 
@@ -495,7 +518,7 @@ enum err portal_render(struct hctx *c, int status, const char *name, const struc
 	}
 	c->rs->status = status;
 	fcgi_header(c->rs, "Content-Type", "text/html; charset=utf-8");
-	page_headers(c);
+	page_headers(c, form_targets);
 	return ERR_OK;
 }
 
@@ -506,7 +529,7 @@ enum err portal_redirect(struct hctx *c, const char *path)
 	buf_reset(&c->rs->body);
 	c->rs->status = 303;
 	fcgi_header(c->rs, "Location", path);
-	page_headers(c);
+	page_headers(c, NULL);
 	return ERR_OK;
 }
 

@@ -51,6 +51,10 @@ struct tmpl_value *portal_ctx(struct hctx *c, const char *title, const char *nav
 /* Renders template name with ctx as the answer, with status and the page headers. */
 enum err portal_render(struct hctx *c, int status, const char *name,
 		       const struct tmpl_value *ctx) WUR;
+/* The same, for a page whose forms may also lead elsewhere (Stripe's hosted pages):
+ * form_targets is a space-separated list of origins the page's CSP adds to form-action. */
+enum err portal_render_to(struct hctx *c, int status, const char *name,
+			  const struct tmpl_value *ctx, const char *form_targets) WUR;
 /* 303 See Other to path (a local path: it must start with '/'). */
 enum err portal_redirect(struct hctx *c, const char *path) WUR;
 

@@ -2,6 +2,7 @@
 #include "console_pool.h"
 
 #include "../admin/admin.h"
+#include "../billing/billing.h"
 #include "../api/api_abuse.h"
 #include "../api/api_auth.h"
 #include "../api/api_db.h"
@@ -55,6 +56,10 @@ static const struct route routes[] = {
     {"POST", "/api/v1/lists", api_lists_post, ROUTE_TENANT},
     {"POST", "/api/v1/lists/:id/remove", api_lists_remove_handler, ROUTE_TENANT},
     {"GET", "/api/v1/models", api_models_get, ROUTE_TENANT},
+    {"GET", "/api/v1/billing", api_billing_get, ROUTE_TENANT},
+    {"POST", "/api/v1/billing/checkout", api_billing_checkout, ROUTE_TENANT},
+    {"POST", "/api/v1/billing/portal", api_billing_portal, ROUTE_TENANT},
+    {"POST", "/stripe/webhook", billing_webhook, 0},
     {"POST", "/api/v1/models/:version/activate", api_models_activate_handler, ROUTE_TENANT},
     {"GET", "/portal/signup", portal_signup_page, ROUTE_PAGE},
     {"POST", "/portal/signup", portal_signup, ROUTE_PAGE},
@@ -85,6 +90,11 @@ static const struct route routes[] = {
     {"POST", "/portal/abuse/lists/:id/remove", portal_list_remove, ROUTE_SESSION},
     {"POST", "/portal/abuse/models/:version/activate", portal_model_activate, ROUTE_SESSION},
     {"POST", "/portal/decisions/:id/label", portal_label, ROUTE_SESSION},
+    {"GET", "/portal/billing", portal_billing, ROUTE_SESSION},
+    {"POST", "/portal/billing", portal_billing_change, ROUTE_SESSION},
+    {"POST", "/portal/billing/manage", portal_billing_manage, ROUTE_SESSION},
+    {"GET", "/portal/support", portal_support, ROUTE_SESSION},
+    {"POST", "/portal/support", portal_support_post, ROUTE_SESSION},
     {"GET", "/admin/login", portal_admin_login_page, ROUTE_PAGE},
     {"POST", "/admin/login", portal_admin_login, ROUTE_PAGE},
     {"POST", "/admin/logout", portal_logout, ROUTE_ADMIN},
@@ -92,6 +102,12 @@ static const struct route routes[] = {
     {"GET", "/admin/audit", admin_audit, ROUTE_ADMIN},
     {"GET", "/admin/tenants/:id", admin_tenant, ROUTE_ADMIN},
     {"POST", "/admin/tenants/:id", admin_tenant_update, ROUTE_ADMIN},
+    {"GET", "/admin/plans", admin_plans, ROUTE_ADMIN},
+    {"POST", "/admin/plans/:id", admin_plan_update, ROUTE_ADMIN},
+    {"GET", "/admin/billing", admin_billing, ROUTE_ADMIN},
+    {"POST", "/admin/billing", admin_billing_reconcile, ROUTE_ADMIN},
+    {"GET", "/admin/support", admin_support, ROUTE_ADMIN},
+    {"POST", "/admin/support/:id/close", admin_support_close, ROUTE_ADMIN},
 };
 
 static const char *const page_prefixes[] = {"/portal", "/admin", NULL};

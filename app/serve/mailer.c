@@ -12,6 +12,7 @@
 #include "../../lib/log.h"
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
+#include "outbox.h"
 
 #define BATCH	   10
 #define LOOK_EVERY 500 /* ms between looks at the outbox when it is empty */
@@ -70,37 +71,16 @@ static int send_batch(struct app *app, struct sql *db, struct http *h)
 	return n;
 }
 
+static int64_t mailer_round(struct outbox_round *r)
+{
+	int n = send_batch(r->app, r->db, r->h);
+
+	if (n < 0)
+		return -1;
+	return n < BATCH ? LOOK_EVERY : 0;
+}
+
 int mailer_run(struct app *app, volatile sig_atomic_t *stop)
 {
-	struct sql *db = NULL;
-	struct http *h;
-	char msg[512];
-	int n;
-
-	if (http_init() != ERR_OK) {
-		log_errorx("mailer: libcurl would not start");
-		return 1;
-	}
-	h = http_new();
-	http_set_abort_flag(h, stop);
-	while (!*stop) {
-		if (db == NULL &&
-		    sql_connect(app->cfg->database_url, &db, msg, sizeof(msg)) != ERR_OK) {
-			log_warnx("mailer: PostgreSQL: %s", msg);
-			db = NULL;
-			app_sleep_ms(5000, stop);
-			continue;
-		}
-		n = send_batch(app, db, h);
-		if (n < 0) {
-			sql_free(db);
-			db = NULL;
-			app_sleep_ms(1000, stop);
-		} else if (n < BATCH)
-			app_sleep_ms(LOOK_EVERY, stop);
-	}
-	sql_free(db);
-	http_free(h);
-	http_cleanup();
-	return 0;
+	return outbox_run(app, stop, "mailer", mailer_round, NULL);
 }

@@ -22,6 +22,8 @@
 #include "gate_pool.h"
 #include "listen.h"
 #include "mailer.h"
+#include "biller.h"
+#include "../billing/stripe.h"
 #include "resolver.h"
 #include "syncer.h"
 
@@ -43,14 +45,16 @@ enum child_kind {
 	CHILD_TRAINER,
 	CHILD_RESOLVER,
 	CHILD_MAILER,
+	CHILD_BILLER,
 	CHILD__MAX
 };
 
-static const char *const kind_names[CHILD__MAX] = {
-    "gate", "console", "syncer", "flusher", "collector", "judge", "trainer", "resolver", "mailer"};
+static const char *const kind_names[CHILD__MAX] = {"gate",	"console", "syncer",  "flusher",
+						   "collector", "judge",   "trainer", "resolver",
+						   "mailer",	"biller"};
 
 /* Slots: the background children, then the gate pool, then the console pool. */
-#define FIRST_GATE    7
+#define FIRST_GATE    8
 #define FIRST_CONSOLE (FIRST_GATE + MAX_POOL)
 #define NSLOTS	      (FIRST_CONSOLE + MAX_POOL)
 
@@ -155,6 +159,9 @@ static void child_main(struct master *m, struct child *c)
 	case CHILD_MAILER:
 		rc = mailer_run(&m->app, &child_stop);
 		break;
+	case CHILD_BILLER:
+		rc = biller_run(&m->app, &child_stop);
+		break;
 	case CHILD__MAX:
 	default:
 		rc = 1;
@@ -239,11 +246,13 @@ static void plan_children(struct master *m)
 	m->children[4].kind = CHILD_TRAINER;
 	m->children[5].kind = CHILD_RESOLVER;
 	m->children[6].kind = CHILD_MAILER;
+	m->children[7].kind = CHILD_BILLER;
 	for (i = 0; i < FIRST_GATE; i++)
 		m->children[i].wanted = true;
 	/* The LLM judge runs only when a provider is configured, the mailer when SMTP is. */
 	m->children[3].wanted = m->cfg->judge_provider != JUDGE_PROVIDER_NONE;
 	m->children[6].wanted = m->cfg->smtp_url[0] != '\0';
+	m->children[7].wanted = stripe_enabled(m->cfg);
 	for (i = 0; i < MAX_POOL; i++) {
 		struct child *g = &m->children[FIRST_GATE + i],
 			     *c = &m->children[FIRST_CONSOLE + i];

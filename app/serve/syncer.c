@@ -32,9 +32,14 @@ static const char tenant_sql[] =
     "l.key_rps, l.key_burst, l.key_rpm, l.tenant_rps, l.tenant_burst, l.tenant_rpm, "
     "coalesce(l.monthly_requests, -1), l.max_body_bytes, "
     "t.abuse_mode, t.abuse_sample_rate, t.judge_enabled, t.judge_wait_ms, "
-    "coalesce(u.host_header, '') "
+    "coalesce(u.host_header, ''), "
+    /* A paid subscription's period: the quota window follows it (docs/billing.md). */
+    "CASE WHEN b.status IN ('active', 'trialing', 'past_due', 'unpaid') "
+    "AND t.plan_id = b.paid_plan THEN coalesce(extract(epoch FROM b.period_start)::bigint, 0) "
+    "ELSE 0 END "
     "FROM tenants t JOIN tenant_limits l ON l.tenant_id = t.id "
-    "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default";
+    "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default "
+    "LEFT JOIN billing_accounts b ON b.tenant_id = t.id";
 
 static const char key_sql[] =
     "SELECT k.id, k.tenant_id, k.hash, "
@@ -111,6 +116,7 @@ static void tenant_from_row(const struct config *cfg, const struct sql_res *r, i
 	t->sample_rate = (int32_t)sql_get_i64(r, i, 14);
 	t->judge_enabled = strcmp(sql_get(r, i, 15), "t") == 0;
 	t->judge_wait_ms = (int32_t)sql_get_i64(r, i, 16);
+	t->quota_anchor_s = sql_get_i64(r, i, 18);
 }
 
 static const char model_sql[] =

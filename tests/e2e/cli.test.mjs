@@ -179,7 +179,7 @@ describe('tollgate CLI: plans, limits, usage', () => {
       '--max-body', '64k');
     assert.equal(c.status, 0, c.stderr);
     assert.equal(planRow('gold'), 'Gold|999|5000|3|6|100|30|60|1000|65536');
-    assert.match(s.mustCli('plan', 'list'), /^gold\s+Gold\s+999\s+5000\s+3\/6\/100\s+30\/60\/1000\s+65536$/m);
+    assert.match(s.mustCli('plan', 'list'), /^gold\s+Gold\s+999\s+5000\s+3\/6\/100\s+30\/60\/1000\s+65536\s+-$/m);
 
     const set = s.cli('plan', 'set', 'gold', '--monthly', 'unlimited', '--rps', '40', '--max-body', '16M', '--name', 'Gold 2');
     assert.equal(set.status, 0, set.stderr);
@@ -190,9 +190,30 @@ describe('tollgate CLI: plans, limits, usage', () => {
     // Unnamed limits take the columns' defaults; no --monthly means no quota.
     assert.equal(s.cli('plan', 'create', 'tiny', '--name', 'Tiny').status, 0);
     const list = s.mustCli('plan', 'list');
-    assert.match(list, /^ID\s+NAME\s+PRICE_CENTS\s+MONTHLY\s+KEY_LIMITS\s+TENANT_LIMITS\s+MAX_BODY$/m);
-    assert.match(list, /^tiny\s+Tiny\s+0\s+unlimited\s+5\/10\/300\s+10\/20\/600\s+1048576$/m);
+    assert.match(list, /^ID\s+NAME\s+PRICE_CENTS\s+MONTHLY\s+KEY_LIMITS\s+TENANT_LIMITS\s+MAX_BODY\s+STRIPE$/m);
+    assert.match(list, /^tiny\s+Tiny\s+0\s+unlimited\s+5\/10\/300\s+10\/20\/600\s+1048576\s+-$/m);
     assert.match(list, /^free\s+Free\s+0\s+100000\s+/m);
+  });
+
+  test('plan set --stripe-price sells a plan at a Stripe price; a bad one changes nothing', () => {
+    s.mustCli('plan', 'create', 'tin', '--name', 'Tin');
+    assert.equal(s.cli('plan', 'set', 'tin', '--stripe-price', 'price_1Tin', '--stripe-metered-price', 'price_1TinUse', '--overage', 'on').status, 0);
+    assert.match(s.mustCli('plan', 'list'), /^tin\s+.*price_1Tin \+ price_1TinUse \(overage\)$/m);
+    // With overage the gate has no hard quota: past it requests are billed, not refused.
+    s.mustCli('plan', 'set', 'tin', '--monthly', '10');
+    s.tenant('tinned', '--plan', 'tin');
+    assert.equal(s.psql("SELECT coalesce(l.monthly_requests::text, 'none') FROM tenant_limits l JOIN tenants t ON t.id = l.tenant_id WHERE t.slug = 'tinned'"), 'none');
+    const bad = s.cli('plan', 'set', 'tin', '--stripe-price', 'prod_123');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--stripe-price: expected a Stripe price id/);
+    assert.equal(s.cli('plan', 'set', 'tin', '--overage', 'maybe').status, 2);
+    s.mustCli('plan', 'create', 'lead', '--name', 'Lead');
+    const taken = s.cli('plan', 'set', 'lead', '--stripe-price', 'price_1Tin');
+    assert.equal(taken.status, 1);
+    assert.match(taken.stderr, /another plan is already sold at that Stripe price/);
+    assert.equal(s.psql("SELECT stripe_price || ' ' || overage FROM plans WHERE id = 'tin'"), 'price_1Tin true');
+    assert.equal(s.cli('plan', 'set', 'tin', '--stripe-price', 'none', '--overage', 'off').status, 0);
+    assert.equal(s.psql("SELECT coalesce(stripe_price, '-') || ' ' || overage FROM plans WHERE id = 'tin'"), '- false');
   });
 
   test('plan refuses bad values by name and changes nothing', () => {
