@@ -62,6 +62,10 @@ CREATE TABLE billing_accounts (
     checkout_expires     timestamptz,
     -- Usage from this hour on is reported to Stripe's meter.
     meter_from           timestamptz,
+    -- The plan billing last gave the tenant: time (a grace period or a paid period over)
+    -- moves it to Free once, so that an operator's later change of plan by hand stands
+    -- until Stripe's next event.
+    applied_plan         text,
     updated_at           timestamptz NOT NULL DEFAULT now()
 );
 
@@ -170,8 +174,14 @@ BEGIN
         RETURN NULL;
     END IF;
     want := tollgate_billing_plan(a);
+    IF want IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF a.applied_plan IS DISTINCT FROM want THEN
+        UPDATE billing_accounts SET applied_plan = want WHERE tenant_id = p_tenant;
+    END IF;
     SELECT plan_id INTO had FROM tenants WHERE id = p_tenant FOR UPDATE;
-    IF want IS NULL OR want = had THEN
+    IF want = had THEN
         RETURN had;
     END IF;
     UPDATE tenants SET plan_id = want, updated_at = now() WHERE id = p_tenant;
@@ -182,7 +192,9 @@ END
 $$;
 
 -- Downgrades that come with time rather than an event: a grace period run out, a
--- cancelled subscription's period ended. The biller calls it every second.
+-- cancelled subscription's period ended. The biller calls it every second. Billing moves
+-- a tenant to Free once (applied_plan): an operator who then gives it a plan by hand is
+-- not overruled every second.
 CREATE FUNCTION tollgate_billing_expire() RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -191,6 +203,8 @@ DECLARE
 BEGIN
     FOR r IN SELECT a.tenant_id FROM billing_accounts a JOIN tenants t ON t.id = a.tenant_id
              WHERE t.plan_id <> 'free' AND tollgate_billing_plan(a) = 'free'
+               AND a.applied_plan IS DISTINCT FROM 'free'
+             FOR UPDATE OF a SKIP LOCKED
     LOOP
         PERFORM tollgate_billing_apply(r.tenant_id);
         n := n + 1;
@@ -364,8 +378,11 @@ REVOKE ALL ON FUNCTION tollgate_stripe_event(jsonb, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tollgate_stripe_event(jsonb, bigint) TO tollgate_console;
 
 -- Queues every tenant's usage not yet queued, per hour, as meter events. Usage is counted
--- from the account's meter_from; only customers' usage is reported. Returns the rows added.
-CREATE FUNCTION tollgate_meter_fill() RETURNS integer
+-- from the account's meter_from; only customers' usage is reported; only hours within
+-- p_since are looked at (Stripe takes events up to 35 days old: the biller looks 48 hours
+-- back each time and 34 days back once an hour, for a node that flushes late). Returns
+-- the rows added.
+CREATE FUNCTION tollgate_meter_fill(p_since interval) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     n integer;
@@ -379,7 +396,7 @@ BEGIN
         FROM billing_accounts a
         JOIN usage_hourly u ON u.tenant_id = a.tenant_id AND u.hour >= a.meter_from
         WHERE a.customer_id IS NOT NULL AND a.meter_from IS NOT NULL
-          AND u.hour >= now() - interval '34 days'
+          AND u.hour >= now() - least(p_since, interval '34 days')
         GROUP BY a.tenant_id, a.customer_id, u.hour),
     grown AS (
         SELECT used.*, coalesce(m.requests, 0) AS marked FROM used

@@ -166,16 +166,24 @@ static void reconcile_now(struct app *app, struct sql *db, struct http *h)
 	reconcile_free(&rec);
 }
 
+struct biller {
+	int64_t last_fill, last_deep_fill, last_reconcile; /* state_now_ms() */
+};
+
 /* One round; false when the connection is lost. */
-static bool round_trip(struct app *app, struct sql *db, struct http *h, int64_t *last_fill,
-		       int64_t *last_reconcile, volatile sig_atomic_t *stop)
+static bool round_trip(struct app *app, struct sql *db, struct http *h, struct biller *b,
+		       volatile sig_atomic_t *stop)
 {
 	int64_t now = state_now_ms();
+	/* 48 hours back each time; once an hour as far as Stripe takes (a late node's flush). */
+	bool deep = now - b->last_deep_fill >= RECONCILE_EVERY;
+	const char *since[1] = {deep ? "34 days" : "48 hours"};
 	struct sql_res *r;
 	int n;
 
-	if (now - *last_fill >= app->cfg->billing_interval_ms) {
-		if (sql_exec(db, &r, "SELECT tollgate_meter_fill()", 0, NULL) != ERR_OK) {
+	if (now - b->last_fill >= app->cfg->billing_interval_ms) {
+		if (sql_exec(db, &r, "SELECT tollgate_meter_fill($1::interval)", 1, since) !=
+		    ERR_OK) {
 			log_warnx("biller: queueing usage: %s", sql_errmsg(db));
 			return sql_is_ok(db);
 		}
@@ -183,7 +191,9 @@ static bool round_trip(struct app *app, struct sql *db, struct http *h, int64_t 
 			log_debug("biller: %lld meter events queued",
 				  (long long)sql_get_i64(r, 0, 0));
 		sql_res_free(r);
-		*last_fill = now;
+		b->last_fill = now;
+		if (deep)
+			b->last_deep_fill = now;
 	}
 	if (sql_exec(db, &r, "SELECT tollgate_billing_expire()", 0, NULL) != ERR_OK) {
 		log_warnx("biller: downgrades: %s", sql_errmsg(db));
@@ -198,30 +208,23 @@ static bool round_trip(struct app *app, struct sql *db, struct http *h, int64_t 
 	while (n == BATCH && !*stop);
 	if (n < 0)
 		return sql_is_ok(db);
-	if (now - *last_reconcile >= RECONCILE_EVERY) {
+	if (now - b->last_reconcile >= RECONCILE_EVERY) {
 		reconcile_now(app, db, h);
-		*last_reconcile = now;
+		b->last_reconcile = now;
 	}
 	gauges(app, db);
 	return true;
 }
 
-struct biller {
-	int64_t last_fill, last_reconcile;
-};
-
 static int64_t biller_round(struct outbox_round *r)
 {
-	struct biller *b = r->arg;
-
-	return round_trip(r->app, r->db, r->h, &b->last_fill, &b->last_reconcile, r->stop) ? TICK_MS
-											   : -1;
+	return round_trip(r->app, r->db, r->h, r->arg, r->stop) ? TICK_MS : -1;
 }
 
 int biller_run(struct app *app, volatile sig_atomic_t *stop)
 {
 	/* The first reconciliation a minute after start, then hourly. */
-	struct biller b = {0, state_now_ms() - RECONCILE_EVERY + 60000};
+	struct biller b = {0, 0, state_now_ms() - RECONCILE_EVERY + 60000};
 
 	return outbox_run(app, stop, "biller", biller_round, &b);
 }
