@@ -462,7 +462,7 @@ static enum err billing_page(struct hctx *c, int status, const char *error)
 	const struct tmpl_value *a;
 	struct tmpl_item *it;
 	struct tmpl_value *list;
-	bool is_live;
+	bool is_live, ending;
 	enum err e;
 
 	str_fmt_i64(tenant, c->tenant_id);
@@ -496,6 +496,7 @@ static enum err billing_page(struct hctx *c, int status, const char *error)
 		   strcmp(sql_get(acct, 0, 0), "trialing") == 0 ||
 		   strcmp(sql_get(acct, 0, 0), "past_due") == 0 ||
 		   strcmp(sql_get(acct, 0, 0), "unpaid") == 0);
+	ending = is_live && !sql_is_null(acct, 0, 3); /* cancel_at_period_end */
 	for (it = list->head; it != NULL; it = it->next) {
 		struct tmpl_value *m = (struct tmpl_value *)it->v;
 		const char *id = tmpl_map_get(m, "id")->s;
@@ -512,7 +513,8 @@ static enum err billing_page(struct hctx *c, int status, const char *error)
 		tmpl_map_set(m, "current", tmpl_bool(current));
 		tmpl_map_set(m, "free", tmpl_bool(free_plan));
 		/* What its button does: buy it (Checkout), switch to it, or fall back to Free. */
-		if (!current && tmpl_map_get(m, "for_sale")->kind != TMPL_NULL)
+		if (!current && tmpl_map_get(m, "for_sale")->kind != TMPL_NULL &&
+		    !(free_plan && ending)) /* already ending: "Keep my plan" undoes it */
 			portal_set_str(m, "action",
 				       free_plan ? (is_live ? "Downgrade at period end" : "")
 				       : is_live ? "Switch to this plan"
