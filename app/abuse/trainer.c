@@ -202,6 +202,41 @@ float trainer_pick_threshold(const struct abuse_model *m, const float *x, const 
 	return best_t;
 }
 
+bool trainer_decide(struct train_report *rep, float threshold, int old_version)
+{
+	int caught = (int)(rep->recall_new * (float)rep->valid_abuse + 0.5f);
+	int refused = (int)(rep->fpr_new * (float)rep->valid_benign + 0.5f);
+	int refused_old = (int)(rep->fpr_old * (float)rep->valid_benign + 0.5f);
+
+	rep->activated = false;
+	if (threshold < 0)
+		snprintf(rep->why, sizeof(rep->why),
+			 "not activated: the new model would catch less of the abuse you confirmed "
+			 "recently than version %d does (%.0f%%)",
+			 old_version, (double)rep->recall_old * 100.0);
+	else if (rep->valid_abuse > 0 && caught == 0)
+		snprintf(rep->why, sizeof(rep->why),
+			 "not activated: the new model would not have caught any of the %d abusive "
+			 "clients you confirmed most recently; version %d stays in use",
+			 rep->valid_abuse, old_version);
+	else if (rep->fpr_new > rep->fpr_old + 1e-6f)
+		snprintf(
+		    rep->why, sizeof(rep->why),
+		    "not activated: the new model would refuse %d of the %d clients you marked "
+		    "as false positives most recently, version %d refuses %d",
+		    refused, rep->valid_benign, old_version, refused_old);
+	else {
+		rep->activated = true;
+		snprintf(rep->why, sizeof(rep->why),
+			 "activated: catches %d of the %d abusive clients you confirmed most "
+			 "recently (version %d: %.0f%%) and refuses %d of the %d you marked as "
+			 "false positives (version %d: %d)",
+			 caught, rep->valid_abuse, old_version, (double)rep->recall_old * 100.0,
+			 refused, rep->valid_benign, old_version, refused_old);
+	}
+	return rep->activated;
+}
+
 /* The model in use for the tenant: its own active one, else the global one, else the prior. */
 static enum err current_model(struct sql *db, int64_t tenant_id, struct abuse_model *m,
 			      int *version)
@@ -369,21 +404,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 					rep->recall_old, rep->fpr_old, &rep->recall_new,
 					&rep->fpr_new, &rep->precision_new);
 	rep->threshold = best_t;
-	if (best_t < 0) {
-		snprintf(rep->why, sizeof(rep->why),
-			 "the new model cannot match the detection rate of version %d",
-			 old_version);
-	} else if (rep->fpr_new > rep->fpr_old + 1e-6f) {
-		snprintf(rep->why, sizeof(rep->why),
-			 "false-positive rate %.3f would rise above version %d's %.3f",
-			 (double)rep->fpr_new, old_version, (double)rep->fpr_old);
-	} else {
-		rep->activated = true;
-		snprintf(rep->why, sizeof(rep->why),
-			 "catches %.3f of abuse (version %d: %.3f) with a false-positive rate of "
-			 "%.3f (%.3f)",
-			 (double)rep->recall_new, old_version, (double)rep->recall_old,
-			 (double)rep->fpr_new, (double)rep->fpr_old);
+	if (trainer_decide(rep, best_t, old_version)) {
 		fresh.t_throttle = best_t;
 		fresh.t_block = best_t > old.t_block ? best_t : old.t_block;
 		fresh.t_flag = best_t < old.t_flag ? best_t : old.t_flag;

@@ -1,8 +1,8 @@
 /* Training the abuse model from the tenants' labels: logistic regression over the decision
  * features, regularised towards the model in use (or the built-in prior), trained on the
  * older labels and validated on the newer ones. A new version is activated only when, on
- * the validation labels, it catches at least as much abuse as the model in use without a
- * higher false-positive rate. Every version keeps its metrics. Runs offline: `tollgate
+ * the validation labels, it catches at least as much abuse as the model in use (and some)
+ * without a higher false-positive rate. Every version keeps its metrics. Runs offline: `tollgate
  * train`, and the trainer child of `tollgate serve` after enough new labels. */
 #ifndef APP_TRAINER_H
 #define APP_TRAINER_H
@@ -28,7 +28,7 @@ struct train_report {
 	float threshold; /* the new model's throttle threshold */
 	int version;	 /* stored as this version */
 	bool activated;
-	char why[160];
+	char why[240];
 };
 
 /* Trains a model for tenant_id (0: the global model, from every tenant's labels) when it has
@@ -48,6 +48,13 @@ void trainer_fit(const float *x, const float *y, int n, const struct abuse_model
 float trainer_pick_threshold(const struct abuse_model *m, const float *x, const float *y, int n,
 			     float recall_floor, float fpr_ceiling, float *recall, float *fpr,
 			     float *precision);
+
+/* Whether a new model measured as in rep (threshold -1: none caught as much as the model
+ * in use, version old_version) is activated, with the reason in rep->why in a tenant's
+ * words. Never one that catches none of the validation's confirmed abuse (0 >= 0 is not
+ * "at least as much"), one that catches less, or one that refuses more benign clients.
+ * Pure. */
+bool trainer_decide(struct train_report *rep, float threshold, int old_version);
 
 /* The trainer child of `tollgate serve`: retrains tenants with enough new labels. */
 int trainer_child_run(struct app *app, volatile sig_atomic_t *stop);

@@ -271,3 +271,54 @@ Test(trainer, threshold_never_trades_benign_clients_for_detection)
 	cr_assert_float_eq(trainer_pick_threshold(&m, x, y, 4, 1.01f, 0.0f, &rec, &fpr, &prec),
 			   -1.0f, 1e-6);
 }
+
+/* What a tenant reads after `tollgate train`, and whether the model goes live. */
+static struct train_report measured(float rec_old, float fpr_old, float rec_new, float fpr_new)
+{
+	struct train_report r;
+
+	memset(&r, 0, sizeof(r));
+	r.valid_abuse = 10;
+	r.valid_benign = 20;
+	r.recall_old = rec_old;
+	r.fpr_old = fpr_old;
+	r.recall_new = rec_new;
+	r.fpr_new = fpr_new;
+	return r;
+}
+
+Test(trainer, a_model_that_catches_nothing_is_never_activated_even_against_one_that_does_not)
+{
+	/* The landed bug: 0 >= 0 counted as "catches at least as much". */
+	struct train_report r = measured(0.0f, 0.0f, 0.0f, 0.0f);
+
+	cr_assert_not(trainer_decide(&r, 0.5f, 1));
+	cr_assert_not(r.activated);
+	cr_assert(strstr(r.why, "would not have caught any of the 10 abusive clients") != NULL,
+		  "%s", r.why);
+}
+
+Test(trainer, catching_less_or_refusing_more_is_not_activated_and_says_so)
+{
+	struct train_report r = measured(0.8f, 0.1f, 0.0f, 0.0f);
+
+	cr_assert_not(trainer_decide(&r, -1.0f, 3));
+	cr_assert(strstr(r.why, "catch less of the abuse you confirmed recently than version 3") !=
+		      NULL,
+		  "%s", r.why);
+	r = measured(0.5f, 0.05f, 0.9f, 0.2f);
+	cr_assert_not(trainer_decide(&r, 0.4f, 3));
+	cr_assert(strstr(r.why, "would refuse 4 of the 20 clients you marked as false positives") !=
+		      NULL,
+		  "%s", r.why);
+}
+
+Test(trainer, a_better_model_is_activated_with_counts_a_tenant_can_check)
+{
+	struct train_report r = measured(0.5f, 0.1f, 0.9f, 0.05f);
+
+	cr_assert(trainer_decide(&r, 0.4f, 2));
+	cr_assert_str_eq(r.why, "activated: catches 9 of the 10 abusive clients you confirmed most "
+				"recently (version 2: 50%) and refuses 1 of the 20 you marked as "
+				"false positives (version 2: 2)");
+}
