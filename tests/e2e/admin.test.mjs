@@ -94,6 +94,48 @@ describe('admin pages', () => {
     }
   });
 
+  test('the Plans page sets a plan\'s Stripe prices; a malformed one or one taken changes nothing', async () => {
+    const page = await op.open('/admin/plans');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /TOLLGATE_STRIPE_API_KEY is not set/, 'says billing is off on this stack');
+    assert.equal((await op.post('/admin/plans/pro', { stripe_price: 'price_1ProMonthly', stripe_metered_price: '', overage: 'on' })).status, 303);
+    assert.equal(s.psql("SELECT stripe_price || ' ' || coalesce(stripe_metered_price, '-') || ' ' || overage FROM plans WHERE id = 'pro'"),
+      'price_1ProMonthly - true');
+    const bad = await op.post('/admin/plans/pro', { stripe_price: 'prod_123<script>' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /A Stripe price id looks like price_1AbC/);
+    assert.ok(!bad.text.includes('<script>'), 'nothing of the input is echoed unescaped');
+    assert.equal((await op.post('/admin/plans/scale', { stripe_price: 'price_1ProMonthly' })).status, 409, 'one price, one plan');
+    assert.equal((await op.post('/admin/plans/gold', { stripe_price: 'price_1Gold' })).status, 404);
+    assert.equal(s.psql("SELECT coalesce(stripe_price, '-') FROM plans WHERE id = 'scale'"), '-');
+    assert.match((await op.open('/admin/audit')).text, /<code>plan\.stripe<\/code>/);
+    assert.equal((await op.post('/admin/plans/pro', { stripe_price: '' })).status, 303);
+    assert.equal(s.psql("SELECT coalesce(stripe_price, '-') || ' ' || overage FROM plans WHERE id = 'pro'"), '- false');
+  });
+
+  test('the Billing page reconciles a month and lists Stripe\'s latest events', async () => {
+    // A customer with usage queued but not yet accepted by Stripe (no biller runs here).
+    s.psql(`INSERT INTO billing_accounts (tenant_id, customer_id, meter_from) VALUES (${tenantId}, 'cus_AdminTest', date_trunc('hour', now()))`);
+    s.psql(`INSERT INTO meter_outbox (tenant_id, customer_id, hour, value, identifier)
+            VALUES (${tenantId}, 'cus_AdminTest', date_trunc('hour', now()), 7, 'tg-admin-test-7')`);
+    s.psql(`INSERT INTO stripe_events (id, type, created, tenant_id, outcome) VALUES ('evt_AdminTest', 'invoice.paid', 1, ${tenantId}, 'applied')`);
+    const page = await op.open('/admin/billing');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /evt_AdminTest/);
+    const month = new Date().toISOString().slice(0, 7);
+    const r = await op.post('/admin/billing', { month });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, new RegExp(`${month}: <strong>1 differences</strong>`));
+    assert.match(r.text, /cus_AdminTest/);
+    // queued 7, reported 0, Stripe unknown (billing is off here), and why in words
+    const row = r.text.match(/cus_AdminTest<\/code><\/td>(.*?)<\/tr>/)[1];
+    assert.match(row, /<td class="num">7<\/td><td class="num">0<\/td><td class="num">\?<\/td>/, row);
+    assert.match(row, /requests (more queued for Stripe than were served|served but not yet queued)/, row);
+    assert.equal(s.psql(`SELECT differences FROM billing_reconciliations WHERE month = '${month}-01' ORDER BY id DESC LIMIT 1`), '1');
+    assert.equal((await op.post('/admin/billing', { month: '2026-13' })).status, 422);
+    s.psql(`DELETE FROM meter_outbox WHERE identifier = 'tg-admin-test-7'; DELETE FROM billing_accounts WHERE tenant_id = ${tenantId}`);
+  });
+
   test('logging out ends the operator\'s session', async () => {
     const cookie = op.cookieHeader();
     await op.open('/admin/');
