@@ -239,7 +239,8 @@ DECLARE
     st text;
     outcome text := 'applied';
 BEGIN
-    IF ev_id IS NULL OR ev_type IS NULL OR ev_created IS NULL OR jsonb_typeof(obj) <> 'object' THEN
+    IF ev_id IS NULL OR ev_type IS NULL OR ev_created IS NULL
+       OR jsonb_typeof(obj) IS DISTINCT FROM 'object' THEN
         RAISE EXCEPTION 'not a Stripe event' USING ERRCODE = '22023';
     END IF;
     PERFORM 1 FROM stripe_events WHERE id = ev_id;

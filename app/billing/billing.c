@@ -89,8 +89,16 @@ enum err billing_webhook(struct hctx *c)
 	if ((e = api_db_open(c)) != ERR_OK ||
 	    (e = api_sql(c, &r, "SELECT tollgate_stripe_event($1::jsonb, $2::bigint)", 2,
 			 params)) != ERR_OK) {
+		const char *state = sql_state(api_db_conn(c));
+
 		jsonx_doc_free(d);
 		count(c, METRIC_WEBHOOKS_REJECTED);
+		if (e == ERR_SYS && state != NULL && strncmp(state, "22", 2) == 0) {
+			/* The data is wrong (no data.object, a bad number): no retry mends it. */
+			c->problem = PROB_BAD_REQUEST;
+			c->detail = "The event's data is not what Stripe sends.";
+			return ERR_INPUT;
+		}
 		return e; /* 503: Stripe delivers it again */
 	}
 	outcome = sql_get(r, 0, 0);
@@ -331,16 +339,16 @@ static enum err change_plan(struct hctx *c, const char *plan, const char *email,
 		c->detail = "Billing is not set up on this platform yet: ask its operator.";
 		return ERR_UNAVAILABLE;
 	}
-	if (plan == NULL ||
-	    (e = api_sql(c, &r,
-			 "SELECT coalesce(stripe_price, ''), "
-			 "coalesce(stripe_metered_price, ''), price_cents > 0 "
-			 "FROM plans WHERE id = $1",
-			 1, p)) != ERR_OK ||
-	    sql_rows(r) != 1) {
+	if (plan != NULL && (e = api_sql(c, &r,
+					 "SELECT coalesce(stripe_price, ''), "
+					 "coalesce(stripe_metered_price, ''), price_cents > 0 "
+					 "FROM plans WHERE id = $1",
+					 1, p)) != ERR_OK)
+		return e;
+	if (plan == NULL || sql_rows(r) != 1) {
 		c->detail = "There is no such plan.";
 		c->parameter = "plan";
-		return plan == NULL || sql_rows(r) != 1 ? ERR_INPUT : e;
+		return ERR_INPUT;
 	}
 	price = sql_get(r, 0, 0);
 	metered = sql_get(r, 0, 1);

@@ -347,7 +347,19 @@ describe('billing with Stripe', () => {
     assert.equal(rolled.json.data.outcome, 'applied');
     assert.equal((await billing(t)).subscription.status, 'past_due');
 
-    assert.equal(await metric(s, 'tollgate_stripe_webhooks_total', 'outcome="rejected"'), rejected0 + 5);
+    // Signed but not Stripe's shape: a 400 (no retry mends it), not a 500 Stripe would
+    // deliver again for three days; nothing recorded.
+    for (const odd of [
+      JSON.stringify({ id: rid('evt'), object: 'event', type: 'invoice.paid', created: nowS(), data: {} }),
+      JSON.stringify({ id: rid('evt'), object: 'event', type: 'invoice.paid', created: 'soon', data: { object: {} } }),
+      JSON.stringify({ id: 'not-an-event', type: 'invoice.paid', created: nowS(), data: { object: {} } }),
+      '[1,2,3]',
+    ]) {
+      const r = await hook(odd, sign(odd));
+      assert.equal(r.status, 400, `${odd}: ${r.status} ${r.text}`);
+    }
+
+    assert.equal(await metric(s, 'tollgate_stripe_webhooks_total', 'outcome="rejected"'), rejected0 + 9);
     assert.equal(await metric(s, 'tollgate_stripe_webhooks_total', 'outcome="applied"'), applied0 + 4);
   });
 
