@@ -28,8 +28,9 @@ declare -A SRCS=(
 	[access_log]="tests/fuzz/fuzz_access_log.c $APP"
 	[tmpl]="tests/fuzz/fuzz_tmpl.c lib/tmpl.c lib/arena.c lib/buf.c"
 	[form]="tests/fuzz/fuzz_form.c lib/form.c lib/cookie.c lib/codec.c lib/arena.c lib/str.c"
+	[stripe_sig]="tests/fuzz/fuzz_stripe_sig.c $APP"
 )
-NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log tmpl form)
+NAMES=(gate_keys cfg_value jsonx_parse json_escape route api_query judge_reply addr access_log tmpl form stripe_sig)
 
 # Writes one seed file per argument into the corpus folder (kept next to what the fuzzer
 # found in earlier runs).
@@ -44,6 +45,8 @@ seed() {
 }
 
 mkdir -p "$OUT"
+seed "$OUT/corpus-stripe_sig" 't=1700000000,v1=248a374f50f943a28b0f6ab50faf9a7e7e29b710fa26df9fb1618b9bf8ea9c9a' \
+	't=1700000000,v0=00,v1=00' 't=,v1=' ',,,,t=1,t=2'
 seed "$OUT/corpus-gate_keys" "tg_live_abcdefghijABCDEFGHIJ0123456789xy_2HeN4r" \
 	"tg_test_00000000000000000000000000000000_14kQmC" "tg_live_abcdefghijABCDEFGHIJ0123456789xy_000000"
 seed "$OUT/corpus-cfg_value" "250ms" "2s" "5m" "1h" "1500" "64k" "16M" "1G" "true" "off" \
