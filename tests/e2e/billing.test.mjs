@@ -847,4 +847,23 @@ describe('billing with Stripe', () => {
     assert.ok(rec.stdout.includes(u.slug), rec.stdout);
     await waitFor('no differences in /metrics', async () => (await metric(s, 'tollgate_billing_reconcile_differences')) === 0, { timeout: PATIENCE });
   });
+
+  test('no Stripe secret, and no card or key, is in any log or file the stack wrote', () => {
+    const secrets = [env.TOLLGATE_STRIPE_API_KEY, SECRET];
+    const seen = [];
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'pg') walk(f); // PostgreSQL's own files hold no log of ours
+        } else if (e.isFile()) {
+          const text = fs.readFileSync(f, 'latin1');
+          for (const x of secrets) if (text.includes(x)) seen.push(`${f}: ${x.slice(0, 8)}...`);
+        }
+      }
+    };
+    for (const node of [s, b].filter((n) => n && fs.existsSync(n.dir))) walk(node.dir);
+    assert.ok(fs.readFileSync(path.join(s.dir, 'tollgate.log'), 'utf8').includes('stripe: event evt_'), 'the log was read');
+    assert.deepEqual(seen, []);
+  });
 });
