@@ -2,6 +2,7 @@
 #include "score.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -148,4 +149,49 @@ void abuse_model_prior(struct abuse_model *m)
 	m->t_throttle = 0.75f;
 	m->t_block = 0.9f;
 	m->version = 0;
+}
+
+bool abuse_explain(const struct abuse_model *m, const float x[F__MAX], int reason, char *out,
+		   size_t n)
+{
+	int top[4], ntop = 0, i, j;
+	size_t o;
+	int w;
+
+	for (i = 0; i < F__MAX; i++) {
+		float c = m->w[i] * x[i];
+
+		if (i == F_BIAS || !(c > 0.005f))
+			continue;
+		if (ntop < 4)
+			ntop++;
+		else if (c <= m->w[top[3]] * x[top[3]])
+			continue;
+		/* Insert in order, largest first. */
+		for (j = ntop - 1; j > 0 && m->w[top[j - 1]] * x[top[j - 1]] < c; j--)
+			top[j] = top[j - 1];
+		top[j] = i;
+	}
+	w = snprintf(out, n, "{\"rule\":\"%s\",\"model_version\":%lld,\"signals\":[",
+		     abuse_rule_name(reason), (long long)m->version);
+	if (w < 0 || (size_t)w >= n)
+		goto full;
+	o = (size_t)w;
+	for (i = 0; i < ntop; i++) {
+		w = snprintf(out + o, n - o,
+			     "%s{\"signal\":\"%s\",\"value\":%.3g,\"contribution\":%.3g}",
+			     i ? "," : "", abuse_feature_name((enum abuse_feature)top[i]),
+			     (double)x[top[i]], (double)(m->w[top[i]] * x[top[i]]));
+		if (w < 0 || (size_t)w >= n - o)
+			goto full;
+		o += (size_t)w;
+	}
+	w = snprintf(out + o, n - o, "]}");
+	if (w < 0 || (size_t)w >= n - o)
+		goto full;
+	return true;
+full:
+	if (n >= 3)
+		memcpy(out, "{}", 3);
+	return false;
 }

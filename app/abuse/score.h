@@ -5,6 +5,7 @@
 #define APP_ABUSE_SCORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Heuristic rules, in the order of their feature slots. Each has a name (the decision's
@@ -84,5 +85,13 @@ void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struc
  * a throttle rule throttles, a flag rule flags) with no weight on anything else. */
 void abuse_model_prior(struct abuse_model *m);
 float abuse_sigmoid(float z);
+
+/* Why m scored x as it did, as a JSON object for people and the decisions API:
+ * {"rule": the reason's name, "model_version": N, "signals": [{"signal", "value",
+ * "contribution"}...]}, the signals being the (at most 4) features that pushed the score
+ * up most (weight times value, the bias left out), largest first. Writes at most n bytes
+ * (NUL included); returns false when they do not fit (out is then "{}"). */
+bool abuse_explain(const struct abuse_model *m, const float x[F__MAX], int reason, char *out,
+		   size_t n);
 
 #endif

@@ -37,6 +37,7 @@ enum dcol {
 	D_LABEL,
 	D_LABELED_AT,
 	D_AT_US, /* the cursor's half: microseconds since the epoch */
+	D_EXPLANATION,
 	D__MAX
 };
 
@@ -52,7 +53,7 @@ enum dcol {
 					"extract(epoch FROM date_trunc('second', d.at AT TIME "    \
 					"ZONE 'UTC'))::bigint * 1000000 "                          \
 					"+ extract(microseconds FROM d.at AT TIME ZONE "           \
-					"'UTC')::bigint % 1000000"
+					"'UTC')::bigint % 1000000, d.explanation::text"
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
@@ -310,6 +311,13 @@ static void write_decision(struct jsonx_w *w, const struct sql_res *r, int row)
 	write_features(w, sql_get(r, row, D_FEATURES));
 	kstr_or_null(w, r, row, D_LABEL, "label");
 	kstr_or_null(w, r, row, D_LABELED_AT, "labeled_at");
+	/* Written by us (abuse_explain) and stored as jsonb: valid JSON as it stands. */
+	jsonx_key(w, "explanation");
+	if (sql_is_null(r, row, D_EXPLANATION))
+		jsonx_null(w);
+	else
+		jsonx_raw(w, sql_get(r, row, D_EXPLANATION),
+			  strlen(sql_get(r, row, D_EXPLANATION)));
 	jsonx_obj_close(w);
 }
 

@@ -414,7 +414,7 @@ static enum err abuse_page(struct hctx *c, int status_or_ok, const char *error)
 {
 	static const char *const names[] = {"id",     "at",    "outcome", "enforced",
 					    "reason", "score", "method",  "route",
-					    "ip",     "label", "prefix"};
+					    "ip",     "label", "prefix",  "why"};
 	char tenant[24];
 	const char *params[1] = {tenant_param(c, tenant)};
 	struct tmpl_value *ctx = portal_ctx(c, "Abuse protection", "abuse"), *list;
@@ -431,7 +431,11 @@ static enum err abuse_page(struct hctx *c, int status_or_ok, const char *error)
 	e = api_sql(c, &r,
 		    "SELECT d.id, to_char(d.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
 		    "d.outcome, d.enforced::text, d.reason, round(d.score::numeric, 2)::text, "
-		    "d.method, d.route, host(d.ip), d.label, k.prefix "
+		    "d.method, d.route, host(d.ip), d.label, k.prefix, "
+		    /* the explanation's signals, as people read them: name +contribution */
+		    "(SELECT string_agg(s ->> 'signal' || ' +' || "
+		    "round((s ->> 'contribution')::numeric, 1), ', ') "
+		    "FROM jsonb_array_elements(d.explanation -> 'signals') s) "
 		    "FROM abuse_decisions d LEFT JOIN api_keys k ON k.id = d.key_id "
 		    "AND k.tenant_id = d.tenant_id "
 		    "WHERE d.tenant_id = $1 AND d.outcome <> 'allow' ORDER BY d.at DESC LIMIT 50",
@@ -440,7 +444,7 @@ static enum err abuse_page(struct hctx *c, int status_or_ok, const char *error)
 		return e;
 	list = tmpl_list(c->arena);
 	for (i = 0; i < sql_rows(r); i++) {
-		struct tmpl_value *m = portal_row(c, r, i, names, 11);
+		struct tmpl_value *m = portal_row(c, r, i, names, 12);
 
 		tmpl_map_set(m, "enforced", tmpl_bool(strcmp(sql_get(r, i, 3), "true") == 0));
 		tmpl_map_set(m, "unlabelled", tmpl_bool(sql_is_null(r, i, 9)));

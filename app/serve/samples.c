@@ -11,7 +11,7 @@
 #include "../state/state.h"
 
 #define BATCH 500
-#define COLS  16
+#define COLS  17
 
 enum col {
 	C_ID,
@@ -29,7 +29,8 @@ enum col {
 	C_PAYLOAD,
 	C_UA,
 	C_HEADERS,
-	C_FEATURES
+	C_FEATURES,
+	C_EXPLANATION
 };
 
 /* One element of a PostgreSQL array literal, quoted, with " and \ escaped. */
@@ -44,9 +45,10 @@ static void quoted(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-static void append(struct buf *cols, const struct state_sample *s)
+static void append(struct state *st, struct buf *cols, const struct state_sample *s)
 {
-	char text[64], features[16 * F__MAX];
+	char text[64], features[16 * F__MAX], why[1024];
+	struct abuse_model m;
 	size_t i, o = 0;
 	time_t t = (time_t)(s->at_ms / 1000);
 	struct tm tm;
@@ -82,6 +84,18 @@ static void append(struct buf *cols, const struct state_sample *s)
 	}
 	snprintf(features + o, sizeof(features) - o, "}");
 	quoted(&cols[C_FEATURES], features);
+	/* Explained by the model that decided: still the tenant's active one unless it changed
+	 * since (then the rule alone is known). */
+	state_model_get(st, s->tenant_id, &m);
+	if (m.version == s->model_version &&
+	    abuse_explain(&m, s->features, s->reason, why, sizeof(why)))
+		quoted(&cols[C_EXPLANATION], why);
+	else {
+		snprintf(why, sizeof(why),
+			 "{\"rule\":\"%s\",\"model_version\":%lld,\"signals\":[]}",
+			 abuse_rule_name(s->reason), (long long)s->model_version);
+		quoted(&cols[C_EXPLANATION], why);
+	}
 }
 
 enum err samples_flush(struct app *app, struct sql *db)
@@ -108,7 +122,7 @@ enum err samples_flush(struct app *app, struct sql *db)
 			for (c = 0; c < COLS; c++)
 				buf_init(&cols[c], 0);
 			for (i = tail; i < end; i++)
-				append(cols, &ring->items[i & (STATE_SAMPLE_RING - 1)]);
+				append(st, cols, &ring->items[i & (STATE_SAMPLE_RING - 1)]);
 			params[0] = app->cfg->node_id;
 			for (c = 0; c < COLS; c++) {
 				buf_putc(&cols[c], '}');
@@ -120,7 +134,7 @@ enum err samples_flush(struct app *app, struct sql *db)
 			    "$4::bigint[], $5::inet[], $6::timestamptz[], $7::text[], "
 			    "$8::boolean[], $9::text[], $10::real[], $11::bigint[], "
 			    "$12::text[], $13::text[], $14::bigint[], $15::text[], "
-			    "$16::text[], $17::text[])",
+			    "$16::text[], $17::text[], $18::text[])",
 			    COLS + 1, params);
 			for (c = 0; c < COLS; c++)
 				buf_free(&cols[c]);

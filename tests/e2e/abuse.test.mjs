@@ -75,6 +75,17 @@ describe('abuse engine', () => {
     await waitFor('the deciding row', () =>
       s.psql(`SELECT outcome || '/' || reason || '/' || enforced FROM abuse_decisions WHERE id = '${r.json.decision_id}'`) === 'block/path_enumeration/true',
     { timeout: PATIENCE });
+    // It says why: the rule, the model that scored it, and the signals that pushed hardest,
+    // largest first, the rule's own slot among them (what the decisions API and the portal show).
+    const why = JSON.parse(s.psql(`SELECT explanation FROM abuse_decisions WHERE id = '${r.json.decision_id}'`));
+    assert.equal(why.rule, 'path_enumeration', JSON.stringify(why));
+    assert.equal(typeof why.model_version, 'number');
+    assert.ok(why.signals.length >= 1 && why.signals.length <= 4, JSON.stringify(why));
+    assert.equal(why.signals[0].signal, 'path_enumeration', JSON.stringify(why));
+    for (const [i, sig] of why.signals.entries()) {
+      assert.ok(sig.contribution > 0, JSON.stringify(sig));
+      if (i > 0) assert.ok(sig.contribution <= why.signals[i - 1].contribution, JSON.stringify(why));
+    }
     // Another key of the same tenant is unaffected: the block is on the key.
     const other = s.key('enforced');
     await waitFor('the other key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': other })).status === 200);

@@ -193,6 +193,13 @@ describe('management API', () => {
     assert.equal((await api(`/api/v1/decisions/${d.id.toUpperCase()}`, a.token)).json.data.id, d.id);
     assertProblem(await api('/api/v1/decisions/6d1a1c1e-0000-4000-8000-000000000000', a.token), 404, 'not-found');
     assertProblem(await api('/api/v1/decisions/not-a-uuid', a.token), 404, 'not-found');
+
+    // Why: null for a decision stored without an explanation; the stored object otherwise.
+    assert.equal(d.explanation, null);
+    const why = { rule: 'path_enumeration', model_version: 0,
+      signals: [{ signal: 'not_found_ratio', value: 0.9, contribution: 3.6 }, { signal: 'ua_scripted', value: 1, contribution: 1 }] };
+    s.psql(`UPDATE abuse_decisions SET explanation = '${JSON.stringify(why)}' WHERE id = '${items[3].id}'`);
+    assert.deepEqual((await api(`/api/v1/decisions/${items[3].id}`, a.token)).json.data.explanation, why);
   });
 
   test('invalid filters are 400 invalid-parameter naming the parameter', async () => {

@@ -322,3 +322,51 @@ Test(trainer, a_better_model_is_activated_with_counts_a_tenant_can_check)
 				"recently (version 2: 50%) and refuses 1 of the 20 you marked as "
 				"false positives (version 2: 2)");
 }
+
+Test(explain, names_the_rule_and_the_signals_that_pushed_hardest_largest_first)
+{
+	struct abuse_model m;
+	float x[F__MAX] = {0};
+	char out[1024];
+
+	memset(&m, 0, sizeof(m));
+	m.version = 7;
+	m.w[F_BIAS] = -6.0f;
+	m.w[F_NOT_FOUND_RATIO] = 4.0f;
+	m.w[F_UA_SCRIPTED] = 1.0f;
+	m.w[F_DISTINCT_ROUTES] = 2.0f;
+	m.w[F_KEY_RATE] = -3.0f; /* pulls down: never a reason */
+	x[F_BIAS] = 1.0f;
+	x[F_NOT_FOUND_RATIO] = 0.9f;
+	x[F_UA_SCRIPTED] = 1.0f;
+	x[F_DISTINCT_ROUTES] = 0.25f;
+	x[F_KEY_RATE] = 0.5f;
+	cr_assert(abuse_explain(&m, x, RULE_PATH_ENUMERATION, out, sizeof(out)));
+	cr_assert_str_eq(out,
+			 "{\"rule\":\"path_enumeration\",\"model_version\":7,\"signals\":["
+			 "{\"signal\":\"not_found_ratio\",\"value\":0.9,\"contribution\":3.6},"
+			 "{\"signal\":\"ua_scripted\",\"value\":1,\"contribution\":1},"
+			 "{\"signal\":\"distinct_routes\",\"value\":0.25,\"contribution\":0.5}]}");
+}
+
+Test(explain, keeps_the_four_largest_and_refuses_a_small_buffer)
+{
+	struct abuse_model m;
+	float x[F__MAX];
+	char out[1024], tiny[16];
+	int i;
+
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < F__MAX; i++) {
+		m.w[i] = (float)(i + 1);
+		x[i] = 1.0f;
+	}
+	cr_assert(abuse_explain(&m, x, -1, out, sizeof(out)));
+	cr_assert(strstr(out, "\"rule\":\"model\"") != NULL, "%s", out);
+	cr_assert(strstr(out, abuse_feature_name((enum abuse_feature)(F__MAX - 1))) != NULL, "%s",
+		  out);
+	cr_assert(strstr(out, abuse_feature_name((enum abuse_feature)(F__MAX - 5))) == NULL,
+		  "only four: %s", out);
+	cr_assert_not(abuse_explain(&m, x, -1, tiny, sizeof(tiny)));
+	cr_assert_str_eq(tiny, "{}");
+}
