@@ -243,13 +243,17 @@ describe('the portal in a browser', () => {
     assert.equal(s.psql(`SELECT abuse_mode FROM tenants WHERE slug = '${SLUG}'`), 'enforce');
 
     const id = '3c1f0a7e-5b2d-4e6f-9a81-0f1e2d3c4b5a';
-    s.psql(`INSERT INTO abuse_decisions (id, tenant_id, ip, network, at, outcome, enforced, reason, score, method, route, ua_family, features)
-      SELECT '${id}', id, '203.0.113.9', '203.0.113.0/24', now(), 'block', true, 'path_enumeration', 0.97, 'GET', '/admin/:id', 'curl', '{0}'
-      FROM tenants WHERE slug = '${SLUG}'`);
+    // As the flusher stores one (app/serve/samples.c), with its explanation.
+    const why = { rule: 'path_enumeration', model_version: 0, signals: [
+      { signal: 'path_enumeration', value: 1, contribution: 9 }, { signal: 'not_found_ratio', value: 0.82, contribution: 2.46 }] };
+    s.psql(`INSERT INTO abuse_decisions (id, tenant_id, ip, network, at, outcome, enforced, reason, score, method, route, ua_family, features, explanation)
+      SELECT '${id}', id, '203.0.113.9', '203.0.113.0/24', now(), 'block', true, 'path_enumeration', 0.97, 'GET', '/admin/:id', 'curl', '{0}',
+        '${JSON.stringify(why)}' FROM tenants WHERE slug = '${SLUG}'`);
     res = await page.reload();
     assert.equal(res.status(), 200);
     const row = page.locator('table.decisions tbody tr', { hasText: 'path_enumeration' });
     assert.equal(await row.count(), 1);
+    assert.match(await row.locator('.why').innerText(), /^path_enumeration \+9\.0, not_found_ratio \+2\.5$/, 'why, in signals');
     await snap('abuse-block');
     res = await submit(row.getByRole('button', { name: 'False positive' }));
     assert.equal(res.status(), 200);
