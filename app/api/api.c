@@ -10,6 +10,7 @@
 #include "../../lib/cryptox.h"
 #include "../../lib/form.h"
 #include "../../lib/log.h"
+#include "api_audit.h"
 #include "api_db.h"
 
 #define IDEM_KEY_MAX 255
@@ -498,4 +499,25 @@ enum err api_change_id(struct hctx *c, const char *param, const char *missing,
 		return ERR_NOTFOUND;
 	}
 	return api_change(c, 200, change_id_work, &q);
+}
+
+enum err api_change_owned(struct hctx *c, const char *sql, int64_t id, const char *missing,
+			  const char *action, int target_col, struct sql_res **row)
+{
+	char tenant[24], ids[24];
+	const char *params[2] = {tenant, ids};
+	struct sql_res *r;
+	enum err e;
+
+	str_fmt_i64(tenant, c->tenant_id);
+	str_fmt_i64(ids, id);
+	if ((e = api_sql(c, &r, sql, 2, params)) != ERR_OK)
+		return e;
+	if (row != NULL)
+		*row = r;
+	if (sql_rows(r) != 1) {
+		c->detail = missing;
+		return ERR_NOTFOUND;
+	}
+	return api_audit(c, c->tenant_id, action, sql_get(r, 0, target_col));
 }

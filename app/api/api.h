@@ -102,6 +102,13 @@ enum err api_idem_store(struct hctx *c, const struct api_idem *im, int status,
  * replay gets the stored answer, without the secret. */
 typedef enum err (*api_work_fn)(struct hctx *c, void *arg, struct buf *data, struct buf *secret);
 enum err api_change(struct hctx *c, int status, api_work_fn work, void *arg) WUR;
+/* A change of one row of the request's tenant: runs sql with $1 the tenant and $2 id
+ * (its result, freed with the arena, in *row when row is not NULL); ERR_NOTFOUND with
+ * missing as the detail when it touched no row; else writes action to the audit log with
+ * column target_col of the row as its target. */
+enum err api_change_owned(struct hctx *c, const char *sql, int64_t id, const char *missing,
+			  const char *action, int target_col, struct sql_res **row) WUR;
+
 /* POST .../:param/verb: op(c, the route's :param as a positive id) as an api_change(),
  * answering 200 {"<param>": id, "<done>": true}; ERR_NOTFOUND with missing as the detail
  * when :param is no id. */

@@ -58,23 +58,11 @@ enum err api_lists_add(struct hctx *c, const char *network, const char *verdict,
 
 enum err api_lists_remove(struct hctx *c, int64_t id)
 {
-	char tenant[24], ids[24];
-	const char *params[2] = {tenant, ids};
-	struct sql_res *r;
-	enum err e;
-
-	str_fmt_i64(tenant, c->tenant_id);
-	str_fmt_i64(ids, id);
-	if ((e = api_sql(
-		 c, &r,
-		 "DELETE FROM ip_lists WHERE tenant_id = $1 AND id = $2 RETURNING network::text", 2,
-		 params)) != ERR_OK)
-		return e;
-	if (sql_rows(r) != 1) {
-		c->detail = "There is no such entry in this tenant's lists.";
-		return ERR_NOTFOUND;
-	}
-	return api_audit(c, c->tenant_id, "list.remove", sql_get(r, 0, 0));
+	return api_change_owned(c,
+				"DELETE FROM ip_lists WHERE tenant_id = $1 AND id = $2 "
+				"RETURNING network::text",
+				id, "There is no such entry in this tenant's lists.", "list.remove",
+				0, NULL);
 }
 
 enum err api_lists_rows(struct hctx *c, struct sql_res **r)

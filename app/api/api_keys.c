@@ -44,9 +44,11 @@ void api_keys_write(struct jsonx_w *w, const struct sql_res *r, int row)
 	jsonx_obj_close(w);
 }
 
+#define NO_KEY "There is no such key of this tenant, or it is no longer active."
+
 static enum err no_key(struct hctx *c)
 {
-	c->detail = "There is no such key of this tenant, or it is no longer active.";
+	c->detail = NO_KEY;
 	return ERR_NOTFOUND;
 }
 
@@ -70,21 +72,10 @@ enum err api_keys_create(struct hctx *c, const char *name, int64_t days, bool te
 
 enum err api_keys_revoke(struct hctx *c, int64_t id, struct sql_res **row)
 {
-	char tenant[24], ids[24];
-	const char *params[2] = {tenant, ids};
-	enum err e;
-
-	str_fmt_i64(tenant, c->tenant_id);
-	str_fmt_i64(ids, id);
-	e = api_sql(c, row,
-		    "UPDATE api_keys k SET revoked_at = now() WHERE k.tenant_id = $1 AND k.id = $2 "
-		    "AND k.revoked_at IS NULL RETURNING " KEY_COLS,
-		    2, params);
-	if (e != ERR_OK)
-		return e;
-	if (sql_rows(*row) != 1)
-		return no_key(c);
-	return api_audit(c, c->tenant_id, "key.revoke", sql_get(*row, 0, K_PREFIX));
+	return api_change_owned(c,
+				"UPDATE api_keys k SET revoked_at = now() WHERE k.tenant_id = $1 "
+				"AND k.id = $2 AND k.revoked_at IS NULL RETURNING " KEY_COLS,
+				id, NO_KEY, "key.revoke", K_PREFIX, row);
 }
 
 enum err api_keys_rotate(struct hctx *c, int64_t id, int64_t grace_minutes,

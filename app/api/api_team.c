@@ -78,26 +78,13 @@ enum err api_team_invite(struct hctx *c, const char *email, const char *role, st
 
 enum err api_team_remove(struct hctx *c, int64_t user_id)
 {
-	char tenant[24], id[24];
-	const char *params[2] = {tenant, id};
-	struct sql_res *r;
-	enum err e;
-
 	if (c->session != NULL && !c->session->is_operator && user_id == c->session->user_id) {
 		c->detail = "You cannot remove yourself.";
 		return ERR_NOTFOUND;
 	}
-	str_fmt_i64(tenant, c->tenant_id);
-	str_fmt_i64(id, user_id);
-	if ((e = api_sql(c, &r,
-			 "DELETE FROM users WHERE tenant_id = $1 AND id = $2 RETURNING email", 2,
-			 params)) != ERR_OK)
-		return e;
-	if (sql_rows(r) != 1) {
-		c->detail = "There is no such member.";
-		return ERR_NOTFOUND;
-	}
-	return api_audit(c, c->tenant_id, "member.remove", sql_get(r, 0, 0));
+	return api_change_owned(
+	    c, "DELETE FROM users WHERE tenant_id = $1 AND id = $2 RETURNING email", user_id,
+	    "There is no such member.", "member.remove", 0, NULL);
 }
 
 enum err api_tokens_create(struct hctx *c, const char *name, char token[API_TOKEN_LEN + 1],
@@ -127,24 +114,11 @@ enum err api_tokens_create(struct hctx *c, const char *name, char token[API_TOKE
 
 enum err api_tokens_revoke(struct hctx *c, int64_t id)
 {
-	char tenant[24], ids[24];
-	const char *params[2] = {tenant, ids};
-	struct sql_res *r;
-	enum err e;
-
-	str_fmt_i64(tenant, c->tenant_id);
-	str_fmt_i64(ids, id);
-	if ((e = api_sql(
-		 c, &r,
-		 "UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 "
-		 "AND revoked_at IS NULL RETURNING prefix",
-		 2, params)) != ERR_OK)
-		return e;
-	if (sql_rows(r) != 1) {
-		c->detail = "There is no such token, or it is already revoked.";
-		return ERR_NOTFOUND;
-	}
-	return api_audit(c, c->tenant_id, "token.revoke", sql_get(r, 0, 0));
+	return api_change_owned(c,
+				"UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 "
+				"AND id = $2 AND revoked_at IS NULL RETURNING prefix",
+				id, "There is no such token, or it is already revoked.",
+				"token.revoke", 0, NULL);
 }
 
 enum err api_members_get(struct hctx *c)

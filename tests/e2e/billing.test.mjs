@@ -404,6 +404,8 @@ describe('billing with Stripe', () => {
 
       // The monthly quota now follows the billing period: its window starts at the hour the
       // period started and runs to the same day and hour of the next month, on both nodes.
+      // (The window's length alone can equal the calendar month's, as in December: the
+      // Retry-After below is what tells the two windows apart.)
       const start = Math.floor(item.current_period_start / 3600) * 3600;
       const d = new Date(start * 1000);
       const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 2, 0)).getUTCDate();
