@@ -30,6 +30,20 @@
 #define PAYLOAD_FACTOR	 4.0f
 #define NET_FAILURES	 30.0f
 #define NET_FAILING_IPS	 5.0f
+#define SCAN_NOT_FOUND	 0.3f  /* ... path enumeration also finds mostly nothing */
+#define LOGIN_DENIED	 6.0f  /* 401/403 answers to one address in ~2 minutes ... */
+#define LOGIN_SHARE	 0.6f  /* ... that are most of its answers */
+#define CAMPAIGN_ADDRS	 12.0f /* addresses answered 401/403 on one key or route ... */
+#define CAMPAIGN_SHARE	 0.3f  /* ... that are this share of its answers: a campaign */
+#define CAMPAIGN_NS	 (600 * NS)
+#define ID_WALK_IDS	 12.0f /* requests with a numeric id in ~10 minutes ... */
+#define ID_WALK_UP	 0.8f  /* ... mostly upwards, ... */
+#define ID_WALK_MISSING	 0.25f /* ... into records that often do not exist */
+#define MIMIC_IDS	 15.0f /* a browser walking this many ids upwards */
+#define MIMIC_PATHS	 30.0f /* or this many distinct paths ... */
+#define MIMIC_FOCUS	 0.7f  /* ... nearly all on one route template */
+#define LEARN_VALUES	 24.0f /* distinct values answering 2xx: a path position is a parameter */
+#define RESP_TAU_S	 120.0f
 
 static float decay(float v, int64_t dt_ns, float tau_s)
 {
@@ -39,6 +53,24 @@ static float decay(float v, int64_t dt_ns, float tau_s)
 		return v;
 	x = (float)dt_ns / (float)NS / tau_s;
 	return x > 30.0f ? 0.0f : v * expf(-x);
+}
+
+/* Moves a pair of window bitmaps (this window, the last) from window `from` to `to`. */
+static void shift(uint64_t *cur, uint64_t *prev, int nwords, int64_t from, int64_t to)
+{
+	if (to == from)
+		return;
+	if (to == from + 1)
+		memcpy(prev, cur, sizeof(uint64_t) * (size_t)nwords);
+	else
+		memset(prev, 0, sizeof(uint64_t) * (size_t)nwords);
+	memset(cur, 0, sizeof(uint64_t) * (size_t)nwords);
+}
+
+static void roll(uint64_t *cur, uint64_t *prev, int nwords, int64_t *window, int64_t w)
+{
+	shift(cur, prev, nwords, *window, w);
+	*window = w;
 }
 
 /* Brings a client's decayed counts up to now, and rolls its distinct-count window. */
@@ -53,13 +85,23 @@ static void age(struct abuse_client *a, int64_t now)
 	a->req10m = decay(a->req10m, dt, 600.0f);
 	a->auth = decay(a->auth, dt, 60.0f);
 	a->fail = decay(a->fail, dt, 60.0f);
+	a->id_reqs = decay(a->id_reqs, dt, 600.0f);
+	a->id_up = decay(a->id_up, dt, 600.0f);
+	a->focus = decay(a->focus, dt, 600.0f);
+	if (a->last_ns != 0 && dt > 0) {
+		/* Request gaps, exponentially weighted (1/8): their mean and variance. */
+		float g = (float)dt / (float)NS, d = g - a->gap_mean;
+
+		a->gap_mean += d / 8.0f;
+		a->gap_var += (d * (g - a->gap_mean) - a->gap_var) / 8.0f;
+	}
 	a->last_ns = now;
 	if (w != a->window) {
-		if (w == a->window + 1)
-			memcpy(a->seen_prev, a->seen, sizeof(a->seen));
-		else
-			memset(a->seen_prev, 0, sizeof(a->seen_prev));
-		memset(a->seen, 0, sizeof(a->seen));
+		shift(a->seen, a->seen_prev, 4, a->window, w);
+		shift(a->paths, a->paths_prev, 4, a->window, w);
+		shift(a->fan, a->fan_prev, 4, a->window, w);
+		a->ua_mask_prev = w == a->window + 1 ? a->ua_mask : 0;
+		a->ua_mask = 0;
 		a->window = w;
 	}
 }
@@ -68,10 +110,12 @@ static void age_responses(struct abuse_client *a, int64_t now)
 {
 	int64_t dt = a->resp_ns == 0 ? 0 : now - a->resp_ns;
 
-	a->resp = decay(a->resp, dt, 600.0f);
-	a->n404 = decay(a->n404, dt, 600.0f);
-	a->n4xx = decay(a->n4xx, dt, 600.0f);
-	a->n5xx = decay(a->n5xx, dt, 600.0f);
+	a->resp = decay(a->resp, dt, RESP_TAU_S);
+	a->n404 = decay(a->n404, dt, RESP_TAU_S);
+	a->n4xx = decay(a->n4xx, dt, RESP_TAU_S);
+	a->n5xx = decay(a->n5xx, dt, RESP_TAU_S);
+	a->n2xx = decay(a->n2xx, dt, RESP_TAU_S);
+	a->denied = decay(a->denied, dt, RESP_TAU_S);
 	a->resp_ns = now;
 }
 
@@ -149,13 +193,42 @@ static float log1p_over(float v, float d)
 	return log1pf(v > 0 ? v : 0) / d;
 }
 
-static void features(const struct abuse_request *ar, const struct view *ip, const struct view *key,
-		     float net_fail, float net_ips, float payload_z, float route_mean,
-		     float route_n, enum list_verdict list, float x[F__MAX])
+static float clip01(float v)
+{
+	return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+}
+
+/* What the request is, once: its route for the tenant, its raw path, the record id in it. */
+struct facts {
+	uint64_t route_hash, path_hash;
+	int64_t id; /* the last all-digit path segment, or -1 */
+	enum ua_family ua;
+	struct abuse_route route;
+};
+
+/* What the request's surroundings say, besides the client's own history. */
+struct context {
+	float net_fail, net_ips; /* failed authentications in the network, and addresses */
+	float payload_z, route_mean, route_n;
+	bool campaign; /* its key or its route is under a campaign */
+	enum list_verdict list;
+};
+
+/* The address failed lately (a bad key, or the API answered 401/403) and hardly ever
+ * succeeded: the evidence a campaign needs before one of its addresses is refused. A user
+ * who mistyped a password and then logged in is not failing. */
+static bool failing(const struct view *ip)
+{
+	return ip->present && ip->c.fail + ip->c.denied >= 1.0f && ip->c.n2xx <= 0.1f * ip->c.resp;
+}
+
+static void features(const struct abuse_request *ar, const struct facts *f, const struct view *ip,
+		     const struct view *key, const struct context *cx, float x[F__MAX])
 {
 	const struct abuse_client *client = key->present ? &key->c : &ip->c;
 	float keys = ip->present ? distinct(ip->c.seen, ip->c.seen_prev, 2) : 0.0f;
 	float routes = distinct(client->seen, client->seen_prev, 4);
+	float paths = distinct(client->paths, client->paths_prev, 4);
 	float age_s = (float)(ar->now_ns - client->first_ns) / (float)NS;
 	/* The burst rule: the last 10 s against the last 10 minutes, silence before the
 	 * client's first request included (a new client going fast is a burst). */
@@ -166,6 +239,13 @@ static void features(const struct abuse_request *ar, const struct view *ip, cons
 	float speedup = client->req10m > 0.5f ? rate_of(client->req10s, 10.0f, age_s) /
 						    rate_of(client->req10m, 600.0f, age_s)
 					      : 0.0f;
+	float not_found = ratio(client->n404, client->resp);
+	float walk = ratio(client->id_up, client->id_reqs);
+	float focus = clip01(ratio(client->focus, client->req10m));
+	float cv = client->gap_mean > 1e-3f
+		       ? sqrtf(client->gap_var > 0 ? client->gap_var : 0) / client->gap_mean
+		       : 1.0f;
+	bool browser = f->ua == UA_BROWSER;
 	int64_t tenant_id = ar->tenant ? ar->tenant->id : 0;
 
 	memset(x, 0, sizeof(float) * F__MAX);
@@ -173,14 +253,32 @@ static void features(const struct abuse_request *ar, const struct view *ip, cons
 	x[F_IP_RATE] = ip->present ? log1p_over(ip->c.req1m, 5.0f) : 0.0f;
 	x[F_KEY_RATE] = key->present ? log1p_over(key->c.req1m, 5.0f) : 0.0f;
 	x[F_AUTHFAIL_RATIO] = ip->present ? ratio(ip->c.fail, ip->c.auth) : 0.0f;
-	x[F_NOT_FOUND_RATIO] = ratio(client->n404, client->resp);
+	x[F_NOT_FOUND_RATIO] = not_found;
 	x[F_ERROR_RATIO] = ratio(client->n4xx, client->resp);
 	x[F_DISTINCT_ROUTES] = log1p_over(routes, 5.0f);
 	x[F_DISTINCT_KEYS] = log1p_over(keys, 3.0f);
-	x[F_PAYLOAD_Z] = (payload_z > 10.0f ? 10.0f : payload_z > 0 ? payload_z : 0.0f) / 10.0f;
+	x[F_PAYLOAD_Z] = (cx->payload_z > 10.0f ? 10.0f
+			  : cx->payload_z > 0	? cx->payload_z
+						: 0.0f) /
+			 10.0f;
 	x[F_BURSTINESS] = (speedup > 20.0f ? 20.0f : speedup) / 20.0f;
-	x[F_UA_SCRIPTED] = (float)inspect_ua_scripted(inspect_ua_family(ar->user_agent));
-	x[F_NET_FAILURES] = log1p_over(net_fail, 5.0f);
+	x[F_UA_SCRIPTED] = (float)inspect_ua_scripted(f->ua);
+	x[F_NET_FAILURES] = log1p_over(cx->net_fail, 5.0f);
+	x[F_DENIED_RATIO] = ip->present ? ratio(ip->c.denied, ip->c.resp) : 0.0f;
+	x[F_KEY_ADDRESSES] =
+	    key->present ? log1p_over(distinct(key->c.fan, key->c.fan_prev, 2), 5.0f) : 0.0f;
+	x[F_KEY_NETWORKS] = key->present
+				? log1p_over(distinct(key->c.fan + 2, key->c.fan_prev + 2, 2), 3.0f)
+				: 0.0f;
+	x[F_ID_WALK] = walk * clip01(client->id_reqs / 20.0f);
+	x[F_REGULARITY] = client->req10m >= 10.0f ? clip01(1.0f - cv) : 0.0f;
+	x[F_UA_CHURN] =
+	    ip->present
+		? clip01((float)(__builtin_popcount(ip->c.ua_mask | ip->c.ua_mask_prev) - 1) / 4.0f)
+		: 0.0f;
+	x[F_ROUTE_FOCUS] = focus;
+	x[F_PATH_VARIETY] = log1p_over(paths, 5.0f);
+	x[F_CAMPAIGN] = cx->campaign;
 
 	x[F_RULE0 + RULE_KEY_GUESSING] =
 	    ip->present && ip->c.fail >= GUESS_FAILURES && ip->c.fail >= 0.5f * ip->c.auth;
@@ -188,19 +286,33 @@ static void features(const struct abuse_request *ar, const struct view *ip, cons
 	x[F_RULE0 + RULE_CREDENTIAL_STUFFING] = keys >= STUFFING_KEYS &&
 						ip->c.fail >= STUFFING_FAILS &&
 						ip->c.fail >= STUFFING_SHARE * ip->c.auth;
-	x[F_RULE0 + RULE_PATH_ENUMERATION] = routes >= ENUM_ROUTES;
+	/* Many routes alone is a rich client or an API with many names; a scanner also finds
+	 * mostly nothing there. */
+	x[F_RULE0 + RULE_PATH_ENUMERATION] = routes >= ENUM_ROUTES && not_found >= SCAN_NOT_FOUND;
 	x[F_RULE0 + RULE_BURST] = client->req10s >= BURST_REQUESTS && burst >= BURST_FACTOR;
 	x[F_RULE0 + RULE_ERROR_RATIO] =
 	    client->resp >= ERROR_RESPONSES && ratio(client->n4xx, client->resp) >= ERROR_SHARE;
-	x[F_RULE0 + RULE_OVERSIZED_PAYLOAD] = route_n >= PAYLOAD_MIN_SEEN &&
-					      payload_z >= PAYLOAD_Z &&
-					      (float)ar->payload > PAYLOAD_FACTOR * route_mean;
-	x[F_RULE0 + RULE_BAD_REPUTATION] = list == LIST_SUSPECT;
+	x[F_RULE0 + RULE_OVERSIZED_PAYLOAD] = cx->route_n >= PAYLOAD_MIN_SEEN &&
+					      cx->payload_z >= PAYLOAD_Z &&
+					      (float)ar->payload > PAYLOAD_FACTOR * cx->route_mean;
+	x[F_RULE0 + RULE_BAD_REPUTATION] = cx->list == LIST_SUSPECT;
 	x[F_RULE0 + RULE_CROSS_TENANT] = ip->present && tenant_id != 0 &&
 					 ip->c.blocked_any_ns != 0 &&
 					 ar->now_ns - ip->c.blocked_any_ns < CROSS_TENANT_NS &&
 					 ip->c.blocked_any_tenant != tenant_id;
-	x[F_RULE0 + RULE_DISTRIBUTED] = net_fail >= NET_FAILURES && net_ips >= NET_FAILING_IPS;
+	/* A network's failures refuse its failing addresses, not its neighbours. */
+	x[F_RULE0 + RULE_DISTRIBUTED] =
+	    cx->net_fail >= NET_FAILURES && cx->net_ips >= NET_FAILING_IPS && failing(ip);
+	x[F_RULE0 + RULE_LOGIN_STUFFING] =
+	    ip->present && ip->c.denied >= LOGIN_DENIED && ip->c.denied >= LOGIN_SHARE * ip->c.resp;
+	x[F_RULE0 + RULE_CAMPAIGN] = cx->campaign && failing(ip);
+	/* Sync jobs walk ids upwards too, through records that exist. */
+	x[F_RULE0 + RULE_ID_ENUMERATION] =
+	    client->id_reqs >= ID_WALK_IDS && walk >= ID_WALK_UP && not_found >= ID_WALK_MISSING;
+	/* People do not read records in id order, nor dozens of one kind and nothing else. */
+	x[F_RULE0 + RULE_MIMICRY] =
+	    browser && ((client->id_reqs >= MIMIC_IDS && walk >= ID_WALK_UP) ||
+			(paths >= MIMIC_PATHS && focus >= MIMIC_FOCUS));
 }
 
 /* Brings a client's counts up to now and counts one more request. */
@@ -212,8 +324,37 @@ static void count_request(struct abuse_client *a, int64_t now)
 	a->req10m += 1.0f;
 }
 
+/* What the client asked for: its paths, its main route, the ids it walks. */
+static void track_client(struct abuse_client *a, const struct facts *f)
+{
+	mark(a->paths, 4, f->path_hash);
+	if (a->focus_route == f->route_hash) {
+		a->focus += 1.0f;
+	} else if (a->focus < 1.0f) { /* Misra-Gries with one counter */
+		a->focus_route = f->route_hash;
+		a->focus = 1.0f;
+	} else {
+		a->focus -= 1.0f;
+	}
+	if (f->id < 0)
+		return;
+	if (a->id_reqs >= 0.5f && f->id > a->last_id && f->id - a->last_id <= 16)
+		a->id_up += 1.0f;
+	a->id_reqs += 1.0f;
+	a->last_id = f->id;
+}
+
+static uint64_t ip_hash(const unsigned char ip[16])
+{
+	uint64_t h;
+
+	/* The address's last 8 bytes, mixed: an IPv4 address sits in the top 4. */
+	memcpy(&h, ip + 8, 8);
+	return codec_mix64(h);
+}
+
 /* Updates the address's record from this request and returns a snapshot of it. */
-static void touch_ip(struct state *st, const struct abuse_request *ar, uint64_t route_hash,
+static void touch_ip(struct state *st, const struct abuse_request *ar, const struct facts *f,
 		     struct view *v)
 {
 	struct state_ip_use *u = state_ip_use(st, ar->ip, ar->now_ns);
@@ -227,15 +368,18 @@ static void touch_ip(struct state *st, const struct abuse_request *ar, uint64_t 
 		if (ar->auth_failed)
 			u->abuse.fail += 1.0f;
 	}
+	u->abuse.ua_mask |= 1u << f->ua;
 	if (ar->key_hash != 0)
 		mark(u->abuse.seen, 2, ar->key_hash);
-	if (ar->key_id == 0) /* without a key, the address is the client walking routes */
-		mark(u->abuse.seen + 2, 2, route_hash);
+	if (ar->key_id == 0) { /* without a key, the address is the client walking routes */
+		mark(u->abuse.seen + 2, 2, f->route_hash);
+		track_client(&u->abuse, f);
+	}
 	v->c = u->abuse;
 	state_unlock(st->ips, u);
 }
 
-static void touch_key(struct state *st, const struct abuse_request *ar, uint64_t route_hash,
+static void touch_key(struct state *st, const struct abuse_request *ar, const struct facts *f,
 		      struct view *v)
 {
 	struct state_key_use *u = state_key_use(st, ar->key_id, ar->now_ns);
@@ -244,9 +388,28 @@ static void touch_key(struct state *st, const struct abuse_request *ar, uint64_t
 	if (u == NULL)
 		return;
 	count_request(&u->abuse, ar->now_ns);
-	mark(u->abuse.seen, 4, route_hash);
+	mark(u->abuse.seen, 4, f->route_hash);
+	track_client(&u->abuse, f);
+	if (ar->ip != NULL) {
+		unsigned char net[16];
+		uint64_t n0, n1;
+
+		mark(u->abuse.fan, 2, ip_hash(ar->ip));
+		abuse_network_of(ar->ip, net);
+		memcpy(&n0, net, 8);
+		memcpy(&n1, net + 8, 8);
+		mark(u->abuse.fan + 2, 2, codec_mix64(n0 ^ codec_mix64(n1)));
+	}
 	v->c = u->abuse;
 	state_unlock(st->key_use, u);
+}
+
+/* Rolls a network's failing-address window and decays its failures to now. */
+static void age_net(struct state_net_use *n, int64_t now)
+{
+	n->fail = decay(n->fail, n->last_ns == 0 ? 0 : now - n->last_ns, 600.0f);
+	n->last_ns = now;
+	roll(n->ips, n->ips_prev, 2, &n->window, now / WINDOW_NS);
 }
 
 /* Failed authentications across the client's network. */
@@ -254,7 +417,6 @@ static void touch_net(struct state *st, const struct abuse_request *ar, float *f
 {
 	unsigned char net[16];
 	struct state_net_use *n;
-	int64_t w = ar->now_ns / WINDOW_NS;
 
 	*fail = 0.0f;
 	*ips = 0.0f;
@@ -262,54 +424,139 @@ static void touch_net(struct state *st, const struct abuse_request *ar, float *f
 	n = state_net_use(st, net, ar->now_ns);
 	if (n == NULL)
 		return;
-	n->fail = decay(n->fail, n->last_ns == 0 ? 0 : ar->now_ns - n->last_ns, 600.0f);
-	n->last_ns = ar->now_ns;
-	if (w != n->window) {
-		if (w == n->window + 1)
-			memcpy(n->ips_prev, n->ips, sizeof(n->ips));
-		else
-			memset(n->ips_prev, 0, sizeof(n->ips_prev));
-		memset(n->ips, 0, sizeof(n->ips));
-		n->window = w;
-	}
+	age_net(n, ar->now_ns);
 	if (ar->auth_failed) {
-		uint64_t h;
-
 		n->fail += 1.0f;
-		/* The address's last 8 bytes, mixed: an IPv4 address sits in the top 4. */
-		memcpy(&h, ar->ip + 8, 8);
-		mark(n->ips, 2, codec_mix64(h));
+		mark(n->ips, 2, ip_hash(ar->ip));
 	}
 	*fail = n->fail;
 	*ips = distinct(n->ips, n->ips_prev, 2);
 	state_unlock(st->nets, n);
 }
 
-/* The route's usual body size: returns the z-score of this one, then learns from it. */
-static float touch_route(struct state *st, const struct abuse_request *ar, uint64_t route_hash,
-			 float *mean, float *n)
+/* The route's usual body size (the z-score of this one, then it learns from it), and
+ * whether a campaign targets the route. */
+static void touch_route(struct state *st, const struct abuse_request *ar, const struct facts *f,
+			struct context *cx)
 {
-	struct state_route_use *r;
-	float z = 0.0f, d;
+	int64_t tenant_id = ar->tenant ? ar->tenant->id : 0;
+	struct state_route_use *r = state_route_use(st, tenant_id, f->route_hash);
+	float d;
 
-	*mean = 0.0f;
-	*n = 0.0f;
-	if (ar->tenant == NULL || ar->payload <= 0)
-		return 0.0f;
-	r = state_route_use(st, ar->tenant->id, route_hash);
 	if (r == NULL)
-		return 0.0f;
-	d = (float)ar->payload - r->mean;
-	if (r->n >= 2.0f)
-		z = d / sqrtf(r->var + 1.0f);
-	*mean = r->mean;
-	*n = r->n;
-	/* Exponentially weighted mean and variance; outliers move them slowly. */
-	r->n = r->n < 1000.0f ? r->n + 1.0f : 1000.0f;
-	r->mean += d / r->n;
-	r->var += (d * ((float)ar->payload - r->mean) - r->var) / r->n;
+		return;
+	if (r->campaign_until_ns > ar->now_ns)
+		cx->campaign = true;
+	if (ar->tenant != NULL && ar->payload > 0) {
+		d = (float)ar->payload - r->mean;
+		if (r->n >= 2.0f)
+			cx->payload_z = d / sqrtf(r->var + 1.0f);
+		cx->route_mean = r->mean;
+		cx->route_n = r->n;
+		/* Exponentially weighted mean and variance; outliers move them slowly. */
+		r->n = r->n < 1000.0f ? r->n + 1.0f : 1000.0f;
+		r->mean += d / r->n;
+		r->var += (d * ((float)ar->payload - r->mean) - r->var) / r->n;
+	}
 	state_unlock(st->routes, r);
-	return z;
+}
+
+/* FNV-1a, the hash of route templates. */
+static uint64_t fnv(uint64_t h, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+#define FNV_BASIS     0xcbf29ce484222325ULL
+#define POSITION_SALT 0x9a75c0de5e6d0001ULL /* a path position's record, not a route's */
+
+/* The request's route for the tenant: inspect_route()'s template, with the path positions
+ * the tenant's API has shown to be parameters (learn_answer()) replaced by ":var". Notes
+ * its literal segments (position, value) for the collector to learn from the answer. The
+ * first segment is never a parameter ("/v1", "/api"). */
+static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, char *out, size_t n,
+			 struct facts *f)
+{
+	char tmpl[96];
+	const char *p = tmpl;
+	size_t o = 0;
+	int depth = 0;
+	uint64_t h = FNV_BASIS;
+
+	memset(&f->route, 0, sizeof(f->route));
+	(void)inspect_route(uri, tmpl, sizeof(tmpl));
+	while (*p != '\0' && o + 1 < n) {
+		const char *seg;
+		size_t len;
+
+		if (*p == '/') {
+			out[o++] = '/';
+			h = fnv(h, "/", 1);
+			p++;
+			continue;
+		}
+		seg = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		len = (size_t)(p - seg);
+		if (depth > 0 && seg[0] != ':' && tenant_id != 0) {
+			uint64_t pos = codec_mix64(h ^ (uint64_t)depth) ^ POSITION_SALT;
+			struct state_route_use *r = state_route_use(st, tenant_id, pos);
+			bool variable = r != NULL && r->variable;
+
+			if (r != NULL)
+				state_unlock(st->routes, r);
+			if (variable) {
+				seg = ":var";
+				len = 4;
+			} else if (f->route.nseg < ABUSE_ROUTE_SEGS) {
+				f->route.seg_pos[f->route.nseg] = pos;
+				f->route.seg_val[f->route.nseg++] = fnv(FNV_BASIS, seg, len) | 1;
+			}
+		}
+		if (o + len >= n)
+			len = n - o - 1;
+		memcpy(out + o, seg, len);
+		o += len;
+		h = fnv(h, seg, len);
+		depth++;
+	}
+	if (o == 0 && n > 1) {
+		out[o++] = '/';
+		h = fnv(h, "/", 1);
+	}
+	out[o] = '\0';
+	f->route_hash = h;
+	f->route.hash = h;
+}
+
+/* The raw path's hash (the query left out) and its last all-digit segment. */
+static void path_facts(const char *uri, struct facts *f)
+{
+	const char *p = uri ? uri : "", *seg = p;
+	uint64_t h = FNV_BASIS;
+
+	f->id = -1;
+	for (;; p++) {
+		if (*p == '/' || *p == '\0' || *p == '?' || *p == '#') {
+			size_t len = (size_t)(p - seg), i;
+			int64_t v = 0;
+
+			for (i = 0; i < len && i < 18 && seg[i] >= '0' && seg[i] <= '9'; i++)
+				v = v * 10 + (seg[i] - '0');
+			if (len > 0 && i == len)
+				f->id = v;
+			if (*p != '/')
+				break;
+			seg = p + 1;
+		}
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	}
+	f->path_hash = h;
 }
 
 /* Starts, or extends, a block or throttle on the client the decision blames. */
@@ -477,12 +724,12 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	int64_t tenant_id = t ? t->id : 0;
 	int mode = t ? t->abuse_mode : cfg->abuse_anon_mode;
 	struct view ip = {.present = false}, key = {.present = false};
-	float x[F__MAX], net_fail = 0, net_ips = 0, z, route_mean, route_n;
-	enum list_verdict list = LIST_NONE;
+	struct context cx;
+	struct facts f;
+	float x[F__MAX];
 	struct abuse_model model;
 	struct abuse_score sc;
 	char route[96];
-	uint64_t route_hash;
 	int verdict = 0;
 	bool on_key;
 
@@ -490,19 +737,25 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	out->reason = -1;
 	if (cfg->abuse_engine == ABUSE_ENGINE_OFF || mode == ABUSE_OFF)
 		return;
-	route_hash = inspect_route(ar->uri, route, sizeof(route));
+	memset(&cx, 0, sizeof(cx));
+	tenant_route(st, tenant_id, ar->uri, route, sizeof(route), &f);
+	path_facts(ar->uri, &f);
+	f.ua = inspect_ua_family(ar->user_agent);
+	out->route = f.route;
 	if (ar->ip != NULL) {
-		list = state_list_find(st, tenant_id, ar->ip);
-		if (list == LIST_ALLOW)
+		cx.list = state_list_find(st, tenant_id, ar->ip);
+		if (cx.list == LIST_ALLOW)
 			return; /* an allow-listed address is never scored */
-		touch_ip(st, ar, route_hash, &ip);
+		touch_ip(st, ar, &f, &ip);
 		if (ar->auth_failed || ar->key_hash != 0)
-			touch_net(st, ar, &net_fail, &net_ips);
+			touch_net(st, ar, &cx.net_fail, &cx.net_ips);
 	}
-	if (ar->key_id != 0)
-		touch_key(st, ar, route_hash, &key);
-	z = touch_route(st, ar, route_hash, &route_mean, &route_n);
-	features(ar, &ip, &key, net_fail, net_ips, z, route_mean, route_n, list, x);
+	if (ar->key_id != 0) {
+		touch_key(st, ar, &f, &key);
+		cx.campaign = key.present && key.c.campaign_until_ns > ar->now_ns;
+	}
+	touch_route(st, ar, &f, &cx);
+	features(ar, &f, &ip, &key, &cx, x);
 	state_model_get(st, tenant_id, &model);
 
 	/* An active decision on the key or the address stands until it expires or is lifted. */
@@ -529,7 +782,7 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		return;
 	}
 
-	if (list == LIST_DENY) {
+	if (cx.list == LIST_DENY) {
 		memset(&sc, 0, sizeof(sc));
 		sc.outcome = OUTCOME_BLOCK;
 		sc.score = 1.0f;
@@ -592,34 +845,103 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		keep_sample(st, ring, ar, x, out, model.version, route);
 }
 
-void abuse_observe_response(struct state *st, const unsigned char ip[16], int64_t key_id,
-			    int status, int64_t now_ns)
+/* A campaign: enough different addresses failing on one key or route, and failures a good
+ * share of what it answered. */
+static bool campaign(const uint64_t *cur, const uint64_t *prev, float denied, float resp)
 {
-	struct abuse_client *a;
-	int pass;
+	return denied >= CAMPAIGN_SHARE * resp && distinct(cur, prev, 2) >= CAMPAIGN_ADDRS;
+}
 
-	for (pass = 0; pass < 2; pass++) {
-		struct state_key_use *k = NULL;
-		struct state_ip_use *i = NULL;
+/* Counts one answer to a client. */
+static void count_response(struct abuse_client *a, int status, bool denied, int64_t now)
+{
+	age_responses(a, now);
+	a->resp += 1.0f;
+	a->n404 += status == 404;
+	a->n4xx += status >= 400 && status < 500;
+	a->n5xx += status >= 500;
+	a->n2xx += status >= 200 && status < 300;
+	a->denied += denied;
+}
 
-		if (pass == 0 && key_id != 0)
-			a = (k = state_key_use(st, key_id, now_ns)) ? &k->abuse : NULL;
-		else if (pass == 1 && ip != NULL)
-			a = (i = state_ip_use(st, ip, now_ns)) ? &i->abuse : NULL;
-		else
+/* A 2xx answer teaches the tenant's path positions: each literal segment value the gate
+ * noted counts, and a position with enough different ones is a parameter from then on. */
+static void learn_answer(struct state *st, const struct state_decision *d)
+{
+	static const uint64_t none[4];
+	int i;
+
+	for (i = 0; i < ABUSE_ROUTE_SEGS && d->seg_pos[i] != 0; i++) {
+		struct state_route_use *r = state_route_use(st, d->tenant_id, d->seg_pos[i]);
+
+		if (r == NULL)
 			continue;
-		if (a != NULL) {
-			age_responses(a, now_ns);
-			a->resp += 1.0f;
-			a->n404 += status == 404;
-			a->n4xx += status >= 400 && status < 500;
-			a->n5xx += status >= 500;
-		}
-		if (k != NULL)
-			state_unlock(st->key_use, k);
-		if (i != NULL)
-			state_unlock(st->ips, i);
+		mark(r->values, 4, d->seg_val[i]);
+		if (!r->variable && distinct(r->values, none, 4) >= LEARN_VALUES)
+			r->variable = 1;
+		state_unlock(st->routes, r);
 	}
+}
+
+void abuse_observe_response(struct state *st, const struct state_decision *d, int status,
+			    int64_t now_ns)
+{
+	static const unsigned char none[16];
+	const unsigned char *ip = memcmp(d->ip, none, 16) != 0 ? d->ip : NULL;
+	bool allowed = d->outcome == DECISION_ALLOW;
+	/* A 401 is a failed login or key, whoever said it; a 403 only when the API said it
+	 * (the gate's own 403s are its refusals). */
+	bool denied = status == 401 || (status == 403 && allowed);
+	uint64_t h = ip ? ip_hash(ip) : 0;
+	int64_t w = now_ns / WINDOW_NS;
+	struct state_key_use *k;
+	struct state_ip_use *i;
+	struct state_route_use *r;
+	struct state_net_use *n;
+
+	if (d->key_id != 0 && (k = state_key_use(st, d->key_id, now_ns)) != NULL) {
+		struct abuse_client *a = &k->abuse;
+
+		count_response(a, status, denied, now_ns);
+		roll(a->failing, a->failing_prev, 2, &a->fail_window, w);
+		if (denied && ip != NULL)
+			mark(a->failing, 2, h);
+		if (denied && campaign(a->failing, a->failing_prev, a->denied, a->resp))
+			a->campaign_until_ns = now_ns + CAMPAIGN_NS;
+		state_unlock(st->key_use, k);
+	}
+	if (ip != NULL && (i = state_ip_use(st, ip, now_ns)) != NULL) {
+		count_response(&i->abuse, status, denied, now_ns);
+		state_unlock(st->ips, i);
+	}
+	if (d->route_hash != 0 && (r = state_route_use(st, d->tenant_id, d->route_hash)) != NULL) {
+		int64_t dt = r->resp_ns == 0 ? 0 : now_ns - r->resp_ns;
+
+		r->resp = decay(r->resp, dt, RESP_TAU_S) + 1.0f;
+		r->denied = decay(r->denied, dt, RESP_TAU_S) + (float)denied;
+		r->resp_ns = now_ns;
+		roll(r->failing, r->failing_prev, 2, &r->window, w);
+		if (denied && ip != NULL)
+			mark(r->failing, 2, h);
+		if (denied && campaign(r->failing, r->failing_prev, r->denied, r->resp))
+			r->campaign_until_ns = now_ns + CAMPAIGN_NS;
+		state_unlock(st->routes, r);
+	}
+	/* The API's refusals count against the network like the gate's (which touch_net()
+	 * counted when it refused the key). */
+	if (denied && allowed && ip != NULL) {
+		unsigned char net[16];
+
+		abuse_network_of(ip, net);
+		if ((n = state_net_use(st, net, now_ns)) != NULL) {
+			age_net(n, now_ns);
+			n->fail += 1.0f;
+			mark(n->ips, 2, h);
+			state_unlock(st->nets, n);
+		}
+	}
+	if (status >= 200 && status < 300 && allowed && d->tenant_id != 0)
+		learn_answer(st, d);
 }
 
 /* Lifts what the tenant's own traffic decided on the client, and exempts the client for

@@ -33,6 +33,15 @@ struct abuse_request {
 	int64_t now_ms; /* business clock */
 };
 
+/* The request's route as the engine saw it: the template's hash, and the literal path
+ * segments (position, value) the collector learns parameters from when the answer is 2xx. */
+#define ABUSE_ROUTE_SEGS 3
+struct abuse_route {
+	uint64_t hash;
+	uint64_t seg_pos[ABUSE_ROUTE_SEGS], seg_val[ABUSE_ROUTE_SEGS];
+	int nseg;
+};
+
 struct abuse_result {
 	enum abuse_outcome outcome;
 	bool enforced; /* the gate must act: 403 for a block, 429 for a throttle */
@@ -40,6 +49,7 @@ struct abuse_result {
 	float score;
 	int64_t retry_after_s;
 	unsigned char decision_id[16]; /* the request that decided an active block */
+	struct abuse_route route;
 };
 
 /* Decides for one request and records what it must (sample rings, client state).
@@ -47,10 +57,12 @@ struct abuse_result {
 void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		 const struct abuse_request *ar, struct abuse_result *out);
 
-/* Post-response facts from the access log (the collector): status of a response to the
- * address and, when known, the key. */
-void abuse_observe_response(struct state *st, const unsigned char ip[16], int64_t key_id,
-			    int status, int64_t now_ns);
+/* Post-response facts from the access log (the collector): the status of the response to
+ * the request the gate decided as d. Counts it for the address, the key, the route and the
+ * network; starts a campaign on a key or route that many addresses fail on; learns the
+ * tenant's path parameters from 2xx answers. */
+void abuse_observe_response(struct state *st, const struct state_decision *d, int status,
+			    int64_t now_ns);
 
 /* Tenant tenant_id labelled a false positive: lift the client's active block or throttle
  * on that tenant's traffic (and its cached verdict), and leave it alone for `exempt_s`

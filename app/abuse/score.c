@@ -13,12 +13,18 @@ static const struct {
     [RULE_KEY_GUESSING] = {"key_guessing", OUTCOME_BLOCK, SCOPE_ADDRESS},
     [RULE_CREDENTIAL_STUFFING] = {"credential_stuffing", OUTCOME_BLOCK, SCOPE_ADDRESS},
     [RULE_PATH_ENUMERATION] = {"path_enumeration", OUTCOME_BLOCK, SCOPE_KEY},
-    [RULE_BURST] = {"burst", OUTCOME_THROTTLE, SCOPE_KEY},
+    /* Rate and burstiness alone never refuse: a client within its plan's rate may be an
+     * ETL job or a partner's webhooks. They are flagged, and the model may learn more. */
+    [RULE_BURST] = {"burst", OUTCOME_FLAG, SCOPE_KEY},
     [RULE_ERROR_RATIO] = {"error_ratio", OUTCOME_FLAG, SCOPE_KEY},
     [RULE_OVERSIZED_PAYLOAD] = {"oversized_payload", OUTCOME_BLOCK, SCOPE_KEY},
     [RULE_BAD_REPUTATION] = {"bad_reputation", OUTCOME_BLOCK, SCOPE_ADDRESS},
     [RULE_CROSS_TENANT] = {"cross_tenant", OUTCOME_THROTTLE, SCOPE_ADDRESS},
     [RULE_DISTRIBUTED] = {"distributed_guessing", OUTCOME_BLOCK, SCOPE_ADDRESS},
+    [RULE_LOGIN_STUFFING] = {"login_stuffing", OUTCOME_BLOCK, SCOPE_ADDRESS},
+    [RULE_CAMPAIGN] = {"campaign", OUTCOME_BLOCK, SCOPE_ADDRESS},
+    [RULE_ID_ENUMERATION] = {"id_enumeration", OUTCOME_BLOCK, SCOPE_KEY},
+    [RULE_MIMICRY] = {"browser_mimicry", OUTCOME_BLOCK, SCOPE_KEY},
 };
 
 static const char *const feature_names[F__MAX - RULE__MAX] = {
@@ -34,6 +40,15 @@ static const char *const feature_names[F__MAX - RULE__MAX] = {
     "burstiness",
     "ua_scripted",
     "net_failures",
+    "denied_ratio",
+    "key_addresses",
+    "key_networks",
+    "id_walk",
+    "regularity",
+    "ua_churn",
+    "route_focus",
+    "path_variety",
+    "campaign",
 };
 
 static const char *const outcome_names[OUTCOME__MAX] = {"allow", "flag", "throttle", "block"};

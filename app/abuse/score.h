@@ -20,6 +20,10 @@ enum abuse_rule {
 	RULE_BAD_REPUTATION,	  /* the address is on a suspect list */
 	RULE_CROSS_TENANT,	  /* the address was blocked for another tenant lately */
 	RULE_DISTRIBUTED,	  /* failed authentications spread over one network */
+	RULE_LOGIN_STUFFING,	  /* one address the API keeps answering 401/403 (logins) */
+	RULE_CAMPAIGN,		  /* a failing address in a campaign on its key or route */
+	RULE_ID_ENUMERATION,	  /* walking record ids upwards, into records that do not exist */
+	RULE_MIMICRY,		  /* a "browser" that walks records like a crawler */
 	RULE__MAX
 };
 
@@ -38,6 +42,15 @@ enum abuse_feature {
 	F_BURSTINESS,			 /* min(10 s rate / rate over 10 min or its age, 20) / 20 */
 	F_UA_SCRIPTED,			 /* no User-Agent, or a scripting tool's */
 	F_NET_FAILURES,			 /* log1p(failed authentications in the /24 or /48) / 5 */
+	F_DENIED_RATIO,			 /* 401/403 answers / responses for the address */
+	F_KEY_ADDRESSES,		 /* log1p(addresses using the key lately) / 5 */
+	F_KEY_NETWORKS,			 /* log1p(networks using the key lately) / 3 */
+	F_ID_WALK,	/* share of id steps upwards, times min(ids seen / 20, 1) */
+	F_REGULARITY,	/* 1 - coefficient of variation of the request gaps */
+	F_UA_CHURN,	/* (User-Agent families from the address - 1) / 4 */
+	F_ROUTE_FOCUS,	/* share of requests on the client's main route */
+	F_PATH_VARIETY, /* log1p(distinct paths lately) / 5 */
+	F_CAMPAIGN,	/* the key, route or network is under a campaign */
 	F__MAX
 };
 

@@ -202,6 +202,46 @@ float trainer_pick_threshold(const struct abuse_model *m, const float *x, const 
 	return best_t;
 }
 
+static bool catches(const struct abuse_model *m, float t, const float *xi)
+{
+	float z = 0.0f;
+	int j;
+
+	for (j = 0; j < F__MAX; j++)
+		z += m->w[j] * xi[j];
+	return abuse_sigmoid(z) >= t;
+}
+
+void trainer_class_check(const struct abuse_model *old, float old_t,
+			 const struct abuse_model *fresh, float new_t, const float *x,
+			 const float *y, const int *cls, int n, struct train_report *rep)
+{
+	int total[RULE__MAX + 1] = {0}, was[RULE__MAX + 1] = {0}, now[RULE__MAX + 1] = {0};
+	int i, c, worst = -1;
+
+	for (i = 0; i < n; i++) {
+		const float *xi = x + (size_t)i * F__MAX;
+
+		if (y[i] <= 0.5f)
+			continue;
+		c = cls[i] >= 0 && cls[i] < RULE__MAX ? cls[i] : RULE__MAX;
+		total[c]++;
+		was[c] += catches(old, old_t, xi);
+		now[c] += catches(fresh, new_t, xi);
+	}
+	for (c = 0; c <= RULE__MAX; c++)
+		if (now[c] < was[c] && (worst < 0 || was[c] - now[c] > was[worst] - now[worst]))
+			worst = c;
+	rep->lost_class[0] = '\0';
+	if (worst < 0)
+		return;
+	snprintf(rep->lost_class, sizeof(rep->lost_class), "%s",
+		 worst < RULE__MAX ? abuse_rule_name(worst) : "other");
+	rep->lost_n = total[worst];
+	rep->lost_old = was[worst];
+	rep->lost_new = now[worst];
+}
+
 bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 {
 	int caught = (int)(rep->recall_new * (float)rep->valid_abuse + 0.5f);
@@ -219,6 +259,12 @@ bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 			 "not activated: the new model would not have caught any of the %d abusive "
 			 "clients you confirmed most recently; version %d stays in use",
 			 rep->valid_abuse, old_version);
+	else if (rep->lost_class[0] != '\0')
+		snprintf(rep->why, sizeof(rep->why),
+			 "not activated: of the %d %s clients you confirmed most recently, the new "
+			 "model would catch %d, version %d catches %d; version %d stays in use",
+			 rep->lost_n, rep->lost_class, rep->lost_new, old_version, rep->lost_old,
+			 old_version);
 	else if (rep->fpr_new > rep->fpr_old + 1e-6f)
 		snprintf(
 		    rep->why, sizeof(rep->why),
@@ -235,6 +281,17 @@ bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 			 refused, rep->valid_benign, old_version, refused_old);
 	}
 	return rep->activated;
+}
+
+/* A stored decision's reason as a rule, RULE__MAX for anything else ("model", lists). */
+static int rule_of(const char *reason)
+{
+	int r;
+
+	for (r = 0; r < RULE__MAX; r++)
+		if (strcmp(reason, abuse_rule_name(r)) == 0)
+			return r;
+	return RULE__MAX;
 }
 
 /* The model in use for the tenant: its own active one, else the global one, else the prior. */
@@ -343,6 +400,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 	struct abuse_model old, fresh;
 	struct sql_res *r = NULL;
 	float *x = NULL, *y = NULL, best_t;
+	int *cls = NULL;
 	int n = 0, i, split, old_version, train_abuse = 0;
 	enum err rc;
 
@@ -352,7 +410,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 		return rc;
 	/* Oldest first: the split is by time, never a shuffle, so validation is the future. */
 	rc = sql_exec(db, &r,
-		      "SELECT features, label = 'confirmed_abuse' FROM abuse_decisions "
+		      "SELECT features, label = 'confirmed_abuse', reason FROM abuse_decisions "
 		      "WHERE label IS NOT NULL AND ($1::bigint = 0 OR tenant_id = $1::bigint) "
 		      "ORDER BY labeled_at, at, id",
 		      1, p);
@@ -360,11 +418,13 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 		return rc;
 	x = calloc((size_t)sql_rows(r) * F__MAX + 1, sizeof(float));
 	y = calloc((size_t)sql_rows(r) + 1, sizeof(float));
-	if (x == NULL || y == NULL)
+	cls = calloc((size_t)sql_rows(r) + 1, sizeof(int));
+	if (x == NULL || y == NULL || cls == NULL)
 		abort();
 	for (i = 0; i < sql_rows(r); i++) {
 		if (!sql_get_floats(r, i, 0, x + (size_t)n * F__MAX, F__MAX))
 			continue;
+		cls[n] = rule_of(sql_get(r, i, 2));
 		y[n++] = strcmp(sql_get(r, i, 1), "t") == 0 ? 1.0f : 0.0f;
 	}
 	sql_res_free(r);
@@ -404,6 +464,10 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 					rep->recall_old, rep->fpr_old, &rep->recall_new,
 					&rep->fpr_new, &rep->precision_new);
 	rep->threshold = best_t;
+	if (best_t >= 0)
+		trainer_class_check(&old, old.t_throttle, &fresh, best_t,
+				    x + (size_t)split * F__MAX, y + split, cls + split, n - split,
+				    rep);
 	if (trainer_decide(rep, best_t, old_version)) {
 		fresh.t_throttle = best_t;
 		fresh.t_block = best_t > old.t_block ? best_t : old.t_block;
@@ -415,6 +479,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 out:
 	free(x);
 	free(y);
+	free(cls);
 	return rc;
 }
 

@@ -27,6 +27,10 @@ struct train_report {
 	float recall_new, fpr_new, precision_new;
 	float threshold; /* the new model's throttle threshold */
 	int version;	 /* stored as this version */
+	/* The attack class (the rule that decided the confirmed abuse) the new model would
+	 * catch less of than the model in use, if any: "" when none. */
+	char lost_class[32];
+	int lost_n, lost_old, lost_new;
 	bool activated;
 	char why[240];
 };
@@ -49,10 +53,19 @@ float trainer_pick_threshold(const struct abuse_model *m, const float *x, const 
 			     float recall_floor, float fpr_ceiling, float *recall, float *fpr,
 			     float *precision);
 
+/* Checks, per attack class (cls[i]: the rule that decided example i, RULE__MAX for none),
+ * that the new model at new_t catches at least as many of the confirmed abuse examples as
+ * the old one at old_t. The class losing most is written to rep->lost_* (lost_class ""
+ * when none loses). Pure. */
+void trainer_class_check(const struct abuse_model *old, float old_t,
+			 const struct abuse_model *fresh, float new_t, const float *x,
+			 const float *y, const int *cls, int n, struct train_report *rep);
+
 /* Whether a new model measured as in rep (threshold -1: none caught as much as the model
  * in use, version old_version) is activated, with the reason in rep->why in a tenant's
  * words. Never one that catches none of the validation's confirmed abuse (0 >= 0 is not
- * "at least as much"), one that catches less, or one that refuses more benign clients.
+ * "at least as much"), one that catches less overall or of any one attack class
+ * (rep->lost_class), or one that refuses more benign clients.
  * Pure. */
 bool trainer_decide(struct train_report *rep, float threshold, int old_version);
 

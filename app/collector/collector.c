@@ -169,12 +169,7 @@ void collector_line(struct app *app, const char *line, size_t len)
 	}
 	/* The abuse engine learns how the client's responses went (404s, errors). The client
 	 * is the address the gate decided for (behind a trusted proxy, not the proxy's). */
-	{
-		static const unsigned char none[16];
-
-		abuse_observe_response(st, memcmp(d.ip, none, 16) != 0 ? d.ip : NULL, d.key_id,
-				       (int)status, state_mono_ns());
-	}
+	abuse_observe_response(st, &d, (int)status, state_mono_ns());
 	if (d.key_id == 0) { /* no key recognised: no usage to attribute */
 		jsonx_doc_free(doc);
 		return;

@@ -94,6 +94,9 @@ static void record(struct hctx *c, int64_t now_ms, int64_t key_id, int64_t tenan
 	d.tenant_id = tenant_id;
 	d.at_ms = now_ms;
 	d.outcome = m == METRIC_ALLOWED ? DECISION_ALLOW : DECISION_DENY;
+	d.route_hash = c->admit.route_hash;
+	memcpy(d.seg_pos, c->admit.seg_pos, sizeof(d.seg_pos));
+	memcpy(d.seg_val, c->admit.seg_val, sizeof(d.seg_val));
 	state_ring_push(c->app->state, c->app->ring, &d);
 	state_metric_add(c->app->state, c->app->ring, m, 1);
 }
@@ -262,6 +265,10 @@ enum err gate_handle(struct hctx *c)
 	ar.now_ns = now_ns;
 	ar.now_ms = now_ms;
 	abuse_check(st, cfg, c->app->ring, &ar, &ab);
+	_Static_assert(sizeof(c->admit.seg_pos) == sizeof(ab.route.seg_pos), "segments");
+	c->admit.route_hash = ab.route.hash;
+	memcpy(c->admit.seg_pos, ab.route.seg_pos, sizeof(c->admit.seg_pos));
+	memcpy(c->admit.seg_val, ab.route.seg_val, sizeof(c->admit.seg_val));
 	if (ab.enforced && ab.outcome >= OUTCOME_THROTTLE)
 		return refuse_abuse(c, &ab, now_ms, ar.key_id, ar.tenant ? tenant.id : 0);
 

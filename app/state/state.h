@@ -85,17 +85,37 @@ struct state_resolved {
 
 /* What the abuse engine keeps about one client (an address or a key). Counts decay
  * exponentially (time constants in abuse/engine.c) and are brought up to date at `last_ns`.
- * `seen` is a bitmap of what the client touched in this 10-minute window and the last
- * (routes for a key; keys presented for an address), for distinct counts. */
+ * The bitmaps count distinct things the client touched in this 10-minute window and the
+ * last (linear counting):
+ *   seen:    a key's route templates; an address's keys presented [0,1] and, without a
+ *            key, route templates [2,3];
+ *   paths:   the raw paths (query left out), for "many records, few templates";
+ *   fan:     a key's addresses [0,1] and networks [2,3] (fan-out);
+ *   failing: a key's addresses whose responses on it were 401 or 403 (the collector).
+ * Response counts come from the access log (the collector), so they cover what the
+ * tenant's API answered too: a login API's 401s are visible here. */
 struct abuse_client {
-	float req10s, req1m, req10m;  /* decayed requests */
-	float auth, fail;	      /* decayed authentications with a key, and failures */
-	float resp, n404, n4xx, n5xx; /* decayed responses, from the access log */
-	int64_t first_ns;	      /* first request since the record was (re)used */
+	float req10s, req1m, req10m;	/* decayed requests */
+	float auth, fail;		/* decayed authentications with a key, and failures */
+	float resp, n404, n4xx, n5xx;	/* decayed responses, from the access log */
+	float n2xx, denied;		/* ... successes, and 401/403 answers */
+	float id_reqs, id_up;		/* requests with a numeric id, and ascending steps */
+	float gap_mean, gap_var;	/* inter-arrival seconds, exponentially weighted */
+	float focus;			/* Misra-Gries count of the main route template */
+	uint32_t ua_mask, ua_mask_prev; /* User-Agent families seen, this window and the last */
+	uint64_t focus_route;
+	int64_t last_id;
+	int64_t first_ns; /* first request since the record was (re)used */
 	int64_t last_ns;
 	int64_t resp_ns; /* when the response counts were last decayed */
 	uint64_t seen[4], seen_prev[4];
+	uint64_t paths[4], paths_prev[4];
+	uint64_t fan[4], fan_prev[4];
+	uint64_t failing[2], failing_prev[2];
 	int64_t window;
+	int64_t fail_window; /* of `failing`, which the collector rolls */
+	/* A campaign against this key (many addresses failing on it): until then. */
+	int64_t campaign_until_ns;
 	/* An active decision on this client. */
 	int64_t until_ns;      /* a block or throttle lasts until then */
 	int64_t until_tenant;  /* for whose traffic (0: all of it) */
@@ -131,7 +151,8 @@ struct state_key_use {
 	struct abuse_client abuse;
 };
 
-/* Per network (/24 for IPv4, /48 for IPv6): failed authentications spread over addresses. */
+/* Per network (/24 for IPv4, /48 for IPv6): failed authentications spread over addresses,
+ * the gate's (a bad key) and the API's (401/403 in the access log). */
 struct state_net_use {
 	float fail; /* decayed, 10-minute time constant */
 	int32_t pad;
@@ -140,16 +161,27 @@ struct state_net_use {
 	int64_t window;
 };
 
-/* Per tenant and route template: the usual declared body size (exponentially weighted). */
+/* Per tenant and route template: the usual declared body size (exponentially weighted),
+ * and how its answers went (the collector), for campaigns against one route. */
 struct state_route_key {
 	int64_t tenant_id;
 	uint64_t route_hash;
 };
 
+/* The same pool also holds, per tenant and path position (the template before it, salted),
+ * the values that answered 2xx there: once enough different ones have, the position is a
+ * parameter (":var") in the tenant's route templates. Templates are learned per tenant from
+ * what its API answered, not assumed from the shape of a segment alone. */
 struct state_route_use {
 	float n; /* samples so far, capped: the weight of the history */
 	float mean, var;
-	int32_t pad;
+	float resp, denied; /* decayed responses and 401/403 answers (2-minute constant) */
+	int32_t variable;   /* a path position: learned to be a parameter */
+	int64_t resp_ns;
+	uint64_t values[4]; /* a path position: values that answered 2xx (linear counting) */
+	uint64_t failing[2], failing_prev[2]; /* addresses answered 401/403, per window */
+	int64_t window;
+	int64_t campaign_until_ns;
 };
 
 /* Address lists: an entry for a network, operator-wide (tenant 0) or a tenant's. */
@@ -276,6 +308,10 @@ struct state_decision {
 	int64_t at_ms;
 	int32_t outcome; /* enum decision_outcome */
 	int32_t pad;
+	uint64_t route_hash; /* the request's route template, for per-route answers */
+	/* Literal path segments the gate saw (position key, value hash), for the collector to
+	 * learn parameters from successful answers; zero when unused. */
+	uint64_t seg_pos[3], seg_val[3];
 };
 
 struct state_ring {

@@ -11,7 +11,7 @@ const PROBLEM = 'application/problem+json';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // features[] of the rows inserted below: bias, the path_enumeration rule, ip_rate 0.5,
 // key_rate 0.25, client_error_share 0.75, ua_scripted 1.
-const FEATURES = '{1,0,0,1,0,0,0,0,0,0,0.5,0.25,0,0,0.75,0,0,0,0,1,0}';
+const FEATURES = '{1,0,0,1,0,0,0,0,0,0,0,0,0,0,0.5,0.25,0,0,0.75,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0}';
 // Waits on state, not the clock: generous, since a wait returns as soon as the state is there.
 const PATIENCE = 30000;
 
@@ -158,7 +158,7 @@ describe('management API', () => {
     assert.equal(d.features.key_rate, 0.25);
     assert.equal(d.features.client_error_share, 0.75);
     assert.equal(d.features.ua_scripted, 1);
-    assert.equal(Object.keys(d.features).length, 12, 'bias and the 11 signals; the 9 rule slots are in rules_fired');
+    assert.equal(Object.keys(d.features).length, 21, 'bias and the 20 signals; the 13 rule slots are in rules_fired');
     assert.equal(d.label, null);
     assert.equal(d.labeled_at, null);
     assert.equal(items[0].label, 'false_positive');
@@ -287,10 +287,11 @@ describe('management API', () => {
     // tenant's enforce mode is in memory too, with no pause for it.
     await waitFor('the key in enforce mode', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': key })).status === 200,
       { timeout: PATIENCE });
-    // Walking distinct routes fires path_enumeration (a block) after some 40 of them.
+    // Walking distinct routes that find nothing fires path_enumeration (a block) after
+    // some 40 of them.
     let blocked;
     for (let i = 0; i < 80 && !blocked; i++) {
-      const r = await get(`${s.url}/v1/section${i}/list`, { 'X-Api-Key': key });
+      const r = await get(`${s.url}/status/404/section${i}/list`, { 'X-Api-Key': key });
       if (r.status === 403) blocked = r;
     }
     assert.ok(blocked, 'the key was never blocked');

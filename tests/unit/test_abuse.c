@@ -323,6 +323,43 @@ Test(trainer, a_better_model_is_activated_with_counts_a_tenant_can_check)
 				"false positives (version 2: 2)");
 }
 
+Test(trainer, a_model_that_loses_an_attack_class_is_not_activated)
+{
+	/* Two classes of confirmed abuse: scanners (path_enumeration) and login stuffing. The
+	 * new model catches more in total (3 of 4 against 2 of 4) but loses the scanners. */
+	struct abuse_model old, fresh;
+	float x[4 * F__MAX] = {0}, y[4] = {1, 1, 1, 1};
+	int cls[4] = {RULE_PATH_ENUMERATION, RULE_PATH_ENUMERATION, RULE_LOGIN_STUFFING,
+		      RULE_LOGIN_STUFFING};
+	struct train_report r = measured(0.5f, 0.0f, 0.75f, 0.0f);
+	int i;
+
+	memset(&old, 0, sizeof(old));
+	memset(&fresh, 0, sizeof(fresh));
+	old.w[F_BIAS] = fresh.w[F_BIAS] = -5.0f;
+	old.w[F_NOT_FOUND_RATIO] = 10.0f; /* the old model: scanners */
+	fresh.w[F_DENIED_RATIO] = 10.0f;  /* the new one: logins, and one scanner ... */
+	for (i = 0; i < 4; i++)
+		x[i * F__MAX + F_BIAS] = 1.0f;
+	x[0 * F__MAX + F_NOT_FOUND_RATIO] = 1.0f;
+	x[1 * F__MAX + F_NOT_FOUND_RATIO] = 1.0f;
+	x[1 * F__MAX + F_DENIED_RATIO] = 1.0f; /* ... which also failed logins */
+	x[2 * F__MAX + F_DENIED_RATIO] = 1.0f;
+	x[3 * F__MAX + F_DENIED_RATIO] = 1.0f;
+	trainer_class_check(&old, 0.5f, &fresh, 0.5f, x, y, cls, 4, &r);
+	cr_assert_str_eq(r.lost_class, "path_enumeration");
+	cr_assert_eq(r.lost_n, 2);
+	cr_assert_eq(r.lost_old, 2);
+	cr_assert_eq(r.lost_new, 1);
+	cr_assert_not(trainer_decide(&r, 0.5f, 4));
+	cr_assert_str_eq(r.why, "not activated: of the 2 path_enumeration clients you confirmed "
+				"most recently, the new model would catch 1, version 4 catches 2; "
+				"version 4 stays in use");
+	/* A model that loses nothing passes the check. */
+	trainer_class_check(&old, 0.5f, &old, 0.5f, x, y, cls, 4, &r);
+	cr_assert_str_eq(r.lost_class, "");
+}
+
 Test(explain, names_the_rule_and_the_signals_that_pushed_hardest_largest_first)
 {
 	struct abuse_model m;

@@ -108,3 +108,209 @@ Test(engine, a_deny_list_blocks_for_as_long_as_its_entry_stands)
 	state_list_sweep(&g.st, gen + 1); /* the syncer's next full load: the entry is gone */
 	cr_assert_eq(ask(key_a), 200, "no block outlives its entry");
 }
+
+/* ---- Signals that do not depend on names: one request at a time through abuse_check()
+ * and, for its answer, abuse_observe_response() as the collector calls it. */
+
+#define MS ((int64_t)1000000)
+
+static const char *const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0";
+static const char *const SCRIPT = "python-httpx/0.27.0";
+
+/* Asks the engine about one request at `now` (ns), and answers it with `status` (0: no
+ * answer reaches the collector). Returns the outcome the gate acts on (allow when the
+ * engine only flags). */
+static struct abuse_result req(const char *peer, int64_t key_id, const char *uri, const char *ua,
+			       int64_t now, int status)
+{
+	static const unsigned char rid[16];
+	struct state_tenant t;
+	struct abuse_request ar;
+	struct abuse_result res;
+	struct state_decision d;
+	unsigned char ip[16];
+
+	cr_assert(codec_ip_parse(peer, ip));
+	memset(&ar, 0, sizeof(ar));
+	ar.ip = ip;
+	ar.request_id = rid;
+	if (key_id != 0) {
+		cr_assert(state_tenant_find(&g.st, key_id == 11 ? A : B, &t));
+		ar.tenant = &t;
+		ar.key_hash = (uint64_t)key_id * 7919 | 1;
+	}
+	ar.key_id = key_id;
+	ar.method = "GET";
+	ar.uri = uri;
+	ar.user_agent = ua;
+	ar.now_ns = now;
+	ar.now_ms = now / MS;
+	abuse_check(&g.st, &g.cfg, 0, &ar, &res);
+	if (status != 0) {
+		memset(&d, 0, sizeof(d));
+		memcpy(d.ip, ip, 16);
+		d.key_id = key_id;
+		d.tenant_id = ar.tenant ? ar.tenant->id : 0;
+		d.outcome = res.enforced && res.outcome >= OUTCOME_THROTTLE ? DECISION_DENY
+									    : DECISION_ALLOW;
+		d.route_hash = res.route.hash;
+		memcpy(d.seg_pos, res.route.seg_pos, sizeof(d.seg_pos));
+		memcpy(d.seg_val, res.route.seg_val, sizeof(d.seg_val));
+		abuse_observe_response(&g.st, &d, d.outcome == DECISION_DENY ? 403 : status, now);
+	}
+	return res;
+}
+
+static bool refused(const struct abuse_result *r)
+{
+	return r->enforced && r->outcome >= OUTCOME_THROTTLE;
+}
+
+Test(engine, a_burst_within_the_plan_is_flagged_never_refused)
+{
+	int64_t now = state_mono_ns();
+	bool flagged = false;
+	int i;
+
+	/* An ETL job: quiet, then 300 requests in 6 s over existing records. */
+	for (i = 0; i < 300; i++) {
+		char uri[64];
+		struct abuse_result r;
+
+		snprintf(uri, sizeof(uri), "/v1/records/%d", 1000 + 2 * i);
+		r = req("198.51.100.40", 11, uri, SCRIPT, now + i * 20 * MS, 200);
+		cr_assert(!refused(&r), "request %d refused (%s)", i, abuse_rule_name(r.reason));
+		flagged |= r.outcome == OUTCOME_FLAG && r.reason == RULE_BURST;
+	}
+	cr_assert(flagged, "the burst is still visible, as a flag");
+}
+
+Test(engine, an_address_the_api_keeps_answering_401_is_blocked_as_login_stuffing)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		r = req("198.51.100.41", 11, "/v1/auth/login", SCRIPT, now + i * 500 * MS, 401);
+		if (refused(&r))
+			break;
+	}
+	cr_assert(refused(&r));
+	cr_assert_eq(r.reason, RULE_LOGIN_STUFFING, "%s", abuse_rule_name(r.reason));
+	cr_assert_leq(i, 8, "blocked after %d failures", i);
+	/* A user who mistyped twice and then logged in is left alone. */
+	for (i = 0; i < 2; i++)
+		r = req("198.51.100.42", 11, "/v1/auth/login", BROWSER, now + i * MS, 401);
+	r = req("198.51.100.42", 11, "/v1/auth/login", BROWSER, now + 3 * MS, 200);
+	for (i = 0; i < 20; i++) {
+		r = req("198.51.100.42", 11, "/v1/orders", BROWSER, now + (4 + i) * 300 * MS, 200);
+		cr_assert(!refused(&r));
+	}
+}
+
+Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failing_addresses)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char peer[32];
+	int i;
+
+	/* A user who logs in fine before and during the campaign. */
+	r = req("203.0.113.200", 11, "/v1/auth/login", BROWSER, now, 200);
+	/* 20 addresses in 20 networks, one failed login each. */
+	for (i = 0; i < 20; i++) {
+		snprintf(peer, sizeof(peer), "10.%d.%d.7", i, i * 3);
+		r = req(peer, 11, "/v1/auth/login", BROWSER, now + i * 100 * MS, 401);
+		cr_assert(!refused(&r), "a first failure alone is no evidence");
+	}
+	/* Their second attempts are refused as a campaign. */
+	snprintf(peer, sizeof(peer), "10.%d.%d.7", 3, 9);
+	r = req(peer, 11, "/v1/auth/login", BROWSER, now + 2100 * MS, 401);
+	cr_assert(refused(&r));
+	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
+	/* An address new to the route is not refused before it fails ... */
+	r = req("10.99.0.1", 11, "/v1/auth/login", BROWSER, now + 2200 * MS, 401);
+	cr_assert(!refused(&r));
+	r = req("10.99.0.1", 11, "/v1/auth/login", BROWSER, now + 2300 * MS, 401);
+	cr_assert(refused(&r), "... and is once it has");
+	/* The user who succeeds is never refused, even after a typo. */
+	r = req("203.0.113.200", 11, "/v1/auth/login", BROWSER, now + 2400 * MS, 401);
+	r = req("203.0.113.200", 11, "/v1/auth/login", BROWSER, now + 2500 * MS, 200);
+	cr_assert(!refused(&r));
+}
+
+Test(engine, walking_ids_upwards_into_missing_records_is_enumeration_a_sync_is_not)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r, sync;
+	bool blocked = false;
+	int i;
+
+	for (i = 0; i < 30; i++) {
+		char uri[64];
+
+		snprintf(uri, sizeof(uri), "/v1/records/%d", 5000 + 3 * i);
+		/* The scraper (key 11, scripted): half the ids do not exist. */
+		r = req("198.51.100.43", 11, uri, SCRIPT, now + i * 1500 * MS, i % 2 ? 404 : 200);
+		blocked |= refused(&r);
+		if (refused(&r))
+			cr_assert_eq(r.reason, RULE_ID_ENUMERATION, "%s",
+				     abuse_rule_name(r.reason));
+		/* The sync (key 22, scripted): the same walk, through records that exist. */
+		sync = req("198.51.100.44", 22, uri, SCRIPT, now + i * 1500 * MS, 200);
+		cr_assert(!refused(&sync), "the sync is refused at %d", i);
+	}
+	cr_assert(blocked);
+}
+
+Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	int i;
+
+	for (i = 0; i < 30; i++) {
+		char uri[64];
+
+		snprintf(uri, sizeof(uri), "/shop/products/%d", 200 + i);
+		r = req("198.51.100.45", 11, uri, BROWSER, now + i * 1200 * MS, 200);
+		if (refused(&r))
+			break;
+	}
+	cr_assert(refused(&r));
+	cr_assert_eq(r.reason, RULE_MIMICRY, "%s", abuse_rule_name(r.reason));
+	cr_assert_leq(i, 20);
+}
+
+Test(engine, path_positions_that_answer_many_values_become_parameters)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result a, b;
+	char uri[64];
+	int i;
+
+	a = req("198.51.100.46", 11, "/api/catalog/blue-desk", SCRIPT, now, 0);
+	b = req("198.51.100.46", 11, "/api/catalog/red-chair", SCRIPT, now, 0);
+	cr_assert_neq(a.route.hash, b.route.hash, "two names before anything is learned");
+	/* Slugs that answer 2xx teach the position; names that answer 404 (B's scanner)
+	 * teach nothing. */
+	for (i = 0; i < 40; i++) {
+		snprintf(uri, sizeof(uri), "/api/admin-%c%c", 'a' + i % 26, 'a' + i / 26);
+		req("198.51.100.47", 22, uri, SCRIPT, now + i * MS, 404);
+	}
+	for (i = 0; i < 40; i++) {
+		snprintf(uri, sizeof(uri), "/api/catalog/item-%c%cx", 'a' + i % 26, 'a' + i / 26);
+		req("198.51.100.46", 11, uri, SCRIPT, now + i * MS, 200);
+	}
+	a = req("198.51.100.46", 11, "/api/catalog/blue-desk", SCRIPT, now + 50 * MS, 0);
+	b = req("198.51.100.46", 11, "/api/catalog/red-chair", SCRIPT, now + 50 * MS, 0);
+	cr_assert_eq(a.route.hash, b.route.hash, "one route: /api/catalog/:var");
+	a = req("198.51.100.47", 22, "/api/admin-zz", SCRIPT, now + 50 * MS, 0);
+	b = req("198.51.100.47", 22, "/api/admin-zy", SCRIPT, now + 50 * MS, 0);
+	cr_assert_neq(a.route.hash, b.route.hash, "404s taught nothing");
+	/* Another tenant learned nothing from A's answers. */
+	a = req("198.51.100.48", 22, "/api/catalog/blue-desk", SCRIPT, now + 60 * MS, 0);
+	b = req("198.51.100.48", 22, "/api/catalog/red-chair", SCRIPT, now + 60 * MS, 0);
+	cr_assert_neq(a.route.hash, b.route.hash);
+}
