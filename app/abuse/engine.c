@@ -27,7 +27,8 @@
 #define ERROR_SHARE	 0.33f
 #define PAYLOAD_MIN_SEEN 20.0f
 #define PAYLOAD_Z	 6.0f
-#define PAYLOAD_FACTOR	 4.0f
+#define PAYLOAD_FACTOR	 8.0f /* ... times the route's geometric mean body size */
+#define SHARED_KEY_ADDRS 4.0f /* a key from this many addresses: each is a client */
 #define NET_FAILURES	 30.0f
 #define NET_FAILING_IPS	 5.0f
 #define SCAN_NOT_FOUND	 0.3f  /* ... path enumeration also finds mostly nothing */
@@ -36,10 +37,11 @@
 #define CAMPAIGN_ADDRS	 12.0f /* addresses answered 401/403 on one key or route ... */
 #define CAMPAIGN_SHARE	 0.3f  /* ... that are this share of its answers: a campaign */
 #define CAMPAIGN_NS	 (600 * NS)
-#define ID_WALK_IDS	 12.0f /* requests with a numeric id in ~10 minutes ... */
-#define ID_WALK_UP	 0.8f  /* ... mostly upwards, ... */
+#define FAILING_TIMES	 1.5f  /* two failures lately (decayed): an address is failing */
+#define ID_WALK_IDS	 10.0f /* requests with a numeric id in ~10 minutes ... */
+#define ID_WALK_UP	 0.6f  /* ... mostly upwards, ... */
 #define ID_WALK_MISSING	 0.25f /* ... into records that often do not exist */
-#define MIMIC_IDS	 15.0f /* a browser walking this many ids upwards */
+#define MIMIC_IDS	 10.0f /* a browser walking this many ids upwards */
 #define MIMIC_PATHS	 30.0f /* or this many distinct paths ... */
 #define MIMIC_FOCUS	 0.7f  /* ... nearly all on one route template */
 #define LEARN_VALUES	 24.0f /* distinct values answering 2xx: a path position is a parameter */
@@ -209,23 +211,38 @@ struct facts {
 /* What the request's surroundings say, besides the client's own history. */
 struct context {
 	float net_fail, net_ips; /* failed authentications in the network, and addresses */
-	float payload_z, route_mean, route_n;
+	float payload_z;	 /* of log(size), against the route's */
+	float payload_log;	 /* log(size) minus the route's mean of log(size) */
+	float route_n;
 	bool campaign; /* its key or its route is under a campaign */
 	enum list_verdict list;
 };
 
-/* The address failed lately (a bad key, or the API answered 401/403) and hardly ever
- * succeeded: the evidence a campaign needs before one of its addresses is refused. A user
- * who mistyped a password and then logged in is not failing. */
-static bool failing(const struct view *ip)
+/* The address failed lately (a bad key, or the API answered 401/403) `times` times (decayed)
+ * and hardly ever succeeded: the evidence a campaign needs before one of its addresses is
+ * refused. For a campaign on a key or route, twice: a user who mistyped a password once
+ * is not failing, nor one who then logged in. Within one network already full of
+ * failures (distributed_guessing), once. */
+static bool failing(const struct view *ip, float times)
 {
-	return ip->present && ip->c.fail + ip->c.denied >= 1.0f && ip->c.n2xx <= 0.1f * ip->c.resp;
+	/* A bad key counts at the gate (fail) and again in the access log (denied): the larger
+	 * of the two, not their sum. */
+	return ip->present && fmaxf(ip->c.fail, ip->c.denied) >= times &&
+	       ip->c.n2xx <= 0.1f * ip->c.resp;
+}
+
+/* A key used from many addresses lately (an app's key in every user's hands, a partner's
+ * egress pool) is not one client: each address using it is. */
+static bool shared_key(const struct view *key)
+{
+	return key->present && distinct(key->c.fan, key->c.fan_prev, 2) >= SHARED_KEY_ADDRS;
 }
 
 static void features(const struct abuse_request *ar, const struct facts *f, const struct view *ip,
 		     const struct view *key, const struct context *cx, float x[F__MAX])
 {
-	const struct abuse_client *client = key->present ? &key->c : &ip->c;
+	const struct abuse_client *client =
+	    key->present && !(shared_key(key) && ip->present) ? &key->c : &ip->c;
 	float keys = ip->present ? distinct(ip->c.seen, ip->c.seen_prev, 2) : 0.0f;
 	float routes = distinct(client->seen, client->seen_prev, 4);
 	float paths = distinct(client->paths, client->paths_prev, 4);
@@ -292,9 +309,11 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	x[F_RULE0 + RULE_BURST] = client->req10s >= BURST_REQUESTS && burst >= BURST_FACTOR;
 	x[F_RULE0 + RULE_ERROR_RATIO] =
 	    client->resp >= ERROR_RESPONSES && ratio(client->n4xx, client->resp) >= ERROR_SHARE;
+	/* Far outside the route's usual sizes, on a log scale: body sizes are log-normal-ish,
+	 * and on a linear scale their long tail reaches six deviations now and then. */
 	x[F_RULE0 + RULE_OVERSIZED_PAYLOAD] = cx->route_n >= PAYLOAD_MIN_SEEN &&
 					      cx->payload_z >= PAYLOAD_Z &&
-					      (float)ar->payload > PAYLOAD_FACTOR * cx->route_mean;
+					      cx->payload_log >= logf(PAYLOAD_FACTOR);
 	x[F_RULE0 + RULE_BAD_REPUTATION] = cx->list == LIST_SUSPECT;
 	x[F_RULE0 + RULE_CROSS_TENANT] = ip->present && tenant_id != 0 &&
 					 ip->c.blocked_any_ns != 0 &&
@@ -302,10 +321,10 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 					 ip->c.blocked_any_tenant != tenant_id;
 	/* A network's failures refuse its failing addresses, not its neighbours. */
 	x[F_RULE0 + RULE_DISTRIBUTED] =
-	    cx->net_fail >= NET_FAILURES && cx->net_ips >= NET_FAILING_IPS && failing(ip);
+	    cx->net_fail >= NET_FAILURES && cx->net_ips >= NET_FAILING_IPS && failing(ip, 1.0f);
 	x[F_RULE0 + RULE_LOGIN_STUFFING] =
 	    ip->present && ip->c.denied >= LOGIN_DENIED && ip->c.denied >= LOGIN_SHARE * ip->c.resp;
-	x[F_RULE0 + RULE_CAMPAIGN] = cx->campaign && failing(ip);
+	x[F_RULE0 + RULE_CAMPAIGN] = cx->campaign && failing(ip, FAILING_TIMES);
 	/* Sync jobs walk ids upwards too, through records that exist. */
 	x[F_RULE0 + RULE_ID_ENUMERATION] =
 	    client->id_reqs >= ID_WALK_IDS && walk >= ID_WALK_UP && not_found >= ID_WALK_MISSING;
@@ -336,12 +355,26 @@ static void track_client(struct abuse_client *a, const struct facts *f)
 	} else {
 		a->focus -= 1.0f;
 	}
-	if (f->id < 0)
-		return;
-	if (a->id_reqs >= 0.5f && f->id > a->last_id && f->id - a->last_id <= 16)
-		a->id_up += 1.0f;
-	a->id_reqs += 1.0f;
-	a->last_id = f->id;
+	if (f->id >= 0) {
+		/* Ids walk per route template (items/7, users/7, items/8 is a walk on each):
+		 * the last id of each of the client's last four templates. */
+		int slot = 0, i;
+
+		while (slot < 4 && a->id_route[slot] != f->route_hash)
+			slot++;
+		if (slot < 4 && f->id > a->id_last[slot] && f->id - a->id_last[slot] <= 16)
+			a->id_up += 1.0f;
+		if (slot == 4) { /* a new template takes the oldest slot */
+			for (i = 3; i > 0; i--) {
+				a->id_route[i] = a->id_route[i - 1];
+				a->id_last[i] = a->id_last[i - 1];
+			}
+			slot = 0;
+		}
+		a->id_reqs += 1.0f;
+		a->id_route[slot] = f->route_hash;
+		a->id_last[slot] = f->id;
+	}
 }
 
 static uint64_t ip_hash(const unsigned char ip[16])
@@ -371,10 +404,10 @@ static void touch_ip(struct state *st, const struct abuse_request *ar, const str
 	u->abuse.ua_mask |= 1u << f->ua;
 	if (ar->key_hash != 0)
 		mark(u->abuse.seen, 2, ar->key_hash);
-	if (ar->key_id == 0) { /* without a key, the address is the client walking routes */
+	if (ar->key_id == 0) /* without a key, the address is the client walking routes */
 		mark(u->abuse.seen + 2, 2, f->route_hash);
-		track_client(&u->abuse, f);
-	}
+	/* What the address asked for, key or not: the client when its key is shared. */
+	track_client(&u->abuse, f);
 	v->c = u->abuse;
 	state_unlock(st->ips, u);
 }
@@ -434,30 +467,51 @@ static void touch_net(struct state *st, const struct abuse_request *ar, float *f
 	state_unlock(st->nets, n);
 }
 
-/* The route's usual body size (the z-score of this one, then it learns from it), and
- * whether a campaign targets the route. */
+/* Whether a campaign targets the route, and how this body compares with its usual sizes
+ * (on a log scale: body sizes are log-normal-ish). */
 static void touch_route(struct state *st, const struct abuse_request *ar, const struct facts *f,
 			struct context *cx)
 {
 	int64_t tenant_id = ar->tenant ? ar->tenant->id : 0;
 	struct state_route_use *r = state_route_use(st, tenant_id, f->route_hash);
-	float d;
 
 	if (r == NULL)
 		return;
 	if (r->campaign_until_ns > ar->now_ns)
 		cx->campaign = true;
 	if (ar->tenant != NULL && ar->payload > 0) {
-		d = (float)ar->payload - r->mean;
+		float v = logf((float)ar->payload);
+
 		if (r->n >= 2.0f)
-			cx->payload_z = d / sqrtf(r->var + 1.0f);
-		cx->route_mean = r->mean;
+			cx->payload_z = (v - r->mean) / sqrtf(r->var + 0.01f);
+		cx->payload_log = v - r->mean;
 		cx->route_n = r->n;
-		/* Exponentially weighted mean and variance; outliers move them slowly. */
-		r->n = r->n < 1000.0f ? r->n + 1.0f : 1000.0f;
-		r->mean += d / r->n;
-		r->var += (d * ((float)ar->payload - r->mean) - r->var) / r->n;
 	}
+	state_unlock(st->routes, r);
+}
+
+/* The route learns its usual body size from a body the engine let through: the
+ * exponentially weighted mean and variance of log(size), the body winsorised at 3
+ * deviations (at least 0.5) from the fifth on. Refused bodies teach nothing, a stream of
+ * huge ones cannot widen the usual size until huge looks usual, and a real change still
+ * moves it, slowly. The weight of history is capped at 200 bodies, so what the first few
+ * taught (an attacker may come first) washes out. */
+static void learn_body(struct state *st, const struct abuse_request *ar, const struct facts *f)
+{
+	struct state_route_use *r;
+	float v, sd, d;
+
+	if (ar->tenant == NULL || ar->payload <= 0 ||
+	    (r = state_route_use(st, ar->tenant->id, f->route_hash)) == NULL)
+		return;
+	v = logf((float)ar->payload);
+	sd = fmaxf(sqrtf(r->var + 0.01f), 0.5f);
+	if (r->n >= 5.0f && v > r->mean + 3.0f * sd)
+		v = r->mean + 3.0f * sd;
+	d = v - r->mean;
+	r->n = r->n < 200.0f ? r->n + 1.0f : 200.0f;
+	r->mean += d / r->n;
+	r->var += (d * (v - r->mean) - r->var) / r->n;
 	state_unlock(st->routes, r);
 }
 
@@ -793,6 +847,8 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	} else {
 		abuse_model_score(&model, x, &sc);
 	}
+	if (shared_key(&key) && ip.present)
+		sc.scope = SCOPE_ADDRESS; /* never refuse everyone who holds the key */
 	on_key = sc.scope == SCOPE_KEY && ar->key_id != 0;
 
 	/* The LLM judge weighs in on the gray zone only, from its cache. */
@@ -840,6 +896,8 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	} else if (sc.outcome == OUTCOME_FLAG) {
 		state_metric_add(st, ring, METRIC_ABUSE_FLAGGED, 1);
 	}
+	if (sc.outcome < OUTCOME_THROTTLE)
+		learn_body(st, ar, &f);
 	if (sc.outcome != OUTCOME_ALLOW ||
 	    next_random() % (uint64_t)(t && t->sample_rate > 0 ? t->sample_rate : 10) == 0)
 		keep_sample(st, ring, ar, x, out, model.version, route);

@@ -265,6 +265,12 @@ bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 			 "model would catch %d, version %d catches %d; version %d stays in use",
 			 rep->lost_n, rep->lost_class, rep->lost_new, old_version, rep->lost_old,
 			 old_version);
+	else if (rep->unlabelled_new > rep->unlabelled_old + rep->unlabelled / 10)
+		snprintf(rep->why, sizeof(rep->why),
+			 "not activated: the new model would refuse %d of the %d recent requests "
+			 "nobody labelled, version %d refuses %d; label more of what it should "
+			 "let through",
+			 rep->unlabelled_new, rep->unlabelled, old_version, rep->unlabelled_old);
 	else if (rep->fpr_new > rep->fpr_old + 1e-6f)
 		snprintf(
 		    rep->why, sizeof(rep->why),
@@ -281,6 +287,36 @@ bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 			 refused, rep->valid_benign, old_version, refused_old);
 	}
 	return rep->activated;
+}
+
+/* How many of the tenant's most recent unlabelled decisions each model would refuse. */
+static enum err unlabelled_check(struct sql *db, int64_t tenant_id, const struct abuse_model *old,
+				 const struct abuse_model *fresh, float new_t,
+				 struct train_report *rep)
+{
+	char id[24];
+	const char *p[] = {id};
+	float xi[F__MAX];
+	struct sql_res *r;
+	enum err rc;
+	int i;
+
+	snprintf(id, sizeof(id), "%lld", (long long)tenant_id);
+	rc = sql_exec(db, &r,
+		      "SELECT features FROM abuse_decisions WHERE label IS NULL "
+		      "AND ($1::bigint = 0 OR tenant_id = $1::bigint) ORDER BY at DESC LIMIT 5000",
+		      1, p);
+	if (rc != ERR_OK)
+		return rc;
+	for (i = 0; i < sql_rows(r); i++) {
+		if (!sql_get_floats(r, i, 0, xi, F__MAX))
+			continue;
+		rep->unlabelled++;
+		rep->unlabelled_old += catches(old, old->t_throttle, xi);
+		rep->unlabelled_new += catches(fresh, new_t, xi);
+	}
+	sql_res_free(r);
+	return ERR_OK;
 }
 
 /* A stored decision's reason as a rule, RULE__MAX for anything else ("model", lists). */
@@ -464,10 +500,13 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 					rep->recall_old, rep->fpr_old, &rep->recall_new,
 					&rep->fpr_new, &rep->precision_new);
 	rep->threshold = best_t;
-	if (best_t >= 0)
+	if (best_t >= 0) {
 		trainer_class_check(&old, old.t_throttle, &fresh, best_t,
 				    x + (size_t)split * F__MAX, y + split, cls + split, n - split,
 				    rep);
+		if ((rc = unlabelled_check(db, tenant_id, &old, &fresh, best_t, rep)) != ERR_OK)
+			goto out;
+	}
 	if (trainer_decide(rep, best_t, old_version)) {
 		fresh.t_throttle = best_t;
 		fresh.t_block = best_t > old.t_block ? best_t : old.t_block;

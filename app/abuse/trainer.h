@@ -31,6 +31,8 @@ struct train_report {
 	 * catch less of than the model in use, if any: "" when none. */
 	char lost_class[32];
 	int lost_n, lost_old, lost_new;
+	/* Recent decisions nobody labelled: how many each model would refuse. */
+	int unlabelled, unlabelled_old, unlabelled_new;
 	bool activated;
 	char why[240];
 };
@@ -65,7 +67,9 @@ void trainer_class_check(const struct abuse_model *old, float old_t,
  * in use, version old_version) is activated, with the reason in rep->why in a tenant's
  * words. Never one that catches none of the validation's confirmed abuse (0 >= 0 is not
  * "at least as much"), one that catches less overall or of any one attack class
- * (rep->lost_class), or one that refuses more benign clients.
+ * (rep->lost_class), one that refuses more benign clients, or one that would refuse
+ * far more of the recent traffic nobody labelled (10% of it more than the model in use:
+ * a guard against a model that learned "refuse everyone" from too few labels).
  * Pure. */
 bool trainer_decide(struct train_report *rep, float threshold, int old_version);
 

@@ -119,11 +119,13 @@ static void start_master(struct keeper *k)
 }
 
 /* The master exited: why, and when to start the next one. */
-static void on_master_exit(struct keeper *k, int status)
+static void on_master_exit(struct keeper *k, int status, bool stopping)
 {
 	int64_t now = mono_ms();
 
 	k->master = 0;
+	if (stopping)
+		return; /* asked to: not a crash, and nothing restarts */
 	if (k->upgrading) {
 		log_info("the master stopped for a new one");
 		k->upgrading = false;
@@ -198,7 +200,7 @@ int keeper_run(struct config *cfg)
 		if (sig == SIGCHLD) {
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 				if (pid == k.master)
-					on_master_exit(&k, status);
+					on_master_exit(&k, status, stopping);
 		} else if (sig == SIGHUP) {
 			if (k.master != 0)
 				kill(k.master, SIGHUP);

@@ -104,7 +104,8 @@ struct abuse_client {
 	float focus;			/* Misra-Gries count of the main route template */
 	uint32_t ua_mask, ua_mask_prev; /* User-Agent families seen, this window and the last */
 	uint64_t focus_route;
-	int64_t last_id;
+	uint64_t id_route[4]; /* the last id seen on each of four route templates */
+	int64_t id_last[4];
 	int64_t first_ns; /* first request since the record was (re)used */
 	int64_t last_ns;
 	int64_t resp_ns; /* when the response counts were last decayed */
@@ -161,7 +162,8 @@ struct state_net_use {
 	int64_t window;
 };
 
-/* Per tenant and route template: the usual declared body size (exponentially weighted),
+/* Per tenant and route template: the usual declared body size (the exponentially weighted
+ * mean and variance of its logarithm),
  * and how its answers went (the collector), for campaigns against one route. */
 struct state_route_key {
 	int64_t tenant_id;

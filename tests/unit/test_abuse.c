@@ -360,6 +360,27 @@ Test(trainer, a_model_that_loses_an_attack_class_is_not_activated)
 	cr_assert_str_eq(r.lost_class, "");
 }
 
+Test(trainer, a_model_that_would_refuse_much_more_unlabelled_traffic_is_not_activated)
+{
+	/* Better on the few labels (10 benign in validation), but it would refuse 30% of the
+	 * traffic nobody labelled where the model in use refuses 5%: the labels were too few to
+	 * show it. */
+	struct train_report r = measured(0.5f, 0.1f, 0.9f, 0.05f);
+
+	r.unlabelled = 1000;
+	r.unlabelled_old = 50;
+	r.unlabelled_new = 300;
+	cr_assert_not(trainer_decide(&r, 0.3f, 2));
+	cr_assert_str_eq(r.why,
+			 "not activated: the new model would refuse 300 of the 1000 recent "
+			 "requests nobody labelled, version 2 refuses 50; label more of what "
+			 "it should let through");
+	/* Some more is fine (a better model catches abuse nobody labelled too): up to 10% of
+	 * them more. */
+	r.unlabelled_new = 150;
+	cr_assert(trainer_decide(&r, 0.3f, 2), "%s", r.why);
+}
+
 Test(explain, names_the_rule_and_the_signals_that_pushed_hardest_largest_first)
 {
 	struct abuse_model m;
