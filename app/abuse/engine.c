@@ -268,7 +268,8 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	memset(x, 0, sizeof(float) * F__MAX);
 	x[F_BIAS] = 1.0f;
 	x[F_IP_RATE] = ip->present ? log1p_over(ip->c.req1m, 5.0f) : 0.0f;
-	x[F_KEY_RATE] = key->present ? log1p_over(key->c.req1m, 5.0f) : 0.0f;
+	/* The client's own rate: a shared key's is everyone's. */
+	x[F_KEY_RATE] = key->present ? log1p_over(client->req1m, 5.0f) : 0.0f;
 	x[F_AUTHFAIL_RATIO] = ip->present ? ratio(ip->c.fail, ip->c.auth) : 0.0f;
 	x[F_NOT_FOUND_RATIO] = not_found;
 	x[F_ERROR_RATIO] = ratio(client->n4xx, client->resp);
