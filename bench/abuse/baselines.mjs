@@ -4,31 +4,43 @@
 // limiter can tell such a caller by (key guessing and low-and-slow guessing are limited per
 // address; so are a credential stuffer's revoked keys and a NAT user's stale key).
 // A client counts as refused at its first request over the limit, like an engine refusal.
+// The app key is one identity for all of the app's end users (and for whoever attacks the
+// app's login through it), as it would be for a limiter; a partner's requests without a valid
+// key would count against the address each came from.
+import { isValidKey, keyName } from './generate.mjs';
 
 function identity(client, q) {
-  return q.key && q.key.valid !== undefined ? `key:${q.key.valid}` : `ip:${client.sourceIp}`;
+  return isValidKey(q.key) ? `key:${keyName(q.key)}` : `ip:${q.sourceIp ?? client.sourceIp}`;
 }
 
 function timeline(trace) {
   const ev = [];
-  trace.clients.forEach((c, ci) => c.schedule.forEach((q) => ev.push([q.t, ci, identity(c, q)])));
+  trace.clients.forEach((c, ci) => c.schedule.forEach((q, qi) => ev.push([q.t, ci, qi, identity(c, q)])));
   return ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
-function verdicts(trace, refuse) {
-  const first = trace.clients.map((c) => (c.schedule.length ? c.schedule[0].t : 0));
-  const out = trace.clients.map(() => ({ refused: false, ttbMs: null }));
-  for (const [t, ci, id] of timeline(trace)) {
-    if (refuse(t, id) && !out[ci].refused) out[ci] = { refused: true, ttbMs: t - first[ci] };
-  }
+// Per client and request (schedule order): refused by the limiter?
+function refusals(trace, refuse) {
+  const out = trace.clients.map((c) => new Array(c.schedule.length).fill(false));
+  for (const [t, ci, qi, id] of timeline(trace)) out[ci][qi] = refuse(t, id);
   return out;
+}
+
+function verdicts(trace, refused) {
+  return trace.clients.map((c, ci) => {
+    let ttbMs = null;
+    c.schedule.forEach((q, qi) => {
+      if (refused[ci][qi] && ttbMs === null) ttbMs = q.t - c.schedule[0].t;
+    });
+    return ttbMs === null ? { refused: false, ttbMs: null } : { refused: true, ttbMs };
+  });
 }
 
 // A fixed window: at most `limit` admitted requests per identity per window, windows aligned
 // on the phase start.
-export function fixedWindow(trace, { limit, windowS }) {
+export function fixedWindowRefusals(trace, { limit, windowS }) {
   const counts = new Map();
-  return verdicts(trace, (t, id) => {
+  return refusals(trace, (t, id) => {
     const k = `${id}@${Math.floor(t / (windowS * 1000))}`;
     const n = counts.get(k) ?? 0;
     if (n >= limit) return true;
@@ -39,9 +51,9 @@ export function fixedWindow(trace, { limit, windowS }) {
 
 // A token bucket per identity: `burst` tokens, refilled at `ratePerS`; a request without a
 // token is refused (and takes none).
-export function tokenBucket(trace, { ratePerS, burst }) {
+export function tokenBucketRefusals(trace, { ratePerS, burst }) {
   const buckets = new Map();
-  return verdicts(trace, (t, id) => {
+  return refusals(trace, (t, id) => {
     const b = buckets.get(id) ?? { tokens: burst, at: t };
     b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * ratePerS);
     b.at = t;
@@ -51,3 +63,6 @@ export function tokenBucket(trace, { ratePerS, burst }) {
     return false;
   });
 }
+
+export const fixedWindow = (trace, p) => verdicts(trace, fixedWindowRefusals(trace, p));
+export const tokenBucket = (trace, p) => verdicts(trace, tokenBucketRefusals(trace, p));

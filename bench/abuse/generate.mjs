@@ -1,13 +1,21 @@
 // The abuse benchmark's traffic generator: a scenario (bench/abuse/scenario.mjs) and a seed
 // give, deterministically, a trace of clients with their ground truth and their schedule:
-//   { seed, durationMs, keys: { valid, revoked },
-//     clients: [{ id, class, variant, benign, sourceIp, ua,
-//                 schedule: [{ t, method, path, bytes, key }] }] }
+//   { seed, durationMs, keys: { valid, revoked, app, dormant },
+//     clients: [{ id, class, variant, benign, sourceIp, ua, [campaign], [sourceIps],
+//                 schedule: [{ t, method, path, bytes, key, [body], [sourceIp] }] }] }
 // t is milliseconds from the phase start. key is null (none), { valid: i } or { revoked: i }
-// (indexes into pools of keys that run.mjs creates, revoking the second), or
-// { made_up: 'tg_live_...' } (well-shaped, wrong checksum: the gateway finds it malformed).
+// (indexes into pools of keys that run.mjs creates, revoking the second), { app: 0 } (the
+// tenant's own app's key, shared by the app's end users and by whoever attacks the app's
+// login through the app), { dormant: i } (valid keys of dormant accounts: only key sprayers
+// present them), or { made_up: 'tg_live_...' } (well-shaped, wrong checksum: the gateway
+// finds it malformed). keys gives the size of each pool. app and dormant keys are pools of
+// their own so that one key plays the same part in every trace of a run.
+// A request's body is `bytes` of filler unless `body` gives the exact text (a login's JSON).
 // Client addresses are in 127/8, which Linux routes to lo: the replayer binds each client's
-// connections to its address, so the gateway sees one peer address per client.
+// connections to its address, so the gateway sees one peer address per client; a request's
+// own sourceIp overrides it (a partner's webhooks leave from any address of its pool).
+// A client with `campaign` is one address of a distributed campaign: the campaign, not the
+// address, is the attacker (report.mjs measures both).
 //
 //   node bench/abuse/generate.mjs [--scenario FILE] [--seed N] [--json]   a summary, or the trace
 import path from 'node:path';
@@ -97,6 +105,171 @@ function missingId(api, r) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Record references. A route template names its values with placeholders (:id, :slug, ...);
+// api.params says what each stands for: 'numeric' (record ids 1..maxId, idExists()), 'slug'
+// (word slugs such as blue-desk-1042), 'code' (short codes such as p7k2qx), or a list of
+// names (a region). A scenario without params has only :id, numeric. Slugs and codes are
+// letters, digits and dashes, 6 to 14 characters, never all digits and never hex only, so
+// the gateway's route templates (app/abuse/inspect.c) keep them as they are, as a real API's
+// slugs would be: every record is a route of its own to the engine.
+// Every kind is walked by an integer index (a numeric id is its own index), so that walkers
+// and syncs can go "in ascending order" over any of them.
+
+const SLUG_ADJ = ['blue', 'red', 'tan', 'oak', 'gray', 'pink', 'teal', 'gold', 'mint', 'navy', 'rose', 'sand'];
+const SLUG_NOUN = ['desk', 'lamp', 'sofa', 'rug', 'mug', 'cup', 'bed', 'vase', 'sock', 'hat', 'tee', 'bag'];
+const SLUG_SPACE = SLUG_ADJ.length * SLUG_NOUN.length * 9000;
+const CODE_SPACE = 36 ** 6;
+
+// Whether a slug or code names a record: its shape, then a fixed hash (the upstream asks the
+// same), about api.slugDensity of the well-shaped ones (idDensity if unset).
+export function slugExists(api, s) {
+  if (typeof s !== 'string' || !/^[a-z0-9-]{6,14}$/.test(s) || !/[a-z]/.test(s) || /^[0-9a-f]+$/.test(s)) return false;
+  return splitmix32(hash32(`slug:${s}`)) / 4294967296 < (api.slugDensity ?? api.idDensity);
+}
+
+export function refKind(api, name) {
+  return api.params?.[name] ?? (name === 'id' ? 'numeric' : null);
+}
+
+function refString(kind, i) {
+  if (kind === 'slug') {
+    const n = SLUG_NOUN.length;
+    return `${SLUG_ADJ[Math.floor(i / (n * 9000))]}-${SLUG_NOUN[Math.floor(i / 9000) % n]}-${1000 + (i % 9000)}`;
+  }
+  if (kind === 'code') return i.toString(36).padStart(6, '0');
+  return String(i);
+}
+
+// The upstream's test of one path value against its placeholder's kind.
+export function refExists(api, kind, value) {
+  if (Array.isArray(kind)) return kind.includes(value);
+  if (kind === 'numeric') return /^\d+$/.test(value) && idExists(api, Number(value));
+  if (kind === 'slug' || kind === 'code') return slugExists(api, value);
+  return false;
+}
+
+function refSpace(api, kind) {
+  return kind === 'slug' ? SLUG_SPACE : kind === 'code' ? CODE_SPACE : api.maxId;
+}
+
+const indexExists = (api, kind, i) => (kind === 'numeric' ? idExists(api, i) : refExists(api, kind, refString(kind, i)));
+// Whether index i is a code of the right shape: a missing code is drawn among those (the
+// others are not codes at all, and exist for no one).
+const wellShaped = (kind, i) => kind !== 'code' || /[g-z]/.test(refString(kind, i));
+
+function existingRef(api, kind, r) {
+  if (kind === 'numeric') return existingId(api, r);
+  for (;;) {
+    const i = r.int(0, refSpace(api, kind) - 1);
+    if (indexExists(api, kind, i)) return i;
+  }
+}
+
+function missingRef(api, kind, r) {
+  if (kind === 'numeric') return missingId(api, r);
+  for (;;) {
+    const i = r.int(0, refSpace(api, kind) - 1);
+    if (wellShaped(kind, i) && !indexExists(api, kind, i)) return i;
+  }
+}
+
+// The next existing record after index i, wrapping at the end of the space.
+function nextExisting(api, kind, i) {
+  const lo = kind === 'numeric' ? 1 : 0;
+  const hi = kind === 'numeric' ? api.maxId : refSpace(api, kind) - 1;
+  do i = i >= hi ? lo : i + 1; while (!indexExists(api, kind, i));
+  return i;
+}
+
+const PLACEHOLDER = /:([a-z]+)/g;
+
+// Fills a template: a name from its list, each record placeholder with an existing record or,
+// with probability `stale`, a missing one (stale null: always existing, no draw for it).
+function instantiate(api, tpl, r, stale) {
+  return tpl.replace(PLACEHOLDER, (_, name) => {
+    const kind = refKind(api, name);
+    if (Array.isArray(kind)) return r.pick(kind);
+    const i = stale !== null && r.chance(stale) ? missingRef(api, kind, r) : existingRef(api, kind, r);
+    return refString(kind, i);
+  });
+}
+
+// The kind of a template's record placeholder (the first that is not a list of names).
+function recordKind(api, tpl) {
+  for (const [, name] of tpl.matchAll(PLACEHOLDER)) {
+    const kind = refKind(api, name);
+    if (!Array.isArray(kind)) return kind;
+  }
+  return 'numeric';
+}
+
+// The names a walker keeps for its whole walk (one region, say). No draw without lists.
+function fixNames(api, tpls, r) {
+  const fixed = {};
+  for (const tpl of tpls) {
+    for (const [, name] of tpl.matchAll(PLACEHOLDER)) {
+      const kind = refKind(api, name);
+      if (Array.isArray(kind) && !(name in fixed)) fixed[name] = r.pick(kind);
+    }
+  }
+  return fixed;
+}
+
+function fillAt(api, tpl, i, fixed) {
+  return tpl.replace(PLACEHOLDER, (_, name) => {
+    const kind = refKind(api, name);
+    return Array.isArray(kind) ? fixed[name] : refString(kind, i);
+  });
+}
+
+// The paths the classes use besides the benign route mix, with the default scenario's values
+// for a scenario that does not name them.
+const DEFAULT_PATHS = {
+  me: '/v1/users/me', // who am I: what key checks ask
+  list: '/v1/items', // the catalogue's list
+  detail: '/v1/items/:id', // one catalogue record (browsers walking the catalogue)
+  browse: '/v1/orders', // a second list (what credential stuffers pull)
+  poll: '/v1/stats', // what jobs poll
+  sync: '/v1/items/:id', // what a sync walks
+  ping: '/v1/ping', // run.mjs's probe; no trace uses it
+  walk: ['/v1/items/:id', '/v1/users/:id', '/v1/orders/:id', '/v1/invoices/:id'], // id walkers
+  upload: ['/v1/orders', '/v1/items/:id/comments'], // where oversized bodies go
+  enumPrefixes: ['', '/v1', '/v2', '/v1/internal', '/v1/export', '/api-old'], // path enumeration
+};
+
+export function apiPaths(api) {
+  return { ...DEFAULT_PATHS, ...api.paths };
+}
+
+// ---------------------------------------------------------------------------------------------
+// End users of the tenant's app and their passwords. A password is right iff it is
+// passwordOf(user) (the upstream's login checks the same), so the generator decides which
+// attempts succeed.
+
+export function passwordOf(user) {
+  return `pw-${hash32(user) % 100000}`;
+}
+
+const FIRST = ['anna', 'ben', 'chloe', 'dev', 'elif', 'farid', 'grace', 'hugo', 'ines', 'jon', 'kim', 'lena', 'marco', 'nora', 'omar', 'priya', 'quinn', 'rosa', 'sam', 'tomas'];
+const LAST = ['k', 'm', 'b', 'lee', 'ng', 'ortiz', 'smith', 'weber', 'rossi', 'silva'];
+
+export function userName(api, i) {
+  const base = `${FIRST[i % FIRST.length]}.${LAST[Math.floor(i / FIRST.length) % LAST.length]}${i}`;
+  return api.login?.userStyle === 'email' ? `${base}@${api.login.domain ?? 'mail.test'}` : base;
+}
+
+// Passwords of leak lists: never of the form passwordOf() gives, so always wrong.
+const LEAKED = ['123456', 'password', 'qwerty', 'Summer2023!', 'iloveyou', 'letmein', 'dragon', 'monkey', 'football', 'Passw0rd', 'abc123', 'welcome1'];
+
+// A key reference's pool and index ('valid:3', 'app:0', ...), and whether it is a valid key.
+export function keyName(k) {
+  if (!k) return null;
+  for (const pool of ['valid', 'revoked', 'app', 'dormant']) if (k[pool] !== undefined) return `${pool}:${k[pool]}`;
+  return null;
+}
+export const isValidKey = (k) => !!k && (k.valid !== undefined || k.app !== undefined || k.dormant !== undefined);
+
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 function madeUpKey(r) {
@@ -116,13 +289,10 @@ const SEARCH_WORDS = ['shoes', 'red', 'invoice', 'march', 'laptop', 'gift', 'ref
 // One request of the benign route mix.
 function benignRequest(sc, r, staleIdShare) {
   const route = r.weighted(sc.api.routes.map((x) => [x, x.w]));
-  let p = route.path;
-  if (p.includes(':id')) {
-    const id = r.chance(staleIdShare) ? missingId(sc.api, r) : existingId(sc.api, r);
-    p = p.replace(':id', String(id));
-  }
-  if (p === '/v1/search') p += `?q=${r.pick(SEARCH_WORDS)}`;
-  if (p === '/v1/items' && r.chance(0.5)) p += `?page=${r.int(1, 20)}`;
+  let p = instantiate(sc.api, route.path, r, staleIdShare);
+  // A search has a word; a list sometimes asks for a page.
+  if (route.query === 'search') p += `?${route.queryKey ?? 'q'}=${r.pick(sc.api.searchWords ?? SEARCH_WORDS)}`;
+  if (route.query === 'page' && r.chance(0.5)) p += `?${route.queryKey ?? 'page'}=${r.int(1, 20)}`;
   const bytes = route.body ? bodyBytes(sc.api.bodies[route.body], r) : 0;
   return { method: route.method, path: p, bytes };
 }
@@ -134,9 +304,8 @@ function poisson(r, rate, from, to) {
   return out;
 }
 
-// Words scrapers and scanners try. Combined with prefixes they give a few hundred distinct
-// route templates. None starts with a management prefix Caddy routes elsewhere (/api, /admin,
-// /health, /metrics, /portal, /webhooks): those never reach the gate.
+// Words scrapers and scanners try. Combined with prefixes (api.paths.enumPrefixes) they give a
+// few hundred distinct route templates.
 const ENUM_WORDS = [
   '.env', '.git/config', 'config.json', 'backup.zip', 'backup.sql', 'dump.sql', 'wp-login.php',
   'phpinfo.php', 'server-status', 'swagger.json', 'openapi.json', 'graphql', 'debug', 'debug/vars',
@@ -147,22 +316,24 @@ const ENUM_WORDS = [
   'callback', 'oauth/token', 'login', 'register', 'reset-password', 'users/all', 'orders/all',
   'items/all', 'search/all', 'v0', 'beta', 'test', 'staging', 'old', 'legacy',
 ];
-const ENUM_PREFIXES = ['', '/v1', '/v2', '/v1/internal', '/v1/export', '/api-old'];
-const IDWALK_TEMPLATES = ['/v1/items/', '/v1/users/', '/v1/orders/', '/v1/invoices/'];
 
 // ---------------------------------------------------------------------------------------------
 
+// Where addresses come from: single addresses have their second octet in pools.hosts, whole
+// /24s in pools.networks (the default scenario's: 127.16-99.x.x and 127.100-199.x.0/24).
 class Allocator {
-  constructor(seed) {
+  constructor(seed, pools = {}) {
     this.r = rng(seed, 'addresses');
     this.used = new Set();
     this.usedNets = new Set();
+    this.hosts = pools.hosts ?? [16, 99];
+    this.networks = pools.networks ?? [100, 199];
   }
 
-  // A fresh address anywhere in 127.16.0.0 - 127.99.255.255, never in a /24 handed out whole.
+  // A fresh address in the hosts pool, never in a /24 handed out whole.
   address() {
     for (;;) {
-      const a = `127.${this.r.int(16, 99)}.${this.r.int(0, 255)}`;
+      const a = `127.${this.r.int(...this.hosts)}.${this.r.int(0, 255)}`;
       const ip = `${a}.${this.r.int(2, 254)}`;
       if (this.usedNets.has(a) || this.used.has(ip)) continue;
       this.used.add(ip);
@@ -170,10 +341,10 @@ class Allocator {
     }
   }
 
-  // A whole /24 of its own (127.100.0.0/24 - 127.199.255.0/24).
+  // A whole /24 of its own, from the networks pool.
   network() {
     for (;;) {
-      const a = `127.${this.r.int(100, 199)}.${this.r.int(0, 255)}`;
+      const a = `127.${this.r.int(...this.networks)}.${this.r.int(0, 255)}`;
       if (this.usedNets.has(a)) continue;
       this.usedNets.add(a);
       return a;
@@ -183,7 +354,9 @@ class Allocator {
 
 export function generate(sc, seed) {
   const D = sc.durationS;
-  const alloc = new Allocator(seed);
+  const alloc = new Allocator(seed, sc.addressPools);
+  const api = sc.api;
+  const P = apiPaths(api);
   const clients = [];
   let nValid = 0;
   let nRevoked = 0;
@@ -191,16 +364,19 @@ export function generate(sc, seed) {
   const revokedKey = () => ({ revoked: nRevoked++ });
   const C = sc.classes;
 
-  const ua = (r, benign) => {
-    const fam = r.weighted(Object.entries(benign ? sc.uaMix.benign : sc.uaMix.attack));
+  // A class may have a UA mix of its own (an ETL job is a script, a mimic a browser).
+  const ua = (r, cls) => {
+    const fam = r.weighted(Object.entries(C[cls].uaMix ?? (C[cls].benign ? sc.uaMix.benign : sc.uaMix.attack)));
     return sc.userAgents[fam];
   };
+  const perClass = new Map();
   const add = (cls, variant, r, sourceIp, schedule) => {
     schedule.sort((a, b) => a.t - b.t);
-    clients.push({
-      id: `${cls}-${clients.filter((c) => c.class === cls).length}`,
-      class: cls, variant, benign: C[cls].benign, sourceIp, ua: ua(r, C[cls].benign), schedule,
-    });
+    const n = perClass.get(cls) ?? 0;
+    perClass.set(cls, n + 1);
+    const c = { id: `${cls}-${n}`, class: cls, variant, benign: C[cls].benign, sourceIp, ua: ua(r, cls), schedule };
+    clients.push(c);
+    return c;
   };
 
   // A steady user (also each user behind a NAT).
@@ -214,6 +390,9 @@ export function generate(sc, seed) {
     });
     add(cls, null, r, ip, schedule);
   };
+
+  const ingestPath = api.ingest?.path ?? '/v1/events';
+  const ingestBody = api.ingest?.body ?? 'events';
 
   if (C.steady) {
     for (let i = 0; i < C.steady.count; i++) {
@@ -241,18 +420,20 @@ export function generate(sc, seed) {
       const r = rng(seed, `batch/${i}`);
       const key = validKey();
       const ingest = r.chance(p.ingestShare);
-      const schedule = poisson(r, p.pollRate, 0, D).map((t) => ({ t, method: 'GET', path: '/v1/stats', bytes: 0, key }));
-      let cursor = existingId(sc.api, r);
+      const schedule = poisson(r, p.pollRate, 0, D).map((t) => ({ t, method: 'GET', path: P.poll, bytes: 0, key }));
+      const kind = recordKind(api, P.sync);
+      const fixed = fixNames(api, [P.sync], r);
+      let cursor = existingRef(api, kind, r);
       for (let start = r.range(p.firstBurstS); start < D; start += r.range(p.burstS) + r.range(p.gapS)) {
         const len = r.range(p.burstS);
         for (const t of poisson(r, r.range(p.burstRate), start, Math.min(D, start + len))) {
           if (ingest) {
-            schedule.push({ t, method: 'POST', path: '/v1/events', bytes: bodyBytes(sc.api.bodies.events, r), key });
+            schedule.push({ t, method: 'POST', path: ingestPath, bytes: bodyBytes(api.bodies[ingestBody], r), key });
           } else {
             // A sync walks the records it knows of (existing ids), a few of them deleted since.
-            do cursor = cursor >= sc.api.maxId ? 1 : cursor + 1; while (!idExists(sc.api, cursor));
-            const id = r.chance(p.staleIdShare) ? missingId(sc.api, r) : cursor;
-            schedule.push({ t, method: 'GET', path: `/v1/items/${id}`, bytes: 0, key });
+            cursor = nextExisting(api, kind, cursor);
+            const id = r.chance(p.staleIdShare) ? missingRef(api, kind, r) : cursor;
+            schedule.push({ t, method: 'GET', path: fillAt(api, P.sync, id, fixed), bytes: 0, key });
           }
         }
       }
@@ -270,10 +451,10 @@ export function generate(sc, seed) {
       const start = r.range(p.startS);
       const end = Math.min(D, start + r.range(p.lengthS));
       const schedule = poisson(r, r.range(p.rate), start, end).map((t, n) => {
-        if (n < list.length) return { t, method: 'GET', path: '/v1/users/me', bytes: 0, key: list[n] };
+        if (n < list.length) return { t, method: 'GET', path: P.me, bytes: 0, key: list[n] };
         // Then the accounts that worked are used to pull data.
         const q = benignRequest(sc, r, 0);
-        return { t, method: 'GET', path: q.method === 'GET' ? q.path : '/v1/orders', bytes: 0, key: r.pick(valid) };
+        return { t, method: 'GET', path: q.method === 'GET' ? q.path : P.browse, bytes: 0, key: r.pick(valid) };
       });
       add('credential_stuffing', null, r, alloc.address(), schedule);
     }
@@ -285,7 +466,7 @@ export function generate(sc, seed) {
       const r = rng(seed, `key_guessing/${i}`);
       const start = r.range(p.startS);
       const schedule = poisson(r, r.range(p.rate), start, Math.min(D, start + r.range(p.lengthS)))
-        .map((t) => ({ t, method: 'GET', path: r.chance(0.5) ? '/v1/users/me' : '/v1/items', bytes: 0, key: { made_up: madeUpKey(r) } }));
+        .map((t) => ({ t, method: 'GET', path: r.chance(0.5) ? P.me : P.list, bytes: 0, key: { made_up: madeUpKey(r) } }));
       add('key_guessing', null, r, alloc.address(), schedule);
     }
   }
@@ -296,16 +477,19 @@ export function generate(sc, seed) {
       const r = rng(seed, `scraping/${i}`);
       const key = validKey();
       const enumerate = r.chance(p.enumerateShare);
-      const words = r.shuffle(ENUM_PREFIXES.flatMap((pre) => ENUM_WORDS.map((w) => `${pre}/${w}`)));
+      const words = r.shuffle(P.enumPrefixes.flatMap((pre) => ENUM_WORDS.map((w) => `${pre}/${w}`)));
       let w = 0;
-      let id = r.int(1, sc.api.maxId);
+      let id = r.int(1, api.maxId);
       let tpl = 0;
+      // Numeric templates share the id; a slug or code template walks from a start of its own.
+      const base = P.walk.map((x) => (recordKind(api, x) === 'numeric' ? 0 : r.int(0, Math.floor(refSpace(api, recordKind(api, x)) / 2))));
+      const fixed = fixNames(api, P.walk, r);
       const schedule = poisson(r, r.range(p.rate), r.range(p.startS), D).map((t) => {
         if (r.chance(p.normalShare)) return { t, ...benignRequest(sc, r, 0), key };
         if (enumerate) return { t, method: 'GET', path: words[w++ % words.length], bytes: 0, key };
         // One id at a time across the templates, then the next id.
-        const path = `${IDWALK_TEMPLATES[tpl]}${id}`;
-        if (++tpl === IDWALK_TEMPLATES.length) {
+        const path = fillAt(api, P.walk[tpl], base[tpl] + id, fixed);
+        if (++tpl === P.walk.length) {
           tpl = 0;
           id++;
         }
@@ -324,7 +508,7 @@ export function generate(sc, seed) {
       for (const h of hosts) {
         const r = rng(seed, `low_and_slow/${n}/${h}`);
         const schedule = poisson(r, 1 / r.range(p.meanIntervalS), r.range(p.startS), D)
-          .map((t) => ({ t, method: 'GET', path: '/v1/users/me', bytes: 0, key: { made_up: madeUpKey(r) } }));
+          .map((t) => ({ t, method: 'GET', path: P.me, bytes: 0, key: { made_up: madeUpKey(r) } }));
         add('low_and_slow', `net-${n}`, r, `${net}.${h}`, schedule);
       }
     }
@@ -337,7 +521,7 @@ export function generate(sc, seed) {
       const key = validKey();
       const schedule = poisson(r, r.range(p.rate), r.range(p.startS), D).map((t) => {
         if (r.chance(p.oversizedShare)) {
-          const path = r.chance(0.5) ? '/v1/orders' : `/v1/items/${existingId(sc.api, r)}/comments`;
+          const path = instantiate(api, r.chance(0.5) ? P.upload[0] : P.upload[1], r, null);
           return { t, method: 'POST', path, bytes: Math.round(r.range(p.bytes)), key };
         }
         return { t, ...benignRequest(sc, r, 0.03), key };
@@ -346,9 +530,231 @@ export function generate(sc, seed) {
     }
   }
 
+  // ---------------------------------------------------------------------------------------
+  // The classes below came after the ones above and draw their keys and addresses after
+  // them, so adding them left the earlier classes' traffic of a seed unchanged.
+
+  // The tenant's own app signs every call of its end users with one key (keys.app); who
+  // attacks the app's login goes through the app too, with the same key.
+  let nApp = 0;
+  const app = () => {
+    nApp = 1;
+    return { app: 0 };
+  };
+  let nDormant = 0;
+  const loginPath = api.login?.path ?? '/v1/auth/login';
+  const nUsers = api.login?.users ?? 5000;
+  const login = (t, user, password, key) => {
+    const body = JSON.stringify({ user, password });
+    return { t: Math.round(t), method: 'POST', path: loginPath, bytes: Buffer.byteLength(body), body, key };
+  };
+  // A pair of a leak list: users of this app and of others (a leak is not about one app),
+  // the right password with probability `correct`.
+  const leakedPair = (r, correct) => {
+    const user = userName(api, r.int(0, 3 * nUsers - 1));
+    if (r.chance(correct)) return [user, passwordOf(user)];
+    return [user, `${r.pick(LEAKED)}${r.chance(0.5) ? r.int(1, 2024) : ''}`];
+  };
+  const uniformTimes = (r, n, from, to) => Array.from({ length: n }, () => Math.round(r.uniform(from, to) * 1000));
+  // The addresses of a distributed campaign: whole /24s of the networks pool, each holding
+  // perNetwork (a range) of them, so that no /24 stands out by its numbers.
+  const spread = (r, n, perNetwork) => {
+    const out = [];
+    while (out.length < n) {
+      const net = alloc.network();
+      const hosts = r.shuffle(Array.from({ length: 253 }, (_, k) => k + 2)).slice(0, Math.min(n - out.length, r.int(...perNetwork)));
+      for (const h of hosts) out.push(`${net}.${h}`);
+    }
+    return out;
+  };
+
+  // ETL jobs: a script with a key of its own; a slow poll, then syncs: a list call and a walk
+  // over existing records in ascending order at tens of requests per second, with gaps.
+  if (C.etl) {
+    const p = C.etl;
+    const tpl = p.template ?? P.sync;
+    const kind = recordKind(api, tpl);
+    for (let i = 0; i < p.count; i++) {
+      const r = rng(seed, `etl/${i}`);
+      const key = validKey();
+      const fixed = fixNames(api, [tpl], r);
+      const schedule = poisson(r, p.pollRate, 0, D).map((t) => ({ t, method: 'GET', path: P.poll, bytes: 0, key }));
+      for (let start = r.range(p.firstBurstS); start < D;) {
+        const len = r.range(p.burstS);
+        schedule.push({ t: Math.round(start * 1000), method: 'GET', path: P.list, bytes: 0, key });
+        // Each sync starts where the list said the changes begin.
+        let cursor = existingRef(api, kind, r);
+        for (const t of poisson(r, r.range(p.burstRate), start + 0.05, Math.min(D, start + len))) {
+          cursor = nextExisting(api, kind, cursor);
+          const id = r.chance(p.staleIdShare) ? missingRef(api, kind, r) : cursor;
+          schedule.push({ t, method: 'GET', path: fillAt(api, tpl, id, fixed), bytes: 0, key });
+        }
+        start += len + r.range(p.gapS);
+      }
+      add('etl', null, r, alloc.address(), schedule);
+    }
+  }
+
+  // Partners delivering webhooks: one key per partner, egress from a pool of addresses over a
+  // few /24s, each delivery from any of them, in bursts. One client, several addresses.
+  if (C.partner) {
+    const p = C.partner;
+    for (let i = 0; i < p.count; i++) {
+      const r = rng(seed, `partner/${i}`);
+      const key = validKey();
+      const nets = Array.from({ length: r.int(...p.networks) }, () => alloc.network());
+      const hosts = nets.map(() => r.shuffle(Array.from({ length: 253 }, (_, k) => k + 2)));
+      const pool = Array.from({ length: r.int(...p.addresses) }, (_, k) => `${nets[k % nets.length]}.${hosts[k % nets.length][Math.floor(k / nets.length)]}`);
+      const path = p.path ?? ingestPath;
+      const body = api.bodies[p.body ?? ingestBody];
+      const schedule = [];
+      for (let start = r.range(p.firstBurstS); start < D;) {
+        const len = r.range(p.burstS);
+        for (const t of poisson(r, r.range(p.burstRate), start, Math.min(D, start + len))) {
+          schedule.push({ t, method: 'POST', path, bytes: bodyBytes(body, r), key, sourceIp: r.pick(pool) });
+        }
+        start += len + r.range(p.gapS);
+      }
+      add('partner', null, r, pool[0], schedule).sourceIps = pool;
+    }
+  }
+
+  // The app's end users: each its own address, all with the app key; a login (some mistype
+  // their password once first), then browsing at a human rate for a while.
+  if (C.app_users) {
+    const p = C.app_users;
+    const key = app();
+    const n = Math.round(rng(seed, 'app_users').range(p.count));
+    for (let i = 0; i < n; i++) {
+      const r = rng(seed, `app_users/${i}`);
+      const user = userName(api, r.int(0, nUsers - 1));
+      const schedule = [];
+      let t = r.range(p.startS) * 1000;
+      const mistyped = r.chance(p.mistypeShare);
+      if (mistyped) {
+        schedule.push(login(t, user, passwordOf(user).slice(0, -1), key));
+        t += r.range(p.retryS) * 1000;
+      }
+      schedule.push(login(t, user, passwordOf(user), key));
+      const from = t / 1000 + r.range(p.thinkS);
+      for (const u of poisson(r, r.range(p.rate), from, Math.min(D, from + r.range(p.sessionS)))) {
+        schedule.push({ t: u, ...benignRequest(sc, r, p.staleIdShare), key });
+      }
+      add('app_users', mistyped ? 'mistyped' : null, r, alloc.address(), schedule.filter((q) => q.t <= D * 1000));
+    }
+  }
+
+  // Login stuffing: one address, through the app (its key), a leak list against the login.
+  if (C.login_stuffing) {
+    const p = C.login_stuffing;
+    for (let i = 0; i < p.count; i++) {
+      const r = rng(seed, `login_stuffing/${i}`);
+      const key = app();
+      const start = r.range(p.startS);
+      const schedule = poisson(r, r.range(p.rate), start, Math.min(D, start + r.range(p.lengthS)))
+        .map((t) => login(t, ...leakedPair(r, p.correctShare), key));
+      add('login_stuffing', null, r, alloc.address(), schedule);
+    }
+  }
+
+  // A distributed login campaign: a leak list spread over hundreds of addresses of many /24s,
+  // each address a few attempts over the whole campaign, all through the app.
+  if (C.login_campaign) {
+    const p = C.login_campaign;
+    for (let k = 0; k < (p.campaigns ?? 1); k++) {
+      const name = `login_campaign-${k}`;
+      const rc = rng(seed, name);
+      const start = rc.range(p.startS);
+      const end = Math.min(D, start + rc.range(p.lengthS));
+      const key = app();
+      spread(rc, Math.round(rc.range(p.addresses)), p.perNetwork).forEach((ip, a) => {
+        const r = rng(seed, `${name}/${a}`);
+        const schedule = uniformTimes(r, r.int(...p.attempts), start, end).map((t) => login(t, ...leakedPair(r, p.correctShare), key));
+        add('login_campaign', name, r, ip, schedule).campaign = name;
+      });
+    }
+  }
+
+  // Key spraying: a list of leaked API keys, one per address, each tried a few times over the
+  // campaign: revoked keys, and valid keys of dormant accounts (a pool of their own: no other
+  // client holds them).
+  if (C.key_spray) {
+    const p = C.key_spray;
+    for (let k = 0; k < (p.campaigns ?? 1); k++) {
+      const name = `key_spray-${k}`;
+      const rc = rng(seed, name);
+      const start = rc.range(p.startS);
+      const end = Math.min(D, start + rc.range(p.lengthS));
+      spread(rc, Math.round(rc.range(p.addresses)), p.perNetwork).forEach((ip, a) => {
+        const r = rng(seed, `${name}/${a}`);
+        const key = r.chance(p.validShare) ? { dormant: nDormant++ } : revokedKey();
+        const schedule = uniformTimes(r, r.int(...p.requests), start, end)
+          .map((t) => ({ t, method: 'GET', path: r.chance(0.5) ? P.me : P.list, bytes: 0, key }));
+        add('key_spray', name, r, ip, schedule).campaign = name;
+      });
+    }
+  }
+
+  // Slow scrapers: their own key, record ids in ascending order with gaps of 1-4 over one or
+  // two detail templates (each id on each), under a request a second, the whole phase. The
+  // ids are not known records: about half do not exist.
+  if (C.slow_scraper) {
+    const p = C.slow_scraper;
+    for (let i = 0; i < p.count; i++) {
+      const r = rng(seed, `slow_scraper/${i}`);
+      const key = validKey();
+      const tpls = r.shuffle([...(p.templates ?? P.walk)]).slice(0, r.int(1, 2));
+      const fixed = fixNames(api, tpls, r);
+      // Numeric templates share the id (users/4627, then invoices/4627); a slug or code
+      // template walks from a start of its own.
+      const id0 = r.int(1, Math.floor(api.maxId / 2));
+      const base = tpls.map((x) => (recordKind(api, x) === 'numeric' ? id0 : r.int(0, Math.floor(refSpace(api, recordKind(api, x)) / 2))));
+      let off = 0;
+      let tpl = 0;
+      const schedule = poisson(r, r.range(p.rate), r.range(p.startS), D).map((t) => {
+        const path = fillAt(api, tpls[tpl], base[tpl] + off, fixed);
+        if (++tpl === tpls.length) {
+          tpl = 0;
+          off += r.int(...p.step);
+        }
+        return { t, method: 'GET', path, bytes: 0, key };
+      });
+      add('slow_scraper', tpls.length === 1 ? 'one-template' : 'two-templates', r, alloc.address(), schedule);
+    }
+  }
+
+  // Mimics: catalogue walking dressed as a browser. A list, then the listed (existing)
+  // records in order, a human-looking gap between requests, the next page now and then, and
+  // some other calls of the benign mix.
+  if (C.mimic) {
+    const p = C.mimic;
+    const tpl = p.template ?? P.detail;
+    const kind = recordKind(api, tpl);
+    const pageKey = api.routes.find((x) => x.path === P.list && x.query === 'page')?.queryKey ?? 'page';
+    for (let i = 0; i < p.count; i++) {
+      const r = rng(seed, `mimic/${i}`);
+      const key = validKey();
+      const fixed = fixNames(api, [tpl], r);
+      let page = 1;
+      let t = r.range(p.startS);
+      const schedule = [{ t: Math.round(t * 1000), method: 'GET', path: P.list, bytes: 0, key }];
+      let cursor = existingRef(api, kind, r);
+      for (t += r.range(p.gapS); t < D; t += r.range(p.gapS)) {
+        const at = Math.round(t * 1000);
+        if (r.chance(p.otherShare)) schedule.push({ t: at, ...benignRequest(sc, r, 0), key });
+        else if (r.chance(p.pageShare)) schedule.push({ t: at, method: 'GET', path: `${P.list}?${pageKey}=${++page}`, bytes: 0, key });
+        else {
+          cursor = nextExisting(api, kind, cursor);
+          schedule.push({ t: at, method: 'GET', path: fillAt(api, tpl, cursor, fixed), bytes: 0, key });
+        }
+      }
+      add('mimic', null, r, alloc.address(), schedule);
+    }
+  }
+
   const trace = {
     scenario: sc.name, seed, durationMs: D * 1000,
-    keys: { valid: nValid, revoked: nRevoked },
+    keys: { valid: nValid, revoked: nRevoked, app: nApp, dormant: nDormant },
     clients: clients.filter((c) => c.schedule.length > 0),
   };
   return trace;
@@ -384,7 +790,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     process.stdout.write(JSON.stringify(trace) + '\n');
   } else {
     let total = 0;
-    console.log(`scenario ${sc.name}, seed ${seed}: ${trace.keys.valid} valid keys, ${trace.keys.revoked} revoked`);
+    console.log(`scenario ${sc.name}, seed ${seed}: ${trace.keys.valid} valid keys, ${trace.keys.revoked} revoked, ${trace.keys.app} app key, ${trace.keys.dormant} dormant`);
     for (const [cls, s] of summary(trace)) {
       total += s.requests;
       console.log(`  ${cls.padEnd(20)} ${s.benign ? 'benign' : 'attack'}  ${String(s.clients).padStart(3)} clients  ${String(s.requests).padStart(6)} requests  ${JSON.stringify(s.variants)}`);

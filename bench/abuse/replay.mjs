@@ -1,8 +1,10 @@
 // Replays a trace (generate.mjs) through the real gateway in real time: every request leaves
 // at its scheduled offset from the phase start, from its client's own address (each client's
-// connections are bound to its 127/8 address, so the gateway sees that peer), with its key,
-// User-Agent and body. Every response's status is recorded, and for non-2xx answers the
-// problem type and decision_id from the problem+json body.
+// connections are bound to its 127/8 address, so the gateway sees that peer) or from the
+// request's own sourceIp when it has one (a partner's pool), with its key, User-Agent and
+// body (the request's `body` verbatim when it has one, a login's JSON; else `bytes` of
+// filler). Every response's status is recorded, and for non-2xx answers the problem type
+// and decision_id from the problem+json body.
 //
 // A client is REFUSED BY THE ENGINE at its first 403 or 429 whose problem type ends with
 // `abnormal-usage-detected`; plan rate limits, 401s and 404s are not engine decisions.
@@ -15,13 +17,19 @@ export function isEngineRefusal(res) {
   return (res.status === 403 || res.status === 429) && typeof res.type === 'string' && res.type.endsWith(ENGINE_TYPE);
 }
 
-// keys: { valid: [string], revoked: [string] }. Returns { results: [[{ t, sent, ms, status,
+// keys: { valid: [string], revoked: [string], app: [string], dormant: [string] }. Returns { results: [[{ t, sent, ms, status,
 // type, decision }] per client], lagMs: { p50, p99, max }, wallMs }.
 export async function replay(trace, { url, keys, timeoutMs = 15000, log = () => {} }) {
   const target = new URL(url);
   const maxBytes = Math.max(1, ...trace.clients.flatMap((c) => c.schedule.map((q) => q.bytes)));
   const payload = Buffer.alloc(maxBytes, 0x61);
-  const agents = trace.clients.map((c) => new http.Agent({ keepAlive: true, maxSockets: 16, localAddress: c.sourceIp }));
+  // One keep-alive agent per (client, source address): a connection is bound to one address.
+  const agents = trace.clients.map(() => new Map());
+  const agentOf = (ci, ip) => {
+    let a = agents[ci].get(ip);
+    if (!a) agents[ci].set(ip, (a = new http.Agent({ keepAlive: true, maxSockets: 16, localAddress: ip })));
+    return a;
+  };
   const results = trace.clients.map((c) => new Array(c.schedule.length));
 
   const events = [];
@@ -32,6 +40,8 @@ export async function replay(trace, { url, keys, timeoutMs = 15000, log = () => 
     if (k == null) return null;
     if (k.valid !== undefined) return keys.valid[k.valid];
     if (k.revoked !== undefined) return keys.revoked[k.revoked];
+    if (k.app !== undefined) return keys.app[k.app];
+    if (k.dormant !== undefined) return keys.dormant[k.dormant];
     return k.made_up;
   };
 
@@ -46,16 +56,17 @@ export async function replay(trace, { url, keys, timeoutMs = 15000, log = () => 
     if (c.ua) headers['User-Agent'] = c.ua;
     const key = keyOf(q.key);
     if (key) headers.Authorization = `Bearer ${key}`;
+    const body = q.body !== undefined ? Buffer.from(q.body, 'utf8') : null;
     if (q.method !== 'GET') {
       headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = String(q.bytes);
+      headers['Content-Length'] = String(body ? body.length : q.bytes);
     }
     const rec = { t: q.t, sent: Math.round(sent), ms: 0, status: 0, type: null, decision: null };
     results[ci][qi] = rec;
     const p = new Promise((resolve) => {
       let answered = false;
       const req = http.request({
-        host: target.hostname, port: target.port, method: q.method, path: q.path, headers, agent: agents[ci],
+        host: target.hostname, port: target.port, method: q.method, path: q.path, headers, agent: agentOf(ci, q.sourceIp ?? c.sourceIp),
       }, (res) => {
         answered = true;
         rec.status = res.statusCode;
@@ -89,7 +100,8 @@ export async function replay(trace, { url, keys, timeoutMs = 15000, log = () => 
           resolve();
         }
       });
-      if (q.method !== 'GET' && q.bytes > 0) req.end(payload.subarray(0, q.bytes));
+      if (body && q.method !== 'GET') req.end(body);
+      else if (q.method !== 'GET' && q.bytes > 0) req.end(payload.subarray(0, q.bytes));
       else req.end();
     });
     pending.add(p);
@@ -117,15 +129,21 @@ export async function replay(trace, { url, keys, timeoutMs = 15000, log = () => 
     setTimeout(tick, 100);
   });
   await Promise.all([...pending]);
-  for (const a of agents) a.destroy();
+  for (const m of agents) for (const a of m.values()) a.destroy();
 
   lags.sort((a, b) => a - b);
   const q = (p) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] : 0);
   return { results, lagMs: { p50: q(0.5), p99: q(0.99), max: lags.at(-1) ?? 0 }, wallMs: Date.now() - wall0 };
 }
 
+// Per client and request: refused by the engine?
+export function engineRefusals(results) {
+  return results.map((rs) => rs.map(isEngineRefusal));
+}
+
 // Per client: refused by the engine? when (ms after its first request), by which decision;
-// and counts of what else it got.
+// and counts of what else it got. A client of several addresses (a partner) is refused if
+// any of its requests is.
 export function outcomes(trace, results) {
   return trace.clients.map((c, ci) => {
     const rs = results[ci];

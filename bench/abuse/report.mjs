@@ -2,6 +2,8 @@
 // refused (overall and per benign class), the share of attack clients refused per attack
 // class, the median time-to-block per attack class; then the mean over the seeds with a 95%
 // interval: mean ± 1.96 · sd / √n (sd over the seeds, n seeds), rates clipped to [0, 1].
+// Distributed campaigns (clients with `campaign`) are also measured as one attacker each:
+// the share of their requests refused, and when the engine had them under control.
 
 import os from 'node:os';
 
@@ -47,9 +49,58 @@ function fmt(c, f) {
   return `${f(c.mean)} (${f(c.lo)}–${f(c.hi)})`;
 }
 
-// Per (config, seed): { fp: {overall, <class>}, det: {<class>}, ttb: {<class>}, counts }.
-export function metrics(trace, clients) {
-  const m = { fp: {}, det: {}, ttb: {}, counts: {} };
+// A campaign is blocked from the first moment after which at least this share of its
+// requests (all of them from then to its end) are refused.
+export const CAMPAIGN_BLOCKED_SHARE = 0.8;
+
+// Per campaign of a trace: { campaign, class, addresses, refusedAddresses, requests, refused,
+// ttbMs }. refused[ci][qi] says whether request qi of client ci was refused; times[ci][qi]
+// when it left (the replay's send times; the trace's schedule when not given). ttbMs runs
+// from the campaign's first request to the first request from which on at least
+// CAMPAIGN_BLOCKED_SHARE of the remaining requests are refused; null if there is none.
+export function campaignStats(trace, refused, times = null) {
+  const by = new Map();
+  trace.clients.forEach((c, ci) => {
+    if (!c.campaign) return;
+    const g = by.get(c.campaign) ?? { campaign: c.campaign, class: c.class, addresses: 0, refusedAddresses: 0, reqs: [] };
+    g.addresses++;
+    if (refused[ci].some(Boolean)) g.refusedAddresses++;
+    c.schedule.forEach((q, qi) => g.reqs.push([times ? times[ci][qi] : q.t, refused[ci][qi]]));
+    by.set(c.campaign, g);
+  });
+  return [...by.values()].map(({ reqs, ...g }) => {
+    reqs.sort((a, b) => a[0] - b[0]);
+    let ttbMs = null;
+    let n = 0;
+    // From the end backwards: the earliest start whose suffix is refused enough.
+    for (let i = reqs.length - 1, tail = 0; i >= 0; i--) {
+      tail += reqs[i][1];
+      n += reqs[i][1];
+      if (tail >= CAMPAIGN_BLOCKED_SHARE * (reqs.length - i)) ttbMs = reqs[i][0] - reqs[0][0];
+    }
+    return { ...g, requests: reqs.length, refused: n, ttbMs };
+  });
+}
+
+// Per (config, seed): { fp: {overall, <class>}, det: {<class>}, ttb: {<class>}, counts,
+// campReq: {<class>} (share of a campaign class's requests refused), campTtb: {<class>}
+// (median campaign time-to-block, null if none was blocked), campCounts: {<class>} }.
+export function metrics(trace, clients, campaigns = []) {
+  const m = { fp: {}, det: {}, ttb: {}, counts: {}, campReq: {}, campTtb: {}, campCounts: {} };
+  const camp = new Map();
+  for (const g of campaigns) {
+    const x = camp.get(g.class) ?? { requests: 0, refused: 0, ttb: [], n: 0 };
+    x.requests += g.requests;
+    x.refused += g.refused;
+    x.n++;
+    if (g.ttbMs !== null) x.ttb.push(g.ttbMs);
+    camp.set(g.class, x);
+  }
+  for (const [k, x] of camp) {
+    m.campReq[k] = x.requests ? x.refused / x.requests : null;
+    m.campTtb[k] = median(x.ttb);
+    m.campCounts[k] = [x.ttb.length, x.n, x.refused, x.requests];
+  }
   const groups = new Map();
   trace.clients.forEach((c, i) => {
     const keys = [c.class];
@@ -81,7 +132,7 @@ export function report({ sc, scenarioFile, traces, phases, training, budgets, el
   const per = new Map(configs.map((c) => [c, []])); // config -> [{seed, m}]
   for (const p of phases) {
     if (!per.has(p.config)) continue;
-    per.get(p.config).push({ seed: p.seed, m: metrics(traces.get(p.seed), p.clients), phase: p });
+    per.get(p.config).push({ seed: p.seed, m: metrics(traces.get(p.seed), p.clients, p.campaigns ?? []), phase: p });
   }
   const cls = Object.entries(sc.classes);
   const benignClasses = ['overall', ...cls.filter(([, p]) => p.benign).map(([c]) => c)];
@@ -168,6 +219,33 @@ export function report({ sc, scenarioFile, traces, phases, training, budgets, el
   }
   L.push('');
 
+  // Distributed campaigns: each campaign is one attacker.
+  const campaignClasses = attackClasses.filter((c) => ev.some((t) => t.clients.some((x) => x.class === c && x.campaign)));
+  if (campaignClasses.length) {
+    L.push('### Campaigns');
+    L.push('');
+    L.push(`Addresses refused: the share of a campaign's addresses refused at least once. Requests refused: the share of its requests the engine refused. ` +
+      `Time-to-block: from the campaign's first request to the first moment after which at least ${pct(CAMPAIGN_BLOCKED_SHARE)} of its remaining requests are refused ` +
+      '(median over the campaigns of a trace, then over the seeds as above; – if no campaign was blocked). Blocked: campaigns blocked / campaigns, pooled.');
+    L.push('');
+    L.push(head);
+    L.push(sep);
+    for (const k of campaignClasses) {
+      L.push(`| ${k}: addresses refused | ${configs.map((c) => fmt(stat(c, 'det', k, [0, 1]), pct)).join(' | ')} |`);
+      L.push(`| ${k}: requests refused | ${configs.map((c) => fmt(stat(c, 'campReq', k, [0, 1]), pct)).join(' | ')} |`);
+      L.push(`| ${k}: time-to-block | ${configs.map((c) => fmt(stat(c, 'campTtb', k, [0, Infinity]), secs)).join(' | ')} |`);
+      L.push(`| ${k}: blocked | ${configs.map((c) => {
+        const xs = per.get(c).map((x) => x.m.campCounts[k]).filter(Boolean);
+        return xs.length ? `${xs.reduce((a, x) => a + x[0], 0)}/${xs.reduce((a, x) => a + x[1], 0)}` : '–';
+      }).join(' | ')} |`);
+    }
+    L.push('');
+  }
+
+  // The issue's targets, on the untrained engine (heuristics, and the model's prior):
+  // detection's lower bound, benign refusals' upper bound, time-to-block.
+  L.push(...checkLines({ sc, per, stat, attackRows, campaignClasses, benignClasses: benignClasses.filter((k) => k !== 'overall'), nSeeds }));
+
   // The target.
   const M = (c, kind, k) => stat(c, kind, k, [0, 1])?.mean ?? NaN;
   const last = `model@${Math.max(...budgets)}`;
@@ -251,4 +329,59 @@ export function report({ sc, scenarioFile, traces, phases, training, budgets, el
   }
   L.push('');
   return L.join('\n');
+}
+
+// Which attack classes the issue's detection target covers: stuffing, scraping, scanning and
+// guessing (a class's `category` in the scenario overrides this). Oversized payloads are not
+// among them; they still have a time-to-block target.
+const CATEGORY = {
+  credential_stuffing: 'stuffing', login_stuffing: 'stuffing', login_campaign: 'stuffing', key_spray: 'stuffing',
+  scraping: 'scraping', 'scraping/idwalk': 'scraping', 'scraping/enumerate': 'scanning', slow_scraper: 'scraping', mimic: 'scraping',
+  key_guessing: 'guessing', low_and_slow: 'guessing',
+};
+export const CHECK_CONFIGS = ['heuristics', 'model@0'];
+export const TARGETS = { detectionLo: 0.9, benignHi: 0.001, ttbMs: 10000, campaignTtbMs: 30000 };
+
+// One line per target: PASS or FAIL. With a single seed there is no interval and the mean
+// stands in for the bound. A seed in which a class was never blocked fails its time target.
+function checkLines({ sc, per, stat, attackRows, campaignClasses, benignClasses, nSeeds }) {
+  const L = [];
+  const bound = (c, side) => (c ? (c[side] ?? c.mean) : null);
+  const rows = [];
+  for (const config of CHECK_CONFIGS.filter((c) => per.has(c) && per.get(c).length)) {
+    for (const k of attackRows) {
+      const cat = sc.classes[k]?.category ?? CATEGORY[k];
+      if (!cat) continue;
+      const lo = bound(stat(config, 'det', k, [0, 1]), 'lo');
+      rows.push([`${config}: ${k} (${cat}) detected ≥ ${pct(TARGETS.detectionLo)}, lower bound`, lo !== null && lo >= TARGETS.detectionLo, lo === null ? '–' : pct(lo)]);
+    }
+    for (const k of benignClasses) {
+      const hi = bound(stat(config, 'fp', k, [0, 1]), 'hi');
+      rows.push([`${config}: ${k} (benign) refused ≤ ${pct(TARGETS.benignHi)}, upper bound`, hi !== null && hi <= TARGETS.benignHi, hi === null ? '–' : pct(hi)]);
+    }
+    for (const k of attackRows.filter((x) => !x.includes('/'))) {
+      const campaign = campaignClasses.includes(k);
+      const kind = campaign ? 'campTtb' : 'ttb';
+      const limit = campaign ? TARGETS.campaignTtbMs : TARGETS.ttbMs;
+      const seeds = per.get(config).map((x) => x.m[kind][k] ?? null);
+      const never = seeds.filter((x) => x === null).length;
+      const c = stat(config, kind, k, [0, Infinity]);
+      const val = never ? `not blocked in ${never}/${seeds.length} seeds` : secs(c.mean);
+      rows.push([`${config}: ${k} ${campaign ? 'campaign time-to-block (80% of requests refused)' : 'time-to-block p50'} ≤ ${secs(limit)}`,
+        !never && c.mean <= limit, val]);
+    }
+  }
+  L.push('### Checks (the issue\'s targets; heuristics and model@0)');
+  L.push('');
+  L.push(`Detection on the lower and benign refusals on the upper end of the 95% interval over the ${nSeeds} seeds${nSeeds < 2 ? ' (one seed: the value itself)' : ''}; ` +
+    'time-to-block on the mean over the seeds of the per-seed median (of the clients of a class; for a campaign class, of its campaigns).');
+  L.push('');
+  L.push('| check | value | |');
+  L.push('|---|--:|---|');
+  for (const [what, good, val] of rows) L.push(`| ${what} | ${val} | ${good ? 'PASS' : '**FAIL**'} |`);
+  L.push('');
+  const failed = rows.filter((x) => !x[1]).length;
+  L.push(`**Checks: ${rows.length - failed} PASS, ${failed} FAIL.**`);
+  L.push('');
+  return L;
 }

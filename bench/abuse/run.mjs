@@ -9,6 +9,7 @@
 // with 95% intervals over the seeds. Writes build/abuse-results.md (and .json).
 //
 //   node bench/abuse/run.mjs [--scenario FILE] [--seeds 1,2,3] [--duration S] [--out FILE]
+// (--seeds defaults to the scenario's seeds; bench/abuse/heldout.mjs is the held-out mix).
 // Environment: BENCH_ABUSE_SCENARIO, BENCH_ABUSE_SEEDS, BENCH_ABUSE_DURATION do the same.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -16,10 +17,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack, waitFor, get, ROOT } from '../../tests/e2e/harness.mjs';
-import { generate, loadScenario, rng, summary } from './generate.mjs';
-import { replay, outcomes } from './replay.mjs';
-import { fixedWindow, tokenBucket } from './baselines.mjs';
-import { report } from './report.mjs';
+import { apiPaths, generate, isValidKey, keyName, loadScenario, rng, summary } from './generate.mjs';
+import { replay, outcomes, engineRefusals } from './replay.mjs';
+import { fixedWindow, fixedWindowRefusals, tokenBucket, tokenBucketRefusals } from './baselines.mjs';
+import { campaignStats, report } from './report.mjs';
 
 const started = Date.now();
 const arg = (name, env, dflt) => {
@@ -134,18 +135,27 @@ try {
     '--key-rpm', '100000000', '--rps', '1000000', '--burst', '1000000', '--rpm', '100000000', '--max-body', sc.gateway.maxBody);
   s.psql("UPDATE tenants SET abuse_mode = 'enforce', abuse_sample_rate = 1 WHERE slug = 'bench'");
 
-  // Keys: the valid pool (index i of every trace), a probe key, and the revoked pool.
-  const nValid = Math.max(...[...traces.values()].map((t) => t.keys.valid));
-  const nRevoked = Math.max(...[...traces.values()].map((t) => t.keys.revoked));
-  log(`creating ${nValid} valid and ${nRevoked} revoked keys`);
-  const make = (n) => Array.from({ length: n }, () => s.key('bench'));
-  const keys = { valid: make(nValid), revoked: make(nRevoked) };
+  // Keys: the valid pool (index i of every trace), a probe key, and the revoked pool; the
+  // app's key (one key every trace's app users, login stuffers and login campaigns present)
+  // and the dormant accounts' valid keys (only key sprayers present them), each a pool of its
+  // own so that a key plays the same part in every trace. Named, for whoever reads the
+  // decisions.
+  const pools = ['valid', 'revoked', 'app', 'dormant'];
+  const size = Object.fromEntries(pools.map((p) => [p, Math.max(...[...traces.values()].map((t) => t.keys[p] ?? 0))]));
+  log(`creating ${pools.map((p) => `${size[p]} ${p}`).join(', ')} keys`);
+  const make = (n, name) => Array.from({ length: n }, (_, i) => (name ? s.key('bench', '--name', name(i)) : s.key('bench')));
+  const keys = {
+    valid: make(size.valid), revoked: make(size.revoked),
+    app: make(size.app, () => 'app'), dormant: make(size.dormant, (i) => `dormant-${i}`),
+  };
   const probeKey = s.key('bench');
   const idOf = new Map(s.psql('SELECT prefix, id FROM api_keys').split('\n').map((l) => l.split('|')));
-  const keyIds = { valid: keys.valid.map((k) => idOf.get(k.slice(0, 16))), revoked: keys.revoked.map((k) => idOf.get(k.slice(0, 16))) };
-  if ([...keyIds.valid, ...keyIds.revoked].some((x) => x === undefined)) throw new Error('a created key is not in api_keys');
+  const keyIds = Object.fromEntries(pools.map((p) => [p, keys[p].map((k) => idOf.get(k.slice(0, 16)))]));
+  if (pools.some((p) => keyIds[p].some((x) => x === undefined))) throw new Error('a created key is not in api_keys');
   if (keyIds.revoked.length) s.psql(`UPDATE api_keys SET revoked_at = now() WHERE id IN (${keyIds.revoked.join(',')})`);
-  const validIndexOfId = new Map(keyIds.valid.map((id, i) => [String(id), i]));
+  // A stored decision's key_id -> the trace's key reference ('valid:3', 'app:0', ...).
+  const keyNameOfId = new Map(pools.filter((p) => p !== 'revoked').flatMap((p) => keyIds[p].map((id, i) => [String(id), `${p}:${i}`])));
+  const pingPath = apiPaths(sc.api).ping;
 
   const columns = s.psql("SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'abuse_decisions'");
   s.psql('CREATE TABLE bench_pool AS SELECT 0 AS seed, * FROM abuse_decisions WITH NO DATA');
@@ -165,10 +175,10 @@ try {
     s.env.TOLLGATE_ABUSE_ENGINE = engine;
     s.psql('DELETE FROM abuse_decisions');
     s.startServe();
-    await waitFor('the gate after the restart', async () => (await get(`${s.url}/health/ready`)).status === 200, { timeout: 30000 });
+    await waitFor('the gate after the restart', async () => (await get(`${s.internal}/health/ready`)).status === 200, { timeout: 30000 });
     // Tenants and keys are loaded when a request with a key goes through (from 127.0.0.1,
     // an address no trace uses, on a route no trace uses).
-    await waitFor('the keys after the restart', async () => (await get(`${s.url}/v1/ping`, { Authorization: `Bearer ${probeKey}` })).status === 200, { timeout: 30000 });
+    await waitFor('the keys after the restart', async () => (await get(`${s.url}${pingPath}`, { Authorization: `Bearer ${probeKey}` })).status === 200, { timeout: 30000 });
     log(`phase ${phaseNo}/${nPhases}: ${config}, trace ${seed} (${engine})`);
     const r = await replay(trace, { url: s.url, keys, log });
     await sleep(2500); // the flusher writes the last decisions
@@ -197,7 +207,8 @@ try {
     const stored = Number(s.psql('SELECT count(*) FROM abuse_decisions'));
     const sent = r.results.reduce((n, x) => n + x.length, 0);
     log(`  done in ${(r.wallMs / 1000).toFixed(1)} s; lag p50 ${r.lagMs.p50.toFixed(1)} ms, p99 ${r.lagMs.p99.toFixed(1)} ms, max ${r.lagMs.max.toFixed(0)} ms; ${stored}/${sent} decisions stored; model versions ${versions || '-'}`);
-    const phase = { config, seed, engine, clients: out, lagMs: r.lagMs, sent, stored, modelVersions: versions };
+    const campaigns = campaignStats(trace, engineRefusals(r.results), r.results.map((rs) => rs.map((x) => x.sent)));
+    const phase = { config, seed, engine, clients: out, campaigns, lagMs: r.lagMs, sent, stored, modelVersions: versions };
     phases.push(phase);
     return phase;
   };
@@ -217,16 +228,18 @@ try {
 
   const labelPlan = (trainSeed) => {
     const trace = traces.get(trainSeed);
+    // (address, key) -> client. The app key is shared, but each of its users (and each
+    // address of a campaign) has an address of its own; a partner's key is its own.
     const clientOf = new Map();
     for (const c of trace.clients) {
       for (const q of c.schedule) {
-        if (q.key && q.key.valid !== undefined) clientOf.set(`${c.sourceIp}|${q.key.valid}`, c);
+        if (isValidKey(q.key)) clientOf.set(`${q.sourceIp ?? c.sourceIp}|${keyName(q.key)}`, c);
       }
     }
     const rows = s.psql(`SELECT id, key_id, host(ip), outcome FROM bench_pool WHERE seed = ${trainSeed} AND key_id IS NOT NULL ORDER BY at, id`)
       .split('\n').filter(Boolean).map((l) => {
         const [id, keyId, ip, outcome] = l.split('|');
-        return { id, client: clientOf.get(`${ip}|${validIndexOfId.get(keyId)}`), outcome };
+        return { id, client: clientOf.get(`${ip}|${keyNameOfId.get(keyId)}`), outcome };
       }).filter((r) => r.client);
     const r = rng(trainSeed, 'labels');
     // Round-robin over clients (in random order), a random decision of each per round: the
@@ -313,8 +326,8 @@ try {
   // Baselines on the same evaluation traces.
   for (const seed of sc.seeds) {
     const trace = traces.get(seed);
-    phases.push({ config: 'fixed window', seed, clients: fixedWindow(trace, sc.baselines.fixedWindow) });
-    phases.push({ config: 'token bucket', seed, clients: tokenBucket(trace, sc.baselines.tokenBucket) });
+    phases.push({ config: 'fixed window', seed, clients: fixedWindow(trace, sc.baselines.fixedWindow), campaigns: campaignStats(trace, fixedWindowRefusals(trace, sc.baselines.fixedWindow)) });
+    phases.push({ config: 'token bucket', seed, clients: tokenBucket(trace, sc.baselines.tokenBucket), campaigns: campaignStats(trace, tokenBucketRefusals(trace, sc.baselines.tokenBucket)) });
   }
 
   const elapsedS = (Date.now() - started) / 1000;

@@ -1,12 +1,19 @@
 // The pure parts of `make bench-abuse` (bench/abuse/): the seeded generator, the offline
-// baselines and the confidence intervals. The benchmark's figures are only as good as these;
-// the replay through the gateway itself is what `make bench-abuse` runs.
+// baselines, the confidence intervals and campaign measures, and the benchmark's upstream.
+// The benchmark's figures are only as good as these; the replay through the gateway itself
+// is what `make bench-abuse` runs.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { fixedWindow, tokenBucket } from '../../bench/abuse/baselines.mjs';
-import { generate, summary } from '../../bench/abuse/generate.mjs';
-import { ci } from '../../bench/abuse/report.mjs';
+import { generate, passwordOf, slugExists, summary } from '../../bench/abuse/generate.mjs';
+import { campaignStats, ci } from '../../bench/abuse/report.mjs';
 import scenario from '../../bench/abuse/scenario.mjs';
+import heldout from '../../bench/abuse/heldout.mjs';
+
+const SCENARIOS = [['default', scenario, 1], ['heldout', heldout, 11]];
+const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
 test('the generator is deterministic per seed, and seeds differ', () => {
   const a = generate(scenario, 7);
@@ -16,24 +23,138 @@ test('the generator is deterministic per seed, and seeds differ', () => {
   assert.notDeepEqual(a.clients.map((x) => x.schedule.length), c.clients.map((x) => x.schedule.length));
 });
 
-test('every class of the scenario is there with its ground truth, inside the phase', () => {
-  const trace = generate(scenario, 1);
-  const by = summary(trace);
-  for (const [cls, p] of Object.entries(scenario.classes)) {
-    const s = by.get(cls);
-    assert.ok(s && s.clients > 0 && s.requests > 0, `class ${cls} is missing`);
-    assert.equal(s.benign, p.benign, `ground truth of ${cls}`);
+test('the held-out generator is deterministic per seed too', () => {
+  assert.deepEqual(generate(heldout, 11), generate(heldout, 11));
+  assert.notDeepEqual(generate(heldout, 11).clients.map((x) => x.schedule.length), generate(heldout, 12).clients.map((x) => x.schedule.length));
+  assert.ok(heldout.seeds.length >= 4);
+});
+
+for (const [name, sc, seed] of SCENARIOS) {
+  test(`${name}: every class of the scenario is there with its ground truth, inside the phase`, () => {
+    const trace = generate(sc, seed);
+    const by = summary(trace);
+    for (const [cls, p] of Object.entries(sc.classes)) {
+      const s = by.get(cls);
+      assert.ok(s && s.clients > 0 && s.requests > 0, `class ${cls} is missing`);
+      assert.equal(typeof p.benign, 'boolean', `${cls} says whether it is benign`);
+      assert.equal(s.benign, p.benign, `ground truth of ${cls}`);
+    }
+    for (const client of trace.clients) {
+      assert.match(client.sourceIp, /^127\./, 'every client replays from a loopback address of its own');
+      for (let i = 1; i < client.schedule.length; i++) assert.ok(client.schedule[i].t >= client.schedule[i - 1].t);
+      for (const q of client.schedule) {
+        assert.ok(q.t >= 0 && q.t <= sc.durationS * 1000, `${client.id} at ${q.t}`);
+        assert.ok(Number.isInteger(q.t), `${client.id}: whole milliseconds`);
+        if (q.sourceIp) assert.match(q.sourceIp, /^127\./);
+      }
+    }
+    // Users behind one NAT share an address; everyone else has their own.
+    const nat = trace.clients.filter((x) => x.class === 'nat');
+    assert.ok(new Set(nat.map((x) => x.sourceIp)).size < nat.length);
+    const others = trace.clients.filter((x) => x.class !== 'nat' && x.class !== 'low_and_slow');
+    assert.equal(new Set(others.map((x) => x.sourceIp)).size, others.length);
+  });
+
+  test(`${name}: campaign clients have addresses of their own over many /24s`, () => {
+    const trace = generate(sc, seed);
+    for (const cls of ['login_campaign', 'key_spray']) {
+      const cs = trace.clients.filter((x) => x.class === cls);
+      assert.ok(cs.length >= 100, `${cls}: ${cs.length} addresses`);
+      assert.ok(cs.every((x) => x.campaign && !x.benign), `${cls}: every address is one of a campaign`);
+      assert.equal(new Set(cs.map((x) => x.campaign)).size, 1, `${cls}: one campaign per trace`);
+      assert.equal(new Set(cs.map((x) => x.sourceIp)).size, cs.length, `${cls}: distinct addresses`);
+      const nets = new Map();
+      for (const x of cs) nets.set(net24(x.sourceIp), (nets.get(net24(x.sourceIp)) ?? 0) + 1);
+      assert.ok(nets.size >= 20, `${cls}: ${nets.size} /24s`);
+      assert.ok(Math.max(...nets.values()) <= 8, `${cls}: at most 8 addresses in a /24`);
+      // No address of a campaign is anyone else's.
+      const theirs = new Set(cs.map((x) => x.sourceIp));
+      assert.ok(trace.clients.filter((x) => x.class !== cls).every((x) => !theirs.has(x.sourceIp)));
+    }
+    // Key sprayers present one key per address: revoked, or a dormant account's (a pool no
+    // other client draws from).
+    for (const x of trace.clients.filter((c) => c.class === 'key_spray')) {
+      assert.equal(new Set(x.schedule.map((q) => JSON.stringify(q.key))).size, 1);
+      assert.ok(x.schedule[0].key.revoked !== undefined || x.schedule[0].key.dormant !== undefined);
+    }
+    const dormantUsers = trace.clients.filter((c) => c.schedule.some((q) => q.key?.dormant !== undefined));
+    assert.ok(dormantUsers.length > 0 && dormantUsers.every((c) => c.class === 'key_spray'));
+  });
+
+  test(`${name}: logins are JSON, and the generator knows which succeed`, () => {
+    const trace = generate(sc, seed);
+    const logins = (cls) => trace.clients.filter((x) => x.class === cls)
+      .flatMap((x) => x.schedule.filter((q) => q.body !== undefined).map((q) => ({ client: x, q, c: JSON.parse(q.body) })));
+    for (const cls of ['app_users', 'login_stuffing', 'login_campaign']) {
+      const ls = logins(cls);
+      assert.ok(ls.length > 0, cls);
+      for (const { q, c } of ls) {
+        assert.equal(q.method, 'POST');
+        assert.equal(q.path, sc.api.login.path);
+        assert.equal(q.bytes, Buffer.byteLength(q.body));
+        assert.equal(typeof c.user, 'string');
+        assert.equal(typeof c.password, 'string');
+        assert.deepEqual(q.key, { app: 0 }, 'through the app key');
+      }
+    }
+    // Every app user ends up logged in; the ones who mistype fail once first.
+    const users = trace.clients.filter((x) => x.class === 'app_users');
+    for (const u of users) {
+      const ls = u.schedule.filter((q) => q.body !== undefined).map((q) => JSON.parse(q.body));
+      assert.equal(ls.at(-1).password, passwordOf(ls.at(-1).user), u.id);
+      assert.equal(ls.length, u.variant === 'mistyped' ? 2 : 1, u.id);
+      if (ls.length === 2) assert.notEqual(ls[0].password, passwordOf(ls[0].user));
+    }
+    assert.ok(users.some((u) => u.variant === 'mistyped') && users.some((u) => !u.variant));
+    // Stuffers are mostly wrong, now and then right.
+    const st = [...logins('login_stuffing'), ...logins('login_campaign')];
+    const right = st.filter(({ c }) => c.password === passwordOf(c.user)).length;
+    assert.ok(right > 0 && right / st.length < 0.06, `${right}/${st.length} right`);
+  });
+
+  test(`${name}: a partner is one client whose requests leave from several addresses`, () => {
+    const trace = generate(sc, seed);
+    const partners = trace.clients.filter((x) => x.class === 'partner');
+    assert.ok(partners.length > 0);
+    for (const p of partners) {
+      assert.ok(p.benign);
+      const ips = new Set(p.schedule.map((q) => q.sourceIp));
+      assert.ok(ips.size >= 4, `${p.id}: ${ips.size} addresses`);
+      assert.ok(new Set([...ips].map(net24)).size >= 2, `${p.id}: over several /24s`);
+      assert.ok([...ips].every((ip) => p.sourceIps.includes(ip)), 'from its pool');
+      assert.equal(new Set(p.schedule.map((q) => JSON.stringify(q.key))).size, 1, 'one key');
+      assert.ok(p.schedule.every((q) => q.method === 'POST' && q.path === sc.api.ingest.path));
+    }
+  });
+}
+
+test('held-out: at least 10 clients per class, campaigns of at least 100 addresses', () => {
+  for (const seed of heldout.seeds) {
+    for (const [cls, s] of summary(generate(heldout, seed))) {
+      assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `seed ${seed}: ${cls} has ${s.clients}`);
+    }
   }
-  for (const client of trace.clients) {
-    assert.match(client.sourceIp, /^127\./, 'every client replays from a loopback address of its own');
-    for (let i = 1; i < client.schedule.length; i++) assert.ok(client.schedule[i].t >= client.schedule[i - 1].t);
-    for (const q of client.schedule) assert.ok(q.t >= 0 && q.t <= scenario.durationS * 1000, `${client.id} at ${q.t}`);
+});
+
+test('held-out slugs stay slugs to the gateway: not all digits, not hex, under 16 characters', () => {
+  const trace = generate(heldout, 11);
+  const slugs = new Set();
+  for (const c of trace.clients) {
+    for (const q of c.schedule) {
+      const m = q.path.match(/^\/api\/catalog\/products\/([^/?]+)/);
+      if (m) slugs.add(m[1]);
+    }
   }
-  // Users behind one NAT share an address; everyone else has their own.
-  const nat = trace.clients.filter((x) => x.class === 'nat');
-  assert.ok(new Set(nat.map((x) => x.sourceIp)).size < nat.length);
-  const others = trace.clients.filter((x) => x.class !== 'nat' && x.class !== 'low_and_slow');
-  assert.equal(new Set(others.map((x) => x.sourceIp)).size, others.length);
+  assert.ok(slugs.size > 100);
+  for (const s of slugs) {
+    assert.match(s, /^[a-z0-9-]{6,14}$/);
+    assert.doesNotMatch(s, /^[0-9]+$/);
+    assert.doesNotMatch(s, /^[0-9a-f]+$/);
+  }
+  // Walkers of made-up slugs find about half of them.
+  const made = Array.from({ length: 2000 }, (_, i) => `oak-desk-${1000 + i}`);
+  const share = made.filter((s) => slugExists(heldout.api, s)).length / made.length;
+  assert.ok(share > 0.4 && share < 0.6, `${share}`);
 });
 
 // A trace of one client sending `n` requests with one valid key, `gapMs` apart.
@@ -64,4 +185,112 @@ test('intervals: mean ± 1.96 sd/√n, clipped, none for a single value', () => 
   assert.deepEqual(ci([0.9, 1, 1], [0, 1]).hi, 1);
   assert.equal(ci([0.5]).lo, null);
   assert.equal(ci([]), null);
+});
+
+test('a campaign is blocked from the first moment 80% of its remaining requests are refused', () => {
+  const client = (ip, ts, campaign = 'c-0') => ({ class: 'login_campaign', campaign, sourceIp: ip, schedule: ts.map((t) => ({ t })) });
+  const trace = { clients: [client('127.2.0.2', [1000, 5000, 9000]), client('127.2.1.2', [2000, 6000, 10000]), { class: 'steady', sourceIp: '127.16.0.2', schedule: [{ t: 0 }] }] };
+  // Refused: 6000, 9000, 10000 -> from 6000 on 3/3; from 5000 on only 3/4. The steady
+  // client is no part of it.
+  const [g] = campaignStats(trace, [[false, false, true], [false, true, true], [true]]);
+  assert.deepEqual(g, { campaign: 'c-0', class: 'login_campaign', addresses: 2, refusedAddresses: 2, requests: 6, refused: 3, ttbMs: 5000 });
+  // One of the later ones let through: 4 of the 5 from 2000 on is 80% already.
+  assert.equal(campaignStats(trace, [[false, true, false], [true, true, true], [false]])[0].ttbMs, 1000);
+  // Never refused: never blocked.
+  assert.equal(campaignStats(trace, [[false, false, false], [false, false, false], [false]])[0].ttbMs, null);
+  // Send times of the replay, when given, instead of the schedule's.
+  assert.equal(campaignStats(trace, [[false, false, true], [false, true, true], [false]], [[1100, 5100, 9100], [2100, 6300, 10100], [0]])[0].ttbMs, 5200);
+});
+
+// The upstream as run.mjs starts it: its own process, the scenario's api object.
+function startUpstream(api) {
+  const p = spawn(process.execPath, [fileURLToPath(new URL('../../bench/abuse/upstream.mjs', import.meta.url)), JSON.stringify(api)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = new Promise((resolve, reject) => {
+    p.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    p.once('exit', (c) => reject(new Error(`the upstream exited (${c})`)));
+  });
+  return { p, port };
+}
+
+describe('the upstream', () => {
+  const up = {};
+  before(async () => {
+    for (const [name, sc] of SCENARIOS) {
+      const u = startUpstream(sc.api);
+      up[name] = u;
+      u.url = `http://127.0.0.1:${await u.port}`;
+    }
+  });
+  after(() => {
+    for (const u of Object.values(up)) u.p.kill('SIGKILL');
+  });
+  const ask = async (name, method, path, body) => {
+    const r = await fetch(`${up[name].url}${path}`, { method, body, headers: body ? { 'Content-Type': 'application/json' } : {} });
+    await r.arrayBuffer();
+    return r.status;
+  };
+  const find = (pred, from = 1) => {
+    for (let i = from; ; i++) if (pred(i)) return i;
+  };
+
+  test('answers the held-out routes: slugs, regions, numbers, login, ingest', async () => {
+    const api = heldout.api;
+    const slugs = Array.from({ length: 200 }, (_, i) => `blue-desk-${1000 + i}`);
+    const yes = slugs.find((x) => slugExists(api, x));
+    const no = slugs.find((x) => !slugExists(api, x));
+    const code = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).find((x) => /[g-z]/.test(x) && slugExists(api, x));
+    const { idExists } = await import('../../bench/abuse/generate.mjs');
+    const num = find((i) => idExists(api, i));
+    const missing = find((i) => !idExists(api, i));
+    assert.equal(await ask('heldout', 'GET', `/api/catalog/products/${yes}`), 200);
+    assert.equal(await ask('heldout', 'GET', `/api/catalog/products/${no}`), 404);
+    assert.equal(await ask('heldout', 'GET', `/api/catalog/products/${yes}/reviews`), 200);
+    assert.equal(await ask('heldout', 'GET', '/api/catalog/products?p=3'), 200);
+    assert.equal(await ask('heldout', 'GET', '/api/catalog/search?term=wool'), 200);
+    assert.equal(await ask('heldout', 'GET', `/api/store/eu-west/shipments/${code}`), 200);
+    assert.equal(await ask('heldout', 'GET', `/api/store/eu-west/orders/${num}`), 200);
+    assert.equal(await ask('heldout', 'GET', `/api/store/eu-west/orders/${missing}`), 404);
+    assert.equal(await ask('heldout', 'GET', `/api/store/mars-north/orders/${num}`), 404, 'no such region');
+    assert.equal(await ask('heldout', 'GET', `/rest/accounts/${num}`), 200);
+    assert.equal(await ask('heldout', 'POST', '/api/store/us-east/orders', '{"items":[1]}'), 201);
+    assert.equal(await ask('heldout', 'DELETE', '/api/store/us-east/orders'), 405);
+    assert.equal(await ask('heldout', 'POST', '/hooks/ingest', '{"event":"x"}'), 202);
+    assert.equal(await ask('heldout', 'GET', '/api/ping'), 200);
+    assert.equal(await ask('heldout', 'GET', '/v1/items'), 404, 'not the default mix\'s API');
+    assert.equal(await ask('heldout', 'GET', '/.env'), 404);
+    const user = 'nora.smith42@mail.test';
+    assert.equal(await ask('heldout', 'POST', '/rest/accounts/session', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await ask('heldout', 'POST', '/rest/accounts/session', JSON.stringify({ user, password: 'hunter2' })), 401);
+    assert.equal(await ask('heldout', 'POST', '/rest/accounts/session', 'not json'), 401);
+  });
+
+  test('agrees with the generator on which logins succeed', async () => {
+    for (const [name, sc, seed] of SCENARIOS) {
+      const trace = generate(sc, seed);
+      const qs = trace.clients.filter((x) => ['app_users', 'login_stuffing', 'login_campaign'].includes(x.class))
+        .flatMap((x) => x.schedule.filter((q) => q.body !== undefined));
+      // Every right one and 100 wrong ones.
+      const right = qs.filter((q) => { const c = JSON.parse(q.body); return c.password === passwordOf(c.user); });
+      const wrong = qs.filter((q) => !right.includes(q)).slice(0, 100);
+      assert.ok(right.length > 10 && wrong.length === 100);
+      for (const q of right) assert.equal(await ask(name, 'POST', q.path, q.body), 200, `${name} ${q.body}`);
+      for (const q of wrong) assert.equal(await ask(name, 'POST', q.path, q.body), 401, `${name} ${q.body}`);
+    }
+  });
+
+  test('answers the default mix as before its table came from the scenario', async () => {
+    const { idExists } = await import('../../bench/abuse/generate.mjs');
+    const id = find((i) => idExists(scenario.api, i));
+    const missing = find((i) => !idExists(scenario.api, i));
+    assert.equal(await ask('default', 'GET', `/v1/items/${id}`), 200);
+    assert.equal(await ask('default', 'GET', `/v1/items/${missing}`), 404);
+    assert.equal(await ask('default', 'GET', `/v1/users/${id}`), 200);
+    assert.equal(await ask('default', 'POST', `/v1/items/${id}/comments`, '{}'), 201);
+    assert.equal(await ask('default', 'POST', '/v1/events', '{}'), 202);
+    assert.equal(await ask('default', 'GET', '/v1/ping'), 200);
+    assert.equal(await ask('default', 'GET', '/v1/export/users.csv'), 404);
+    // The first route whose path matches decides (api.firstPathMatch): GET /v1/orders.
+    assert.equal(await ask('default', 'POST', '/v1/orders', '{}'), 405);
+    assert.equal(await ask('default', 'POST', '/v1/items/abc'), 404);
+  });
 });
