@@ -532,7 +532,8 @@ static uint64_t fnv(uint64_t h, const char *p, size_t n)
 /* The request's route for the tenant: inspect_route()'s template, with the path positions
  * the tenant's API has shown to be parameters (learn_answer()) replaced by ":var". Notes
  * its literal segments (position, value) for the collector to learn from the answer. The
- * first segment is never a parameter ("/v1", "/api"). */
+ * first segment is never a parameter ("/v1", "/api"). Without a valid key (tenant 0), the
+ * positions every tenant's answers taught. */
 static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, char *out, size_t n,
 			 struct facts *f)
 {
@@ -558,7 +559,7 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 		while (*p != '\0' && *p != '/')
 			p++;
 		len = (size_t)(p - seg);
-		if (depth > 0 && seg[0] != ':' && tenant_id != 0) {
+		if (depth > 0 && seg[0] != ':') {
 			uint64_t pos = codec_mix64(h ^ (uint64_t)depth) ^ POSITION_SALT;
 			struct state_route_use *r = state_route_use(st, tenant_id, pos);
 			bool variable = r != NULL && r->variable;
@@ -928,17 +929,23 @@ static void count_response(struct abuse_client *a, int status, bool denied, int6
 static void learn_answer(struct state *st, const struct state_decision *d)
 {
 	static const uint64_t none[4];
-	int i;
+	int i, pass;
 
-	for (i = 0; i < ABUSE_ROUTE_SEGS && d->seg_pos[i] != 0; i++) {
-		struct state_route_use *r = state_route_use(st, d->tenant_id, d->seg_pos[i]);
+	/* The tenant's own positions, and the operator-wide ones (tenant 0) that requests
+	 * without a valid key are templated with: a key spray over product pages is one route,
+	 * not one per product. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ABUSE_ROUTE_SEGS && d->seg_pos[i] != 0; i++) {
+			struct state_route_use *r =
+			    state_route_use(st, pass ? 0 : d->tenant_id, d->seg_pos[i]);
 
-		if (r == NULL)
-			continue;
-		mark(r->values, 4, d->seg_val[i]);
-		if (!r->variable && distinct(r->values, none, 4) >= LEARN_VALUES)
-			r->variable = 1;
-		state_unlock(st->routes, r);
+			if (r == NULL)
+				continue;
+			mark(r->values, 4, d->seg_val[i]);
+			if (!r->variable && distinct(r->values, none, 4) >= LEARN_VALUES)
+				r->variable = 1;
+			state_unlock(st->routes, r);
+		}
 	}
 }
 

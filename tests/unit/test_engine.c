@@ -318,6 +318,11 @@ Test(engine, path_positions_that_answer_many_values_become_parameters)
 	a = req("198.51.100.47", 22, "/api/admin-zz", SCRIPT, now + 50 * MS, 0);
 	b = req("198.51.100.47", 22, "/api/admin-zy", SCRIPT, now + 50 * MS, 0);
 	cr_assert_neq(a.route.hash, b.route.hash, "404s taught nothing");
+	/* Requests without a valid key use what every tenant's answers taught: a key spray over
+	 * product pages is one route. */
+	a = req("198.51.100.49", 0, "/api/catalog/blue-desk", SCRIPT, now + 55 * MS, 0);
+	b = req("198.51.100.49", 0, "/api/catalog/red-chair", SCRIPT, now + 55 * MS, 0);
+	cr_assert_eq(a.route.hash, b.route.hash);
 	/* Another tenant learned nothing from A's answers. */
 	a = req("198.51.100.48", 22, "/api/catalog/blue-desk", SCRIPT, now + 60 * MS, 0);
 	b = req("198.51.100.48", 22, "/api/catalog/red-chair", SCRIPT, now + 60 * MS, 0);
