@@ -42,7 +42,9 @@ export async function freePorts(n) {
 }
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: ROOT, ...opts });
+  // The abuse benchmark reads tens of thousands of decisions in one query: far past
+  // spawnSync's 1 MiB default.
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: ROOT, maxBuffer: 512 * 1024 * 1024, ...opts });
   if (r.error) throw r.error;
   return r;
 }
