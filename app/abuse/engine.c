@@ -478,7 +478,7 @@ static void touch_route(struct state *st, const struct abuse_request *ar, const 
 
 	if (r == NULL)
 		return;
-	if (r->campaign_until_ns > ar->now_ns)
+	if (r->failing.campaign_until_ns > ar->now_ns)
 		cx->campaign = true;
 	if (ar->tenant != NULL && ar->payload > 0) {
 		float v = logf((float)ar->payload);
@@ -808,7 +808,7 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	}
 	if (ar->key_id != 0) {
 		touch_key(st, ar, &f, &key);
-		cx.campaign = key.present && key.c.campaign_until_ns > ar->now_ns;
+		cx.campaign = key.present && key.c.failing.campaign_until_ns > ar->now_ns;
 	}
 	touch_route(st, ar, &f, &cx);
 	features(ar, &f, &ip, &key, &cx, x);
@@ -905,11 +905,19 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		keep_sample(st, ring, ar, x, out, model.version, route);
 }
 
-/* A campaign: enough different addresses failing on one key or route, and failures a good
- * share of what it answered. */
-static bool campaign(const uint64_t *cur, const uint64_t *prev, float denied, float resp)
+/* One answer on a key or a route: a 401/403 marks the address as failing there, and
+ * enough different failing addresses, failures being a good share of its `denied` of
+ * `resp` answers, make a campaign. */
+static void note_failure(struct abuse_failing *f, bool denied, uint64_t ip_h, float n_denied,
+			 float resp, int64_t now)
 {
-	return denied >= CAMPAIGN_SHARE * resp && distinct(cur, prev, 2) >= CAMPAIGN_ADDRS;
+	roll(f->cur, f->prev, 2, &f->window, now / WINDOW_NS);
+	if (!denied)
+		return;
+	if (ip_h != 0)
+		mark(f->cur, 2, ip_h);
+	if (n_denied >= CAMPAIGN_SHARE * resp && distinct(f->cur, f->prev, 2) >= CAMPAIGN_ADDRS)
+		f->campaign_until_ns = now + CAMPAIGN_NS;
 }
 
 /* Counts one answer to a client. */
@@ -959,7 +967,6 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 	 * (the gate's own 403s are its refusals). */
 	bool denied = status == 401 || (status == 403 && allowed);
 	uint64_t h = ip ? ip_hash(ip) : 0;
-	int64_t w = now_ns / WINDOW_NS;
 	struct state_key_use *k;
 	struct state_ip_use *i;
 	struct state_route_use *r;
@@ -969,11 +976,7 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 		struct abuse_client *a = &k->abuse;
 
 		count_response(a, status, denied, now_ns);
-		roll(a->failing, a->failing_prev, 2, &a->fail_window, w);
-		if (denied && ip != NULL)
-			mark(a->failing, 2, h);
-		if (denied && campaign(a->failing, a->failing_prev, a->denied, a->resp))
-			a->campaign_until_ns = now_ns + CAMPAIGN_NS;
+		note_failure(&a->failing, denied, h, a->denied, a->resp, now_ns);
 		state_unlock(st->key_use, k);
 	}
 	if (ip != NULL && (i = state_ip_use(st, ip, now_ns)) != NULL) {
@@ -986,11 +989,7 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 		r->resp = decay(r->resp, dt, RESP_TAU_S) + 1.0f;
 		r->denied = decay(r->denied, dt, RESP_TAU_S) + (float)denied;
 		r->resp_ns = now_ns;
-		roll(r->failing, r->failing_prev, 2, &r->window, w);
-		if (denied && ip != NULL)
-			mark(r->failing, 2, h);
-		if (denied && campaign(r->failing, r->failing_prev, r->denied, r->resp))
-			r->campaign_until_ns = now_ns + CAMPAIGN_NS;
+		note_failure(&r->failing, denied, h, r->denied, r->resp, now_ns);
 		state_unlock(st->routes, r);
 	}
 	/* The API's refusals count against the network like the gate's (which touch_net()

@@ -83,6 +83,14 @@ struct state_resolved {
 	char why[96];	      /* when not ok */
 };
 
+/* Who failed on a key or a route lately: the addresses answered 401/403 in this 10-minute
+ * window and the last (the collector's bitmaps), and the campaign they made, if any. */
+struct abuse_failing {
+	uint64_t cur[2], prev[2];
+	int64_t window;
+	int64_t campaign_until_ns; /* many addresses failing: a campaign until then */
+};
+
 /* What the abuse engine keeps about one client (an address or a key). Counts decay
  * exponentially (time constants in abuse/engine.c) and are brought up to date at `last_ns`.
  * The bitmaps count distinct things the client touched in this 10-minute window and the
@@ -91,7 +99,7 @@ struct state_resolved {
  *            key, route templates [2,3];
  *   paths:   the raw paths (query left out), for "many records, few templates";
  *   fan:     a key's addresses [0,1] and networks [2,3] (fan-out);
- *   failing: a key's addresses whose responses on it were 401 or 403 (the collector).
+ * and `failing` holds a key's addresses whose answers on it were 401 or 403.
  * Response counts come from the access log (the collector), so they cover what the
  * tenant's API answered too: a login API's 401s are visible here. */
 struct abuse_client {
@@ -112,11 +120,8 @@ struct abuse_client {
 	uint64_t seen[4], seen_prev[4];
 	uint64_t paths[4], paths_prev[4];
 	uint64_t fan[4], fan_prev[4];
-	uint64_t failing[2], failing_prev[2];
 	int64_t window;
-	int64_t fail_window; /* of `failing`, which the collector rolls */
-	/* A campaign against this key (many addresses failing on it): until then. */
-	int64_t campaign_until_ns;
+	struct abuse_failing failing; /* keys only */
 	/* An active decision on this client. */
 	int64_t until_ns;      /* a block or throttle lasts until then */
 	int64_t until_tenant;  /* for whose traffic (0: all of it) */
@@ -181,9 +186,7 @@ struct state_route_use {
 	int32_t variable;   /* a path position: learned to be a parameter */
 	int64_t resp_ns;
 	uint64_t values[4]; /* a path position: values that answered 2xx (linear counting) */
-	uint64_t failing[2], failing_prev[2]; /* addresses answered 401/403, per window */
-	int64_t window;
-	int64_t campaign_until_ns;
+	struct abuse_failing failing;
 };
 
 /* Address lists: an entry for a network, operator-wide (tenant 0) or a tenant's. */
