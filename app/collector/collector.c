@@ -64,20 +64,16 @@ static void join_put(struct state *st, const struct state_decision *d)
 	st->join[uuid_hash(d->request_id) & (STATE_JOIN_SLOTS - 1)] = *d; /* evict the home slot */
 }
 
-static bool join_take(struct state *st, const unsigned char id[16], struct state_decision *out)
+/* The decision for request id, left in the table: it is taken out (its id zeroed) only
+ * once its line has been applied. */
+static struct state_decision *join_find(struct state *st, const unsigned char id[16])
 {
 	uint64_t i = uuid_hash(id) & (STATE_JOIN_SLOTS - 1), probe;
 
-	for (probe = 0; probe < 8; probe++, i = (i + 1) & (STATE_JOIN_SLOTS - 1)) {
-		struct state_decision *s = &st->join[i];
-
-		if (memcmp(s->request_id, id, 16) == 0) {
-			*out = *s;
-			memset(s->request_id, 0, 16);
-			return true;
-		}
-	}
-	return false;
+	for (probe = 0; probe < 8; probe++, i = (i + 1) & (STATE_JOIN_SLOTS - 1))
+		if (memcmp(st->join[i].request_id, id, 16) == 0)
+			return &st->join[i];
+	return NULL;
 }
 
 /* Moves every decision the workers published into the join table. */
@@ -131,49 +127,18 @@ static void add(int64_t *counter, int64_t n)
 	*counter = n > COUNTER_CAP - *counter ? COUNTER_CAP : *counter + n;
 }
 
-void collector_line(struct app *app, const char *line, size_t len)
+/* Adds a line's facts to its key's usage in the hour d->apply_hour, unless that record's
+ * last line was this one. */
+static void add_usage(struct state *st, struct jsonx_doc *doc, const struct state_decision *d,
+		      int status)
 {
-	struct state *st = app->state;
 	uint32_t row = state_metric_row_collector(st);
-	const char *rid = NULL, *tokens = NULL, *cost = NULL;
-	int64_t status = 0, size = 0, tok = 0, micros = 0;
-	unsigned char id[16];
-	struct state_decision d;
+	const char *tokens = NULL, *cost = NULL;
+	int64_t size = 0, tok = 0, micros = 0;
 	struct state_usage *u;
-	struct jsonx_doc *doc;
 	double duration = 0;
-	char msg[160];
 	int field;
 
-	state_metric_add(st, row, METRIC_LOG_LINES, 1);
-	if (jsonx_parse(line, len, &doc, msg, sizeof(msg)) != ERR_OK) {
-		state_metric_add(st, row, METRIC_LOG_MALFORMED, 1);
-		return;
-	}
-	if (!jsonx_get_int(doc, "status", &status) || status < 100 || status > 599 ||
-	    !jsonx_get_str_first(doc, "resp_headers.X-Request-Id", &rid) ||
-	    !codec_uuid_parse(rid, id)) {
-		state_metric_add(st, row, METRIC_LOG_MALFORMED, 1);
-		jsonx_doc_free(doc);
-		return;
-	}
-	if (!join_take(st, id, &d)) {
-		drain_rings(st);
-		if (!join_take(st, id, &d)) {
-			/* Every request on the gateway site passed the gate: a line read again
-			 * (its decision was taken), or one whose decision was dropped. */
-			state_metric_add(st, row, METRIC_LOG_UNMATCHED, 1);
-			jsonx_doc_free(doc);
-			return;
-		}
-	}
-	/* The abuse engine learns how the client's responses went (404s, errors). The client
-	 * is the address the gate decided for (behind a trusted proxy, not the proxy's). */
-	abuse_observe_response(st, &d, (int)status, state_mono_ns());
-	if (d.key_id == 0) { /* no key recognised: no usage to attribute */
-		jsonx_doc_free(doc);
-		return;
-	}
 	(void)jsonx_get_num(doc, "duration", &duration);
 	if (!jsonx_get_int(doc, "size", &size) || size < 0 || size > MAX_BYTES_PER_RESPONSE)
 		size = 0;
@@ -187,10 +152,11 @@ void collector_line(struct app *app, const char *line, size_t len)
 		state_metric_add(st, row, METRIC_USAGE_REJECTED, 1);
 		micros = 0;
 	}
-
 	/* Post-response facts count in the hour the response finished. */
-	u = state_usage(st, d.key_id, state_clock_ms(st) / 3600000, d.tenant_id, true);
-	if (u != NULL) {
+	u = state_usage(st, d->key_id, d->apply_hour, d->tenant_id, true);
+	if (u == NULL)
+		return;
+	if (memcmp(u->last_line, d->request_id, 16) != 0) {
 		field = status < 300   ? USAGE_2XX
 			: status < 400 ? USAGE_3XX
 			: status < 500 ? USAGE_4XX
@@ -201,11 +167,57 @@ void collector_line(struct app *app, const char *line, size_t len)
 		add(&u->count[USAGE_BYTES_OUT], size);
 		add(&u->count[USAGE_TOKENS], tok);
 		add(&u->count[USAGE_COST_MICROS], micros);
-		state_unlock(st->usage, u);
+		memcpy(u->last_line, d->request_id, 16);
 	}
-	jsonx_doc_free(doc);
+	state_unlock(st->usage, u);
 }
 
+void collector_line(struct app *app, const char *line, size_t len)
+{
+	struct state *st = app->state;
+	uint32_t row = state_metric_row_collector(st);
+	struct state_decision *slot, d;
+	const char *rid = NULL;
+	struct jsonx_doc *doc;
+	unsigned char id[16];
+	int64_t status = 0;
+	char msg[160];
+
+	state_metric_add(st, row, METRIC_LOG_LINES, 1);
+	if (jsonx_parse(line, len, &doc, msg, sizeof(msg)) != ERR_OK) {
+		state_metric_add(st, row, METRIC_LOG_MALFORMED, 1);
+		return;
+	}
+	if (!jsonx_get_int(doc, "status", &status) || status < 100 || status > 599 ||
+	    !jsonx_get_str_first(doc, "resp_headers.X-Request-Id", &rid) ||
+	    !codec_uuid_parse(rid, id)) {
+		state_metric_add(st, row, METRIC_LOG_MALFORMED, 1);
+		jsonx_doc_free(doc);
+		return;
+	}
+	if ((slot = join_find(st, id)) == NULL) {
+		drain_rings(st);
+		if ((slot = join_find(st, id)) == NULL) {
+			/* Every request on the gateway site passed the gate: a line read again
+			 * (its decision was taken), or one whose decision was dropped. */
+			state_metric_add(st, row, METRIC_LOG_UNMATCHED, 1);
+			jsonx_doc_free(doc);
+			return;
+		}
+	}
+	if (slot->key_id != 0) {
+		/* The hour is fixed at the first try, so that a retry finds the same record. */
+		if (slot->apply_hour == 0)
+			slot->apply_hour = (int32_t)(state_clock_ms(st) / 3600000);
+		add_usage(st, doc, slot, (int)status);
+	}
+	d = *slot;
+	memset(slot->request_id, 0, 16);
+	jsonx_doc_free(doc);
+	/* The abuse engine learns how the client's responses went (404s, errors). The client
+	 * is the address the gate decided for (behind a trusted proxy, not the proxy's). */
+	abuse_observe_response(st, &d, (int)status, state_mono_ns());
+}
 /* The access log as the collector reads it: one open file, where it has read to (the
  * offset of buf[0]), and what it has read past that but not yet handed over. */
 struct reader {

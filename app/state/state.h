@@ -300,6 +300,10 @@ struct state_usage {
 	int64_t tenant_id;
 	int64_t count[USAGE__MAX];
 	int64_t flushed[USAGE__MAX]; /* what PostgreSQL holds of count (written by the flusher) */
+	/* The request id of the last access-log line added here: a collector killed after
+	 * adding a line but before taking its decision out re-reads the line, and must not
+	 * add it twice. */
+	unsigned char last_line[16];
 };
 
 /* What the gate decided for one request, for the collector to join with the access log. */
@@ -311,8 +315,8 @@ struct state_decision {
 	int64_t key_id;		      /* 0 when no key was recognised */
 	int64_t tenant_id;
 	int64_t at_ms;
-	int32_t outcome; /* enum decision_outcome */
-	int32_t pad;
+	int32_t outcome;    /* enum decision_outcome */
+	int32_t apply_hour; /* the usage hour the collector applies the line to; 0 before */
 	uint64_t route_hash; /* the request's route template, for per-route answers */
 	/* Literal path segments the gate saw (position key, value hash), for the collector to
 	 * learn parameters from successful answers; zero when unused. */

@@ -272,6 +272,34 @@ Test(collector, a_line_read_twice_counts_once)
 	cr_assert_eq(metric(METRIC_LOG_UNMATCHED), 1);
 }
 
+Test(collector, a_line_added_whose_decision_a_crash_left_behind_counts_once)
+{
+	struct state_ring *r = &g.st.rings[g.app.ring];
+	struct state_decision left;
+	struct state_usage u;
+
+	/* A collector killed after adding a line to the usage record but before taking its
+	 * decision out: the next one finds the decision and reads the line again. The record
+	 * knows the line was added. (Here the decision is put back as the gate published it.) */
+	admit(41);
+	left = r->items[(atomic_load(&r->head) - 1) & (STATE_RING_SIZE - 1)];
+	access_log(200, "/v1/x", 41, ",\"X-Usage-Tokens\":[\"5\"]");
+	left.apply_hour = (int32_t)(state_clock_ms(&g.st) / 3600000);
+	cr_assert(state_ring_push(&g.st, g.app.ring, &left));
+	access_log(200, "/v1/x", 41, ",\"X-Usage-Tokens\":[\"5\"]");
+	u = usage_now(KEY_ID);
+	cr_assert_eq(u.count[USAGE_2XX], 1, "the line was added twice");
+	cr_assert_eq(u.count[USAGE_TOKENS], 5);
+	cr_assert_eq(metric(METRIC_LOG_UNMATCHED), 0, "the decision left behind was found");
+
+	/* Killed before adding: the decision is there, the record does not have the line. */
+	admit(42);
+	access_log(200, "/v1/x", 42, ",\"X-Usage-Tokens\":[\"6\"]");
+	u = usage_now(KEY_ID);
+	cr_assert_eq(u.count[USAGE_2XX], 2);
+	cr_assert_eq(u.count[USAGE_TOKENS], 11);
+}
+
 Test(collector, decisions_waiting_for_their_line_survive_a_new_collector)
 {
 	char path[300], msg[256];
