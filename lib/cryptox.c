@@ -1,6 +1,8 @@
 /* libsodium wrapper. */
 #include "cryptox.h"
 
+#include <string.h>
+
 #include <sodium.h>
 
 #include "codec.h"
@@ -24,6 +26,46 @@ void cryptox_keyed_hash(unsigned char out[CRYPTOX_HASH_BYTES],
 			const unsigned char key[CRYPTOX_KEY_BYTES], const void *msg, size_t n)
 {
 	crypto_generichash(out, CRYPTOX_HASH_BYTES, msg, n, key, CRYPTOX_KEY_BYTES);
+}
+
+_Static_assert(CRYPTOX_SEAL_EXTRA == crypto_secretbox_xchacha20poly1305_NONCEBYTES +
+					 crypto_secretbox_xchacha20poly1305_MACBYTES,
+	       "seal overhead");
+
+static void seal_key(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *purpose,
+		     unsigned char key[crypto_secretbox_xchacha20poly1305_KEYBYTES])
+{
+	crypto_generichash(key, crypto_secretbox_xchacha20poly1305_KEYBYTES,
+			   (const unsigned char *)purpose, strlen(purpose), secret,
+			   CRYPTOX_KEY_BYTES);
+}
+
+void cryptox_seal(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *purpose,
+		  const void *plain, size_t n, unsigned char *out)
+{
+	unsigned char key[crypto_secretbox_xchacha20poly1305_KEYBYTES];
+
+	seal_key(secret, purpose, key);
+	randombytes_buf(out, crypto_secretbox_xchacha20poly1305_NONCEBYTES);
+	crypto_secretbox_xchacha20poly1305_easy(out + crypto_secretbox_xchacha20poly1305_NONCEBYTES,
+						plain, n, out, key);
+	sodium_memzero(key, sizeof(key));
+}
+
+bool cryptox_open(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *purpose,
+		  const unsigned char *sealed, size_t n, void *out)
+{
+	unsigned char key[crypto_secretbox_xchacha20poly1305_KEYBYTES];
+	bool ok;
+
+	if (n < CRYPTOX_SEAL_EXTRA)
+		return false;
+	seal_key(secret, purpose, key);
+	ok = crypto_secretbox_xchacha20poly1305_open_easy(
+		 out, sealed + crypto_secretbox_xchacha20poly1305_NONCEBYTES,
+		 n - crypto_secretbox_xchacha20poly1305_NONCEBYTES, sealed, key) == 0;
+	sodium_memzero(key, sizeof(key));
+	return ok;
 }
 
 void cryptox_sha256_hex(const void *msg, size_t n, char out[65])

@@ -27,6 +27,18 @@ bool cryptox_equal(const void *a, const void *b, size_t n);
 /* Zeroes memory in a way the compiler cannot remove. */
 void cryptox_wipe(void *p, size_t n);
 
+/* Secrets Tollgate must use again (a provider's API key): sealed with XChaCha20-Poly1305
+ * (libsodium's secretbox) under a key derived from secret and purpose, so the stored form
+ * reads nothing without the server secret. The sealed form is CRYPTOX_SEAL_EXTRA bytes
+ * longer than the plain text (a random nonce and the tag). */
+#define CRYPTOX_SEAL_EXTRA 40
+void cryptox_seal(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *purpose,
+		  const void *plain, size_t n, unsigned char *out);
+/* Opens what cryptox_seal() made (n bytes, sealed with the same secret and purpose) into
+ * out (n - CRYPTOX_SEAL_EXTRA bytes). False when it was not, or was altered. */
+bool cryptox_open(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *purpose,
+		  const unsigned char *sealed, size_t n, void *out);
+
 /* Password hashes: Argon2id (libsodium's crypto_pwhash_str) at its "interactive" cost
  * (64 MiB, 2 passes), as a self-describing string of at most CRYPTOX_PWHASH_LEN - 1
  * characters. ERR_SYS when memory for the hash could not be had. */

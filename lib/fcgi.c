@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <signal.h>
 #include <fcgiapp.h>
@@ -197,6 +198,53 @@ bool fcgi_response_header_get(const struct fcgi_response *rs, const char *name, 
 	return false;
 }
 
+bool fcgi_stream_begin(struct fcgi_request *rq, struct fcgi_response *rs, int64_t write_timeout_ms)
+{
+	FCGX_Request *req = rq->io;
+	struct timeval tv;
+	char status[64];
+	int n;
+
+	rq->streamed = true;
+	if (req == NULL)
+		return true;
+	tv.tv_sec = (time_t)(write_timeout_ms / 1000);
+	tv.tv_usec = (suseconds_t)(write_timeout_ms % 1000 * 1000);
+	(void)setsockopt(req->ipcFd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	n = snprintf(status, sizeof(status), "Status: %d %s\r\n", rs->status,
+		     fcgi_reason(rs->status));
+	return FCGX_PutStr(status, n, req->out) == n &&
+	       (rs->head.len == 0 ||
+		FCGX_PutStr(rs->head.p, (int)rs->head.len, req->out) == (int)rs->head.len) &&
+	       FCGX_PutStr("\r\n", 2, req->out) == 2 && FCGX_FFlush(req->out) == 0;
+}
+
+bool fcgi_stream_write(struct fcgi_request *rq, struct fcgi_response *rs, const char *p, size_t n)
+{
+	FCGX_Request *req = rq->io;
+
+	if (req == NULL)
+		return buf_append(&rs->body, p, n);
+	if (n > 0 && FCGX_PutStr(p, (int)n, req->out) != (int)n)
+		return false;
+	return FCGX_FFlush(req->out) == 0;
+}
+
+bool fcgi_peer_alive(const struct fcgi_request *rq)
+{
+	const FCGX_Request *req = rq->io;
+	struct pollfd p;
+
+	if (req == NULL)
+		return true;
+	p.fd = req->ipcFd;
+	p.events = POLLRDHUP;
+	p.revents = 0;
+	if (poll(&p, 1, 0) < 0)
+		return true;
+	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0;
+}
+
 const char *fcgi_reason(int status)
 {
 	switch (status) {
@@ -348,6 +396,7 @@ enum err fcgi_server_accept(struct fcgi_server *srv, struct fcgi_request *rq)
 	rq->body.p = NULL;
 	rq->body.len = 0;
 	rq->body_read = false;
+	rq->streamed = false;
 	rq->deadline_ns =
 	    srv->opts.read_timeout_ms > 0 ? mono_ns() + srv->opts.read_timeout_ms * 1000000 : 0;
 	return ERR_OK;
@@ -370,14 +419,16 @@ bool fcgi_server_respond(struct fcgi_server *srv, struct fcgi_request *rq,
 	while (drained < srv->opts.drain_max && arm_deadline(srv->req.ipcFd, rq->deadline_ns) &&
 	       (n = FCGX_GetStr(trash, sizeof(trash), srv->req.in)) > 0)
 		drained += (size_t)n;
-	n = snprintf(status, sizeof(status), "Status: %d %s\r\n", rs->status,
-		     fcgi_reason(rs->status));
-	FCGX_PutStr(status, n, srv->req.out);
-	if (rs->head.len > 0)
-		FCGX_PutStr(rs->head.p, (int)rs->head.len, srv->req.out);
-	FCGX_PutStr("\r\n", 2, srv->req.out);
-	if (rs->body.len > 0)
-		FCGX_PutStr(rs->body.p, (int)rs->body.len, srv->req.out);
+	if (!rq->streamed) {
+		n = snprintf(status, sizeof(status), "Status: %d %s\r\n", rs->status,
+			     fcgi_reason(rs->status));
+		FCGX_PutStr(status, n, srv->req.out);
+		if (rs->head.len > 0)
+			FCGX_PutStr(rs->head.p, (int)rs->head.len, srv->req.out);
+		FCGX_PutStr("\r\n", 2, srv->req.out);
+		if (rs->body.len > 0)
+			FCGX_PutStr(rs->body.p, (int)rs->body.len, srv->req.out);
+	}
 	/* Closing the streams writes the last records (FCGI_END_REQUEST included); their
 	 * errors say whether the web server got the whole answer. */
 	delivered = FCGX_FClose(srv->req.err) == 0 && FCGX_FClose(srv->req.out) == 0;

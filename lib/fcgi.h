@@ -20,6 +20,7 @@ struct fcgi_request {
 	void *io;	     /* the libfcgi request, NULL when built by a test */
 	struct str body;     /* set by fcgi_read_body(), or by a test */
 	bool body_read;
+	bool streamed;	     /* the answer was sent by fcgi_stream_*() */
 	int64_t deadline_ns; /* CLOCK_MONOTONIC: input must have arrived by then; 0: none */
 };
 
@@ -47,6 +48,18 @@ bool fcgi_headerf(struct fcgi_response *rs, const char *name, const char *fmt, .
 /* Looks up a header already added (tests and the router use it); NULL if absent. The
  * returned slice points into the response. */
 bool fcgi_response_header_get(const struct fcgi_response *rs, const char *name, struct str *value);
+/* Streaming an answer as it is made (after the body was read): fcgi_stream_begin() sends
+ * rs's status and header lines at once, fcgi_stream_write() sends bytes and flushes them
+ * to the web server. Both return false once the web server's connection is gone (the
+ * client left): stop then. A write waits at most write_timeout_ms for a web server that
+ * does not read. fcgi_server_respond() then only ends the request. For a request built by
+ * a test (io NULL), the bytes are appended to rs->body. */
+bool fcgi_stream_begin(struct fcgi_request *rq, struct fcgi_response *rs, int64_t write_timeout_ms);
+bool fcgi_stream_write(struct fcgi_request *rq, struct fcgi_response *rs, const char *p, size_t n);
+/* False when the web server has closed its end of the request's connection (looked at
+ * without reading); true for a request built by a test. */
+bool fcgi_peer_alive(const struct fcgi_request *rq);
+
 /* Reason phrase for a status code ("Unauthorized"). */
 const char *fcgi_reason(int status);
 

@@ -1,7 +1,9 @@
 /* libcurl wrapper: bounded, verified, blocking JSON POSTs. */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +16,29 @@ struct http {
 	volatile sig_atomic_t *abort_flag;
 };
 
-/* What the write callback needs for one call. */
+/* What the callbacks need for one call. */
 struct sink {
 	struct buf *out;
 	size_t max;
 	bool toobig;
+	const struct http *h;
+	const struct http_req *rq;
+	CURL *curl;
+	size_t got;	  /* body bytes so far */
+	int64_t start_ms; /* CLOCK_MONOTONIC */
+	int64_t last_ms;  /* the last body bytes, or the start */
+	const char *why;  /* set when a callback stopped the call */
+	bool refused;	  /* allow_addr said no */
+	bool timed_out;	  /* first_byte_ms or idle_ms ran out */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static bool initialised;
 
@@ -121,10 +140,25 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct sink *s = arg;
 	size_t n = size * nmemb;
+	long code = 0;
 
-	if (n > s->max - s->out->len || !buf_append(s->out, p, n)) {
+	if (n > s->max - s->got) {
 		s->toobig = true;
 		return 0; /* curl stops with CURLE_WRITE_ERROR */
+	}
+	s->got += n;
+	s->last_ms = now_ms();
+	if (s->rq->on_data != NULL) {
+		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+		if (!s->rq->on_data(s->rq->arg, (int)code, p, n)) {
+			s->why = "the receiver stopped";
+			return 0;
+		}
+		return n;
+	}
+	if (!buf_append(s->out, p, n)) {
+		s->toobig = true;
+		return 0;
 	}
 	return n;
 }
@@ -132,13 +166,60 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
-	const struct http *h = arg;
+	struct sink *s = arg;
+	const struct http_req *rq = s->rq;
+	int64_t now;
 
 	(void)dltotal;
 	(void)dlnow;
 	(void)ultotal;
 	(void)ulnow;
-	return h->abort_flag != NULL && *h->abort_flag != 0;
+	if (s->h->abort_flag != NULL && *s->h->abort_flag != 0)
+		return 1;
+	if (rq->on_tick != NULL && !rq->on_tick(rq->arg)) {
+		s->why = "the caller went away";
+		return 1;
+	}
+	now = now_ms();
+	if (s->got == 0 && rq->first_byte_ms > 0 && now - s->start_ms > rq->first_byte_ms) {
+		s->why = "no answer in time (first byte)";
+		s->timed_out = true;
+		return 1;
+	}
+	if (s->got > 0 && rq->idle_ms > 0 && now - s->last_ms > rq->idle_ms) {
+		s->why = "the answer stalled (idle)";
+		s->timed_out = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Every connection curl would open is first checked against the caller's rules. */
+static curl_socket_t on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct sink *s = arg;
+	unsigned char ip[16];
+
+	(void)purpose;
+	memset(ip, 0, sizeof(ip));
+	if (a->family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)&a->addr;
+
+		ip[10] = ip[11] = 0xff;
+		memcpy(ip + 12, &in->sin_addr, 4);
+	} else if (a->family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)&a->addr;
+
+		memcpy(ip, &in6->sin6_addr, 16);
+	} else {
+		s->refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	if (!s->rq->allow_addr(s->rq->arg, ip)) {
+		s->refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
 }
 
 /* Adds the fixed and the extra headers to the list; ERR_INPUT names none of their values. */
@@ -188,6 +269,10 @@ static enum err failure(CURLcode cc, const struct sink *s, const char *detail, i
 	switch (cc) {
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
+		if (s->why != NULL) {
+			snprintf(msg, msglen, "aborted: %s", s->why);
+			return ERR_UPSTREAM;
+		}
 		if (s->toobig || cc == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(msg, msglen, "response larger than %zu bytes", max);
 			return ERR_TOOBIG;
@@ -195,10 +280,16 @@ static enum err failure(CURLcode cc, const struct sink *s, const char *detail, i
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(msg, msglen, "timed out after %lld ms", (long long)timeout_ms);
-		return ERR_UPSTREAM;
+		return s->rq->on_data != NULL ? ERR_TIMEOUT : ERR_UPSTREAM;
 	case CURLE_ABORTED_BY_CALLBACK:
-		snprintf(msg, msglen, "aborted");
-		return ERR_UPSTREAM;
+		snprintf(msg, msglen, "aborted%s%s", s->why ? ": " : "", s->why ? s->why : "");
+		return s->timed_out ? ERR_TIMEOUT : ERR_UPSTREAM;
+	case CURLE_COULDNT_CONNECT:
+		if (s->refused) {
+			snprintf(msg, msglen, "the address is not allowed for upstreams");
+			return ERR_FORBIDDEN;
+		}
+		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 		snprintf(msg, msglen, "invalid URL: %s", curl_easy_strerror(cc));
@@ -214,8 +305,14 @@ enum err http_post_json(struct http *h, const char *url, const struct http_heade
 			const char *body, size_t len, int64_t timeout_ms, size_t max_response,
 			int *status, struct buf *out, char *msg, size_t msglen)
 {
-	struct http_req rq = {"POST", url, "application/json", headers,
-			      body,   len, timeout_ms,	       max_response};
+	struct http_req rq = {.method = "POST",
+			      .url = url,
+			      .content_type = "application/json",
+			      .headers = headers,
+			      .body = body,
+			      .len = len,
+			      .timeout_ms = timeout_ms,
+			      .max_response = max_response};
 
 	return http_send(h, &rq, status, out, msg, msglen);
 }
@@ -225,7 +322,7 @@ enum err http_send(struct http *h, const struct http_req *rq, int *status, struc
 {
 	struct curl_slist *list = NULL;
 	char detail[CURL_ERROR_SIZE];
-	struct sink s = {out, rq->max_response, false};
+	struct sink s = {.out = out, .max = rq->max_response, .h = h, .rq = rq, .curl = h->curl};
 	int64_t timeout_ms = rq->timeout_ms;
 	CURL *c = h->curl;
 	CURLcode cc;
@@ -263,7 +360,13 @@ enum err http_send(struct http *h, const struct http_req *rq, int *status, struc
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)(rq->connect_ms > 0 && rq->connect_ms < timeout_ms ? rq->connect_ms
+										  : timeout_ms));
+	if (rq->allow_addr != NULL) {
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &s);
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
 	if (strcmp(rq->method, "POST") == 0) {
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -277,8 +380,9 @@ enum err http_send(struct http *h, const struct http_req *rq, int *status, struc
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &s);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+	s.start_ms = s.last_ms = now_ms();
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	*status = (int)code;
@@ -331,6 +435,8 @@ enum err http_mail_send(struct http *h, const struct http_mail *m, int64_t timeo
 {
 	struct curl_slist *rcpt = NULL;
 	char detail[CURL_ERROR_SIZE], from[320], to[320], date[64];
+	const struct http_req none = {.method = "SMTP"};
+	struct sink s = {.h = h, .rq = &none, .curl = h->curl};
 	struct source src;
 	struct buf text;
 	const char *p;
@@ -400,8 +506,9 @@ enum err http_mail_send(struct http *h, const struct http_mail *m, int64_t timeo
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)text.len);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &s);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+	s.start_ms = s.last_ms = now_ms();
 	cc = curl_easy_perform(c);
 	if (cc != CURLE_OK) {
 		snprintf(msg, msglen, "%s%s%s", curl_easy_strerror(cc), detail[0] ? ": " : "",

@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -68,9 +69,25 @@ struct http_req {
 	size_t len;
 	int64_t timeout_ms;
 	size_t max_response;
+	/* Optional, for a streamed answer. With on_data set, the body is handed over as it
+	 * arrives (out stays empty; max_response still bounds the total): status is the
+	 * answer's HTTP status; returning false stops the call (ERR_UPSTREAM, "aborted"). */
+	bool (*on_data)(void *arg, int status, const char *p, size_t n);
+	/* Called about every 100 ms while the call runs; false stops it (a caller gone). */
+	bool (*on_tick)(void *arg);
+	/* Asked before any connection to an address is attempted (SSRF rules); false: refused,
+	 * and the call fails with ERR_FORBIDDEN. ip is IPv6 or IPv4-mapped. */
+	bool (*allow_addr)(void *arg, const unsigned char ip[16]);
+	void *arg;
+	int64_t connect_ms;    /* 0: timeout_ms */
+	int64_t first_byte_ms; /* from the start until the first body byte; 0: none */
+	int64_t idle_ms;       /* at most between two pieces of the body; 0: none */
 };
 enum err http_send(struct http *h, const struct http_req *rq, int *status, struct buf *out,
 		   char *msg, size_t msglen) WUR;
+/* With the optional fields: ERR_TIMEOUT when first_byte_ms or idle_ms ran out, or
+ * timeout_ms on a streamed call (msg says which); ERR_FORBIDDEN when allow_addr refused
+ * the address. */
 
 /* A plain-text mail, sent over SMTP (smtp:// with STARTTLS when offered, required when a
  * user is set; or smtps://). Headers must be one line each (no CR or LF: no injection);

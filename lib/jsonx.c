@@ -381,3 +381,72 @@ bool jsonx_has(const struct jsonx_doc *d, const char *path)
 {
 	return lookup(d, path) != NULL;
 }
+
+/* The object at path, made (with the objects on the way) when absent; NULL when something
+ * on the way is not an object. */
+static json_t *make_path(struct jsonx_doc *d, const char *path, const char **last)
+{
+	json_t *v = d->root, *next;
+	char key[128];
+
+	for (;;) {
+		const char *dot = strchr(path, '.');
+		size_t len = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (dot == NULL) {
+			*last = path;
+			return json_is_object(v) ? v : NULL;
+		}
+		if (len >= sizeof(key) || !json_is_object(v))
+			return NULL;
+		memcpy(key, path, len);
+		key[len] = '\0';
+		next = json_object_get(v, key);
+		if (next == NULL) {
+			next = json_object();
+			if (next == NULL || json_object_set_new(v, key, next) != 0)
+				abort();
+		}
+		v = next;
+		path = dot + 1;
+	}
+}
+
+bool jsonx_set_str(struct jsonx_doc *d, const char *path, const char *value)
+{
+	const char *last;
+	json_t *o = make_path(d, path, &last), *s;
+
+	if (o == NULL || (s = json_string(value)) == NULL)
+		return false;
+	return json_object_set_new(o, last, s) == 0;
+}
+
+bool jsonx_set_bool(struct jsonx_doc *d, const char *path, bool value)
+{
+	const char *last;
+	json_t *o = make_path(d, path, &last);
+
+	return o != NULL && json_object_set_new(o, last, json_boolean(value)) == 0;
+}
+
+bool jsonx_del(struct jsonx_doc *d, const char *path)
+{
+	const char *last;
+	json_t *o = make_path(d, path, &last);
+
+	return o != NULL && json_object_del(o, last) == 0;
+}
+
+static int dump_cb(const char *p, size_t n, void *arg)
+{
+	return buf_append(arg, p, n) ? 0 : -1;
+}
+
+bool jsonx_dump(const struct jsonx_doc *d, const char *path, struct buf *out)
+{
+	json_t *v = lookup(d, path);
+
+	return v != NULL &&
+	       json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) == 0;
+}

@@ -72,4 +72,14 @@ bool jsonx_get_elem(const struct jsonx_doc *d, const char *path, size_t i, struc
 /* True when the member exists (of any type, null included). */
 bool jsonx_has(const struct jsonx_doc *d, const char *path);
 
+/* Changes a document: sets the member at a dotted path (objects on the way are made when
+ * absent) to a string or a boolean, or removes it. False when something on the way is not
+ * an object. */
+bool jsonx_set_str(struct jsonx_doc *d, const char *path, const char *value);
+bool jsonx_set_bool(struct jsonx_doc *d, const char *path, bool value);
+bool jsonx_del(struct jsonx_doc *d, const char *path);
+/* Appends the value at path ("" for the document) as compact JSON; false when absent or
+ * out did not take it all. */
+bool jsonx_dump(const struct jsonx_doc *d, const char *path, struct buf *out);
+
 #endif

@@ -71,14 +71,14 @@ enum err stripe_call(struct http *h, const struct config *cfg, const char *metho
 					 {"Stripe-Version", STRIPE_API_VERSION},
 					 {NULL, NULL},
 					 {NULL, NULL}};
-	struct http_req rq = {method,
-			      url,
-			      "application/x-www-form-urlencoded",
-			      headers,
-			      form != NULL ? (form->p != NULL ? form->p : "") : NULL,
-			      form != NULL ? form->len : 0,
-			      cfg->stripe_timeout_ms,
-			      MAX_ANSWER};
+	struct http_req rq = {.method = method,
+			      .url = url,
+			      .content_type = "application/x-www-form-urlencoded",
+			      .headers = headers,
+			      .body = form != NULL ? (form->p != NULL ? form->p : "") : NULL,
+			      .len = form != NULL ? form->len : 0,
+			      .timeout_ms = cfg->stripe_timeout_ms,
+			      .max_response = MAX_ANSWER};
 	struct buf out;
 	size_t base;
 	enum err e;
