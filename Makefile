@@ -62,6 +62,7 @@ APP_SRCS := \
 	app/abuse/trainer.c \
 	app/api/api.c \
 	app/api/api_abuse.c \
+	app/api/api_ai.c \
 	app/api/api_audit.c \
 	app/api/api_auth.c \
 	app/api/api_db.c \

@@ -4,6 +4,7 @@
 #include "../admin/admin.h"
 #include "../billing/billing.h"
 #include "../api/api_abuse.h"
+#include "../api/api_ai.h"
 #include "../api/api_auth.h"
 #include "../api/api_db.h"
 #include "../api/api_decisions.h"
@@ -56,6 +57,14 @@ static const struct route routes[] = {
     {"POST", "/api/v1/lists", api_lists_post, ROUTE_TENANT},
     {"POST", "/api/v1/lists/:id/remove", api_lists_remove_handler, ROUTE_TENANT},
     {"GET", "/api/v1/models", api_models_get, ROUTE_TENANT},
+    {"GET", "/api/v1/ai", api_ai_get, ROUTE_TENANT},
+    {"PATCH", "/api/v1/ai", api_ai_patch, ROUTE_TENANT},
+    {"GET", "/api/v1/ai/providers", api_ai_providers_get, ROUTE_TENANT},
+    {"PUT", "/api/v1/ai/providers/:name", api_ai_provider_put, ROUTE_TENANT},
+    {"POST", "/api/v1/ai/providers/:name/remove", api_ai_provider_remove, ROUTE_TENANT},
+    {"GET", "/api/v1/ai/aliases", api_ai_aliases_get, ROUTE_TENANT},
+    {"PUT", "/api/v1/ai/aliases/:name", api_ai_alias_put, ROUTE_TENANT},
+    {"POST", "/api/v1/ai/aliases/:name/remove", api_ai_alias_remove, ROUTE_TENANT},
     {"GET", "/api/v1/billing", api_billing_get, ROUTE_TENANT},
     {"POST", "/api/v1/billing/checkout", api_billing_checkout, ROUTE_TENANT},
     {"POST", "/api/v1/billing/portal", api_billing_portal, ROUTE_TENANT},

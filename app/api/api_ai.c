@@ -1,0 +1,888 @@
+/* The tenant's AI settings, providers and aliases for the management API. Every statement
+ * names the tenant and runs in its transaction; a provider's key is sealed before it
+ * reaches PostgreSQL, and its plain text wiped once the request is done with it. */
+#include "api_ai.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/cryptox.h"
+#include "../../lib/jsonx.h"
+#include "../../lib/log.h"
+#include "../../lib/sql.h"
+#include "../upstream/upstream.h"
+#include "api.h"
+#include "api_audit.h"
+
+/* The limits of migrations/0014_ai.sql, and a few of the API's own. */
+#define PREFIX_SEGMENTS	   4
+#define PREFIX_SEGMENT_MAX 32
+#define BASE_URL_MAX	   512
+#define API_KEY_MAX	   512
+#define MODEL_MAX	   128
+#define WEIGHT_MAX	   1000
+#define TARGETS_MAX	   8
+#define PLANS_MAX	   16
+#define REFS_MAX	   (TARGETS_MAX * (1 + PLANS_MAX))
+#define BAD_MAX		   16
+#define ALIAS_JSON_MAX	   (256 * 1024)
+
+#define SETTINGS_COLS "ai_prefix, ai_budget_micros, ai_key_budget_micros"
+#define PROVIDER_COLS                                                                              \
+	"name, kind, base_url, key_sealed IS NOT NULL, " API_RFC3339(                              \
+	    "created_at") ", " API_RFC3339("updated_at")
+enum { P_NAME, P_KIND, P_BASE_URL, P_HAS_KEY, P_CREATED, P_UPDATED };
+#define ALIAS_COLS                                                                                 \
+	"name, targets::text, by_plan::text, " API_RFC3339("created_at") ", " API_RFC3339(         \
+	    "updated_at")
+enum { A_NAME, A_TARGETS, A_BY_PLAN, A_CREATED, A_UPDATED };
+
+#define NO_PROVIDER "This tenant has no AI provider of that name."
+#define NO_ALIAS    "This tenant has no AI alias of that name."
+
+/* What is wrong with a body, every member at once (api_bad_fields); and the member, when
+ * every complaint is about the same one, for the problem's parameter to name. */
+struct checks {
+	const char *why[BAD_MAX];
+	size_t n;
+	const char *member; /* NULL: several */
+};
+
+static void complain(struct hctx *c, struct checks *k, const char *member, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void complain(struct hctx *c, struct checks *k, const char *member, const char *fmt, ...)
+{
+	char tmp[400];
+	const char *why;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	why = arena_strndup(c->arena, tmp, strlen(tmp));
+	if (k->n == 0)
+		k->member = member;
+	else if (k->member != NULL && strcmp(k->member, member) != 0)
+		k->member = NULL;
+	if (k->n < BAD_MAX)
+		k->why[k->n++] = why != NULL ? why : "a member is invalid";
+}
+
+static enum err refuse(struct hctx *c, const struct checks *k)
+{
+	c->parameter = k->member;
+	return api_bad_fields(c, k->why, k->n);
+}
+
+/* jsonx has no test for null: a member that is there and of no other type is one. */
+static bool is_null(const struct jsonx_doc *d, const char *path)
+{
+	const char *s;
+	double f;
+	bool b;
+	size_t n;
+
+	return jsonx_has(d, path) && !jsonx_get_str(d, path, &s) && !jsonx_get_num(d, path, &f) &&
+	       !jsonx_get_bool(d, path, &b) && !jsonx_get_len(d, path, &n);
+}
+
+/* An array with an element (an empty one cannot be told from {} by jsonx's getters). */
+static bool has_elem(const struct jsonx_doc *d, const char *path)
+{
+	struct jsonx_doc *e;
+
+	if (!jsonx_get_elem(d, path, 0, &e))
+		return false;
+	jsonx_doc_free(e);
+	return true;
+}
+
+static bool is_alnum(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static bool is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/* ai_providers.name: ^[a-z0-9][a-z0-9_-]{0,62}$. */
+static bool provider_name_ok(struct str s)
+{
+	size_t i;
+
+	if (s.len < 1 || s.len > 63)
+		return false;
+	for (i = 0; i < s.len; i++)
+		if (!((s.p[i] >= 'a' && s.p[i] <= 'z') || (s.p[i] >= '0' && s.p[i] <= '9') ||
+		      (i > 0 && (s.p[i] == '_' || s.p[i] == '-'))))
+			return false;
+	return true;
+}
+
+/* ai_aliases.name: ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$. */
+static bool alias_name_ok(struct str s)
+{
+	size_t i;
+
+	if (s.len < 1 || s.len > 128)
+		return false;
+	for (i = 0; i < s.len; i++)
+		if (!is_alnum(s.p[i]) && (i == 0 || strchr("._:-", s.p[i]) == NULL))
+			return false;
+	return true;
+}
+
+/* The route's :name, copied, when ok says it is a name; NULL otherwise. */
+static const char *path_name(struct hctx *c, bool (*ok)(struct str))
+{
+	struct str s = hctx_param(c, "name");
+
+	return ok(s) ? arena_strndup(c->arena, s.p, s.len) : NULL;
+}
+
+/* tenants.ai_prefix: ^(/[A-Za-z0-9._~-]{1,32}){0,4}$, "" being the root; and no segment
+ * "." or "..", which a normalised request path never has (the routes could not be hit). */
+static bool prefix_ok(const char *p)
+{
+	size_t segments = 0, len;
+
+	while (*p != '\0') {
+		if (*p++ != '/' || ++segments > PREFIX_SEGMENTS)
+			return false;
+		for (len = 0; p[len] != '\0' && p[len] != '/'; len++)
+			if (!is_alnum(p[len]) && strchr("._~-", p[len]) == NULL)
+				return false;
+		if (len == 0 || len > PREFIX_SEGMENT_MAX || strncmp(p, "..", len) == 0)
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+/* The path of a base URL (after its origin): segments of unreserved characters, ':', '@',
+ * '+', ',', ';', '=' and %XX escapes, none empty, "." or ".."; no query or fragment. */
+static bool url_path_ok(const char *p)
+{
+	size_t len;
+
+	while (*p != '\0') {
+		if (*p++ != '/')
+			return false;
+		for (len = 0; p[len] != '\0' && p[len] != '/'; len++) {
+			if (p[len] == '%' && is_hex(p[len + 1]) && is_hex(p[len + 2]))
+				len += 2;
+			else if (!is_alnum(p[len]) && strchr("-._~:@+,;=", p[len]) == NULL)
+				return false;
+		}
+		if (len == 0 || strncmp(p, "..", len) == 0)
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+/* base_url as it is stored: at most 512 characters, its trailing '/'s taken off; an
+ * http:// or https:// origin the SSRF rules allow (upstream_check(), as for upstreams:
+ * TOLLGATE_UPSTREAM_ALLOW lets a network in) and an optional path. On false, why (a
+ * sentence) says what is wrong. Resolves the host name. */
+static bool base_url_ok(struct hctx *c, const char *in, const char **out, char *why, size_t n)
+{
+	char reason[320], *url, *path;
+	struct addr_url u;
+	size_t len = strlen(in);
+
+	*out = NULL;
+	if (len == 0 || len > BASE_URL_MAX) {
+		snprintf(why, n, "base_url must be a URL of at most %d characters.", BASE_URL_MAX);
+		return false;
+	}
+	if ((url = arena_strndup(c->arena, in, len)) == NULL) {
+		snprintf(why, n, "base_url could not be checked.");
+		return false;
+	}
+	while (len > 0 && url[len - 1] == '/')
+		url[--len] = '\0';
+	/* The scheme in lower case, as the table's check and the AI pool want it. */
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		snprintf(why, n,
+			 "base_url must be an http:// or https:// URL (scheme in lower case).");
+		return false;
+	}
+	path = strchr(url + (url[4] == 's' ? 8 : 7), '/');
+	if (path != NULL && !url_path_ok(path)) {
+		snprintf(why, n,
+			 "base_url's path may hold only letters, digits, %%XX escapes and "
+			 "-._~:@+,;= between its '/'s (no empty, \".\" or \"..\" segment, no query "
+			 "or fragment).");
+		return false;
+	}
+	if (path != NULL)
+		*path = '\0'; /* the origin alone, for upstream_check() */
+	if (upstream_check(c->app->cfg, url, &u, reason, sizeof(reason)) != ERR_OK) {
+		snprintf(why, n, "base_url is refused: %s.", reason);
+		return false;
+	}
+	if (path != NULL)
+		*path = '/';
+	*out = url;
+	return true;
+}
+
+/* ai_providers' key: 1 to 512 visible ASCII characters. */
+static bool api_key_ok(const char *k)
+{
+	size_t i, n = strlen(k);
+
+	if (n < 1 || n > API_KEY_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (k[i] < 0x21 || k[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* A model's name: 1 to 128 bytes, no control characters. */
+static bool model_ok(const char *m)
+{
+	size_t i, n = strlen(m);
+
+	if (n < 1 || n > MODEL_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)m[i] < 0x20 || m[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static void buf_release(void *p)
+{
+	buf_free(p);
+}
+
+/* A buffer of at most max bytes whose storage goes with the arena; NULL when it is full. */
+static struct buf *arena_buf(struct hctx *c, size_t max)
+{
+	struct buf *b = arena_alloc(c->arena, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	buf_init(b, max);
+	return arena_defer(c->arena, buf_release, b) == 0 ? b : NULL;
+}
+
+/* Key, then the column as a number, or null. */
+static void kint_or_null(struct jsonx_w *w, const char *key, const struct sql_res *r, int row,
+			 int col)
+{
+	jsonx_key(w, key);
+	if (sql_is_null(r, row, col))
+		jsonx_null(w);
+	else
+		jsonx_int(w, sql_get_i64(r, row, col));
+}
+
+/* ---- Settings ---------------------------------------------------------------------- */
+
+static void write_settings(struct jsonx_w *w, const struct sql_res *r)
+{
+	jsonx_obj_open(w);
+	jsonx_kstr(w, "prefix", sql_is_null(r, 0, 0) ? NULL : sql_get(r, 0, 0));
+	kint_or_null(w, "budget_micros", r, 0, 1);
+	kint_or_null(w, "key_budget_micros", r, 0, 2);
+	jsonx_obj_close(w);
+}
+
+enum err api_ai_get(struct hctx *c)
+{
+	char tenant[24];
+	const char *params[1] = {tenant};
+	struct sql_res *r;
+	struct jsonx_w w;
+	enum err e;
+
+	str_fmt_i64(tenant, c->tenant_id);
+	if ((e = api_sql(c, &r, "SELECT " SETTINGS_COLS " FROM tenants WHERE id = $1", 1,
+			 params)) != ERR_OK)
+		return e;
+	if (sql_rows(r) != 1)
+		return ERR_NOTFOUND;
+	hctx_json_begin(c, &w);
+	write_settings(&w, r);
+	hctx_json_end(c, &w);
+	return ERR_OK;
+}
+
+static const char *const settings_members[] = {"prefix", "budget_micros", "key_budget_micros"};
+enum { S_PREFIX, S_BUDGET, S_KEY_BUDGET, S__MAX };
+
+struct settings_req {
+	bool set[S__MAX];	   /* the member was given */
+	const char *value[S__MAX]; /* as SQL text; NULL: null, turned off */
+	char num[S__MAX][24];
+};
+
+static enum err settings_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
+{
+	const struct settings_req *q = arg;
+	char tenant[24], target[300];
+	const char *params[7] = {tenant,
+				 q->set[S_PREFIX] ? "t" : "f",
+				 q->value[S_PREFIX],
+				 q->set[S_BUDGET] ? "t" : "f",
+				 q->value[S_BUDGET],
+				 q->set[S_KEY_BUDGET] ? "t" : "f",
+				 q->value[S_KEY_BUDGET]};
+	struct sql_res *r;
+	struct jsonx_w w;
+	size_t used = 0;
+	enum err e;
+	int i, len;
+
+	(void)secret;
+	str_fmt_i64(tenant, c->tenant_id);
+	target[0] = '\0';
+	for (i = 0; i < S__MAX; i++) {
+		if (!q->set[i])
+			continue;
+		len = snprintf(target + used, sizeof(target) - used, "%s%s=%s", used ? " " : "",
+			       settings_members[i], q->value[i] != NULL ? q->value[i] : "off");
+		if (len > 0 && (size_t)len < sizeof(target) - used)
+			used += (size_t)len;
+	}
+	if (used == 0) /* nothing to change: the settings as they are */
+		e = api_sql(c, &r, "SELECT " SETTINGS_COLS " FROM tenants WHERE id = $1", 1,
+			    params);
+	else
+		e = api_sql(c, &r,
+			    "UPDATE tenants SET "
+			    "ai_prefix = CASE WHEN $2::bool THEN $3 ELSE ai_prefix END, "
+			    "ai_budget_micros = CASE WHEN $4::bool THEN $5::bigint "
+			    "ELSE ai_budget_micros END, "
+			    "ai_key_budget_micros = CASE WHEN $6::bool THEN $7::bigint "
+			    "ELSE ai_key_budget_micros END, "
+			    "updated_at = now() WHERE id = $1 RETURNING " SETTINGS_COLS,
+			    7, params);
+	if (e != ERR_OK)
+		return e;
+	if (sql_rows(r) != 1)
+		return ERR_NOTFOUND;
+	if (used > 0 && (e = api_audit(c, c->tenant_id, "ai.settings", target)) != ERR_OK)
+		return e;
+	jsonx_w_init(&w, data);
+	write_settings(&w, r);
+	return ERR_OK;
+}
+
+enum err api_ai_patch(struct hctx *c)
+{
+	struct settings_req q;
+	struct checks k = {{NULL}, 0, NULL};
+	struct jsonx_doc *d;
+	int64_t v;
+	enum err e;
+	int i;
+
+	memset(&q, 0, sizeof(q));
+	if ((e = api_read_json(c, settings_members, S__MAX, &d)) != ERR_OK)
+		return e;
+	for (i = 0; i < S__MAX; i++) {
+		const char *m = settings_members[i];
+
+		if (!jsonx_has(d, m))
+			continue;
+		q.set[i] = true;
+		if (is_null(d, m))
+			continue; /* value NULL: off */
+		if (i == S_PREFIX) {
+			if (!jsonx_get_str(d, m, &q.value[i]) || !prefix_ok(q.value[i]))
+				complain(
+				    c, &k, m,
+				    "prefix must be null (AI routes off), \"\" (the root) or 1 "
+				    "to %d segments such as /v1 or /ai/v1, each '/' and 1 to %d "
+				    "letters, digits, '.', '_', '~' or '-'",
+				    PREFIX_SEGMENTS, PREFIX_SEGMENT_MAX);
+		} else if (!jsonx_get_int(d, m, &v) || v < 0) {
+			complain(c, &k, m, "%s must be a whole number of at least 0, or null", m);
+		} else {
+			str_fmt_i64(q.num[i], v);
+			q.value[i] = q.num[i];
+		}
+	}
+	if (k.n > 0)
+		return refuse(c, &k);
+	return api_change(c, 200, settings_work, &q);
+}
+
+/* ---- Providers --------------------------------------------------------------------- */
+
+static void write_provider(struct jsonx_w *w, const struct sql_res *r, int i)
+{
+	jsonx_obj_open(w);
+	jsonx_kstr(w, "name", sql_get(r, i, P_NAME));
+	jsonx_kstr(w, "kind", sql_get(r, i, P_KIND));
+	jsonx_kstr(w, "base_url", sql_get(r, i, P_BASE_URL));
+	jsonx_kbool(w, "has_key", strcmp(sql_get(r, i, P_HAS_KEY), "t") == 0);
+	jsonx_kstr(w, "created_at", sql_get(r, i, P_CREATED));
+	jsonx_kstr(w, "updated_at", sql_get(r, i, P_UPDATED));
+	jsonx_obj_close(w);
+}
+
+enum err api_ai_providers_get(struct hctx *c)
+{
+	char tenant[24];
+	const char *params[1] = {tenant};
+	struct sql_res *r;
+	struct jsonx_w w;
+	enum err e;
+	int i;
+
+	str_fmt_i64(tenant, c->tenant_id);
+	if ((e = api_sql(c, &r,
+			 "SELECT " PROVIDER_COLS " FROM ai_providers WHERE tenant_id = $1 "
+			 "ORDER BY name",
+			 1, params)) != ERR_OK)
+		return e;
+	hctx_json_begin(c, &w);
+	jsonx_arr_open(&w);
+	for (i = 0; i < sql_rows(r); i++)
+		write_provider(&w, r, i);
+	jsonx_arr_close(&w);
+	hctx_json_end(c, &w);
+	return ERR_OK;
+}
+
+struct provider_req {
+	const char *name, *kind, *base_url;
+	const char *key; /* NULL: none to store */
+	bool keep_key;	 /* api_key absent: the stored one (if any) stays */
+};
+
+static enum err provider_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
+{
+	const struct provider_req *q = arg;
+	unsigned char sealed[API_KEY_MAX + CRYPTOX_SEAL_EXTRA];
+	char tenant[24], hex[2 * sizeof(sealed) + 3];
+	const char *keep = q->keep_key ? "t" : "f";
+	const char *params[6] = {tenant, q->name, q->kind, q->base_url, NULL, keep};
+	struct sql_res *r;
+	struct jsonx_w w;
+	size_t n;
+	enum err e;
+
+	(void)secret;
+	str_fmt_i64(tenant, c->tenant_id);
+	if (q->key != NULL) {
+		n = strlen(q->key);
+		cryptox_seal(c->app->cfg->secret_key, API_AI_KEY_PURPOSE, q->key, n, sealed);
+		sql_bytea_param(sealed, n + CRYPTOX_SEAL_EXTRA, hex, sizeof(hex));
+		params[4] = hex;
+	}
+	e = api_sql(
+	    c, &r,
+	    "INSERT INTO ai_providers AS p (tenant_id, name, kind, base_url, key_sealed) "
+	    "VALUES ($1, $2, $3, $4, $5::bytea) ON CONFLICT (tenant_id, name) DO UPDATE "
+	    "SET kind = EXCLUDED.kind, base_url = EXCLUDED.base_url, "
+	    "key_sealed = CASE WHEN $6::bool THEN p.key_sealed ELSE EXCLUDED.key_sealed END, "
+	    "updated_at = now() RETURNING " PROVIDER_COLS,
+	    6, params);
+	if (e != ERR_OK)
+		return e;
+	log_info("tenant %lld AI provider %s set to %s %s", (long long)c->tenant_id, q->name,
+		 q->kind, q->base_url);
+	if ((e = api_audit(c, c->tenant_id, "ai.provider.set", q->name)) != ERR_OK)
+		return e;
+	jsonx_w_init(&w, data);
+	write_provider(&w, r, 0);
+	return ERR_OK;
+}
+
+/* The plain key is in the parsed document and in the body it came in: both are wiped
+ * once the request is done with them, whatever came of it. */
+static void wipe_key(struct hctx *c, const char *key)
+{
+	if (key != NULL)
+		cryptox_wipe((char *)key, strlen(key));
+	if (c->rq->body.p != NULL)
+		cryptox_wipe((char *)c->rq->body.p, c->rq->body.len);
+}
+
+enum err api_ai_provider_put(struct hctx *c)
+{
+	static const char *const members[] = {"kind", "base_url", "api_key"};
+	struct provider_req q = {NULL, NULL, NULL, NULL, false};
+	struct checks k = {{NULL}, 0, NULL};
+	const char *url = NULL, *key = NULL;
+	struct jsonx_doc *d;
+	char why[400];
+	enum err e;
+
+	if ((q.name = path_name(c, provider_name_ok)) == NULL)
+		return api_bad_param(c, "name",
+				     "A provider's name is 1 to 63 of a-z, 0-9, '_' and '-', "
+				     "starting with a letter or a digit.");
+	if ((e = api_read_json(c, members, 3, &d)) != ERR_OK)
+		goto out;
+	if (!jsonx_get_str(d, "kind", &q.kind) ||
+	    (strcmp(q.kind, "openai") != 0 && strcmp(q.kind, "anthropic") != 0))
+		complain(c, &k, "kind", "kind must be openai or anthropic");
+	if (!jsonx_get_str(d, "base_url", &url))
+		complain(c, &k, "base_url",
+			 jsonx_has(d, "base_url") ? "base_url must be a string"
+						  : "base_url is required");
+	q.keep_key = !jsonx_has(d, "api_key");
+	if (!q.keep_key && !is_null(d, "api_key") &&
+	    (!jsonx_get_str(d, "api_key", &key) || !api_key_ok(key)))
+		complain(c, &k, "api_key",
+			 "api_key must be 1 to %d visible ASCII characters (no spaces), or null "
+			 "to remove the stored one",
+			 API_KEY_MAX);
+	if (k.n > 0) {
+		e = refuse(c, &k);
+		goto out;
+	}
+	if (!base_url_ok(c, url, &q.base_url, why, sizeof(why))) {
+		c->parameter = "base_url";
+		e = api_bad_body(c, arena_strndup(c->arena, why, strlen(why)));
+		goto out;
+	}
+	q.key = key;
+	e = api_change(c, 200, provider_work, &q);
+out:
+	wipe_key(c, key);
+	return e;
+}
+
+/* ---- Removal ----------------------------------------------------------------------- */
+
+struct remove_req {
+	const char *name, *sql, *missing, *action;
+};
+
+static enum err remove_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
+{
+	const struct remove_req *q = arg;
+	char tenant[24];
+	const char *params[2] = {tenant, q->name};
+	struct sql_res *r;
+	struct jsonx_w w;
+	enum err e;
+
+	(void)secret;
+	str_fmt_i64(tenant, c->tenant_id);
+	if ((e = api_sql(c, &r, q->sql, 2, params)) != ERR_OK)
+		return e;
+	if (sql_rows(r) != 1) {
+		c->detail = q->missing;
+		return ERR_NOTFOUND;
+	}
+	if ((e = api_audit(c, c->tenant_id, q->action, q->name)) != ERR_OK)
+		return e;
+	jsonx_w_init(&w, data);
+	jsonx_obj_open(&w);
+	jsonx_kstr(&w, "name", q->name);
+	jsonx_kbool(&w, "removed", true);
+	jsonx_obj_close(&w);
+	return ERR_OK;
+}
+
+enum err api_ai_provider_remove(struct hctx *c)
+{
+	struct remove_req q = {
+	    path_name(c, provider_name_ok),
+	    "DELETE FROM ai_providers WHERE tenant_id = $1 AND name = $2 RETURNING name",
+	    NO_PROVIDER, "ai.provider.remove"};
+
+	if (q.name == NULL) {
+		c->detail = NO_PROVIDER;
+		return ERR_NOTFOUND;
+	}
+	return api_change(c, 200, remove_work, &q);
+}
+
+/* ---- Aliases ----------------------------------------------------------------------- */
+
+static void write_alias(struct jsonx_w *w, const struct sql_res *r, int i)
+{
+	jsonx_obj_open(w);
+	jsonx_kstr(w, "name", sql_get(r, i, A_NAME));
+	jsonx_key(w, "targets");
+	jsonx_raw(w, sql_get(r, i, A_TARGETS), strlen(sql_get(r, i, A_TARGETS)));
+	jsonx_key(w, "by_plan");
+	jsonx_raw(w, sql_get(r, i, A_BY_PLAN), strlen(sql_get(r, i, A_BY_PLAN)));
+	jsonx_kstr(w, "created_at", sql_get(r, i, A_CREATED));
+	jsonx_kstr(w, "updated_at", sql_get(r, i, A_UPDATED));
+	jsonx_obj_close(w);
+}
+
+enum err api_ai_aliases_get(struct hctx *c)
+{
+	char tenant[24];
+	const char *params[1] = {tenant};
+	struct sql_res *r;
+	struct jsonx_w w;
+	enum err e;
+	int i;
+
+	str_fmt_i64(tenant, c->tenant_id);
+	if ((e = api_sql(c, &r,
+			 "SELECT " ALIAS_COLS " FROM ai_aliases WHERE tenant_id = $1 ORDER BY name",
+			 1, params)) != ERR_OK)
+		return e;
+	hctx_json_begin(c, &w);
+	jsonx_arr_open(&w);
+	for (i = 0; i < sql_rows(r); i++)
+		write_alias(&w, r, i);
+	jsonx_arr_close(&w);
+	hctx_json_end(c, &w);
+	return ERR_OK;
+}
+
+/* An alias to store: its targets and by_plan as normalised JSON (provider, model and
+ * weight only), and every provider name they use, with where, to check they exist. */
+struct alias_req {
+	const char *name;
+	struct buf *targets, *by_plan, *refs; /* refs: a JSON array of the names */
+	struct jsonx_w refs_w;
+	const char *where[REFS_MAX]; /* "targets[0]", "by_plan.free[1]"... */
+	size_t nrefs;
+};
+
+/* Element i of the target array at label: an object {provider, model, weight?}, written
+ * to w as such. */
+static void check_target(struct hctx *c, const struct jsonx_doc *el, const char *label, size_t i,
+			 struct jsonx_w *w, struct alias_req *q, struct checks *k)
+{
+	const char *member = strncmp(label, "by_plan", 7) == 0 ? "by_plan" : "targets";
+	const char *provider = NULL, *model = NULL, *at;
+	bool has_weight = jsonx_has(el, "weight");
+	size_t members, known;
+	char tmp[64];
+	int64_t weight = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s[%zu]", label, i);
+	if ((at = arena_strndup(c->arena, tmp, strlen(tmp))) == NULL)
+		at = member;
+	if (!jsonx_get_len(el, "", &members) || has_elem(el, "")) {
+		complain(c, k, member, "%s must be an object {provider, model, weight}", at);
+		return;
+	}
+	if (!jsonx_get_str(el, "provider", &provider))
+		complain(c, k, member, "%s.provider must be a string, the name of a provider", at);
+	else if (!provider_name_ok(str_c(provider)))
+		complain(c, k, member, "%s.provider: this tenant has no provider '%.64s'", at,
+			 provider);
+	else if (q->nrefs < REFS_MAX) {
+		q->where[q->nrefs++] = at;
+		jsonx_str(&q->refs_w, provider);
+	}
+	if (!jsonx_get_str(el, "model", &model) || !model_ok(model))
+		complain(c, k, member,
+			 "%s.model must be a string of 1 to %d bytes without control characters",
+			 at, MODEL_MAX);
+	if (has_weight &&
+	    (!jsonx_get_int(el, "weight", &weight) || weight < 0 || weight > WEIGHT_MAX))
+		complain(c, k, member, "%s.weight must be a whole number from 0 to %d", at,
+			 WEIGHT_MAX);
+	known =
+	    (size_t)jsonx_has(el, "provider") + (size_t)jsonx_has(el, "model") + (size_t)has_weight;
+	if (members > known)
+		complain(c, k, member, "%s may have only provider, model and weight", at);
+	jsonx_obj_open(w);
+	jsonx_kstr(w, "provider", provider != NULL ? provider : "");
+	jsonx_kstr(w, "model", model != NULL ? model : "");
+	if (has_weight)
+		jsonx_kint(w, "weight", weight);
+	jsonx_obj_close(w);
+}
+
+/* The array of 1 to 8 targets at path (label in messages), written to w. */
+static void check_targets(struct hctx *c, const struct jsonx_doc *d, const char *path,
+			  const char *label, struct jsonx_w *w, struct alias_req *q,
+			  struct checks *k)
+{
+	const char *member = strncmp(label, "by_plan", 7) == 0 ? "by_plan" : "targets";
+	struct jsonx_doc *el;
+	size_t n, i;
+
+	if (!jsonx_get_len(d, path, &n) || n < 1 || n > TARGETS_MAX || !has_elem(d, path)) {
+		complain(c, k, member, "%s must be an array of 1 to %d targets", label,
+			 TARGETS_MAX);
+		jsonx_null(w); /* a value for the key before it; refused anyway */
+		return;
+	}
+	jsonx_arr_open(w);
+	for (i = 0; i < n && jsonx_get_elem(d, path, i, &el); i++) {
+		check_target(c, el, label, i, w, q, k);
+		jsonx_doc_free(el);
+	}
+	jsonx_arr_close(w);
+}
+
+/* by_plan: an object from plan ids (the plans table's) to target arrays. jsonx cannot list
+ * an object's members, so PostgreSQL does, from the body (valid JSON, as jansson read
+ * it). */
+static enum err check_by_plan(struct hctx *c, const struct jsonx_doc *d, struct alias_req *q,
+			      struct checks *k)
+{
+	const char *params[1], *label;
+	char path[64];
+	struct sql_res *r;
+	struct jsonx_w w;
+	enum err e;
+	int i;
+
+	jsonx_w_init(&w, q->by_plan);
+	if (!jsonx_has(d, "by_plan") || is_null(d, "by_plan")) {
+		jsonx_obj_open(&w);
+		jsonx_obj_close(&w);
+		return ERR_OK;
+	}
+	if ((params[0] = arena_strndup(c->arena, c->rq->body.p, c->rq->body.len)) == NULL)
+		return ERR_TOOBIG;
+	e = api_sql(c, &r,
+		    "SELECT jsonb_typeof(b -> 'by_plan'), k, "
+		    "EXISTS (SELECT 1 FROM plans p WHERE p.id = k) FROM (SELECT $1::jsonb AS b) s "
+		    "LEFT JOIN LATERAL jsonb_object_keys(CASE WHEN jsonb_typeof(b -> 'by_plan') = "
+		    "'object' THEN b -> 'by_plan' ELSE '{}' END) AS k ON true ORDER BY k",
+		    1, params);
+	if (e != ERR_OK)
+		return e;
+	if (sql_rows(r) < 1 || strcmp(sql_get(r, 0, 0), "object") != 0) {
+		complain(c, k, "by_plan",
+			 "by_plan must be an object from plan ids to target arrays");
+		return ERR_OK;
+	}
+	if (sql_rows(r) > PLANS_MAX) {
+		complain(c, k, "by_plan", "by_plan may have at most %d plans", PLANS_MAX);
+		return ERR_OK;
+	}
+	jsonx_obj_open(&w);
+	for (i = 0; i < sql_rows(r); i++) {
+		const char *plan = sql_get(r, i, 1);
+
+		if (sql_is_null(r, i, 1))
+			continue; /* {} */
+		if (strcmp(sql_get(r, i, 2), "t") != 0) {
+			complain(c, k, "by_plan",
+				 "by_plan: '%.32s' is not a plan's id (GET /api/v1/tenant shows "
+				 "the tenant's)",
+				 plan);
+			continue;
+		}
+		/* A plan's id is ^[a-z][a-z0-9_-]{0,31}$: no '.' to upset the path. */
+		snprintf(path, sizeof(path), "by_plan.%s", plan);
+		if ((label = arena_strndup(c->arena, path, strlen(path))) == NULL)
+			return ERR_TOOBIG;
+		jsonx_key(&w, plan);
+		check_targets(c, d, path, label, &w, q, k);
+	}
+	jsonx_obj_close(&w);
+	return ERR_OK;
+}
+
+static enum err alias_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
+{
+	const struct alias_req *q = arg;
+	char tenant[24];
+	const char *params[4] = {tenant, q->name, q->targets->p, q->by_plan->p};
+	const char *check[2] = {tenant, q->refs->p};
+	struct sql_res *r;
+	struct jsonx_w w;
+	const char *where, *detail;
+	char tmp[300];
+	enum err e;
+	int64_t at;
+
+	(void)secret;
+	str_fmt_i64(tenant, c->tenant_id);
+	/* Every provider named is one of the tenant's, as the alias is stored. */
+	e = api_sql(c, &r,
+		    "SELECT t.n, t.i FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY "
+		    "AS t(n, i) WHERE NOT EXISTS (SELECT 1 FROM ai_providers p "
+		    "WHERE p.tenant_id = $1 AND p.name = t.n) ORDER BY t.i LIMIT 1",
+		    2, check);
+	if (e != ERR_OK)
+		return e;
+	if (sql_rows(r) == 1) {
+		at = sql_get_i64(r, 0, 1);
+		where = at >= 1 && (size_t)at <= q->nrefs ? q->where[at - 1] : "targets";
+		snprintf(tmp, sizeof(tmp),
+			 "%s.provider: this tenant has no provider '%s' (PUT "
+			 "/api/v1/ai/providers/%s makes it).",
+			 where, sql_get(r, 0, 0), sql_get(r, 0, 0));
+		detail = arena_strndup(c->arena, tmp, strlen(tmp));
+		c->parameter = strncmp(where, "by_plan", 7) == 0 ? "by_plan" : "targets";
+		return api_bad_body(c, detail != NULL ? detail : "An unknown provider is named.");
+	}
+	e = api_sql(
+	    c, &r,
+	    "INSERT INTO ai_aliases (tenant_id, name, targets, by_plan) "
+	    "VALUES ($1, $2, $3::jsonb, $4::jsonb) ON CONFLICT (tenant_id, name) DO UPDATE "
+	    "SET targets = EXCLUDED.targets, by_plan = EXCLUDED.by_plan, updated_at = now() "
+	    "RETURNING " ALIAS_COLS,
+	    4, params);
+	if (e != ERR_OK)
+		return e;
+	if ((e = api_audit(c, c->tenant_id, "ai.alias.set", q->name)) != ERR_OK)
+		return e;
+	jsonx_w_init(&w, data);
+	write_alias(&w, r, 0);
+	return ERR_OK;
+}
+
+enum err api_ai_alias_put(struct hctx *c)
+{
+	static const char *const members[] = {"targets", "by_plan"};
+	struct checks k = {{NULL}, 0, NULL};
+	struct alias_req *q;
+	struct jsonx_doc *d;
+	struct jsonx_w w;
+	enum err e;
+
+	if ((q = arena_alloc(c->arena, sizeof(*q))) == NULL)
+		return ERR_TOOBIG;
+	memset(q, 0, sizeof(*q));
+	if ((q->name = path_name(c, alias_name_ok)) == NULL)
+		return api_bad_param(c, "name",
+				     "An alias's name is 1 to 128 letters, digits, '.', '_', ':' "
+				     "and '-', starting with a letter or a digit.");
+	if ((e = api_read_json(c, members, 2, &d)) != ERR_OK)
+		return e;
+	if ((q->targets = arena_buf(c, ALIAS_JSON_MAX)) == NULL ||
+	    (q->by_plan = arena_buf(c, ALIAS_JSON_MAX)) == NULL ||
+	    (q->refs = arena_buf(c, ALIAS_JSON_MAX)) == NULL)
+		return ERR_TOOBIG;
+	jsonx_w_init(&q->refs_w, q->refs);
+	jsonx_arr_open(&q->refs_w);
+	jsonx_w_init(&w, q->targets);
+	if (!jsonx_has(d, "targets"))
+		complain(c, &k, "targets", "targets is required");
+	else
+		check_targets(c, d, "targets", "targets", &w, q, &k);
+	if ((e = check_by_plan(c, d, q, &k)) != ERR_OK)
+		return e;
+	jsonx_arr_close(&q->refs_w);
+	if (k.n > 0)
+		return refuse(c, &k);
+	if (q->targets->overflow || q->by_plan->overflow || q->refs->overflow)
+		return ERR_SYS;
+	return api_change(c, 200, alias_work, q);
+}
+
+enum err api_ai_alias_remove(struct hctx *c)
+{
+	struct remove_req q = {
+	    path_name(c, alias_name_ok),
+	    "DELETE FROM ai_aliases WHERE tenant_id = $1 AND name = $2 RETURNING name", NO_ALIAS,
+	    "ai.alias.remove"};
+
+	if (q.name == NULL) {
+		c->detail = NO_ALIAS;
+		return ERR_NOTFOUND;
+	}
+	return api_change(c, 200, remove_work, &q);
+}

@@ -1,0 +1,74 @@
+-- AI routes (docs/ai-routes.md): a tenant turns them on under a path prefix of its API,
+-- names its providers (OpenAI, Anthropic, any OpenAI-compatible server) and the aliases
+-- callers ask for, each an ordered list of provider/model to fall back along. The AI pool
+-- reads these tables; the gate only needs the prefix (synced into shared memory).
+
+-- NULL: AI routes are off. "/v1": POST /v1/chat/completions, /v1/embeddings, /v1/messages
+-- and GET /v1/models go to the AI pool; every other path to the tenant's upstream.
+ALTER TABLE tenants
+    ADD COLUMN ai_prefix text
+        CHECK (ai_prefix IS NULL OR ai_prefix ~ '^(/[A-Za-z0-9._~-]{1,32}){0,4}$'),
+    -- Spending caps per calendar month (UTC) in millionths of the currency: the tenant as
+    -- a whole, and each of its keys. NULL: none.
+    ADD COLUMN ai_budget_micros bigint CHECK (ai_budget_micros >= 0),
+    ADD COLUMN ai_key_budget_micros bigint CHECK (ai_key_budget_micros >= 0);
+
+CREATE TABLE ai_providers (
+    id          bigserial PRIMARY KEY,
+    tenant_id   bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    name        text   NOT NULL CHECK (name ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
+    kind        text   NOT NULL CHECK (kind IN ('openai', 'anthropic')),
+    -- OpenAI kind: the base the SDKs use (https://api.openai.com/v1), the paths follow it;
+    -- Anthropic kind: https://api.anthropic.com, "/v1/messages" follows it.
+    base_url    text   NOT NULL CHECK (base_url ~* '^https?://' AND length(base_url) <= 512),
+    -- The provider's API key sealed with the server secret (lib/cryptox: nonce, cipher
+    -- text, tag); never returned by any API, never logged.
+    key_sealed  bytea,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, name)
+);
+
+CREATE TABLE ai_aliases (
+    id          bigserial PRIMARY KEY,
+    tenant_id   bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    name        text   NOT NULL CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'),
+    -- [{"provider": "openai", "model": "gpt-4o-mini", "weight": 3}, ...]: the first try
+    -- goes to one of the entries that have a weight, in proportion to it (none: the
+    -- first entry); then the others in order, on a 429, a 5xx, a connect error or a
+    -- timeout.
+    targets     jsonb  NOT NULL CHECK (jsonb_typeof(targets) = 'array'
+                                       AND jsonb_array_length(targets) BETWEEN 1 AND 8),
+    -- {"free": [...targets]}: the list used instead while the tenant is on that plan.
+    by_plan     jsonb  NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(by_plan) = 'object'),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, name)
+);
+
+-- The operator's price list, per model, in millionths of the currency per million tokens.
+-- A model not listed costs nothing (and is metered in tokens only).
+CREATE TABLE ai_prices (
+    model                  text   PRIMARY KEY,
+    input_micros_per_mtok  bigint NOT NULL CHECK (input_micros_per_mtok >= 0),
+    output_micros_per_mtok bigint NOT NULL CHECK (output_micros_per_mtok >= 0)
+);
+INSERT INTO ai_prices VALUES
+    ('gpt-4o-mini', 150000, 600000),
+    ('gpt-4o', 2500000, 10000000),
+    ('gpt-4.1-mini', 400000, 1600000),
+    ('text-embedding-3-small', 20000, 0),
+    ('claude-3-5-haiku-latest', 800000, 4000000),
+    ('claude-sonnet-4-5', 3000000, 15000000);
+
+ALTER TABLE ai_providers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ai_aliases ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_wall ON ai_providers TO tollgate_console
+    USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
+CREATE POLICY tenant_wall ON ai_aliases TO tollgate_console
+    USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
+GRANT SELECT, INSERT, UPDATE, DELETE ON ai_providers, ai_aliases TO tollgate_console;
+GRANT USAGE ON SEQUENCE ai_providers_id_seq, ai_aliases_id_seq TO tollgate_console;
+GRANT SELECT ON ai_prices TO tollgate_console;
+GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros) ON tenants TO tollgate_console;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ai_prices TO tollgate_admin;
