@@ -58,6 +58,8 @@ GATE_LIB_SRCS := $(filter-out lib/sql.c lib/http.c,$(LIB_SRCS))
 APP_SRCS := \
 	$(GATE_SRCS) \
 	app/abuse/judge.c \
+	app/ai/ai.c \
+	app/ai/translate.c \
 	app/admin/admin.c \
 	app/abuse/trainer.c \
 	app/api/api.c \
@@ -86,6 +88,7 @@ APP_SRCS := \
 	app/db/migrate.c \
 	app/health/health.c \
 	app/metrics/metrics.c \
+	app/serve/ai_pool.c \
 	app/serve/console_pool.c \
 	app/serve/flusher.c \
 	app/serve/keeper.c \

@@ -27,6 +27,23 @@ static const struct cfg_opt options[] = {
 	"Unix socket of the gate's pool (Caddy's forward_auth dials it)."),
     OPT("TOLLGATE_CONSOLE_SOCKET", CFG_STR, console_socket, "var/run/console.sock", 0, 107,
 	CFG_RESTART, "Unix socket of the console's pool (management API, health, metrics)."),
+    OPT("TOLLGATE_AI_SOCKET", CFG_STR, ai_socket, "var/run/ai.sock", 0, 107, CFG_RESTART,
+	"Unix socket of the AI pool (OpenAI- and Anthropic-compatible routes)."),
+    OPT("TOLLGATE_AI_WORKERS", CFG_INT, ai_workers, "8", 1, 256, 0,
+	"AI worker processes: each serves one AI request (a stream included) at a time."),
+    OPT("TOLLGATE_AI_CONNECT_TIMEOUT", CFG_DURATION, ai_connect_timeout_ms, "5s", 100, 600000, 0,
+	"Connecting to an AI provider; past it the next provider of the alias is tried."),
+    OPT("TOLLGATE_AI_FIRST_BYTE_TIMEOUT", CFG_DURATION, ai_first_byte_timeout_ms, "60s", 100,
+	3600000, 0,
+	"From sending a request to a provider until its first byte (a stream's first event)."),
+    OPT("TOLLGATE_AI_IDLE_TIMEOUT", CFG_DURATION, ai_idle_timeout_ms, "30s", 100, 3600000, 0,
+	"Longest silence between two pieces of a provider's answer."),
+    OPT("TOLLGATE_AI_TIMEOUT", CFG_DURATION, ai_timeout_ms, "10m", 1000, 3600000, 0,
+	"Longest an AI request may take in all, a stream included."),
+    OPT("TOLLGATE_AI_COOLDOWN", CFG_DURATION, ai_cooldown_ms, "30s", 0, 3600000, 0,
+	"How long a provider that failed (429, 5xx, connect error, timeout) is skipped."),
+    OPT("TOLLGATE_AI_MAX_BODY", CFG_SIZE, ai_max_body, "4M", 1024, 268435456, 0,
+	"Largest AI request body (a chat with its history, or embedding inputs)."),
     OPT("TOLLGATE_SHM_PATH", CFG_STR, shm_path, "var/run/tollgate.shm", 0, 4096, CFG_RESTART,
 	"File backing the shared-memory region (keys, tenants, counters)."),
     OPT("TOLLGATE_WORKERS", CFG_INT, workers, "0", 0, 256, 0,
@@ -306,14 +323,20 @@ enum err config_load(struct config *c, char *msg, size_t msglen)
 			 "TOLLGATE_LOG_LEVEL: '%.16s' is not debug, info, warn or error",
 			 c->log_level);
 		rc = ERR_INPUT;
-	} else if (c->socket[0] == '\0' || c->console_socket[0] == '\0' || c->shm_path[0] == '\0' ||
-		   c->access_log[0] == '\0') {
+	} else if (c->socket[0] == '\0' || c->console_socket[0] == '\0' ||
+		   c->ai_socket[0] == '\0' || c->shm_path[0] == '\0' || c->access_log[0] == '\0') {
 		snprintf(msg, msglen,
-			 "TOLLGATE_SOCKET, TOLLGATE_CONSOLE_SOCKET, TOLLGATE_SHM_PATH and "
-			 "TOLLGATE_ACCESS_LOG must not be empty");
+			 "TOLLGATE_SOCKET, TOLLGATE_CONSOLE_SOCKET, TOLLGATE_AI_SOCKET, "
+			 "TOLLGATE_SHM_PATH and TOLLGATE_ACCESS_LOG must not be empty");
 		rc = ERR_INPUT;
 	} else if (strcmp(c->socket, c->console_socket) == 0) {
 		snprintf(msg, msglen, "TOLLGATE_SOCKET and TOLLGATE_CONSOLE_SOCKET must differ");
+		rc = ERR_INPUT;
+	} else if (strcmp(c->socket, c->ai_socket) == 0 ||
+		   strcmp(c->console_socket, c->ai_socket) == 0) {
+		snprintf(msg, msglen,
+			 "TOLLGATE_AI_SOCKET must differ from TOLLGATE_SOCKET and "
+			 "TOLLGATE_CONSOLE_SOCKET");
 		rc = ERR_INPUT;
 	} else if (config_worker_count(c) > config_max_workers(c)) {
 		snprintf(msg, msglen,

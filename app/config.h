@@ -16,6 +16,11 @@ struct config {
 	char *database_url;
 	char *socket;	      /* the gate's pool */
 	char *console_socket; /* the console's pool */
+	char *ai_socket;      /* the AI pool */
+	int64_t ai_workers;
+	int64_t ai_connect_timeout_ms, ai_first_byte_timeout_ms, ai_idle_timeout_ms, ai_timeout_ms,
+	    ai_cooldown_ms;
+	int64_t ai_max_body;
 	char *shm_path;
 	int64_t workers;     /* gate workers; 0 = one per core */
 	int64_t max_workers; /* rings in shared memory; 0 = 2 per core, at least 8 */

@@ -110,6 +110,7 @@ static int cmd_check(const struct config *cfg, int argc, char **argv)
 			const char *name, *path;
 		} files[] = {{"TOLLGATE_SOCKET", cfg->socket},
 			     {"TOLLGATE_CONSOLE_SOCKET", cfg->console_socket},
+			     {"TOLLGATE_AI_SOCKET", cfg->ai_socket},
 			     {"TOLLGATE_ACCESS_LOG", cfg->access_log},
 			     {"TOLLGATE_SHM_PATH", cfg->shm_path}};
 		size_t i;

@@ -30,6 +30,10 @@ static const struct {
 				     "Idempotency key reused with another request"},
     [PROB_TIMEOUT] = {"request-timeout", "Request timeout"},
     [PROB_UPSTREAM_FORBIDDEN] = {"upstream-forbidden", "Upstream not allowed"},
+    [PROB_MODEL_NOT_FOUND] = {"model-not-found", "Model not found"},
+    [PROB_BUDGET_EXCEEDED] = {"budget-exceeded", "Budget exceeded"},
+    [PROB_PROVIDERS_FAILED] = {"providers-failed", "AI providers failed"},
+    [PROB_PROVIDER_TIMEOUT] = {"provider-timeout", "AI provider timeout"},
 };
 
 const char *problem_slug(enum problem_kind k)

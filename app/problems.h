@@ -28,6 +28,10 @@ enum problem_kind {
 	PROB_IDEMPOTENCY_KEY_REUSED, /* the same Idempotency-Key with another request */
 	PROB_TIMEOUT,		     /* the request (its body) did not arrive in time */
 	PROB_UPSTREAM_FORBIDDEN,     /* the tenant's upstream is somewhere requests may not go */
+	PROB_MODEL_NOT_FOUND,	     /* AI routes: no alias or provider/model by that name */
+	PROB_BUDGET_EXCEEDED,	     /* AI routes: the key's or tenant's spending cap */
+	PROB_PROVIDERS_FAILED,	     /* AI routes: every provider of the alias failed */
+	PROB_PROVIDER_TIMEOUT,	     /* AI routes: the provider did not answer in time */
 	PROB__MAX
 };
 

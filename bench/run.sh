@@ -178,7 +178,7 @@ start_caddy() {
 			for ((v = 0; v < ${#vars[@]}; v++)); do
 				export "${vars[v]}=${ports[v]}"
 			done
-			[ -n "$sock" ] && export TOLLGATE_SOCKET="$sock"
+			[ -n "$sock" ] && export TOLLGATE_SOCKET="$sock" TOLLGATE_AI_SOCKET="${sock%.sock}-ai.sock"
 			[ -n "$console" ] && export TOLLGATE_CONSOLE_SOCKET="$console"
 			[ -n "$alog" ] && export TOLLGATE_ACCESS_LOG="$alog"
 			export TOLLGATE_CADDY_ADMIN="unix/$dir/admin.sock" BENCH_CADDY_ADMIN="unix/$dir/admin.sock" \
@@ -577,6 +577,7 @@ start_gate() { # N NAME ENGINE
 	(
 		export TOLLGATE_SOCKET="$TMP/$name.sock" \
 			TOLLGATE_CONSOLE_SOCKET="$TMP/$name-console.sock" \
+			TOLLGATE_AI_SOCKET="$TMP/$name-ai.sock" \
 			TOLLGATE_ACCESS_LOG="$TMP/$name-access.log" \
 			TOLLGATE_SHM_PATH="$TMP/$name.shm" TOLLGATE_NODE_ID="bench-$name" \
 			TOLLGATE_ABUSE_ENGINE="$3"

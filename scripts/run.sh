@@ -43,6 +43,7 @@ export TOLLGATE_DATABASE_URL='$(scripts/pg.sh url "$VAR/pg")'
 export TOLLGATE_SECRET_FILE='$VAR/secret'
 export TOLLGATE_SOCKET='$VAR/run/tollgate.sock'
 export TOLLGATE_CONSOLE_SOCKET='$VAR/run/console.sock'
+export TOLLGATE_AI_SOCKET='$VAR/run/ai.sock'
 export TOLLGATE_ACCESS_LOG='$VAR/run/access.log'
 export TOLLGATE_SHM_PATH='$VAR/run/tollgate.shm'
 export TOLLGATE_MIGRATIONS_DIR='$ROOT/migrations'
@@ -81,7 +82,7 @@ KEY=$(cat "$VAR/demo-key")
 
 tollgate serve 2>>"$VAR/tollgate.log" &
 pids+=($!)
-for _ in $(seq 100); do [ -S "$TOLLGATE_SOCKET" ] && [ -S "$TOLLGATE_CONSOLE_SOCKET" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -S "$TOLLGATE_SOCKET" ] && [ -S "$TOLLGATE_CONSOLE_SOCKET" ] && [ -S "$TOLLGATE_AI_SOCKET" ] && break; sleep 0.1; done
 
 caddy run --config Caddyfile --adapter caddyfile >"$VAR/caddy.log" 2>&1 &
 pids+=($!)

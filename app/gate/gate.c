@@ -209,6 +209,24 @@ static enum err upstream_of(struct hctx *c, const struct state_tenant *t, char *
 	return ERR_OK;
 }
 
+/* The AI pool's endpoint ("/chat/completions") when uri is one under the tenant's AI
+ * prefix, or NULL: the request goes to the tenant's upstream. */
+static const char *ai_endpoint(const struct state_tenant *t, const char *uri)
+{
+	static const char *const endpoints[] = {"/chat/completions", "/embeddings", "/messages",
+						"/models"};
+	size_t n = strlen(t->ai_prefix), len, i;
+
+	if (!t->ai_on || uri == NULL || strncmp(uri, t->ai_prefix, n) != 0)
+		return NULL;
+	uri += n;
+	len = strcspn(uri, "?");
+	for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
+		if (len == strlen(endpoints[i]) && memcmp(uri, endpoints[i], len) == 0)
+			return endpoints[i];
+	return NULL;
+}
+
 enum err gate_handle(struct hctx *c)
 {
 	static struct window_cache wc[WINDOW_CACHE];
@@ -229,6 +247,7 @@ enum err gate_handle(struct hctx *c)
 	struct abuse_result ab;
 	unsigned char request_id[16];
 	char dial[192];
+	const char *ai;
 	uint64_t key_hash;
 	enum auth auth;
 	struct str key;
@@ -294,7 +313,10 @@ enum err gate_handle(struct hctx *c)
 		c->detail = "The account that owns this API key is suspended.";
 		return ERR_FORBIDDEN;
 	}
-	if ((e = upstream_of(c, &tenant, dial, sizeof(dial))) != ERR_OK) {
+	/* AI routes are served by the AI pool, which needs no upstream. */
+	ai = ai_endpoint(&tenant, fcgi_param(c->rq, "TG_URI"));
+	dial[0] = '\0';
+	if (ai == NULL && (e = upstream_of(c, &tenant, dial, sizeof(dial))) != ERR_OK) {
 		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
 		return e;
 	}
@@ -365,6 +387,10 @@ enum err gate_handle(struct hctx *c)
 	fcgi_header(c->rs, "X-Tollgate-Tenant", tenant.slug);
 	str_fmt_i64(id, rec.id);
 	fcgi_header(c->rs, "X-Tollgate-Key", id);
+	str_fmt_i64(id, tenant.id);
+	fcgi_header(c->rs, "X-Tollgate-Tenant-Id", id);
+	fcgi_header(c->rs, "X-Tollgate-Route", ai != NULL ? "ai" : "upstream");
+	fcgi_header(c->rs, "X-Tollgate-AI-Path", ai != NULL ? ai : "/");
 	fcgi_header(c->rs, "X-Tollgate-Upstream", dial);
 	fcgi_header(c->rs, "X-Tollgate-Upstream-Host", tenant.upstream_host);
 	fcgi_header(c->rs, "X-Tollgate-Upstream-Scheme",

@@ -28,8 +28,9 @@
 struct keeper {
 	const struct config *cfg;
 	char self[PATH_MAX]; /* the program to execute as master: read again at every start */
-	int gate_fd, console_fd;
-	bool bound; /* we made the socket files (not systemd): remove them at the end */
+	struct listen_fds fds;
+	bool bound;    /* we made the socket files (not systemd): remove them at the end */
+	bool bound_ai; /* the AI pool's socket file too (systemd may pass only the others) */
 	pid_t master;
 	int64_t started, restart_at, backoff;
 	bool upgrading; /* the master was asked to go for a new one */
@@ -71,21 +72,29 @@ static int lock_keeper(const char *shm_path)
 static void open_sockets(struct keeper *k)
 {
 	char msg[512];
-	enum err e = listen_inherited(&k->gate_fd, &k->console_fd, msg, sizeof(msg));
+	enum err e = listen_inherited(&k->fds, msg, sizeof(msg));
 
-	if (e == ERR_OK) {
+	if (e == ERR_OK)
 		log_info("using the sockets passed by the service manager");
-		return;
-	}
-	if (e != ERR_NOTFOUND)
+	else if (e != ERR_NOTFOUND)
 		log_fatalx("%s", msg);
-	k->gate_fd = fcgi_listen(k->cfg->socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
-	if (k->gate_fd < 0)
-		log_fatalx("gate: %s", msg);
-	k->console_fd = fcgi_listen(k->cfg->console_socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
-	if (k->console_fd < 0)
-		log_fatalx("console: %s", msg);
-	k->bound = true;
+	else {
+		k->fds.gate = fcgi_listen(k->cfg->socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
+		if (k->fds.gate < 0)
+			log_fatalx("gate: %s", msg);
+		k->fds.console =
+		    fcgi_listen(k->cfg->console_socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
+		if (k->fds.console < 0)
+			log_fatalx("console: %s", msg);
+		k->bound = true;
+	}
+	/* A service manager set up before the AI pool existed passes two sockets. */
+	if (k->fds.ai < 0) {
+		k->fds.ai = fcgi_listen(k->cfg->ai_socket, LISTEN_BACKLOG, 0660, msg, sizeof(msg));
+		if (k->fds.ai < 0)
+			log_fatalx("ai: %s", msg);
+		k->bound_ai = true;
+	}
 }
 
 static void start_master(struct keeper *k)
@@ -105,7 +114,7 @@ static void start_master(struct keeper *k)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() == 1)
 			_exit(1);
-		if (!listen_pass(k->gate_fd, k->console_fd)) {
+		if (!listen_pass(&k->fds)) {
 			log_error("passing the sockets");
 			_exit(1);
 		}
@@ -175,8 +184,8 @@ int keeper_run(struct config *cfg)
 	sigaddset(&k.sigs, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &k.sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	log_info("listening: gate %s, console %s (pid %ld)", cfg->socket, cfg->console_socket,
-		 (long)getpid());
+	log_info("listening: gate %s, console %s, ai %s (pid %ld)", cfg->socket,
+		 cfg->console_socket, cfg->ai_socket, (long)getpid());
 	start_master(&k);
 
 	for (;;) {
@@ -224,11 +233,15 @@ int keeper_run(struct config *cfg)
 			break;
 		}
 	}
-	close(k.gate_fd);
-	close(k.console_fd);
+	close(k.fds.gate);
+	close(k.fds.console);
+	close(k.fds.ai);
 	if (k.bound) {
 		unlink(cfg->socket);
 		unlink(cfg->console_socket);
+	}
+	if (k.bound_ai) {
+		unlink(cfg->ai_socket);
 	}
 	close(lock_fd);
 	log_info("stopped");

@@ -27,15 +27,19 @@ static void forget(void)
 	unsetenv("LISTEN_FDNAMES");
 }
 
-enum err listen_inherited(int *gate_fd, int *console_fd, char *msg, size_t msglen)
+#define NFDS 3
+static const char *const fd_names[NFDS] = {"gate", "console", "ai"};
+
+enum err listen_inherited(struct listen_fds *fds, char *msg, size_t msglen)
 {
-	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	const char *pid = getenv("LISTEN_PID"), *nfds = getenv("LISTEN_FDS");
 	const char *names = getenv("LISTEN_FDNAMES");
-	int64_t p, n, i;
+	int *slot[NFDS] = {&fds->gate, &fds->console, &fds->ai};
+	int64_t p, n, i, j;
 	struct str rest, name;
 
-	*gate_fd = *console_fd = -1;
-	if (pid == NULL || fds == NULL) {
+	fds->gate = fds->console = fds->ai = -1;
+	if (pid == NULL || nfds == NULL) {
 		snprintf(msg, msglen, "no sockets were passed (LISTEN_FDS)");
 		return ERR_NOTFOUND;
 	}
@@ -44,7 +48,7 @@ enum err listen_inherited(int *gate_fd, int *console_fd, char *msg, size_t msgle
 		snprintf(msg, msglen, "LISTEN_PID is not this process");
 		return ERR_NOTFOUND;
 	}
-	if (str_to_i64(str_c(fds), 1, 64, &n) != ERR_OK) {
+	if (str_to_i64(str_c(nfds), 1, 64, &n) != ERR_OK) {
 		forget();
 		snprintf(msg, msglen, "LISTEN_FDS is not a count of sockets");
 		return ERR_INPUT;
@@ -55,42 +59,49 @@ enum err listen_inherited(int *gate_fd, int *console_fd, char *msg, size_t msgle
 
 		str_cut(&rest, ':', &name);
 		if (names == NULL)
-			name = str_c(i == 0 ? "gate" : i == 1 ? "console" : "");
-		if (str_eq_c(name, "gate"))
-			*gate_fd = fd;
-		else if (str_eq_c(name, "console"))
-			*console_fd = fd;
-		else
+			name = str_c(i < NFDS ? fd_names[i] : "");
+		for (j = 0; j < NFDS && !str_eq_c(name, fd_names[j]); j++)
+			;
+		if (j == NFDS)
 			continue;
+		*slot[j] = fd;
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
 	forget();
-	if (*gate_fd < 0 || *console_fd < 0 || !is_listening(*gate_fd) ||
-	    !is_listening(*console_fd)) {
-		snprintf(msg, msglen,
-			 "the passed sockets must be two listening sockets named gate and console "
-			 "(LISTEN_FDNAMES=gate:console)");
-		return ERR_INPUT;
-	}
+	for (j = 0; j < NFDS; j++)
+		if ((*slot[j] < 0 && slot[j] != &fds->ai) ||
+		    (*slot[j] >= 0 && !is_listening(*slot[j]))) {
+			snprintf(msg, msglen,
+				 "the passed sockets must be listening sockets named gate, console "
+				 "and (optionally) ai (LISTEN_FDNAMES=gate:console:ai)");
+			return ERR_INPUT;
+		}
 	return ERR_OK;
 }
 
-bool listen_pass(int gate_fd, int console_fd)
+bool listen_pass(const struct listen_fds *fds)
 {
+	int from[NFDS] = {fds->gate, fds->console, fds->ai}, i, j;
 	char pid[24];
 
-	/* Move the console socket out of the way first if it sits where the gate's goes. */
-	if (console_fd == FIRST_FD) {
-		console_fd = fcntl(console_fd, F_DUPFD, FIRST_FD + 2);
-		if (console_fd < 0)
+	/* First every socket out of the way of fds 3..5, then each to its place. */
+	for (i = 0; i < NFDS; i++)
+		if (from[i] >= FIRST_FD && from[i] < FIRST_FD + NFDS) {
+			int moved = fcntl(from[i], F_DUPFD, FIRST_FD + NFDS);
+
+			if (moved < 0)
+				return false;
+			for (j = 0; j < NFDS; j++) /* the same socket may be passed twice */
+				if (j != i && from[j] == from[i])
+					from[j] = moved;
+			from[i] = moved;
+		}
+	for (i = 0; i < NFDS; i++) {
+		if (dup2(from[i], FIRST_FD + i) < 0)
 			return false;
+		fcntl(FIRST_FD + i, F_SETFD, 0);
 	}
-	if ((gate_fd != FIRST_FD && dup2(gate_fd, FIRST_FD) < 0) ||
-	    (console_fd != FIRST_FD + 1 && dup2(console_fd, FIRST_FD + 1) < 0))
-		return false;
-	fcntl(FIRST_FD, F_SETFD, 0);
-	fcntl(FIRST_FD + 1, F_SETFD, 0);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	return setenv("LISTEN_PID", pid, 1) == 0 && setenv("LISTEN_FDS", "2", 1) == 0 &&
-	       setenv("LISTEN_FDNAMES", "gate:console", 1) == 0;
+	return setenv("LISTEN_PID", pid, 1) == 0 && setenv("LISTEN_FDS", "3", 1) == 0 &&
+	       setenv("LISTEN_FDNAMES", "gate:console:ai", 1) == 0;
 }

@@ -10,15 +10,23 @@
 
 #include "../../lib/err.h"
 
-/* The gate and console sockets passed to this process. ERR_NOTFOUND (msg says so) when
- * none were; ERR_INPUT when what was passed is not two listening sockets named gate and
- * console (names optional: without them fd 3 is the gate's and fd 4 the console's). The
- * LISTEN_* variables are removed from the environment; the descriptors get FD_CLOEXEC. */
-enum err listen_inherited(int *gate_fd, int *console_fd, char *msg, size_t msglen) WUR;
+/* The pools' sockets, in the order they are passed (fd 3, 4, 5). */
+struct listen_fds {
+	int gate, console, ai;
+};
 
-/* In a child between fork and exec: moves the two sockets to fds 3 and 4 (without
+/* The sockets passed to this process. ERR_NOTFOUND (msg says so) when none were; ERR_INPUT
+ * when what was passed is not listening sockets named gate, console and ai (names
+ * optional: without them fd 3 is the gate's, fd 4 the console's and fd 5 the AI pool's).
+ * The AI pool's may be missing (a service manager set up before it existed): fds->ai is
+ * then -1.
+ * The LISTEN_* variables are removed from the environment; the descriptors get
+ * FD_CLOEXEC. */
+enum err listen_inherited(struct listen_fds *fds, char *msg, size_t msglen) WUR;
+
+/* In a child between fork and exec: moves the sockets to fds 3, 4 and 5 (without
  * FD_CLOEXEC) and sets LISTEN_PID (this process), LISTEN_FDS and LISTEN_FDNAMES for the
  * program it executes. False if a descriptor could not be moved. */
-bool listen_pass(int gate_fd, int console_fd);
+bool listen_pass(const struct listen_fds *fds);
 
 #endif

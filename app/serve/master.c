@@ -17,6 +17,7 @@
 #include "../abuse/trainer.h"
 #include "../app.h"
 #include "../collector/collector.h"
+#include "ai_pool.h"
 #include "console_pool.h"
 #include "flusher.h"
 #include "gate_pool.h"
@@ -46,17 +47,19 @@ enum child_kind {
 	CHILD_RESOLVER,
 	CHILD_MAILER,
 	CHILD_BILLER,
+	CHILD_AI,
 	CHILD__MAX
 };
 
 static const char *const kind_names[CHILD__MAX] = {"gate",	"console", "syncer",  "flusher",
 						   "collector", "judge",   "trainer", "resolver",
-						   "mailer",	"biller"};
+						   "mailer",	"biller",  "ai"};
 
-/* Slots: the background children, then the gate pool, then the console pool. */
+/* Slots: the background children, then the gate pool, the console pool, the AI pool. */
 #define FIRST_GATE    8
 #define FIRST_CONSOLE (FIRST_GATE + MAX_POOL)
-#define NSLOTS	      (FIRST_CONSOLE + MAX_POOL)
+#define FIRST_AI      (FIRST_CONSOLE + MAX_POOL)
+#define NSLOTS	      (FIRST_AI + MAX_POOL)
 
 struct child {
 	enum child_kind kind;
@@ -74,8 +77,7 @@ struct master {
 	struct config *cfg;
 	struct state state;
 	struct app app;
-	int gate_fd;
-	int console_fd;
+	struct listen_fds fds;
 	int lock_fd; /* flock on the shared-memory file: one generation of processes */
 	struct child children[NSLOTS];
 	sigset_t sigs;
@@ -96,7 +98,7 @@ static int64_t mono_ms(void)
 
 static bool is_worker(const struct child *c)
 {
-	return c->kind == CHILD_GATE || c->kind == CHILD_CONSOLE;
+	return c->kind == CHILD_GATE || c->kind == CHILD_CONSOLE || c->kind == CHILD_AI;
 }
 
 /* Runs in the child right after fork: own signal handling, a name, then its loop. */
@@ -127,16 +129,21 @@ static void child_main(struct master *m, struct child *c)
 	snprintf(name, sizeof(name), "%s.%d", kind_names[c->kind], c->index);
 	log_init(name, (enum log_level)m->cfg->log_level_num);
 	if (c->kind != CHILD_GATE)
-		close(m->gate_fd);
+		close(m->fds.gate);
 	if (c->kind != CHILD_CONSOLE)
-		close(m->console_fd);
+		close(m->fds.console);
+	if (c->kind != CHILD_AI)
+		close(m->fds.ai);
 	m->app.ring = c->kind == CHILD_GATE ? (uint32_t)c->index : APP_NO_RING;
 	switch (c->kind) {
 	case CHILD_GATE:
-		rc = gate_pool_run(&m->app, m->gate_fd, &child_stop);
+		rc = gate_pool_run(&m->app, m->fds.gate, &child_stop);
 		break;
 	case CHILD_CONSOLE:
-		rc = console_pool_run(&m->app, m->console_fd, &child_stop);
+		rc = console_pool_run(&m->app, m->fds.console, &child_stop);
+		break;
+	case CHILD_AI:
+		rc = ai_pool_run(&m->app, m->fds.ai, &child_stop);
 		break;
 	case CHILD_SYNCER:
 		rc = syncer_run(&m->app, &child_stop);
@@ -234,11 +241,14 @@ static void reap(struct master *m)
 static void plan_children(struct master *m)
 {
 	int gates = config_worker_count(m->cfg), consoles = (int)m->cfg->console_workers, i;
+	int ais = (int)m->cfg->ai_workers;
 
 	if (gates > MAX_POOL)
 		gates = MAX_POOL;
 	if (consoles > MAX_POOL)
 		consoles = MAX_POOL;
+	if (ais > MAX_POOL)
+		ais = MAX_POOL;
 	m->children[0].kind = CHILD_SYNCER;
 	m->children[1].kind = CHILD_FLUSHER;
 	m->children[2].kind = CHILD_COLLECTOR;
@@ -263,6 +273,9 @@ static void plan_children(struct master *m)
 		c->kind = CHILD_CONSOLE;
 		c->index = i;
 		c->wanted = i < consoles;
+		m->children[FIRST_AI + i].kind = CHILD_AI;
+		m->children[FIRST_AI + i].index = i;
+		m->children[FIRST_AI + i].wanted = i < ais;
 	}
 }
 
@@ -471,7 +484,7 @@ int master_run(struct config *cfg)
 		log_fatalx("%s", msg);
 	if (cryptox_init() != ERR_OK)
 		log_fatalx("libsodium failed to initialise");
-	if (listen_inherited(&m->gate_fd, &m->console_fd, msg, sizeof(msg)) != ERR_OK)
+	if (listen_inherited(&m->fds, msg, sizeof(msg)) != ERR_OK || m->fds.ai < 0)
 		log_fatalx("%s (the master is started by `tollgate serve`)", msg);
 	/* Signals arrive through sigtimedwait only, never as handlers in the master: blocked
 	 * from here on, so that none kills it while it waits for the previous one. */
@@ -545,8 +558,9 @@ int master_run(struct config *cfg)
 		}
 	}
 	drain(m);
-	close(m->gate_fd);
-	close(m->console_fd);
+	close(m->fds.gate);
+	close(m->fds.console);
+	close(m->fds.ai);
 	shm_region_sync(&m->state.region);
 	state_close(&m->state);
 	close(m->lock_fd);

@@ -77,7 +77,7 @@ static enum problem_kind err_problem(enum err e)
 }
 
 /* Replaces whatever the handler wrote with a problem+json body; keeps its headers. */
-static void render_problem(struct hctx *c, int status, enum problem_kind kind)
+void router_problem(struct hctx *c, int status, enum problem_kind kind)
 {
 	const struct config *cfg = c->app->cfg;
 	struct problem_ext ext[3] = {{"request_id", c->request_id, 0}};
@@ -213,10 +213,10 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 	} else if (r == NULL && allow[0] != '\0') {
 		fcgi_header(rs, "Allow", allow);
 		c.detail = "This resource does not support that method.";
-		render_problem(&c, 405, PROB_METHOD_NOT_ALLOWED);
+		router_problem(&c, 405, PROB_METHOD_NOT_ALLOWED);
 	} else if (r == NULL) {
 		c.detail = "No such resource.";
-		render_problem(&c, 404, PROB_NOT_FOUND);
+		router_problem(&c, 404, PROB_NOT_FOUND);
 	} else {
 		e = ERR_OK;
 		if (r->flags & ROUTE_TENANT)
@@ -234,13 +234,13 @@ void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_r
 		if (e != ERR_OK && page)
 			t->page_error(&c, err_status(e), e);
 		else if (e != ERR_OK)
-			render_problem(&c, err_status(e),
+			router_problem(&c, err_status(e),
 				       c.problem != PROB_NONE ? c.problem : err_problem(e));
 		else if (rs->body.overflow || rs->head.overflow) {
 			/* An answer that did not fit is not sent in part: the headers go too. */
 			c.detail = "The answer was larger than this server sends.";
 			buf_reset(&rs->head);
-			render_problem(&c, 500, PROB_INTERNAL);
+			router_problem(&c, 500, PROB_INTERNAL);
 		}
 	}
 	*admit = c.admit;

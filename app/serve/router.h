@@ -48,6 +48,11 @@ struct route_table {
 void router_dispatch(struct app *app, const struct route_table *t, struct fcgi_request *rq,
 		     struct fcgi_response *rs, struct arena *arena, struct gate_admit *admit);
 
+/* Replaces whatever the handler wrote with a problem+json body of kind and status
+ * (c->detail, the request id and any decision id or parameter in it); keeps its headers.
+ * For a handler whose status is not one of enum err's: it returns ERR_OK after. */
+void router_problem(struct hctx *c, int status, enum problem_kind kind);
+
 /* Matches path against a route pattern: literal segments match exactly, a ":name" segment
  * matches one non-empty segment (no '/'). On a match the captured segments go to params
  * (at most HCTX_MAX_PARAMS, in order; slices of pattern and path) and *n gets their

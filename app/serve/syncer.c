@@ -36,7 +36,7 @@ static const char tenant_sql[] =
     /* A paid subscription's period: the quota window follows it (docs/billing.md). */
     "CASE WHEN b.status IN ('active', 'trialing', 'past_due', 'unpaid') "
     "AND t.plan_id = b.paid_plan THEN coalesce(extract(epoch FROM b.period_start)::bigint, 0) "
-    "ELSE 0 END "
+    "ELSE 0 END, t.ai_prefix IS NOT NULL, coalesce(t.ai_prefix, '') "
     "FROM tenants t JOIN tenant_limits l ON l.tenant_id = t.id "
     "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default "
     "LEFT JOIN billing_accounts b ON b.tenant_id = t.id";
@@ -117,6 +117,8 @@ static void tenant_from_row(const struct config *cfg, const struct sql_res *r, i
 	t->judge_enabled = strcmp(sql_get(r, i, 15), "t") == 0;
 	t->judge_wait_ms = (int32_t)sql_get_i64(r, i, 16);
 	t->quota_anchor_s = sql_get_i64(r, i, 18);
+	t->ai_on = strcmp(sql_get(r, i, 19), "t") == 0;
+	str_lcpy(t->ai_prefix, sql_get(r, i, 20), sizeof(t->ai_prefix));
 }
 
 static const char model_sql[] =

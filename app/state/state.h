@@ -45,7 +45,10 @@ struct state_tenant {
 	uint32_t status; /* enum tenant_status */
 	char slug[64];
 	char plan[32];
-	char upstream[192];	 /* host:port that Caddy dials; "" when none is set */
+	char upstream[192];  /* host:port that Caddy dials; "" when none is set */
+	char ai_prefix[136]; /* where AI routes start ("/v1", "" for the root); see ai_on */
+	int32_t ai_on;	     /* the tenant turned AI routes on */
+	int32_t pad_ai;
 	char upstream_host[256]; /* the Host header the upstream gets */
 	uint32_t upstream_flags; /* enum upstream_flag */
 	uint32_t upstream_port;
@@ -315,8 +318,8 @@ struct state_decision {
 	int64_t key_id;		      /* 0 when no key was recognised */
 	int64_t tenant_id;
 	int64_t at_ms;
-	int32_t outcome;    /* enum decision_outcome */
-	int32_t apply_hour; /* the usage hour the collector applies the line to; 0 before */
+	int32_t outcome;     /* enum decision_outcome */
+	int32_t apply_hour;  /* the usage hour the collector applies the line to; 0 before */
 	uint64_t route_hash; /* the request's route template, for per-route answers */
 	/* Literal path segments the gate saw (position key, value hash), for the collector to
 	 * learn parameters from successful answers; zero when unused. */
@@ -379,6 +382,8 @@ enum state_table {
 /* Decisions the collector remembers by request id until their access-log line comes. */
 #define STATE_JOIN_SLOTS 65536 /* a power of two */
 
+#define STATE_AI_COOLDOWNS 256 /* a power of two */
+
 struct state_hdr {
 	uint64_t magic;
 	uint32_t version;
@@ -411,6 +416,13 @@ struct state_hdr {
 	/* Billing, as the biller last saw it: unsent meter events, when the oldest was queued
 	 * (wall-clock s; 0: none), and the last reconciliation's differences (-1: none yet). */
 	_Atomic int64_t meter_depth, meter_oldest_s, reconcile_diff;
+	/* AI providers cooling down after a failure (429, 5xx, connect error, timeout): every
+	 * AI worker skips one until its time (wall-clock ms). Open addressing by provider id;
+	 * a slot whose time has passed is free. */
+	struct state_cooldown {
+		_Atomic int64_t provider_id;
+		_Atomic int64_t until_ms;
+	} ai_cooldown[STATE_AI_COOLDOWNS];
 };
 
 struct state_sizes {

@@ -142,6 +142,7 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
       : database.env.TOLLGATE_DATABASE_URL,
     TOLLGATE_SOCKET: path.join(dir, 'tollgate.sock'),
     TOLLGATE_CONSOLE_SOCKET: path.join(dir, 'console.sock'),
+    TOLLGATE_AI_SOCKET: path.join(dir, 'ai.sock'),
     TOLLGATE_ACCESS_LOG: path.join(dir, 'access.log'),
     TOLLGATE_SHM_PATH: path.join(dir, 'tollgate.shm'),
     TOLLGATE_SECRET_FILE: path.join(dir, 'secret'),
@@ -196,7 +197,8 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     return p;
   };
   stack.startServe();
-  await waitFor('the FastCGI sockets', () => fs.existsSync(stack.env.TOLLGATE_SOCKET) && fs.existsSync(stack.env.TOLLGATE_CONSOLE_SOCKET));
+  await waitFor('the FastCGI sockets', () => fs.existsSync(stack.env.TOLLGATE_SOCKET) && fs.existsSync(stack.env.TOLLGATE_CONSOLE_SOCKET) &&
+    fs.existsSync(stack.env.TOLLGATE_AI_SOCKET));
 
   const clog = fs.openSync(path.join(dir, 'caddy.log'), 'a');
   stack.procs.caddy = spawn('caddy', ['run', '--config', path.join(ROOT, 'Caddyfile'), '--adapter', 'caddyfile'], {

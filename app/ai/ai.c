@@ -1,0 +1,835 @@
+/* AI routes: aliases, fallback, streaming and metering over libcurl. */
+#include "ai.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/codec.h"
+#include "../../lib/cryptox.h"
+#include "../../lib/http.h"
+#include "../../lib/jsonx.h"
+#include "../../lib/log.h"
+#include "../../lib/sql.h"
+#include "../../lib/str.h"
+#include "../api/api.h"
+#include "../api/api_db.h"
+#include "../serve/router.h"
+#include "../state/state.h"
+#include "../upstream/upstream.h"
+#include "translate.h"
+
+#define AI_MAX_TARGETS	 8
+#define AI_MAX_ANSWER	 (16 * 1024 * 1024) /* a non-streamed answer, or a whole stream */
+#define AI_MAX_ERROR	 (64 * 1024)	    /* a provider's error body kept to pass on */
+#define AI_MAX_LINE	 (1024 * 1024)	    /* one SSE line, parsed for usage */
+#define AI_WRITE_TIMEOUT 30000		    /* ms a stalled client may hold a stream write */
+#define SEAL_PURPOSE	 "ai-provider-key"
+
+enum api_shape { SHAPE_OPENAI_CHAT, SHAPE_ANTHROPIC, SHAPE_EMBEDDINGS };
+
+/* One provider/model of an alias, as loaded for one request. */
+struct target {
+	int64_t provider_id;
+	char provider[64];
+	bool anthropic; /* the provider's kind: Anthropic Messages; else OpenAI-compatible */
+	char base_url[520];
+	char key[520]; /* opened from its sealed form for this request; wiped after */
+	char model[136];
+	int64_t weight;
+	int64_t in_price, out_price; /* micros per million tokens */
+};
+
+/* One request in the AI pool. */
+struct call {
+	struct hctx *c;
+	enum api_shape shape;
+	int64_t tenant_id, key_id;
+	bool stream;
+	struct jsonx_doc *req;
+	const char *model; /* as the caller asked */
+	struct target t[AI_MAX_TARGETS];
+	int nt;
+	/* The attempt in progress. */
+	const struct target *at;
+	int status;	  /* the provider's HTTP status, once its body began */
+	bool started;	  /* the client's answer (a stream's head) has been sent */
+	bool client_gone; /* a write to the client failed, or Caddy hung up */
+	struct buf body;  /* a non-streamed answer, or a provider's error body */
+	struct buf line;  /* a stream's partial SSE line */
+	int64_t in_tok, out_tok;
+	bool usage_seen;
+	bool xlate; /* the provider speaks the other API: translated both ways */
+	struct ai_stream_xlate sx;
+	struct buf out;	  /* translated events, on their way to the client */
+	bool over_budget; /* the month's budget is spent */
+	int64_t left;	  /* what is left of the tightest budget; -1: none */
+};
+
+static struct http *client;
+
+void ai_worker_init(void)
+{
+	if (http_init() != ERR_OK)
+		log_fatalx("libcurl failed to initialise");
+	client = http_new();
+}
+
+void ai_worker_done(void)
+{
+	http_free(client);
+	client = NULL;
+	http_cleanup();
+}
+
+int64_t ai_cost_micros(int64_t tokens, int64_t micros_per_mtok)
+{
+	if (tokens <= 0 || micros_per_mtok <= 0)
+		return 0;
+	/* Both are bounded (a billion tokens, prices of a few million): no overflow. */
+	return (tokens * micros_per_mtok + 999999) / 1000000;
+}
+
+void ai_cooldown_set(struct state *st, int64_t provider_id, int64_t until_ms)
+{
+	uint64_t h = codec_mix64((uint64_t)provider_id), i, probe;
+	int64_t now = state_clock_ms(st);
+
+	for (probe = 0; probe < 8; probe++) {
+		struct state_cooldown *c =
+		    &st->hdr->ai_cooldown[(h + probe) & (STATE_AI_COOLDOWNS - 1)];
+		int64_t id = atomic_load(&c->provider_id);
+
+		if (id == provider_id || id == 0 || atomic_load(&c->until_ms) <= now) {
+			atomic_store(&c->provider_id, provider_id);
+			atomic_store(&c->until_ms, until_ms);
+			return;
+		}
+	}
+	i = h & (STATE_AI_COOLDOWNS - 1); /* all taken: the home slot is reused */
+	atomic_store(&st->hdr->ai_cooldown[i].provider_id, provider_id);
+	atomic_store(&st->hdr->ai_cooldown[i].until_ms, until_ms);
+}
+
+int64_t ai_cooldown_until(const struct state *st, int64_t provider_id, int64_t now_ms)
+{
+	uint64_t h = codec_mix64((uint64_t)provider_id), probe;
+
+	for (probe = 0; probe < 8; probe++) {
+		const struct state_cooldown *c =
+		    &st->hdr->ai_cooldown[(h + probe) & (STATE_AI_COOLDOWNS - 1)];
+		int64_t until;
+
+		if (atomic_load(&c->provider_id) != provider_id)
+			continue;
+		until = atomic_load(&c->until_ms);
+		return until > now_ms ? until : 0;
+	}
+	return 0;
+}
+
+static enum err problem(struct hctx *c, int status, enum problem_kind kind, const char *detail)
+{
+	c->detail = detail;
+	router_problem(c, status, kind);
+	return ERR_OK;
+}
+
+/* The tenant and key the gate admitted (trusted headers: Caddy strips any a client sent). */
+static bool admitted(struct hctx *c, int64_t *tenant_id, int64_t *key_id)
+{
+	const char *t = fcgi_param(c->rq, "HTTP_X_TOLLGATE_TENANT_ID");
+	const char *k = fcgi_param(c->rq, "HTTP_X_TOLLGATE_KEY");
+
+	return fcgi_param(c->rq, "TG_AI") != NULL && t != NULL && k != NULL &&
+	       str_to_i64(str_c(t), 1, INT64_MAX, tenant_id) == ERR_OK &&
+	       str_to_i64(str_c(k), 1, INT64_MAX, key_id) == ERR_OK;
+}
+
+/* SSRF rules for every address a provider's name resolves to, checked by libcurl's
+ * socket callback before it connects. */
+static bool provider_addr_ok(void *arg, const unsigned char ip[16])
+{
+	struct call *k = arg;
+	char why[128];
+
+	if (upstream_addr_allowed(k->c->app->cfg, ip, why, sizeof(why)))
+		return true;
+	log_warnx("AI provider %s refused before connecting: %s", k->at->provider, why);
+	return false;
+}
+
+/* The alias's targets (or "provider/model" named directly), in the order of the list the
+ * tenant's plan picks, each with its provider and prices. */
+static const char targets_sql[] =
+    "WITH t AS (SELECT id, plan_id FROM tenants WHERE id = $1), "
+    "list AS ("
+    " SELECT x.e ->> 'provider' AS provider, x.e ->> 'model' AS model, "
+    "        coalesce((x.e ->> 'weight')::bigint, 0) AS weight, x.ord "
+    " FROM t JOIN ai_aliases a ON a.tenant_id = t.id AND a.name = $2 "
+    " CROSS JOIN LATERAL jsonb_array_elements(coalesce(a.by_plan -> t.plan_id, a.targets)) "
+    "   WITH ORDINALITY AS x(e, ord) "
+    " UNION ALL "
+    " SELECT split_part($2, '/', 1), substr($2, strpos($2, '/') + 1), 0, 1 "
+    " WHERE strpos($2, '/') > 1 AND NOT EXISTS "
+    "   (SELECT 1 FROM ai_aliases WHERE tenant_id = $1 AND name = $2)) "
+    "SELECT p.id, p.name, p.kind, p.base_url, coalesce(encode(p.key_sealed, 'hex'), ''), "
+    "       l.model, l.weight, coalesce(pr.input_micros_per_mtok, 0), "
+    "       coalesce(pr.output_micros_per_mtok, 0) "
+    "FROM list l JOIN ai_providers p ON p.tenant_id = $1 AND p.name = l.provider "
+    "LEFT JOIN ai_prices pr ON pr.model = l.model "
+    "ORDER BY l.ord LIMIT 8";
+
+static enum err load_targets(struct call *k)
+{
+	const struct config *cfg = k->c->app->cfg;
+	char tenant[24];
+	const char *params[2] = {tenant, k->model};
+	struct sql_res *r;
+	enum err e;
+	int i;
+
+	str_fmt_i64(tenant, k->tenant_id);
+	if ((e = api_sql(k->c, &r, targets_sql, 2, params)) != ERR_OK)
+		return e;
+	for (i = 0; i < sql_rows(r) && k->nt < AI_MAX_TARGETS; i++) {
+		struct target *t = &k->t[k->nt];
+		const char *hex = sql_get(r, i, 4);
+		size_t n = strlen(hex) / 2;
+		unsigned char sealed[600];
+
+		memset(t, 0, sizeof(*t));
+		t->provider_id = sql_get_i64(r, i, 0);
+		str_lcpy(t->provider, sql_get(r, i, 1), sizeof(t->provider));
+		t->anthropic = strcmp(sql_get(r, i, 2), "anthropic") == 0;
+		str_lcpy(t->base_url, sql_get(r, i, 3), sizeof(t->base_url));
+		str_lcpy(t->model, sql_get(r, i, 5), sizeof(t->model));
+		t->weight = sql_get_i64(r, i, 6);
+		t->in_price = sql_get_i64(r, i, 7);
+		t->out_price = sql_get_i64(r, i, 8);
+		if (n > CRYPTOX_SEAL_EXTRA && n <= sizeof(sealed) &&
+		    n - CRYPTOX_SEAL_EXTRA < sizeof(t->key) && codec_unhex(hex, n * 2, sealed, n) &&
+		    cryptox_open(cfg->secret_key, SEAL_PURPOSE, sealed, n, t->key))
+			t->key[n - CRYPTOX_SEAL_EXTRA] = '\0';
+		else if (hex[0] != '\0')
+			log_warnx("AI provider %s: its key cannot be opened (another server "
+				  "secret?); calling it without one",
+				  t->provider);
+		/* Embeddings are OpenAI's alone. */
+		if (k->shape == SHAPE_EMBEDDINGS && t->anthropic)
+			continue;
+		k->nt++;
+	}
+	return ERR_OK;
+}
+
+/* What cools down: a provider as a whole (key: its id) when it could not be reached, or one
+ * of its models (key: a negative number made from both) when it answered 429, 5xx or
+ * garbage, or did not answer in time: rate limits and overloads are often per model. */
+static int64_t model_key(const struct target *t)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+
+	for (p = t->model; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return -(int64_t)(codec_mix64(h ^ (uint64_t)t->provider_id) >> 2) - 1;
+}
+
+/* The first try goes to one of the weighted targets in proportion to its weight. */
+static void pick_first(struct call *k)
+{
+	int64_t total = 0, x;
+	int i;
+
+	for (i = 0; i < k->nt; i++)
+		total += k->t[i].weight;
+	if (total <= 0)
+		return;
+	x = (int64_t)cryptox_uniform((uint32_t)(total < UINT32_MAX ? total : UINT32_MAX));
+	for (i = 0; i < k->nt; i++) {
+		if (x < k->t[i].weight)
+			break;
+		x -= k->t[i].weight;
+	}
+	if (i > 0 && i < k->nt) {
+		struct target first = k->t[i];
+
+		memmove(&k->t[1], &k->t[0], (size_t)i * sizeof(k->t[0]));
+		k->t[0] = first;
+	}
+}
+
+/* Usage from one JSON answer or stream event, in either provider's shape. */
+static void take_usage(struct call *k, const struct jsonx_doc *d)
+{
+	int64_t v;
+
+	if (jsonx_get_int(d, "usage.prompt_tokens", &v)) { /* OpenAI */
+		k->in_tok = v;
+		k->out_tok = jsonx_get_int(d, "usage.completion_tokens", &v) ? v : 0;
+		k->usage_seen = true;
+	}
+	if (jsonx_get_int(d, "usage.input_tokens", &v)) { /* Anthropic answer */
+		k->in_tok = v;
+		k->usage_seen = true;
+	}
+	if (jsonx_get_int(d, "message.usage.input_tokens", &v)) { /* message_start */
+		k->in_tok = v;
+		k->usage_seen = true;
+	}
+	if (jsonx_get_int(d, "usage.output_tokens", &v)) { /* the answer, or message_delta */
+		k->out_tok = v;
+		k->usage_seen = true;
+	}
+	if (jsonx_get_int(d, "message.usage.output_tokens", &v) && v > k->out_tok)
+		k->out_tok = v;
+}
+
+/* One complete SSE line of a stream: a data line's JSON may carry usage. */
+static void stream_line(struct call *k, const char *p, size_t n)
+{
+	struct jsonx_doc *d;
+	char msg[64];
+
+	if (n < 5 || memcmp(p, "data:", 5) != 0)
+		return;
+	p += 5;
+	n -= 5;
+	while (n > 0 && *p == ' ') {
+		p++;
+		n--;
+	}
+	if (k->xlate) {
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+			n--;
+		ai_stream_xlate_event(&k->sx, p, n, &k->out);
+	}
+	if (n == 0 || *p != '{' || jsonx_parse(p, n, &d, msg, sizeof(msg)) != ERR_OK)
+		return;
+	take_usage(k, d);
+	jsonx_doc_free(d);
+}
+
+/* The answer's head for the client: what was called, and how. */
+static void ai_headers(struct call *k, int attempts)
+{
+	fcgi_header(k->c->rs, "X-Tollgate-AI-Provider", k->at->provider);
+	fcgi_header(k->c->rs, "X-Tollgate-AI-Model", k->at->model);
+	fcgi_headerf(k->c->rs, "X-Tollgate-AI-Attempts", "%d", attempts);
+}
+
+/* The provider's body as it arrives: a stream goes to the client event by event (its head
+ * is sent with the first bytes of a 2xx answer); anything else is kept. */
+static bool on_body(void *arg, int status, const char *p, size_t n)
+{
+	struct call *k = arg;
+	size_t i, start = 0;
+
+	k->status = status;
+	if (status < 200 || status > 299 || !k->stream) {
+		size_t room = (status >= 200 && status <= 299 ? AI_MAX_ANSWER : AI_MAX_ERROR);
+
+		if (k->body.len + n > room)
+			return status >= 200 && status <= 299 ? false : true; /* keep the start */
+		return buf_append(&k->body, p, n);
+	}
+	if (!k->started) {
+		k->c->rs->status = 200;
+		fcgi_header(k->c->rs, "Content-Type", "text/event-stream; charset=utf-8");
+		fcgi_header(k->c->rs, "Cache-Control", "no-cache");
+		fcgi_header(k->c->rs, "X-Accel-Buffering", "no");
+		if (!fcgi_stream_begin(k->c->rq, k->c->rs, AI_WRITE_TIMEOUT)) {
+			k->client_gone = true;
+			return false;
+		}
+		k->started = true;
+	}
+	if (!k->xlate && !fcgi_stream_write(k->c->rq, k->c->rs, p, n)) {
+		k->client_gone = true;
+		return false;
+	}
+	/* Usage is read from the events on the way (lines may span pieces); a translated
+	 * stream is written event by event as its lines complete. */
+	for (i = 0; i < n; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (k->line.len > 0) {
+			buf_append(&k->line, p + start, i - start);
+			stream_line(k, k->line.p, k->line.len);
+			buf_reset(&k->line);
+		} else
+			stream_line(k, p + start, i - start);
+		start = i + 1;
+	}
+	if (start < n && k->line.len + (n - start) <= AI_MAX_LINE)
+		buf_append(&k->line, p + start, n - start);
+	if (k->xlate && k->out.len > 0) {
+		bool ok = fcgi_stream_write(k->c->rq, k->c->rs, k->out.p, k->out.len);
+
+		buf_reset(&k->out);
+		if (!ok) {
+			k->client_gone = true;
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool on_tick(void *arg)
+{
+	struct call *k = arg;
+
+	if (!fcgi_peer_alive(k->c->rq))
+		k->client_gone = true;
+	return !k->client_gone;
+}
+
+/* The request as the target's provider takes it: the model replaced, and a stream asked
+ * to report its usage. */
+static bool provider_body(struct call *k, const struct target *t, struct buf *out)
+{
+	buf_reset(out);
+	if (k->xlate)
+		return k->shape == SHAPE_ANTHROPIC ? ai_request_to_openai(k->req, t->model, out)
+						   : ai_request_to_anthropic(k->req, t->model, out);
+	if (!jsonx_set_str(k->req, "model", t->model))
+		return false;
+	if (k->stream && k->shape == SHAPE_OPENAI_CHAT &&
+	    !jsonx_set_bool(k->req, "stream_options.include_usage", true))
+		return false;
+	buf_reset(out);
+	return jsonx_dump(k->req, "", out);
+}
+
+/* Adds the tokens and their cost to the key's usage this hour (the flusher takes them to
+ * PostgreSQL with the request counts, exactly once). */
+static int64_t meter(struct call *k)
+{
+	struct state *st = k->c->app->state;
+	int64_t cost = ai_cost_micros(k->in_tok, k->at->in_price) +
+		       ai_cost_micros(k->out_tok, k->at->out_price);
+	struct state_usage *u =
+	    state_usage(st, k->key_id, state_clock_ms(st) / 3600000, k->tenant_id, true);
+
+	if (u == NULL) {
+		log_errorx("usage record for key %lld: no room; %lld tokens not metered",
+			   (long long)k->key_id, (long long)(k->in_tok + k->out_tok));
+		return cost;
+	}
+	u->count[USAGE_TOKENS] += k->in_tok + k->out_tok;
+	u->count[USAGE_COST_MICROS] += cost;
+	state_unlock(st->usage, u);
+	return cost;
+}
+
+static void fmt_money(int64_t micros, char *out, size_t n)
+{
+	snprintf(out, n, "%lld.%06lld", (long long)(micros / 1000000),
+		 (long long)(micros % 1000000));
+}
+
+/* Whether a provider's answer sends the caller to the next target. */
+static bool worth_falling_back(int status)
+{
+	return status == 429 || status == 408 || status >= 500 || status == 0;
+}
+
+/* The month's spending (PostgreSQL's, plus what shared memory has not flushed yet this
+ * hour) of the key and of the tenant, against their budgets. */
+static enum err budget_check(struct call *k, int64_t *left)
+{
+	static const char sql[] =
+	    "SELECT t.ai_budget_micros, t.ai_key_budget_micros, "
+	    "  coalesce((SELECT sum(cost_micros) FROM usage_monthly WHERE tenant_id = $1 "
+	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0), "
+	    "  coalesce((SELECT cost_micros FROM usage_monthly WHERE key_id = $2 "
+	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0) "
+	    "FROM tenants t WHERE t.id = $1";
+	struct state *st = k->c->app->state;
+	char tenant[24], key[24];
+	const char *params[2] = {tenant, key};
+	int64_t tb, kb, tspent, kspent, unflushed = 0;
+	struct state_usage *u;
+	struct sql_res *r;
+	enum err e;
+
+	*left = -1;
+	str_fmt_i64(tenant, k->tenant_id);
+	str_fmt_i64(key, k->key_id);
+	if ((e = api_sql(k->c, &r, sql, 2, params)) != ERR_OK)
+		return e;
+	if (sql_rows(r) != 1 || (sql_is_null(r, 0, 0) && sql_is_null(r, 0, 1)))
+		return ERR_OK;
+	u = state_usage(st, k->key_id, state_clock_ms(st) / 3600000, k->tenant_id, false);
+	if (u != NULL) {
+		unflushed = u->count[USAGE_COST_MICROS] - u->flushed[USAGE_COST_MICROS];
+		state_unlock(st->usage, u);
+	}
+	tspent = sql_get_i64(r, 0, 2) + unflushed;
+	kspent = sql_get_i64(r, 0, 3) + unflushed;
+	tb = sql_is_null(r, 0, 0) ? -1 : sql_get_i64(r, 0, 0) - tspent;
+	kb = sql_is_null(r, 0, 1) ? -1 : sql_get_i64(r, 0, 1) - kspent;
+	*left = tb < 0 ? kb : kb < 0 ? tb : (tb < kb ? tb : kb);
+	if (!sql_is_null(r, 0, 0) && tb <= 0)
+		return ERR_LIMIT;
+	if (!sql_is_null(r, 0, 1) && kb <= 0)
+		return ERR_LIMIT;
+	return ERR_OK;
+}
+
+/* The most a request may cost: its prompt (estimated from its size) and max_tokens of
+ * answer at the dearest target's prices. */
+static int64_t max_cost(const struct call *k)
+{
+	int64_t most = 0, out = 0, in = (int64_t)k->c->rq->body.len / 4 + 1, c;
+	int i;
+
+	if (!jsonx_get_int(k->req, "max_tokens", &out))
+		(void)jsonx_get_int(k->req, "max_completion_tokens", &out);
+	for (i = 0; i < k->nt; i++) {
+		c = ai_cost_micros(in, k->t[i].in_price) + ai_cost_micros(out, k->t[i].out_price);
+		if (c > most)
+			most = c;
+	}
+	return most;
+}
+
+/* Calls the targets in turn until one answers. */
+static enum err run(struct call *k)
+{
+	const struct config *cfg = k->c->app->cfg;
+	struct state *st = k->c->app->state;
+	struct buf body, url;
+	char auth[600], why[400] = "", money[32], tried[512] = "";
+	size_t used;
+	struct http_header hd[4];
+	int i, attempts = 0, skipped = 0;
+	int64_t now = state_clock_ms(st), soonest = 0, left = k->left, cost;
+	bool timed_out = false;
+	enum err e = ERR_OK;
+
+	if (k->over_budget)
+		return problem(k->c, 402, PROB_BUDGET_EXCEEDED,
+			       "The AI budget for this month is spent (the key's or the "
+			       "account's); it renews with the next month.");
+	if (left >= 0 && max_cost(k) > left)
+		return problem(k->c, 402, PROB_BUDGET_EXCEEDED,
+			       "What is left of this month's AI budget cannot cover this "
+			       "request's largest cost (its prompt and max_tokens).");
+	pick_first(k);
+	buf_init(&body, AI_MAX_ANSWER);
+	buf_init(&url, 1024);
+	buf_init(&k->body, AI_MAX_ANSWER);
+	buf_init(&k->line, AI_MAX_LINE);
+	buf_init(&k->out, AI_MAX_LINE);
+	for (i = 0; i < k->nt && !k->started && !k->client_gone; i++) {
+		const struct target *t = &k->t[i];
+		int64_t until = ai_cooldown_until(st, t->provider_id, now), m;
+
+		if ((m = ai_cooldown_until(st, model_key(t), now)) > until)
+			until = m;
+		struct http_req rq;
+		char msg[256];
+		int status = 0;
+
+		if (until > 0) {
+			skipped++;
+			soonest = soonest == 0 || until < soonest ? until : soonest;
+			continue;
+		}
+		k->at = t;
+		k->xlate = (k->shape == SHAPE_OPENAI_CHAT && t->anthropic) ||
+			   (k->shape == SHAPE_ANTHROPIC && !t->anthropic);
+		if (k->xlate && k->stream) {
+			bool usage = false;
+
+			(void)jsonx_get_bool(k->req, "stream_options.include_usage", &usage);
+			ai_stream_xlate_init(&k->sx, k->shape == SHAPE_OPENAI_CHAT, k->model,
+					     usage);
+		}
+		k->status = 0;
+		k->usage_seen = false;
+		k->in_tok = k->out_tok = 0;
+		buf_reset(&k->body);
+		if (!provider_body(k, t, &body)) {
+			e = ERR_SYS;
+			break;
+		}
+		buf_reset(&url);
+		buf_printf(&url, "%s%s", t->base_url,
+			   t->anthropic			  ? "/v1/messages"
+			   : k->shape == SHAPE_EMBEDDINGS ? "/embeddings"
+							  : "/chat/completions");
+		memset(hd, 0, sizeof(hd));
+		if (t->anthropic) {
+			const char *v = fcgi_param(k->c->rq, "HTTP_ANTHROPIC_VERSION");
+
+			hd[0] = (struct http_header){"x-api-key", t->key};
+			hd[1] =
+			    (struct http_header){"anthropic-version", v != NULL ? v : "2023-06-01"};
+		} else if (t->key[0] != '\0') {
+			snprintf(auth, sizeof(auth), "Bearer %s", t->key);
+			hd[0] = (struct http_header){"Authorization", auth};
+		}
+		memset(&rq, 0, sizeof(rq));
+		rq.method = "POST";
+		rq.url = url.p;
+		rq.content_type = "application/json";
+		rq.headers = hd;
+		rq.body = body.p;
+		rq.len = body.len;
+		rq.timeout_ms = cfg->ai_timeout_ms;
+		rq.max_response = AI_MAX_ANSWER;
+		rq.on_data = on_body;
+		rq.on_tick = on_tick;
+		rq.allow_addr = provider_addr_ok;
+		rq.arg = k;
+		rq.connect_ms = cfg->ai_connect_timeout_ms;
+		rq.first_byte_ms = cfg->ai_first_byte_timeout_ms;
+		rq.idle_ms = cfg->ai_idle_timeout_ms;
+		attempts++;
+		e = http_send(client, &rq, &status, &k->body, msg, sizeof(msg));
+		cryptox_wipe(auth, sizeof(auth));
+		if (k->status == 0)
+			k->status = status;
+		if (k->client_gone)
+			break;
+		if (e == ERR_OK && k->status >= 200 && k->status <= 299) {
+			struct jsonx_doc *d = NULL;
+
+			if (k->started)
+				break; /* a whole stream */
+			if (jsonx_parse(k->body.p ? k->body.p : "", k->body.len, &d, msg,
+					sizeof(msg)) == ERR_OK) {
+				bool ok = true;
+
+				take_usage(k, d);
+				if (k->xlate) {
+					buf_reset(&k->out);
+					ok = k->shape == SHAPE_ANTHROPIC
+						 ? ai_answer_to_anthropic(d, k->model, &k->out)
+						 : ai_answer_to_openai(d, k->model, &k->out);
+					buf_reset(&k->body);
+					buf_append(&k->body, k->out.p, k->out.len);
+				}
+				jsonx_doc_free(d);
+				if (ok)
+					break;
+			}
+			snprintf(why, sizeof(why), "%s answered %d with a body that is not JSON",
+				 t->provider, k->status);
+		} else if (e == ERR_OK && !worth_falling_back(k->status)) {
+			break; /* the caller's request is at fault: the provider says why */
+		} else if (e == ERR_OK) {
+			snprintf(why, sizeof(why), "%s answered %d", t->provider, k->status);
+		} else {
+			timed_out = e == ERR_TIMEOUT;
+			snprintf(why, sizeof(why), "%s: %s", t->provider, msg);
+			if (k->started)
+				break; /* a stream cut short: nothing can be taken back */
+		}
+		log_warnx("AI: %s; %s", why,
+			  i + 1 < k->nt ? "trying the next provider" : "none left");
+		used = strlen(tried);
+		snprintf(tried + used, sizeof(tried) - used, "%s%s", used ? ", " : "", t->provider);
+		ai_cooldown_set(st, e == ERR_OK || e == ERR_TIMEOUT ? model_key(t) : t->provider_id,
+				state_clock_ms(st) + cfg->ai_cooldown_ms);
+		e = ERR_UPSTREAM;
+		k->status = 0;
+	}
+	for (i = 0; i < k->nt; i++)
+		cryptox_wipe(k->t[i].key, sizeof(k->t[i].key));
+	buf_free(&body);
+	buf_free(&url);
+
+	if (k->client_gone) {
+		/* The caller left: the provider's call was stopped. What it reported is kept. */
+		if (k->at != NULL && k->usage_seen)
+			(void)meter(k);
+		log_info("AI: the caller went away; the provider call was stopped");
+		e = ERR_OK;
+	} else if (k->started) {
+		/* A stream: its events went out; the usage it reported is metered, and the
+		 * cost and what is left of the budget end it, as an SSE comment. */
+		if (k->xlate) {
+			buf_reset(&k->out);
+			ai_stream_xlate_end(&k->sx, &k->out);
+			(void)fcgi_stream_write(k->c->rq, k->c->rs, k->out.p, k->out.len);
+		}
+		cost = meter(k);
+		fmt_money(cost, money, sizeof(money));
+		buf_reset(&k->line);
+		buf_printf(&k->line, ": tollgate tokens=%lld cost=%s",
+			   (long long)(k->in_tok + k->out_tok), money);
+		if (left >= 0) {
+			fmt_money(left > cost ? left - cost : 0, money, sizeof(money));
+			buf_printf(&k->line, " budget_remaining=%s", money);
+		}
+		buf_puts(&k->line, "\n\n");
+		(void)fcgi_stream_write(k->c->rq, k->c->rs, k->line.p, k->line.len);
+		e = ERR_OK;
+	} else if (k->at != NULL && k->status >= 200 && k->status <= 299) {
+		cost = meter(k);
+		k->c->rs->status = 200;
+		fcgi_header(k->c->rs, "Content-Type", "application/json");
+		ai_headers(k, attempts);
+		fcgi_headerf(k->c->rs, "X-Tollgate-AI-Tokens", "%lld",
+			     (long long)(k->in_tok + k->out_tok));
+		fmt_money(cost, money, sizeof(money));
+		fcgi_header(k->c->rs, "X-Tollgate-AI-Cost", money);
+		if (left >= 0) {
+			fmt_money(left > cost ? left - cost : 0, money, sizeof(money));
+			fcgi_header(k->c->rs, "X-Tollgate-Budget-Remaining", money);
+		}
+		buf_append(&k->c->rs->body, k->body.p, k->body.len);
+		e = ERR_OK;
+	} else if (k->at != NULL && k->status >= 400 && k->status <= 499 && k->status != 401 &&
+		   k->status != 403 && k->status != 429 && k->status != 408) {
+		/* The provider found fault with the caller's request: its words, as it said
+		 * them (an SDK reads them). */
+		k->c->rs->status = k->status;
+		fcgi_header(k->c->rs, "Content-Type", "application/json");
+		ai_headers(k, attempts);
+		buf_append(&k->c->rs->body, k->body.p, k->body.len);
+		e = ERR_OK;
+	} else if (k->at != NULL && (k->status == 401 || k->status == 403)) {
+		log_warnx("AI: %s refused the gateway's credentials (%d)", k->at->provider,
+			  k->status);
+		e = problem(k->c, 502, PROB_PROVIDERS_FAILED,
+			    "The AI provider refused the gateway's credentials; the account's "
+			    "provider settings need fixing.");
+	} else if (attempts == 0 && skipped > 0) {
+		fcgi_headerf(k->c->rs, "Retry-After", "%lld",
+			     (long long)((soonest - now + 999) / 1000));
+		e = problem(k->c, 503, PROB_PROVIDERS_FAILED,
+			    "Every provider of this model failed recently and is cooling down; "
+			    "retry after the time in Retry-After.");
+	} else if (e == ERR_SYS) {
+		k->c->detail = "The request could not be prepared for the provider.";
+	} else {
+		buf_reset(&k->line);
+		buf_printf(&k->line, "Every provider of this model failed (%s).",
+			   tried[0] ? tried : "none could be called");
+		k->c->detail = arena_strndup(k->c->arena, k->line.p, k->line.len);
+		e = problem(k->c, timed_out && attempts == 1 ? 504 : 502,
+			    timed_out && attempts == 1 ? PROB_PROVIDER_TIMEOUT
+						       : PROB_PROVIDERS_FAILED,
+			    k->c->detail);
+	}
+	buf_free(&k->body);
+	buf_free(&k->line);
+	buf_free(&k->out);
+	return e;
+}
+
+static enum err handle(struct hctx *c, enum api_shape shape)
+{
+	struct call k;
+	char msg[160];
+	enum err e;
+
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	k.shape = shape;
+	if (!admitted(c, &k.tenant_id, &k.key_id))
+		return problem(c, 404, PROB_NOT_FOUND, "No such resource.");
+	e = fcgi_read_body(c->rq, (size_t)c->app->cfg->ai_max_body);
+	if (e == ERR_TOOBIG)
+		return problem(c, 413, PROB_TOO_LARGE,
+			       "The request body is larger than AI routes accept.");
+	if (e != ERR_OK)
+		return e;
+	if (jsonx_parse(c->rq->body.p ? c->rq->body.p : "", c->rq->body.len, &k.req, msg,
+			sizeof(msg)) != ERR_OK) {
+		c->detail = arena_strndup(c->arena, msg, strlen(msg));
+		return problem(c, 400, PROB_INVALID_BODY, c->detail);
+	}
+	if (!jsonx_get_str(k.req, "model", &k.model) || k.model[0] == '\0' ||
+	    strlen(k.model) > 256) {
+		jsonx_doc_free(k.req);
+		c->parameter = "model";
+		return problem(c, 400, PROB_INVALID_BODY, "model must be a non-empty string.");
+	}
+	(void)jsonx_get_bool(k.req, "stream", &k.stream);
+	if (shape == SHAPE_EMBEDDINGS)
+		k.stream = false;
+	/* The tenant's settings, in its own transaction (row-level security), closed before
+	 * any provider is called: a stream may last minutes. */
+	c->tenant_id = k.tenant_id;
+	if ((e = api_db_open(c)) == ERR_OK && (e = api_db_tenant_begin(c)) == ERR_OK) {
+		e = load_targets(&k);
+		if (e == ERR_OK && k.nt > 0 && (e = budget_check(&k, &k.left)) == ERR_LIMIT) {
+			k.over_budget = true;
+			e = ERR_OK;
+		}
+		e = api_db_tenant_end(c, e);
+	}
+	if (e == ERR_OK && k.nt == 0) {
+		c->parameter = "model";
+		e = problem(c, 404, PROB_MODEL_NOT_FOUND,
+			    "No model or alias by that name is set up for this account (GET the "
+			    "models route for the list).");
+	} else if (e == ERR_OK)
+		e = run(&k);
+	for (int i = 0; i < AI_MAX_TARGETS; i++)
+		cryptox_wipe(k.t[i].key, sizeof(k.t[i].key));
+	jsonx_doc_free(k.req);
+	return e;
+}
+
+enum err ai_chat(struct hctx *c)
+{
+	return handle(c, SHAPE_OPENAI_CHAT);
+}
+
+enum err ai_messages(struct hctx *c)
+{
+	return handle(c, SHAPE_ANTHROPIC);
+}
+
+enum err ai_embeddings(struct hctx *c)
+{
+	return handle(c, SHAPE_EMBEDDINGS);
+}
+
+enum err ai_models(struct hctx *c)
+{
+	char tenant[24];
+	const char *params[1] = {tenant};
+	int64_t tenant_id, key_id;
+	struct sql_res *r;
+	struct jsonx_w w;
+	enum err e;
+	int i;
+
+	if (!admitted(c, &tenant_id, &key_id))
+		return problem(c, 404, PROB_NOT_FOUND, "No such resource.");
+	str_fmt_i64(tenant, tenant_id);
+	c->tenant_id = tenant_id;
+	if ((e = api_db_open(c)) != ERR_OK || (e = api_db_tenant_begin(c)) != ERR_OK)
+		return e;
+	e = api_sql(c, &r,
+		    "SELECT name, extract(epoch FROM created_at)::bigint FROM ai_aliases "
+		    "WHERE tenant_id = $1 ORDER BY name",
+		    1, params);
+	if ((e = api_db_tenant_end(c, e)) != ERR_OK)
+		return e;
+	fcgi_header(c->rs, "Content-Type", "application/json");
+	jsonx_w_init(&w, &c->rs->body);
+	jsonx_obj_open(&w);
+	jsonx_kstr(&w, "object", "list");
+	jsonx_key(&w, "data");
+	jsonx_arr_open(&w);
+	for (i = 0; i < sql_rows(r); i++) {
+		jsonx_obj_open(&w);
+		jsonx_kstr(&w, "id", sql_get(r, i, 0));
+		jsonx_kstr(&w, "object", "model");
+		jsonx_kint(&w, "created", sql_get_i64(r, i, 1));
+		jsonx_kstr(&w, "owned_by", "tollgate");
+		jsonx_obj_close(&w);
+	}
+	jsonx_arr_close(&w);
+	jsonx_obj_close(&w);
+	return ERR_OK;
+}

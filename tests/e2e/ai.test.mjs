@@ -1,0 +1,308 @@
+// AI routes end to end: the official openai and @anthropic-ai/sdk clients, pointed at the
+// gateway (real Caddy with the repository's Caddyfile, the gate, the AI pool, PostgreSQL),
+// calling fake providers (tests/fakes/llm.mjs, itself checked against the SDKs) through
+// the tenant's aliases. Fallback, cooldown, timeouts, garbage, cancellation, metering and
+// budgets are driven by the fake's model names (echo…, slow…, fail429…, hang…, garbage…).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { startFake } from '../fakes/llm.mjs';
+import { get, startStack, waitFor } from './harness.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const SLUG = 'acme-ai';
+const OTHER = 'other-ai';
+// Prices (millionths per million tokens) of the fake's models, for the cost checks.
+const PRICE = { in: 2000000, out: 8000000 };
+const cost = (u) => Math.ceil((u.prompt * PRICE.in) / 1e6) + Math.ceil((u.completion * PRICE.out) / 1e6);
+
+const usage = (s, keyId) => {
+  const [tokens, micros] = s.psql(
+    `SELECT coalesce(sum(tokens),0), coalesce(sum(cost_micros),0) FROM usage_monthly WHERE key_id = ${keyId}`)
+    .split('|').map(Number);
+  return { tokens, micros };
+};
+
+// The key the fake provider wants: set through the management API, sealed at rest, sent by
+// the AI pool. The caller never holds it.
+const PROVIDER_KEY = 'sk-provider-7c1d9e';
+
+describe('AI routes through the gateway', () => {
+  let s, fake, down, key, keyId, other, openai, anthropic, token;
+  const q = (v) => (v === null ? 'NULL' : `'${String(v).replace(/'/g, "''")}'`);
+  const manage = async (method, path, body) => {
+    const r = await fetch(`${s.console}/api/v1${path}`, {
+      method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const provider = (name, kind, url) => manage('PUT', `/ai/providers/${name}`, { kind, base_url: url, api_key: PROVIDER_KEY });
+  const alias = (name, targets, byPlan = {}) => manage('PUT', `/ai/aliases/${name}`, { targets, by_plan: byPlan });
+
+  before(async () => {
+    fake = await startFake({ apiKey: PROVIDER_KEY });
+    // A provider that is not there: connecting fails at once.
+    down = await startFake();
+    await down.close();
+    s = await startStack({
+      env: {
+        TOLLGATE_AI_FIRST_BYTE_TIMEOUT: '1s', TOLLGATE_AI_IDLE_TIMEOUT: '1s', TOLLGATE_AI_COOLDOWN: '2s',
+        TOLLGATE_AI_WORKERS: '3',
+      },
+    });
+    s.tenant(SLUG);
+    s.tenant(OTHER);
+    key = s.key(SLUG);
+    keyId = s.keyId(key);
+    other = s.key(OTHER);
+    token = s.mustCli('token', 'create', SLUG).trim();
+    s.psql(`UPDATE tenants SET ai_prefix = '/v1' WHERE slug = ${q(OTHER)}`);
+    s.psql(`INSERT INTO ai_prices VALUES ('echo-small', ${PRICE.in}, ${PRICE.out}), ('slow-1', ${PRICE.in}, ${PRICE.out}),
+            ('embed-1', ${PRICE.in}, 0) ON CONFLICT (model) DO NOTHING`);
+    await manage('PATCH', '/ai', { prefix: '/v1' });
+    await provider('oai', 'openai', `${fake.url}/v1`);
+    await provider('ant', 'anthropic', fake.url);
+    await provider('gone', 'openai', `${down.url}/v1`);
+    await alias('chat', [{ provider: 'oai', model: 'echo-small' }]);
+    await alias('claude', [{ provider: 'ant', model: 'echo-small' }]);
+    await alias('embed', [{ provider: 'oai', model: 'embed-1' }]);
+    await alias('slow', [{ provider: 'oai', model: 'slow-1' }]);
+    openai = new OpenAI({ apiKey: key, baseURL: `${s.url}/v1`, maxRetries: 0 });
+    anthropic = new Anthropic({ apiKey: key, baseURL: s.url, maxRetries: 0 });
+    await waitFor('the AI prefix to reach the gate', async () =>
+      (await fetch(`${s.url}/v1/models`, { headers: { Authorization: `Bearer ${key}` } })).headers.get('content-type')?.startsWith('application/json')
+      && (await (await fetch(`${s.url}/v1/models`, { headers: { Authorization: `Bearer ${key}` } })).json()).object === 'list');
+  });
+  after(async () => {
+    await s?.stop();
+    await fake?.close();
+  });
+
+  test('OpenAI SDK: a chat through an alias; the provider sees its model, never the gateway key', async () => {
+    fake.reset();
+    const { data: r, response } = await openai.chat.completions
+      .create({ model: 'chat', messages: [{ role: 'user', content: 'hello gateway' }] }).withResponse();
+    assert.equal(r.choices[0].message.content, 'echo: hello gateway');
+    assert.equal(response.headers.get('x-tollgate-ai-provider'), 'oai');
+    assert.equal(response.headers.get('x-tollgate-ai-model'), 'echo-small');
+    assert.equal(Number(response.headers.get('x-tollgate-ai-tokens')), r.usage.prompt_tokens + r.usage.completion_tokens);
+    assert.equal(response.headers.get('x-tollgate-ai-cost'), (cost(fake.usage[0]) / 1e6).toFixed(6));
+    assert.match(response.headers.get('x-request-id'), /^[0-9a-f-]{36}$/);
+    const seen = fake.requests.at(-1);
+    assert.equal(seen.body.model, 'echo-small');
+    assert.equal(seen.headers.authorization, `Bearer ${PROVIDER_KEY}`);
+    assert.ok(!JSON.stringify(seen.headers).includes(key), 'the caller\'s Tollgate key reached the provider');
+    assert.ok(!Object.keys(seen.headers).some((h) => h.startsWith('x-tollgate')), 'gateway headers reached the provider');
+  });
+
+  test('OpenAI SDK: a streamed chat arrives event by event, with the usage the provider reported', async () => {
+    fake.reset();
+    const stream = await openai.chat.completions.create({
+      model: 'slow', stream: true, stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'stream this answer please' }],
+    });
+    let text = '';
+    let firstAt = null;
+    let usageChunk = null;
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta?.content) {
+        firstAt ??= Date.now();
+        text += chunk.choices[0].delta.content;
+      }
+      if (chunk.usage) usageChunk = chunk.usage;
+    }
+    assert.equal(text, 'echo: stream this answer please');
+    const sent = fake.eventTimes.at(-1).times;
+    // Streaming, not buffering: the first words arrived while the provider was still writing.
+    assert.ok(firstAt < sent.at(-1), `first delta at ${firstAt}, the provider's last event at ${sent.at(-1)}`);
+    assert.equal(usageChunk.prompt_tokens, fake.usage.at(-1).prompt);
+    assert.equal(usageChunk.completion_tokens, fake.usage.at(-1).completion);
+    assert.equal(fake.requests.at(-1).body.stream_options.include_usage, true);
+  });
+
+  test('Anthropic SDK: messages, plain and streamed, through an alias to an Anthropic provider', async () => {
+    fake.reset();
+    const m = await anthropic.messages.create({
+      model: 'claude', max_tokens: 64, system: 'Be brief.', messages: [{ role: 'user', content: 'hi claude' }],
+    });
+    assert.equal(m.content[0].text, 'echo: hi claude');
+    assert.equal(m.usage.input_tokens, fake.usage.at(-1).prompt);
+    // The caller's API version goes through (the SDK sends its own).
+    assert.match(fake.requests.at(-1).headers['anthropic-version'], /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(fake.requests.at(-1).headers['x-api-key'], PROVIDER_KEY);
+    const stream = anthropic.messages.stream({ model: 'claude', max_tokens: 64, messages: [{ role: 'user', content: 'and streamed' }] });
+    const final = await stream.finalMessage();
+    assert.equal(final.content[0].text, 'echo: and streamed');
+    assert.equal(final.usage.output_tokens, fake.usage.at(-1).completion);
+  });
+
+  test('OpenAI SDK: embeddings and the list of models (the tenant\'s aliases)', async () => {
+    const e = await openai.embeddings.create({ model: 'embed', input: ['one text', 'another'] });
+    assert.equal(e.data.length, 2);
+    assert.equal(e.data[0].embedding.length, 8);
+    const models = await openai.models.list();
+    const ids = [];
+    for await (const m of models) ids.push(m.id);
+    assert.deepEqual(ids.sort(), ['chat', 'claude', 'embed', 'slow']);
+  });
+
+  test('a provider that answers 429 falls over to the next, and then cools down for every worker', async () => {
+    fake.reset();
+    await alias('resilient', [{ provider: 'oai', model: 'fail429-a' }, { provider: 'ant', model: 'echo-small' }]);
+    const first = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'resilient', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    // The alias crosses providers: the Anthropic answer comes back as the provider made it.
+    assert.equal(first.status, 200, await first.clone().text());
+    assert.equal(first.headers.get('x-tollgate-ai-attempts'), '2');
+    assert.equal(first.headers.get('x-tollgate-ai-provider'), 'ant');
+    const tried = fake.requests.filter((r) => r.body?.model === 'fail429-a').length;
+    assert.equal(tried, 1);
+    // Cooling down: the next requests (whichever AI worker takes them) skip it.
+    for (let i = 0; i < 4; i++) {
+      const r = await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'y' }] });
+      assert.ok(r.choices.length > 0);
+    }
+    await alias('resilient', [{ provider: 'oai', model: 'fail429-a' }, { provider: 'oai', model: 'echo-small' }]);
+    const again = await openai.chat.completions.create({ model: 'resilient', messages: [{ role: 'user', content: 'z' }] }).withResponse();
+    assert.equal(again.response.headers.get('x-tollgate-ai-attempts'), '1', 'the cooling provider was tried');
+    assert.equal(fake.requests.filter((r) => r.body?.model === 'fail429-a').length, 1);
+  });
+
+  test('connect errors, hangs (first-byte timeout) and garbage fall over; when all fail, a 502 problem', async () => {
+    fake.reset();
+    await alias('shaky', [
+      { provider: 'gone', model: 'echo-small' }, { provider: 'ant', model: 'hang-1' },
+      { provider: 'ant', model: 'garbage-1' }, { provider: 'oai', model: 'echo-small' },
+    ]);
+    const t0 = Date.now();
+    const { data: r, response } = await openai.chat.completions
+      .create({ model: 'shaky', messages: [{ role: 'user', content: 'anyone?' }] }).withResponse();
+    assert.equal(r.choices[0].message.content, 'echo: anyone?');
+    assert.equal(response.headers.get('x-tollgate-ai-attempts'), '4');
+    assert.ok(Date.now() - t0 >= 1000, 'the hang was waited for up to the first-byte timeout');
+    assert.equal(fake.cancelled >= 1, true, 'the hanging call was abandoned');
+    await sleep(2100); // the cooldowns end
+    await alias('broken', [{ provider: 'oai', model: 'fail500-a' }, { provider: 'gone', model: 'x' }]);
+    const res = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'broken', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(res.status, 502);
+    assert.equal(res.headers.get('content-type'), 'application/problem+json');
+    const p = await res.json();
+    assert.match(p.type, /providers-failed$/);
+    assert.match(p.detail, /oai, gone/);
+    // Now both cool down: a 503 with Retry-After, no provider called.
+    const before_ = fake.requests.length;
+    const cooled = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'broken', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(cooled.status, 503);
+    assert.ok(Number(cooled.headers.get('retry-after')) >= 1);
+    assert.equal(fake.requests.length, before_);
+    await sleep(2100);
+  });
+
+  test('a client that disconnects mid-stream cancels the provider call', async () => {
+    fake.reset();
+    const ac = new AbortController();
+    const stream = await openai.chat.completions.create({
+      model: 'slow', stream: true, messages: [{ role: 'user', content: 'a long answer that takes a while to stream' }],
+    }, { signal: ac.signal });
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta?.content) break; // leaves the stream after the first words
+    }
+    ac.abort();
+    await waitFor('the provider call to be cancelled', () => fake.cancelled >= 1, { timeout: 5000 });
+    assert.equal(fake.usage.at(-1).completed, false);
+  });
+
+  test('bad requests: unknown model 404, invalid JSON 400, both as problems; the provider is not called', async () => {
+    const n = fake.requests.length;
+    const unknown = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'nope', messages: [] }),
+    });
+    assert.equal(unknown.status, 404);
+    assert.match((await unknown.json()).type, /model-not-found$/);
+    const bad = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' }, body: '{"model":',
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.headers.get('content-type'), 'application/problem+json');
+    // Another tenant's alias is not this tenant's: the other tenant has none.
+    const theirs = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': other, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(theirs.status, 404);
+    // Nor its providers, named directly.
+    const direct = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': other, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'oai/echo-small', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(direct.status, 404);
+    assert.equal(fake.requests.length, n);
+    // Without a key, the gate refuses before the AI pool.
+    const anon = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
+    assert.equal(anon.status, 401);
+  });
+
+  test('paths outside the AI endpoints still go to the tenant\'s upstream', async () => {
+    const r = await get(`${s.url}/v1/other/thing`, { 'X-Api-Key': key });
+    assert.equal(r.status, 200);
+    const up = await get(`${s.url}/elsewhere/chat/completions`, { 'X-Api-Key': key });
+    assert.equal(up.status, 200);
+  });
+
+  test('tokens and cost stored are the sum of the providers\' usage', async () => {
+    fake.reset();
+    const before_ = usage(s, keyId);
+    await waitFor('earlier usage flushed', async () => {
+      const a = usage(s, keyId);
+      await sleep(1200);
+      const b = usage(s, keyId);
+      return a.tokens === b.tokens;
+    });
+    const start = usage(s, keyId);
+    for (let i = 0; i < 5; i++) {
+      await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: `question ${i} ${'x'.repeat(i * 17)}` }] });
+    }
+    const stream = await openai.chat.completions.create({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'streamed one' }] });
+    for await (const chunk of stream) void chunk;
+    const done = fake.usage.filter((u) => u.completed);
+    const tokens = done.reduce((t, u) => t + u.prompt + u.completion, 0);
+    const micros = done.reduce((t, u) => t + cost(u), 0);
+    await waitFor('the usage flushed', () => usage(s, keyId).tokens === start.tokens + tokens, { timeout: 10000 })
+      .catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(usage(s, keyId))} vs ${start.tokens} + ${tokens} (before ${before_.tokens})`); });
+    assert.equal(usage(s, keyId).micros, start.micros + micros);
+  });
+
+  test('a monthly budget stops spending with 402 before the provider is called', async () => {
+    const spent = usage(s, keyId).micros;
+    s.psql(`UPDATE tenants SET ai_key_budget_micros = ${spent + 1} WHERE slug = '${SLUG}'`);
+    // One request fits in what is left only if its largest cost does: max_tokens is too many.
+    const big = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', max_tokens: 100000, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(big.status, 402);
+    assert.match((await big.json()).type, /budget-exceeded$/);
+    s.psql(`UPDATE tenants SET ai_key_budget_micros = ${spent} WHERE slug = '${SLUG}'`);
+    const n = fake.requests.length;
+    const over = await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(over.status, 402);
+    assert.equal(fake.requests.length, n, 'a provider was called over budget');
+    s.psql(`UPDATE tenants SET ai_key_budget_micros = NULL WHERE slug = '${SLUG}'`);
+  });
+});
