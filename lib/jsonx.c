@@ -450,3 +450,8 @@ bool jsonx_dump(const struct jsonx_doc *d, const char *path, struct buf *out)
 	return v != NULL &&
 	       json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) == 0;
 }
+
+bool jsonx_dump_canonical(const struct jsonx_doc *d, struct buf *out)
+{
+	return json_dump_callback(d->root, dump_cb, out, JSON_COMPACT | JSON_SORT_KEYS) == 0;
+}

@@ -81,5 +81,8 @@ bool jsonx_del(struct jsonx_doc *d, const char *path);
 /* Appends the value at path ("" for the document) as compact JSON; false when absent or
  * out did not take it all. */
 bool jsonx_dump(const struct jsonx_doc *d, const char *path, struct buf *out);
+/* The document as compact JSON with every object's members in name order: one text for
+ * one value however its members were ordered (a cache key). */
+bool jsonx_dump_canonical(const struct jsonx_doc *d, struct buf *out);
 
 #endif

@@ -11,7 +11,20 @@ ALTER TABLE tenants
     -- Spending caps per calendar month (UTC) in millionths of the currency: the tenant as
     -- a whole, and each of its keys. NULL: none.
     ADD COLUMN ai_budget_micros bigint CHECK (ai_budget_micros >= 0),
-    ADD COLUMN ai_key_budget_micros bigint CHECK (ai_key_budget_micros >= 0);
+    ADD COLUMN ai_key_budget_micros bigint CHECK (ai_key_budget_micros >= 0),
+    -- Tokens per minute (prompt and answer) for the tenant as a whole, and for each key,
+    -- on each node. NULL: none.
+    ADD COLUMN ai_tpm bigint CHECK (ai_tpm >= 0),
+    ADD COLUMN ai_key_tpm bigint CHECK (ai_key_tpm >= 0),
+    -- The answer cache: how long an answer is served again (0: off), and whether
+    -- requests that are not deterministic (temperature not 0) may be served from it.
+    ADD COLUMN ai_cache_ttl_s integer NOT NULL DEFAULT 0 CHECK (ai_cache_ttl_s BETWEEN 0 AND 2592000),
+    ADD COLUMN ai_cache_any boolean NOT NULL DEFAULT false,
+    -- The semantic cache: the alias whose embeddings compare prompts (NULL: off), and
+    -- the cosine similarity from which a cached answer is served.
+    ADD COLUMN ai_semantic_alias text,
+    ADD COLUMN ai_semantic_threshold real NOT NULL DEFAULT 0.95
+        CHECK (ai_semantic_threshold BETWEEN 0.5 AND 1);
 
 CREATE TABLE ai_providers (
     id          bigserial PRIMARY KEY,
@@ -61,6 +74,37 @@ INSERT INTO ai_prices VALUES
     ('claude-3-5-haiku-latest', 800000, 4000000),
     ('claude-sonnet-4-5', 3000000, 15000000);
 
+-- Answers served again, per tenant: exact (by the hash of the normalised request) and
+-- semantic (by the embedding of its prompt, compared within one model name).
+CREATE TABLE ai_cache (
+    tenant_id  bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    hash       bytea  NOT NULL,
+    body       text   NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, hash)
+);
+CREATE TABLE ai_semantic (
+    id         bigserial PRIMARY KEY,
+    tenant_id  bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    model      text   NOT NULL, -- as the caller asked (the alias), with the API's shape
+    embedding  real[] NOT NULL,
+    prompt     text   NOT NULL, -- its first 200 characters, to explain a hit
+    body       text   NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX ai_semantic_lookup ON ai_semantic (tenant_id, model, expires_at);
+
+ALTER TABLE ai_cache ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ai_semantic ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_wall ON ai_cache TO tollgate_console
+    USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
+CREATE POLICY tenant_wall ON ai_semantic TO tollgate_console
+    USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
+GRANT SELECT, INSERT, UPDATE, DELETE ON ai_cache, ai_semantic TO tollgate_console;
+GRANT USAGE ON SEQUENCE ai_semantic_id_seq TO tollgate_console;
+
 ALTER TABLE ai_providers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ai_aliases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_wall ON ai_providers TO tollgate_console
@@ -70,5 +114,7 @@ CREATE POLICY tenant_wall ON ai_aliases TO tollgate_console
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_providers, ai_aliases TO tollgate_console;
 GRANT USAGE ON SEQUENCE ai_providers_id_seq, ai_aliases_id_seq TO tollgate_console;
 GRANT SELECT ON ai_prices TO tollgate_console;
-GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros) ON tenants TO tollgate_console;
+GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_tpm, ai_key_tpm,
+               ai_cache_ttl_s, ai_cache_any, ai_semantic_alias, ai_semantic_threshold)
+    ON tenants TO tollgate_console;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_prices TO tollgate_admin;

@@ -1,6 +1,7 @@
 /* AI routes: aliases, fallback, streaming and metering over libcurl. */
 #include "ai.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 #define AI_MAX_LINE	 (1024 * 1024)	    /* one SSE line, parsed for usage */
 #define AI_WRITE_TIMEOUT 30000		    /* ms a stalled client may hold a stream write */
 #define SEAL_PURPOSE	 "ai-provider-key"
+#define AI_MAX_DIMS	 4096	       /* of an embedding the semantic cache compares */
+#define AI_MAX_CACHED	 (1024 * 1024) /* the largest answer a cache keeps */
 
 enum api_shape { SHAPE_OPENAI_CHAT, SHAPE_ANTHROPIC, SHAPE_EMBEDDINGS };
 
@@ -64,6 +67,19 @@ struct call {
 	struct buf out;	  /* translated events, on their way to the client */
 	bool over_budget; /* the month's budget is spent */
 	int64_t left;	  /* what is left of the tightest budget; -1: none */
+	/* The tenant's other AI settings. */
+	int64_t tpm, key_tpm; /* tokens per minute; -1: none */
+	int64_t cache_ttl;    /* seconds an answer is served again; 0: no cache */
+	bool cache_any;	      /* requests that are not deterministic too */
+	char semantic_alias[136];
+	double semantic_threshold;
+	/* The caches, for this request. */
+	bool cacheable;		/* may be served from and stored in the caches */
+	unsigned char hash[32]; /* the exact cache's key */
+	const char *cached;	/* an answer found in a cache (arena) */
+	float vec[AI_MAX_DIMS]; /* the prompt's embedding (semantic cache), */
+	int dims;		/* 0 when there is none */
+	char prompt[1024];	/* the prompt it is of */
 };
 
 static struct http *client;
@@ -402,11 +418,56 @@ static bool provider_body(struct call *k, const struct target *t, struct buf *ou
 	return jsonx_dump(k->req, "", out);
 }
 
+/* --- tokens per minute (per node) ------------------------------------------------------ */
+
+static struct state_tpm *tpm_slot(struct state *st, int64_t id, int64_t minute)
+{
+	uint64_t h = codec_mix64((uint64_t)id), probe;
+
+	for (probe = 0; probe < 16; probe++) {
+		struct state_tpm *t = &st->hdr->ai_tpm[(h + probe) & (STATE_AI_TPM_SLOTS - 1)];
+		int64_t cur = atomic_load(&t->id), expected = 0;
+
+		if (cur == id)
+			return t;
+		/* A free slot, or one last counted more than a minute ago, is taken. */
+		if ((cur == 0 && atomic_compare_exchange_strong(&t->id, &expected, id)) ||
+		    (cur != 0 && atomic_load(&t->minute) < minute - 1 &&
+		     atomic_compare_exchange_strong(&t->id, &cur, id))) {
+			atomic_store(&t->tokens, 0);
+			atomic_store(&t->minute, minute);
+			return t;
+		}
+	}
+	return NULL; /* all taken: not limited (the table is sized far above its use) */
+}
+
+static int64_t tpm_used(struct state *st, int64_t id, int64_t minute)
+{
+	struct state_tpm *t = tpm_slot(st, id, minute);
+
+	return t != NULL && atomic_load(&t->minute) == minute ? atomic_load(&t->tokens) : 0;
+}
+
+static void tpm_add(struct state *st, int64_t id, int64_t minute, int64_t tokens)
+{
+	struct state_tpm *t = tpm_slot(st, id, minute);
+	int64_t was;
+
+	if (t == NULL)
+		return;
+	if ((was = atomic_load(&t->minute)) != minute &&
+	    atomic_compare_exchange_strong(&t->minute, &was, minute))
+		atomic_store(&t->tokens, 0);
+	atomic_fetch_add(&t->tokens, tokens);
+}
+
 /* Adds the tokens and their cost to the key's usage this hour (the flusher takes them to
  * PostgreSQL with the request counts, exactly once). */
 static int64_t meter(struct call *k)
 {
 	struct state *st = k->c->app->state;
+	int64_t minute;
 	int64_t cost = ai_cost_micros(k->in_tok, k->at->in_price) +
 		       ai_cost_micros(k->out_tok, k->at->out_price);
 	struct state_usage *u =
@@ -420,6 +481,9 @@ static int64_t meter(struct call *k)
 	u->count[USAGE_TOKENS] += k->in_tok + k->out_tok;
 	u->count[USAGE_COST_MICROS] += cost;
 	state_unlock(st->usage, u);
+	minute = state_clock_ms(st) / 60000;
+	tpm_add(st, k->key_id, minute, k->in_tok + k->out_tok);
+	tpm_add(st, -k->tenant_id, minute, k->in_tok + k->out_tok);
 	return cost;
 }
 
@@ -435,16 +499,19 @@ static bool worth_falling_back(int status)
 	return status == 429 || status == 408 || status >= 500 || status == 0;
 }
 
-/* The month's spending (PostgreSQL's, plus what shared memory has not flushed yet this
- * hour) of the key and of the tenant, against their budgets. */
-static enum err budget_check(struct call *k, int64_t *left)
+/* The tenant's AI settings, and the month's spending (PostgreSQL's, plus what shared memory
+ * has not flushed yet this hour) of the key and of the tenant against their budgets:
+ * ERR_LIMIT when one is spent. */
+static enum err load_settings(struct call *k)
 {
 	static const char sql[] =
 	    "SELECT t.ai_budget_micros, t.ai_key_budget_micros, "
 	    "  coalesce((SELECT sum(cost_micros) FROM usage_monthly WHERE tenant_id = $1 "
 	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0), "
 	    "  coalesce((SELECT cost_micros FROM usage_monthly WHERE key_id = $2 "
-	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0) "
+	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0), "
+	    "  coalesce(t.ai_tpm, -1), coalesce(t.ai_key_tpm, -1), t.ai_cache_ttl_s, "
+	    "  t.ai_cache_any, coalesce(t.ai_semantic_alias, ''), t.ai_semantic_threshold "
 	    "FROM tenants t WHERE t.id = $1";
 	struct state *st = k->c->app->state;
 	char tenant[24], key[24];
@@ -454,12 +521,20 @@ static enum err budget_check(struct call *k, int64_t *left)
 	struct sql_res *r;
 	enum err e;
 
-	*left = -1;
+	k->left = -1;
 	str_fmt_i64(tenant, k->tenant_id);
 	str_fmt_i64(key, k->key_id);
 	if ((e = api_sql(k->c, &r, sql, 2, params)) != ERR_OK)
 		return e;
-	if (sql_rows(r) != 1 || (sql_is_null(r, 0, 0) && sql_is_null(r, 0, 1)))
+	if (sql_rows(r) != 1)
+		return ERR_NOTFOUND;
+	k->tpm = sql_get_i64(r, 0, 4);
+	k->key_tpm = sql_get_i64(r, 0, 5);
+	k->cache_ttl = sql_get_i64(r, 0, 6);
+	k->cache_any = strcmp(sql_get(r, 0, 7), "t") == 0;
+	str_lcpy(k->semantic_alias, sql_get(r, 0, 8), sizeof(k->semantic_alias));
+	k->semantic_threshold = strtod(sql_get(r, 0, 9), NULL);
+	if (sql_is_null(r, 0, 0) && sql_is_null(r, 0, 1))
 		return ERR_OK;
 	u = state_usage(st, k->key_id, state_clock_ms(st) / 3600000, k->tenant_id, false);
 	if (u != NULL) {
@@ -470,10 +545,10 @@ static enum err budget_check(struct call *k, int64_t *left)
 	kspent = sql_get_i64(r, 0, 3) + unflushed;
 	tb = sql_is_null(r, 0, 0) ? -1 : sql_get_i64(r, 0, 0) - tspent;
 	kb = sql_is_null(r, 0, 1) ? -1 : sql_get_i64(r, 0, 1) - kspent;
-	*left = tb < 0 ? kb : kb < 0 ? tb : (tb < kb ? tb : kb);
-	if (!sql_is_null(r, 0, 0) && tb <= 0)
-		return ERR_LIMIT;
-	if (!sql_is_null(r, 0, 1) && kb <= 0)
+	k->left = tb < 0 ? kb : kb < 0 ? tb : (tb < kb ? tb : kb);
+	if (k->left < 0)
+		k->left = 0;
+	if ((!sql_is_null(r, 0, 0) && tb <= 0) || (!sql_is_null(r, 0, 1) && kb <= 0))
 		return ERR_LIMIT;
 	return ERR_OK;
 }
@@ -723,10 +798,444 @@ static enum err run(struct call *k)
 	return e;
 }
 
+/* --- caches ----------------------------------------------------------------------------- */
+
+/* Whether a request may be served from a cache and its answer kept: not a stream, the
+ * tenant keeps answers, the caller did not say no-cache, and the answer would be the same
+ * again (temperature 0, or embeddings) unless the tenant takes any. */
+static bool cacheable(const struct call *k)
+{
+	const char *cc = fcgi_param(k->c->rq, "HTTP_CACHE_CONTROL");
+	double t = 1;
+
+	if (k->stream || k->cache_ttl <= 0)
+		return false;
+	if (cc != NULL && (strstr(cc, "no-cache") != NULL || strstr(cc, "no-store") != NULL))
+		return false;
+	if (k->shape == SHAPE_EMBEDDINGS || k->cache_any)
+		return true;
+	return jsonx_get_num(k->req, "temperature", &t) && t == 0;
+}
+
+/* The exact cache's key: the API's shape and the request as canonical JSON (members in
+ * order). The end user's id ("user"), when sent, is part of it: one user's answers are
+ * not served to another. */
+static bool cache_key(struct call *k)
+{
+	struct buf b;
+	char hex[65];
+	bool ok;
+
+	buf_init(&b, AI_MAX_ANSWER);
+	buf_printf(&b, "%d:", (int)k->shape);
+	ok = jsonx_dump_canonical(k->req, &b) && !b.overflow;
+	if (ok) {
+		cryptox_sha256_hex(b.p, b.len, hex);
+		ok = codec_unhex(hex, 64, k->hash, sizeof(k->hash));
+	}
+	buf_free(&b);
+	return ok;
+}
+
+static enum err exact_lookup(struct call *k)
+{
+	char tenant[24], hash[2 * 32 + 3];
+	const char *params[2] = {tenant, hash};
+	struct sql_res *r;
+	enum err e;
+
+	str_fmt_i64(tenant, k->tenant_id);
+	sql_bytea_param(k->hash, sizeof(k->hash), hash, sizeof(hash));
+	if ((e = api_sql(k->c, &r,
+			 "SELECT body FROM ai_cache WHERE tenant_id = $1 AND hash = $2 "
+			 "AND expires_at > now()",
+			 2, params)) != ERR_OK)
+		return e;
+	if (sql_rows(r) == 1)
+		k->cached = sql_get(r, 0, 0); /* the result lives as long as the arena */
+	return ERR_OK;
+}
+
+/* The text the semantic cache compares: the last user turn's. */
+static void prompt_of(struct call *k)
+{
+	size_t n = 0;
+	struct jsonx_doc *m;
+	struct buf b;
+	const char *s;
+
+	k->prompt[0] = '\0';
+	if (!jsonx_get_len(k->req, "messages", &n) || n == 0 ||
+	    !jsonx_get_elem(k->req, "messages", n - 1, &m))
+		return;
+	buf_init(&b, sizeof(k->prompt) - 1);
+	if (jsonx_get_str(m, "content", &s))
+		buf_puts(&b, s);
+	else if (jsonx_get_len(m, "content", &n)) {
+		size_t i;
+
+		for (i = 0; i < n; i++) {
+			struct jsonx_doc *part;
+
+			if (jsonx_get_elem(m, "content", i, &part)) {
+				if (jsonx_get_str(part, "text", &s))
+					buf_puts(&b, s);
+				jsonx_doc_free(part);
+			}
+		}
+	}
+	if (b.len > 0)
+		str_lcpy(k->prompt, b.p,
+			 b.len + 1 < sizeof(k->prompt) ? b.len + 1 : sizeof(k->prompt));
+	buf_free(&b);
+	jsonx_doc_free(m);
+}
+
+/* The prompt's embedding through the tenant's semantic alias (an OpenAI-compatible
+ * embeddings model), metered like any call; false when none could be had. */
+static bool embed_prompt(struct call *k)
+{
+	struct state *st = k->c->app->state;
+	const struct config *cfg = k->c->app->cfg;
+	struct call e;
+	struct buf body, url, out;
+	char auth[600], msg[256];
+	struct http_header hd[2];
+	bool ok = false;
+	int i;
+
+	memset(&e, 0, sizeof(e));
+	e.c = k->c;
+	e.shape = SHAPE_EMBEDDINGS;
+	e.tenant_id = k->tenant_id;
+	e.key_id = k->key_id;
+	e.model = k->semantic_alias;
+	if (api_db_tenant_begin(k->c) != ERR_OK)
+		return false;
+	if (api_db_tenant_end(k->c, load_targets(&e)) != ERR_OK)
+		return false;
+	buf_init(&body, 64 * 1024);
+	buf_init(&url, 1024);
+	buf_init(&out, AI_MAX_ANSWER);
+	for (i = 0; i < e.nt && !ok; i++) {
+		const struct target *t = &e.t[i];
+		struct jsonx_w w;
+		struct jsonx_doc *d = NULL;
+		struct http_req rq;
+		size_t n = 0, j;
+		int status = 0;
+		int64_t v;
+
+		if (ai_cooldown_until(st, t->provider_id, state_clock_ms(st)) > 0)
+			continue;
+		buf_reset(&body);
+		jsonx_w_init(&w, &body);
+		jsonx_obj_open(&w);
+		jsonx_kstr(&w, "model", t->model);
+		jsonx_kstr(&w, "input", k->prompt);
+		jsonx_kstr(&w, "encoding_format", "float");
+		jsonx_obj_close(&w);
+		buf_reset(&url);
+		buf_printf(&url, "%s/embeddings", t->base_url);
+		memset(hd, 0, sizeof(hd));
+		if (t->key[0] != '\0') {
+			snprintf(auth, sizeof(auth), "Bearer %s", t->key);
+			hd[0] = (struct http_header){"Authorization", auth};
+		}
+		memset(&rq, 0, sizeof(rq));
+		rq.method = "POST";
+		rq.url = url.p;
+		rq.content_type = "application/json";
+		rq.headers = hd;
+		rq.body = body.p;
+		rq.len = body.len;
+		rq.timeout_ms = cfg->ai_first_byte_timeout_ms;
+		rq.max_response = AI_MAX_ANSWER;
+		rq.allow_addr = provider_addr_ok;
+		rq.arg = &e;
+		rq.connect_ms = cfg->ai_connect_timeout_ms;
+		e.at = t;
+		if (http_send(client, &rq, &status, &out, msg, sizeof(msg)) != ERR_OK ||
+		    status != 200 ||
+		    jsonx_parse(out.p ? out.p : "", out.len, &d, msg, sizeof(msg)) != ERR_OK) {
+			log_warnx("AI: semantic cache: %s gave no embedding (%d)", t->provider,
+				  status);
+			continue;
+		}
+		if (jsonx_get_len(d, "data", &n) && n > 0) {
+			struct jsonx_doc *first;
+
+			if (jsonx_get_elem(d, "data", 0, &first)) {
+				if (jsonx_get_len(first, "embedding", &n) && n > 0 &&
+				    n <= AI_MAX_DIMS) {
+					for (j = 0; j < n; j++) {
+						struct jsonx_doc *x;
+						double f = 0;
+
+						if (jsonx_get_elem(first, "embedding", j, &x)) {
+							(void)jsonx_get_num(x, "", &f);
+							jsonx_doc_free(x);
+						}
+						k->vec[j] = (float)f;
+					}
+					k->dims = (int)n;
+					ok = true;
+				}
+				jsonx_doc_free(first);
+			}
+		}
+		e.in_tok = jsonx_get_int(d, "usage.prompt_tokens", &v) ? v : 0;
+		e.out_tok = 0;
+		(void)meter(&e);
+		jsonx_doc_free(d);
+	}
+	cryptox_wipe(auth, sizeof(auth));
+	for (i = 0; i < AI_MAX_TARGETS; i++)
+		cryptox_wipe(e.t[i].key, sizeof(e.t[i].key));
+	buf_free(&body);
+	buf_free(&url);
+	buf_free(&out);
+	return ok;
+}
+
+/* Each AI worker keeps the embeddings of a few (tenant, model) pairs in memory, read again
+ * from PostgreSQL when older than SEMANTIC_FRESH_MS (answers other workers kept). */
+#define SEMANTIC_INDEXES  8
+#define SEMANTIC_MAX	  2000 /* entries per index, the newest */
+#define SEMANTIC_FRESH_MS 2000
+
+struct semantic_index {
+	int64_t tenant_id;
+	char model[136];
+	int64_t loaded_ms; /* CLOCK_MONOTONIC; 0: empty */
+	int n, dims;
+	int64_t *ids;
+	float *vecs; /* n x dims, each normalised */
+};
+
+static struct semantic_index indexes[SEMANTIC_INDEXES];
+
+static void normalise(float *v, int n)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += (double)v[i] * v[i];
+	if (sum <= 0)
+		return;
+	sum = 1.0 / sqrt(sum);
+	for (i = 0; i < n; i++)
+		v[i] = (float)(v[i] * sum);
+}
+
+static struct semantic_index *index_for(struct call *k)
+{
+	struct semantic_index *x = NULL, *oldest = &indexes[0];
+	int64_t now = state_mono_ns() / 1000000;
+	char tenant[24], dims[16], lim[16];
+	const char *params[4] = {tenant, k->model, dims, lim};
+	struct sql_res *r;
+	int i, n;
+
+	for (i = 0; i < SEMANTIC_INDEXES; i++) {
+		if (indexes[i].tenant_id == k->tenant_id && strcmp(indexes[i].model, k->model) == 0)
+			x = &indexes[i];
+		if (indexes[i].loaded_ms < oldest->loaded_ms)
+			oldest = &indexes[i];
+	}
+	if (x != NULL && x->dims == k->dims && now - x->loaded_ms < SEMANTIC_FRESH_MS)
+		return x;
+	if (x == NULL)
+		x = oldest;
+	str_fmt_i64(tenant, k->tenant_id);
+	str_fmt_i64(dims, k->dims);
+	str_fmt_i64(lim, SEMANTIC_MAX);
+	if (api_db_tenant_begin(k->c) != ERR_OK)
+		return NULL;
+	if (api_db_tenant_end(k->c,
+			      api_sql(k->c, &r,
+				      "SELECT id, embedding FROM ai_semantic "
+				      "WHERE tenant_id = $1 AND model = $2 AND expires_at > now() "
+				      "AND array_length(embedding, 1) = $3::int "
+				      "ORDER BY id DESC LIMIT $4::int",
+				      4, params)) != ERR_OK)
+		return NULL;
+	free(x->ids);
+	free(x->vecs);
+	memset(x, 0, sizeof(*x));
+	n = sql_rows(r);
+	x->ids = calloc((size_t)(n > 0 ? n : 1), sizeof(*x->ids));
+	x->vecs = calloc((size_t)(n > 0 ? n : 1) * (size_t)k->dims, sizeof(*x->vecs));
+	if (x->ids == NULL || x->vecs == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		float *v = &x->vecs[(size_t)x->n * (size_t)k->dims];
+
+		if (!sql_get_floats(r, i, 1, v, k->dims))
+			continue;
+		normalise(v, k->dims);
+		x->ids[x->n++] = sql_get_i64(r, i, 0);
+	}
+	x->tenant_id = k->tenant_id;
+	str_lcpy(x->model, k->model, sizeof(x->model));
+	x->dims = k->dims;
+	x->loaded_ms = now;
+	return x;
+}
+
+/* The closest cached prompt of this model; its similarity in *sim, or -1 when none. */
+static int64_t semantic_best(struct call *k, double *sim)
+{
+	struct semantic_index *x = index_for(k);
+	int64_t best = -1;
+	int i, j;
+
+	*sim = -1;
+	if (x == NULL)
+		return -1;
+	for (i = 0; i < x->n; i++) {
+		const float *v = &x->vecs[(size_t)i * (size_t)x->dims];
+		double dot = 0;
+
+		for (j = 0; j < x->dims; j++)
+			dot += (double)v[j] * k->vec[j];
+		if (dot > *sim) {
+			*sim = dot;
+			best = x->ids[i];
+		}
+	}
+	return best;
+}
+
+static enum err semantic_lookup(struct call *k, char *why, size_t n)
+{
+	char tenant[24], id[24];
+	const char *params[2] = {tenant, id};
+	struct sql_res *r;
+	double sim;
+	int64_t best;
+	enum err e;
+
+	why[0] = '\0';
+	normalise(k->vec, k->dims);
+	if ((best = semantic_best(k, &sim)) < 0 || sim < k->semantic_threshold)
+		return ERR_OK;
+	str_fmt_i64(tenant, k->tenant_id);
+	str_fmt_i64(id, best);
+	if ((e = api_db_tenant_begin(k->c)) != ERR_OK)
+		return e;
+	e = api_sql(k->c, &r,
+		    "SELECT body, extract(epoch FROM now() - created_at)::bigint FROM ai_semantic "
+		    "WHERE tenant_id = $1 AND id = $2 AND expires_at > now()",
+		    2, params);
+	if ((e = api_db_tenant_end(k->c, e)) != ERR_OK)
+		return e;
+	if (sql_rows(r) != 1)
+		return ERR_OK;
+	k->cached = sql_get(r, 0, 0);
+	snprintf(why, n, "similarity %.3f >= %.3f with entry %lld, kept %llds ago", sim,
+		 k->semantic_threshold, (long long)best, (long long)sql_get_i64(r, 0, 1));
+	return ERR_OK;
+}
+
+/* Keeps a fresh answer in the exact cache (and the semantic one, when the prompt has an
+ * embedding). A failure to keep it is logged, never the caller's problem. */
+static void cache_store(struct call *k)
+{
+	const struct buf *body = &k->c->rs->body;
+	char tenant[24], hash[2 * 32 + 3], ttl[24], vec[AI_MAX_DIMS * 16 + 4];
+	const char *params[5] = {tenant, hash, NULL, ttl, NULL};
+	size_t used = 0;
+	enum err e;
+	int i;
+
+	if (body->len == 0 || body->len > AI_MAX_CACHED)
+		return;
+	str_fmt_i64(tenant, k->tenant_id);
+	str_fmt_i64(ttl, k->cache_ttl);
+	sql_bytea_param(k->hash, sizeof(k->hash), hash, sizeof(hash));
+	params[2] = arena_strndup(k->c->arena, body->p, body->len);
+	if (params[2] == NULL || (e = api_db_tenant_begin(k->c)) != ERR_OK)
+		return;
+	e = api_sql(k->c, NULL,
+		    "INSERT INTO ai_cache (tenant_id, hash, body, expires_at) "
+		    "VALUES ($1, $2, $3, now() + make_interval(secs => $4::int)) "
+		    "ON CONFLICT (tenant_id, hash) DO UPDATE SET body = EXCLUDED.body, "
+		    "created_at = now(), expires_at = EXCLUDED.expires_at",
+		    4, params);
+	if (e == ERR_OK)
+		e = api_sql(k->c, NULL,
+			    "DELETE FROM ai_cache WHERE ctid IN (SELECT ctid FROM ai_cache "
+			    "WHERE tenant_id = $1 AND expires_at < now() LIMIT 100)",
+			    1, params);
+	if (e == ERR_OK && k->dims > 0) {
+		vec[used++] = '{';
+		for (i = 0; i < k->dims && used < sizeof(vec) - 20; i++)
+			used += (size_t)snprintf(vec + used, sizeof(vec) - used, "%s%.7g",
+						 i ? "," : "", (double)k->vec[i]);
+		vec[used++] = '}';
+		vec[used] = '\0';
+		{
+			const char *sp[6] = {tenant, k->model, vec, k->prompt, params[2], ttl};
+
+			e = api_sql(
+			    k->c, NULL,
+			    "INSERT INTO ai_semantic (tenant_id, model, embedding, prompt, "
+			    "body, expires_at) VALUES ($1, $2, $3::real[], left($4, 200), $5, "
+			    "now() + make_interval(secs => $6::int))",
+			    6, sp);
+		}
+		if (e == ERR_OK)
+			e = api_sql(
+			    k->c, NULL,
+			    "DELETE FROM ai_semantic WHERE id IN (SELECT id FROM ai_semantic "
+			    "WHERE tenant_id = $1 AND expires_at < now() LIMIT 100)",
+			    1, params);
+		/* This worker's index reads the new entry at its next look. */
+		for (i = 0; i < SEMANTIC_INDEXES; i++)
+			if (indexes[i].tenant_id == k->tenant_id &&
+			    strcmp(indexes[i].model, k->model) == 0)
+				indexes[i].loaded_ms = 0;
+	}
+	if (api_db_tenant_end(k->c, e) != ERR_OK)
+		log_warnx("AI: an answer could not be kept in the cache");
+}
+
+/* An answer from a cache: as the provider gave it, nothing metered, nothing called. */
+static enum err serve_cached(struct call *k, const char *how, const char *why)
+{
+	k->c->rs->status = 200;
+	fcgi_header(k->c->rs, "Content-Type", "application/json");
+	fcgi_header(k->c->rs, "X-Tollgate-Cache", how);
+	if (why != NULL && why[0] != '\0')
+		fcgi_header(k->c->rs, "X-Tollgate-Cache-Explanation", why);
+	fcgi_header(k->c->rs, "X-Tollgate-AI-Tokens", "0");
+	fcgi_header(k->c->rs, "X-Tollgate-AI-Cost", "0.000000");
+	buf_puts(&k->c->rs->body, k->cached);
+	return ERR_OK;
+}
+
+/* Tokens per minute, per key and per tenant, on this node: a 429 when the minute's are
+ * spent (the answer that spends them is let through whole). */
+static bool over_tpm(struct call *k)
+{
+	struct state *st = k->c->app->state;
+	int64_t now = state_clock_ms(st), minute = now / 60000;
+
+	if ((k->key_tpm >= 0 && tpm_used(st, k->key_id, minute) >= k->key_tpm) ||
+	    (k->tpm >= 0 && tpm_used(st, -k->tenant_id, minute) >= k->tpm)) {
+		fcgi_headerf(k->c->rs, "Retry-After", "%lld",
+			     (long long)((minute + 1) * 60000 - now + 999) / 1000);
+		return true;
+	}
+	return false;
+}
+
 static enum err handle(struct hctx *c, enum api_shape shape)
 {
 	struct call k;
-	char msg[160];
+	char msg[160], why[200];
 	enum err e;
 
 	memset(&k, 0, sizeof(k));
@@ -751,6 +1260,7 @@ static enum err handle(struct hctx *c, enum api_shape shape)
 		c->parameter = "model";
 		return problem(c, 400, PROB_INVALID_BODY, "model must be a non-empty string.");
 	}
+	k.model = arena_strndup(c->arena, k.model, strlen(k.model)); /* the doc changes */
 	(void)jsonx_get_bool(k.req, "stream", &k.stream);
 	if (shape == SHAPE_EMBEDDINGS)
 		k.stream = false;
@@ -759,10 +1269,13 @@ static enum err handle(struct hctx *c, enum api_shape shape)
 	c->tenant_id = k.tenant_id;
 	if ((e = api_db_open(c)) == ERR_OK && (e = api_db_tenant_begin(c)) == ERR_OK) {
 		e = load_targets(&k);
-		if (e == ERR_OK && k.nt > 0 && (e = budget_check(&k, &k.left)) == ERR_LIMIT) {
+		if (e == ERR_OK && k.nt > 0 && (e = load_settings(&k)) == ERR_LIMIT) {
 			k.over_budget = true;
 			e = ERR_OK;
 		}
+		if (e == ERR_OK && k.nt > 0 && !k.over_budget && (k.cacheable = cacheable(&k)) &&
+		    cache_key(&k))
+			e = exact_lookup(&k);
 		e = api_db_tenant_end(c, e);
 	}
 	if (e == ERR_OK && k.nt == 0) {
@@ -770,8 +1283,30 @@ static enum err handle(struct hctx *c, enum api_shape shape)
 		e = problem(c, 404, PROB_MODEL_NOT_FOUND,
 			    "No model or alias by that name is set up for this account (GET the "
 			    "models route for the list).");
-	} else if (e == ERR_OK)
-		e = run(&k);
+	} else if (e == ERR_OK && k.cached != NULL) {
+		e = serve_cached(&k, "hit", NULL);
+	} else if (e == ERR_OK && !k.over_budget && over_tpm(&k)) {
+		e = problem(c, 429, PROB_RATE_LIMITED,
+			    "The tokens per minute of this key or account are spent; see "
+			    "Retry-After.");
+	} else if (e == ERR_OK) {
+		if (k.cacheable && k.semantic_alias[0] != '\0' && k.shape != SHAPE_EMBEDDINGS) {
+			prompt_of(&k);
+			if (k.prompt[0] != '\0' && embed_prompt(&k) &&
+			    (e = semantic_lookup(&k, why, sizeof(why))) == ERR_OK &&
+			    k.cached != NULL)
+				e = serve_cached(&k, "semantic-hit", why);
+		}
+		if (e == ERR_OK && k.cached == NULL) {
+			if (k.cacheable)
+				fcgi_header(c->rs, "X-Tollgate-Cache", "miss");
+			else if (k.cache_ttl > 0)
+				fcgi_header(c->rs, "X-Tollgate-Cache", "bypass");
+			e = run(&k);
+			if (e == ERR_OK && k.cacheable && c->rs->status == 200 && !c->rq->streamed)
+				cache_store(&k);
+		}
+	}
 	for (int i = 0; i < AI_MAX_TARGETS; i++)
 		cryptox_wipe(k.t[i].key, sizeof(k.t[i].key));
 	jsonx_doc_free(k.req);

@@ -28,7 +28,6 @@
 #define BAD_MAX		   16
 #define ALIAS_JSON_MAX	   (256 * 1024)
 
-#define SETTINGS_COLS "ai_prefix, ai_budget_micros, ai_key_budget_micros"
 #define PROVIDER_COLS                                                                              \
 	"name, kind, base_url, key_sealed IS NOT NULL, " API_RFC3339(                              \
 	    "created_at") ", " API_RFC3339("updated_at")
@@ -274,25 +273,48 @@ static struct buf *arena_buf(struct hctx *c, size_t max)
 	return arena_defer(c->arena, buf_release, b) == 0 ? b : NULL;
 }
 
-/* Key, then the column as a number, or null. */
-static void kint_or_null(struct jsonx_w *w, const char *key, const struct sql_res *r, int row,
-			 int col)
-{
-	jsonx_key(w, key);
-	if (sql_is_null(r, row, col))
-		jsonx_null(w);
-	else
-		jsonx_int(w, sql_get_i64(r, row, col));
-}
-
 /* ---- Settings ---------------------------------------------------------------------- */
+
+/* The members of the settings and the tenants column each is kept in. */
+enum setting_type { T_PREFIX, T_COUNT, T_BOOL, T_ALIAS, T_SIMILARITY };
+static const struct setting {
+	const char *member, *column, *cast;
+	enum setting_type type;
+	bool nullable;
+} settings[] = {
+    {"prefix", "ai_prefix", "text", T_PREFIX, true},
+    {"budget_micros", "ai_budget_micros", "bigint", T_COUNT, true},
+    {"key_budget_micros", "ai_key_budget_micros", "bigint", T_COUNT, true},
+    {"tpm", "ai_tpm", "bigint", T_COUNT, true},
+    {"key_tpm", "ai_key_tpm", "bigint", T_COUNT, true},
+    {"cache_ttl_seconds", "ai_cache_ttl_s", "integer", T_COUNT, false},
+    {"cache_nondeterministic", "ai_cache_any", "boolean", T_BOOL, false},
+    {"semantic_alias", "ai_semantic_alias", "text", T_ALIAS, true},
+    {"semantic_threshold", "ai_semantic_threshold", "real", T_SIMILARITY, false},
+};
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+#define SETTINGS_COLS                                                                              \
+	"ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_tpm, ai_key_tpm, ai_cache_ttl_s, "  \
+	"ai_cache_any, ai_semantic_alias, ai_semantic_threshold"
 
 static void write_settings(struct jsonx_w *w, const struct sql_res *r)
 {
+	size_t i;
+
 	jsonx_obj_open(w);
-	jsonx_kstr(w, "prefix", sql_is_null(r, 0, 0) ? NULL : sql_get(r, 0, 0));
-	kint_or_null(w, "budget_micros", r, 0, 1);
-	kint_or_null(w, "key_budget_micros", r, 0, 2);
+	for (i = 0; i < NSETTINGS; i++) {
+		jsonx_key(w, settings[i].member);
+		if (sql_is_null(r, 0, (int)i))
+			jsonx_null(w);
+		else if (settings[i].type == T_COUNT)
+			jsonx_int(w, sql_get_i64(r, 0, (int)i));
+		else if (settings[i].type == T_BOOL)
+			jsonx_bool(w, strcmp(sql_get(r, 0, (int)i), "t") == 0);
+		else if (settings[i].type == T_SIMILARITY)
+			jsonx_number_text(w, sql_get(r, 0, (int)i));
+		else
+			jsonx_str(w, sql_get(r, 0, (int)i));
+	}
 	jsonx_obj_close(w);
 }
 
@@ -316,56 +338,51 @@ enum err api_ai_get(struct hctx *c)
 	return ERR_OK;
 }
 
-static const char *const settings_members[] = {"prefix", "budget_micros", "key_budget_micros"};
-enum { S_PREFIX, S_BUDGET, S_KEY_BUDGET, S__MAX };
-
 struct settings_req {
-	bool set[S__MAX];	   /* the member was given */
-	const char *value[S__MAX]; /* as SQL text; NULL: null, turned off */
-	char num[S__MAX][24];
+	bool set[NSETTINGS];	      /* the member was given */
+	const char *value[NSETTINGS]; /* as SQL text; NULL: null, turned off */
+	char num[NSETTINGS][32];
 };
 
 static enum err settings_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
 {
 	const struct settings_req *q = arg;
-	char tenant[24], target[300];
-	const char *params[7] = {tenant,
-				 q->set[S_PREFIX] ? "t" : "f",
-				 q->value[S_PREFIX],
-				 q->set[S_BUDGET] ? "t" : "f",
-				 q->value[S_BUDGET],
-				 q->set[S_KEY_BUDGET] ? "t" : "f",
-				 q->value[S_KEY_BUDGET]};
+	const char *params[1 + 2 * NSETTINGS];
+	char tenant[24], target[600];
 	struct sql_res *r;
 	struct jsonx_w w;
-	size_t used = 0;
+	struct buf sql;
+	size_t used = 0, i;
 	enum err e;
-	int i, len;
+	int len;
 
 	(void)secret;
 	str_fmt_i64(tenant, c->tenant_id);
+	params[0] = tenant;
 	target[0] = '\0';
-	for (i = 0; i < S__MAX; i++) {
+	buf_init(&sql, 8192);
+	buf_puts(&sql, "UPDATE tenants SET ");
+	for (i = 0; i < NSETTINGS; i++) {
+		/* Column names come from the table above, never from the request. */
+		buf_printf(&sql, "%s = CASE WHEN $%zu::bool THEN $%zu::%s ELSE %s END, ",
+			   settings[i].column, 2 + 2 * i, 3 + 2 * i, settings[i].cast,
+			   settings[i].column);
+		params[1 + 2 * i] = q->set[i] ? "t" : "f";
+		params[2 + 2 * i] = q->value[i];
 		if (!q->set[i])
 			continue;
 		len = snprintf(target + used, sizeof(target) - used, "%s%s=%s", used ? " " : "",
-			       settings_members[i], q->value[i] != NULL ? q->value[i] : "off");
+			       settings[i].member, q->value[i] != NULL ? q->value[i] : "off");
 		if (len > 0 && (size_t)len < sizeof(target) - used)
 			used += (size_t)len;
 	}
+	buf_puts(&sql, "updated_at = now() WHERE id = $1 RETURNING " SETTINGS_COLS);
 	if (used == 0) /* nothing to change: the settings as they are */
 		e = api_sql(c, &r, "SELECT " SETTINGS_COLS " FROM tenants WHERE id = $1", 1,
 			    params);
 	else
-		e = api_sql(c, &r,
-			    "UPDATE tenants SET "
-			    "ai_prefix = CASE WHEN $2::bool THEN $3 ELSE ai_prefix END, "
-			    "ai_budget_micros = CASE WHEN $4::bool THEN $5::bigint "
-			    "ELSE ai_budget_micros END, "
-			    "ai_key_budget_micros = CASE WHEN $6::bool THEN $7::bigint "
-			    "ELSE ai_key_budget_micros END, "
-			    "updated_at = now() WHERE id = $1 RETURNING " SETTINGS_COLS,
-			    7, params);
+		e = api_sql(c, &r, sql.p, (int)(1 + 2 * NSETTINGS), params);
+	buf_free(&sql);
 	if (e != ERR_OK)
 		return e;
 	if (sql_rows(r) != 1)
@@ -379,25 +396,34 @@ static enum err settings_work(struct hctx *c, void *arg, struct buf *data, struc
 
 enum err api_ai_patch(struct hctx *c)
 {
+	const char *members[NSETTINGS];
 	struct settings_req q;
 	struct checks k = {{NULL}, 0, NULL};
 	struct jsonx_doc *d;
+	bool b;
 	int64_t v;
+	double f;
 	enum err e;
-	int i;
+	size_t i;
 
 	memset(&q, 0, sizeof(q));
-	if ((e = api_read_json(c, settings_members, S__MAX, &d)) != ERR_OK)
+	for (i = 0; i < NSETTINGS; i++)
+		members[i] = settings[i].member;
+	if ((e = api_read_json(c, members, NSETTINGS, &d)) != ERR_OK)
 		return e;
-	for (i = 0; i < S__MAX; i++) {
-		const char *m = settings_members[i];
+	for (i = 0; i < NSETTINGS; i++) {
+		const char *m = settings[i].member;
 
 		if (!jsonx_has(d, m))
 			continue;
 		q.set[i] = true;
-		if (is_null(d, m))
+		if (is_null(d, m)) {
+			if (!settings[i].nullable)
+				complain(c, &k, m, "%s cannot be null", m);
 			continue; /* value NULL: off */
-		if (i == S_PREFIX) {
+		}
+		switch (settings[i].type) {
+		case T_PREFIX:
 			if (!jsonx_get_str(d, m, &q.value[i]) || !prefix_ok(q.value[i]))
 				complain(
 				    c, &k, m,
@@ -405,11 +431,34 @@ enum err api_ai_patch(struct hctx *c)
 				    "to %d segments such as /v1 or /ai/v1, each '/' and 1 to %d "
 				    "letters, digits, '.', '_', '~' or '-'",
 				    PREFIX_SEGMENTS, PREFIX_SEGMENT_MAX);
-		} else if (!jsonx_get_int(d, m, &v) || v < 0) {
-			complain(c, &k, m, "%s must be a whole number of at least 0, or null", m);
-		} else {
-			str_fmt_i64(q.num[i], v);
-			q.value[i] = q.num[i];
+			break;
+		case T_COUNT:
+			if (!jsonx_get_int(d, m, &v) || v < 0 || v > INT32_MAX * 1000LL)
+				complain(c, &k, m, "%s must be a whole number of at least 0%s", m,
+					 settings[i].nullable ? ", or null" : "");
+			else {
+				str_fmt_i64(q.num[i], v);
+				q.value[i] = q.num[i];
+			}
+			break;
+		case T_BOOL:
+			if (!jsonx_get_bool(d, m, &b))
+				complain(c, &k, m, "%s must be true or false", m);
+			else
+				q.value[i] = b ? "t" : "f";
+			break;
+		case T_ALIAS:
+			if (!jsonx_get_str(d, m, &q.value[i]) || !alias_name_ok(str_c(q.value[i])))
+				complain(c, &k, m, "%s must name an alias (or be null)", m);
+			break;
+		case T_SIMILARITY:
+			if (!jsonx_get_num(d, m, &f) || !(f >= 0.5 && f <= 1.0))
+				complain(c, &k, m, "%s must be a number from 0.5 to 1", m);
+			else {
+				snprintf(q.num[i], sizeof(q.num[i]), "%.6f", f);
+				q.value[i] = q.num[i];
+			}
+			break;
 		}
 	}
 	if (k.n > 0)

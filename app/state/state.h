@@ -382,7 +382,8 @@ enum state_table {
 /* Decisions the collector remembers by request id until their access-log line comes. */
 #define STATE_JOIN_SLOTS 65536 /* a power of two */
 
-#define STATE_AI_COOLDOWNS 256 /* a power of two */
+#define STATE_AI_COOLDOWNS 256	/* a power of two */
+#define STATE_AI_TPM_SLOTS 4096 /* a power of two */
 
 struct state_hdr {
 	uint64_t magic;
@@ -423,6 +424,13 @@ struct state_hdr {
 		_Atomic int64_t provider_id;
 		_Atomic int64_t until_ms;
 	} ai_cooldown[STATE_AI_COOLDOWNS];
+	/* AI tokens per minute on this node, per key (id > 0) and per tenant (id < 0): the
+	 * minute (since the epoch) a slot counts, and its tokens so far. */
+	struct state_tpm {
+		_Atomic int64_t id;
+		_Atomic int64_t minute;
+		_Atomic int64_t tokens;
+	} ai_tpm[STATE_AI_TPM_SLOTS];
 };
 
 struct state_sizes {

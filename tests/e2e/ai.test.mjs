@@ -306,3 +306,122 @@ describe('AI routes through the gateway', () => {
     s.psql(`UPDATE tenants SET ai_key_budget_micros = NULL WHERE slug = '${SLUG}'`);
   });
 });
+
+describe('AI caches and token limits', () => {
+  let s, fake, key, token, openai;
+  const KEY_HEADERS = () => ({ Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' });
+  const manage = async (method, path, body) => {
+    const r = await fetch(`${s.console}/api/v1${path}`, {
+      method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${text}`);
+    return JSON.parse(text).data;
+  };
+  const chat = (body, headers = {}) => fetch(`${s.url}/v1/chat/completions`, {
+    method: 'POST', headers: { ...KEY_HEADERS(), ...headers }, body: JSON.stringify(body),
+  });
+
+  before(async () => {
+    fake = await startFake({ apiKey: PROVIDER_KEY });
+    s = await startStack({ env: { TOLLGATE_AI_WORKERS: '2' } });
+    s.tenant('cachey');
+    key = s.key('cachey');
+    token = s.mustCli('token', 'create', 'cachey').trim();
+    await manage('PATCH', '/ai', { prefix: '/v1', cache_ttl_seconds: 60 });
+    await manage('PUT', '/ai/providers/oai', { kind: 'openai', base_url: `${fake.url}/v1`, api_key: PROVIDER_KEY });
+    await manage('PUT', '/ai/aliases/chat', { targets: [{ provider: 'oai', model: 'echo-small' }] });
+    await manage('PUT', '/ai/aliases/embed', { targets: [{ provider: 'oai', model: 'embed-1' }] });
+    openai = new OpenAI({ apiKey: key, baseURL: `${s.url}/v1`, maxRetries: 0 });
+    await waitFor('AI routes on', async () => (await chat({ model: 'chat', messages: [{ role: 'user', content: 'warm' }] })).status === 200);
+  });
+  after(async () => {
+    await s?.stop();
+    await fake?.close();
+  });
+
+  test('exact cache: a deterministic request is answered again without calling the provider', async () => {
+    const body = { model: 'chat', temperature: 0, messages: [{ role: 'user', content: 'cache me' }] };
+    const n = fake.requests.length;
+    const first = await chat(body);
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('x-tollgate-cache'), 'miss');
+    const text = await first.text();
+    // The same request with its members in another order is the same request.
+    const again = await chat({ messages: body.messages, temperature: 0, model: 'chat' });
+    assert.equal(again.headers.get('x-tollgate-cache'), 'hit');
+    assert.equal(again.headers.get('x-tollgate-ai-cost'), '0.000000');
+    assert.equal(await again.text(), text);
+    assert.equal(fake.requests.length, n + 1, 'the provider was called for a hit');
+    // The SDK reads a cached answer like any other.
+    const sdk = await openai.chat.completions.create(body);
+    assert.equal(sdk.choices[0].message.content, 'echo: cache me');
+    assert.equal(fake.requests.length, n + 1);
+    // Cache-Control: no-cache goes to the provider.
+    const fresh = await chat(body, { 'Cache-Control': 'no-cache' });
+    assert.equal(fresh.headers.get('x-tollgate-cache'), 'bypass');
+    assert.equal(fake.requests.length, n + 2);
+    // Not deterministic (no temperature 0): not cached unless the tenant says so.
+    const random = await chat({ model: 'chat', messages: [{ role: 'user', content: 'cache me' }] });
+    assert.equal(random.headers.get('x-tollgate-cache'), 'bypass');
+    assert.equal(fake.requests.length, n + 3);
+  });
+
+  test('the cache is never shared across tenants', async () => {
+    s.tenant('cachey-2');
+    const key2 = s.key('cachey-2');
+    const token2 = s.mustCli('token', 'create', 'cachey-2').trim();
+    const m2 = (method, path, body) => fetch(`${s.console}/api/v1${path}`, {
+      method, headers: { Authorization: `Bearer ${token2}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
+    assert.equal((await m2('PATCH', '/ai', { prefix: '/v1', cache_ttl_seconds: 60 })).status, 200);
+    assert.equal((await m2('PUT', '/ai/providers/oai', { kind: 'openai', base_url: `${fake.url}/v1`, api_key: PROVIDER_KEY })).status, 200);
+    assert.equal((await m2('PUT', '/ai/aliases/chat', { targets: [{ provider: 'oai', model: 'echo-small' }] })).status, 200);
+    const body = JSON.stringify({ model: 'chat', temperature: 0, messages: [{ role: 'user', content: 'cache me' }] });
+    await waitFor('the second tenant\'s AI routes', async () => (await fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': key2, 'Content-Type': 'application/json' }, body,
+    })).headers.get('x-tollgate-cache') !== null);
+    const n = fake.requests.length;
+    const r = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', headers: { 'X-Api-Key': key2, 'Content-Type': 'application/json' }, body });
+    assert.equal(r.headers.get('x-tollgate-cache'), 'hit', 'its own answer from before');
+    assert.equal(fake.requests.length, n);
+    assert.equal(Number(s.psql("SELECT count(*) FROM ai_cache c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'cachey-2'")), 1);
+  });
+
+  test('semantic cache: a similar prompt is served the earlier answer, with why', async () => {
+    await manage('PATCH', '/ai', { semantic_alias: 'embed', semantic_threshold: 0.85 });
+    const ask = (q) => chat({ model: 'chat', temperature: 0, messages: [{ role: 'user', content: q }] });
+    const first = await ask('What is the capital city of France?');
+    assert.equal(first.headers.get('x-tollgate-cache'), 'miss');
+    const answer = (await first.json()).choices[0].message.content;
+    const n = fake.requests.filter((r) => r.path === '/v1/chat/completions').length;
+    const similar = await ask('what is the capital city of France');
+    assert.equal(similar.headers.get('x-tollgate-cache'), 'semantic-hit');
+    assert.match(similar.headers.get('x-tollgate-cache-explanation'), /^similarity 0\.\d+ >= 0\.850 with entry \d+/);
+    assert.equal((await similar.json()).choices[0].message.content, answer);
+    assert.equal(fake.requests.filter((r) => r.path === '/v1/chat/completions').length, n);
+    const other = await ask('Tell me a joke about databases and penguins');
+    assert.equal(other.headers.get('x-tollgate-cache'), 'miss');
+    assert.equal((await other.json()).choices[0].message.content, 'echo: Tell me a joke about databases and penguins');
+    await manage('PATCH', '/ai', { semantic_alias: null });
+  });
+
+  test('tokens per minute per key: once spent, 429 with Retry-After, before the provider is called', async () => {
+    await manage('PATCH', '/ai', { key_tpm: 1 });
+    // A new key: its minute is untouched.
+    key = s.key('cachey');
+    await waitFor('the new key', async () => (await get(`${s.url}/elsewhere`, { 'X-Api-Key': key })).status === 200);
+    const r1 = await chat({ model: 'chat', messages: [{ role: 'user', content: 'spend the minute' }] });
+    assert.equal(r1.status, 200);
+    const n = fake.requests.length;
+    const r2 = await chat({ model: 'chat', messages: [{ role: 'user', content: 'one more' }] });
+    assert.equal(r2.status, 429);
+    assert.match((await r2.json()).type, /rate-limited$/);
+    const retry = Number(r2.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+    assert.equal(fake.requests.length, n);
+    await manage('PATCH', '/ai', { key_tpm: null });
+    assert.equal((await chat({ model: 'chat', messages: [{ role: 'user', content: 'again' }] })).status, 200);
+  });
+});
