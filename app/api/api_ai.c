@@ -281,16 +281,17 @@ static const struct setting {
 	const char *member, *column, *cast;
 	enum setting_type type;
 	bool nullable;
+	int64_t max; /* of a count */
 } settings[] = {
-    {"prefix", "ai_prefix", "text", T_PREFIX, true},
-    {"budget_micros", "ai_budget_micros", "bigint", T_COUNT, true},
-    {"key_budget_micros", "ai_key_budget_micros", "bigint", T_COUNT, true},
-    {"tpm", "ai_tpm", "bigint", T_COUNT, true},
-    {"key_tpm", "ai_key_tpm", "bigint", T_COUNT, true},
-    {"cache_ttl_seconds", "ai_cache_ttl_s", "integer", T_COUNT, false},
-    {"cache_nondeterministic", "ai_cache_any", "boolean", T_BOOL, false},
-    {"semantic_alias", "ai_semantic_alias", "text", T_ALIAS, true},
-    {"semantic_threshold", "ai_semantic_threshold", "real", T_SIMILARITY, false},
+    {"prefix", "ai_prefix", "text", T_PREFIX, true, 0},
+    {"budget_micros", "ai_budget_micros", "bigint", T_COUNT, true, INT64_MAX / 4},
+    {"key_budget_micros", "ai_key_budget_micros", "bigint", T_COUNT, true, INT64_MAX / 4},
+    {"tpm", "ai_tpm", "bigint", T_COUNT, true, INT64_MAX / 4},
+    {"key_tpm", "ai_key_tpm", "bigint", T_COUNT, true, INT64_MAX / 4},
+    {"cache_ttl_seconds", "ai_cache_ttl_s", "integer", T_COUNT, false, 30 * 86400},
+    {"cache_nondeterministic", "ai_cache_any", "boolean", T_BOOL, false, 0},
+    {"semantic_alias", "ai_semantic_alias", "text", T_ALIAS, true, 0},
+    {"semantic_threshold", "ai_semantic_threshold", "real", T_SIMILARITY, false, 0},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define SETTINGS_COLS                                                                              \
@@ -433,8 +434,9 @@ enum err api_ai_patch(struct hctx *c)
 				    PREFIX_SEGMENTS, PREFIX_SEGMENT_MAX);
 			break;
 		case T_COUNT:
-			if (!jsonx_get_int(d, m, &v) || v < 0 || v > INT32_MAX * 1000LL)
-				complain(c, &k, m, "%s must be a whole number of at least 0%s", m,
+			if (!jsonx_get_int(d, m, &v) || v < 0 || v > settings[i].max)
+				complain(c, &k, m, "%s must be a whole number from 0 to %lld%s", m,
+					 (long long)settings[i].max,
 					 settings[i].nullable ? ", or null" : "");
 			else {
 				str_fmt_i64(q.num[i], v);
