@@ -134,6 +134,7 @@ UNIT_SRCS := \
 	tests/unit/test_str.c \
 	tests/unit/test_stripe.c \
 	tests/unit/test_tmpl.c \
+	tests/unit/test_translate.c \
 	tests/unit/fixture.c
 
 BENCH_SRCS := bench/noop_fcgi.c

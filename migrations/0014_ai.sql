@@ -12,6 +12,10 @@ ALTER TABLE tenants
     -- a whole, and each of its keys. NULL: none.
     ADD COLUMN ai_budget_micros bigint CHECK (ai_budget_micros >= 0),
     ADD COLUMN ai_key_budget_micros bigint CHECK (ai_key_budget_micros >= 0),
+    -- The share of a budget past which the tenant's owners and admins are mailed, once a
+    -- month per budget.
+    ADD COLUMN ai_budget_warn_pct integer NOT NULL DEFAULT 80
+        CHECK (ai_budget_warn_pct BETWEEN 1 AND 100),
     -- Tokens per minute (prompt and answer) for the tenant as a whole, and for each key,
     -- on each node. NULL: none.
     ADD COLUMN ai_tpm bigint CHECK (ai_tpm >= 0),
@@ -105,6 +109,60 @@ CREATE POLICY tenant_wall ON ai_semantic TO tollgate_console
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_cache, ai_semantic TO tollgate_console;
 GRANT USAGE ON SEQUENCE ai_semantic_id_seq TO tollgate_console;
 
+-- Budget warnings already given: one per budget (the tenant's, key 0, or a key's) a month.
+CREATE TABLE ai_budget_warnings (
+    tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    key_id    bigint NOT NULL,
+    month     date   NOT NULL,
+    spent     bigint NOT NULL,
+    budget    bigint NOT NULL,
+    at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, key_id, month)
+);
+
+-- Called by the AI pool (as the console's role, in the tenant's transaction) when a
+-- request took a budget past its warning share: records the warning and queues a mail to
+-- the tenant's owners and admins, the first time this month only. Returns the mails queued.
+CREATE FUNCTION tollgate_ai_budget_warn(p_tenant bigint, p_key bigint, p_spent bigint,
+                                        p_budget bigint)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    n integer;
+    what text;
+BEGIN
+    IF p_tenant IS DISTINCT FROM tollgate_tenant() THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO ai_budget_warnings (tenant_id, key_id, month, spent, budget)
+        VALUES (p_tenant, p_key, date_trunc('month', now() AT TIME ZONE 'UTC')::date,
+                p_spent, p_budget)
+        ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    what := CASE WHEN p_key = 0 THEN 'the account''s AI budget'
+                 ELSE format('the AI budget of API key %s', p_key) END;
+    INSERT INTO mail_outbox (to_addr, subject, body)
+        SELECT u.email, 'Tollgate: ' || what || ' is nearly spent',
+               format(E'Hello,\n\nThis month %s calls have cost %s of the %s budgeted (%s%%).\n'
+                      'Once it is spent, AI requests are refused (402) until the next month, '
+                      'or until the budget is raised.\n\n-- Tollgate\n',
+                      what, to_char(p_spent / 1e6, 'FM999999990.000000'),
+                      to_char(p_budget / 1e6, 'FM999999990.000000'),
+                      CASE WHEN p_budget > 0 THEN (100 * p_spent / p_budget)::text ELSE '100' END)
+          FROM users u WHERE u.tenant_id = p_tenant AND u.role IN ('owner', 'admin');
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+ALTER TABLE ai_budget_warnings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_wall ON ai_budget_warnings TO tollgate_console
+    USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
+GRANT SELECT ON ai_budget_warnings TO tollgate_console;
+REVOKE ALL ON FUNCTION tollgate_ai_budget_warn(bigint, bigint, bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tollgate_ai_budget_warn(bigint, bigint, bigint, bigint)
+    TO tollgate_console;
+
 ALTER TABLE ai_providers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ai_aliases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_wall ON ai_providers TO tollgate_console
@@ -114,7 +172,7 @@ CREATE POLICY tenant_wall ON ai_aliases TO tollgate_console
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_providers, ai_aliases TO tollgate_console;
 GRANT USAGE ON SEQUENCE ai_providers_id_seq, ai_aliases_id_seq TO tollgate_console;
 GRANT SELECT ON ai_prices TO tollgate_console;
-GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_tpm, ai_key_tpm,
+GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_warn_pct, ai_tpm, ai_key_tpm,
                ai_cache_ttl_s, ai_cache_any, ai_semantic_alias, ai_semantic_threshold)
     ON tenants TO tollgate_console;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_prices TO tollgate_admin;

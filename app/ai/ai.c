@@ -67,6 +67,9 @@ struct call {
 	struct buf out;	  /* translated events, on their way to the client */
 	bool over_budget; /* the month's budget is spent */
 	int64_t left;	  /* what is left of the tightest budget; -1: none */
+	/* The budgets (-1: none) and what was spent of them this month before this request,
+	 * and the share past which the tenant is warned. */
+	int64_t t_budget, k_budget, t_spent, k_spent, warn_pct;
 	/* The tenant's other AI settings. */
 	int64_t tpm, key_tpm; /* tokens per minute; -1: none */
 	int64_t cache_ttl;    /* seconds an answer is served again; 0: no cache */
@@ -511,7 +514,8 @@ static enum err load_settings(struct call *k)
 	    "  coalesce((SELECT cost_micros FROM usage_monthly WHERE key_id = $2 "
 	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0), "
 	    "  coalesce(t.ai_tpm, -1), coalesce(t.ai_key_tpm, -1), t.ai_cache_ttl_s, "
-	    "  t.ai_cache_any, coalesce(t.ai_semantic_alias, ''), t.ai_semantic_threshold "
+	    "  t.ai_cache_any, coalesce(t.ai_semantic_alias, ''), t.ai_semantic_threshold, "
+	    "  t.ai_budget_warn_pct "
 	    "FROM tenants t WHERE t.id = $1";
 	struct state *st = k->c->app->state;
 	char tenant[24], key[24];
@@ -534,6 +538,8 @@ static enum err load_settings(struct call *k)
 	k->cache_any = strcmp(sql_get(r, 0, 7), "t") == 0;
 	str_lcpy(k->semantic_alias, sql_get(r, 0, 8), sizeof(k->semantic_alias));
 	k->semantic_threshold = strtod(sql_get(r, 0, 9), NULL);
+	k->warn_pct = sql_get_i64(r, 0, 10);
+	k->t_budget = k->k_budget = -1;
 	if (sql_is_null(r, 0, 0) && sql_is_null(r, 0, 1))
 		return ERR_OK;
 	u = state_usage(st, k->key_id, state_clock_ms(st) / 3600000, k->tenant_id, false);
@@ -543,6 +549,10 @@ static enum err load_settings(struct call *k)
 	}
 	tspent = sql_get_i64(r, 0, 2) + unflushed;
 	kspent = sql_get_i64(r, 0, 3) + unflushed;
+	k->t_budget = sql_is_null(r, 0, 0) ? -1 : sql_get_i64(r, 0, 0);
+	k->k_budget = sql_is_null(r, 0, 1) ? -1 : sql_get_i64(r, 0, 1);
+	k->t_spent = tspent;
+	k->k_spent = kspent;
 	tb = sql_is_null(r, 0, 0) ? -1 : sql_get_i64(r, 0, 0) - tspent;
 	kb = sql_is_null(r, 0, 1) ? -1 : sql_get_i64(r, 0, 1) - kspent;
 	k->left = tb < 0 ? kb : kb < 0 ? tb : (tb < kb ? tb : kb);
@@ -568,6 +578,53 @@ static int64_t max_cost(const struct call *k)
 			most = c;
 	}
 	return most;
+}
+
+/* A request that took a budget past its warning share warns the tenant's owners (by mail,
+ * once a month per budget: the database keeps which were given). */
+static void budget_warn(struct call *k, int64_t cost)
+{
+	/* What this worker knows was warned of (tenant, key, month), so that requests past
+	 * the line do not each ask the database. */
+	static struct {
+		int64_t tenant, key, month;
+	} warned[64];
+	static unsigned next;
+	const int64_t budgets[2] = {k->t_budget, k->k_budget};
+	const int64_t spent[2] = {k->t_spent, k->k_spent};
+	int64_t month = state_clock_ms(k->c->app->state) / 1000 / (86400 * 28);
+	char tenant[24], key[24], sp[24], bu[24];
+	const char *params[4] = {tenant, key, sp, bu};
+	unsigned j;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		int64_t line =
+		    budgets[i] / 100 * k->warn_pct + budgets[i] % 100 * k->warn_pct / 100;
+		int64_t id = i == 0 ? 0 : k->key_id;
+		bool known = false;
+
+		if (budgets[i] < 0 || spent[i] + cost < line)
+			continue;
+		for (j = 0; j < sizeof(warned) / sizeof(warned[0]) && !known; j++)
+			known = warned[j].tenant == k->tenant_id && warned[j].key == id &&
+				warned[j].month == month;
+		if (known)
+			continue;
+		warned[next % 64].tenant = k->tenant_id;
+		warned[next % 64].key = id;
+		warned[next % 64].month = month;
+		next++;
+		str_fmt_i64(tenant, k->tenant_id);
+		str_fmt_i64(key, i == 0 ? 0 : k->key_id);
+		str_fmt_i64(sp, spent[i] + cost);
+		str_fmt_i64(bu, budgets[i]);
+		if (api_db_tenant_begin(k->c) != ERR_OK ||
+		    api_db_tenant_end(
+			k->c, api_sql(k->c, NULL, "SELECT tollgate_ai_budget_warn($1, $2, $3, $4)",
+				      4, params)) != ERR_OK)
+			log_warnx("AI: a budget warning could not be recorded");
+	}
 }
 
 /* Calls the targets in turn until one answers. */
@@ -733,6 +790,7 @@ static enum err run(struct call *k)
 			(void)fcgi_stream_write(k->c->rq, k->c->rs, k->out.p, k->out.len);
 		}
 		cost = meter(k);
+		budget_warn(k, cost);
 		fmt_money(cost, money, sizeof(money));
 		buf_reset(&k->line);
 		buf_printf(&k->line, ": tollgate tokens=%lld cost=%s",
@@ -746,6 +804,7 @@ static enum err run(struct call *k)
 		e = ERR_OK;
 	} else if (k->at != NULL && k->status >= 200 && k->status <= 299) {
 		cost = meter(k);
+		budget_warn(k, cost);
 		k->c->rs->status = 200;
 		fcgi_header(k->c->rs, "Content-Type", "application/json");
 		ai_headers(k, attempts);

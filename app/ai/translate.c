@@ -12,6 +12,15 @@
 #define MAX_TURNS   512
 #define SCRATCH_MAX (16 * 1024 * 1024)
 
+/* The string at path, or def when it is absent or not a string (jsonx_get_str() would
+ * leave NULL). */
+static const char *get_str(const struct jsonx_doc *d, const char *path, const char *def)
+{
+	const char *s;
+
+	return jsonx_get_str(d, path, &s) ? s : def;
+}
+
 /* The value at path of d, written as it is. */
 static void raw(struct jsonx_w *w, const struct jsonx_doc *d, const char *path)
 {
@@ -77,7 +86,7 @@ static void content_text(const struct jsonx_doc *d, const char *path, struct buf
 
 		if (!jsonx_get_elem(d, path, i, &part))
 			continue;
-		(void)jsonx_get_str(part, "type", &type);
+		type = get_str(part, "type", type);
 		if ((type == NULL || strcmp(type, "text") == 0) &&
 		    jsonx_get_str(part, "text", &text)) {
 			if (out->len > 0)
@@ -161,7 +170,7 @@ bool ai_request_to_anthropic(const struct jsonx_doc *in, const char *model, stru
 
 		if (!jsonx_get_elem(in, "messages", i, &msg))
 			continue;
-		(void)jsonx_get_str(msg, "role", &role);
+		role = get_str(msg, "role", role);
 		buf_reset(&text);
 		content_text(msg, "content", &text);
 		if (strcmp(role, "system") == 0 || strcmp(role, "developer") == 0) {
@@ -172,7 +181,7 @@ bool ai_request_to_anthropic(const struct jsonx_doc *in, const char *model, stru
 			const char *id = "";
 			struct jsonx_w bw;
 
-			(void)jsonx_get_str(msg, "tool_call_id", &id);
+			id = get_str(msg, "tool_call_id", id);
 			if ((t = turn_for(turns, &nturns, true)) == NULL) {
 				ok = false;
 			} else {
@@ -198,9 +207,9 @@ bool ai_request_to_anthropic(const struct jsonx_doc *in, const char *model, stru
 
 					if (!jsonx_get_elem(msg, "tool_calls", j, &call))
 						continue;
-					(void)jsonx_get_str(call, "id", &id);
-					(void)jsonx_get_str(call, "function.name", &name);
-					(void)jsonx_get_str(call, "function.arguments", &args);
+					id = get_str(call, "id", id);
+					name = get_str(call, "function.name", name);
+					args = get_str(call, "function.arguments", args);
 					block_sep(t);
 					jsonx_w_init(&bw, &t->blocks);
 					jsonx_obj_open(&bw);
@@ -261,7 +270,7 @@ bool ai_request_to_anthropic(const struct jsonx_doc *in, const char *model, stru
 
 			if (!jsonx_get_elem(in, "tools", j, &tool))
 				continue;
-			(void)jsonx_get_str(tool, "function.name", &name);
+			name = get_str(tool, "function.name", name);
 			jsonx_obj_open(&w);
 			jsonx_kstr(&w, "name", name);
 			if (jsonx_get_str(tool, "function.description", &desc))
@@ -335,7 +344,7 @@ bool ai_request_to_openai(const struct jsonx_doc *in, const char *model, struct 
 
 		if (!jsonx_get_elem(in, "messages", i, &msg))
 			continue;
-		(void)jsonx_get_str(msg, "role", &role);
+		role = get_str(msg, "role", role);
 		assistant = strcmp(role, "assistant") == 0;
 		/* Tool results come first, each as its own "tool" message. */
 		m = 0;
@@ -346,9 +355,9 @@ bool ai_request_to_openai(const struct jsonx_doc *in, const char *model, struct 
 
 				if (!jsonx_get_elem(msg, "content", j, &b))
 					continue;
-				(void)jsonx_get_str(b, "type", &type);
+				type = get_str(b, "type", type);
 				if (strcmp(type, "tool_result") == 0) {
-					(void)jsonx_get_str(b, "tool_use_id", &id);
+					id = get_str(b, "tool_use_id", id);
 					buf_reset(&text);
 					content_text(b, "content", &text);
 					jsonx_obj_open(&w);
@@ -368,7 +377,7 @@ bool ai_request_to_openai(const struct jsonx_doc *in, const char *model, struct 
 				const char *type = "";
 
 				if (jsonx_get_elem(msg, "content", j, &b)) {
-					(void)jsonx_get_str(b, "type", &type);
+					type = get_str(b, "type", type);
 					calls += strcmp(type, "tool_use") == 0;
 					jsonx_doc_free(b);
 				}
@@ -390,10 +399,10 @@ bool ai_request_to_openai(const struct jsonx_doc *in, const char *model, struct 
 
 					if (!jsonx_get_elem(msg, "content", j, &b))
 						continue;
-					(void)jsonx_get_str(b, "type", &type);
+					type = get_str(b, "type", type);
 					if (strcmp(type, "tool_use") == 0) {
-						(void)jsonx_get_str(b, "id", &id);
-						(void)jsonx_get_str(b, "name", &name);
+						id = get_str(b, "id", id);
+						name = get_str(b, "name", name);
 						jsonx_obj_open(&w);
 						jsonx_kstr(&w, "id", id);
 						jsonx_kstr(&w, "type", "function");
@@ -433,7 +442,7 @@ bool ai_request_to_openai(const struct jsonx_doc *in, const char *model, struct 
 
 			if (!jsonx_get_elem(in, "tools", j, &tool))
 				continue;
-			(void)jsonx_get_str(tool, "name", &name);
+			name = get_str(tool, "name", name);
 			jsonx_obj_open(&w);
 			jsonx_kstr(&w, "type", "function");
 			jsonx_key(&w, "function");
@@ -451,12 +460,14 @@ bool ai_request_to_openai(const struct jsonx_doc *in, const char *model, struct 
 	}
 	if (jsonx_get_str(in, "tool_choice.type", &s)) {
 		jsonx_key(&w, "tool_choice");
-		if (strcmp(s, "tool") == 0 && jsonx_get_str(in, "tool_choice.name", &s)) {
+		const char *name = get_str(in, "tool_choice.name", NULL);
+
+		if (strcmp(s, "tool") == 0 && name != NULL) {
 			jsonx_obj_open(&w);
 			jsonx_kstr(&w, "type", "function");
 			jsonx_key(&w, "function");
 			jsonx_obj_open(&w);
-			jsonx_kstr(&w, "name", s);
+			jsonx_kstr(&w, "name", name);
 			jsonx_obj_close(&w);
 			jsonx_obj_close(&w);
 		} else
@@ -510,8 +521,8 @@ bool ai_answer_to_openai(const struct jsonx_doc *in, const char *model, struct b
 		return false;
 	buf_init(&text, SCRATCH_MAX);
 	content_text(in, "content", &text);
-	(void)jsonx_get_str(in, "id", &id);
-	(void)jsonx_get_str(in, "stop_reason", &stop);
+	id = get_str(in, "id", id);
+	stop = get_str(in, "stop_reason", stop);
 	(void)jsonx_get_int(in, "usage.input_tokens", &itok);
 	(void)jsonx_get_int(in, "usage.output_tokens", &otok);
 	jsonx_w_init(&w, out);
@@ -546,14 +557,14 @@ bool ai_answer_to_openai(const struct jsonx_doc *in, const char *model, struct b
 
 		if (!jsonx_get_elem(in, "content", i, &b))
 			continue;
-		(void)jsonx_get_str(b, "type", &type);
+		type = get_str(b, "type", type);
 		if (strcmp(type, "tool_use") == 0) {
 			if (calls++ == 0) {
 				jsonx_key(&w, "tool_calls");
 				jsonx_arr_open(&w);
 			}
-			(void)jsonx_get_str(b, "id", &bid);
-			(void)jsonx_get_str(b, "name", &name);
+			bid = get_str(b, "id", bid);
+			name = get_str(b, "name", name);
 			jsonx_obj_open(&w);
 			jsonx_kstr(&w, "id", bid);
 			jsonx_kstr(&w, "type", "function");
@@ -595,7 +606,7 @@ bool ai_answer_to_anthropic(const struct jsonx_doc *in, const char *model, struc
 
 	if (!jsonx_get_len(in, "choices", &n) || n == 0)
 		return false;
-	(void)jsonx_get_str(in, "id", &id);
+	id = get_str(in, "id", id);
 	(void)jsonx_get_int(in, "usage.prompt_tokens", &itok);
 	(void)jsonx_get_int(in, "usage.completion_tokens", &otok);
 	jsonx_w_init(&w, out);
@@ -611,7 +622,7 @@ bool ai_answer_to_anthropic(const struct jsonx_doc *in, const char *model, struc
 		struct jsonx_doc *choice;
 
 		if (jsonx_get_elem(in, "choices", 0, &choice)) {
-			(void)jsonx_get_str(choice, "finish_reason", &finish);
+			finish = get_str(choice, "finish_reason", finish);
 			if (jsonx_get_str(choice, "message.content", &text) && text[0] != '\0') {
 				jsonx_obj_open(&w);
 				jsonx_kstr(&w, "type", "text");
@@ -626,9 +637,9 @@ bool ai_answer_to_anthropic(const struct jsonx_doc *in, const char *model, struc
 
 				if (!jsonx_get_elem(choice, "message.tool_calls", i, &call))
 					continue;
-				(void)jsonx_get_str(call, "id", &cid);
-				(void)jsonx_get_str(call, "function.name", &name);
-				(void)jsonx_get_str(call, "function.arguments", &args);
+				cid = get_str(call, "id", cid);
+				name = get_str(call, "function.name", name);
+				args = get_str(call, "function.arguments", args);
 				jsonx_obj_open(&w);
 				jsonx_kstr(&w, "type", "tool_use");
 				jsonx_kstr(&w, "id", cid);
@@ -695,6 +706,10 @@ static void chunk(struct ai_stream_xlate *x, const char *delta, const char *fini
 	jsonx_str(&w, finish);
 	jsonx_obj_close(&w);
 	jsonx_arr_close(&w);
+	if (x->include_usage) { /* as OpenAI sends it: null until the last chunk */
+		jsonx_key(&w, "usage");
+		jsonx_null(&w);
+	}
 	jsonx_obj_close(&w);
 	buf_puts(out, "\n\n");
 }
@@ -732,7 +747,7 @@ static void from_anthropic(struct ai_stream_xlate *x, const struct jsonx_doc *d,
 	struct buf delta, tmp;
 	struct jsonx_w w;
 
-	(void)jsonx_get_str(d, "type", &type);
+	type = get_str(d, "type", type);
 	(void)jsonx_get_int(d, "index", &index);
 	buf_init(&delta, SCRATCH_MAX);
 	buf_init(&tmp, SCRATCH_MAX);
@@ -747,8 +762,8 @@ static void from_anthropic(struct ai_stream_xlate *x, const struct jsonx_doc *d,
 		   jsonx_get_str(d, "content_block.type", &s) && strcmp(s, "tool_use") == 0) {
 		const char *id = "", *name = "";
 
-		(void)jsonx_get_str(d, "content_block.id", &id);
-		(void)jsonx_get_str(d, "content_block.name", &name);
+		id = get_str(d, "content_block.id", id);
+		name = get_str(d, "content_block.name", name);
 		if (index >= 0 && index < 64)
 			x->tool_of_block[index] = x->tools;
 		jsonx_obj_open(&w);
@@ -798,15 +813,18 @@ static void from_anthropic(struct ai_stream_xlate *x, const struct jsonx_doc *d,
 		if (jsonx_get_int(d, "usage.input_tokens", &v))
 			x->in_tok = v;
 		s = NULL;
-		(void)jsonx_get_str(d, "delta.stop_reason", &s);
+		s = get_str(d, "delta.stop_reason", s);
 		chunk(x, "{}", finish_of(s), out);
 		x->finished = true;
 	} else if (strcmp(type, "error") == 0) {
 		const char *msg = "The provider failed mid-stream.";
 
-		(void)jsonx_get_str(d, "error.message", &msg);
-		buf_printf(out, "data: {\"error\":{\"message\":%s,\"type\":\"server_error\"}}\n\n",
-			   quoted(msg, strlen(msg), &tmp));
+		msg = get_str(d, "error.message", msg);
+		buf_printf(
+		    out,
+		    "data: {\"error\":{\"message\":%s,\"type\":\"server_error\",\"param\":null,"
+		    "\"code\":null}}\n\n",
+		    quoted(msg, strlen(msg), &tmp));
 	}
 	buf_free(&delta);
 	buf_free(&tmp);
@@ -836,7 +854,7 @@ static void from_openai(struct ai_stream_xlate *x, const struct jsonx_doc *d, st
 	if (!x->started) {
 		const char *id = "";
 
-		(void)jsonx_get_str(d, "id", &id);
+		id = get_str(d, "id", id);
 		snprintf(x->id, sizeof(x->id), "msg_%.50s", id);
 		event(out, "message_start",
 		      ",\"message\":{\"id\":%s,\"type\":\"message\",\"role\":\"assistant\","
@@ -879,8 +897,8 @@ static void from_openai(struct ai_stream_xlate *x, const struct jsonx_doc *d, st
 					const char *id = "", *name = "";
 
 					close_block(x, out);
-					(void)jsonx_get_str(call, "id", &id);
-					(void)jsonx_get_str(call, "function.name", &name);
+					id = get_str(call, "id", id);
+					name = get_str(call, "function.name", name);
 					event(out, "content_block_start",
 					      ",\"index\":%d,\"content_block\":{\"type\":\"tool_"
 					      "use\","

@@ -281,21 +281,24 @@ static const struct setting {
 	const char *member, *column, *cast;
 	enum setting_type type;
 	bool nullable;
-	int64_t max; /* of a count */
+	int64_t min, max; /* of a count */
 } settings[] = {
-    {"prefix", "ai_prefix", "text", T_PREFIX, true, 0},
-    {"budget_micros", "ai_budget_micros", "bigint", T_COUNT, true, INT64_MAX / 4},
-    {"key_budget_micros", "ai_key_budget_micros", "bigint", T_COUNT, true, INT64_MAX / 4},
-    {"tpm", "ai_tpm", "bigint", T_COUNT, true, INT64_MAX / 4},
-    {"key_tpm", "ai_key_tpm", "bigint", T_COUNT, true, INT64_MAX / 4},
-    {"cache_ttl_seconds", "ai_cache_ttl_s", "integer", T_COUNT, false, 30 * 86400},
-    {"cache_nondeterministic", "ai_cache_any", "boolean", T_BOOL, false, 0},
-    {"semantic_alias", "ai_semantic_alias", "text", T_ALIAS, true, 0},
-    {"semantic_threshold", "ai_semantic_threshold", "real", T_SIMILARITY, false, 0},
+    {"prefix", "ai_prefix", "text", T_PREFIX, true, 0, 0},
+    {"budget_micros", "ai_budget_micros", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
+    {"key_budget_micros", "ai_key_budget_micros", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
+    {"budget_warn_percent", "ai_budget_warn_pct", "integer", T_COUNT, false, 1, 100},
+    {"tpm", "ai_tpm", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
+    {"key_tpm", "ai_key_tpm", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
+    {"cache_ttl_seconds", "ai_cache_ttl_s", "integer", T_COUNT, false, 0, 30 * 86400},
+    {"cache_nondeterministic", "ai_cache_any", "boolean", T_BOOL, false, 0, 0},
+    {"semantic_alias", "ai_semantic_alias", "text", T_ALIAS, true, 0, 0},
+    {"semantic_threshold", "ai_semantic_threshold", "real", T_SIMILARITY, false, 0, 0},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define SETTINGS_COLS                                                                              \
-	"ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_tpm, ai_key_tpm, ai_cache_ttl_s, "  \
+	"ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_warn_pct, ai_tpm, "          \
+	"ai_key_tpm, "                                                                             \
+	"ai_cache_ttl_s, "                                                                         \
 	"ai_cache_any, ai_semantic_alias, ai_semantic_threshold"
 
 static void write_settings(struct jsonx_w *w, const struct sql_res *r)
@@ -434,9 +437,9 @@ enum err api_ai_patch(struct hctx *c)
 				    PREFIX_SEGMENTS, PREFIX_SEGMENT_MAX);
 			break;
 		case T_COUNT:
-			if (!jsonx_get_int(d, m, &v) || v < 0 || v > settings[i].max)
-				complain(c, &k, m, "%s must be a whole number from 0 to %lld%s", m,
-					 (long long)settings[i].max,
+			if (!jsonx_get_int(d, m, &v) || v < settings[i].min || v > settings[i].max)
+				complain(c, &k, m, "%s must be a whole number from %lld to %lld%s",
+					 m, (long long)settings[i].min, (long long)settings[i].max,
 					 settings[i].nullable ? ", or null" : "");
 			else {
 				str_fmt_i64(q.num[i], v);

@@ -43,7 +43,7 @@ describe('management API: AI settings, providers and aliases', () => {
   after(async () => { await s?.stop(); });
 
   // The settings this test does not change, as they start.
-  const REST = { tpm: null, key_tpm: null, cache_ttl_seconds: 0, cache_nondeterministic: false, semantic_alias: null, semantic_threshold: 0.95 };
+  const REST = { budget_warn_percent: 80, tpm: null, key_tpm: null, cache_ttl_seconds: 0, cache_nondeterministic: false, semantic_alias: null, semantic_threshold: 0.95 };
 
   test('the settings start off, round-trip, and null turns one off', async () => {
     let r = await api('/api/v1/ai', a.token);
@@ -77,7 +77,7 @@ describe('management API: AI settings, providers and aliases', () => {
       problem(r, 400, 'budget_micros');
     }
     for (const [member, v] of [['tpm', -1], ['key_tpm', 'x'], ['cache_ttl_seconds', null], ['cache_ttl_seconds', 2592001],
-      ['cache_nondeterministic', 'yes'], ['semantic_alias', '-bad'], ['semantic_threshold', 0.4], ['semantic_threshold', null]]) {
+      ['cache_nondeterministic', 'yes'], ['budget_warn_percent', 0], ['budget_warn_percent', 101], ['semantic_alias', '-bad'], ['semantic_threshold', 0.4], ['semantic_threshold', null]]) {
       const r = await api('/api/v1/ai', a.token, { method: 'PATCH', body: { [member]: v } });
       problem(r, 400, member);
     }

@@ -285,6 +285,20 @@ describe('AI routes through the gateway', () => {
     assert.equal(usage(s, keyId).micros, start.micros + micros);
   });
 
+  test('a budget taken past its warning share mails the tenant\'s owners, once', async () => {
+    s.psql(`INSERT INTO users (tenant_id, email, role) SELECT id, 'owner@acme-ai.test', 'owner' FROM tenants WHERE slug = '${SLUG}'`);
+    const spent = usage(s, keyId).micros;
+    await manage('PATCH', '/ai', { key_budget_micros: spent + 200, budget_warn_percent: 1 });
+    const mails = () => Number(s.psql("SELECT count(*) FROM mail_outbox WHERE to_addr = 'owner@acme-ai.test' AND subject LIKE '%AI budget of API key%nearly spent'"));
+    await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'warn me' }] });
+    await waitFor('the warning mail', () => mails() === 1);
+    assert.equal(s.psql(`SELECT key_id FROM ai_budget_warnings w JOIN tenants t ON t.id = w.tenant_id WHERE t.slug = '${SLUG}'`), String(keyId));
+    await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'and again' }] });
+    await sleep(300);
+    assert.equal(mails(), 1, 'one warning a month');
+    await manage('PATCH', '/ai', { key_budget_micros: null, budget_warn_percent: 80 });
+  });
+
   test('a monthly budget stops spending with 402 before the provider is called', async () => {
     const spent = usage(s, keyId).micros;
     s.psql(`UPDATE tenants SET ai_key_budget_micros = ${spent + 1} WHERE slug = '${SLUG}'`);
