@@ -84,28 +84,29 @@ static enum err tenant_summary(struct hctx *c, struct tmpl_value *ctx, bool *has
 					    "abuse_mode", "quota",	"upstream",   "live_keys",
 					    "requests",	  "status_2xx", "status_3xx", "status_4xx",
 					    "status_5xx", "host_header"};
-	char tenant[24];
+	char tenant[24], money[48];
 	const char *params[1] = {tenant_param(c, tenant)};
 	struct tmpl_value *t;
 	struct sql_res *r;
 	char mode[32];
-	int64_t used, quota;
+	int64_t used, quota, micros;
 	enum err e;
 
-	e = api_sql(
-	    c, &r,
-	    "SELECT t.name, t.slug, t.plan_id, p.name, t.abuse_mode, l.monthly_requests, "
-	    "u.url, (SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id "
-	    "AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())), "
-	    "coalesce(sum(m.requests), 0), coalesce(sum(m.status_2xx), 0), "
-	    "coalesce(sum(m.status_3xx), 0), coalesce(sum(m.status_4xx), 0), "
-	    "coalesce(sum(m.status_5xx), 0), u.host_header "
-	    "FROM tenants t JOIN plans p ON p.id = t.plan_id "
-	    "JOIN tenant_limits l ON l.tenant_id = t.id "
-	    "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default "
-	    "LEFT JOIN usage_monthly m ON m.tenant_id = t.id AND m.month = " THIS_MONTH " "
-	    "WHERE t.id = $1 GROUP BY t.id, p.name, l.monthly_requests, u.url, u.host_header",
-	    1, params);
+	e = api_sql(c, &r,
+		    "SELECT t.name, t.slug, t.plan_id, p.name, t.abuse_mode, l.monthly_requests, "
+		    "u.url, (SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.id "
+		    "AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())), "
+		    "coalesce(sum(m.requests), 0), coalesce(sum(m.status_2xx), 0), "
+		    "coalesce(sum(m.status_3xx), 0), coalesce(sum(m.status_4xx), 0), "
+		    "coalesce(sum(m.status_5xx), 0), u.host_header, coalesce(sum(m.tokens), 0), "
+		    "coalesce(sum(m.cost_micros), 0), t.ai_prefix IS NOT NULL, t.ai_budget_micros "
+		    "FROM tenants t JOIN plans p ON p.id = t.plan_id "
+		    "JOIN tenant_limits l ON l.tenant_id = t.id "
+		    "LEFT JOIN upstreams u ON u.tenant_id = t.id AND u.is_default "
+		    "LEFT JOIN usage_monthly m ON m.tenant_id = t.id AND m.month = " THIS_MONTH " "
+		    "WHERE t.id = $1 "
+		    "GROUP BY t.id, p.name, l.monthly_requests, u.url, u.host_header",
+		    1, params);
 	if (e != ERR_OK)
 		return e;
 	if (sql_rows(r) != 1)
@@ -126,6 +127,25 @@ static enum err tenant_summary(struct hctx *c, struct tmpl_value *ctx, bool *has
 		tmpl_map_set(t, "quota_warn", tmpl_bool(pct >= 80));
 	}
 	tmpl_map_set(t, "unlimited", tmpl_bool(sql_is_null(r, 0, 5)));
+	/* AI routes: the month's tokens and what they cost, against the budget if any. */
+	if (strcmp(sql_get(r, 0, 16), "t") == 0 || sql_get_i64(r, 0, 14) > 0) {
+		tmpl_map_set(t, "ai", tmpl_bool(true));
+		portal_set_count(t, "ai_tokens", sql_get_i64(r, 0, 14));
+		micros = sql_get_i64(r, 0, 15);
+		snprintf(money, sizeof(money), "%lld.%06lld", (long long)(micros / 1000000),
+			 (long long)(micros % 1000000));
+		portal_set_str(t, "ai_cost", money);
+		if (!sql_is_null(r, 0, 17)) {
+			int64_t budget = sql_get_i64(r, 0, 17);
+
+			snprintf(money, sizeof(money), "%lld.%06lld", (long long)(budget / 1000000),
+				 (long long)(budget % 1000000));
+			portal_set_str(t, "ai_budget", money);
+			portal_set_int(t, "ai_budget_pct",
+				       budget <= 0 || micros >= budget ? 100
+								       : micros * 100 / budget);
+		}
+	}
 	snprintf(mode, sizeof(mode), "mode_%s", sql_get(r, 0, 4)); /* "mode_shadow": true */
 	tmpl_map_set(t, mode, tmpl_bool(true));
 	tmpl_map_set(ctx, "tenant", t);

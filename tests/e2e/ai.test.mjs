@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startFake } from '../fakes/llm.mjs';
+import { Browser } from './forms.mjs';
 import { get, startStack, waitFor } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -438,4 +439,30 @@ describe('AI caches and token limits', () => {
     await manage('PATCH', '/ai', { key_tpm: null });
     assert.equal((await chat({ model: 'chat', messages: [{ role: 'user', content: 'again' }] })).status, 200);
   });
+
+  test('the portal shows the month\'s AI tokens and cost against the budget', async () => {
+    const ann = new Browser(s.console);
+    assert.equal((await ann.signup('ann@ai-portal.test', 'correct horse battery staple 9', 'AI Portal Co')).status, 303);
+    const slug = s.psql("SELECT t.slug FROM tenants t JOIN users u ON u.tenant_id = t.id WHERE u.email = 'ann@ai-portal.test'");
+    const own = s.key(slug);
+    const tok = s.mustCli('token', 'create', slug).trim();
+    const m = (method, path, body) => fetch(`${s.console}/api/v1${path}`, {
+      method, headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    }).then((r) => assert.equal(r.status, 200));
+    await m('PATCH', '/ai', { prefix: '/v1', budget_micros: 5000000 });
+    await m('PUT', '/ai/providers/oai', { kind: 'openai', base_url: `${fake.url}/v1`, api_key: PROVIDER_KEY });
+    await m('PUT', '/ai/aliases/chat', { targets: [{ provider: 'oai', model: 'echo-small' }] });
+    s.psql("INSERT INTO ai_prices VALUES ('echo-small', 2000000, 8000000) ON CONFLICT (model) DO NOTHING");
+    const call = () => fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'X-Api-Key': own, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'portal' }] }),
+    });
+    await waitFor('the AI route', async () => (await call()).status === 200);
+    const home = await waitFor('the tokens on the dashboard', async () => {
+      const p = await ann.get('/portal/');
+      return /id="ai-usage"[\s\S]*?<p class="big">[1-9][\d,]* <small>tokens/.test(p.text) ? p : null;
+    });
+    assert.match(home.text, /Cost 0\.0\d{5} of a 5\.000000 budget \(0%\)/);
+  });
 });
+
