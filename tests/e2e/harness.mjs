@@ -198,7 +198,9 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
   };
   stack.startServe();
   await waitFor('the FastCGI sockets', () => fs.existsSync(stack.env.TOLLGATE_SOCKET) && fs.existsSync(stack.env.TOLLGATE_CONSOLE_SOCKET) &&
-    fs.existsSync(stack.env.TOLLGATE_AI_SOCKET));
+    // A service manager that starts `tollgate serve` on the first connection made the
+    // other two; the AI pool's comes with it.
+    (launch !== null || fs.existsSync(stack.env.TOLLGATE_AI_SOCKET)));
 
   const clog = fs.openSync(path.join(dir, 'caddy.log'), 'a');
   stack.procs.caddy = spawn('caddy', ['run', '--config', path.join(ROOT, 'Caddyfile'), '--adapter', 'caddyfile'], {
