@@ -286,6 +286,45 @@ describe('AI routes through the gateway', () => {
     assert.equal(usage(s, keyId).micros, start.micros + micros);
   });
 
+  test('through kill -9 of the flusher, the collector and AI workers mid-stream, stored tokens stay the providers\' usage', async () => {
+    fake.reset();
+    await waitFor('earlier usage flushed', async () => {
+      const a = usage(s, keyId);
+      await sleep(1200);
+      return a.tokens === usage(s, keyId).tokens;
+    });
+    const start = usage(s, keyId);
+    // A stream whose AI worker dies under it: the caller's stream breaks, the provider's
+    // answer is never complete, and nothing of it is metered.
+    const stream = await openai.chat.completions.create({
+      model: 'slow', stream: true, messages: [{ role: 'user', content: 'a long answer to be cut off in the middle' }],
+    });
+    let broke = false;
+    try {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta?.content) {
+          for (const w of s.children().filter((c) => c.comm === 'tg-ai')) process.kill(w.pid, 'SIGKILL');
+        }
+      }
+    } catch {
+      broke = true;
+    }
+    assert.ok(broke || fake.usage.at(-1).completed === false, 'the stream went on after its worker died');
+    await waitFor('the AI workers back', () => s.children().filter((c) => c.comm === 'tg-ai').length === 3);
+    for (let i = 0; i < 20; i++) {
+      if (i === 5 || i === 12) process.kill(s.child('tg-flusher').pid, 'SIGKILL');
+      if (i === 8) process.kill(s.child('tg-collector').pid, 'SIGKILL');
+      await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: `after the kill ${i}` }] });
+    }
+    const done = fake.usage.filter((u) => u.completed);
+    const tokens = done.reduce((t, u) => t + u.prompt + u.completion, 0);
+    const micros = done.reduce((t, u) => t + cost(u), 0);
+    await waitFor('every answer metered once', () => usage(s, keyId).tokens === start.tokens + tokens, { timeout: 15000 })
+      .catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(usage(s, keyId))} vs ${start.tokens} + ${tokens}`); });
+    await sleep(1500); // and not twice
+    assert.deepEqual(usage(s, keyId), { tokens: start.tokens + tokens, micros: start.micros + micros });
+  });
+
   test('a budget taken past its warning share mails the tenant\'s owners, once', async () => {
     s.psql(`INSERT INTO users (tenant_id, email, role) SELECT id, 'owner@acme-ai.test', 'owner' FROM tenants WHERE slug = '${SLUG}'`);
     const spent = usage(s, keyId).micros;
