@@ -77,6 +77,7 @@ APP_SRCS := \
 	app/billing/reconcile.c \
 	app/billing/stripe.c \
 	app/cli/cli.c \
+	app/cli/cli_ai.c \
 	app/cli/cli_abuse.c \
 	app/cli/cli_admin.c \
 	app/cli/cli_billing.c \

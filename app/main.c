@@ -10,6 +10,7 @@
 #include "../lib/log.h"
 #include "../lib/sql.h"
 #include "cli/cli.h"
+#include "cli/cli_ai.h"
 #include "cli/cli_train.h"
 #include "cli/cli_limits.h"
 #include "cli/cli_abuse.h"
@@ -61,6 +62,10 @@ static const char usage[] =
     "      [--stripe-price price_...|none] [--stripe-metered-price price_...|none]\n"
     "      [--overage on|off]      what Stripe sells the plan at (docs/billing.md)\n"
     "  billing reconcile --month YYYY-MM [--json]   usage vs what Stripe's meter holds\n"
+    "  ai price set MODEL --input MICROS --output MICROS   the price list AI calls are\n"
+    "                              metered at: millionths per million tokens\n"
+    "  ai price list [--json] | ai price remove MODEL\n"
+    "  ai show TENANT              AI prefix, budgets, providers (no keys), aliases\n"
     "  usage TENANT [--month YYYY-MM]   a UTC month's usage per key, and the quota\n"
     "  train TENANT|--global [--min-labels N]   train the abuse model from labels\n"
     "  clock show|reset|shift +31d|set 2026-12-01T00:00:00Z\n"
@@ -246,6 +251,8 @@ int main(int argc, char **argv)
 		rc = cli_model(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "plan") == 0)
 		rc = cli_limits_plan(cfg, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "ai") == 0)
+		rc = cli_ai(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "billing") == 0)
 		rc = cli_billing(cfg, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "usage") == 0)

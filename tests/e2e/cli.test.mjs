@@ -526,3 +526,140 @@ describe('tollgate clock, on a server that allows it', () => {
   });
 
 });
+
+// The operator's price list for AI routes (ai_prices) and a tenant's AI settings at a glance.
+describe('tollgate ai: the price list and a tenant\'s AI settings', () => {
+  let s;
+  before(async () => { s = await startStack({ workers: 1 }); });
+  after(async () => { await s?.stop(); });
+
+  const priceRow = (model) => s.psql(`SELECT input_micros_per_mtok || '|' || output_micros_per_mtok FROM ai_prices WHERE model = '${model}'`);
+
+  test('ai price set, list and remove round-trip', () => {
+    const set = s.cli('ai', 'price', 'set', 'cli-model-a', '--input', '1500000', '--output', '6000000');
+    assert.equal(set.status, 0, set.stderr);
+    assert.match(set.stderr, /priced model cli-model-a: 1\.500000 per million input tokens, 6\.000000 per million output tokens/);
+    assert.equal(priceRow('cli-model-a'), '1500000|6000000');
+
+    const list = s.mustCli('ai', 'price', 'list');
+    assert.match(list, /^MODEL\s+INPUT_MICROS\s+OUTPUT_MICROS\s+INPUT\/MTOK\s+OUTPUT\/MTOK$/m);
+    assert.match(list, /^cli-model-a\s+1500000\s+6000000\s+1\.500000\s+6\.000000$/m);
+    assert.match(list, /^gpt-4o-mini\s+150000\s+600000\s+0\.150000\s+0\.600000$/m, 'the seeded prices are listed');
+    const json = JSON.parse(s.mustCli('ai', 'price', 'list', '--json'));
+    assert.deepEqual(json.find((p) => p.model === 'cli-model-a'),
+      { model: 'cli-model-a', input_micros_per_mtok: 1500000, output_micros_per_mtok: 6000000 });
+
+    // Setting again replaces; a listed model may change one price alone.
+    s.mustCli('ai', 'price', 'set', 'cli-model-a', '--input', '0', '--output', '2000000');
+    assert.equal(priceRow('cli-model-a'), '0|2000000');
+    assert.equal(s.cli('ai', 'price', 'set', 'cli-model-a', '--output', '7000000').status, 0);
+    assert.equal(priceRow('cli-model-a'), '0|7000000');
+    // A new model needs both.
+    const half = s.cli('ai', 'price', 'set', 'cli-model-b', '--input', '5');
+    assert.equal(half.status, 1);
+    assert.match(half.stderr, /no price for model 'cli-model-b' yet: give both --input and --output/);
+    assert.equal(priceRow('cli-model-b'), '');
+    // Names with slashes, dots and colons are models too (the table is keyed by the name).
+    s.mustCli('ai', 'price', 'set', 'org/model:v1.2', '--input', '1', '--output', '2');
+    assert.equal(priceRow('org/model:v1.2'), '1|2');
+
+    const rm = s.cli('ai', 'price', 'remove', 'cli-model-a');
+    assert.equal(rm.status, 0, rm.stderr);
+    assert.match(rm.stderr, /removed the price of model cli-model-a/);
+    assert.equal(priceRow('cli-model-a'), '');
+    const again = s.cli('ai', 'price', 'remove', 'cli-model-a');
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /no price for model 'cli-model-a'/);
+    s.mustCli('ai', 'price', 'remove', 'org/model:v1.2');
+  });
+
+  test('ai: bad arguments exit 2 with the usage and change nothing', () => {
+    const before_ = s.psql('SELECT count(*) FROM ai_prices');
+    for (const args of [
+      ['ai'], ['ai', 'frob'], ['ai', 'price'], ['ai', 'price', 'frob'],
+      ['ai', 'price', 'set', 'm1'],
+      ['ai', 'price', 'set', '--input', '1', '--output', '2'],
+      ['ai', 'price', 'set', 'm1', 'm2', '--input', '1', '--output', '2'],
+      ['ai', 'price', 'set', 'm1', '--input', '1', '--output', '2', '--cached', '3'],
+      ['ai', 'price', 'set', 'm1', '--input'],
+      ['ai', 'price', 'list', '--yaml'], ['ai', 'price', 'list', 'extra'],
+      ['ai', 'price', 'remove'], ['ai', 'price', 'remove', 'a', 'b'],
+      ['ai', 'show'], ['ai', 'show', 'a', 'b'], ['ai', 'show', '--json'],
+    ]) {
+      const r = s.cli(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /usage: tollgate ai price set MODEL --input MICROS --output MICROS/, args.join(' '));
+    }
+    for (const [opt, v] of [['--input', '-1'], ['--input', '1.5'], ['--output', 'lots'], ['--output', '1000000001'], ['--input', '']]) {
+      const args = ['ai', 'price', 'set', 'm1', '--input', '1', '--output', '1'];
+      args[args.indexOf(opt) + 1] = v;
+      const r = s.cli(...args);
+      assert.equal(r.status, 2, `${opt} ${v}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`${opt}: expected millionths of the currency per million tokens`));
+    }
+    const long = s.cli('ai', 'price', 'set', 'x'.repeat(129), '--input', '1', '--output', '1');
+    assert.equal(long.status, 2);
+    assert.match(long.stderr, /a model's name is 1 to 128 bytes/);
+    assert.equal(s.cli('ai', 'price', 'set', 'tab\there', '--input', '1', '--output', '1').status, 2);
+    assert.equal(s.psql('SELECT count(*) FROM ai_prices'), before_);
+    // Its help, alone.
+    for (const args of [['help', 'ai'], ['ai', '--help']]) {
+      const r = s.cli(...args);
+      assert.equal(r.status, 0);
+      assert.match(r.stdout, /^  ai price set MODEL --input MICROS --output MICROS/m);
+      assert.match(r.stdout, /^  ai show TENANT/m);
+      assert.ok(!/^  serve /m.test(r.stdout), 'only the ai lines');
+    }
+  });
+
+  test('ai show: prefix, budgets, providers without their keys, aliases with their targets', async () => {
+    const t = s.tenant('ai-show');
+    const providerKey = 'sk-cli-show-secret-8f3a1c';
+    const token = s.mustCli('token', 'create', 'ai-show').trim();
+    const manage = async (method, p, body) => {
+      const r = await get(`${s.console}/api/v1${p}`, { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        { method, body: JSON.stringify(body) });
+      assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${r.text}`);
+    };
+
+    let out = s.mustCli('ai', 'show', 'ai-show');
+    assert.match(out, /^tenant\s+ai-show \(id \d+, plan scale\)$/m);
+    assert.match(out, /^prefix\s+off/m);
+    assert.match(out, /^budget\s+none$/m);
+    assert.match(out, /^key budget\s+none$/m);
+    assert.match(out, /^PROVIDER\s+KIND\s+KEY\s+BASE_URL\n\(none\)$/m);
+    assert.match(out, /^ALIAS\s+TARGETS.*\n\(none\)$/m);
+
+    const base = `http://127.0.0.1:${s.upstream.port}`;
+    await manage('PATCH', '/ai', { prefix: '/v1', budget_micros: 25000000, key_budget_micros: 1500000 });
+    await manage('PUT', '/ai/providers/local', { kind: 'openai', base_url: `${base}/v1`, api_key: providerKey });
+    await manage('PUT', '/ai/providers/nokey', { kind: 'anthropic', base_url: base });
+    await manage('PUT', '/ai/aliases/chat', { targets: [{ provider: 'local', model: 'echo-small' }] });
+    await manage('PUT', '/ai/aliases/resilient', {
+      targets: [{ provider: 'local', model: 'fail429-demo', weight: 3 }, { provider: 'nokey', model: 'echo-large' }],
+      by_plan: { free: [{ provider: 'local', model: 'echo-small' }], scale: [{ provider: 'nokey', model: 'echo-large' }] },
+    });
+
+    const r = s.cli('ai', 'show', 'ai-show');
+    assert.equal(r.status, 0, r.stderr);
+    out = r.stdout;
+    assert.match(out, /^prefix\s+\/v1: POST \/v1\/chat\/completions, \/v1\/embeddings, \/v1\/messages; GET \/v1\/models$/m);
+    assert.match(out, /^budget\s+25\.000000 a month \(25000000 micros\)$/m);
+    assert.match(out, /^key budget\s+1\.500000 a month \(1500000 micros\)$/m);
+    assert.match(out, /^spent\s+0\.000000 in \d{4}-\d{2} \(UTC\): 0 tokens/m);
+    assert.match(out, new RegExp(`^local\\s+openai\\s+sealed\\s+${base}/v1$`, 'm'));
+    assert.match(out, new RegExp(`^nokey\\s+anthropic\\s+none\\s+${base}$`, 'm'));
+    assert.match(out, /^chat\s+local\/echo-small$/m);
+    assert.match(out, /^resilient\s+local\/fail429-demo \(weight 3\), nokey\/echo-large$/m);
+    assert.match(out, /^\s+on plan free: local\/echo-small$/m);
+    assert.match(out, /^\s+on plan scale \(in use\): nokey\/echo-large$/m);
+    assert.ok(out.indexOf('on plan free') < out.indexOf('on plan scale'), 'plans in order');
+    assert.ok(!(r.stdout + r.stderr).includes(providerKey), 'never the provider\'s key');
+    assert.ok(!/key_sealed|\\x/.test(out), 'nor its sealed form');
+
+    const none = s.cli('ai', 'show', 'nobody');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no tenant 'nobody'/);
+    assert.ok(t.id);
+  });
+});

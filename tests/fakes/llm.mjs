@@ -481,10 +481,15 @@ export function startFake({ port = 0, host = '127.0.0.1', apiKey = null } = {}) 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const i = process.argv.indexOf('--port');
-  const port = i > 0 ? Number(process.argv[i + 1]) : 9090;
-  const fake = await startFake({ port });
-  console.error(`fake LLM provider on ${fake.url} (OpenAI: ${fake.url}/v1, Anthropic: ${fake.url})`);
+  const arg = (name) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const port = Number(arg('--port') ?? 9090);
+  // --api-key KEY: refuse calls without it (401), as a real provider would.
+  const apiKey = arg('--api-key') ?? null;
+  const fake = await startFake({ port, apiKey });
+  console.error(`fake LLM provider on ${fake.url} (OpenAI: ${fake.url}/v1, Anthropic: ${fake.url})${apiKey ? ', API key required' : ''}`);
   const stop = () => fake.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
