@@ -147,6 +147,13 @@ int64_t ai_cooldown_until(const struct state *st, int64_t provider_id, int64_t n
 	return 0;
 }
 
+static void count(struct hctx *c, enum metric m, uint64_t n)
+{
+	struct state *st = c->app->state;
+
+	state_metric_add(st, state_metric_row_misc(st), m, n);
+}
+
 static enum err problem(struct hctx *c, int status, enum problem_kind kind, const char *detail)
 {
 	c->detail = detail;
@@ -484,6 +491,7 @@ static int64_t meter(struct call *k)
 	u->count[USAGE_TOKENS] += k->in_tok + k->out_tok;
 	u->count[USAGE_COST_MICROS] += cost;
 	state_unlock(st->usage, u);
+	count(k->c, METRIC_AI_TOKENS, (uint64_t)(k->in_tok + k->out_tok));
 	minute = state_clock_ms(st) / 60000;
 	tpm_add(st, k->key_id, minute, k->in_tok + k->out_tok);
 	tpm_add(st, -k->tenant_id, minute, k->in_tok + k->out_tok);
@@ -765,6 +773,7 @@ static enum err run(struct call *k)
 			  i + 1 < k->nt ? "trying the next provider" : "none left");
 		used = strlen(tried);
 		snprintf(tried + used, sizeof(tried) - used, "%s%s", used ? ", " : "", t->provider);
+		count(k->c, METRIC_AI_FALLBACKS, 1);
 		ai_cooldown_set(st, e == ERR_OK || e == ERR_TIMEOUT ? model_key(t) : t->provider_id,
 				state_clock_ms(st) + cfg->ai_cooldown_ms);
 		e = ERR_UPSTREAM;
@@ -780,8 +789,10 @@ static enum err run(struct call *k)
 		if (k->at != NULL && k->usage_seen)
 			(void)meter(k);
 		log_info("AI: the caller went away; the provider call was stopped");
+		count(k->c, METRIC_AI_CANCELLED, 1);
 		e = ERR_OK;
 	} else if (k->started) {
+		count(k->c, METRIC_AI_ANSWERED, 1);
 		/* A stream: its events went out; the usage it reported is metered, and the
 		 * cost and what is left of the budget end it, as an SSE comment. */
 		if (k->xlate) {
@@ -803,6 +814,7 @@ static enum err run(struct call *k)
 		(void)fcgi_stream_write(k->c->rq, k->c->rs, k->line.p, k->line.len);
 		e = ERR_OK;
 	} else if (k->at != NULL && k->status >= 200 && k->status <= 299) {
+		count(k->c, METRIC_AI_ANSWERED, 1);
 		cost = meter(k);
 		budget_warn(k, cost);
 		k->c->rs->status = 200;
@@ -834,6 +846,7 @@ static enum err run(struct call *k)
 			    "The AI provider refused the gateway's credentials; the account's "
 			    "provider settings need fixing.");
 	} else if (attempts == 0 && skipped > 0) {
+		count(k->c, METRIC_AI_FAILED, 1);
 		fcgi_headerf(k->c->rs, "Retry-After", "%lld",
 			     (long long)((soonest - now + 999) / 1000));
 		e = problem(k->c, 503, PROB_PROVIDERS_FAILED,
@@ -842,6 +855,7 @@ static enum err run(struct call *k)
 	} else if (e == ERR_SYS) {
 		k->c->detail = "The request could not be prepared for the provider.";
 	} else {
+		count(k->c, METRIC_AI_FAILED, 1);
 		buf_reset(&k->line);
 		buf_printf(&k->line, "Every provider of this model failed (%s).",
 			   tried[0] ? tried : "none could be called");
@@ -1264,6 +1278,7 @@ static void cache_store(struct call *k)
 /* An answer from a cache: as the provider gave it, nothing metered, nothing called. */
 static enum err serve_cached(struct call *k, const char *how, const char *why)
 {
+	count(k->c, METRIC_AI_CACHE_HITS, 1);
 	k->c->rs->status = 200;
 	fcgi_header(k->c->rs, "Content-Type", "application/json");
 	fcgi_header(k->c->rs, "X-Tollgate-Cache", how);

@@ -57,6 +57,19 @@ enum err metrics_handle(struct hctx *c)
 	counter(b, "tollgate_abuse_samples_dropped_total",
 		"Sampled decisions dropped because a ring was full.", "",
 		state_metric_sum(st, METRIC_SAMPLES_DROPPED), true);
+	counter(b, "tollgate_ai_requests_total", "AI requests by outcome.",
+		"{outcome=\"answered\"}", state_metric_sum(st, METRIC_AI_ANSWERED), true);
+	counter(b, "tollgate_ai_requests_total", "", "{outcome=\"failed\"}",
+		state_metric_sum(st, METRIC_AI_FAILED), false);
+	counter(b, "tollgate_ai_requests_total", "", "{outcome=\"cached\"}",
+		state_metric_sum(st, METRIC_AI_CACHE_HITS), false);
+	counter(b, "tollgate_ai_requests_total", "", "{outcome=\"cancelled\"}",
+		state_metric_sum(st, METRIC_AI_CANCELLED), false);
+	counter(b, "tollgate_ai_fallbacks_total",
+		"AI provider attempts that failed and sent the request to the next target.", "",
+		state_metric_sum(st, METRIC_AI_FALLBACKS), true);
+	counter(b, "tollgate_ai_tokens_total", "Tokens (prompt and answer) the AI pool metered.",
+		"", state_metric_sum(st, METRIC_AI_TOKENS), true);
 	counter(b, "tollgate_judge_calls_total", "Calls to the LLM judge.", "",
 		state_metric_sum(st, METRIC_JUDGE_CALLS), true);
 	counter(b, "tollgate_judge_failures_total",

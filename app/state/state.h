@@ -360,6 +360,12 @@ enum metric {
 	METRIC_WEBHOOKS_APPLIED,
 	METRIC_METER_SENT,     /* meter events Stripe accepted (or already had) */
 	METRIC_METER_FAILURES, /* meter-event calls that failed (retried with backoff) */
+	METRIC_AI_ANSWERED,    /* AI requests a provider answered */
+	METRIC_AI_FAILED,      /* AI requests no provider answered (502, 503, 504) */
+	METRIC_AI_FALLBACKS,   /* attempts that failed and sent the request to the next target */
+	METRIC_AI_CACHE_HITS,  /* AI answers served from a cache (exact or semantic) */
+	METRIC_AI_TOKENS,      /* tokens metered by the AI pool */
+	METRIC_AI_CANCELLED,   /* AI requests whose caller left (the provider call stopped) */
 	METRIC__MAX
 };
 

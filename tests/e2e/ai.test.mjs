@@ -312,8 +312,8 @@ describe('AI routes through the gateway', () => {
     assert.ok(broke || fake.usage.at(-1).completed === false, 'the stream went on after its worker died');
     await waitFor('the AI workers back', () => s.children().filter((c) => c.comm === 'tg-ai').length === 3);
     for (let i = 0; i < 20; i++) {
-      if (i === 5 || i === 12) process.kill(s.child('tg-flusher').pid, 'SIGKILL');
-      if (i === 8) process.kill(s.child('tg-collector').pid, 'SIGKILL');
+      const victim = i === 5 || i === 12 ? 'tg-flusher' : i === 8 ? 'tg-collector' : null;
+      if (victim) process.kill((await waitFor(`a ${victim}`, () => s.child(victim))).pid, 'SIGKILL');
       await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: `after the kill ${i}` }] });
     }
     const done = fake.usage.filter((u) => u.completed);
@@ -323,6 +323,16 @@ describe('AI routes through the gateway', () => {
       .catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(usage(s, keyId))} vs ${start.tokens} + ${tokens}`); });
     await sleep(1500); // and not twice
     assert.deepEqual(usage(s, keyId), { tokens: start.tokens + tokens, micros: start.micros + micros });
+  });
+
+  test('/metrics counts AI answers, failures, fallbacks, cancellations and tokens', async () => {
+    const text = (await get(`${s.internal}/metrics`)).text;
+    const value = (re) => Number((text.match(re) ?? [])[1]);
+    assert.ok(value(/^tollgate_ai_requests_total\{outcome="answered"\} (\d+)$/m) >= 10);
+    assert.ok(value(/^tollgate_ai_requests_total\{outcome="failed"\} (\d+)$/m) >= 2, 'the 502 and the 503');
+    assert.ok(value(/^tollgate_ai_requests_total\{outcome="cancelled"\} (\d+)$/m) >= 1);
+    assert.ok(value(/^tollgate_ai_fallbacks_total (\d+)$/m) >= 4);
+    assert.ok(value(/^tollgate_ai_tokens_total (\d+)$/m) > 0);
   });
 
   test('a budget taken past its warning share mails the tenant\'s owners, once', async () => {
