@@ -196,21 +196,37 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     stack.procs.serve = p;
     return p;
   };
-  stack.startServe();
-  await waitFor('the FastCGI sockets', () => fs.existsSync(stack.env.TOLLGATE_SOCKET) && fs.existsSync(stack.env.TOLLGATE_CONSOLE_SOCKET) &&
-    // A service manager that starts `tollgate serve` on the first connection made the
-    // other two; the AI pool's comes with it.
-    (launch !== null || fs.existsSync(stack.env.TOLLGATE_AI_SOCKET)));
+  // A stack that does not come up is taken down before the error goes on: nothing it
+  // started may outlive the test (a leftover keeps the test runner waiting forever).
+  try {
+    await bringUp();
+  } catch (e) {
+    for (const p of Object.values(stack.procs)) {
+      try { p.kill('SIGKILL'); } catch { /* gone */ }
+    }
+    await stack.upstream.close();
+    if (ownsDatabase) run(path.join(ROOT, 'scripts/pg.sh'), ['stop', pgDir]);
+    live.delete(stack);
+    throw e;
+  }
 
-  const clog = fs.openSync(path.join(dir, 'caddy.log'), 'a');
-  stack.procs.caddy = spawn('caddy', ['run', '--config', path.join(ROOT, 'Caddyfile'), '--adapter', 'caddyfile'], {
-    env: stack.env, cwd: ROOT, stdio: ['ignore', clog, clog],
-  });
-  fs.closeSync(clog);
-  await waitFor('/health/ready through Caddy', async () => (await fetch(`${stack.internal}/health/ready`)).status === 200, { timeout: 30000 })
-    .catch((e) => {
-      throw new Error(`${e.message}\n--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'))}`);
+  async function bringUp() {
+    stack.startServe();
+    await waitFor('the FastCGI sockets', () => fs.existsSync(stack.env.TOLLGATE_SOCKET) && fs.existsSync(stack.env.TOLLGATE_CONSOLE_SOCKET) &&
+      // A service manager that starts `tollgate serve` on the first connection made the
+      // other two; the AI pool's comes with it.
+      (launch !== null || fs.existsSync(stack.env.TOLLGATE_AI_SOCKET)));
+
+    const clog = fs.openSync(path.join(dir, 'caddy.log'), 'a');
+    stack.procs.caddy = spawn('caddy', ['run', '--config', path.join(ROOT, 'Caddyfile'), '--adapter', 'caddyfile'], {
+      env: stack.env, cwd: ROOT, stdio: ['ignore', clog, clog],
     });
+    fs.closeSync(clog);
+    await waitFor('/health/ready through Caddy', async () => (await fetch(`${stack.internal}/health/ready`)).status === 200, { timeout: 30000 })
+      .catch((e) => {
+        throw new Error(`${e.message}\n--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'))}`);
+      });
+  }
 
   // `tollgate serve` is the keeper (it holds the sockets); its child tg-master runs the rest.
   stack.keeperPid = () => stack.procs.serve.pid;
