@@ -4,6 +4,8 @@
 // the tenant's aliases. Fallback, cooldown, timeouts, garbage, cancellation, metering and
 // budgets are driven by the fake's model names (echo…, slow…, fail429…, hang…, garbage…).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
@@ -209,6 +211,30 @@ describe('AI routes through the gateway', () => {
     assert.ok(Number(cooled.headers.get('retry-after')) >= 1);
     assert.equal(fake.requests.length, before_);
     await sleep(2100);
+  });
+
+  test('a provider address outside the upstream rules is refused before any connection', async () => {
+    // As if a provider's name had come to resolve to an address upstreams may not have
+    // (127.0.0.2 is outside the test's TOLLGATE_UPSTREAM_ALLOW): the row is written past
+    // the API's check, which would have refused it.
+    const inside = await startFake({ host: '127.0.0.2', apiKey: PROVIDER_KEY });
+    let connections = 0;
+    try {
+      s.psql(`INSERT INTO ai_providers (tenant_id, name, kind, base_url) SELECT id, 'sneaky', 'openai', '${inside.url}/v1'
+              FROM tenants WHERE slug = '${SLUG}'`);
+      await alias('sneaky', [{ provider: 'sneaky', model: 'echo-small' }]);
+      const r = await fetch(`${s.url}/v1/chat/completions`, {
+        method: 'POST', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model: 'sneaky', messages: [{ role: 'user', content: 'x' }] }),
+      });
+      assert.equal(r.status, 502);
+      assert.match((await r.json()).detail, /sneaky/);
+      connections = inside.requests.length;
+    } finally {
+      await inside.close();
+    }
+    assert.equal(connections, 0, 'a request reached the forbidden address');
+    assert.match(fs.readFileSync(path.join(s.dir, 'tollgate.log'), 'utf8'), /AI provider sneaky refused before connecting/);
   });
 
   test('a client that disconnects mid-stream cancels the provider call', async () => {
