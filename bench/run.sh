@@ -17,12 +17,19 @@
 # moves a single measurement by 10-20%; measured seconds apart, the four see about the same
 # machine, so ratios are computed inside each round and the report gives medians over rounds.
 #
+# Then the AI routes (bench/ai.mjs, under a minute): through (3), for a tenant of their own,
+# against a fake provider (tests/fakes/llm.mjs, a node process of its own) that bench/ai.mjs
+# also calls directly: added latency, time to first token, the delay of streamed events, cache
+# hits and the AI workers' CPU per request, each against the direct call in the same run.
+#
 # Knobs: BENCH_ROUNDS (4), BENCH_DURATION (5s per measurement), BENCH_WARMUP (1s before each
 # measurement), BENCH_FIRST_WARMUP (3s per configuration before the first round),
 # BENCH_CONNECTIONS (32), BENCH_THREADS (2), TOLLGATE_WORKERS (0 = one per core: the gate's
-# pool, and the no-op pool of (2)).
+# pool, and the no-op pool of (2)); BENCH_AI (1; 0 leaves the AI routes out) and bench/ai.mjs's
+# BENCH_AI_* (see there).
 # Writes build/bench-results.md. Exits 1 if a measurement had errors (non-2xx responses, socket
-# errors, a port shared with another process): the run is invalid.
+# errors, a port shared with another process, a failed or unexpected AI answer): the run is
+# invalid.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -654,6 +661,85 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
+# AI routes (bench/ai.mjs): through node (3), after the rounds, for a tenant of its own
+# (bench-ai: its requests are not the bench tenant's, whose usage was checked above). The fake
+# provider (tests/fakes/llm.mjs, in a node process of its own: `bench/ai.mjs fake`) answers both
+# the gateway's AI pool and bench/ai.mjs calling it directly, the baseline of every figure.
+# BENCH_AI=0 leaves this out.
+
+AI_MD=""
+if [ "${BENCH_AI:-1}" != 0 ]; then
+	command -v node >/dev/null || die "node not found (the AI section needs it; BENCH_AI=0 skips it)"
+	echo "bench: AI routes: tenant, fake provider, aliases" >&2
+	build/tollgate tenant create bench-ai --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
+		>>"$TMP/setup.log" 2>&1 || die "tenant create bench-ai failed: $(tail -n 5 "$TMP/setup.log")"
+	build/tollgate tenant set bench-ai --monthly 1000000000 --rps 100000000 --burst 100000000 \
+		--rpm 1000000000 --key-rps 100000000 --key-burst 100000000 --key-rpm 1000000000 \
+		>>"$TMP/setup.log" 2>&1 || die "tenant set bench-ai failed: $(tail -n 5 "$TMP/setup.log")"
+	AI_KEY=$(build/tollgate key create bench-ai 2>>"$TMP/setup.log") ||
+		die "key create bench-ai failed: $(tail -n 5 "$TMP/setup.log")"
+	AI_TOKEN=$(build/tollgate token create bench-ai 2>>"$TMP/setup.log") ||
+		die "token create bench-ai failed: $(tail -n 5 "$TMP/setup.log")"
+	if [ -z "$AI_KEY" ] || [ -z "$AI_TOKEN" ]; then
+		die "key or token create bench-ai printed nothing"
+	fi
+	AI_PROVIDER_KEY=sk-bench-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
+
+	# The fake and its control listener, on ports nothing uses (node fails on a taken port).
+	for ((attempt = 1; attempt <= 5; attempt++)); do
+		pick_port
+		FAKE_PORT=$PORT
+		pick_port
+		FAKE_CONTROL=$PORT
+		node bench/ai.mjs fake --port "$FAKE_PORT" --control-port "$FAKE_CONTROL" \
+			--api-key "$AI_PROVIDER_KEY" 2>"$TMP/fake-llm.log" &
+		FAKE_PID=$!
+		STARTED+=("$FAKE_PID")
+		wait_for "http://127.0.0.1:$FAKE_CONTROL/times" 200 "$FAKE_PID" &&
+			owns_ports "$FAKE_PID" "$FAKE_PORT" "$FAKE_CONTROL" && break
+		echo "bench: the fake provider did not start; retrying with other ports:" >&2
+		tail -n 3 "$TMP/fake-llm.log" >&2
+		stop_pid "$FAKE_PID"
+		FAKE_PID=
+	done
+	[ -n "$FAKE_PID" ] || die "the fake provider could not start (log: $TMP/fake-llm.log)"
+
+	# The tenant's AI settings through the console's management API of node (3), as a
+	# tenant's tooling would: the prefix and the answer cache, the provider, two aliases.
+	read -r -a AI_PORTS <<<"${C_PORTS[3]}"
+	AI_API=http://127.0.0.1:${AI_PORTS[P_CONSOLE]}/api/v1
+	manage() { # METHOD PATH JSON
+		local code
+		code=$(curl -s -o "$TMP/manage.out" -w '%{http_code}' --max-time 10 -X "$1" \
+			-H "Authorization: Bearer $AI_TOKEN" -H 'Content-Type: application/json' \
+			--data "$3" "$AI_API$2") || true
+		[[ "$code" = 2?? ]] || die "$1 $2 answered $code: $(head -c 300 "$TMP/manage.out")"
+	}
+	manage PATCH /ai '{"prefix":"/v1","cache_ttl_seconds":60}'
+	manage PUT /ai/providers/fake "{\"kind\":\"openai\",\"base_url\":\"http://127.0.0.1:$FAKE_PORT/v1\",\"api_key\":\"$AI_PROVIDER_KEY\"}"
+	manage PUT /ai/aliases/chat '{"targets":[{"provider":"fake","model":"echo-small"}]}'
+	manage PUT /ai/aliases/slow '{"targets":[{"provider":"fake","model":"slow-1"}]}'
+
+	AI_MD=$TMP/ai.md
+	AI_T0=$SECONDS
+	if ! node bench/ai.mjs --gateway "http://127.0.0.1:${C_PORT[3]}" --key "$AI_KEY" \
+		--fake "http://127.0.0.1:$FAKE_PORT" --control "http://127.0.0.1:$FAKE_CONTROL" \
+		--provider-key "$AI_PROVIDER_KEY" --alias chat --slow-alias slow --root "${C_ROOT[3]}" \
+		--caddy-pid "${C_CADDY[3]}" --pg-pid "$PG_PID" --markdown "$AI_MD" >"$TMP/ai.json"; then
+		INVALID=1
+		echo "bench: !!!!! the AI measurements had errors (see above)" >&2
+		[ -s "$AI_MD" ] || echo "**INVALID: bench/ai.mjs failed before writing its figures.**" >"$AI_MD"
+	fi
+	# shellcheck disable=SC2086 # a list of port numbers
+	owns_ports "${C_CADDY[3]}" ${C_PORTS[3]} || {
+		INVALID=1
+		echo "**INVALID: port $BAD_PORT of (3) lost its listener or another process shared it.**" >>"$AI_MD"
+	}
+	echo "bench: AI routes measured in $((SECONDS - AI_T0)) s" >&2
+	stop_pid "$FAKE_PID"
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Report: per configuration the median over the rounds; ratios and differences between
 # configurations computed inside each round, then their median and range.
 
@@ -845,9 +931,13 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 		echo "**Warning: other processes were busy during some measurements (the rest column):$NOISY" \
 			"those figures are skewed.**"
 	fi
+	if [ -n "$AI_MD" ]; then
+		echo
+		cat "$AI_MD"
+	fi
 	if [ "$INVALID" -eq 1 ]; then
 		echo
-		echo "**INVALID RUN: a measurement had errors (see the errors column).**"
+		echo "**INVALID RUN: a measurement had errors (see the errors column and the AI section).**"
 	fi
 } >"$TMP/results.md"
 
