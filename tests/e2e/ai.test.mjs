@@ -177,6 +177,30 @@ describe('AI routes through the gateway', () => {
     assert.equal(fake.requests.filter((r) => r.body?.model === 'fail429-a').length, 1);
   });
 
+  test('routing: the list of the tenant\'s plan, and a weighted split of first tries', async () => {
+    fake.reset();
+    // The harness makes tenants on the Scale plan: its list is used; other plans' are not.
+    await alias('tiered', [{ provider: 'oai', model: 'echo-large' }], {
+      scale: [{ provider: 'oai', model: 'echo-small' }], free: [{ provider: 'oai', model: 'echo-large' }],
+    });
+    const t = await openai.chat.completions.create({ model: 'tiered', messages: [{ role: 'user', content: 'tier' }] }).withResponse();
+    assert.equal(t.response.headers.get('x-tollgate-ai-model'), 'echo-small');
+    s.psql(`UPDATE tenants SET plan_id = 'free' WHERE slug = '${SLUG}'`);
+    try {
+      const f = await openai.chat.completions.create({ model: 'tiered', messages: [{ role: 'user', content: 'tier' }] }).withResponse();
+      assert.equal(f.response.headers.get('x-tollgate-ai-model'), 'echo-large');
+    } finally {
+      s.psql(`UPDATE tenants SET plan_id = 'scale' WHERE slug = '${SLUG}'`);
+    }
+    // Weights 1 and 3: about three first tries in four go to the second.
+    await alias('split', [{ provider: 'oai', model: 'echo-small', weight: 1 }, { provider: 'oai', model: 'echo-large', weight: 3 }]);
+    fake.reset();
+    for (let i = 0; i < 40; i++) await openai.chat.completions.create({ model: 'split', messages: [{ role: 'user', content: `w${i}` }] });
+    const large = fake.requests.filter((r) => r.body?.model === 'echo-large').length;
+    assert.equal(fake.requests.length, 40, 'one attempt each');
+    assert.ok(large >= 20 && large <= 38, `echo-large took ${large} of 40 (expected about 30)`);
+  });
+
   test('connect errors, hangs (first-byte timeout) and garbage fall over; when all fail, a 502 problem', async () => {
     fake.reset();
     await alias('shaky', [
