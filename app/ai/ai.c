@@ -1275,6 +1275,34 @@ static void cache_store(struct call *k)
 		log_warnx("AI: an answer could not be kept in the cache");
 }
 
+/* An answer to keep in the caches once it has been sent (ai_settle, the pool's hook after
+ * the answer is written): the caller does not wait for PostgreSQL. The request's context
+ * (its response, arena and database connection) lives until then. */
+static struct call *to_keep;
+static struct hctx keep_ctx;
+
+static void keep_later(const struct call *k)
+{
+	if (to_keep == NULL && (to_keep = malloc(sizeof(*to_keep))) == NULL)
+		abort();
+	*to_keep = *k;
+	keep_ctx = *k->c;
+	to_keep->c = &keep_ctx;
+	to_keep->req = NULL; /* freed with the request; the store needs none of it */
+}
+
+void ai_settle(struct app *app, const struct gate_admit *a, bool delivered)
+{
+	(void)app;
+	(void)a;
+	(void)delivered; /* an answer the caller did not get is still a good answer */
+	if (to_keep == NULL || to_keep->c == NULL)
+		return;
+	cache_store(to_keep);
+	cryptox_wipe(to_keep, sizeof(*to_keep));
+	to_keep->c = NULL;
+}
+
 /* An answer from a cache: as the provider gave it, nothing metered, nothing called. */
 static enum err serve_cached(struct call *k, const char *how, const char *why)
 {
@@ -1378,7 +1406,7 @@ static enum err handle(struct hctx *c, enum api_shape shape)
 				fcgi_header(c->rs, "X-Tollgate-Cache", "bypass");
 			e = run(&k);
 			if (e == ERR_OK && k.cacheable && c->rs->status == 200 && !c->rq->streamed)
-				cache_store(&k);
+				keep_later(&k);
 		}
 	}
 	for (int i = 0; i < AI_MAX_TARGETS; i++)

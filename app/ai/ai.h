@@ -25,6 +25,9 @@ void ai_cooldown_set(struct state *st, int64_t id, int64_t until_ms);
 /* The time (wall-clock ms) until which id cools down, or 0. */
 int64_t ai_cooldown_until(const struct state *st, int64_t id, int64_t now_ms);
 
+/* After an answer was written (the pool's settle hook): keeps it in the caches. */
+void ai_settle(struct app *app, const struct gate_admit *a, bool delivered);
+
 /* The per-process part of the pool: its HTTP client (call once in each AI worker). */
 void ai_worker_init(void);
 void ai_worker_done(void);

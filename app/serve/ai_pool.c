@@ -33,7 +33,7 @@ int ai_pool_run(struct app *app, int listen_fd, volatile sig_atomic_t *stop)
 	    .max_head = AI_MAX_HEAD,
 	    .max_response = AI_MAX_RESPONSE,
 	    .max_arena = body * 3 + 256 * 1024,
-	    .settle = NULL,
+	    .settle = ai_settle,
 	};
 	struct app_db db;
 	int rc;

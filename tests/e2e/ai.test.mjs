@@ -436,6 +436,10 @@ describe('AI caches and token limits', () => {
   const chat = (body, headers = {}) => fetch(`${s.url}/v1/chat/completions`, {
     method: 'POST', headers: { ...KEY_HEADERS(), ...headers }, body: JSON.stringify(body),
   });
+  // Answers are kept once they have been sent (the caller does not wait for it): a test
+  // that asks again waits for the entry first.
+  const kept = (table, slug, n) => waitFor(`${n} entries in ${table}`, () =>
+    Number(s.psql(`SELECT count(*) FROM ${table} c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = '${slug}'`)) >= n);
 
   before(async () => {
     fake = await startFake({ apiKey: PROVIDER_KEY });
@@ -462,6 +466,7 @@ describe('AI caches and token limits', () => {
     assert.equal(first.status, 200);
     assert.equal(first.headers.get('x-tollgate-cache'), 'miss');
     const text = await first.text();
+    await kept('ai_cache', 'cachey', 1);
     // The same request with its members in another order is the same request.
     const again = await chat({ messages: body.messages, temperature: 0, model: 'chat' });
     assert.equal(again.headers.get('x-tollgate-cache'), 'hit');
@@ -496,6 +501,7 @@ describe('AI caches and token limits', () => {
     await waitFor('the second tenant\'s AI routes', async () => (await fetch(`${s.url}/v1/chat/completions`, {
       method: 'POST', headers: { 'X-Api-Key': key2, 'Content-Type': 'application/json' }, body,
     })).headers.get('x-tollgate-cache') !== null);
+    await kept('ai_cache', 'cachey-2', 1);
     const n = fake.requests.length;
     const r = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', headers: { 'X-Api-Key': key2, 'Content-Type': 'application/json' }, body });
     assert.equal(r.headers.get('x-tollgate-cache'), 'hit', 'its own answer from before');
@@ -509,6 +515,7 @@ describe('AI caches and token limits', () => {
     const first = await ask('What is the capital city of France?');
     assert.equal(first.headers.get('x-tollgate-cache'), 'miss');
     const answer = (await first.json()).choices[0].message.content;
+    await kept('ai_semantic', 'cachey', 1);
     const n = fake.requests.filter((r) => r.path === '/v1/chat/completions').length;
     const similar = await ask('what is the capital city of France');
     assert.equal(similar.headers.get('x-tollgate-cache'), 'semantic-hit');
