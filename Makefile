@@ -59,6 +59,7 @@ APP_SRCS := \
 	$(GATE_SRCS) \
 	app/abuse/judge.c \
 	app/ai/ai.c \
+	app/ai/ai_names.c \
 	app/ai/translate.c \
 	app/admin/admin.c \
 	app/abuse/trainer.c \

@@ -46,6 +46,19 @@ CREATE TABLE ai_providers (
     UNIQUE (tenant_id, name)
 );
 
+-- Providers the operator offers every tenant (its own OpenAI account, say): an alias names
+-- one like its own; a tenant's provider of the same name comes first. Not a tenant's: the
+-- console's role may read them (the AI pool calls them) but never change them.
+CREATE TABLE ai_operator_providers (
+    id          bigserial PRIMARY KEY,
+    name        text   NOT NULL UNIQUE CHECK (name ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
+    kind        text   NOT NULL CHECK (kind IN ('openai', 'anthropic')),
+    base_url    text   NOT NULL CHECK (base_url ~* '^https?://' AND length(base_url) <= 512),
+    key_sealed  bytea,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE ai_aliases (
     id          bigserial PRIMARY KEY,
     tenant_id   bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
@@ -171,7 +184,7 @@ CREATE POLICY tenant_wall ON ai_aliases TO tollgate_console
     USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_providers, ai_aliases TO tollgate_console;
 GRANT USAGE ON SEQUENCE ai_providers_id_seq, ai_aliases_id_seq TO tollgate_console;
-GRANT SELECT ON ai_prices TO tollgate_console;
+GRANT SELECT ON ai_prices, ai_operator_providers TO tollgate_console;
 GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_warn_pct, ai_tpm, ai_key_tpm,
                ai_cache_ttl_s, ai_cache_any, ai_semantic_alias, ai_semantic_threshold)
     ON tenants TO tollgate_console;

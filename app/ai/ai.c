@@ -185,6 +185,10 @@ static bool provider_addr_ok(void *arg, const unsigned char ip[16])
 	return false;
 }
 
+/* An operator's provider has this added to its id, so that its cooldowns (shared by every
+ * tenant that calls it) are never those of a tenant's provider. */
+#define OPERATOR_IDS "1099511627776" /* 2^40 */
+
 /* The alias's targets (or "provider/model" named directly), in the order of the list the
  * tenant's plan picks, each with its provider and prices. */
 static const char targets_sql[] =
@@ -202,7 +206,13 @@ static const char targets_sql[] =
     "SELECT p.id, p.name, p.kind, p.base_url, coalesce(encode(p.key_sealed, 'hex'), ''), "
     "       l.model, l.weight, coalesce(pr.input_micros_per_mtok, 0), "
     "       coalesce(pr.output_micros_per_mtok, 0) "
-    "FROM list l JOIN ai_providers p ON p.tenant_id = $1 AND p.name = l.provider "
+    "FROM list l CROSS JOIN LATERAL ("
+    /* The tenant's provider of that name, else the operator's (ids kept apart). */
+    "  SELECT id, name, kind, base_url, key_sealed FROM ai_providers "
+    "   WHERE tenant_id = $1 AND name = l.provider "
+    "  UNION ALL "
+    "  SELECT id + " OPERATOR_IDS ", name, kind, base_url, key_sealed "
+    "   FROM ai_operator_providers WHERE name = l.provider LIMIT 1) p "
     "LEFT JOIN ai_prices pr ON pr.model = l.model "
     "ORDER BY l.ord LIMIT 8";
 

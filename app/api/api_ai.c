@@ -3,6 +3,8 @@
  * reaches PostgreSQL, and its plain text wiped once the request is done with it. */
 #include "api_ai.h"
 
+#include "../ai/ai_names.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,17 +18,12 @@
 #include "api_audit.h"
 
 /* The limits of migrations/0014_ai.sql, and a few of the API's own. */
-#define PREFIX_SEGMENTS	   4
-#define PREFIX_SEGMENT_MAX 32
-#define BASE_URL_MAX	   512
-#define API_KEY_MAX	   512
-#define MODEL_MAX	   128
-#define WEIGHT_MAX	   1000
-#define TARGETS_MAX	   8
-#define PLANS_MAX	   16
-#define REFS_MAX	   (TARGETS_MAX * (1 + PLANS_MAX))
-#define BAD_MAX		   16
-#define ALIAS_JSON_MAX	   (256 * 1024)
+#define WEIGHT_MAX     1000
+#define TARGETS_MAX    8
+#define PLANS_MAX      16
+#define REFS_MAX       (TARGETS_MAX * (1 + PLANS_MAX))
+#define BAD_MAX	       16
+#define ALIAS_JSON_MAX (256 * 1024)
 
 #define PROVIDER_COLS                                                                              \
 	"name, kind, base_url, key_sealed IS NOT NULL, " API_RFC3339(                              \
@@ -98,163 +95,12 @@ static bool has_elem(const struct jsonx_doc *d, const char *path)
 	return true;
 }
 
-static bool is_alnum(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-}
-
-static bool is_hex(char ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-}
-
-/* ai_providers.name: ^[a-z0-9][a-z0-9_-]{0,62}$. */
-static bool provider_name_ok(struct str s)
-{
-	size_t i;
-
-	if (s.len < 1 || s.len > 63)
-		return false;
-	for (i = 0; i < s.len; i++)
-		if (!((s.p[i] >= 'a' && s.p[i] <= 'z') || (s.p[i] >= '0' && s.p[i] <= '9') ||
-		      (i > 0 && (s.p[i] == '_' || s.p[i] == '-'))))
-			return false;
-	return true;
-}
-
-/* ai_aliases.name: ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$. */
-static bool alias_name_ok(struct str s)
-{
-	size_t i;
-
-	if (s.len < 1 || s.len > 128)
-		return false;
-	for (i = 0; i < s.len; i++)
-		if (!is_alnum(s.p[i]) && (i == 0 || strchr("._:-", s.p[i]) == NULL))
-			return false;
-	return true;
-}
-
 /* The route's :name, copied, when ok says it is a name; NULL otherwise. */
 static const char *path_name(struct hctx *c, bool (*ok)(struct str))
 {
 	struct str s = hctx_param(c, "name");
 
 	return ok(s) ? arena_strndup(c->arena, s.p, s.len) : NULL;
-}
-
-/* tenants.ai_prefix: ^(/[A-Za-z0-9._~-]{1,32}){0,4}$, "" being the root; and no segment
- * "." or "..", which a normalised request path never has (the routes could not be hit). */
-static bool prefix_ok(const char *p)
-{
-	size_t segments = 0, len;
-
-	while (*p != '\0') {
-		if (*p++ != '/' || ++segments > PREFIX_SEGMENTS)
-			return false;
-		for (len = 0; p[len] != '\0' && p[len] != '/'; len++)
-			if (!is_alnum(p[len]) && strchr("._~-", p[len]) == NULL)
-				return false;
-		if (len == 0 || len > PREFIX_SEGMENT_MAX || strncmp(p, "..", len) == 0)
-			return false;
-		p += len;
-	}
-	return true;
-}
-
-/* The path of a base URL (after its origin): segments of unreserved characters, ':', '@',
- * '+', ',', ';', '=' and %XX escapes, none empty, "." or ".."; no query or fragment. */
-static bool url_path_ok(const char *p)
-{
-	size_t len;
-
-	while (*p != '\0') {
-		if (*p++ != '/')
-			return false;
-		for (len = 0; p[len] != '\0' && p[len] != '/'; len++) {
-			if (p[len] == '%' && is_hex(p[len + 1]) && is_hex(p[len + 2]))
-				len += 2;
-			else if (!is_alnum(p[len]) && strchr("-._~:@+,;=", p[len]) == NULL)
-				return false;
-		}
-		if (len == 0 || strncmp(p, "..", len) == 0)
-			return false;
-		p += len;
-	}
-	return true;
-}
-
-/* base_url as it is stored: at most 512 characters, its trailing '/'s taken off; an
- * http:// or https:// origin the SSRF rules allow (upstream_check(), as for upstreams:
- * TOLLGATE_UPSTREAM_ALLOW lets a network in) and an optional path. On false, why (a
- * sentence) says what is wrong. Resolves the host name. */
-static bool base_url_ok(struct hctx *c, const char *in, const char **out, char *why, size_t n)
-{
-	char reason[320], *url, *path;
-	struct addr_url u;
-	size_t len = strlen(in);
-
-	*out = NULL;
-	if (len == 0 || len > BASE_URL_MAX) {
-		snprintf(why, n, "base_url must be a URL of at most %d characters.", BASE_URL_MAX);
-		return false;
-	}
-	if ((url = arena_strndup(c->arena, in, len)) == NULL) {
-		snprintf(why, n, "base_url could not be checked.");
-		return false;
-	}
-	while (len > 0 && url[len - 1] == '/')
-		url[--len] = '\0';
-	/* The scheme in lower case, as the table's check and the AI pool want it. */
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		snprintf(why, n,
-			 "base_url must be an http:// or https:// URL (scheme in lower case).");
-		return false;
-	}
-	path = strchr(url + (url[4] == 's' ? 8 : 7), '/');
-	if (path != NULL && !url_path_ok(path)) {
-		snprintf(why, n,
-			 "base_url's path may hold only letters, digits, %%XX escapes and "
-			 "-._~:@+,;= between its '/'s (no empty, \".\" or \"..\" segment, no query "
-			 "or fragment).");
-		return false;
-	}
-	if (path != NULL)
-		*path = '\0'; /* the origin alone, for upstream_check() */
-	if (upstream_check(c->app->cfg, url, &u, reason, sizeof(reason)) != ERR_OK) {
-		snprintf(why, n, "base_url is refused: %s.", reason);
-		return false;
-	}
-	if (path != NULL)
-		*path = '/';
-	*out = url;
-	return true;
-}
-
-/* ai_providers' key: 1 to 512 visible ASCII characters. */
-static bool api_key_ok(const char *k)
-{
-	size_t i, n = strlen(k);
-
-	if (n < 1 || n > API_KEY_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (k[i] < 0x21 || k[i] > 0x7e)
-			return false;
-	return true;
-}
-
-/* A model's name: 1 to 128 bytes, no control characters. */
-static bool model_ok(const char *m)
-{
-	size_t i, n = strlen(m);
-
-	if (n < 1 || n > MODEL_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)m[i] < 0x20 || m[i] == 0x7f)
-			return false;
-	return true;
 }
 
 static void buf_release(void *p)
@@ -428,13 +274,13 @@ enum err api_ai_patch(struct hctx *c)
 		}
 		switch (settings[i].type) {
 		case T_PREFIX:
-			if (!jsonx_get_str(d, m, &q.value[i]) || !prefix_ok(q.value[i]))
+			if (!jsonx_get_str(d, m, &q.value[i]) || !ai_prefix_ok(q.value[i]))
 				complain(
 				    c, &k, m,
 				    "prefix must be null (AI routes off), \"\" (the root) or 1 "
 				    "to %d segments such as /v1 or /ai/v1, each '/' and 1 to %d "
 				    "letters, digits, '.', '_', '~' or '-'",
-				    PREFIX_SEGMENTS, PREFIX_SEGMENT_MAX);
+				    AI_PREFIX_SEGMENTS, AI_PREFIX_SEGMENT_MAX);
 			break;
 		case T_COUNT:
 			if (!jsonx_get_int(d, m, &v) || v < settings[i].min || v > settings[i].max)
@@ -453,7 +299,8 @@ enum err api_ai_patch(struct hctx *c)
 				q.value[i] = b ? "t" : "f";
 			break;
 		case T_ALIAS:
-			if (!jsonx_get_str(d, m, &q.value[i]) || !alias_name_ok(str_c(q.value[i])))
+			if (!jsonx_get_str(d, m, &q.value[i]) ||
+			    !ai_alias_name_ok(str_c(q.value[i])))
 				complain(c, &k, m, "%s must name an alias (or be null)", m);
 			break;
 		case T_SIMILARITY:
@@ -473,7 +320,8 @@ enum err api_ai_patch(struct hctx *c)
 
 /* ---- Providers --------------------------------------------------------------------- */
 
-static void write_provider(struct jsonx_w *w, const struct sql_res *r, int i)
+/* operator: one of the operator's, which every tenant's aliases may name (read only). */
+static void write_provider(struct jsonx_w *w, const struct sql_res *r, int i, bool operator)
 {
 	jsonx_obj_open(w);
 	jsonx_kstr(w, "name", sql_get(r, i, P_NAME));
@@ -482,6 +330,7 @@ static void write_provider(struct jsonx_w *w, const struct sql_res *r, int i)
 	jsonx_kbool(w, "has_key", strcmp(sql_get(r, i, P_HAS_KEY), "t") == 0);
 	jsonx_kstr(w, "created_at", sql_get(r, i, P_CREATED));
 	jsonx_kstr(w, "updated_at", sql_get(r, i, P_UPDATED));
+	jsonx_kbool(w, "operator", operator);
 	jsonx_obj_close(w);
 }
 
@@ -489,7 +338,7 @@ enum err api_ai_providers_get(struct hctx *c)
 {
 	char tenant[24];
 	const char *params[1] = {tenant};
-	struct sql_res *r;
+	struct sql_res *r, *o;
 	struct jsonx_w w;
 	enum err e;
 	int i;
@@ -498,12 +347,19 @@ enum err api_ai_providers_get(struct hctx *c)
 	if ((e = api_sql(c, &r,
 			 "SELECT " PROVIDER_COLS " FROM ai_providers WHERE tenant_id = $1 "
 			 "ORDER BY name",
+			 1, params)) != ERR_OK ||
+	    (e = api_sql(c, &o,
+			 "SELECT " PROVIDER_COLS " FROM ai_operator_providers o "
+			 "WHERE NOT EXISTS (SELECT 1 FROM ai_providers p WHERE p.tenant_id = $1 "
+			 "AND p.name = o.name) ORDER BY name",
 			 1, params)) != ERR_OK)
 		return e;
 	hctx_json_begin(c, &w);
 	jsonx_arr_open(&w);
 	for (i = 0; i < sql_rows(r); i++)
-		write_provider(&w, r, i);
+		write_provider(&w, r, i, false);
+	for (i = 0; i < sql_rows(o); i++)
+		write_provider(&w, o, i, true);
 	jsonx_arr_close(&w);
 	hctx_json_end(c, &w);
 	return ERR_OK;
@@ -518,7 +374,7 @@ struct provider_req {
 static enum err provider_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
 {
 	const struct provider_req *q = arg;
-	unsigned char sealed[API_KEY_MAX + CRYPTOX_SEAL_EXTRA];
+	unsigned char sealed[AI_API_KEY_MAX + CRYPTOX_SEAL_EXTRA];
 	char tenant[24], hex[2 * sizeof(sealed) + 3];
 	const char *keep = q->keep_key ? "t" : "f";
 	const char *params[6] = {tenant, q->name, q->kind, q->base_url, NULL, keep};
@@ -550,7 +406,7 @@ static enum err provider_work(struct hctx *c, void *arg, struct buf *data, struc
 	if ((e = api_audit(c, c->tenant_id, "ai.provider.set", q->name)) != ERR_OK)
 		return e;
 	jsonx_w_init(&w, data);
-	write_provider(&w, r, 0);
+	write_provider(&w, r, 0, false);
 	return ERR_OK;
 }
 
@@ -571,10 +427,10 @@ enum err api_ai_provider_put(struct hctx *c)
 	struct checks k = {{NULL}, 0, NULL};
 	const char *url = NULL, *key = NULL;
 	struct jsonx_doc *d;
-	char why[400];
+	char why[400], *stored;
 	enum err e;
 
-	if ((q.name = path_name(c, provider_name_ok)) == NULL)
+	if ((q.name = path_name(c, ai_provider_name_ok)) == NULL)
 		return api_bad_param(c, "name",
 				     "A provider's name is 1 to 63 of a-z, 0-9, '_' and '-', "
 				     "starting with a letter or a digit.");
@@ -589,20 +445,22 @@ enum err api_ai_provider_put(struct hctx *c)
 						  : "base_url is required");
 	q.keep_key = !jsonx_has(d, "api_key");
 	if (!q.keep_key && !is_null(d, "api_key") &&
-	    (!jsonx_get_str(d, "api_key", &key) || !api_key_ok(key)))
+	    (!jsonx_get_str(d, "api_key", &key) || !ai_api_key_ok(key)))
 		complain(c, &k, "api_key",
 			 "api_key must be 1 to %d visible ASCII characters (no spaces), or null "
 			 "to remove the stored one",
-			 API_KEY_MAX);
+			 AI_API_KEY_MAX);
 	if (k.n > 0) {
 		e = refuse(c, &k);
 		goto out;
 	}
-	if (!base_url_ok(c, url, &q.base_url, why, sizeof(why))) {
+	if ((stored = arena_strndup(c->arena, url, strlen(url))) == NULL ||
+	    !ai_base_url_ok(c->app->cfg, stored, why, sizeof(why))) {
 		c->parameter = "base_url";
 		e = api_bad_body(c, arena_strndup(c->arena, why, strlen(why)));
 		goto out;
 	}
+	q.base_url = stored;
 	q.key = key;
 	e = api_change(c, 200, provider_work, &q);
 out:
@@ -646,7 +504,7 @@ static enum err remove_work(struct hctx *c, void *arg, struct buf *data, struct 
 enum err api_ai_provider_remove(struct hctx *c)
 {
 	struct remove_req q = {
-	    path_name(c, provider_name_ok),
+	    path_name(c, ai_provider_name_ok),
 	    "DELETE FROM ai_providers WHERE tenant_id = $1 AND name = $2 RETURNING name",
 	    NO_PROVIDER, "ai.provider.remove"};
 
@@ -726,17 +584,17 @@ static void check_target(struct hctx *c, const struct jsonx_doc *el, const char 
 	}
 	if (!jsonx_get_str(el, "provider", &provider))
 		complain(c, k, member, "%s.provider must be a string, the name of a provider", at);
-	else if (!provider_name_ok(str_c(provider)))
+	else if (!ai_provider_name_ok(str_c(provider)))
 		complain(c, k, member, "%s.provider: this tenant has no provider '%.64s'", at,
 			 provider);
 	else if (q->nrefs < REFS_MAX) {
 		q->where[q->nrefs++] = at;
 		jsonx_str(&q->refs_w, provider);
 	}
-	if (!jsonx_get_str(el, "model", &model) || !model_ok(model))
+	if (!jsonx_get_str(el, "model", &model) || !ai_model_ok(model))
 		complain(c, k, member,
 			 "%s.model must be a string of 1 to %d bytes without control characters",
-			 at, MODEL_MAX);
+			 at, AI_MODEL_MAX);
 	if (has_weight &&
 	    (!jsonx_get_int(el, "weight", &weight) || weight < 0 || weight > WEIGHT_MAX))
 		complain(c, k, member, "%s.weight must be a whole number from 0 to %d", at,
@@ -857,7 +715,9 @@ static enum err alias_work(struct hctx *c, void *arg, struct buf *data, struct b
 	e = api_sql(c, &r,
 		    "SELECT t.n, t.i FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY "
 		    "AS t(n, i) WHERE NOT EXISTS (SELECT 1 FROM ai_providers p "
-		    "WHERE p.tenant_id = $1 AND p.name = t.n) ORDER BY t.i LIMIT 1",
+		    "WHERE p.tenant_id = $1 AND p.name = t.n) AND NOT EXISTS "
+		    "(SELECT 1 FROM ai_operator_providers o WHERE o.name = t.n) "
+		    "ORDER BY t.i LIMIT 1",
 		    2, check);
 	if (e != ERR_OK)
 		return e;
@@ -865,8 +725,8 @@ static enum err alias_work(struct hctx *c, void *arg, struct buf *data, struct b
 		at = sql_get_i64(r, 0, 1);
 		where = at >= 1 && (size_t)at <= q->nrefs ? q->where[at - 1] : "targets";
 		snprintf(tmp, sizeof(tmp),
-			 "%s.provider: this tenant has no provider '%s' (PUT "
-			 "/api/v1/ai/providers/%s makes it).",
+			 "%s.provider: neither this tenant nor the operator has a provider "
+			 "'%s' (PUT /api/v1/ai/providers/%s makes it).",
 			 where, sql_get(r, 0, 0), sql_get(r, 0, 0));
 		detail = arena_strndup(c->arena, tmp, strlen(tmp));
 		c->parameter = strncmp(where, "by_plan", 7) == 0 ? "by_plan" : "targets";
@@ -900,7 +760,7 @@ enum err api_ai_alias_put(struct hctx *c)
 	if ((q = arena_alloc(c->arena, sizeof(*q))) == NULL)
 		return ERR_TOOBIG;
 	memset(q, 0, sizeof(*q));
-	if ((q->name = path_name(c, alias_name_ok)) == NULL)
+	if ((q->name = path_name(c, ai_alias_name_ok)) == NULL)
 		return api_bad_param(c, "name",
 				     "An alias's name is 1 to 128 letters, digits, '.', '_', ':' "
 				     "and '-', starting with a letter or a digit.");
@@ -930,7 +790,7 @@ enum err api_ai_alias_put(struct hctx *c)
 enum err api_ai_alias_remove(struct hctx *c)
 {
 	struct remove_req q = {
-	    path_name(c, alias_name_ok),
+	    path_name(c, ai_alias_name_ok),
 	    "DELETE FROM ai_aliases WHERE tenant_id = $1 AND name = $2 RETURNING name", NO_ALIAS,
 	    "ai.alias.remove"};
 

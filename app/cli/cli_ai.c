@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/codec.h"
+#include "../../lib/cryptox.h"
 #include "../../lib/sql.h"
 #include "../../lib/str.h"
+#include "../ai/ai_names.h"
 #include "cli.h"
 
-/* A model's name as the management API takes it in an alias (api_ai.c): 1 to 128 bytes
- * without control characters. */
-#define MODEL_MAX 128
 /* Millionths of the currency per million tokens: up to 1,000 a million tokens keeps
  * tokens * price (ai_cost_micros(), up to a billion tokens) clear of overflow. */
 #define PRICE_MAX INT64_C(1000000000)
@@ -22,23 +22,19 @@ static const char ai_usage[] =
     "usage: tollgate ai price set MODEL --input MICROS --output MICROS\n"
     "       tollgate ai price list [--json]\n"
     "       tollgate ai price remove MODEL\n"
+    "       tollgate ai provider set NAME --kind openai|anthropic --url BASE_URL\n"
+    "                                     [--key-file FILE|-]\n"
+    "       tollgate ai provider list\n"
+    "       tollgate ai provider remove NAME\n"
     "       tollgate ai show TENANT\n"
     "MICROS is millionths of the currency per million tokens, a whole number from 0 to\n"
     "1000000000 (2500000: 2.50 a million tokens), for prompt (--input) and answer\n"
     "(--output) tokens; a model already listed may change just one. A model that is not\n"
-    "listed is metered in tokens only, at no cost. Prices apply to the next AI call.\n";
-
-static bool model_ok(const char *m)
-{
-	size_t i, n = strlen(m);
-
-	if (n < 1 || n > MODEL_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)m[i] < 0x20 || m[i] == 0x7f)
-			return false;
-	return true;
-}
+    "listed is metered in tokens only, at no cost. Prices apply to the next AI call.\n"
+    "A provider set here is the operator's, offered to every tenant: an alias names it like\n"
+    "one of the tenant's own (which comes first when both have the name). Its key is read\n"
+    "from the first line of FILE (- for standard input), never from the command line, and\n"
+    "stored sealed with the server secret.\n";
 
 /* Whether an option's value (NULL: not given) is a price; false after saying why not. */
 static bool price_ok(const char *option, const char *v)
@@ -76,10 +72,10 @@ static int price_set(const struct cli_call *c)
 		fputs(ai_usage, stderr);
 		return 2;
 	}
-	if (!model_ok(pos[0])) {
+	if (!ai_model_ok(pos[0])) {
 		fprintf(stderr,
 			"tollgate: a model's name is 1 to %d bytes without control characters\n",
-			MODEL_MAX);
+			AI_MODEL_MAX);
 		return 2;
 	}
 	if (!price_ok("input", in) || !price_ok("output", out))
@@ -219,7 +215,12 @@ enum { T_ID, T_SLUG, T_PLAN, T_PREFIX, T_BUDGET, T_KEY_BUDGET, T_MONTH, T_TOKENS
 
 static const char show_providers_sql[] =
     "SELECT name, kind, CASE WHEN key_sealed IS NULL THEN 'none' ELSE 'sealed' END, base_url "
-    "FROM ai_providers WHERE tenant_id = $1 ORDER BY name";
+    "FROM ai_providers WHERE tenant_id = $1 "
+    "UNION ALL SELECT name || ' (operator)', kind, "
+    "  CASE WHEN key_sealed IS NULL THEN 'none' ELSE 'sealed' END, base_url "
+    "FROM ai_operator_providers o WHERE NOT EXISTS "
+    "  (SELECT 1 FROM ai_providers p WHERE p.tenant_id = $1 AND p.name = o.name) "
+    "ORDER BY 1";
 
 /* One row per list of each alias: its targets (plan NULL), then each by_plan list; the
  * targets as "provider/model (weight N)", in their order. */
@@ -319,10 +320,177 @@ static int show(const struct cli_call *c)
 	return 0;
 }
 
+/* The key's first line from path ("-": standard input) into key (size n); false after
+ * saying why. */
+static bool read_key(const char *path, char *key, size_t n)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	bool ok;
+
+	if (f == NULL) {
+		fprintf(stderr, "tollgate: --key-file: cannot open %.200s\n", path);
+		return false;
+	}
+	ok = fgets(key, (int)n, f) != NULL;
+	if (f != stdin)
+		fclose(f);
+	key[ok ? strcspn(key, "\r\n") : 0] = '\0';
+	if (!ok || !ai_api_key_ok(key)) {
+		fprintf(stderr,
+			"tollgate: --key-file: its first line must be the key, 1 to %d "
+			"visible ASCII characters\n",
+			AI_API_KEY_MAX);
+		return false;
+	}
+	return true;
+}
+
+static int provider_set(const struct cli_call *c)
+{
+	const char *kind = NULL, *url_in = NULL, *key_file = NULL;
+	const struct cli_opt opts[] = {
+	    {"kind", &kind, NULL}, {"url", &url_in, NULL}, {"key-file", &key_file, NULL}};
+	char url[AI_BASE_URL_MAX + 1], why[400], msg[256], key[AI_API_KEY_MAX + 2];
+	unsigned char sealed[AI_API_KEY_MAX + CRYPTOX_SEAL_EXTRA];
+	char hex[2 * sizeof(sealed) + 3];
+	const char *params[4] = {NULL, NULL, url, NULL};
+	struct sql_res *r;
+	char *pos[1];
+	enum err rc;
+	int status = 0;
+
+	if (cli_parse_opts(c->argc, c->argv, opts, 3, pos, 1) != 1 || kind == NULL ||
+	    url_in == NULL || (strcmp(kind, "openai") != 0 && strcmp(kind, "anthropic") != 0)) {
+		fputs(ai_usage, stderr);
+		return 2;
+	}
+	if (!ai_provider_name_ok(str_c(pos[0]))) {
+		fputs("tollgate: a provider's name is 1 to 63 of a-z, 0-9, '_' and '-', starting "
+		      "with a letter or a digit\n",
+		      stderr);
+		return 2;
+	}
+	if (strlen(url_in) > AI_BASE_URL_MAX) {
+		fprintf(stderr, "tollgate: --url: at most %d characters\n", AI_BASE_URL_MAX);
+		return 2;
+	}
+	str_lcpy(url, url_in, sizeof(url));
+	if (!ai_base_url_ok(c->cfg, url, why, sizeof(why))) {
+		fprintf(stderr, "tollgate: --url: %s\n", why);
+		return 2;
+	}
+	params[0] = pos[0];
+	params[1] = kind;
+	if (key_file != NULL) {
+		size_t n;
+
+		if (!read_key(key_file, key, sizeof(key)))
+			return 2;
+		if (config_require_secret(c->cfg, msg, sizeof(msg)) != ERR_OK ||
+		    cryptox_init() != ERR_OK) {
+			fprintf(stderr, "tollgate: %s\n", msg);
+			cryptox_wipe(key, sizeof(key));
+			return 1;
+		}
+		n = strlen(key);
+		cryptox_seal(c->cfg->secret_key, "ai-provider-key", key, n, sealed);
+		cryptox_wipe(key, sizeof(key));
+		sql_bytea_param(sealed, n + CRYPTOX_SEAL_EXTRA, hex, sizeof(hex));
+		params[3] = hex;
+	}
+	rc = sql_exec(
+	    c->db, &r,
+	    "INSERT INTO ai_operator_providers (name, kind, base_url, key_sealed) "
+	    "VALUES ($1, $2, $3, $4::bytea) ON CONFLICT (name) DO UPDATE SET "
+	    "kind = EXCLUDED.kind, base_url = EXCLUDED.base_url, "
+	    "key_sealed = coalesce(EXCLUDED.key_sealed, ai_operator_providers.key_sealed), "
+	    "updated_at = now() RETURNING key_sealed IS NOT NULL",
+	    4, params);
+	if (rc != ERR_OK) {
+		cli_report(c->db, "ai provider", rc);
+		status = 1;
+	} else {
+		fprintf(stderr,
+			"operator provider %s: %s at %s, %s; every tenant's aliases may name it\n",
+			pos[0], kind, url,
+			strcmp(sql_get(r, 0, 0), "t") == 0 ? "key sealed" : "no key");
+		sql_res_free(r);
+	}
+	cryptox_wipe(hex, sizeof(hex));
+	cryptox_wipe(sealed, sizeof(sealed));
+	return status;
+}
+
+static int provider_list(const struct cli_call *c)
+{
+	struct sql_res *r;
+	enum err rc;
+	int i;
+
+	if (c->argc != 0) {
+		fputs(ai_usage, stderr);
+		return 2;
+	}
+	rc = sql_exec(c->db, &r,
+		      "SELECT name, kind, CASE WHEN key_sealed IS NULL THEN 'none' ELSE 'sealed' "
+		      "END, base_url FROM ai_operator_providers ORDER BY name",
+		      0, NULL);
+	if (rc != ERR_OK) {
+		cli_report(c->db, "ai provider list", rc);
+		return 1;
+	}
+	printf("%-20s %-10s %-7s %s\n", "PROVIDER", "KIND", "KEY", "BASE_URL");
+	for (i = 0; i < sql_rows(r); i++)
+		printf("%-20s %-10s %-7s %s\n", sql_get(r, i, 0), sql_get(r, i, 1),
+		       sql_get(r, i, 2), sql_get(r, i, 3));
+	sql_res_free(r);
+	return 0;
+}
+
+static int provider_remove(const struct cli_call *c)
+{
+	const char *params[1];
+	struct sql_res *r;
+	enum err rc;
+	int n;
+
+	if (c->argc != 1 || !ai_provider_name_ok(str_c(c->argv[0]))) {
+		fputs(ai_usage, stderr);
+		return 2;
+	}
+	params[0] = c->argv[0];
+	rc = sql_exec(c->db, &r, "DELETE FROM ai_operator_providers WHERE name = $1 RETURNING 1", 1,
+		      params);
+	if (rc != ERR_OK) {
+		cli_report(c->db, "ai provider remove", rc);
+		return 1;
+	}
+	n = sql_rows(r);
+	sql_res_free(r);
+	if (n != 1) {
+		fprintf(stderr, "tollgate: no operator provider '%.64s'\n", c->argv[0]);
+		return 1;
+	}
+	fprintf(stderr, "removed operator provider %s\n", c->argv[0]);
+	return 0;
+}
+
+static int provider(const struct config *cfg, int argc, char **argv)
+{
+	static const struct cli_verb verbs[] = {
+	    {"set", provider_set, NULL},
+	    {"list", provider_list, NULL},
+	    {"remove", provider_remove, NULL},
+	};
+
+	return cli_dispatch(cfg, argc, argv, ai_usage, verbs, sizeof(verbs) / sizeof(verbs[0]));
+}
+
 int cli_ai(const struct config *cfg, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
 	    {"price", NULL, price},
+	    {"provider", NULL, provider},
 	    {"show", show, NULL},
 	};
 

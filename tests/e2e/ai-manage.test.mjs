@@ -102,7 +102,8 @@ describe('management API: AI settings, providers and aliases', () => {
     assert.equal(p.has_key, true);
     assert.match(p.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.match(p.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    assert.deepEqual(Object.keys(p).sort(), ['base_url', 'created_at', 'has_key', 'kind', 'name', 'updated_at']);
+    assert.deepEqual(Object.keys(p).sort(), ['base_url', 'created_at', 'has_key', 'kind', 'name', 'operator', 'updated_at']);
+    assert.equal(p.operator, false);
     assert.ok(!r.text.includes(KEY));
     r = await api('/api/v1/ai/providers', a.token);
     assert.equal(r.status, 200);

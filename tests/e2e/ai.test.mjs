@@ -177,6 +177,35 @@ describe('AI routes through the gateway', () => {
     assert.equal(fake.requests.filter((r) => r.body?.model === 'fail429-a').length, 1);
   });
 
+  test('a provider the operator offers every tenant, its key given on a file, never on the command line', async () => {
+    const keyFile = path.join(s.dir, 'operator-key');
+    fs.writeFileSync(keyFile, `${PROVIDER_KEY}\n`, { mode: 0o600 });
+    const set = s.cli('ai', 'provider', 'set', 'house', '--kind', 'openai', '--url', `${fake.url}/v1/`, '--key-file', keyFile);
+    assert.equal(set.status, 0, set.stderr);
+    assert.match(set.stderr, /key sealed/);
+    assert.match(s.cli('ai', 'provider', 'list').stdout, new RegExp(`^house +openai +sealed +${fake.url}/v1$`, 'm'));
+    assert.ok(!s.psql("SELECT encode(key_sealed, 'escape') FROM ai_operator_providers WHERE name = 'house'").includes(PROVIDER_KEY));
+    // A private address is refused here as in the API.
+    const bad = s.cli('ai', 'provider', 'set', 'metadata', '--kind', 'openai', '--url', 'http://169.254.169.254/v1');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /refused/);
+    const listed = (await manage('GET', '/ai/providers')).data.find((x) => x.name === 'house');
+    assert.deepEqual({ kind: listed.kind, operator: listed.operator, has_key: listed.has_key }, { kind: 'openai', operator: true, has_key: true });
+    await alias('house-chat', [{ provider: 'house', model: 'echo-small' }]);
+    fake.reset();
+    const r = await openai.chat.completions.create({ model: 'house-chat', messages: [{ role: 'user', content: 'operator' }] }).withResponse();
+    assert.equal(r.data.choices[0].message.content, 'echo: operator');
+    assert.equal(r.response.headers.get('x-tollgate-ai-provider'), 'house');
+    assert.equal(fake.requests.at(-1).headers.authorization, `Bearer ${PROVIDER_KEY}`);
+    // The tenant's own provider of that name comes first.
+    await provider('house', 'anthropic', fake.url);
+    const own = await openai.chat.completions.create({ model: 'house-chat', messages: [{ role: 'user', content: 'own' }] });
+    assert.equal(own.choices[0].message.content, 'echo: own');
+    assert.equal(fake.requests.at(-1).path, '/v1/messages', 'the tenant\'s (Anthropic) provider was not the one called');
+    assert.equal(s.cli('ai', 'provider', 'remove', 'house').status, 0);
+    assert.equal(s.cli('ai', 'provider', 'remove', 'house').status, 1);
+  });
+
   test('routing: the list of the tenant\'s plan, and a weighted split of first tries', async () => {
     fake.reset();
     // The harness makes tenants on the Scale plan: its list is used; other plans' are not.
