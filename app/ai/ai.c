@@ -1442,6 +1442,7 @@ enum err ai_embeddings(struct hctx *c)
 
 enum err ai_models(struct hctx *c)
 {
+	bool anthropic = fcgi_param(c->rq, "HTTP_ANTHROPIC_VERSION") != NULL;
 	char tenant[24];
 	const char *params[1] = {tenant};
 	int64_t tenant_id, key_id;
@@ -1457,26 +1458,40 @@ enum err ai_models(struct hctx *c)
 	if ((e = api_db_open(c)) != ERR_OK || (e = api_db_tenant_begin(c)) != ERR_OK)
 		return e;
 	e = api_sql(c, &r,
-		    "SELECT name, extract(epoch FROM created_at)::bigint FROM ai_aliases "
-		    "WHERE tenant_id = $1 ORDER BY name",
+		    "SELECT name, extract(epoch FROM created_at)::bigint, "
+		    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+		    "FROM ai_aliases WHERE tenant_id = $1 ORDER BY name",
 		    1, params);
 	if ((e = api_db_tenant_end(c, e)) != ERR_OK)
 		return e;
 	fcgi_header(c->rs, "Content-Type", "application/json");
 	jsonx_w_init(&w, &c->rs->body);
 	jsonx_obj_open(&w);
-	jsonx_kstr(&w, "object", "list");
+	if (anthropic) /* Anthropic's SDK lists models in its own shape */
+		jsonx_kbool(&w, "has_more", false);
+	else
+		jsonx_kstr(&w, "object", "list");
 	jsonx_key(&w, "data");
 	jsonx_arr_open(&w);
 	for (i = 0; i < sql_rows(r); i++) {
 		jsonx_obj_open(&w);
 		jsonx_kstr(&w, "id", sql_get(r, i, 0));
-		jsonx_kstr(&w, "object", "model");
-		jsonx_kint(&w, "created", sql_get_i64(r, i, 1));
-		jsonx_kstr(&w, "owned_by", "tollgate");
+		if (anthropic) {
+			jsonx_kstr(&w, "type", "model");
+			jsonx_kstr(&w, "display_name", sql_get(r, i, 0));
+			jsonx_kstr(&w, "created_at", sql_get(r, i, 2));
+		} else {
+			jsonx_kstr(&w, "object", "model");
+			jsonx_kint(&w, "created", sql_get_i64(r, i, 1));
+			jsonx_kstr(&w, "owned_by", "tollgate");
+		}
 		jsonx_obj_close(&w);
 	}
 	jsonx_arr_close(&w);
+	if (anthropic) {
+		jsonx_kstr(&w, "first_id", sql_rows(r) > 0 ? sql_get(r, 0, 0) : NULL);
+		jsonx_kstr(&w, "last_id", sql_rows(r) > 0 ? sql_get(r, sql_rows(r) - 1, 0) : NULL);
+	}
 	jsonx_obj_close(&w);
 	return ERR_OK;
 }

@@ -151,6 +151,12 @@ describe('AI routes through the gateway', () => {
     const ids = [];
     for await (const m of models) ids.push(m.id);
     assert.deepEqual(ids.sort(), ['chat', 'claude', 'embed', 'slow']);
+    // Anthropic's SDK gets the list in Anthropic's shape.
+    const theirs = [];
+    for await (const m of anthropic.models.list()) theirs.push(m);
+    assert.deepEqual(theirs.map((m) => m.id).sort(), ['chat', 'claude', 'embed', 'slow']);
+    assert.equal(theirs[0].type, 'model');
+    assert.match(theirs[0].created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
   test('a provider that answers 429 falls over to the next, and then cools down for every worker', async () => {
