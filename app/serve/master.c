@@ -504,6 +504,7 @@ int master_run(struct config *cfg)
 	sizes.rings = (uint32_t)config_max_workers(cfg);
 	sizes.max_routes = (uint32_t)cfg->max_routes;
 	sizes.max_list_entries = (uint32_t)cfg->max_list_entries;
+	sizes.max_jwt_issuers = (uint32_t)cfg->max_jwt_issuers;
 	if (state_open(&m->state, cfg->shm_path, &sizes, msg, sizeof(msg)) != ERR_OK)
 		log_fatalx("shared memory: %s", msg);
 	atomic_store(&m->state.hdr->clock_shift_allowed, cfg->allow_clock_shift ? 1 : 0);
