@@ -73,6 +73,7 @@ APP_SRCS := \
 	app/api/api_db.c \
 	app/api/api_decisions.c \
 	app/api/api_keys.c \
+	app/api/api_jwt.c \
 	app/api/api_team.c \
 	app/api/api_tenant.c \
 	app/api/api_usage.c \
@@ -94,6 +95,7 @@ APP_SRCS := \
 	app/serve/ai_pool.c \
 	app/serve/console_pool.c \
 	app/serve/flusher.c \
+	app/serve/jwks.c \
 	app/serve/keeper.c \
 	app/serve/listen.c \
 	app/serve/mailer.c \
