@@ -210,6 +210,24 @@ static bool static_keys_ok(struct hctx *c, const char *s, char *why, size_t n)
 	return ok;
 }
 
+/* The SSRF rules on the URL's origin (scheme, host, port), as for upstreams. The jwks
+ * child checks every address again as it connects. */
+static bool origin_allowed(struct hctx *c, const char *url, char *why, size_t n)
+{
+	const char *host = strstr(url, "://");
+	char *origin;
+	struct addr_url u;
+	size_t len;
+
+	host = host != NULL ? host + 3 : url;
+	len = (size_t)(host - url) + strcspn(host, "/?#");
+	if ((origin = arena_strndup(c->arena, url, len)) == NULL) {
+		snprintf(why, n, "it could not be checked");
+		return false;
+	}
+	return upstream_check(c->app->cfg, origin, &u, why, n) == ERR_OK;
+}
+
 /* An optional string member: absent or null leaves *out NULL; false when it is there and
  * not a string. */
 static bool opt_str(const struct jsonx_doc *d, const char *name, const char **out)
@@ -228,7 +246,6 @@ enum err api_jwt_issuer_put(struct hctx *c)
 	const char *why[BAD_MAX];
 	char reasons[3][320];
 	struct jsonx_doc *d;
-	struct addr_url u;
 	size_t n = 0;
 	enum err e;
 
@@ -254,8 +271,7 @@ enum err api_jwt_issuer_put(struct hctx *c)
 		if (strlen(q.jwks_url) > JWKS_URL_MAX || http_check_url(q.jwks_url) != ERR_OK) {
 			why[n++] = "jwks_url must be an http:// or https:// URL of at most 512 "
 				   "characters";
-		} else if (upstream_check(c->app->cfg, q.jwks_url, &u, reasons[0],
-					  sizeof(reasons[0])) != ERR_OK) {
+		} else if (!origin_allowed(c, q.jwks_url, reasons[0], sizeof(reasons[0]))) {
 			snprintf(reasons[1], sizeof(reasons[1]), "jwks_url is refused: %.280s",
 				 reasons[0]);
 			why[n++] = reasons[1];
