@@ -3,7 +3,7 @@
 
 CC       ?= gcc
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-PKGS     := fcgi libpq jansson libsodium libcurl
+PKGS     := fcgi libpq jansson libsodium libcurl libjwt
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
@@ -28,6 +28,8 @@ LIB_SRCS := \
 	lib/gcra.c \
 	lib/http.c \
 	lib/jsonx.c \
+	lib/jwk.c \
+	lib/jwtx.c \
 	lib/log.c \
 	lib/problem.c \
 	lib/shm.c \
@@ -45,6 +47,7 @@ GATE_SRCS := \
 	app/app.c \
 	app/config.c \
 	app/gate/gate.c \
+	app/gate/gate_jwt.c \
 	app/gate/gate_keys.c \
 	app/gate/gate_limits.c \
 	app/problems.c \
@@ -71,6 +74,7 @@ APP_SRCS := \
 	app/api/api_db.c \
 	app/api/api_decisions.c \
 	app/api/api_keys.c \
+	app/api/api_jwt.c \
 	app/api/api_team.c \
 	app/api/api_tenant.c \
 	app/api/api_usage.c \
@@ -93,6 +97,7 @@ APP_SRCS := \
 	app/serve/ai_pool.c \
 	app/serve/console_pool.c \
 	app/serve/flusher.c \
+	app/serve/jwks.c \
 	app/serve/keeper.c \
 	app/serve/listen.c \
 	app/serve/mailer.c \
@@ -127,6 +132,7 @@ UNIT_SRCS := \
 	tests/unit/test_gcra.c \
 	tests/unit/test_http.c \
 	tests/unit/test_jsonx.c \
+	tests/unit/test_jwt.c \
 	tests/unit/test_judge.c \
 	tests/unit/test_limits.c \
 	tests/unit/test_problem.c \
@@ -165,7 +171,7 @@ build/tollgate: $(OBJS) build/obj/$(MAIN_SRC:.c=.o)
 
 # The gate's wall: its objects and the libraries it may use, and nothing else. A link
 # error here means the hot path reached for PostgreSQL or libcurl.
-WALL_PKGS := fcgi jansson libsodium
+WALL_PKGS := fcgi jansson libsodium libjwt
 build/gate-wall: $(GATE_OBJS) $(WALL_SRC)
 	@echo "  LD    $@ (the gate without sql, http, libpq, libcurl)"
 	$(Q)$(CC) $(CFLAGS) -o $@ $(WALL_SRC) $(GATE_OBJS) \

@@ -152,6 +152,11 @@ static const struct cfg_opt options[] = {
 	"Route templates (per tenant) whose usual body size is tracked."),
     OPT("TOLLGATE_MAX_LIST_ENTRIES", CFG_INT, max_list_entries, "100000", 16, 50000000, CFG_RESTART,
 	"Capacity of the in-memory address lists (allow, deny, suspect)."),
+    OPT("TOLLGATE_MAX_JWT_ISSUERS", CFG_INT, max_jwt_issuers, "1000", 16, 1000000, CFG_RESTART,
+	"Capacity of the in-memory table of JWT issuers (about 5 KiB each, with their keys)."),
+    OPT("TOLLGATE_JWKS_REFRESH", CFG_DURATION, jwks_refresh_ms, "5m", 1000, 86400000, 0,
+	"How often each JWT issuer's JWKS URL is fetched again (a changed issuer is fetched at "
+	"once)."),
     OPT("TOLLGATE_DECISION_RETENTION_DAYS", CFG_INT, decision_retention_days, "90", 1, 36500, 0,
 	"Days unlabelled sampled decisions are kept (labelled ones train models: kept)."),
     OPT("TOLLGATE_TRAIN_AFTER_LABELS", CFG_INT, train_after_labels, "20", 1, 1000000, 0,

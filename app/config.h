@@ -74,6 +74,8 @@ struct config {
 	int64_t abuse_exempt_s;
 	int64_t max_routes;
 	int64_t max_list_entries;
+	int64_t max_jwt_issuers;
+	int64_t jwks_refresh_ms;
 	int64_t train_after_labels;
 	int64_t decision_retention_days;
 	char *judge_provider_name;

@@ -200,3 +200,85 @@ void codec_ip_format(const unsigned char ip[16], char *out, size_t n)
 	    n > 0)
 		out[0] = '\0';
 }
+
+static int b64url_digit(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+long codec_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+	uint32_t acc = 0;
+	size_t i, len = 0;
+	int bits = 0;
+
+	if (n % 4 == 1) /* one character holds six bits: never a whole byte */
+		return -1;
+	for (i = 0; i < n; i++) {
+		int d = b64url_digit(s[i]);
+
+		if (d < 0)
+			return -1;
+		acc = (acc << 6) | (uint32_t)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (len >= cap)
+				return -1;
+			out[len++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	/* The bits left over must be zero, so one text means one value. */
+	if (acc != 0)
+		return -1;
+	return (long)len;
+}
+
+long codec_b64_encode(const unsigned char *p, size_t n, size_t wrap, char *out, size_t cap)
+{
+	static const char alpha[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, len = 0, col = 0;
+
+	for (i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		char q[4];
+		int k;
+
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		q[0] = alpha[(v >> 18) & 63];
+		q[1] = alpha[(v >> 12) & 63];
+		q[2] = i + 1 < n ? alpha[(v >> 6) & 63] : '=';
+		q[3] = i + 2 < n ? alpha[v & 63] : '=';
+		for (k = 0; k < 4; k++) {
+			if (wrap > 0 && col == wrap) {
+				if (len + 1 >= cap)
+					return -1;
+				out[len++] = '\n';
+				col = 0;
+			}
+			if (len + 1 >= cap)
+				return -1;
+			out[len++] = q[k];
+			col++;
+		}
+	}
+	if (cap == 0)
+		return -1;
+	out[len] = '\0';
+	return (long)len;
+}

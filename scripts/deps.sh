@@ -9,7 +9,7 @@ set -euo pipefail
 # readiness probe, tests), promtool (the /metrics format test), systemd-socket-activate
 # (the socket-activation test), chromium with a font of known metrics (the browser tests),
 # ffmpeg (make walkthrough's animation and its captions, in DejaVu), wrk and ps (benchmarks).
-build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev)
+build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev libjwt-dev)
 run=("${build[@]}" postgresql postgresql-client postgresql-client-common caddy nodejs curl procps ca-certificates)
 test=("${run[@]}" libcriterion-dev clang-format prometheus systemd openssl chromium fonts-dejavu-core)
 walkthrough=("${test[@]}" ffmpeg)

@@ -9,6 +9,7 @@
 #include "../../lib/log.h"
 #include "../../lib/str.h"
 #include "../state/state.h"
+#include "gate_jwt.h"
 #include "gate_keys.h"
 #include "gate_limits.h"
 #include "../abuse/engine.h"
@@ -57,20 +58,23 @@ static void quota_window(struct window_cache *wc, int64_t anchor_s, int64_t now_
 	*end_h = e->end_h;
 }
 
-/* Finds the key in "Authorization: Bearer <key>" or else in "X-Api-Key". Returns false
- * when neither carries one (another Authorization scheme belongs to the upstream). */
-static bool extract_key(struct hctx *c, struct str *key)
+/* Finds the key in "Authorization: Bearer <key>" or else in "X-Api-Key" (*bearer says
+ * which). Returns false when neither carries one (another Authorization scheme belongs to
+ * the upstream). */
+static bool extract_key(struct hctx *c, struct str *key, bool *bearer)
 {
 	const char *auth = fcgi_param(c->rq, "HTTP_AUTHORIZATION");
 	const char *xkey = fcgi_param(c->rq, "HTTP_X_API_KEY");
 
 	key->p = "";
 	key->len = 0;
+	*bearer = false;
 	if (auth != NULL) {
 		struct str s = str_trim(str_c(auth));
 
 		if (str_case_has_prefix(s, "Bearer ")) {
 			*key = str_trim((struct str){s.p + 7, s.len - 7});
+			*bearer = true;
 			return true;
 		}
 	}
@@ -113,27 +117,70 @@ static enum err deny_auth(struct hctx *c, enum problem_kind kind, const char *de
 	return ERR_AUTH;
 }
 
-enum auth { AUTH_OK, AUTH_MISSING, AUTH_MALFORMED, AUTH_UNKNOWN, AUTH_EXPIRED, AUTH__MAX };
+enum auth {
+	AUTH_OK,
+	AUTH_MISSING,
+	AUTH_MALFORMED,
+	AUTH_UNKNOWN,
+	AUTH_EXPIRED,
+	AUTH_TOKEN, /* a JWT that did not pass: jwt->verdict says why */
+	AUTH__MAX
+};
 
-/* Checks the presented key. *key_hash identifies what was presented (valid or not) for
- * the abuse engine's distinct-key counts; 0 when nothing was. */
+static uint64_t fnv64(uint64_t h, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A bearer JWT: the issuer's synthetic key stands in for an API key. A caller is one
+ * "key" to the abuse engine per issuer and subject; a refused token is one per token. */
+static enum auth authenticate_jwt(struct hctx *c, struct str token, uint64_t *key_hash,
+				  struct state_key *rec, struct state_tenant *tenant,
+				  struct gate_jwt *jwt, enum jwt_verdict *verdict)
+{
+	struct state *st = c->app->state;
+	int64_t now_s = state_clock_ms(st) / 1000;
+
+	*verdict = gate_jwt_check(st, c->app->cfg->secret_key, token, now_s, jwt);
+	if (*verdict != JWT_OK) {
+		*key_hash = fnv64(0xcbf29ce484222325ULL, token.p, token.len) | 1;
+		return AUTH_TOKEN;
+	}
+	*rec = jwt->key;
+	*key_hash = fnv64(codec_mix64((uint64_t)rec->id), jwt->subject, strlen(jwt->subject)) | 1;
+	if (!state_tenant_find(st, rec->tenant_id, tenant)) {
+		*verdict = JWT_UNKNOWN_ISSUER;
+		return AUTH_TOKEN;
+	}
+	return AUTH_OK;
+}
+
+/* Checks the presented key or token. *key_hash identifies what was presented (valid or
+ * not) for the abuse engine's distinct-key counts; 0 when nothing was. */
 static enum auth authenticate(struct hctx *c, struct str *key,
 			      unsigned char hash[CRYPTOX_HASH_BYTES], uint64_t *key_hash,
-			      struct state_key *rec, struct state_tenant *tenant)
+			      struct state_key *rec, struct state_tenant *tenant,
+			      struct gate_jwt *jwt, enum jwt_verdict *verdict)
 {
 	struct state *st = c->app->state;
 	enum gate_key_env env;
-	size_t i;
+	bool bearer;
 
 	*key_hash = 0;
-	if (!extract_key(c, key))
+	*verdict = JWT_OK;
+	jwt->subject[0] = '\0';
+	jwt->team[0] = '\0';
+	if (!extract_key(c, key, &bearer))
 		return AUTH_MISSING;
+	if (bearer && gate_jwt_is_jwt(*key))
+		return authenticate_jwt(c, *key, key_hash, rec, tenant, jwt, verdict);
 	if (gate_keys_check(*key, &env) != ERR_OK) {
-		uint64_t h = 0xcbf29ce484222325ULL;
-
-		for (i = 0; i < key->len && i < 128; i++)
-			h = (h ^ (unsigned char)key->p[i]) * 0x100000001b3ULL;
-		*key_hash = h | 1;
+		*key_hash =
+		    fnv64(0xcbf29ce484222325ULL, key->p, key->len < 128 ? key->len : 128) | 1;
 		return AUTH_MALFORMED;
 	}
 	gate_keys_hash(c->app->cfg->secret_key, *key, hash);
@@ -242,7 +289,9 @@ enum err gate_handle(struct hctx *c)
 	struct limit_result lim;
 	char id[24];
 	struct state_usage *u;
-	struct state_key rec;
+	struct state_key rec, lim_key;
+	struct gate_jwt jwt;
+	enum jwt_verdict verdict;
 	struct abuse_request ar;
 	struct abuse_result ab;
 	unsigned char request_id[16];
@@ -257,7 +306,7 @@ enum err gate_handle(struct hctx *c)
 	 * what fails is refused with 429. A valid key is never refused for what others
 	 * sharing its address did (it has its own limits); guessing one is hopeless anyway
 	 * (190 bits), the throttle is against the load and the noise. */
-	auth = authenticate(c, &key, hash, &key_hash, &rec, &tenant);
+	auth = authenticate(c, &key, hash, &key_hash, &rec, &tenant, &jwt, &verdict);
 	if (auth != AUTH_OK && has_ip && limits_authfail_exhausted(st, cfg, ip, now_ns, &retry)) {
 		fcgi_headerf(c->rs, "Retry-After", "%lld", (long long)retry);
 		c->problem = PROB_RATE_LIMITED;
@@ -298,6 +347,7 @@ enum err gate_handle(struct hctx *c)
 		    [AUTH_MALFORMED] = "The API key is malformed.",
 		    [AUTH_UNKNOWN] = "The API key is unknown or has been revoked.",
 		    [AUTH_EXPIRED] = "The API key has expired.",
+		    [AUTH_TOKEN] = NULL, /* the token's own reason */
 		};
 
 		if (has_ip)
@@ -305,7 +355,7 @@ enum err gate_handle(struct hctx *c)
 		record(c, now_ms, 0, 0, METRIC_DENIED_AUTH);
 		return deny_auth(c,
 				 auth == AUTH_MISSING ? PROB_MISSING_API_KEY : PROB_INVALID_API_KEY,
-				 details[auth]);
+				 auth == AUTH_TOKEN ? gate_jwt_why(verdict) : details[auth]);
 	}
 	if (tenant.status != TENANT_ACTIVE) {
 		record(c, now_ms, rec.id, tenant.id, METRIC_DENIED_OTHER);
@@ -347,9 +397,15 @@ enum err gate_handle(struct hctx *c)
 	}
 	state_unlock(st->usage, u);
 
+	/* A JWT caller's team gets the issuer key's rate limits to itself: its GCRA state is
+	 * kept under an id of its own in the key-use pool. Quota, metering and abuse stay
+	 * the issuer key's (docs/jwt.md). */
+	lim_key = rec;
+	if (jwt.team[0] != '\0')
+		lim_key.id = gate_jwt_team_id(rec.id, jwt.team);
 	memset(&lrq, 0, sizeof(lrq));
 	lrq.ip = has_ip ? ip : NULL;
-	lrq.key = &rec;
+	lrq.key = &lim_key;
 	lrq.tenant = &tenant;
 	lrq.now_ns = now_ns;
 	lrq.now_ms = now_ms;
@@ -398,6 +454,9 @@ enum err gate_handle(struct hctx *c)
 	str_fmt_i64(id, body_bucket(tenant.max_body));
 	fcgi_header(c->rs, "X-Tollgate-Body-Limit", id);
 	fcgi_header(c->rs, "X-Request-Id", c->request_id);
+	/* A JWT caller's identity for the upstream; empty for API keys. */
+	fcgi_header(c->rs, "X-Tollgate-Subject", jwt.subject);
+	fcgi_header(c->rs, "X-Tollgate-Team", jwt.team);
 	limits_headers(c->rs, &lim, now_ms, true);
 	return ERR_OK;
 }

@@ -5,6 +5,7 @@
 #include "../billing/billing.h"
 #include "../api/api_abuse.h"
 #include "../api/api_ai.h"
+#include "../api/api_jwt.h"
 #include "../api/api_auth.h"
 #include "../api/api_db.h"
 #include "../api/api_decisions.h"
@@ -65,6 +66,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/ai/aliases", api_ai_aliases_get, ROUTE_TENANT},
     {"PUT", "/api/v1/ai/aliases/:name", api_ai_alias_put, ROUTE_TENANT},
     {"POST", "/api/v1/ai/aliases/:name/remove", api_ai_alias_remove, ROUTE_TENANT},
+    {"GET", "/api/v1/jwt/issuers", api_jwt_issuers_get, ROUTE_TENANT},
+    {"PUT", "/api/v1/jwt/issuers", api_jwt_issuer_put, ROUTE_TENANT},
+    {"POST", "/api/v1/jwt/issuers/:id/remove", api_jwt_issuer_remove, ROUTE_TENANT},
     {"GET", "/api/v1/billing", api_billing_get, ROUTE_TENANT},
     {"POST", "/api/v1/billing/checkout", api_billing_checkout, ROUTE_TENANT},
     {"POST", "/api/v1/billing/portal", api_billing_portal, ROUTE_TENANT},

@@ -25,6 +25,7 @@
 #include "mailer.h"
 #include "biller.h"
 #include "../billing/stripe.h"
+#include "jwks.h"
 #include "resolver.h"
 #include "syncer.h"
 
@@ -48,15 +49,16 @@ enum child_kind {
 	CHILD_MAILER,
 	CHILD_BILLER,
 	CHILD_AI,
+	CHILD_JWKS,
 	CHILD__MAX
 };
 
 static const char *const kind_names[CHILD__MAX] = {"gate",	"console", "syncer",  "flusher",
 						   "collector", "judge",   "trainer", "resolver",
-						   "mailer",	"biller",  "ai"};
+						   "mailer",	"biller",  "ai",      "jwks"};
 
 /* Slots: the background children, then the gate pool, the console pool, the AI pool. */
-#define FIRST_GATE    8
+#define FIRST_GATE    9
 #define FIRST_CONSOLE (FIRST_GATE + MAX_POOL)
 #define FIRST_AI      (FIRST_CONSOLE + MAX_POOL)
 #define NSLOTS	      (FIRST_AI + MAX_POOL)
@@ -169,6 +171,9 @@ static void child_main(struct master *m, struct child *c)
 	case CHILD_BILLER:
 		rc = biller_run(&m->app, &child_stop);
 		break;
+	case CHILD_JWKS:
+		rc = jwks_run(&m->app, &child_stop);
+		break;
 	case CHILD__MAX:
 	default:
 		rc = 1;
@@ -257,6 +262,7 @@ static void plan_children(struct master *m)
 	m->children[5].kind = CHILD_RESOLVER;
 	m->children[6].kind = CHILD_MAILER;
 	m->children[7].kind = CHILD_BILLER;
+	m->children[8].kind = CHILD_JWKS;
 	for (i = 0; i < FIRST_GATE; i++)
 		m->children[i].wanted = true;
 	/* The LLM judge runs only when a provider is configured, the mailer when SMTP is. */
@@ -504,6 +510,7 @@ int master_run(struct config *cfg)
 	sizes.rings = (uint32_t)config_max_workers(cfg);
 	sizes.max_routes = (uint32_t)cfg->max_routes;
 	sizes.max_list_entries = (uint32_t)cfg->max_list_entries;
+	sizes.max_jwt_issuers = (uint32_t)cfg->max_jwt_issuers;
 	if (state_open(&m->state, cfg->shm_path, &sizes, msg, sizeof(msg)) != ERR_OK)
 		log_fatalx("shared memory: %s", msg);
 	atomic_store(&m->state.hdr->clock_shift_allowed, cfg->allow_clock_shift ? 1 : 0);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../../lib/codec.h"
+#include "../../lib/jwk.h"
 #include "../../lib/log.h"
 #include "../abuse/engine.h"
 #include "../../lib/sql.h"
@@ -45,8 +46,18 @@ static const char key_sql[] =
     "SELECT k.id, k.tenant_id, k.hash, "
     "coalesce(extract(epoch FROM k.expires_at)::bigint, 0), "
     "(k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())), "
-    "coalesce(k.rps, 0), coalesce(k.burst, 0), coalesce(k.rpm, 0) "
+    "coalesce(k.rps, 0), coalesce(k.burst, 0), coalesce(k.rpm, 0), "
+    /* A JWT issuer's key: its issuer's record in memory carries its limits too. */
+    "EXISTS (SELECT 1 FROM jwt_issuers j WHERE j.key_id = k.id) "
     "FROM api_keys k";
+
+/* Issuers whose synthetic key is active, with that key's own limits. */
+static const char issuer_sql[] =
+    "SELECT j.issuer, j.tenant_id, j.key_id, coalesce(j.audience, ''), "
+    "coalesce(j.team_claim, ''), coalesce(j.static_keys, ''), coalesce(j.jwks_cache, ''), "
+    "coalesce(k.rps, 0), coalesce(k.burst, 0), coalesce(k.rpm, 0) "
+    "FROM jwt_issuers j JOIN api_keys k ON k.id = j.key_id "
+    "WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())";
 
 /* What the gate needs of a tenant's upstream URL: the address Caddy dials, the Host the
  * upstream gets, and whether it may be used at all. An address is checked here; a host
@@ -174,6 +185,70 @@ static void load_lists(struct syncer *s, const struct sql_res *r, uint32_t gen)
 	}
 }
 
+/* Adds each "-----BEGIN PUBLIC KEY-----" block of text to the issuer's keys. */
+static void add_pems(struct state_jwt_issuer *is, const char *text)
+{
+	static const char end[] = "-----END PUBLIC KEY-----";
+	const char *p = text, *e;
+
+	while ((p = strstr(p, "-----BEGIN PUBLIC KEY-----")) != NULL &&
+	       (e = strstr(p, end)) != NULL) {
+		size_t n = (size_t)(e - p) + sizeof(end) - 1;
+
+		if (is->nkeys == STATE_JWT_KEYS) {
+			log_warnx("JWT issuer %s has more than %d keys; the rest are ignored",
+				  is->issuer, STATE_JWT_KEYS);
+			return;
+		}
+		if (n < STATE_JWT_PEM_MAX)
+			snprintf(is->pem[is->nkeys++], STATE_JWT_PEM_MAX, "%.*s\n", (int)n, p);
+		else
+			log_warnx("JWT issuer %s: a key is too long; ignored", is->issuer);
+		p = e + sizeof(end) - 1;
+	}
+}
+
+static void load_issuers(struct syncer *s, const struct sql_res *r, uint32_t gen)
+{
+	int i;
+
+	for (i = 0; i < sql_rows(r); i++) {
+		const char *stat = sql_get(r, i, 5);
+		struct state_jwt_issuer is;
+
+		memset(&is, 0, sizeof(is));
+		str_lcpy(is.issuer, sql_get(r, i, 0), sizeof(is.issuer));
+		is.tenant_id = sql_get_i64(r, i, 1);
+		is.key_id = sql_get_i64(r, i, 2);
+		str_lcpy(is.audience, sql_get(r, i, 3), sizeof(is.audience));
+		str_lcpy(is.team_claim, sql_get(r, i, 4), sizeof(is.team_claim));
+		is.rps = (int32_t)sql_get_i64(r, i, 7);
+		is.burst = (int32_t)sql_get_i64(r, i, 8);
+		is.rpm = (int32_t)sql_get_i64(r, i, 9);
+		is.gen = gen;
+		if (stat[0] == '{') {
+			/* A static JWKS: converted here, as the jwks child converts a fetched one.
+			 */
+			struct buf pems;
+			char why[200];
+			size_t n;
+
+			buf_init(&pems, 64 * 1024);
+			if (jwk_set_to_pems(stat, strlen(stat), &pems, &n, why, sizeof(why)) !=
+			    ERR_OK)
+				log_warnx("JWT issuer %s: static keys: %s", is.issuer, why);
+			else if (pems.p != NULL)
+				add_pems(&is, pems.p);
+			buf_free(&pems);
+		} else {
+			add_pems(&is, stat);
+		}
+		add_pems(&is, sql_get(r, i, 6));
+		if (state_jwt_issuer_put(s->st, s->app->cfg->secret_key, &is) != ERR_OK)
+			state_table_full(s->st, TABLE_JWT_ISSUERS);
+	}
+}
+
 /* Applies one api_keys row: an active key is put, an inactive one removed. */
 static void apply_key_row(struct syncer *s, const struct sql_res *r, int i, uint32_t gen)
 {
@@ -184,6 +259,8 @@ static void apply_key_row(struct syncer *s, const struct sql_res *r, int i, uint
 		log_warnx("api key %s has a malformed hash; skipped", sql_get(r, i, 0));
 		return;
 	}
+	if (strcmp(sql_get(r, i, 8), "t") == 0)
+		atomic_store(&s->st->hdr->resync_wanted, 1); /* its issuer's copy changes too */
 	if (strcmp(sql_get(r, i, 4), "t") != 0) {
 		state_key_del(s->st, hash);
 		return;
@@ -204,7 +281,8 @@ static enum err full_load(struct syncer *s)
 {
 	struct state_hdr *h = s->st->hdr;
 	uint32_t gen = atomic_load(&h->sync_gen) + 1;
-	struct sql_res *tenants = NULL, *keys = NULL, *models = NULL, *lists = NULL;
+	struct sql_res *tenants = NULL, *keys = NULL, *models = NULL, *lists = NULL,
+		       *issuers = NULL;
 	size_t gone_keys, gone_tenants;
 	enum err rc;
 	int i, n;
@@ -219,6 +297,8 @@ static enum err full_load(struct syncer *s)
 		rc = sql_exec(s->db, &models, model_sql, 0, NULL);
 	if (rc == ERR_OK)
 		rc = sql_exec(s->db, &lists, list_sql, 0, NULL);
+	if (rc == ERR_OK)
+		rc = sql_exec(s->db, &issuers, issuer_sql, 0, NULL);
 	if (rc == ERR_OK)
 		rc = sql_commit(s->db);
 	if (rc != ERR_OK) {
@@ -239,7 +319,9 @@ static enum err full_load(struct syncer *s)
 		apply_key_row(s, keys, i, gen);
 	load_models(s, models, gen);
 	load_lists(s, lists, gen);
+	load_issuers(s, issuers, gen);
 	state_sweep(s->st, gen, &gone_keys, &gone_tenants);
+	state_jwt_issuer_sweep(s->st, gen);
 	state_model_sweep(s->st, gen);
 	state_list_sweep(s->st, gen);
 	atomic_store(&h->sync_gen, gen);
@@ -253,6 +335,7 @@ out:
 	sql_res_free(keys);
 	sql_res_free(models);
 	sql_res_free(lists);
+	sql_res_free(issuers);
 	return rc;
 }
 
@@ -434,6 +517,8 @@ static void step(struct syncer *s)
 	/* Both flags are taken (and cleared), whichever is set. */
 	lost_keys = shm_table_take_lost(s->st->keys);
 	lost_tenants = shm_table_take_lost(s->st->tenants);
+	if (shm_table_take_lost(s->st->jwt_issuers))
+		lost_tenants = true;
 	if (lost_keys || lost_tenants)
 		atomic_store(&h->resync_wanted, 1);
 	if (now >= s->next_full || atomic_exchange(&h->resync_wanted, 0)) {

@@ -12,7 +12,7 @@
 #include "../../lib/log.h"
 
 #define STATE_MAGIC		0x74676174656c6c6fULL /* "tgatello" */
-#define STATE_VERSION		9
+#define STATE_VERSION		10
 #define STATE_METRIC_ROWS_EXTRA 3 /* collector, flusher, the rest */
 
 static size_t align64(size_t n)
@@ -35,7 +35,7 @@ static uint32_t tenant_use_slots(const struct state_sizes *sz)
 
 struct layout {
 	size_t keys, tenants, ips, key_use, tenant_use, usage, rings, metrics, nets, routes, lists,
-	    models, samples, grays, join, resolved, size;
+	    models, samples, grays, join, resolved, jwt_issuers, size;
 };
 
 static void plan_layout(const struct state_sizes *sz, struct layout *l)
@@ -88,6 +88,9 @@ static void plan_layout(const struct state_sizes *sz, struct layout *l)
 	l->resolved = off;
 	off = align64(off + shm_table_bytes(slots_for(sz->max_tenants), sizeof(int64_t),
 					    sizeof(struct state_resolved)));
+	l->jwt_issuers = off;
+	off = align64(off + shm_table_bytes(slots_for(sz->max_jwt_issuers), STATE_KEY_HASH_BYTES,
+					    sizeof(struct state_jwt_issuer)));
 	l->size = off;
 }
 
@@ -112,6 +115,7 @@ static void point(struct state *s, const struct layout *l)
 	s->metrics = (_Atomic uint64_t(*)[METRIC__MAX])(void *)(base + l->metrics);
 	s->join = (struct state_decision *)(void *)(base + l->join);
 	s->resolved = (struct shm_table *)(void *)(base + l->resolved);
+	s->jwt_issuers = (struct shm_table *)(void *)(base + l->jwt_issuers);
 }
 
 static bool same_shape(const struct state *s, const struct state_sizes *sz, const struct layout *l)
@@ -126,7 +130,7 @@ static bool same_shape(const struct state *s, const struct state_sizes *sz, cons
 	       h->off_routes == l->routes && h->off_lists == l->lists &&
 	       h->off_models == l->models && h->off_samples == l->samples &&
 	       h->off_grays == l->grays && h->off_join == l->join &&
-	       h->off_resolved == l->resolved &&
+	       h->off_resolved == l->resolved && h->off_jwt_issuers == l->jwt_issuers &&
 	       shm_table_is_shaped(s->keys, slots_for(sz->max_keys), STATE_KEY_HASH_BYTES,
 				   sizeof(struct state_key)) &&
 	       shm_table_is_shaped(s->tenants, slots_for(sz->max_tenants), sizeof(int64_t),
@@ -230,8 +234,11 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		s->hdr->off_grays = l.grays;
 		s->hdr->off_join = l.join;
 		s->hdr->off_resolved = l.resolved;
+		s->hdr->off_jwt_issuers = l.jwt_issuers;
 		shm_table_init(s->resolved, slots_for(sz->max_tenants), sizeof(int64_t),
 			       sizeof(struct state_resolved));
+		shm_table_init(s->jwt_issuers, slots_for(sz->max_jwt_issuers), STATE_KEY_HASH_BYTES,
+			       sizeof(struct state_jwt_issuer));
 		memset(s->join, 0, (size_t)STATE_JOIN_SLOTS * sizeof(struct state_decision));
 		memcpy(s->hdr->boot_id, boot, sizeof(boot));
 		s->hdr->magic = STATE_MAGIC;
@@ -245,6 +252,7 @@ enum err state_open(struct state *s, const char *path, const struct state_sizes 
 		shm_table_recover(s->lists);
 		shm_table_recover(s->models);
 		shm_table_recover(s->resolved);
+		shm_table_recover(s->jwt_issuers);
 		if (memcmp(s->hdr->boot_id, boot, sizeof(boot)) == 0) {
 			/* The same boot: arrival times, abuse state and active blocks are still
 			 * valid on CLOCK_MONOTONIC and carry over the restart. */
@@ -309,6 +317,7 @@ enum err state_attach(struct state *s, const char *path, char *msg, size_t msgle
 	l.grays = peek.off_grays;
 	l.join = peek.off_join;
 	l.resolved = peek.off_resolved;
+	l.jwt_issuers = peek.off_jwt_issuers;
 	l.size = peek.size;
 	point(s, &l);
 	return ERR_OK;
@@ -647,6 +656,47 @@ enum err state_resolved_put(struct state *s, int64_t tenant_id, const struct sta
 	return shm_table_put(s->resolved, codec_mix64((uint64_t)tenant_id), &tenant_id, r);
 }
 
+static void issuer_hash(const unsigned char secret[32], const char *iss, size_t len,
+			unsigned char out[STATE_KEY_HASH_BYTES])
+{
+	unsigned char h[CRYPTOX_HASH_BYTES];
+
+	cryptox_keyed_hash(h, secret, iss, len);
+	memcpy(out, h, STATE_KEY_HASH_BYTES);
+}
+
+bool state_jwt_issuer_find(struct state *s, const unsigned char secret[32], const char *iss,
+			   size_t len, struct state_jwt_issuer *out)
+{
+	unsigned char h[STATE_KEY_HASH_BYTES];
+
+	if (len >= STATE_JWT_ISSUER_MAX)
+		return false;
+	issuer_hash(secret, iss, len, h);
+	return shm_table_find(s->jwt_issuers, key_hash64(h), h, out) &&
+	       strlen(out->issuer) == len && memcmp(out->issuer, iss, len) == 0;
+}
+
+enum err state_jwt_issuer_put(struct state *s, const unsigned char secret[32],
+			      const struct state_jwt_issuer *v)
+{
+	unsigned char h[STATE_KEY_HASH_BYTES];
+
+	issuer_hash(secret, v->issuer, strlen(v->issuer), h);
+	return shm_table_put(s->jwt_issuers, key_hash64(h), h, v);
+}
+
+static bool issuer_is_current(const void *key, const void *val, void *arg)
+{
+	(void)key;
+	return ((const struct state_jwt_issuer *)val)->gen == *(const uint32_t *)arg;
+}
+
+void state_jwt_issuer_sweep(struct state *s, uint32_t gen)
+{
+	shm_table_sweep(s->jwt_issuers, issuer_is_current, &gen);
+}
+
 void state_model_get(struct state *s, int64_t tenant_id, struct abuse_model *out)
 {
 	struct state_model m;
@@ -791,6 +841,7 @@ static const struct {
     [TABLE_LISTS] = {"address_lists", "TOLLGATE_MAX_LIST_ENTRIES"},
     [TABLE_MODELS] = {"models", "TOLLGATE_MAX_TENANTS"},
     [TABLE_DECISIONS] = {"decision_rings", "(the collector is behind)"},
+    [TABLE_JWT_ISSUERS] = {"jwt_issuers", "TOLLGATE_MAX_JWT_ISSUERS"},
 };
 
 const char *state_table_name(enum state_table t)

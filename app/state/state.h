@@ -76,6 +76,29 @@ enum upstream_flag {
 	UPSTREAM_INVALID = 1 << 3,   /* not a URL Tollgate can proxy to */
 };
 
+/* A JWT issuer a tenant trusts (app/gate/gate_jwt.c), as the syncer loaded it: the tenant
+ * and the synthetic API key its callers are metered and limited as (with that key's own
+ * limits), the claims it checks, and its public keys as PEM (from its JWKS URL, as the
+ * jwks child last fetched them, or from static keys). About 4.9 KiB. */
+#define STATE_JWT_ISSUER_MAX 256 /* "iss", with the NUL */
+#define STATE_JWT_KEYS	     4	 /* keys per issuer: a rotation needs two */
+#define STATE_JWT_PEM_MAX    1024
+
+struct state_jwt_issuer {
+	int64_t key_id;
+	int64_t tenant_id;
+	int32_t rps; /* the synthetic key's own limits; 0: its tenant's key_rates */
+	int32_t burst;
+	int32_t rpm;
+	uint32_t gen;
+	int32_t nkeys;
+	int32_t pad;
+	char issuer[STATE_JWT_ISSUER_MAX];
+	char audience[STATE_JWT_ISSUER_MAX]; /* "": aud is not checked */
+	char team_claim[64];		     /* "": no team */
+	char pem[STATE_JWT_KEYS][STATE_JWT_PEM_MAX];
+};
+
 /* The resolver's last look at a tenant's upstream host name. */
 struct state_resolved {
 	uint64_t upstream_hash; /* the URL it is about */
@@ -382,6 +405,7 @@ enum state_table {
 	TABLE_LISTS,
 	TABLE_MODELS,
 	TABLE_DECISIONS, /* a worker's decision ring (the collector fell behind) */
+	TABLE_JWT_ISSUERS,
 	TABLE__MAX
 };
 
@@ -411,7 +435,7 @@ struct state_hdr {
 	_Atomic uint32_t flush_ok;  /* the last flush reached PostgreSQL */
 	_Atomic int64_t flushed_ms; /* wall-clock ms of the last successful flush */
 	_Atomic uint64_t flush_seq; /* last batch sequence number used */
-	uint64_t off_join, off_resolved;
+	uint64_t off_join, off_resolved, off_jwt_issuers;
 	_Atomic uint64_t tenants_version; /* bumped by every change to the tenant table */
 	char boot_id[40]; /* the kernel's boot_id when the monotonic state was written */
 	/* How far the collector has read the access log (it alone writes these). */
@@ -447,6 +471,7 @@ struct state_sizes {
 	uint32_t rings;	      /* one per worker */
 	uint32_t max_routes;  /* (tenant, route template) body-size statistics */
 	uint32_t max_list_entries;
+	uint32_t max_jwt_issuers;
 };
 
 struct state {
@@ -468,6 +493,7 @@ struct state {
 	_Atomic uint64_t (*metrics)[METRIC__MAX]; /* [nrings + 3][METRIC__MAX] */
 	struct state_decision *join;		  /* [STATE_JOIN_SLOTS], the collector's */
 	struct shm_table *resolved;		  /* tenant id -> struct state_resolved */
+	struct shm_table *jwt_issuers;		  /* hash of iss -> struct state_jwt_issuer */
 };
 
 /* Maps the region at path for the given sizes, formatting it when it is new or its shape
@@ -517,6 +543,14 @@ void state_list_sweep(struct state *s, uint32_t gen);
 /* Upstream resolutions (the resolver writes, the gate reads). */
 bool state_resolved_find(struct state *s, int64_t tenant_id, struct state_resolved *out);
 enum err state_resolved_put(struct state *s, int64_t tenant_id, const struct state_resolved *r) WUR;
+
+/* JWT issuers (syncer writes, gate reads), found by their "iss" (len bytes). The table's
+ * key is a keyed hash of it (secret: the server's), the issuer's text is compared too. */
+bool state_jwt_issuer_find(struct state *s, const unsigned char secret[32], const char *iss,
+			   size_t len, struct state_jwt_issuer *out);
+enum err state_jwt_issuer_put(struct state *s, const unsigned char secret[32],
+			      const struct state_jwt_issuer *v) WUR;
+void state_jwt_issuer_sweep(struct state *s, uint32_t gen);
 
 void state_model_get(struct state *s, int64_t tenant_id, struct abuse_model *out);
 enum err state_model_put(struct state *s, int64_t tenant_id, const struct abuse_model *m,

@@ -23,7 +23,7 @@ static const char rid[] = "8d3c1f6e-2b4a-4c9d-9e8f-0a1b2c3d4e5f";
 
 static void init(void)
 {
-	static const struct state_sizes sz = {64, 16, 64, 256, 2, 64, 64};
+	static const struct state_sizes sz = {64, 16, 64, 256, 2, 64, 64, 16};
 	char path[64], msg[256];
 
 	snprintf(path, sizeof(path), "/tmp/tollgate-fuzz-%ld.shm", (long)getpid());

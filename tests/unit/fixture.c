@@ -45,7 +45,7 @@ void fx_write_file(const char *path, const char *text)
 	cr_assert_eq(fclose(f), 0);
 }
 
-const struct state_sizes fx_sizes = {64, 16, 64, 256, 4, 1024, 64};
+const struct state_sizes fx_sizes = {64, 16, 64, 256, 4, 1024, 64, 16};
 
 void fx_gate_open(struct fx_gate *g)
 {
