@@ -12,6 +12,12 @@ ALTER TABLE tenants
     -- a whole, and each of its keys. NULL: none.
     ADD COLUMN ai_budget_micros bigint CHECK (ai_budget_micros >= 0),
     ADD COLUMN ai_key_budget_micros bigint CHECK (ai_key_budget_micros >= 0),
+    -- The same per calendar day (UTC), and for each team (the team claim of JWT callers,
+    -- docs/jwt.md) per month and per day.
+    ADD COLUMN ai_budget_day_micros bigint CHECK (ai_budget_day_micros >= 0),
+    ADD COLUMN ai_key_budget_day_micros bigint CHECK (ai_key_budget_day_micros >= 0),
+    ADD COLUMN ai_team_budget_micros bigint CHECK (ai_team_budget_micros >= 0),
+    ADD COLUMN ai_team_budget_day_micros bigint CHECK (ai_team_budget_day_micros >= 0),
     -- The share of a budget past which the tenant's owners and admins are mailed, once a
     -- month per budget.
     ADD COLUMN ai_budget_warn_pct integer NOT NULL DEFAULT 80
@@ -122,6 +128,21 @@ CREATE POLICY tenant_wall ON ai_semantic TO tollgate_console
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_cache, ai_semantic TO tollgate_console;
 GRANT USAGE ON SEQUENCE ai_semantic_id_seq TO tollgate_console;
 
+-- What each team (of JWT callers) spent on AI calls, per day (UTC): written by the AI pool
+-- once an answer has been sent, for the team budgets.
+CREATE TABLE ai_team_spend (
+    tenant_id   bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    team        text   NOT NULL CHECK (length(team) BETWEEN 1 AND 128),
+    day         date   NOT NULL,
+    cost_micros bigint NOT NULL DEFAULT 0,
+    tokens      bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, team, day)
+);
+ALTER TABLE ai_team_spend ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_wall ON ai_team_spend TO tollgate_console
+    USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
+GRANT SELECT, INSERT, UPDATE ON ai_team_spend TO tollgate_console;
+
 -- Budget warnings already given: one per budget (the tenant's, key 0, or a key's) a month.
 CREATE TABLE ai_budget_warnings (
     tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
@@ -185,7 +206,9 @@ CREATE POLICY tenant_wall ON ai_aliases TO tollgate_console
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_providers, ai_aliases TO tollgate_console;
 GRANT USAGE ON SEQUENCE ai_providers_id_seq, ai_aliases_id_seq TO tollgate_console;
 GRANT SELECT ON ai_prices, ai_operator_providers TO tollgate_console;
-GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_warn_pct, ai_tpm, ai_key_tpm,
+GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_day_micros,
+               ai_key_budget_day_micros, ai_team_budget_micros, ai_team_budget_day_micros,
+               ai_budget_warn_pct, ai_tpm, ai_key_tpm,
                ai_cache_ttl_s, ai_cache_any, ai_semantic_alias, ai_semantic_threshold)
     ON tenants TO tollgate_console;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_prices TO tollgate_admin;

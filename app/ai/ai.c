@@ -43,6 +43,9 @@ struct target {
 	int64_t in_price, out_price; /* micros per million tokens */
 };
 
+/* What a budget caps: the tenant, the calling key, or the caller's team, per month or day. */
+enum budget_of { B_TENANT, B_KEY, B_TENANT_DAY, B_KEY_DAY, B_TEAM, B_TEAM_DAY, B__MAX };
+
 /* One request in the AI pool. */
 struct call {
 	struct hctx *c;
@@ -67,9 +70,12 @@ struct call {
 	struct buf out;	  /* translated events, on their way to the client */
 	bool over_budget; /* the month's budget is spent */
 	int64_t left;	  /* what is left of the tightest budget; -1: none */
-	/* The budgets (-1: none) and what was spent of them this month before this request,
-	 * and the share past which the tenant is warned. */
-	int64_t t_budget, k_budget, t_spent, k_spent, warn_pct;
+	/* The budgets (-1: none) and what was spent of each before this request, and the
+	 * share past which the tenant is warned (of the monthly tenant and key budgets). */
+	int64_t budget[B__MAX], spent[B__MAX], warn_pct;
+	const char *team; /* the JWT caller's team ("": none) */
+	int64_t cost;	  /* what the answer cost, once metered */
+	bool store;	  /* the answer goes into the caches once it has been sent */
 	/* The tenant's other AI settings. */
 	int64_t tpm, key_tpm; /* tokens per minute; -1: none */
 	int64_t cache_ttl;    /* seconds an answer is served again; 0: no cache */
@@ -500,6 +506,7 @@ static int64_t meter(struct call *k)
 	}
 	u->count[USAGE_TOKENS] += k->in_tok + k->out_tok;
 	u->count[USAGE_COST_MICROS] += cost;
+	k->cost += cost;
 	state_unlock(st->usage, u);
 	count(k->c, METRIC_AI_TOKENS, (uint64_t)(k->in_tok + k->out_tok));
 	minute = state_clock_ms(st) / 60000;
@@ -520,65 +527,77 @@ static bool worth_falling_back(int status)
 	return status == 429 || status == 408 || status >= 500 || status == 0;
 }
 
-/* The tenant's AI settings, and the month's spending (PostgreSQL's, plus what shared memory
- * has not flushed yet this hour) of the key and of the tenant against their budgets:
- * ERR_LIMIT when one is spent. */
+/* The tenant's AI settings, and what the month and the day (UTC) spent of each budget:
+ * PostgreSQL's, plus what shared memory has not flushed yet this hour of the calling key;
+ * the team's as the AI pool wrote it. ERR_LIMIT when a budget is spent. */
 static enum err load_settings(struct call *k)
 {
 	static const char sql[] =
-	    "SELECT t.ai_budget_micros, t.ai_key_budget_micros, "
-	    "  coalesce((SELECT sum(cost_micros) FROM usage_monthly WHERE tenant_id = $1 "
-	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0), "
-	    "  coalesce((SELECT cost_micros FROM usage_monthly WHERE key_id = $2 "
-	    "     AND month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0), "
+	    "WITH m AS (SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date AS month, "
+	    "  (date_trunc('day', now() AT TIME ZONE 'UTC')) AS day) "
+	    "SELECT t.ai_budget_micros, t.ai_key_budget_micros, t.ai_budget_day_micros, "
+	    "  t.ai_key_budget_day_micros, CASE WHEN $3 <> '' THEN t.ai_team_budget_micros END, "
+	    "  CASE WHEN $3 <> '' THEN t.ai_team_budget_day_micros END, "
+	    "  coalesce((SELECT sum(cost_micros) FROM usage_monthly u WHERE u.tenant_id = $1 "
+	    "     AND u.month = m.month), 0), "
+	    "  coalesce((SELECT cost_micros FROM usage_monthly u WHERE u.key_id = $2 "
+	    "     AND u.month = m.month), 0), "
+	    "  coalesce((SELECT sum(cost_micros) FROM usage_hourly u WHERE u.tenant_id = $1 "
+	    "     AND u.hour >= m.day AT TIME ZONE 'UTC'), 0), "
+	    "  coalesce((SELECT sum(cost_micros) FROM usage_hourly u WHERE u.key_id = $2 "
+	    "     AND u.hour >= m.day AT TIME ZONE 'UTC'), 0), "
+	    "  coalesce((SELECT sum(cost_micros) FROM ai_team_spend s WHERE s.tenant_id = $1 "
+	    "     AND s.team = $3 AND s.day >= m.month), 0), "
+	    "  coalesce((SELECT sum(cost_micros) FROM ai_team_spend s WHERE s.tenant_id = $1 "
+	    "     AND s.team = $3 AND s.day = m.day::date), 0), "
 	    "  coalesce(t.ai_tpm, -1), coalesce(t.ai_key_tpm, -1), t.ai_cache_ttl_s, "
 	    "  t.ai_cache_any, coalesce(t.ai_semantic_alias, ''), t.ai_semantic_threshold, "
 	    "  t.ai_budget_warn_pct "
-	    "FROM tenants t WHERE t.id = $1";
+	    "FROM tenants t, m WHERE t.id = $1";
 	struct state *st = k->c->app->state;
 	char tenant[24], key[24];
-	const char *params[2] = {tenant, key};
-	int64_t tb, kb, tspent, kspent, unflushed = 0;
+	const char *params[3] = {tenant, key, k->team};
+	int64_t unflushed = 0;
 	struct state_usage *u;
 	struct sql_res *r;
+	bool spent = false;
 	enum err e;
+	int i;
 
 	k->left = -1;
 	str_fmt_i64(tenant, k->tenant_id);
 	str_fmt_i64(key, k->key_id);
-	if ((e = api_sql(k->c, &r, sql, 2, params)) != ERR_OK)
+	if ((e = api_sql(k->c, &r, sql, 3, params)) != ERR_OK)
 		return e;
 	if (sql_rows(r) != 1)
 		return ERR_NOTFOUND;
-	k->tpm = sql_get_i64(r, 0, 4);
-	k->key_tpm = sql_get_i64(r, 0, 5);
-	k->cache_ttl = sql_get_i64(r, 0, 6);
-	k->cache_any = strcmp(sql_get(r, 0, 7), "t") == 0;
-	str_lcpy(k->semantic_alias, sql_get(r, 0, 8), sizeof(k->semantic_alias));
-	k->semantic_threshold = strtod(sql_get(r, 0, 9), NULL);
-	k->warn_pct = sql_get_i64(r, 0, 10);
-	k->t_budget = k->k_budget = -1;
-	if (sql_is_null(r, 0, 0) && sql_is_null(r, 0, 1))
-		return ERR_OK;
+	k->tpm = sql_get_i64(r, 0, 12);
+	k->key_tpm = sql_get_i64(r, 0, 13);
+	k->cache_ttl = sql_get_i64(r, 0, 14);
+	k->cache_any = strcmp(sql_get(r, 0, 15), "t") == 0;
+	str_lcpy(k->semantic_alias, sql_get(r, 0, 16), sizeof(k->semantic_alias));
+	k->semantic_threshold = strtod(sql_get(r, 0, 17), NULL);
+	k->warn_pct = sql_get_i64(r, 0, 18);
 	u = state_usage(st, k->key_id, state_clock_ms(st) / 3600000, k->tenant_id, false);
 	if (u != NULL) {
 		unflushed = u->count[USAGE_COST_MICROS] - u->flushed[USAGE_COST_MICROS];
 		state_unlock(st->usage, u);
 	}
-	tspent = sql_get_i64(r, 0, 2) + unflushed;
-	kspent = sql_get_i64(r, 0, 3) + unflushed;
-	k->t_budget = sql_is_null(r, 0, 0) ? -1 : sql_get_i64(r, 0, 0);
-	k->k_budget = sql_is_null(r, 0, 1) ? -1 : sql_get_i64(r, 0, 1);
-	k->t_spent = tspent;
-	k->k_spent = kspent;
-	tb = sql_is_null(r, 0, 0) ? -1 : sql_get_i64(r, 0, 0) - tspent;
-	kb = sql_is_null(r, 0, 1) ? -1 : sql_get_i64(r, 0, 1) - kspent;
-	k->left = tb < 0 ? kb : kb < 0 ? tb : (tb < kb ? tb : kb);
-	if (k->left < 0)
-		k->left = 0;
-	if ((!sql_is_null(r, 0, 0) && tb <= 0) || (!sql_is_null(r, 0, 1) && kb <= 0))
-		return ERR_LIMIT;
-	return ERR_OK;
+	for (i = 0; i < B__MAX; i++) {
+		int64_t left;
+
+		k->budget[i] = sql_is_null(r, 0, i) ? -1 : sql_get_i64(r, 0, i);
+		k->spent[i] = sql_get_i64(r, 0, 6 + i) + (i < B_TEAM ? unflushed : 0);
+		if (k->budget[i] < 0)
+			continue;
+		left = k->budget[i] - k->spent[i];
+		spent |= left <= 0;
+		if (left < 0)
+			left = 0;
+		if (k->left < 0 || left < k->left)
+			k->left = left;
+	}
+	return spent ? ERR_LIMIT : ERR_OK;
 }
 
 /* The most a request may cost: its prompt (estimated from its size) and max_tokens of
@@ -608,8 +627,8 @@ static void budget_warn(struct call *k, int64_t cost)
 		int64_t tenant, key, month;
 	} warned[64];
 	static unsigned next;
-	const int64_t budgets[2] = {k->t_budget, k->k_budget};
-	const int64_t spent[2] = {k->t_spent, k->k_spent};
+	const int64_t budgets[2] = {k->budget[B_TENANT], k->budget[B_KEY]};
+	const int64_t spent[2] = {k->spent[B_TENANT], k->spent[B_KEY]};
 	int64_t month = state_clock_ms(k->c->app->state) / 1000 / (86400 * 28);
 	char tenant[24], key[24], sp[24], bu[24];
 	const char *params[4] = {tenant, key, sp, bu};
@@ -661,12 +680,12 @@ static enum err run(struct call *k)
 
 	if (k->over_budget)
 		return problem(k->c, 402, PROB_BUDGET_EXCEEDED,
-			       "The AI budget for this month is spent (the key's or the "
-			       "account's); it renews with the next month.");
+			       "An AI budget is spent (the account's, the key's or the team's, "
+			       "for the month or the day); it renews with the next one.");
 	if (left >= 0 && max_cost(k) > left)
 		return problem(k->c, 402, PROB_BUDGET_EXCEEDED,
-			       "What is left of this month's AI budget cannot cover this "
-			       "request's largest cost (its prompt and max_tokens).");
+			       "What is left of an AI budget cannot cover this request's largest "
+			       "cost (its prompt and max_tokens).");
 	pick_first(k);
 	buf_init(&body, AI_MAX_ANSWER);
 	buf_init(&url, 1024);
@@ -1285,6 +1304,28 @@ static void cache_store(struct call *k)
 		log_warnx("AI: an answer could not be kept in the cache");
 }
 
+/* What a JWT caller's team spent, for the team budgets (ai_team_spend, per day). */
+static void team_spend(struct call *k)
+{
+	char tenant[24], cost[24], tokens[24];
+	const char *params[4] = {tenant, k->team, cost, tokens};
+
+	str_fmt_i64(tenant, k->tenant_id);
+	str_fmt_i64(cost, k->cost);
+	str_fmt_i64(tokens, k->in_tok + k->out_tok);
+	if (api_db_tenant_begin(k->c) != ERR_OK ||
+	    api_db_tenant_end(
+		k->c,
+		api_sql(k->c, NULL,
+			"INSERT INTO ai_team_spend (tenant_id, team, day, cost_micros, tokens) "
+			"VALUES ($1, left($2, 128), (now() AT TIME ZONE 'UTC')::date, $3, $4) "
+			"ON CONFLICT (tenant_id, team, day) DO UPDATE SET "
+			"cost_micros = ai_team_spend.cost_micros + EXCLUDED.cost_micros, "
+			"tokens = ai_team_spend.tokens + EXCLUDED.tokens",
+			4, params)) != ERR_OK)
+		log_warnx("AI: a team's spending could not be recorded");
+}
+
 /* An answer to keep in the caches once it has been sent (ai_settle, the pool's hook after
  * the answer is written): the caller does not wait for PostgreSQL. The request's context
  * (its response, arena and database connection) lives until then. */
@@ -1308,7 +1349,10 @@ void ai_settle(struct app *app, const struct gate_admit *a, bool delivered)
 	(void)delivered; /* an answer the caller did not get is still a good answer */
 	if (to_keep == NULL || to_keep->c == NULL)
 		return;
-	cache_store(to_keep);
+	if (to_keep->store)
+		cache_store(to_keep);
+	if (to_keep->team[0] != '\0' && to_keep->cost > 0)
+		team_spend(to_keep);
 	cryptox_wipe(to_keep, sizeof(*to_keep));
 	to_keep->c = NULL;
 }
@@ -1373,6 +1417,8 @@ static enum err handle(struct hctx *c, enum api_shape shape)
 		return problem(c, 400, PROB_INVALID_BODY, "model must be a non-empty string.");
 	}
 	k.model = arena_strndup(c->arena, k.model, strlen(k.model)); /* the doc changes */
+	if ((k.team = fcgi_param(c->rq, "HTTP_X_TOLLGATE_TEAM")) == NULL)
+		k.team = "";
 	(void)jsonx_get_bool(k.req, "stream", &k.stream);
 	if (shape == SHAPE_EMBEDDINGS)
 		k.stream = false;
@@ -1415,7 +1461,9 @@ static enum err handle(struct hctx *c, enum api_shape shape)
 			else if (k.cache_ttl > 0)
 				fcgi_header(c->rs, "X-Tollgate-Cache", "bypass");
 			e = run(&k);
-			if (e == ERR_OK && k.cacheable && c->rs->status == 200 && !c->rq->streamed)
+			k.store =
+			    e == ERR_OK && k.cacheable && c->rs->status == 200 && !c->rq->streamed;
+			if (k.store || (k.team[0] != '\0' && k.cost > 0))
 				keep_later(&k);
 		}
 	}

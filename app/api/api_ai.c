@@ -132,6 +132,12 @@ static const struct setting {
     {"prefix", "ai_prefix", "text", T_PREFIX, true, 0, 0},
     {"budget_micros", "ai_budget_micros", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
     {"key_budget_micros", "ai_key_budget_micros", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
+    {"budget_day_micros", "ai_budget_day_micros", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
+    {"key_budget_day_micros", "ai_key_budget_day_micros", "bigint", T_COUNT, true, 0,
+     INT64_MAX / 4},
+    {"team_budget_micros", "ai_team_budget_micros", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
+    {"team_budget_day_micros", "ai_team_budget_day_micros", "bigint", T_COUNT, true, 0,
+     INT64_MAX / 4},
     {"budget_warn_percent", "ai_budget_warn_pct", "integer", T_COUNT, false, 1, 100},
     {"tpm", "ai_tpm", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
     {"key_tpm", "ai_key_tpm", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
@@ -141,11 +147,13 @@ static const struct setting {
     {"semantic_threshold", "ai_semantic_threshold", "real", T_SIMILARITY, false, 0, 0},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+/* In the order of settings[] (write_settings() reads them by index). */
 #define SETTINGS_COLS                                                                              \
-	"ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_warn_pct, ai_tpm, "          \
-	"ai_key_tpm, "                                                                             \
-	"ai_cache_ttl_s, "                                                                         \
-	"ai_cache_any, ai_semantic_alias, ai_semantic_threshold"
+	"ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_day_micros, "                \
+	"ai_key_budget_day_micros, ai_team_budget_micros, ai_team_budget_day_micros, "             \
+	"ai_budget_warn_pct, ai_tpm, ai_key_tpm, ai_cache_ttl_s, ai_cache_any, "                   \
+	"ai_semantic_alias, "                                                                      \
+	"ai_semantic_threshold"
 
 static void write_settings(struct jsonx_w *w, const struct sql_res *r)
 {

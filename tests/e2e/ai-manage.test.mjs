@@ -43,7 +43,7 @@ describe('management API: AI settings, providers and aliases', () => {
   after(async () => { await s?.stop(); });
 
   // The settings this test does not change, as they start.
-  const REST = { budget_warn_percent: 80, tpm: null, key_tpm: null, cache_ttl_seconds: 0, cache_nondeterministic: false, semantic_alias: null, semantic_threshold: 0.95 };
+  const REST = { budget_day_micros: null, key_budget_day_micros: null, team_budget_micros: null, team_budget_day_micros: null, budget_warn_percent: 80, tpm: null, key_tpm: null, cache_ttl_seconds: 0, cache_nondeterministic: false, semantic_alias: null, semantic_threshold: 0.95 };
 
   test('the settings start off, round-trip, and null turns one off', async () => {
     let r = await api('/api/v1/ai', a.token);

@@ -4,6 +4,7 @@
 // the tenant's aliases. Fallback, cooldown, timeouts, garbage, cancellation, metering and
 // budgets are driven by the fake's model names (echo…, slow…, fail429…, hang…, garbage…).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -604,6 +605,43 @@ describe('AI caches and token limits', () => {
       return /id="ai-usage"[\s\S]*?<p class="big">[1-9][\d,]* <small>tokens/.test(p.text) ? p : null;
     });
     assert.match(home.text, /Cost 0\.0\d{5} of a 5\.000000 budget \(0%\)/);
+  });
+
+  test('budgets per day, and per team for JWT callers: each team spends its own', async () => {
+    s.psql("INSERT INTO ai_prices VALUES ('echo-small', 2000000, 8000000) ON CONFLICT (model) DO NOTHING");
+    // JWT callers from the tenant's identity provider, teams in the "org" claim.
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ISS = 'https://login.cachey.test/';
+    await manage('PUT', '/jwt/issuers', { issuer: ISS, static_keys: publicKey.export({ type: 'spki', format: 'pem' }), team_claim: 'org' });
+    const b64u = (x) => Buffer.from(x).toString('base64url');
+    const jwt = (org) => {
+      const input = `${b64u(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${b64u(JSON.stringify({ iss: ISS, sub: `user-${org}`, org, exp: Math.floor(Date.now() / 1000) + 600 }))}`;
+      return `${input}.${b64u(crypto.sign('sha256', Buffer.from(input), privateKey))}`;
+    };
+    const ask = (token, content) => fetch(`${s.url}/v1/chat/completions`, {
+      method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content }] }),
+    });
+    await waitFor('the issuer at the gate', async () => (await ask(jwt('red'), 'hello')).status === 200);
+    const spent = (team) => Number(s.psql(`SELECT coalesce(sum(cost_micros), 0) FROM ai_team_spend WHERE team = '${team}'`));
+    await waitFor('red\'s spending kept', () => spent('red') > 0);
+    // Each team may spend what red has spent so far this month: red is over, blue is not.
+    await manage('PATCH', '/ai', { team_budget_micros: spent('red') });
+    const red = await ask(jwt('red'), 'more');
+    assert.equal(red.status, 402);
+    assert.match((await red.json()).detail, /team/);
+    const blue = await ask(jwt('blue'), 'first');
+    assert.equal(blue.status, 200, 'another team\'s budget is its own');
+    await waitFor('blue\'s spending kept', () => spent('blue') > 0);
+    await manage('PATCH', '/ai', { team_budget_micros: null, team_budget_day_micros: 1 });
+    assert.equal((await ask(jwt('blue'), 'today')).status, 402, 'the team\'s day budget');
+    await manage('PATCH', '/ai', { team_budget_day_micros: null });
+    assert.equal((await ask(jwt('red'), 'again')).status, 200);
+    // A day budget for each key: spent by what the key spent today.
+    await manage('PATCH', '/ai', { key_budget_day_micros: 0 });
+    const r = await chat({ model: 'chat', messages: [{ role: 'user', content: 'day' }] });
+    assert.equal(r.status, 402);
+    await manage('PATCH', '/ai', { key_budget_day_micros: null });
   });
 });
 
