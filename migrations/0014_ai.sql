@@ -143,6 +143,18 @@ CREATE POLICY tenant_wall ON ai_team_spend TO tollgate_console
     USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
 GRANT SELECT, INSERT, UPDATE ON ai_team_spend TO tollgate_console;
 
+-- Providers (model '') and provider models cooling down after a failure, as every node
+-- sees them: the AI pool writes one when a call fails and reads them with the targets.
+-- provider is ai_providers.id, or an operator's provider's id + 2^40. Not a tenant's row:
+-- it says no more than that some provider failed a while ago.
+CREATE TABLE ai_cooldowns (
+    provider bigint NOT NULL,
+    model    text   NOT NULL,
+    until    timestamptz NOT NULL,
+    PRIMARY KEY (provider, model)
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON ai_cooldowns TO tollgate_console;
+
 -- Budget warnings already given: one per budget (the tenant's, key 0, or a key's) a month.
 CREATE TABLE ai_budget_warnings (
     tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,

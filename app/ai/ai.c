@@ -40,6 +40,7 @@ struct target {
 	char key[520]; /* opened from its sealed form for this request; wiped after */
 	char model[136];
 	int64_t weight;
+	int64_t cool_ms; /* cooling down until (wall-clock ms) as PostgreSQL says; 0: not */
 	int64_t in_price, out_price; /* micros per million tokens */
 };
 
@@ -211,7 +212,11 @@ static const char targets_sql[] =
     "   (SELECT 1 FROM ai_aliases WHERE tenant_id = $1 AND name = $2)) "
     "SELECT p.id, p.name, p.kind, p.base_url, coalesce(encode(p.key_sealed, 'hex'), ''), "
     "       l.model, l.weight, coalesce(pr.input_micros_per_mtok, 0), "
-    "       coalesce(pr.output_micros_per_mtok, 0) "
+    "       coalesce(pr.output_micros_per_mtok, 0), "
+    /* A cooldown another node wrote (the provider's, or this model's of it). */
+    "       coalesce((SELECT (extract(epoch FROM max(c.until)) * 1000)::bigint "
+    "         FROM ai_cooldowns c WHERE c.provider = p.id AND c.model IN ('', l.model) "
+    "         AND c.until > now()), 0) "
     "FROM list l CROSS JOIN LATERAL ("
     /* The tenant's provider of that name, else the operator's (ids kept apart). */
     "  SELECT id, name, kind, base_url, key_sealed FROM ai_providers "
@@ -249,6 +254,7 @@ static enum err load_targets(struct call *k)
 		t->weight = sql_get_i64(r, i, 6);
 		t->in_price = sql_get_i64(r, i, 7);
 		t->out_price = sql_get_i64(r, i, 8);
+		t->cool_ms = sql_get_i64(r, i, 9);
 		if (n > CRYPTOX_SEAL_EXTRA && n <= sizeof(sealed) &&
 		    n - CRYPTOX_SEAL_EXTRA < sizeof(t->key) && codec_unhex(hex, n * 2, sealed, n) &&
 		    cryptox_open(cfg->secret_key, SEAL_PURPOSE, sealed, n, t->key))
@@ -664,6 +670,27 @@ static void budget_warn(struct call *k, int64_t cost)
 	}
 }
 
+/* Tells every node that a provider (or one of its models) is failing: they read it with
+ * the targets of their next request. A failure to write it only leaves the others to find
+ * out for themselves. */
+static void cool_everywhere(struct call *k, const struct target *t, bool model_only)
+{
+	char provider[24], ms[24];
+	const char *params[3] = {provider, model_only ? t->model : "", ms};
+
+	str_fmt_i64(provider, t->provider_id);
+	str_fmt_i64(ms, k->c->app->cfg->ai_cooldown_ms);
+	if (k->c->app->cfg->ai_cooldown_ms <= 0 ||
+	    api_sql(
+		k->c, NULL,
+		"WITH gone AS (DELETE FROM ai_cooldowns WHERE until < now() - interval '1 hour') "
+		"INSERT INTO ai_cooldowns (provider, model, until) "
+		"VALUES ($1, $2, now() + make_interval(secs => $3::bigint / 1000.0)) "
+		"ON CONFLICT (provider, model) DO UPDATE SET until = EXCLUDED.until",
+		3, params) != ERR_OK)
+		return;
+}
+
 /* Calls the targets in turn until one answers. */
 static enum err run(struct call *k)
 {
@@ -698,6 +725,8 @@ static enum err run(struct call *k)
 
 		if ((m = ai_cooldown_until(st, model_key(t), now)) > until)
 			until = m;
+		if (t->cool_ms > now && t->cool_ms > until)
+			until = t->cool_ms; /* another node found it failing */
 		struct http_req rq;
 		char msg[256];
 		int status = 0;
@@ -805,6 +834,7 @@ static enum err run(struct call *k)
 		count(k->c, METRIC_AI_FALLBACKS, 1);
 		ai_cooldown_set(st, e == ERR_OK || e == ERR_TIMEOUT ? model_key(t) : t->provider_id,
 				state_clock_ms(st) + cfg->ai_cooldown_ms);
+		cool_everywhere(k, t, e == ERR_OK || e == ERR_TIMEOUT);
 		e = ERR_UPSTREAM;
 		k->status = 0;
 	}

@@ -237,6 +237,23 @@ describe('AI routes through the gateway', () => {
     assert.ok(large >= 20 && large <= 38, `echo-large took ${large} of 40 (expected about 30)`);
   });
 
+  test('a cooldown one node finds is seen by every node of the cluster', async () => {
+    const b = await startStack({ database: s, env: { TOLLGATE_AI_WORKERS: '1', TOLLGATE_AI_COOLDOWN: '30s' } });
+    try {
+      await alias('cluster', [{ provider: 'oai', model: 'fail429-cluster' }, { provider: 'oai', model: 'echo-small' }]);
+      const viaB = new OpenAI({ apiKey: key, baseURL: `${b.url}/v1`, maxRetries: 0 });
+      await waitFor('node B\'s AI routes', async () => (await fetch(`${b.url}/v1/models`, { headers: { 'X-Api-Key': key } })).status === 200);
+      fake.reset();
+      const onA = await openai.chat.completions.create({ model: 'cluster', messages: [{ role: 'user', content: 'a' }] }).withResponse();
+      assert.equal(onA.response.headers.get('x-tollgate-ai-attempts'), '2');
+      const onB = await viaB.chat.completions.create({ model: 'cluster', messages: [{ role: 'user', content: 'b' }] }).withResponse();
+      assert.equal(onB.response.headers.get('x-tollgate-ai-attempts'), '1', 'node B called the model node A saw failing');
+      assert.equal(fake.requests.filter((r) => r.body?.model === 'fail429-cluster').length, 1);
+    } finally {
+      await b.stop();
+    }
+  });
+
   test('connect errors, hangs (first-byte timeout) and garbage fall over; when all fail, a 502 problem', async () => {
     fake.reset();
     await alias('shaky', [
