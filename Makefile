@@ -97,6 +97,7 @@ APP_SRCS := \
 	app/serve/ai_pool.c \
 	app/serve/console_pool.c \
 	app/serve/flusher.c \
+	app/serve/hooks.c \
 	app/serve/jwks.c \
 	app/serve/keeper.c \
 	app/serve/listen.c \

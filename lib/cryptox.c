@@ -68,6 +68,19 @@ bool cryptox_open(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *pur
 	return ok;
 }
 
+void cryptox_hmac_sha256_dot(const void *key, size_t keylen, const void *a, size_t an,
+			     const void *b, size_t bn, unsigned char out[32])
+{
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, key, keylen);
+	crypto_auth_hmacsha256_update(&st, a, an);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+	crypto_auth_hmacsha256_update(&st, b, bn);
+	crypto_auth_hmacsha256_final(&st, out);
+	sodium_memzero(&st, sizeof(st));
+}
+
 void cryptox_sha256_hex(const void *msg, size_t n, char out[65])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

@@ -39,6 +39,11 @@ void cryptox_seal(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *pur
 bool cryptox_open(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *purpose,
 		  const unsigned char *sealed, size_t n, void *out);
 
+/* HMAC-SHA256 of "a.b" (a, a '.', then b) with key: how Stripe signs its webhooks
+ * ("timestamp.body") and Tollgate signs its own. */
+void cryptox_hmac_sha256_dot(const void *key, size_t keylen, const void *a, size_t an,
+			     const void *b, size_t bn, unsigned char out[32]);
+
 /* Password hashes: Argon2id (libsodium's crypto_pwhash_str) at its "interactive" cost
  * (64 MiB, 2 passes), as a self-describing string of at most CRYPTOX_PWHASH_LEN - 1
  * characters. ERR_SYS when memory for the hash could not be had. */

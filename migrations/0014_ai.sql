@@ -22,6 +22,9 @@ ALTER TABLE tenants
     -- month per budget.
     ADD COLUMN ai_budget_warn_pct integer NOT NULL DEFAULT 80
         CHECK (ai_budget_warn_pct BETWEEN 1 AND 100),
+    -- And a URL the warning is POSTed to (signed: docs/ai-routes.md), NULL: none.
+    ADD COLUMN ai_budget_webhook text
+        CHECK (ai_budget_webhook ~* '^https?://' AND length(ai_budget_webhook) <= 512),
     -- Tokens per minute (prompt and answer) for the tenant as a whole, and for each key,
     -- on each node. NULL: none.
     ADD COLUMN ai_tpm bigint CHECK (ai_tpm >= 0),
@@ -166,6 +169,24 @@ CREATE TABLE ai_budget_warnings (
     PRIMARY KEY (tenant_id, key_id, month)
 );
 
+-- Budget warnings to POST to a tenant's webhook, sent by the hooks child (at least once,
+-- retried with backoff), like the mail outbox.
+CREATE TABLE ai_webhook_outbox (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id       bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    url             text   NOT NULL,
+    body            text   NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    attempts        integer NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    sent_at         timestamptz,
+    last_error      text NOT NULL DEFAULT ''
+);
+CREATE INDEX ai_webhook_outbox_due ON ai_webhook_outbox (next_attempt_at) WHERE sent_at IS NULL;
+ALTER TABLE ai_webhook_outbox ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_wall ON ai_webhook_outbox TO tollgate_console
+    USING (tenant_id = tollgate_tenant()) WITH CHECK (tenant_id = tollgate_tenant());
+
 -- Called by the AI pool (as the console's role, in the tenant's transaction) when a
 -- request took a budget past its warning share: records the warning and queues a mail to
 -- the tenant's owners and admins, the first time this month only. Returns the mails queued.
@@ -198,6 +219,17 @@ BEGIN
                       CASE WHEN p_budget > 0 THEN (100 * p_spent / p_budget)::text ELSE '100' END)
           FROM users u WHERE u.tenant_id = p_tenant AND u.role IN ('owner', 'admin');
     GET DIAGNOSTICS n = ROW_COUNT;
+    INSERT INTO ai_webhook_outbox (tenant_id, url, body)
+        SELECT t.id, t.ai_budget_webhook,
+               jsonb_build_object('type', 'ai.budget.warning', 'tenant', t.slug,
+                                  'key_id', nullif(p_key, 0), 'spent_micros', p_spent,
+                                  'budget_micros', p_budget,
+                                  'percent', CASE WHEN p_budget > 0
+                                                  THEN 100 * p_spent / p_budget ELSE 100 END,
+                                  'month', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM'),
+                                  'at', to_char(now() AT TIME ZONE 'UTC',
+                                                'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text
+          FROM tenants t WHERE t.id = p_tenant AND t.ai_budget_webhook IS NOT NULL;
     RETURN n;
 END
 $$;
@@ -220,7 +252,7 @@ GRANT USAGE ON SEQUENCE ai_providers_id_seq, ai_aliases_id_seq TO tollgate_conso
 GRANT SELECT ON ai_prices, ai_operator_providers TO tollgate_console;
 GRANT UPDATE (ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_day_micros,
                ai_key_budget_day_micros, ai_team_budget_micros, ai_team_budget_day_micros,
-               ai_budget_warn_pct, ai_tpm, ai_key_tpm,
+               ai_budget_warn_pct, ai_budget_webhook, ai_tpm, ai_key_tpm,
                ai_cache_ttl_s, ai_cache_any, ai_semantic_alias, ai_semantic_threshold)
     ON tenants TO tollgate_console;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_prices TO tollgate_admin;

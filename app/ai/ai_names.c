@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/codec.h"
+#include "../../lib/cryptox.h"
 #include "../upstream/upstream.h"
 
 static bool is_alnum(char ch)
@@ -148,4 +150,16 @@ bool ai_model_ok(const char *m)
 		if ((unsigned char)m[i] < 0x20 || m[i] == 0x7f)
 			return false;
 	return true;
+}
+
+void ai_webhook_secret(const struct config *cfg, int64_t tenant_id, char out[AI_WEBHOOK_SECRET_LEN])
+{
+	unsigned char h[CRYPTOX_HASH_BYTES];
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), "ai-webhook:%lld", (long long)tenant_id);
+
+	cryptox_keyed_hash(h, cfg->secret_key, msg, (size_t)n);
+	memcpy(out, "whsec_", 6);
+	codec_hex(h, sizeof(h), out + 6);
+	cryptox_wipe(h, sizeof(h));
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../../lib/str.h"
 #include "../config.h"
@@ -31,5 +32,11 @@ bool ai_api_key_ok(const char *k);
  * (upstream_check(): TOLLGATE_UPSTREAM_ALLOW lets a network in; a host name is resolved)
  * and a path of plain segments. On false, why (a sentence) says what is wrong. */
 bool ai_base_url_ok(const struct config *cfg, char *url, char *why, size_t n);
+
+/* The secret a tenant's budget webhooks are signed with ("whsec_" and 64 hex digits):
+ * derived from the server secret and the tenant, so it is never stored. */
+#define AI_WEBHOOK_SECRET_LEN (6 + 64 + 1)
+void ai_webhook_secret(const struct config *cfg, int64_t tenant_id,
+		       char out[AI_WEBHOOK_SECRET_LEN]);
 
 #endif

@@ -122,7 +122,7 @@ static struct buf *arena_buf(struct hctx *c, size_t max)
 /* ---- Settings ---------------------------------------------------------------------- */
 
 /* The members of the settings and the tenants column each is kept in. */
-enum setting_type { T_PREFIX, T_COUNT, T_BOOL, T_ALIAS, T_SIMILARITY };
+enum setting_type { T_PREFIX, T_COUNT, T_BOOL, T_ALIAS, T_SIMILARITY, T_URL };
 static const struct setting {
 	const char *member, *column, *cast;
 	enum setting_type type;
@@ -139,6 +139,7 @@ static const struct setting {
     {"team_budget_day_micros", "ai_team_budget_day_micros", "bigint", T_COUNT, true, 0,
      INT64_MAX / 4},
     {"budget_warn_percent", "ai_budget_warn_pct", "integer", T_COUNT, false, 1, 100},
+    {"budget_webhook_url", "ai_budget_webhook", "text", T_URL, true, 0, 0},
     {"tpm", "ai_tpm", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
     {"key_tpm", "ai_key_tpm", "bigint", T_COUNT, true, 0, INT64_MAX / 4},
     {"cache_ttl_seconds", "ai_cache_ttl_s", "integer", T_COUNT, false, 0, 30 * 86400},
@@ -151,12 +152,13 @@ static const struct setting {
 #define SETTINGS_COLS                                                                              \
 	"ai_prefix, ai_budget_micros, ai_key_budget_micros, ai_budget_day_micros, "                \
 	"ai_key_budget_day_micros, ai_team_budget_micros, ai_team_budget_day_micros, "             \
-	"ai_budget_warn_pct, ai_tpm, ai_key_tpm, ai_cache_ttl_s, ai_cache_any, "                   \
-	"ai_semantic_alias, "                                                                      \
-	"ai_semantic_threshold"
+	"ai_budget_warn_pct, ai_budget_webhook, ai_tpm, ai_key_tpm, ai_cache_ttl_s, "              \
+	"ai_cache_any, "                                                                           \
+	"ai_semantic_alias, ai_semantic_threshold"
 
-static void write_settings(struct jsonx_w *w, const struct sql_res *r)
+static void write_settings(struct hctx *c, struct jsonx_w *w, const struct sql_res *r)
 {
+	char secret[AI_WEBHOOK_SECRET_LEN];
 	size_t i;
 
 	jsonx_obj_open(w);
@@ -173,6 +175,9 @@ static void write_settings(struct jsonx_w *w, const struct sql_res *r)
 		else
 			jsonx_str(w, sql_get(r, 0, (int)i));
 	}
+	/* What the budget webhook's signatures are made with (read only). */
+	ai_webhook_secret(c->app->cfg, c->tenant_id, secret);
+	jsonx_kstr(w, "budget_webhook_secret", secret);
 	jsonx_obj_close(w);
 }
 
@@ -191,7 +196,7 @@ enum err api_ai_get(struct hctx *c)
 	if (sql_rows(r) != 1)
 		return ERR_NOTFOUND;
 	hctx_json_begin(c, &w);
-	write_settings(&w, r);
+	write_settings(c, &w, r);
 	hctx_json_end(c, &w);
 	return ERR_OK;
 }
@@ -248,7 +253,7 @@ static enum err settings_work(struct hctx *c, void *arg, struct buf *data, struc
 	if (used > 0 && (e = api_audit(c, c->tenant_id, "ai.settings", target)) != ERR_OK)
 		return e;
 	jsonx_w_init(&w, data);
-	write_settings(&w, r);
+	write_settings(c, &w, r);
 	return ERR_OK;
 }
 
@@ -311,6 +316,20 @@ enum err api_ai_patch(struct hctx *c)
 			    !ai_alias_name_ok(str_c(q.value[i])))
 				complain(c, &k, m, "%s must name an alias (or be null)", m);
 			break;
+		case T_URL: {
+			const char *u;
+			char *copy, why[400];
+
+			if (!jsonx_get_str(d, m, &u) ||
+			    (copy = arena_strndup(c->arena, u, strlen(u))) == NULL)
+				complain(c, &k, m, "%s must be an http(s) URL, or null", m);
+			else if (!ai_base_url_ok(c->app->cfg, copy, why, sizeof(why)))
+				complain(c, &k, m, "%s%s", m,
+					 why + (strncmp(why, "base_url", 8) == 0 ? 8 : 0));
+			else
+				q.value[i] = copy;
+			break;
+		}
 		case T_SIMILARITY:
 			if (!jsonx_get_num(d, m, &f) || !(f >= 0.5 && f <= 1.0))
 				complain(c, &k, m, "%s must be a number from 0.5 to 1", m);

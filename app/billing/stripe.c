@@ -2,6 +2,8 @@
 #include "stripe.h"
 
 #include <sodium.h>
+
+#include "../../lib/cryptox.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,17 +131,12 @@ enum err stripe_call(struct http *h, const struct config *cfg, const char *metho
 static bool signs(const char *key, size_t keylen, struct str t, const char *body, size_t len,
 		  const unsigned char sig[32])
 {
-	crypto_auth_hmacsha256_state st;
 	unsigned char mac[32];
 	bool ok;
 
-	crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, keylen);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)t.p, t.len);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
-	crypto_auth_hmacsha256_final(&st, mac);
-	ok = sodium_memcmp(mac, sig, sizeof(mac)) == 0;
-	sodium_memzero(&st, sizeof(st));
+	cryptox_hmac_sha256_dot(key, keylen, t.p, t.len, body, len, mac);
+	ok = cryptox_equal(mac, sig, sizeof(mac));
+	cryptox_wipe(mac, sizeof(mac));
 	return ok;
 }
 

@@ -21,6 +21,7 @@
 #include "console_pool.h"
 #include "flusher.h"
 #include "gate_pool.h"
+#include "hooks.h"
 #include "listen.h"
 #include "mailer.h"
 #include "biller.h"
@@ -50,15 +51,16 @@ enum child_kind {
 	CHILD_BILLER,
 	CHILD_AI,
 	CHILD_JWKS,
+	CHILD_HOOKS,
 	CHILD__MAX
 };
 
-static const char *const kind_names[CHILD__MAX] = {"gate",	"console", "syncer",  "flusher",
-						   "collector", "judge",   "trainer", "resolver",
-						   "mailer",	"biller",  "ai",      "jwks"};
+static const char *const kind_names[CHILD__MAX] = {
+    "gate",	"console", "syncer", "flusher", "collector", "judge", "trainer",
+    "resolver", "mailer",  "biller", "ai",	"jwks",	     "hooks"};
 
 /* Slots: the background children, then the gate pool, the console pool, the AI pool. */
-#define FIRST_GATE    9
+#define FIRST_GATE    10
 #define FIRST_CONSOLE (FIRST_GATE + MAX_POOL)
 #define FIRST_AI      (FIRST_CONSOLE + MAX_POOL)
 #define NSLOTS	      (FIRST_AI + MAX_POOL)
@@ -146,6 +148,9 @@ static void child_main(struct master *m, struct child *c)
 		break;
 	case CHILD_AI:
 		rc = ai_pool_run(&m->app, m->fds.ai, &child_stop);
+		break;
+	case CHILD_HOOKS:
+		rc = hooks_run(&m->app, &child_stop);
 		break;
 	case CHILD_SYNCER:
 		rc = syncer_run(&m->app, &child_stop);
@@ -263,6 +268,7 @@ static void plan_children(struct master *m)
 	m->children[6].kind = CHILD_MAILER;
 	m->children[7].kind = CHILD_BILLER;
 	m->children[8].kind = CHILD_JWKS;
+	m->children[9].kind = CHILD_HOOKS;
 	for (i = 0; i < FIRST_GATE; i++)
 		m->children[i].wanted = true;
 	/* The LLM judge runs only when a provider is configured, the mailer when SMTP is. */

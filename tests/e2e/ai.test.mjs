@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
@@ -438,7 +439,27 @@ describe('AI routes through the gateway', () => {
     assert.ok(value(/^tollgate_ai_tokens_total (\d+)$/m) > 0);
   });
 
-  test('a budget taken past its warning share mails the tenant\'s owners, once', async () => {
+  test('a budget taken past its warning share mails the tenant\'s owners and calls its webhook, once', async () => {
+    // The tenant's webhook receiver: it checks the signature as a tenant would.
+    const got = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        got.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${receiver.address().port}/hooks/tollgate`;
+    const bad = await fetch(`${s.console}/api/v1/ai`, {
+      method: 'PATCH', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ budget_webhook_url: 'http://169.254.169.254/latest' }),
+    });
+    assert.equal(bad.status, 400, 'a metadata address is refused');
+    const settings = (await manage('PATCH', '/ai', { budget_webhook_url: hookUrl })).data;
+    assert.equal(settings.budget_webhook_url, hookUrl);
+    assert.match(settings.budget_webhook_secret, /^whsec_[0-9a-f]{64}$/);
     s.psql(`INSERT INTO users (tenant_id, email, role) SELECT id, 'owner@acme-ai.test', 'owner' FROM tenants WHERE slug = '${SLUG}'`);
     const spent = usage(s, keyId).micros;
     await manage('PATCH', '/ai', { key_budget_micros: spent + 200, budget_warn_percent: 1 });
@@ -447,9 +468,23 @@ describe('AI routes through the gateway', () => {
     await waitFor('the warning mail', () => mails() === 1);
     assert.equal(s.psql(`SELECT key_id FROM ai_budget_warnings w JOIN tenants t ON t.id = w.tenant_id WHERE t.slug = '${SLUG}'`), String(keyId));
     await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'and again' }] });
-    await sleep(300);
+    await waitFor('the webhook', () => got.length >= 1, { timeout: 15000 });
+    await sleep(1500);
     assert.equal(mails(), 1, 'one warning a month');
-    await manage('PATCH', '/ai', { key_budget_micros: null, budget_warn_percent: 80 });
+    assert.equal(got.length, 1, 'one webhook a month');
+    receiver.close();
+    const { headers, body } = got[0];
+    const [, t, v1] = headers['tollgate-signature'].match(/^t=(\d+),v1=([0-9a-f]{64})$/);
+    const expected = crypto.createHmac('sha256', settings.budget_webhook_secret).update(`${t}.${body}`).digest('hex');
+    assert.equal(v1, expected, 'the signature');
+    assert.ok(Math.abs(Number(t) - Date.now() / 1000) < 60);
+    assert.match(headers['tollgate-event-id'], /^aiw_\d+$/);
+    const event = JSON.parse(body);
+    assert.equal(event.type, 'ai.budget.warning');
+    assert.equal(event.tenant, SLUG);
+    assert.equal(event.key_id, Number(keyId));
+    assert.ok(event.spent_micros > 0 && event.budget_micros === spent + 200);
+    await manage('PATCH', '/ai', { key_budget_micros: null, budget_warn_percent: 80, budget_webhook_url: null });
   });
 
   test('a monthly budget stops spending with 402 before the provider is called', async () => {
