@@ -8,12 +8,13 @@ set -euo pipefail
 # machine happens to have: caddy, psql and the PostgreSQL server, curl (make run's
 # readiness probe, tests), promtool (the /metrics format test), systemd-socket-activate
 # (the socket-activation test), chromium with a font of known metrics (the browser tests),
-# ffmpeg (make walkthrough's animation and its captions, in DejaVu), wrk and ps (benchmarks).
+# ffmpeg (make walkthrough's animation and its captions, in DejaVu), wrk, ps and getconf
+# (benchmarks: getconf, from libc-bin, gives the clock tick for CPU times).
 build=(gcc make pkg-config libfcgi-dev libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev libjwt-dev)
 run=("${build[@]}" postgresql postgresql-client postgresql-client-common caddy nodejs curl procps ca-certificates)
 test=("${run[@]}" libcriterion-dev clang-format prometheus systemd openssl chromium fonts-dejavu-core)
 walkthrough=("${test[@]}" ffmpeg)
-bench=("${run[@]}" wrk git)
+bench=("${run[@]}" wrk git libc-bin)
 fuzz=("${build[@]}" clang libclang-rt-14-dev)
 
 case "${1:-}" in

@@ -274,6 +274,28 @@ static enum err keep(struct hctx *c, struct sql_res *r, struct sql_res **out)
 	return ERR_OK;
 }
 
+enum err api_list_rows(struct hctx *c, const char *query,
+		       void (*row)(struct jsonx_w *w, const struct sql_res *r, int i))
+{
+	char tenant[24];
+	const char *params[1] = {tenant};
+	struct sql_res *r;
+	struct jsonx_w w;
+	enum err e;
+	int i;
+
+	str_fmt_i64(tenant, c->tenant_id);
+	if ((e = api_sql(c, &r, query, 1, params)) != ERR_OK)
+		return e;
+	hctx_json_begin(c, &w);
+	jsonx_arr_open(&w);
+	for (i = 0; i < sql_rows(r); i++)
+		row(&w, r, i);
+	jsonx_arr_close(&w);
+	hctx_json_end(c, &w);
+	return ERR_OK;
+}
+
 enum err api_unavailable(struct hctx *c)
 {
 	c->detail = "The database is unavailable; try again shortly.";

@@ -68,6 +68,11 @@ enum err api_sql(struct hctx *c, struct sql_res **out, const char *query, int n,
  * tried once more on a new one. */
 enum err api_sql_retry(struct hctx *c, struct sql_res **out, const char *query, int n,
 		       const char *const *params) WUR;
+/* A GET of the tenant's rows: query, with $1 the tenant (c->tenant_id), run through
+ * api_sql(); each row written by row(); answered as {"data": [rows], "meta": ...}. */
+enum err api_list_rows(struct hctx *c, const char *query,
+		       void (*row)(struct jsonx_w *w, const struct sql_res *r, int i)) WUR;
+
 /* 503 unavailable with Retry-After: 1 (the caller has logged why). */
 enum err api_unavailable(struct hctx *c) WUR;
 /* BEGIN and COMMIT through api_sql; rollback is sql_rollback(api_db_conn(c)). */

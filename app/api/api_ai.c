@@ -559,25 +559,9 @@ static void write_alias(struct jsonx_w *w, const struct sql_res *r, int i)
 
 enum err api_ai_aliases_get(struct hctx *c)
 {
-	char tenant[24];
-	const char *params[1] = {tenant};
-	struct sql_res *r;
-	struct jsonx_w w;
-	enum err e;
-	int i;
-
-	str_fmt_i64(tenant, c->tenant_id);
-	if ((e = api_sql(c, &r,
-			 "SELECT " ALIAS_COLS " FROM ai_aliases WHERE tenant_id = $1 ORDER BY name",
-			 1, params)) != ERR_OK)
-		return e;
-	hctx_json_begin(c, &w);
-	jsonx_arr_open(&w);
-	for (i = 0; i < sql_rows(r); i++)
-		write_alias(&w, r, i);
-	jsonx_arr_close(&w);
-	hctx_json_end(c, &w);
-	return ERR_OK;
+	return api_list_rows(
+	    c, "SELECT " ALIAS_COLS " FROM ai_aliases WHERE tenant_id = $1 ORDER BY name",
+	    write_alias);
 }
 
 /* An alias to store: its targets and by_plan as normalised JSON (provider, model and

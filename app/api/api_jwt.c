@@ -67,26 +67,10 @@ static void write_issuer(struct jsonx_w *w, const struct sql_res *r, int i)
 
 enum err api_jwt_issuers_get(struct hctx *c)
 {
-	char tenant[24];
-	const char *params[1] = {tenant};
-	struct sql_res *r;
-	struct jsonx_w w;
-	enum err e;
-	int i;
-
-	str_fmt_i64(tenant, c->tenant_id);
-	if ((e = api_sql_retry(c, &r,
-			       "SELECT " ISSUER_COLS " FROM jwt_issuers WHERE tenant_id = $1 "
-			       "ORDER BY issuer",
-			       1, params)) != ERR_OK)
-		return e;
-	hctx_json_begin(c, &w);
-	jsonx_arr_open(&w);
-	for (i = 0; i < sql_rows(r); i++)
-		write_issuer(&w, r, i);
-	jsonx_arr_close(&w);
-	hctx_json_end(c, &w);
-	return ERR_OK;
+	return api_list_rows(c,
+			     "SELECT " ISSUER_COLS " FROM jwt_issuers WHERE tenant_id = $1 "
+			     "ORDER BY issuer",
+			     write_issuer);
 }
 
 struct issuer_req {
