@@ -106,6 +106,40 @@ static void copy_number(struct jsonx_w *w, const struct jsonx_doc *d, const char
 		kraw(w, to, d, from);
 }
 
+/* Anthropic's tool_use blocks in the content at path, as OpenAI's "tool_calls" member
+ * (written only when there is one); returns how many. */
+static size_t tool_calls_of(struct jsonx_w *w, const struct jsonx_doc *d, const char *path)
+{
+	size_t n = 0, i, calls = 0;
+
+	(void)jsonx_get_len(d, path, &n);
+	for (i = 0; i < n; i++) {
+		struct jsonx_doc *b;
+
+		if (!jsonx_get_elem(d, path, i, &b))
+			continue;
+		if (strcmp(get_str(b, "type", ""), "tool_use") == 0) {
+			if (calls++ == 0) {
+				jsonx_key(w, "tool_calls");
+				jsonx_arr_open(w);
+			}
+			jsonx_obj_open(w);
+			jsonx_kstr(w, "id", get_str(b, "id", ""));
+			jsonx_kstr(w, "type", "function");
+			jsonx_key(w, "function");
+			jsonx_obj_open(w);
+			jsonx_kstr(w, "name", get_str(b, "name", ""));
+			kdumped(w, "arguments", b, "input");
+			jsonx_obj_close(w);
+			jsonx_obj_close(w);
+		}
+		jsonx_doc_free(b);
+	}
+	if (calls > 0)
+		jsonx_arr_close(w);
+	return calls;
+}
+
 /* --- OpenAI request -> Anthropic request ------------------------------------------- */
 
 /* One Anthropic turn being built: consecutive turns of one role are merged (Anthropic
@@ -390,33 +424,7 @@ bool ai_request_to_openai(const struct jsonx_doc *in, const char *model, struct 
 				jsonx_strn(&w, text.p, text.len);
 			else
 				jsonx_null(&w);
-			if (calls > 0) {
-				jsonx_key(&w, "tool_calls");
-				jsonx_arr_open(&w);
-				for (j = 0; j < m; j++) {
-					struct jsonx_doc *b;
-					const char *type = "", *id = "", *name = "";
-
-					if (!jsonx_get_elem(msg, "content", j, &b))
-						continue;
-					type = get_str(b, "type", type);
-					if (strcmp(type, "tool_use") == 0) {
-						id = get_str(b, "id", id);
-						name = get_str(b, "name", name);
-						jsonx_obj_open(&w);
-						jsonx_kstr(&w, "id", id);
-						jsonx_kstr(&w, "type", "function");
-						jsonx_key(&w, "function");
-						jsonx_obj_open(&w);
-						jsonx_kstr(&w, "name", name);
-						kdumped(&w, "arguments", b, "input");
-						jsonx_obj_close(&w);
-						jsonx_obj_close(&w);
-					}
-					jsonx_doc_free(b);
-				}
-				jsonx_arr_close(&w);
-			}
+			(void)tool_calls_of(&w, msg, "content");
 			jsonx_obj_close(&w);
 		}
 		jsonx_doc_free(msg);
@@ -515,7 +523,7 @@ bool ai_answer_to_openai(const struct jsonx_doc *in, const char *model, struct b
 	struct jsonx_w w;
 	const char *id = "", *stop = NULL;
 	int64_t itok = 0, otok = 0;
-	size_t n = 0, i, calls = 0;
+	size_t n = 0;
 
 	if (!jsonx_get_len(in, "content", &n))
 		return false;
@@ -551,34 +559,7 @@ bool ai_answer_to_openai(const struct jsonx_doc *in, const char *model, struct b
 		jsonx_null(&w);
 	jsonx_key(&w, "refusal");
 	jsonx_null(&w);
-	for (i = 0; i < n; i++) {
-		struct jsonx_doc *b;
-		const char *type = "", *bid = "", *name = "";
-
-		if (!jsonx_get_elem(in, "content", i, &b))
-			continue;
-		type = get_str(b, "type", type);
-		if (strcmp(type, "tool_use") == 0) {
-			if (calls++ == 0) {
-				jsonx_key(&w, "tool_calls");
-				jsonx_arr_open(&w);
-			}
-			bid = get_str(b, "id", bid);
-			name = get_str(b, "name", name);
-			jsonx_obj_open(&w);
-			jsonx_kstr(&w, "id", bid);
-			jsonx_kstr(&w, "type", "function");
-			jsonx_key(&w, "function");
-			jsonx_obj_open(&w);
-			jsonx_kstr(&w, "name", name);
-			kdumped(&w, "arguments", b, "input");
-			jsonx_obj_close(&w);
-			jsonx_obj_close(&w);
-		}
-		jsonx_doc_free(b);
-	}
-	if (calls > 0)
-		jsonx_arr_close(&w);
+	(void)tool_calls_of(&w, in, "content");
 	jsonx_obj_close(&w);
 	jsonx_key(&w, "logprobs");
 	jsonx_null(&w);
