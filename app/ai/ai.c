@@ -691,6 +691,36 @@ static void cool_everywhere(struct call *k, const struct target *t, bool model_o
 		return;
 }
 
+/* A POST to a target's provider: url and body as given, its key in the header its kind
+ * takes (auth holds the Bearer line), the pool's connect timeout, and the SSRF check
+ * before connecting (k is the callbacks' argument). The caller sets the rest. */
+static void provider_request(struct call *k, const struct target *t, const struct buf *url,
+			     const struct buf *body, struct http_header hd[3], char *auth,
+			     size_t authlen, struct http_req *rq)
+{
+	memset(hd, 0, 3 * sizeof(hd[0]));
+	if (t->anthropic) {
+		const char *v = fcgi_param(k->c->rq, "HTTP_ANTHROPIC_VERSION");
+
+		hd[0] = (struct http_header){"x-api-key", t->key};
+		hd[1] = (struct http_header){"anthropic-version", v != NULL ? v : "2023-06-01"};
+	} else if (t->key[0] != '\0') {
+		snprintf(auth, authlen, "Bearer %s", t->key);
+		hd[0] = (struct http_header){"Authorization", auth};
+	}
+	memset(rq, 0, sizeof(*rq));
+	rq->method = "POST";
+	rq->url = url->p;
+	rq->content_type = "application/json";
+	rq->headers = hd;
+	rq->body = body->p;
+	rq->len = body->len;
+	rq->max_response = AI_MAX_ANSWER;
+	rq->allow_addr = provider_addr_ok;
+	rq->arg = k;
+	rq->connect_ms = k->c->app->cfg->ai_connect_timeout_ms;
+}
+
 /* Calls the targets in turn until one answers. */
 static enum err run(struct call *k)
 {
@@ -759,31 +789,10 @@ static enum err run(struct call *k)
 			   t->anthropic			  ? "/v1/messages"
 			   : k->shape == SHAPE_EMBEDDINGS ? "/embeddings"
 							  : "/chat/completions");
-		memset(hd, 0, sizeof(hd));
-		if (t->anthropic) {
-			const char *v = fcgi_param(k->c->rq, "HTTP_ANTHROPIC_VERSION");
-
-			hd[0] = (struct http_header){"x-api-key", t->key};
-			hd[1] =
-			    (struct http_header){"anthropic-version", v != NULL ? v : "2023-06-01"};
-		} else if (t->key[0] != '\0') {
-			snprintf(auth, sizeof(auth), "Bearer %s", t->key);
-			hd[0] = (struct http_header){"Authorization", auth};
-		}
-		memset(&rq, 0, sizeof(rq));
-		rq.method = "POST";
-		rq.url = url.p;
-		rq.content_type = "application/json";
-		rq.headers = hd;
-		rq.body = body.p;
-		rq.len = body.len;
+		provider_request(k, t, &url, &body, hd, auth, sizeof(auth), &rq);
 		rq.timeout_ms = cfg->ai_timeout_ms;
-		rq.max_response = AI_MAX_ANSWER;
 		rq.on_data = on_body;
 		rq.on_tick = on_tick;
-		rq.allow_addr = provider_addr_ok;
-		rq.arg = k;
-		rq.connect_ms = cfg->ai_connect_timeout_ms;
 		rq.first_byte_ms = cfg->ai_first_byte_timeout_ms;
 		rq.idle_ms = cfg->ai_idle_timeout_ms;
 		attempts++;
@@ -1032,7 +1041,7 @@ static bool embed_prompt(struct call *k)
 	struct call e;
 	struct buf body, url, out;
 	char auth[600], msg[256];
-	struct http_header hd[2];
+	struct http_header hd[3];
 	bool ok = false;
 	int i;
 
@@ -1069,24 +1078,9 @@ static bool embed_prompt(struct call *k)
 		jsonx_obj_close(&w);
 		buf_reset(&url);
 		buf_printf(&url, "%s/embeddings", t->base_url);
-		memset(hd, 0, sizeof(hd));
-		if (t->key[0] != '\0') {
-			snprintf(auth, sizeof(auth), "Bearer %s", t->key);
-			hd[0] = (struct http_header){"Authorization", auth};
-		}
-		memset(&rq, 0, sizeof(rq));
-		rq.method = "POST";
-		rq.url = url.p;
-		rq.content_type = "application/json";
-		rq.headers = hd;
-		rq.body = body.p;
-		rq.len = body.len;
-		rq.timeout_ms = cfg->ai_first_byte_timeout_ms;
-		rq.max_response = AI_MAX_ANSWER;
-		rq.allow_addr = provider_addr_ok;
-		rq.arg = &e;
-		rq.connect_ms = cfg->ai_connect_timeout_ms;
 		e.at = t;
+		provider_request(&e, t, &url, &body, hd, auth, sizeof(auth), &rq);
+		rq.timeout_ms = cfg->ai_first_byte_timeout_ms;
 		if (http_send(client, &rq, &status, &out, msg, sizeof(msg)) != ERR_OK ||
 		    status != 200 ||
 		    jsonx_parse(out.p ? out.p : "", out.len, &d, msg, sizeof(msg)) != ERR_OK) {
