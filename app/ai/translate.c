@@ -663,19 +663,25 @@ void ai_stream_xlate_init(struct ai_stream_xlate *x, bool to_openai, const char 
 	snprintf(x->id, sizeof(x->id), "stream");
 }
 
+/* Opens an OpenAI chunk's data line, up to its choices (left open for the caller). */
+static void chunk_open(struct ai_stream_xlate *x, struct jsonx_w *w, struct buf *out)
+{
+	buf_puts(out, "data: ");
+	jsonx_w_init(w, out);
+	jsonx_obj_open(w);
+	jsonx_kstr(w, "id", x->id);
+	jsonx_kstr(w, "object", "chat.completion.chunk");
+	jsonx_kint(w, "created", x->created);
+	jsonx_kstr(w, "model", x->model);
+	jsonx_key(w, "choices");
+}
+
 /* An OpenAI chunk: its delta (a JSON object's text) and finish reason (NULL: none). */
 static void chunk(struct ai_stream_xlate *x, const char *delta, const char *finish, struct buf *out)
 {
 	struct jsonx_w w;
 
-	buf_puts(out, "data: ");
-	jsonx_w_init(&w, out);
-	jsonx_obj_open(&w);
-	jsonx_kstr(&w, "id", x->id);
-	jsonx_kstr(&w, "object", "chat.completion.chunk");
-	jsonx_kint(&w, "created", x->created);
-	jsonx_kstr(&w, "model", x->model);
-	jsonx_key(&w, "choices");
+	chunk_open(x, &w, out);
 	jsonx_arr_open(&w);
 	jsonx_obj_open(&w);
 	jsonx_kint(&w, "index", 0);
@@ -931,14 +937,7 @@ void ai_stream_xlate_end(struct ai_stream_xlate *x, struct buf *out)
 		if (x->include_usage) {
 			struct jsonx_w w;
 
-			buf_puts(out, "data: ");
-			jsonx_w_init(&w, out);
-			jsonx_obj_open(&w);
-			jsonx_kstr(&w, "id", x->id);
-			jsonx_kstr(&w, "object", "chat.completion.chunk");
-			jsonx_kint(&w, "created", x->created);
-			jsonx_kstr(&w, "model", x->model);
-			jsonx_key(&w, "choices");
+			chunk_open(x, &w, out);
 			jsonx_arr_open(&w);
 			jsonx_arr_close(&w);
 			jsonx_key(&w, "usage");
