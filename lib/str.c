@@ -1,6 +1,8 @@
 /* Slices and range-checked parsers. */
 #include "str.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 struct str str_c(const char *s)
@@ -154,4 +156,12 @@ void str_lcpy(char *dst, const char *src, size_t n)
 	len = strnlen(src, n - 1);
 	memcpy(dst, src, len);
 	dst[len] = '\0';
+}
+
+void str_fmt_micros(int64_t v, char *out, size_t n)
+{
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	snprintf(out, n, "%s%llu.%06llu", v < 0 ? "-" : "", (unsigned long long)(a / 1000000),
+		 (unsigned long long)(a % 1000000));
 }

@@ -38,5 +38,8 @@ void str_lcpy(char *dst, const char *src, size_t n);
 /* Writes v in decimal at out (room for 21 bytes) with a NUL; returns its length. Cheaper
  * than snprintf, which costs hundreds of instructions a call on the hot path. */
 size_t str_fmt_i64(char *out, int64_t v);
+/* Millionths (of a currency) as a decimal with six places ("-1.500000") into out (size n;
+ * 28 bytes hold any value). */
+void str_fmt_micros(int64_t v, char *out, size_t n);
 
 #endif

@@ -521,12 +521,6 @@ static int64_t meter(struct call *k)
 	return cost;
 }
 
-static void fmt_money(int64_t micros, char *out, size_t n)
-{
-	snprintf(out, n, "%lld.%06lld", (long long)(micros / 1000000),
-		 (long long)(micros % 1000000));
-}
-
 /* Whether a provider's answer sends the caller to the next target. */
 static bool worth_falling_back(int status)
 {
@@ -870,12 +864,12 @@ static enum err run(struct call *k)
 		}
 		cost = meter(k);
 		budget_warn(k, cost);
-		fmt_money(cost, money, sizeof(money));
+		str_fmt_micros(cost, money, sizeof(money));
 		buf_reset(&k->line);
 		buf_printf(&k->line, ": tollgate tokens=%lld cost=%s",
 			   (long long)(k->in_tok + k->out_tok), money);
 		if (left >= 0) {
-			fmt_money(left > cost ? left - cost : 0, money, sizeof(money));
+			str_fmt_micros(left > cost ? left - cost : 0, money, sizeof(money));
 			buf_printf(&k->line, " budget_remaining=%s", money);
 		}
 		buf_puts(&k->line, "\n\n");
@@ -890,10 +884,10 @@ static enum err run(struct call *k)
 		ai_headers(k, attempts);
 		fcgi_headerf(k->c->rs, "X-Tollgate-AI-Tokens", "%lld",
 			     (long long)(k->in_tok + k->out_tok));
-		fmt_money(cost, money, sizeof(money));
+		str_fmt_micros(cost, money, sizeof(money));
 		fcgi_header(k->c->rs, "X-Tollgate-AI-Cost", money);
 		if (left >= 0) {
-			fmt_money(left > cost ? left - cost : 0, money, sizeof(money));
+			str_fmt_micros(left > cost ? left - cost : 0, money, sizeof(money));
 			fcgi_header(k->c->rs, "X-Tollgate-Budget-Remaining", money);
 		}
 		buf_append(&k->c->rs->body, k->body.p, k->body.len);

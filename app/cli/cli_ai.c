@@ -50,15 +50,6 @@ static bool price_ok(const char *option, const char *v)
 	return false;
 }
 
-/* Millionths as the currency with six decimals (the X-Tollgate-AI-Cost header's form). */
-static void fmt_micros(int64_t v, char *out, size_t n)
-{
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	snprintf(out, n, "%s%llu.%06llu", v < 0 ? "-" : "", (unsigned long long)(a / 1000000),
-		 (unsigned long long)(a % 1000000));
-}
-
 static int price_set(const struct cli_call *c)
 {
 	const char *in = NULL, *out = NULL;
@@ -113,8 +104,8 @@ static int price_set(const struct cli_call *c)
 		sql_res_free(r);
 		return 1;
 	}
-	fmt_micros(sql_get_i64(r, 0, 0), a, sizeof(a));
-	fmt_micros(sql_get_i64(r, 0, 1), b, sizeof(b));
+	str_fmt_micros(sql_get_i64(r, 0, 0), a, sizeof(a));
+	str_fmt_micros(sql_get_i64(r, 0, 1), b, sizeof(b));
 	fprintf(stderr,
 		"priced model %s: %s per million input tokens, %s per million output tokens; "
 		"the next AI call is metered at it\n",
@@ -154,8 +145,8 @@ static int price_list(const struct cli_call *c)
 	printf("%-32s %14s %14s %12s %12s\n", "MODEL", "INPUT_MICROS", "OUTPUT_MICROS",
 	       "INPUT/MTOK", "OUTPUT/MTOK");
 	for (i = 0; i < sql_rows(r); i++) {
-		fmt_micros(sql_get_i64(r, i, 1), a, sizeof(a));
-		fmt_micros(sql_get_i64(r, i, 2), b, sizeof(b));
+		str_fmt_micros(sql_get_i64(r, i, 1), a, sizeof(a));
+		str_fmt_micros(sql_get_i64(r, i, 2), b, sizeof(b));
 		printf("%-32s %14s %14s %12s %12s\n", sql_get(r, i, 0), sql_get(r, i, 1),
 		       sql_get(r, i, 2), a, b);
 	}
@@ -243,7 +234,7 @@ static void print_budget(const char *label, const struct sql_res *r, int col)
 		printf("%-10s none\n", label);
 		return;
 	}
-	fmt_micros(sql_get_i64(r, 0, col), money, sizeof(money));
+	str_fmt_micros(sql_get_i64(r, 0, col), money, sizeof(money));
 	printf("%-10s %s a month (%s micros)\n", label, money, sql_get(r, 0, col));
 }
 
@@ -291,7 +282,7 @@ static int show(const struct cli_call *c)
 	}
 	print_budget("budget", t, T_BUDGET);
 	print_budget("key budget", t, T_KEY_BUDGET);
-	fmt_micros(sql_get_i64(t, 0, T_COST), money, sizeof(money));
+	str_fmt_micros(sql_get_i64(t, 0, T_COST), money, sizeof(money));
 	printf("spent      %s in %s (UTC): %s tokens, as flushed to PostgreSQL\n", money,
 	       sql_get(t, 0, T_MONTH), sql_get(t, 0, T_TOKENS));
 

@@ -38,15 +38,6 @@ static bool parse_month(const char *s, char *out, size_t n)
 	return true;
 }
 
-/* Millionths of a dollar as dollars with six decimals. */
-static void fmt_micros(int64_t v, char *out, size_t n)
-{
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	snprintf(out, n, "%s%llu.%06llu", v < 0 ? "-" : "", (unsigned long long)(a / 1000000),
-		 (unsigned long long)(a % 1000000));
-}
-
 /* Columns 2.. of the per-key query, summed for the TOTAL line; the last is cost_micros. */
 #define USAGE_NUMS 7
 
@@ -54,7 +45,7 @@ static void print_usage_row(const char *id, const char *prefix, const int64_t *v
 {
 	char cost[32];
 
-	fmt_micros(v[USAGE_NUMS - 1], cost, sizeof(cost));
+	str_fmt_micros(v[USAGE_NUMS - 1], cost, sizeof(cost));
 	printf("%-8s %-18s %10lld %10lld %10lld %10lld %10lld %12lld %14s\n", id, prefix,
 	       (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3], (long long)v[4],
 	       (long long)v[5], cost);

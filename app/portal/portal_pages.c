@@ -132,14 +132,12 @@ static enum err tenant_summary(struct hctx *c, struct tmpl_value *ctx, bool *has
 		tmpl_map_set(t, "ai", tmpl_bool(true));
 		portal_set_count(t, "ai_tokens", sql_get_i64(r, 0, 14));
 		micros = sql_get_i64(r, 0, 15);
-		snprintf(money, sizeof(money), "%lld.%06lld", (long long)(micros / 1000000),
-			 (long long)(micros % 1000000));
+		str_fmt_micros(micros, money, sizeof(money));
 		portal_set_str(t, "ai_cost", money);
 		if (!sql_is_null(r, 0, 17)) {
 			int64_t budget = sql_get_i64(r, 0, 17);
 
-			snprintf(money, sizeof(money), "%lld.%06lld", (long long)(budget / 1000000),
-				 (long long)(budget % 1000000));
+			str_fmt_micros(budget, money, sizeof(money));
 			portal_set_str(t, "ai_budget", money);
 			portal_set_int(t, "ai_budget_pct",
 				       budget <= 0 || micros >= budget ? 100

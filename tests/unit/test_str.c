@@ -180,3 +180,19 @@ Test(str, fmt_i64_writes_decimal_like_printf)
 		cr_assert_eq(n, strlen(want));
 	}
 }
+
+Test(str, micros_are_written_with_six_decimals_and_a_sign)
+{
+	char out[32];
+
+	str_fmt_micros(0, out, sizeof(out));
+	cr_assert_str_eq(out, "0.000000");
+	str_fmt_micros(15, out, sizeof(out));
+	cr_assert_str_eq(out, "0.000015");
+	str_fmt_micros(25000000, out, sizeof(out));
+	cr_assert_str_eq(out, "25.000000");
+	str_fmt_micros(-1500000, out, sizeof(out));
+	cr_assert_str_eq(out, "-1.500000");
+	str_fmt_micros(INT64_MIN, out, sizeof(out));
+	cr_assert_str_eq(out, "-9223372036854.775808");
+}
