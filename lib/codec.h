@@ -1,5 +1,4 @@
-/* Small encodings: CRC-32 (IEEE), a 64-bit mixer, base62, lowercase hex, base64 (RFC 4648:
- * the standard alphabet and the URL-safe one). No allocation. */
+/* Small encodings: CRC-32 (IEEE), a 64-bit mixer, base62, lowercase hex. No allocation. */
 #ifndef LIB_CODEC_H
 #define LIB_CODEC_H
 
@@ -37,14 +36,5 @@ void codec_hex(const void *p, size_t n, char *out);
 int codec_hex_digit(char c);
 /* Decodes exactly 2n hex digits into n bytes; false on any other input. */
 bool codec_unhex(const char *s, size_t slen, void *out, size_t n);
-
-/* Decodes base64url without padding (RFC 7515's encoding in JWTs and JWKs; '=' padding is
- * refused, as are the standard alphabet's '+' and '/') into out (size cap). Returns the
- * number of bytes, or -1 for input that is not base64url or does not fit. */
-long codec_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap);
-/* Encodes n bytes as standard base64 with '=' padding into out (size cap, NUL added), a
- * newline after every `wrap` characters (0: none; PEM uses 64). Returns the length, or -1
- * when out is too small. */
-long codec_b64_encode(const unsigned char *p, size_t n, size_t wrap, char *out, size_t cap);
 
 #endif

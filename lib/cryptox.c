@@ -81,6 +81,45 @@ void cryptox_hmac_sha256_dot(const void *key, size_t keylen, const void *a, size
 	sodium_memzero(&st, sizeof(st));
 }
 
+long cryptox_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+	const char *end = NULL;
+	size_t len = 0;
+
+	if (sodium_base642bin(out, cap, s, n, NULL, &len, &end,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    end != s + n)
+		return -1;
+	return (long)len;
+}
+
+long cryptox_b64_encode(const unsigned char *p, size_t n, size_t wrap, char *out, size_t cap)
+{
+	/* Whole lines of `wrap` characters are encoded from wrap / 4 * 3 bytes each. */
+	size_t step = wrap > 0 ? wrap / 4 * 3 : n, len = 0, i;
+
+	if (wrap % 4 != 0 || (wrap > 0 && step == 0) || cap == 0)
+		return -1;
+	out[0] = '\0';
+	for (i = 0; i < n; i += step) {
+		size_t take = n - i < step ? n - i : step;
+		size_t need = sodium_base64_ENCODED_LEN(take, sodium_base64_VARIANT_ORIGINAL);
+
+		if (i > 0) {
+			if (len + 1 >= cap)
+				return -1;
+			out[len++] = '\n';
+		}
+		if (need > cap - len) /* libsodium aborts on a short buffer: checked first */
+			return -1;
+		sodium_bin2base64(out + len, cap - len, p + i, take,
+				  sodium_base64_VARIANT_ORIGINAL);
+		len += need - 1;
+	}
+	out[len] = '\0';
+	return (long)len;
+}
+
 void cryptox_sha256_hex(const void *msg, size_t n, char out[65])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

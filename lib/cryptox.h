@@ -44,6 +44,16 @@ bool cryptox_open(const unsigned char secret[CRYPTOX_KEY_BYTES], const char *pur
 void cryptox_hmac_sha256_dot(const void *key, size_t keylen, const void *a, size_t an,
 			     const void *b, size_t bn, unsigned char out[32]);
 
+/* Base64 through libsodium. Decodes base64url without padding (RFC 7515's encoding in JWTs
+ * and JWKs: '=' padding, the standard alphabet's '+' and '/', and stray bits are refused)
+ * into out (size cap); returns the number of bytes, or -1 for input that is not that or
+ * does not fit. */
+long cryptox_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap);
+/* Encodes n bytes as standard base64 with '=' padding into out (size cap, NUL added), a
+ * newline after every `wrap` characters (0: none; a multiple of 4: PEM uses 64). Returns
+ * the length, or -1 when out is too small (or wrap is not a multiple of 4). */
+long cryptox_b64_encode(const unsigned char *p, size_t n, size_t wrap, char *out, size_t cap);
+
 /* Password hashes: Argon2id (libsodium's crypto_pwhash_str) at its "interactive" cost
  * (64 MiB, 2 passes), as a self-describing string of at most CRYPTOX_PWHASH_LEN - 1
  * characters. ERR_SYS when memory for the hash could not be had. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "cryptox.h"
 #include "str.h"
 
 #define DER_MAX 1200 /* a 4096-bit RSA key's SPKI is 550 bytes */
@@ -102,7 +103,7 @@ static enum err pem_out(const struct der *d, struct buf *out)
 {
 	char b64[DER_MAX * 2];
 
-	if (codec_b64_encode(d->b + d->start, der_len(d), 64, b64, sizeof(b64)) < 0)
+	if (cryptox_b64_encode(d->b + d->start, der_len(d), 64, b64, sizeof(b64)) < 0)
 		return ERR_TOOBIG;
 	if (!buf_printf(out, "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n", b64))
 		return ERR_TOOBIG;
@@ -120,7 +121,7 @@ static long member(const struct jsonx_doc *jwk, const char *name, unsigned char 
 		snprintf(why, n, "the key has no \"%s\"", name);
 		return -1;
 	}
-	len = codec_b64url_decode(s, strlen(s), out, cap);
+	len = cryptox_b64url_decode(s, strlen(s), out, cap);
 	if (len <= 0)
 		snprintf(why, n, "the key's \"%s\" is not base64url of a usable size", name);
 	return len > 0 ? len : -1;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../../lib/codec.h"
+#include "../../lib/cryptox.h"
 #include "../../lib/jsonx.h"
 #include "../../lib/jwtx.h"
 
@@ -43,7 +44,7 @@ bool gate_jwt_is_jwt(struct str s)
 static bool part_json(struct str part, char *buf, size_t cap, struct jsonx_doc **out)
 {
 	char msg[8];
-	long n = codec_b64url_decode(part.p, part.len, (unsigned char *)buf, cap - 1);
+	long n = cryptox_b64url_decode(part.p, part.len, (unsigned char *)buf, cap - 1);
 
 	*out = NULL;
 	if (n <= 0)

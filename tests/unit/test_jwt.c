@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../../app/gate/gate_jwt.h"
-#include "../../lib/codec.h"
+#include "../../lib/cryptox.h"
 #include "../../lib/jwk.h"
 #include "../../lib/jwtx.h"
 #include "fixture.h"
@@ -17,31 +17,32 @@
 
 /* ---- base64 ----------------------------------------------------------------------------- */
 
-Test(codec_b64, url_decodes_without_padding_and_refuses_the_rest)
+Test(cryptox_b64, url_decodes_without_padding_and_refuses_the_rest)
 {
 	unsigned char out[16];
 
-	cr_assert_eq(codec_b64url_decode("aGk", 3, out, sizeof(out)), 2);
+	cr_assert_eq(cryptox_b64url_decode("aGk", 3, out, sizeof(out)), 2);
 	cr_assert_eq(memcmp(out, "hi", 2), 0);
-	cr_assert_eq(codec_b64url_decode("-_8", 3, out, sizeof(out)), 2);
+	cr_assert_eq(cryptox_b64url_decode("-_8", 3, out, sizeof(out)), 2);
 	cr_assert_eq(out[0], 0xfb);
 	cr_assert_eq(out[1], 0xff);
-	cr_assert_eq(codec_b64url_decode("aGk=", 4, out, sizeof(out)), -1, "padding");
-	cr_assert_eq(codec_b64url_decode("a+/A", 4, out, sizeof(out)), -1, "standard alphabet");
-	cr_assert_eq(codec_b64url_decode("a", 1, out, sizeof(out)), -1, "six bits");
-	cr_assert_eq(codec_b64url_decode("aGl", 3, out, sizeof(out)), -1, "stray bits");
-	cr_assert_eq(codec_b64url_decode("aGVsbG8", 7, out, 4), -1, "does not fit");
+	cr_assert_eq(cryptox_b64url_decode("aGk=", 4, out, sizeof(out)), -1, "padding");
+	cr_assert_eq(cryptox_b64url_decode("a+/A", 4, out, sizeof(out)), -1, "standard alphabet");
+	cr_assert_eq(cryptox_b64url_decode("a", 1, out, sizeof(out)), -1, "six bits");
+	cr_assert_eq(cryptox_b64url_decode("aGl", 3, out, sizeof(out)), -1, "stray bits");
+	cr_assert_eq(cryptox_b64url_decode("aGVsbG8", 7, out, 4), -1, "does not fit");
 }
 
-Test(codec_b64, encodes_with_padding_and_wraps)
+Test(cryptox_b64, encodes_with_padding_and_wraps)
 {
 	char out[32];
 
-	cr_assert_eq(codec_b64_encode((const unsigned char *)"hi", 2, 0, out, sizeof(out)), 4);
+	cr_assert_eq(cryptox_b64_encode((const unsigned char *)"hi", 2, 0, out, sizeof(out)), 4);
 	cr_assert_str_eq(out, "aGk=");
-	cr_assert_eq(codec_b64_encode((const unsigned char *)"hello!", 6, 4, out, sizeof(out)), 9);
+	cr_assert_eq(cryptox_b64_encode((const unsigned char *)"hello!", 6, 4, out, sizeof(out)),
+		     9);
 	cr_assert_str_eq(out, "aGVs\nbG8h");
-	cr_assert_eq(codec_b64_encode((const unsigned char *)"hello!", 6, 0, out, 8), -1);
+	cr_assert_eq(cryptox_b64_encode((const unsigned char *)"hello!", 6, 0, out, 8), -1);
 }
 
 /* ---- JWKS -> PEM -------------------------------------------------------------------------- */
