@@ -135,6 +135,50 @@ static enum jwt_verdict claims_ok(const struct jsonx_doc *claims, const struct s
 	return JWT_OK;
 }
 
+/* Signatures this worker has verified. A signature is a pure function of the token and the
+ * key, so a token seen again (callers send one for minutes) whose key is still one of the
+ * issuer's needs no new check: libjwt parses the PEM and verifies RSA or ECDSA on every
+ * call, tens of microseconds. Slots hold keyed hashes of the token and of the key's PEM;
+ * a key that is rotated out no longer matches any of the issuer's. */
+#define VERIFIED_SLOTS 512 /* a power of two */
+
+static struct verified {
+	unsigned char token[CRYPTOX_HASH_BYTES];
+	unsigned char key[CRYPTOX_HASH_BYTES];
+} verified[VERIFIED_SLOTS];
+
+static enum jwt_verdict signature(const unsigned char secret[32], struct str token, char *text,
+				  const struct state_jwt_issuer *is)
+{
+	unsigned char th[CRYPTOX_HASH_BYTES], kh[CRYPTOX_HASH_BYTES];
+	struct verified *slot;
+	uint64_t at;
+	int32_t i, n = is->nkeys < STATE_JWT_KEYS ? is->nkeys : STATE_JWT_KEYS;
+
+	cryptox_keyed_hash(th, secret, token.p, token.len);
+	memcpy(&at, th, sizeof(at));
+	slot = &verified[at & (VERIFIED_SLOTS - 1)];
+	if (memcmp(slot->token, th, sizeof(th)) == 0)
+		for (i = 0; i < n; i++) {
+			cryptox_keyed_hash(kh, secret, is->pem[i],
+					   strnlen(is->pem[i], STATE_JWT_PEM_MAX));
+			if (memcmp(slot->key, kh, sizeof(kh)) == 0)
+				return JWT_OK;
+		}
+	memcpy(text, token.p, token.len);
+	text[token.len] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t len = strnlen(is->pem[i], STATE_JWT_PEM_MAX);
+
+		if (jwtx_verify(text, is->pem[i], len)) {
+			memcpy(slot->token, th, sizeof(th));
+			cryptox_keyed_hash(slot->key, secret, is->pem[i], len);
+			return JWT_OK;
+		}
+	}
+	return JWT_SIGNATURE;
+}
+
 enum jwt_verdict gate_jwt_check(struct state *st, const unsigned char secret[32], struct str token,
 				int64_t now_s, struct gate_jwt *out)
 {
@@ -144,7 +188,6 @@ enum jwt_verdict gate_jwt_check(struct state *st, const unsigned char secret[32]
 	struct state_jwt_issuer is;
 	const char *alg, *iss;
 	enum jwt_verdict v;
-	int32_t i;
 
 	if (!gate_jwt_is_jwt(token) || !str_cut(&rest, '.', &hpart) || !str_cut(&rest, '.', &ppart))
 		return JWT_MALFORMED;
@@ -169,15 +212,7 @@ enum jwt_verdict gate_jwt_check(struct state *st, const unsigned char secret[32]
 		v = JWT_NO_KEYS;
 		goto out;
 	}
-	memcpy(text, token.p, token.len);
-	text[token.len] = '\0';
-	v = JWT_SIGNATURE;
-	for (i = 0; i < is.nkeys && i < STATE_JWT_KEYS; i++)
-		if (jwtx_verify(text, is.pem[i], strnlen(is.pem[i], STATE_JWT_PEM_MAX))) {
-			v = JWT_OK;
-			break;
-		}
-	if (v != JWT_OK)
+	if ((v = signature(secret, token, text, &is)) != JWT_OK)
 		goto out;
 	if ((v = claims_ok(claims, &is, now_s, out)) != JWT_OK)
 		goto out;

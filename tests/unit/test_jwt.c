@@ -292,3 +292,25 @@ Test(gate_jwt, each_team_has_the_issuer_keys_rate_limit_to_itself)
 	cr_assert_neq(gate_jwt_team_id(KEY_ID, "a"), gate_jwt_team_id(KEY_ID, "b"));
 	cr_assert_lt(gate_jwt_team_id(KEY_ID, "a"), 0);
 }
+
+Test(gate_jwt, a_signature_verified_before_is_trusted_only_while_its_key_is_the_issuers)
+{
+	struct state_jwt_issuer is;
+
+	/* Seen twice: the second time from this worker's cache of verified signatures. */
+	cr_assert_eq(check(tok_rs_ok), JWT_OK);
+	cr_assert_eq(check(tok_rs_ok), JWT_OK);
+	cr_assert_eq(check(tok_rs_tampered), JWT_SIGNATURE, "another token is checked anew");
+	/* The RSA key rotated out (the issuer keeps only its EC key): the token no longer
+	 * passes, cached or not. */
+	memset(&is, 0, sizeof(is));
+	is.key_id = KEY_ID;
+	is.tenant_id = TENANT;
+	str_lcpy(is.issuer, TEST_ISS, sizeof(is.issuer));
+	str_lcpy(is.audience, "api://acme", sizeof(is.audience));
+	str_lcpy(is.pem[0], ec_pem, sizeof(is.pem[0]));
+	is.nkeys = 1;
+	cr_assert_eq(state_jwt_issuer_put(&g.st, g.cfg.secret_key, &is), ERR_OK);
+	cr_assert_eq(check(tok_rs_ok), JWT_SIGNATURE);
+	cr_assert_eq(check(tok_es_ok), JWT_OK);
+}
