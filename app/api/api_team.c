@@ -121,37 +121,26 @@ enum err api_tokens_revoke(struct hctx *c, int64_t id)
 				"token.revoke", 0, NULL);
 }
 
+static void write_member(struct jsonx_w *w, const struct sql_res *r, int i)
+{
+	jsonx_obj_open(w);
+	jsonx_kint(w, "id", sql_get_i64(r, i, 0));
+	jsonx_kstr(w, "email", sql_get(r, i, 1));
+	jsonx_kstr(w, "role", sql_get(r, i, 2));
+	jsonx_kbool(w, "invited", strcmp(sql_get(r, i, 3), "t") == 0);
+	jsonx_kbool(w, "email_verified", strcmp(sql_get(r, i, 4), "t") == 0);
+	jsonx_kstr(w, "last_login_at", sql_is_null(r, i, 5) ? NULL : sql_get(r, i, 5));
+	jsonx_obj_close(w);
+}
+
 enum err api_members_get(struct hctx *c)
 {
-	char tenant[24];
-	const char *params[1] = {tenant};
-	struct sql_res *r;
-	struct jsonx_w w;
-	enum err e;
-	int i;
-
-	str_fmt_i64(tenant, c->tenant_id);
-	if ((e = api_sql(c, &r,
-			 "SELECT id, email, role, password_hash IS NULL, email_verified_at IS NOT "
-			 "NULL, " API_RFC3339(
-			     "last_login_at") " FROM users WHERE tenant_id = $1 ORDER BY id",
-			 1, params)) != ERR_OK)
-		return e;
-	hctx_json_begin(c, &w);
-	jsonx_arr_open(&w);
-	for (i = 0; i < sql_rows(r); i++) {
-		jsonx_obj_open(&w);
-		jsonx_kint(&w, "id", sql_get_i64(r, i, 0));
-		jsonx_kstr(&w, "email", sql_get(r, i, 1));
-		jsonx_kstr(&w, "role", sql_get(r, i, 2));
-		jsonx_kbool(&w, "invited", strcmp(sql_get(r, i, 3), "t") == 0);
-		jsonx_kbool(&w, "email_verified", strcmp(sql_get(r, i, 4), "t") == 0);
-		jsonx_kstr(&w, "last_login_at", sql_is_null(r, i, 5) ? NULL : sql_get(r, i, 5));
-		jsonx_obj_close(&w);
-	}
-	jsonx_arr_close(&w);
-	hctx_json_end(c, &w);
-	return ERR_OK;
+	return api_list_rows(
+	    c,
+	    "SELECT id, email, role, password_hash IS NULL, email_verified_at IS "
+	    "NOT NULL, " API_RFC3339("last_login_at") " FROM users "
+						      "WHERE tenant_id = $1 ORDER BY id",
+	    write_member);
 }
 
 struct invite_req {
@@ -209,39 +198,27 @@ enum err api_members_remove_handler(struct hctx *c)
 	return api_change_id(c, "id", "There is no such member.", api_team_remove, "removed");
 }
 
+static void write_token(struct jsonx_w *w, const struct sql_res *r, int i)
+{
+	jsonx_obj_open(w);
+	jsonx_kint(w, "id", sql_get_i64(r, i, 0));
+	jsonx_kstr(w, "name", sql_get(r, i, 1));
+	jsonx_kstr(w, "prefix", sql_get(r, i, 2));
+	jsonx_kstr(w, "created_at", sql_get(r, i, 3));
+	jsonx_kstr(w, "last_used_at", sql_is_null(r, i, 4) ? NULL : sql_get(r, i, 4));
+	jsonx_kstr(w, "revoked_at", sql_is_null(r, i, 5) ? NULL : sql_get(r, i, 5));
+	jsonx_obj_close(w);
+}
+
 enum err api_tokens_get(struct hctx *c)
 {
-	char tenant[24];
-	const char *params[1] = {tenant};
-	struct sql_res *r;
-	struct jsonx_w w;
-	enum err e;
-	int i;
-
-	str_fmt_i64(tenant, c->tenant_id);
-	if ((e = api_sql(c, &r,
-			 "SELECT id, name, prefix, " API_RFC3339("created_at") ", " API_RFC3339(
-			     "last_used_at") ", " API_RFC3339("revoked_at") " FROM api_tokens "
-									    "WHERE tenant_id = $1 "
-									    "ORDER BY id "
-									    "DESC LIMIT 500",
-			 1, params)) != ERR_OK)
-		return e;
-	hctx_json_begin(c, &w);
-	jsonx_arr_open(&w);
-	for (i = 0; i < sql_rows(r); i++) {
-		jsonx_obj_open(&w);
-		jsonx_kint(&w, "id", sql_get_i64(r, i, 0));
-		jsonx_kstr(&w, "name", sql_get(r, i, 1));
-		jsonx_kstr(&w, "prefix", sql_get(r, i, 2));
-		jsonx_kstr(&w, "created_at", sql_get(r, i, 3));
-		jsonx_kstr(&w, "last_used_at", sql_is_null(r, i, 4) ? NULL : sql_get(r, i, 4));
-		jsonx_kstr(&w, "revoked_at", sql_is_null(r, i, 5) ? NULL : sql_get(r, i, 5));
-		jsonx_obj_close(&w);
-	}
-	jsonx_arr_close(&w);
-	hctx_json_end(c, &w);
-	return ERR_OK;
+	return api_list_rows(
+	    c,
+	    "SELECT id, name, prefix, " API_RFC3339("created_at") ", " API_RFC3339(
+		"last_used_at") ", " API_RFC3339("revoked_at") " FROM api_tokens "
+							       "WHERE tenant_id = $1 "
+							       "ORDER BY id DESC LIMIT 500",
+	    write_token);
 }
 
 static enum err token_work(struct hctx *c, void *arg, struct buf *data, struct buf *secret)
