@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../lib/codec.h"
 #include "../../lib/cryptox.h"
@@ -629,12 +630,17 @@ static void budget_warn(struct call *k, int64_t cost)
 	static unsigned next;
 	const int64_t budgets[2] = {k->budget[B_TENANT], k->budget[B_KEY]};
 	const int64_t spent[2] = {k->spent[B_TENANT], k->spent[B_KEY]};
-	int64_t month = state_clock_ms(k->c->app->state) / 1000 / (86400 * 28);
+	time_t now_s = (time_t)(state_clock_ms(k->c->app->state) / 1000);
+	struct tm tm;
+	int64_t month;
 	char tenant[24], key[24], sp[24], bu[24];
 	const char *params[4] = {tenant, key, sp, bu};
 	unsigned j;
 	int i;
 
+	/* The calendar month (UTC), as the database's record of warnings counts them. */
+	gmtime_r(&now_s, &tm);
+	month = (int64_t)tm.tm_year * 12 + tm.tm_mon;
 	for (i = 0; i < 2; i++) {
 		int64_t line =
 		    budgets[i] / 100 * k->warn_pct + budgets[i] % 100 * k->warn_pct / 100;
@@ -674,15 +680,16 @@ static void cool_everywhere(struct call *k, const struct target *t, bool model_o
 
 	str_fmt_i64(provider, t->provider_id);
 	str_fmt_i64(ms, k->c->app->cfg->ai_cooldown_ms);
-	if (k->c->app->cfg->ai_cooldown_ms <= 0 ||
-	    api_sql(
+	if (k->c->app->cfg->ai_cooldown_ms <= 0)
+		return;
+	if (api_sql(
 		k->c, NULL,
 		"WITH gone AS (DELETE FROM ai_cooldowns WHERE until < now() - interval '1 hour') "
 		"INSERT INTO ai_cooldowns (provider, model, until) "
 		"VALUES ($1, $2, now() + make_interval(secs => $3::bigint / 1000.0)) "
 		"ON CONFLICT (provider, model) DO UPDATE SET until = EXCLUDED.until",
 		3, params) != ERR_OK)
-		return;
+		log_warnx("AI: a cooldown could not be shared with the other nodes");
 }
 
 /* A POST to a target's provider: url and body as given, its key in the header its kind
