@@ -120,16 +120,40 @@ float abuse_sigmoid(float z)
 	return 1.0f / (1.0f + expf(-z));
 }
 
+/* How fast a client goes, and how unevenly. */
+static bool rate_feature(int j)
+{
+	return j == F_IP_RATE || j == F_KEY_RATE || j == F_BURSTINESS || j == F_RULE0 + RULE_BURST;
+}
+
+float abuse_model_p(const struct abuse_model *m, const float x[F__MAX])
+{
+	float z = 0.0f, rate = 0.0f;
+	int j;
+
+	for (j = 0; j < F__MAX; j++) {
+		float c = m->w[j] * x[j];
+
+		z += c;
+		if (rate_feature(j) && c > 0.0f)
+			rate += c;
+	}
+	/* A client within its plan's rate is never refused for its rate or burstiness alone
+	 * (an ETL job, a partner's webhooks), whatever weights labels taught them: alone they
+	 * flag at most. They add to other evidence once that evidence alone would flag. */
+	if (rate > 0.0f && abuse_sigmoid(z - rate) < m->t_flag)
+		return fminf(abuse_sigmoid(z), nextafterf(m->t_throttle, 0.0f));
+	return abuse_sigmoid(z);
+}
+
 void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struct abuse_score *out)
 {
-	float z = 0.0f, best = 0.0f;
+	float best = 0.0f;
 	int i;
 
 	memset(out, 0, sizeof(*out));
 	out->reason = -1;
 	out->scope = SCOPE_KEY;
-	for (i = 0; i < F__MAX; i++)
-		z += m->w[i] * x[i];
 	for (i = 0; i < RULE__MAX; i++) {
 		float c = m->w[F_RULE0 + i] * x[F_RULE0 + i];
 
@@ -139,7 +163,7 @@ void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struc
 			out->scope = rules[i].scope;
 		}
 	}
-	out->score = abuse_sigmoid(z);
+	out->score = abuse_model_p(m, x);
 	if (out->score >= m->t_block)
 		out->outcome = OUTCOME_BLOCK;
 	else if (out->score >= m->t_throttle)

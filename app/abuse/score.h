@@ -48,7 +48,7 @@ enum abuse_feature {
 	F_ID_WALK,	/* share of id steps upwards, times min(ids seen / 20, 1) */
 	F_REGULARITY,	/* 1 - coefficient of variation of the request gaps */
 	F_UA_CHURN,	/* (User-Agent families from the address - 1) / 4 */
-	F_ROUTE_FOCUS,	/* share of requests on the client's main route */
+	F_ROUTE_FOCUS,	/* share of requests on the main route, times min(requests / 20, 1) */
 	F_PATH_VARIETY, /* log1p(distinct paths lately) / 5 */
 	F_CAMPAIGN,	/* the key, route or network is under a campaign */
 	F__MAX
@@ -94,6 +94,10 @@ void abuse_heuristics(const float x[F__MAX], struct abuse_score *out);
 /* The model: the probability against its thresholds; the reason is the rule contributing
  * most to the score, if any contributes. */
 void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struct abuse_score *out);
+/* The model's probability for x, as scoring and training both judge it: rate and burstiness
+ * (F_IP_RATE, F_KEY_RATE, F_BURSTINESS, the burst rule) may flag a client on their own but
+ * never refuse one: they count in full only for a client the other features would flag. */
+float abuse_model_p(const struct abuse_model *m, const float x[F__MAX]);
 /* The built-in prior: weights that reproduce the heuristics (a block rule alone blocks,
  * a throttle rule throttles, a flag rule flags) with no weight on anything else. */
 void abuse_model_prior(struct abuse_model *m);

@@ -73,6 +73,10 @@ static double objective(const double *w, const float *x, const float *y, int n,
 }
 
 #define MIN_BENIGN_TO_LOWER 20 /* benign validation labels to lower the threshold in use */
+/* Unlabelled clients a new model may start refusing: 2, or 2% of them if more. Labels come
+ * mostly from refusals, so a better model may well catch some abuse nobody labelled; one
+ * that starts refusing many clients learned something the labels did not show. */
+#define UNLABELLED_NEWLY_MIN 2
 
 /* The weights training leaves where the anchor put them. */
 static bool frozen(int j)
@@ -166,20 +170,17 @@ void trainer_fit(const float *x, const float *y, int n, const struct abuse_model
 static void measure(const struct abuse_model *m, float t, const float *x, const float *y, int n,
 		    float *recall, float *fpr, float *precision)
 {
-	int tp = 0, fp = 0, pos = 0, neg = 0, i, j;
+	int tp = 0, fp = 0, pos = 0, neg = 0, i;
 
 	for (i = 0; i < n; i++) {
-		const float *xi = x + (size_t)i * F__MAX;
-		float z = 0.0f;
+		bool refused = abuse_model_p(m, x + (size_t)i * F__MAX) >= t;
 
-		for (j = 0; j < F__MAX; j++)
-			z += m->w[j] * xi[j];
 		if (y[i] > 0.5f) {
 			pos++;
-			tp += abuse_sigmoid(z) >= t;
+			tp += refused;
 		} else {
 			neg++;
-			fp += abuse_sigmoid(z) >= t;
+			fp += refused;
 		}
 	}
 	*recall = pos ? (float)tp / (float)pos : 1.0f;
@@ -223,12 +224,7 @@ float trainer_pick_threshold(const struct abuse_model *m, const float *x, const 
 
 static bool catches(const struct abuse_model *m, float t, const float *xi)
 {
-	float z = 0.0f;
-	int j;
-
-	for (j = 0; j < F__MAX; j++)
-		z += m->w[j] * xi[j];
-	return abuse_sigmoid(z) >= t;
+	return abuse_model_p(m, xi) >= t;
 }
 
 void trainer_class_check(const struct abuse_model *old, float old_t,
@@ -284,12 +280,13 @@ bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 			 "model would catch %d, version %d catches %d; version %d stays in use",
 			 rep->lost_n, rep->lost_class, rep->lost_new, old_version, rep->lost_old,
 			 old_version);
-	else if (rep->unlabelled_new > rep->unlabelled_old + rep->unlabelled / 10)
+	else if (rep->unlabelled_newly > UNLABELLED_NEWLY_MIN &&
+		 rep->unlabelled_newly * 50 > rep->unlabelled)
 		snprintf(rep->why, sizeof(rep->why),
-			 "not activated: the new model would refuse %d of the %d recent requests "
-			 "nobody labelled, version %d refuses %d; label more of what it should "
-			 "let through",
-			 rep->unlabelled_new, rep->unlabelled, old_version, rep->unlabelled_old);
+			 "not activated: the new model would refuse %d of the %d clients seen "
+			 "recently that nobody labelled and version %d lets through; label some of "
+			 "them, so that it learns whether they are abuse",
+			 rep->unlabelled_newly, rep->unlabelled, old_version);
 	else if (rep->fpr_new > rep->fpr_old + 1e-6f)
 		snprintf(
 		    rep->why, sizeof(rep->why),
@@ -308,7 +305,11 @@ bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 	return rep->activated;
 }
 
-/* How many of the tenant's most recent unlabelled decisions each model would refuse. */
+/* Of the clients (addresses) behind the tenant's most recent unlabelled decisions, and that
+ * nobody labelled at all, how many each model would refuse, and how many the new one would
+ * refuse that the model in use lets through. Clients, not requests: a model that refuses a
+ * few hundred requests of one chatty client and one that refuses sixty users once each
+ * differ, and the second is the one the tenant's customers notice. */
 static enum err unlabelled_check(struct sql *db, int64_t tenant_id, const struct abuse_model *old,
 				 const struct abuse_model *fresh, float new_t,
 				 struct train_report *rep)
@@ -318,21 +319,33 @@ static enum err unlabelled_check(struct sql *db, int64_t tenant_id, const struct
 	float xi[F__MAX];
 	struct sql_res *r;
 	enum err rc;
+	bool by_old = false, by_new = false;
 	int i;
 
 	snprintf(id, sizeof(id), "%lld", (long long)tenant_id);
-	rc = sql_exec(db, &r,
-		      "SELECT features FROM abuse_decisions WHERE label IS NULL "
-		      "AND ($1::bigint = 0 OR tenant_id = $1::bigint) ORDER BY at DESC LIMIT 5000",
-		      1, p);
+	rc = sql_exec(
+	    db, &r,
+	    "SELECT d.ip::text, d.features FROM ("
+	    "  SELECT ip, features FROM abuse_decisions WHERE label IS NULL "
+	    "  AND ($1::bigint = 0 OR tenant_id = $1::bigint) ORDER BY at DESC LIMIT 20000"
+	    ") d WHERE NOT EXISTS (SELECT 1 FROM abuse_decisions l WHERE l.label IS NOT NULL "
+	    "  AND l.ip = d.ip AND ($1::bigint = 0 OR l.tenant_id = $1::bigint)) "
+	    "ORDER BY d.ip",
+	    1, p);
 	if (rc != ERR_OK)
 		return rc;
 	for (i = 0; i < sql_rows(r); i++) {
-		if (!sql_get_floats(r, i, 0, xi, F__MAX))
-			continue;
+		if (sql_get_floats(r, i, 1, xi, F__MAX)) {
+			by_old |= catches(old, old->t_throttle, xi);
+			by_new |= catches(fresh, new_t, xi);
+		}
+		if (i + 1 < sql_rows(r) && strcmp(sql_get(r, i, 0), sql_get(r, i + 1, 0)) == 0)
+			continue; /* the same client's next decision */
 		rep->unlabelled++;
-		rep->unlabelled_old += catches(old, old->t_throttle, xi);
-		rep->unlabelled_new += catches(fresh, new_t, xi);
+		rep->unlabelled_old += by_old;
+		rep->unlabelled_new += by_new;
+		rep->unlabelled_newly += by_new && !by_old;
+		by_old = by_new = false;
 	}
 	sql_res_free(r);
 	return ERR_OK;
@@ -411,11 +424,13 @@ static enum err store(struct sql *db, int64_t tenant_id, const struct abuse_mode
 		 "\"validation_benign\": %d, \"recall\": %.4f, \"false_positive_rate\": %.4f, "
 		 "\"precision\": %.4f, \"previous_recall\": %.4f, "
 		 "\"previous_false_positive_rate\": %.4f, \"previous_precision\": %.4f, "
-		 "\"threshold\": %.4f}",
+		 "\"threshold\": %.4f, \"unlabelled_clients\": %d, "
+		 "\"unlabelled_refused\": %d, \"unlabelled_newly_refused\": %d}",
 		 rep->train_n, rep->valid_n, rep->valid_abuse, rep->valid_benign,
 		 (double)rep->recall_new, (double)rep->fpr_new, (double)rep->precision_new,
 		 (double)rep->recall_old, (double)rep->fpr_old, (double)rep->precision_old,
-		 (double)rep->threshold);
+		 (double)rep->threshold, rep->unlabelled, rep->unlabelled_new,
+		 rep->unlabelled_newly);
 	snprintf(labels, sizeof(labels), "%d", rep->labels);
 	snprintf(act, sizeof(act), "%s", activate ? "t" : "f");
 	*version = 0;

@@ -31,8 +31,9 @@ struct train_report {
 	 * catch less of than the model in use, if any: "" when none. */
 	char lost_class[32];
 	int lost_n, lost_old, lost_new;
-	/* Recent decisions nobody labelled: how many each model would refuse. */
-	int unlabelled, unlabelled_old, unlabelled_new;
+	/* Recent clients (addresses) nobody labelled: how many, how many each model would
+	 * refuse, and how many the new one would refuse that the model in use does not. */
+	int unlabelled, unlabelled_old, unlabelled_new, unlabelled_newly;
 	bool activated;
 	char why[240];
 };
@@ -68,8 +69,9 @@ void trainer_class_check(const struct abuse_model *old, float old_t,
  * words. Never one that catches none of the validation's confirmed abuse (0 >= 0 is not
  * "at least as much"), one that catches less overall or of any one attack class
  * (rep->lost_class), one that refuses more benign clients, or one that would refuse
- * far more of the recent traffic nobody labelled (10% of it more than the model in use:
- * a guard against a model that learned "refuse everyone" from too few labels).
+ * clients nobody labelled that the model in use lets through (more than 2 and more than
+ * 2% of them: a guard against a model that learned "refuse everyone" from too few labels,
+ * or a signal the labels only seemed to show).
  * Pure. */
 bool trainer_decide(struct train_report *rep, float threshold, int old_version);
 

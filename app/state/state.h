@@ -135,6 +135,7 @@ struct abuse_client {
 	float n2xx, denied;		/* ... successes, and 401/403 answers */
 	float id_reqs, id_up;		/* requests with a numeric id, and ascending steps */
 	float gap_mean, gap_var;	/* inter-arrival seconds, exponentially weighted */
+	float paced;			/* decayed requests that came at a reading pace */
 	float focus;			/* Misra-Gries count of the main route template */
 	uint32_t ua_mask, ua_mask_prev; /* User-Agent families seen, this window and the last */
 	uint64_t focus_route;

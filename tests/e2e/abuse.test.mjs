@@ -212,12 +212,12 @@ describe('learning from labels', () => {
   before(async () => { s = await startStack({ env: { ...env, TOLLGATE_TRAIN_AFTER_LABELS: '20' } }); });
   after(async () => { await s?.stop(); });
 
-  // Benign: the tenant's own web app prefetching records in id order with a browser's
-  // User-Agent, no errors: browser_mimicry refuses it, wrongly for this tenant. Abusive:
+  // Benign: the tenant's own sync job checking its records in id order, half of them
+  // deleted since (404s): id_enumeration refuses it, wrongly for this tenant. Abusive:
   // scripts walking routes that do not exist (404s, which the collector reports). Each
   // client from its own address, all at once, so the labels interleave in time.
   const walk = (c, i, base) => (c.benign
-    ? getFrom(c.from, `${s.url}/v1/items/${1000 + base + i}`, { 'X-Api-Key': c.key, 'User-Agent': 'Mozilla/5.0' })
+    ? getFrom(c.from, `${s.url}/status/${i % 2 ? 404 : 200}/items/${1000 + base + i}`, { 'X-Api-Key': c.key, 'User-Agent': 'Go-http-client/1.1' })
     : getFrom(c.from, `${s.url}/status/404/probe${base + i}`, { 'X-Api-Key': c.key, 'User-Agent': 'python-requests/2.31' }));
 
   // Makes a tenant in shadow mode, runs 4 benign and 4 abusive clients, and labels what the

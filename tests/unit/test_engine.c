@@ -114,6 +114,7 @@ Test(engine, a_deny_list_blocks_for_as_long_as_its_entry_stands)
  * and, for its answer, abuse_observe_response() as the collector calls it. */
 
 #define MS ((int64_t)1000000)
+#define NS (1000 * MS)
 
 static const char *const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0";
 static const char *const SCRIPT = "python-httpx/0.27.0";
@@ -247,6 +248,19 @@ Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failin
 	r = req("203.0.113.200", 11, "/v1/auth/login", BROWSER, now + 2400 * MS, 401);
 	r = req("203.0.113.200", 11, "/v1/auth/login", BROWSER, now + 2500 * MS, 200);
 	cr_assert(!refused(&r));
+	/* The network set: three addresses of one network failed once each; the next attempt
+	 * of any of them is refused. */
+	for (i = 0; i < 3; i++) {
+		snprintf(peer, sizeof(peer), "10.200.0.%d", 10 + i);
+		r = req(peer, 11, "/v1/auth/login", BROWSER, now + (2600 + i) * MS, 401);
+		cr_assert(!refused(&r), "a first failure alone is no evidence (%d)", i);
+	}
+	r = req("10.200.0.10", 11, "/v1/auth/login", BROWSER, now + 20 * NS, 401);
+	cr_assert(refused(&r), "one of three failing addresses of one network, twice");
+	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
+	/* Its neighbour that never failed is not. */
+	r = req("10.200.0.99", 11, "/v1/auth/login", BROWSER, now + 21 * NS, 200);
+	cr_assert(!refused(&r));
 }
 
 Test(engine, walking_ids_upwards_into_missing_records_is_enumeration_a_sync_is_not)
@@ -290,6 +304,26 @@ Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 	cr_assert(refused(&r));
 	cr_assert_eq(r.reason, RULE_MIMICRY, "%s", abuse_rule_name(r.reason));
 	cr_assert_leq(i, 20);
+}
+
+/* A sync job that borrowed a browser's User-Agent reads records in id order too, at machine
+ * speed: judged like any script, by what it finds (records that exist), not as a mimic. */
+Test(engine, a_browser_that_walks_ids_at_machine_speed_is_a_sync_not_a_mimic)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	int burst, i;
+
+	for (burst = 0; burst < 3; burst++)
+		for (i = 0; i < 150; i++) {
+			char uri[64];
+			int64_t at = now + burst * 40 * NS + i * 50 * MS;
+
+			snprintf(uri, sizeof(uri), "/shop/orders/%d", 9000 + burst * 150 + i);
+			r = req("198.51.100.50", 11, uri, BROWSER, at, 200);
+			cr_assert(!refused(&r), "refused at burst %d, request %d: %s", burst, i,
+				  abuse_rule_name(r.reason));
+		}
 }
 
 Test(engine, path_positions_that_answer_many_values_become_parameters)
