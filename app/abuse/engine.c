@@ -204,6 +204,12 @@ static float clip01(float v)
 	return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
 }
 
+/* How much a share resting on n answers counts: all of it from five answers on. */
+static float evidence(float n)
+{
+	return clip01(n / 5.0f);
+}
+
 /* What the request is, once: its route for the tenant, its raw path, the record id in it. */
 struct facts {
 	uint64_t route_hash, path_hash;
@@ -275,9 +281,14 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	x[F_IP_RATE] = ip->present ? log1p_over(ip->c.req1m, 5.0f) : 0.0f;
 	/* The client's own rate: a shared key's is everyone's. */
 	x[F_KEY_RATE] = key->present ? log1p_over(client->req1m, 5.0f) : 0.0f;
-	x[F_AUTHFAIL_RATIO] = ip->present ? ratio(ip->c.fail, ip->c.auth) : 0.0f;
-	x[F_NOT_FOUND_RATIO] = not_found;
-	x[F_ERROR_RATIO] = ratio(client->n4xx, client->resp);
+	/* Shares are weighed by the answers they rest on (all of them from five on): one 401
+	 * is a share of 1, and a model trained on a campaign's addresses learned from it to
+	 * refuse a user's retry after a typo (development mix, 50 labels). A single failure
+	 * never refuses, learned or not. */
+	x[F_AUTHFAIL_RATIO] =
+	    ip->present ? ratio(ip->c.fail, ip->c.auth) * evidence(ip->c.auth) : 0.0f;
+	x[F_NOT_FOUND_RATIO] = not_found * evidence(client->resp);
+	x[F_ERROR_RATIO] = ratio(client->n4xx, client->resp) * evidence(client->resp);
 	x[F_DISTINCT_ROUTES] = log1p_over(routes, 5.0f);
 	x[F_DISTINCT_KEYS] = log1p_over(keys, 3.0f);
 	x[F_PAYLOAD_Z] = (cx->payload_z > 10.0f ? 10.0f
@@ -287,7 +298,8 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	x[F_BURSTINESS] = (speedup > 20.0f ? 20.0f : speedup) / 20.0f;
 	x[F_UA_SCRIPTED] = (float)inspect_ua_scripted(f->ua);
 	x[F_NET_FAILURES] = log1p_over(cx->net_fail, 5.0f);
-	x[F_DENIED_RATIO] = ip->present ? ratio(ip->c.denied, ip->c.resp) : 0.0f;
+	x[F_DENIED_RATIO] =
+	    ip->present ? ratio(ip->c.denied, ip->c.resp) * evidence(ip->c.resp) : 0.0f;
 	x[F_KEY_ADDRESSES] =
 	    key->present ? log1p_over(distinct(key->c.fan, key->c.fan_prev, 2), 5.0f) : 0.0f;
 	x[F_KEY_NETWORKS] = key->present

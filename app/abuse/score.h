@@ -27,22 +27,24 @@ enum abuse_rule {
 	RULE__MAX
 };
 
-/* The feature vector, the same for the model, the decision records and the trainer. */
+/* The feature vector, the same for the model, the decision records and the trainer. (*): a
+ * share times min(its denominator / 5, 1), so that a share of one or two answers weighs
+ * little. */
 enum abuse_feature {
 	F_BIAS,
 	F_RULE0,			 /* RULE__MAX slots: 1 when the rule fires */
 	F_IP_RATE = F_RULE0 + RULE__MAX, /* log1p(requests per minute from the address) / 5 */
 	F_KEY_RATE,			 /* log1p(requests per minute with the key) / 5 */
-	F_AUTHFAIL_RATIO,		 /* failed / all authentications from the address */
-	F_NOT_FOUND_RATIO,		 /* 404s / responses for the client */
-	F_ERROR_RATIO,			 /* 4xx / responses for the client */
+	F_AUTHFAIL_RATIO,		 /* failed / all authentications from the address (*) */
+	F_NOT_FOUND_RATIO,		 /* 404s / responses for the client (*) */
+	F_ERROR_RATIO,			 /* 4xx / responses for the client (*) */
 	F_DISTINCT_ROUTES,		 /* log1p(distinct routes lately) / 5 */
 	F_DISTINCT_KEYS,		 /* log1p(distinct keys from the address lately) / 3 */
 	F_PAYLOAD_Z,			 /* min(body size z-score for its route, 10) / 10 */
 	F_BURSTINESS,			 /* min(10 s rate / rate over 10 min or its age, 20) / 20 */
 	F_UA_SCRIPTED,			 /* no User-Agent, or a scripting tool's */
 	F_NET_FAILURES,			 /* log1p(failed authentications in the /24 or /48) / 5 */
-	F_DENIED_RATIO,			 /* 401/403 answers / responses for the address */
+	F_DENIED_RATIO,			 /* 401/403 answers / responses for the address (*) */
 	F_KEY_ADDRESSES,		 /* log1p(addresses using the key lately) / 5 */
 	F_KEY_NETWORKS,			 /* log1p(networks using the key lately) / 3 */
 	F_ID_WALK,	/* share of id steps upwards, times min(ids seen / 20, 1) */

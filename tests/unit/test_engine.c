@@ -306,6 +306,34 @@ Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 	cr_assert_leq(i, 20);
 }
 
+/* A model that learned "401s are abuse" from a campaign's labels still leaves a user's
+ * retry after one typo alone: shares weigh by the answers they rest on. Five failures and
+ * nothing else are another matter. */
+Test(engine, a_learned_model_does_not_refuse_a_retry_after_one_failure)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_model m;
+	struct abuse_result r;
+	int i;
+
+	abuse_model_prior(&m);
+	m.w[F_DENIED_RATIO] = 5.0f;
+	m.w[F_ERROR_RATIO] = 3.0f;
+	m.version = 3;
+	cr_assert_eq(state_model_put(&g.st, A, &m, 1), ERR_OK);
+	g.cfg.abuse_engine = ABUSE_ENGINE_MODEL;
+	r = req("198.51.100.60", 11, "/v1/auth/login", BROWSER, now, 401);
+	r = req("198.51.100.60", 11, "/v1/auth/login", BROWSER, now + 5 * NS, 200);
+	cr_assert(!refused(&r), "a retry after a typo, score %f", (double)r.score);
+	for (i = 0; i < 8; i++) {
+		r = req("198.51.100.61", 11, "/v1/auth/login", BROWSER, now + i * NS, 401);
+		if (refused(&r))
+			break;
+	}
+	cr_assert(refused(&r), "eight failures in a row");
+	cr_assert_eq(r.reason, REASON_MODEL, "%s", abuse_rule_name(r.reason));
+}
+
 /* A sync job that borrowed a browser's User-Agent reads records in id order too, at machine
  * speed: judged like any script, by what it finds (records that exist), not as a mimic. */
 Test(engine, a_browser_that_walks_ids_at_machine_speed_is_a_sync_not_a_mimic)
