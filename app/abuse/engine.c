@@ -290,7 +290,9 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	x[F_NOT_FOUND_RATIO] = not_found * evidence(client->resp);
 	x[F_ERROR_RATIO] = ratio(client->n4xx, client->resp) * evidence(client->resp);
 	x[F_DISTINCT_ROUTES] = log1p_over(routes, 5.0f);
-	x[F_DISTINCT_KEYS] = log1p_over(keys, 3.0f);
+	/* Keys beyond the first: one key is every keyed client, and a weight learned on it
+	 * would be a bias on them all (see trainer.c). */
+	x[F_DISTINCT_KEYS] = log1p_over(keys > 1.0f ? keys - 1.0f : 0.0f, 3.0f);
 	x[F_PAYLOAD_Z] = (cx->payload_z > 10.0f ? 10.0f
 			  : cx->payload_z > 0	? cx->payload_z
 						: 0.0f) /

@@ -39,7 +39,7 @@ enum abuse_feature {
 	F_NOT_FOUND_RATIO,		 /* 404s / responses for the client (*) */
 	F_ERROR_RATIO,			 /* 4xx / responses for the client (*) */
 	F_DISTINCT_ROUTES,		 /* log1p(distinct routes lately) / 5 */
-	F_DISTINCT_KEYS,		 /* log1p(distinct keys from the address lately) / 3 */
+	F_DISTINCT_KEYS,		 /* log1p(distinct keys from the address lately - 1) / 3 */
 	F_PAYLOAD_Z,			 /* min(body size z-score for its route, 10) / 10 */
 	F_BURSTINESS,			 /* min(10 s rate / rate over 10 min or its age, 20) / 20 */
 	F_UA_SCRIPTED,			 /* no User-Agent, or a scripting tool's */

@@ -67,6 +67,9 @@ int cli_train(const struct config *cfg, int argc, char **argv)
 	       (double)rep.recall_old, (double)rep.recall_new, (double)rep.fpr_old,
 	       (double)rep.fpr_new, (double)rep.precision_old, (double)rep.precision_new,
 	       (double)rep.threshold);
+	printf("unlabelled: %d recent clients nobody labelled; the new model would refuse %d of "
+	       "them, %d that the model in use lets through\n",
+	       rep.unlabelled, rep.unlabelled_new, rep.unlabelled_newly);
 	printf("%s\n", rep.why);
 	sql_free(db);
 	return 0;

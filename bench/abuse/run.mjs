@@ -283,7 +283,9 @@ try {
       info.byClass[d.client.class] = (info.byClass[d.client.class] ?? 0) + 1;
     }
     const values = chosen.map((d, i) => `('${d.id}'::uuid, '${d.label}', ${i})`).join(',');
-    s.psql(`INSERT INTO abuse_decisions (${columns}) SELECT ${columns} FROM bench_pool WHERE seed = ${info.trainSeed} AND id IN (${chosen.map((d) => `'${d.id}'`).join(',')});
+    // The tenant's decisions as a real tenant has them: the whole training replay, a few
+    // of them labelled (the trainer checks a new model on the unlabelled ones too).
+    s.psql(`INSERT INTO abuse_decisions (${columns}) SELECT ${columns} FROM bench_pool WHERE seed = ${info.trainSeed};
       UPDATE abuse_decisions SET label = v.label, labeled_at = now() + v.ord * interval '1 millisecond'
         FROM (VALUES ${values}) AS v(id, label, ord) WHERE abuse_decisions.id = v.id`);
     const r = s.cli('train', 'bench', '--min-labels', '1');
