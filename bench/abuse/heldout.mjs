@@ -10,6 +10,8 @@
 // Every class has at least 10 clients per trace, except the campaigns: one campaign each,
 // of at least 100 addresses.
 
+import benchmark from './scenario.mjs';
+
 export default {
   name: 'heldout',
 
@@ -21,27 +23,11 @@ export default {
   // ends inside the phase.
   durationS: 90,
 
-  // The gateway as the benchmark runs it: the engine's settings are not the mix's to change.
-  gateway: {
-    workers: 4,
-    env: {
-      TOLLGATE_ABUSE_BLOCK_SECONDS: '300',
-      TOLLGATE_ABUSE_THROTTLE_SECONDS: '300',
-      TOLLGATE_ABUSE_THROTTLE_RPS: '1',
-    },
-    maxBody: '1M',
-  },
-
-  labels: {
-    budgets: [0, 50, 200],
-    errorRate: 0.10,
-    refusedShare: 0.75,
-  },
-
-  baselines: {
-    fixedWindow: { limit: 100, windowS: 60 },
-    tokenBucket: { ratePerS: 5, burst: 20 },
-  },
+  // The benchmark's own settings, the same for every mix: the gateway and its engine
+  // settings, the simulated customer's labels, the baselines (bench/abuse/scenario.mjs).
+  gateway: benchmark.gateway,
+  labels: benchmark.labels,
+  baselines: benchmark.baselines,
 
   // Single clients in 127.200-254.x.x, whole /24s (campaigns, low-and-slow, partners' egress)
   // in 127.2-15.x.0/24: none of the default mix's addresses.
