@@ -11,8 +11,9 @@ import { generate, passwordOf, slugExists, summary } from '../../bench/abuse/gen
 import { campaignStats, ci } from '../../bench/abuse/report.mjs';
 import scenario from '../../bench/abuse/scenario.mjs';
 import heldout from '../../bench/abuse/heldout.mjs';
+import heldout2 from '../../bench/abuse/heldout2.mjs';
 
-const SCENARIOS = [['default', scenario, 1], ['heldout', heldout, 11]];
+const SCENARIOS = [['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21]];
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
 test('the generator is deterministic per seed, and seeds differ', () => {
@@ -23,10 +24,12 @@ test('the generator is deterministic per seed, and seeds differ', () => {
   assert.notDeepEqual(a.clients.map((x) => x.schedule.length), c.clients.map((x) => x.schedule.length));
 });
 
-test('the held-out generator is deterministic per seed too', () => {
-  assert.deepEqual(generate(heldout, 11), generate(heldout, 11));
-  assert.notDeepEqual(generate(heldout, 11).clients.map((x) => x.schedule.length), generate(heldout, 12).clients.map((x) => x.schedule.length));
-  assert.ok(heldout.seeds.length >= 4);
+test('the held-out generators are deterministic per seed too', () => {
+  for (const [sc, s0] of [[heldout, 11], [heldout2, 21]]) {
+    assert.deepEqual(generate(sc, s0), generate(sc, s0));
+    assert.notDeepEqual(generate(sc, s0).clients.map((x) => x.schedule.length), generate(sc, s0 + 1).clients.map((x) => x.schedule.length));
+    assert.ok(sc.seeds.length >= 4);
+  }
 });
 
 for (const [name, sc, seed] of SCENARIOS) {
@@ -66,7 +69,8 @@ for (const [name, sc, seed] of SCENARIOS) {
       const nets = new Map();
       for (const x of cs) nets.set(net24(x.sourceIp), (nets.get(net24(x.sourceIp)) ?? 0) + 1);
       assert.ok(nets.size >= 20, `${cls}: ${nets.size} /24s`);
-      assert.ok(Math.max(...nets.values()) <= 8, `${cls}: at most 8 addresses in a /24`);
+      const most = sc.classes[cls].perNetwork[1];
+      assert.ok(Math.max(...nets.values()) <= most, `${cls}: at most ${most} addresses in a /24`);
       // No address of a campaign is anyone else's.
       const theirs = new Set(cs.map((x) => x.sourceIp));
       assert.ok(trace.clients.filter((x) => x.class !== cls).every((x) => !theirs.has(x.sourceIp)));
@@ -119,11 +123,11 @@ for (const [name, sc, seed] of SCENARIOS) {
     for (const p of partners) {
       assert.ok(p.benign);
       const ips = new Set(p.schedule.map((q) => q.sourceIp));
-      assert.ok(ips.size >= 4, `${p.id}: ${ips.size} addresses`);
-      assert.ok(new Set([...ips].map(net24)).size >= 2, `${p.id}: over several /24s`);
+      assert.ok(ips.size >= Math.min(4, sc.classes.partner.addresses[0]), `${p.id}: ${ips.size} addresses`);
+      if (sc.classes.partner.networks[0] >= 2) assert.ok(new Set([...ips].map(net24)).size >= 2, `${p.id}: over several /24s`);
       assert.ok([...ips].every((ip) => p.sourceIps.includes(ip)), 'from its pool');
       assert.equal(new Set(p.schedule.map((q) => JSON.stringify(q.key))).size, 1, 'one key');
-      assert.ok(p.schedule.every((q) => q.method === 'POST' && q.path === sc.api.ingest.path));
+      assert.ok(p.schedule.every((q) => q.method === 'POST' && q.path === (sc.classes.partner.path ?? sc.api.ingest.path)));
     }
   });
 }
