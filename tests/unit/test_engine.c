@@ -120,8 +120,8 @@ static const char *const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0
 static const char *const SCRIPT = "python-httpx/0.27.0";
 
 /* Asks the engine about one request at `now` (ns), and answers it with `status` (0: no
- * answer reaches the collector). Returns the outcome the gate acts on (allow when the
- * engine only flags). */
+ * answer reaches the collector; a refusal is answered 403). key_id < 0: a made-up key. Returns the
+ * outcome the gate acts on (allow when the engine only flags). */
 static int64_t body; /* the next request's declared body size */
 
 static struct abuse_result req(const char *peer, int64_t key_id, const char *uri, const char *ua,
@@ -138,7 +138,11 @@ static struct abuse_result req(const char *peer, int64_t key_id, const char *uri
 	memset(&ar, 0, sizeof(ar));
 	ar.ip = ip;
 	ar.request_id = rid;
-	if (key_id != 0) {
+	if (key_id < 0) { /* a key the gate does not know (-key_id tells them apart) */
+		ar.auth_failed = true;
+		ar.key_hash = (uint64_t)-key_id * 7919 | 1;
+		key_id = 0;
+	} else if (key_id != 0) {
 		cr_assert(state_tenant_find(&g.st, key_id % 2 ? A : B, &t)); /* 11, 33: A */
 		ar.tenant = &t;
 		ar.key_hash = (uint64_t)key_id * 7919 | 1;
@@ -453,4 +457,32 @@ Test(engine, huge_bodies_on_a_cold_route_do_not_teach_it_to_accept_them)
 	}
 	body = 0;
 	cr_assert(refused_late, "the huge bodies still pass once the route is warm");
+}
+
+/* A blocked key guesser goes on sending; the gate's 403s are its own refusals, not answers,
+ * and must not dilute the 401s of a key spray on the same route into a share too small to
+ * be a campaign. */
+Test(engine, the_gates_refusals_do_not_hide_a_campaign_on_the_same_route)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char peer[32];
+	int i, a;
+
+	g.cfg.abuse_anon_mode = ABUSE_ENFORCE; /* requests without a valid key are refused */
+	for (i = 0; i < 40; i++)	       /* the guesser, blocked after ten or so */
+		req("198.51.100.70", -(1000 + i), "/v1/me", SCRIPT, now + i * 100 * MS, 401);
+	for (i = 0; i < 400; i++) /* and on and on, refused by the gate */
+		req("198.51.100.70", -(2000 + i), "/v1/me", SCRIPT, now + (4 + i / 100.0) * NS,
+		    401);
+	/* The spray: 30 addresses in 30 networks, one revoked key each, twice. */
+	for (a = 0; a < 30; a++) {
+		snprintf(peer, sizeof(peer), "10.%d.7.%d", 100 + a, a + 1);
+		req(peer, -(5000 + a), "/v1/me", SCRIPT, now + 8 * NS + a * 200 * MS, 401);
+	}
+	snprintf(peer, sizeof(peer), "10.%d.7.%d", 100 + 29, 30);
+	r = req(peer, -(5000 + 29), "/v1/me", SCRIPT, now + 15 * NS, 401);
+	r = req(peer, -(5000 + 29), "/v1/me", SCRIPT, now + 15 * NS + 100 * MS, 401);
+	cr_assert(refused(&r), "the spray's address, failing twice under a campaign");
+	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
 }
