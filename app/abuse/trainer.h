@@ -69,9 +69,9 @@ void trainer_class_check(const struct abuse_model *old, float old_t,
  * words. Never one that catches none of the validation's confirmed abuse (0 >= 0 is not
  * "at least as much"), one that catches less overall or of any one attack class
  * (rep->lost_class), one that refuses more benign clients, or one that would refuse
- * clients nobody labelled that the model in use lets through (more than 2 and more than
- * 2% of them: a guard against a model that learned "refuse everyone" from too few labels,
- * or a signal the labels only seemed to show).
+ * clients nobody labelled that the model in use lets through (more than 2: a guard
+ * against a model that learned "refuse everyone" from too few labels, or a signal the
+ * labels only seemed to show).
  * Pure. */
 bool trainer_decide(struct train_report *rep, float threshold, int old_version);
 
