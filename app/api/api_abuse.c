@@ -65,15 +65,16 @@ enum err api_lists_remove(struct hctx *c, int64_t id)
 				0, NULL);
 }
 
+/* The tenant's own address-list entries, for the API and the portal. */
+#define LISTS_QUERY "SELECT " LIST_COLS " FROM ip_lists WHERE tenant_id = $1 ORDER BY network"
+
 enum err api_lists_rows(struct hctx *c, struct sql_res **r)
 {
 	char tenant[24];
 	const char *params[1] = {tenant};
 
 	str_fmt_i64(tenant, c->tenant_id);
-	return api_sql(c, r,
-		       "SELECT " LIST_COLS " FROM ip_lists WHERE tenant_id = $1 ORDER BY network",
-		       1, params);
+	return api_sql(c, r, LISTS_QUERY, 1, params);
 }
 
 enum err api_models_rows(struct hctx *c, struct sql_res **r)
@@ -131,20 +132,7 @@ static void write_entry(struct jsonx_w *w, const struct sql_res *r, int i)
 
 enum err api_lists_get(struct hctx *c)
 {
-	struct sql_res *r;
-	struct jsonx_w w;
-	enum err e;
-	int i;
-
-	if ((e = api_lists_rows(c, &r)) != ERR_OK)
-		return e;
-	hctx_json_begin(c, &w);
-	jsonx_arr_open(&w);
-	for (i = 0; i < sql_rows(r); i++)
-		write_entry(&w, r, i);
-	jsonx_arr_close(&w);
-	hctx_json_end(c, &w);
-	return ERR_OK;
+	return api_list_rows(c, LISTS_QUERY, write_entry);
 }
 
 struct entry_req {
