@@ -481,6 +481,9 @@ export function generate(sc, seed) {
       let w = 0;
       let id = r.int(1, api.maxId);
       let tpl = 0;
+      // Optional `step` ([a, b]): an id walker skips ahead by a draw in [a, b] (random gaps)
+      // instead of 1, from a stream of its own (mixes without it draw nothing more).
+      const rs = p.step ? rng(seed, `scraping/${i}/step`) : null;
       // Numeric templates share the id; a slug or code template walks from a start of its own.
       const base = P.walk.map((x) => (recordKind(api, x) === 'numeric' ? 0 : r.int(0, Math.floor(refSpace(api, recordKind(api, x)) / 2))));
       const fixed = fixNames(api, P.walk, r);
@@ -491,7 +494,7 @@ export function generate(sc, seed) {
         const path = fillAt(api, P.walk[tpl], base[tpl] + id, fixed);
         if (++tpl === P.walk.length) {
           tpl = 0;
-          id++;
+          id += rs ? rs.int(...p.step) : 1;
         }
         return { t, method: 'GET', path, bytes: 0, key };
       });
@@ -625,6 +628,11 @@ export function generate(sc, seed) {
     const p = C.app_users;
     const key = app();
     const n = Math.round(rng(seed, 'app_users').range(p.count));
+    // Optional `carrierNat` ({ share, addresses: [a, b] }): that share of the users come from
+    // one of a few shared addresses (a mobile carrier's NAT), drawn from a stream of their own.
+    const rn = p.carrierNat ? rng(seed, 'app_users/carrier_nat') : null;
+    const natIps = rn ? Array.from({ length: rn.int(...p.carrierNat.addresses) }, () => alloc.address())
+      : [];
     for (let i = 0; i < n; i++) {
       const r = rng(seed, `app_users/${i}`);
       const user = userName(api, r.int(0, nUsers - 1));
@@ -640,7 +648,12 @@ export function generate(sc, seed) {
       for (const u of poisson(r, r.range(p.rate), from, Math.min(D, from + r.range(p.sessionS)))) {
         schedule.push({ t: u, ...benignRequest(sc, r, p.staleIdShare), key });
       }
-      add('app_users', mistyped ? 'mistyped' : null, r, alloc.address(), schedule.filter((q) => q.t <= D * 1000));
+      const natted = rn !== null && rn.chance(p.carrierNat.share);
+      // 'mistyped', 'carrier-nat', 'carrier-nat+mistyped' or none.
+      const variant = [natted && 'carrier-nat', mistyped && 'mistyped'].filter(Boolean).join('+')
+        || null;
+      const ip = natted ? rn.pick(natIps) : alloc.address();
+      add('app_users', variant, r, ip, schedule.filter((q) => q.t <= D * 1000));
     }
   }
 
@@ -687,7 +700,11 @@ export function generate(sc, seed) {
       const end = Math.min(D, start + rc.range(p.lengthS));
       spread(rc, Math.round(rc.range(p.addresses)), p.perNetwork).forEach((ip, a) => {
         const r = rng(seed, `${name}/${a}`);
-        const key = r.chance(p.validShare) ? { dormant: nDormant++ } : revokedKey();
+        // Optional `madeUpShare`: that share of the addresses present a made-up key (well
+        // shaped, wrong checksum) instead, decided on a stream of its own.
+        const rm = p.madeUpShare ? rng(seed, `${name}/${a}/made_up`) : null;
+        const key = rm?.chance(p.madeUpShare) ? { made_up: madeUpKey(rm) }
+          : r.chance(p.validShare) ? { dormant: nDormant++ } : revokedKey();
         const schedule = uniformTimes(r, r.int(...p.requests), start, end)
           .map((t) => ({ t, method: 'GET', path: r.chance(0.5) ? P.me : P.list, bytes: 0, key }));
         add('key_spray', name, r, ip, schedule).campaign = name;
@@ -739,7 +756,11 @@ export function generate(sc, seed) {
       let t = r.range(p.startS);
       const schedule = [{ t: Math.round(t * 1000), method: 'GET', path: P.list, bytes: 0, key }];
       let cursor = existingRef(api, kind, r);
-      for (t += r.range(p.gapS); t < D; t += r.range(p.gapS)) {
+      // Optional `readShare`/`readS`: now and then a longer pause (reading the page), drawn
+      // from a stream of its own.
+      const rp = p.readShare ? rng(seed, `mimic/${i}/read`) : null;
+      const pause = () => (rp?.chance(p.readShare) ? rp.range(p.readS) : 0);
+      for (t += r.range(p.gapS); t < D; t += r.range(p.gapS) + pause()) {
         const at = Math.round(t * 1000);
         if (r.chance(p.otherShare)) schedule.push({ t: at, ...benignRequest(sc, r, 0), key });
         else if (r.chance(p.pageShare)) schedule.push({ t: at, method: 'GET', path: `${P.list}?${pageKey}=${++page}`, bytes: 0, key });

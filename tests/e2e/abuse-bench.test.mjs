@@ -12,8 +12,9 @@ import { campaignStats, ci } from '../../bench/abuse/report.mjs';
 import scenario from '../../bench/abuse/scenario.mjs';
 import heldout from '../../bench/abuse/heldout.mjs';
 import heldout2 from '../../bench/abuse/heldout2.mjs';
+import heldout3 from '../../bench/abuse/heldout3.mjs';
 
-const SCENARIOS = [['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21]];
+const SCENARIOS = [['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31]];
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
 test('the generator is deterministic per seed, and seeds differ', () => {
@@ -25,7 +26,7 @@ test('the generator is deterministic per seed, and seeds differ', () => {
 });
 
 test('the held-out generators are deterministic per seed too', () => {
-  for (const [sc, s0] of [[heldout, 11], [heldout2, 21]]) {
+  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31]]) {
     assert.deepEqual(generate(sc, s0), generate(sc, s0));
     assert.notDeepEqual(generate(sc, s0).clients.map((x) => x.schedule.length), generate(sc, s0 + 1).clients.map((x) => x.schedule.length));
     assert.ok(sc.seeds.length >= 4);
@@ -51,10 +52,18 @@ for (const [name, sc, seed] of SCENARIOS) {
         if (q.sourceIp) assert.match(q.sourceIp, /^127\./);
       }
     }
-    // Users behind one NAT share an address; everyone else has their own.
+    // Users behind one NAT share an address (an office's, or a mobile carrier's for some app
+    // users); everyone else has their own.
     const nat = trace.clients.filter((x) => x.class === 'nat');
     assert.ok(new Set(nat.map((x) => x.sourceIp)).size < nat.length);
-    const others = trace.clients.filter((x) => x.class !== 'nat' && x.class !== 'low_and_slow');
+    const carrier = trace.clients.filter((x) => x.variant?.startsWith('carrier-nat'));
+    if (sc.classes.app_users.carrierNat) {
+      assert.ok(carrier.length > 0 && carrier.every((x) => x.class === 'app_users'));
+      assert.ok(new Set(carrier.map((x) => x.sourceIp)).size < carrier.length);
+    } else {
+      assert.equal(carrier.length, 0);
+    }
+    const others = trace.clients.filter((x) => x.class !== 'nat' && x.class !== 'low_and_slow' && !carrier.includes(x));
     assert.equal(new Set(others.map((x) => x.sourceIp)).size, others.length);
   });
 
@@ -75,12 +84,15 @@ for (const [name, sc, seed] of SCENARIOS) {
       const theirs = new Set(cs.map((x) => x.sourceIp));
       assert.ok(trace.clients.filter((x) => x.class !== cls).every((x) => !theirs.has(x.sourceIp)));
     }
-    // Key sprayers present one key per address: revoked, or a dormant account's (a pool no
-    // other client draws from).
-    for (const x of trace.clients.filter((c) => c.class === 'key_spray')) {
+    // Key sprayers present one key per address: revoked, a dormant account's (a pool no
+    // other client draws from), or, where the mix says so, a made-up one.
+    const spray = trace.clients.filter((c) => c.class === 'key_spray');
+    for (const x of spray) {
       assert.equal(new Set(x.schedule.map((q) => JSON.stringify(q.key))).size, 1);
-      assert.ok(x.schedule[0].key.revoked !== undefined || x.schedule[0].key.dormant !== undefined);
+      const k = x.schedule[0].key;
+      assert.ok(k.revoked !== undefined || k.dormant !== undefined || (sc.classes.key_spray.madeUpShare && /^tg_live_/.test(k.made_up)));
     }
+    assert.equal(spray.some((x) => x.schedule[0].key.made_up !== undefined), !!sc.classes.key_spray.madeUpShare);
     const dormantUsers = trace.clients.filter((c) => c.schedule.some((q) => q.key?.dormant !== undefined));
     assert.ok(dormantUsers.length > 0 && dormantUsers.every((c) => c.class === 'key_spray'));
   });
@@ -106,10 +118,10 @@ for (const [name, sc, seed] of SCENARIOS) {
     for (const u of users) {
       const ls = u.schedule.filter((q) => q.body !== undefined).map((q) => JSON.parse(q.body));
       assert.equal(ls.at(-1).password, passwordOf(ls.at(-1).user), u.id);
-      assert.equal(ls.length, u.variant === 'mistyped' ? 2 : 1, u.id);
+      assert.equal(ls.length, u.variant?.endsWith('mistyped') ? 2 : 1, u.id);
       if (ls.length === 2) assert.notEqual(ls[0].password, passwordOf(ls[0].user));
     }
-    assert.ok(users.some((u) => u.variant === 'mistyped') && users.some((u) => !u.variant));
+    assert.ok(users.some((u) => u.variant?.endsWith('mistyped')) && users.some((u) => !u.variant));
     // Stuffers are mostly wrong, now and then right.
     const st = [...logins('login_stuffing'), ...logins('login_campaign')];
     const right = st.filter(({ c }) => c.password === passwordOf(c.user)).length;
@@ -133,11 +145,46 @@ for (const [name, sc, seed] of SCENARIOS) {
 }
 
 test('held-out: at least 10 clients per class, campaigns of at least 100 addresses', () => {
-  for (const seed of heldout.seeds) {
-    for (const [cls, s] of summary(generate(heldout, seed))) {
-      assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `seed ${seed}: ${cls} has ${s.clients}`);
+  for (const sc of [heldout, heldout2, heldout3]) {
+    for (const seed of sc.seeds) {
+      for (const [cls, s] of summary(generate(sc, seed))) {
+        assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `${sc.name} seed ${seed}: ${cls} has ${s.clients}`);
+      }
     }
   }
+});
+
+test('heldout3\'s own generator options: id walkers skip ahead, mimics pause to read', () => {
+  const trace = generate(heldout3, 31);
+  const [lo, hi] = heldout3.classes.scraping.step;
+  const idOf = (path) => Number(path.match(/\/(\d+)(?:\/[A-Za-z]*)?$/)?.[1]);
+  // Per template, consecutive ids (a walker's normal calls mixed in land anywhere): most
+  // steps are within [lo, hi], and some skip ids.
+  let steps = 0;
+  let within = 0;
+  let gaps = 0;
+  for (const c of trace.clients.filter((x) => x.variant === 'idwalk')) {
+    const byTpl = new Map();
+    for (const q of c.schedule) {
+      const tpl = q.path.replace(/\d+/g, ':n');
+      if (!byTpl.has(tpl)) byTpl.set(tpl, []);
+      byTpl.get(tpl).push(idOf(q.path));
+    }
+    for (const ids of byTpl.values()) {
+      for (let i = 1; i < ids.length; i++) {
+        if (Number.isNaN(ids[i]) || Number.isNaN(ids[i - 1])) continue;
+        const d = ids[i] - ids[i - 1];
+        steps++;
+        within += d >= lo && d <= hi;
+        gaps += d > 1 && d <= hi;
+      }
+    }
+  }
+  assert.ok(steps > 50 && within / steps > 0.8, `${within} of ${steps} steps within [${lo}, ${hi}]`);
+  assert.ok(gaps > steps / 4, `${gaps} of ${steps} steps skip ids`);
+  const longest = Math.max(...trace.clients.filter((x) => x.class === 'mimic')
+    .flatMap((c) => c.schedule.slice(1).map((q, i) => q.t - c.schedule[i].t)));
+  assert.ok(longest > heldout3.classes.mimic.gapS[1] * 1000, `longest mimic pause ${longest} ms`);
 });
 
 test('held-out slugs stay slugs to the gateway: not all digits, not hex, under 16 characters', () => {
