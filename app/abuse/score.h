@@ -98,8 +98,15 @@ void abuse_heuristics(const float x[F__MAX], struct abuse_score *out);
 void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struct abuse_score *out);
 /* The model's probability for x, as scoring and training both judge it: rate and burstiness
  * (F_IP_RATE, F_KEY_RATE, F_BURSTINESS, the burst rule) may flag a client on their own but
- * never refuse one: they count in full only for a client the other features would flag. */
+ * never refuse one: they count in full only for a client the other features would flag.
+ * And a rule that stands (abuse_standing()) holds it at least at its severity's threshold. */
 float abuse_model_p(const struct abuse_model *m, const float x[F__MAX]);
+/* The strongest severity among the rules that fire in x and still stand in m: those whose
+ * weight is at least the prior's (abuse_rule_prior_weight()). Training lowers a rule below
+ * that only when labels contradict it (trainer_settle_rules()), and the rule then no longer
+ * decides alone: the model does. */
+enum abuse_outcome abuse_standing(const struct abuse_model *m, const float x[F__MAX]);
+float abuse_rule_prior_weight(enum abuse_rule r);
 /* The built-in prior: weights that reproduce the heuristics (a block rule alone blocks,
  * a throttle rule throttles, a flag rule flags) with no weight on anything else. */
 void abuse_model_prior(struct abuse_model *m);

@@ -171,6 +171,44 @@ void trainer_fit(const float *x, const float *y, int n, const struct abuse_model
 		out->w[j] = (float)w[j];
 }
 
+unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abuse_model *m,
+			      char *contradicted, size_t len)
+{
+	unsigned mask = 0;
+	int abuse[RULE__MAX] = {0}, benign[RULE__MAX] = {0}, i, r;
+	size_t o = 0;
+
+	for (i = 0; i < n; i++)
+		for (r = 0; r < RULE__MAX; r++)
+			if (x[(size_t)i * F__MAX + F_RULE0 + r] >= 0.5f) {
+				abuse[r] += y[i] > 0.5f;
+				benign[r] += y[i] <= 0.5f;
+			}
+	if (len > 0)
+		contradicted[0] = '\0';
+	for (r = 0; r < RULE__MAX; r++) {
+		float prior = abuse_rule_prior_weight((enum abuse_rule)r);
+		float *w = &m->w[F_RULE0 + r];
+
+		/* Contradicted: two false positives or more, and more than one in five of the
+		 * rule's labels. One wrong label, or the 10% a busy tenant gets wrong, is not a
+		 * contradiction. */
+		if (benign[r] >= 2 && 4 * benign[r] > abuse[r]) {
+			mask |= 1u << r;
+			if (*w >= prior)
+				*w = nextafterf(prior, 0.0f);
+			if (o + 1 < len)
+				o += (size_t)snprintf(contradicted + o, len - o, "%s%s",
+						      o ? ", " : "", abuse_rule_name(r));
+			if (o >= len)
+				o = len - 1;
+		} else if (*w < prior) {
+			*w = prior;
+		}
+	}
+	return mask;
+}
+
 /* Share of abuse caught and of benign refused (throttled or blocked) at threshold t. */
 static void measure(const struct abuse_model *m, float t, const float *x, const float *y, int n,
 		    float *recall, float *fpr, float *precision)
@@ -407,7 +445,8 @@ static enum err current_model(struct sql *db, int64_t tenant_id, struct abuse_mo
 static enum err store(struct sql *db, int64_t tenant_id, const struct abuse_model *m,
 		      const struct train_report *rep, bool activate, int *version)
 {
-	char id[24], w[32 * F__MAX], tf[24], tt[24], tb[24], metrics[768], labels[16], act[8];
+	char id[24], w[32 * F__MAX], tf[24], tt[24], tb[24], metrics[1024], labels[16], act[8];
+	char rules[RULE__MAX * 28 + 4];
 	const char *p[] = {id, w, tf, tt, tb, metrics, labels, act};
 	struct sql_res *r = NULL;
 	size_t o = 0;
@@ -420,6 +459,14 @@ static enum err store(struct sql *db, int64_t tenant_id, const struct abuse_mode
 		o +=
 		    (size_t)snprintf(w + o, sizeof(w) - o, "%s%.7g", j ? "," : "", (double)m->w[j]);
 	snprintf(w + o, sizeof(w) - o, "}");
+	/* Rule names are identifiers: nothing in them needs escaping. */
+	o = 0;
+	rules[o++] = '[';
+	for (j = 0; j < RULE__MAX; j++)
+		if (rep->contradicted_mask & (1u << j))
+			o += (size_t)snprintf(rules + o, sizeof(rules) - o, "%s\"%s\"",
+					      o > 1 ? "," : "", abuse_rule_name(j));
+	snprintf(rules + o, sizeof(rules) - o, "]");
 	snprintf(tf, sizeof(tf), "%.6g", (double)m->t_flag);
 	snprintf(tt, sizeof(tt), "%.6g", (double)m->t_throttle);
 	snprintf(tb, sizeof(tb), "%.6g", (double)m->t_block);
@@ -429,12 +476,13 @@ static enum err store(struct sql *db, int64_t tenant_id, const struct abuse_mode
 		 "\"precision\": %.4f, \"previous_recall\": %.4f, "
 		 "\"previous_false_positive_rate\": %.4f, \"previous_precision\": %.4f, "
 		 "\"threshold\": %.4f, \"unlabelled_clients\": %d, "
-		 "\"unlabelled_refused\": %d, \"unlabelled_newly_refused\": %d}",
+		 "\"unlabelled_refused\": %d, \"unlabelled_newly_refused\": %d, "
+		 "\"contradicted_rules\": %s}",
 		 rep->train_n, rep->valid_n, rep->valid_abuse, rep->valid_benign,
 		 (double)rep->recall_new, (double)rep->fpr_new, (double)rep->precision_new,
 		 (double)rep->recall_old, (double)rep->fpr_old, (double)rep->precision_old,
 		 (double)rep->threshold, rep->unlabelled, rep->unlabelled_new,
-		 rep->unlabelled_newly);
+		 rep->unlabelled_newly, rules);
 	snprintf(labels, sizeof(labels), "%d", rep->labels);
 	snprintf(act, sizeof(act), "%s", activate ? "t" : "f");
 	*version = 0;
@@ -530,6 +578,8 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 		goto out;
 	}
 	trainer_fit(x, y, split, &old, PRIOR_PULL / (float)split, ITERATIONS, &fresh);
+	rep->contradicted_mask =
+	    trainer_settle_rules(x, y, split, &fresh, rep->contradicted, sizeof(rep->contradicted));
 
 	/* The model in use, at its throttle threshold, sets the detection rate to match. */
 	measure(&old, old.t_throttle, x + (size_t)split * F__MAX, y + split, n - split,

@@ -70,6 +70,9 @@ int cli_train(const struct config *cfg, int argc, char **argv)
 	printf("unlabelled: %d recent clients nobody labelled; the new model would refuse %d of "
 	       "them, %d that the model in use lets through\n",
 	       rep.unlabelled, rep.unlabelled_new, rep.unlabelled_newly);
+	if (rep.contradicted[0] != '\0')
+		printf("contradicted by your labels, so no longer deciding alone: %s\n",
+		       rep.contradicted);
 	printf("%s\n", rep.why);
 	sql_free(db);
 	return 0;

@@ -253,6 +253,11 @@ describe('learning from labels', () => {
     assert.ok(metrics.false_positive_rate < metrics.previous_false_positive_rate ||
       (metrics.false_positive_rate === 0 && metrics.previous_false_positive_rate === 0), JSON.stringify(metrics));
     assert.ok(metrics.recall >= metrics.previous_recall, JSON.stringify(metrics));
+    // The rule the false positives came from no longer decides alone, and training says so;
+    // the one that caught the abuse still stands.
+    assert.match(out, /contradicted by your labels, so no longer deciding alone: .*id_enumeration/, out);
+    assert.ok(metrics.contradicted_rules.includes('id_enumeration'), JSON.stringify(metrics));
+    assert.ok(!metrics.contradicted_rules.includes('path_enumeration'), JSON.stringify(metrics));
     // The syncer loads it: new decisions carry its version; a new benign walker is no
     // longer refused while a new abusive one still is.
     const fresh = [{ benign: true, from: '127.10.3.1', key: s.key('learner') },

@@ -456,3 +456,90 @@ Test(explain, keeps_the_four_largest_and_refuses_a_small_buffer)
 	cr_assert_not(abuse_explain(&m, x, -1, tiny, sizeof(tiny)));
 	cr_assert_str_eq(tiny, "{}");
 }
+
+Test(model, a_rule_labels_never_contradicted_still_decides_alone)
+{
+	float x[F__MAX];
+	struct abuse_model m;
+	struct abuse_score s;
+
+	abuse_model_prior(&m);
+	memset(x, 0, sizeof(x));
+	x[F_BIAS] = 1.0f;
+	x[F_RULE0 + RULE_CAMPAIGN] = 1.0f;
+	x[F_ROUTE_FOCUS] = 1.0f;
+	/* A model that learned something else pulls the score down (heldout2, 50 labels: it
+	 * throttled where the campaign rule blocked). */
+	m.w[F_ROUTE_FOCUS] = -4.0f;
+	cr_assert_eq(abuse_standing(&m, x), OUTCOME_BLOCK);
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_BLOCK, "%s at %f", abuse_outcome_name(s.outcome),
+		     (double)s.score);
+	cr_assert_eq(s.reason, RULE_CAMPAIGN);
+	/* Contradicted by labels, the rule's weight falls below the prior's: the model
+	 * decides. */
+	m.w[F_RULE0 + RULE_CAMPAIGN] = abuse_rule_prior_weight(RULE_CAMPAIGN) - 0.01f;
+	cr_assert_eq(abuse_standing(&m, x), OUTCOME_ALLOW);
+	abuse_model_score(&m, x, &s);
+	cr_assert_lt(s.outcome, OUTCOME_THROTTLE, "%s at %f", abuse_outcome_name(s.outcome),
+		     (double)s.score);
+	/* A rule that does not fire holds nothing up. */
+	m.w[F_RULE0 + RULE_CAMPAIGN] = abuse_rule_prior_weight(RULE_CAMPAIGN);
+	x[F_RULE0 + RULE_CAMPAIGN] = 0.0f;
+	cr_assert_eq(abuse_standing(&m, x), OUTCOME_ALLOW);
+	/* A flag rule stands at flag, never more. */
+	x[F_RULE0 + RULE_BURST] = 1.0f;
+	cr_assert_eq(abuse_standing(&m, x), OUTCOME_FLAG);
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_FLAG);
+}
+
+/* n examples firing `rule`, `benign` of them labelled false positives. */
+static void rule_examples(float *x, float *y, int n, int benign, enum abuse_rule rule)
+{
+	int i;
+
+	memset(x, 0, sizeof(float) * F__MAX * (size_t)n);
+	for (i = 0; i < n; i++) {
+		x[(size_t)i * F__MAX + F_BIAS] = 1.0f;
+		x[(size_t)i * F__MAX + F_RULE0 + rule] = 1.0f;
+		y[i] = i < benign ? 0.0f : 1.0f;
+	}
+}
+
+Test(trainer, only_labels_that_contradict_a_rule_take_its_standing)
+{
+	float x[20 * F__MAX], y[20];
+	struct abuse_model m;
+	char why[160];
+	float prior = abuse_rule_prior_weight(RULE_ID_ENUMERATION);
+
+	/* One wrong label among twelve is noise: the rule keeps (or gets back) its weight. */
+	abuse_model_prior(&m);
+	m.w[F_RULE0 + RULE_ID_ENUMERATION] = prior - 2.0f;
+	rule_examples(x, y, 12, 1, RULE_ID_ENUMERATION);
+	cr_assert_eq(trainer_settle_rules(x, y, 12, &m, why, sizeof(why)), 0u);
+	cr_assert_float_eq(m.w[F_RULE0 + RULE_ID_ENUMERATION], prior, 1e-6);
+	cr_assert_str_empty(why);
+	/* Two of ten is not more than a fifth either. */
+	rule_examples(x, y, 10, 2, RULE_ID_ENUMERATION);
+	cr_assert_eq(trainer_settle_rules(x, y, 10, &m, why, sizeof(why)), 0u);
+	/* Three of twelve is: the rule no longer decides alone, and training says which. */
+	rule_examples(x, y, 12, 3, RULE_ID_ENUMERATION);
+	m.w[F_RULE0 + RULE_ID_ENUMERATION] = prior + 1.0f;
+	cr_assert_eq(trainer_settle_rules(x, y, 12, &m, why, sizeof(why)),
+		     1u << RULE_ID_ENUMERATION);
+	cr_assert_lt(m.w[F_RULE0 + RULE_ID_ENUMERATION], prior);
+	cr_assert_gt(m.w[F_RULE0 + RULE_ID_ENUMERATION], prior - 0.01f);
+	cr_assert_str_eq(why, "id_enumeration");
+	/* A weight training already took lower stays where training put it. */
+	m.w[F_RULE0 + RULE_ID_ENUMERATION] = 1.0f;
+	(void)trainer_settle_rules(x, y, 12, &m, why, sizeof(why));
+	cr_assert_float_eq(m.w[F_RULE0 + RULE_ID_ENUMERATION], 1.0f, 1e-6);
+	/* A name list that does not fit is cut, never overrun. */
+	rule_examples(x, y, 12, 6, RULE_KEY_GUESSING);
+	for (int i = 0; i < 12; i++)
+		x[(size_t)i * F__MAX + F_RULE0 + RULE_MIMICRY] = 1.0f;
+	(void)trainer_settle_rules(x, y, 12, &m, why, 8);
+	cr_assert_lt(strlen(why), 8u);
+}
