@@ -333,11 +333,12 @@ try {
   }
 
   const elapsedS = (Date.now() - started) / 1000;
-  const md = report({ sc, scenarioFile: path.relative(ROOT, scenarioFile), traces, phases, training, budgets, elapsedS, build: `${gitDescribe}, build/tollgate sha256 ${binSha}…` });
+  const build = `${gitDescribe}, build/tollgate sha256 ${binSha}…`;
+  const md = report({ sc, scenarioFile: path.relative(ROOT, scenarioFile), traces, phases, training, budgets, elapsedS, build });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, md);
   fs.writeFileSync(outFile.replace(/\.md$/, '') + '.json', JSON.stringify({
-    scenario: sc, elapsedS, training,
+    scenario: sc, scenarioFile: path.relative(ROOT, scenarioFile), build, elapsedS, training,
     phases: phases.map((p) => ({
       ...p,
       clients: p.clients.map((o, i) => ({ id: traces.get(p.seed).clients[i].id, class: traces.get(p.seed).clients[i].class, variant: traces.get(p.seed).clients[i].variant, ...o })),

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fixedWindow, tokenBucket } from '../../bench/abuse/baselines.mjs';
 import { generate, passwordOf, slugExists, summary } from '../../bench/abuse/generate.mjs';
-import { campaignStats, ci } from '../../bench/abuse/report.mjs';
+import { campaignStats, ci, labelLines } from '../../bench/abuse/report.mjs';
 import scenario from '../../bench/abuse/scenario.mjs';
 import heldout from '../../bench/abuse/heldout.mjs';
 import heldout2 from '../../bench/abuse/heldout2.mjs';
@@ -344,4 +344,23 @@ describe('the upstream', () => {
     assert.equal(await ask('default', 'POST', '/v1/orders', '{}'), 405);
     assert.equal(await ask('default', 'POST', '/v1/items/abc'), 404);
   });
+});
+
+test('the labels check: fewer or as many benign refused, no attack class lost beyond the replay noise', () => {
+  // counts: [refused, clients] per class, one seed per config.
+  const cfg = (counts) => [{ m: { counts } }];
+  const per = new Map([
+    ['heuristics', cfg({ overall: [1, 100], stuffing: [50, 60], scraping: [9, 10] })],
+    ['model@0', cfg({ overall: [1, 100], stuffing: [48, 60], scraping: [9, 10] })], // noise 2
+    ['model@50', cfg({ overall: [0, 100], stuffing: [46, 60], scraping: [10, 10] })], // within noise
+    ['model@200', cfg({ overall: [0, 100], stuffing: [45, 60], scraping: [9, 10] })], // 3 lost > 2
+    ['model@500', cfg({ overall: [2, 100], stuffing: [48, 60], scraping: [9, 10] })], // more benign
+  ]);
+  const rows = labelLines({ per, budgets: [0, 50, 200, 500], attackRows: ['stuffing', 'scraping'] })
+    .filter((l) => /^\| \d/.test(l));
+  assert.equal(rows.length, 3);
+  assert.match(rows[0], /^\| 50 \| 0\/100 \(model@0: 1\) \| none \| none \| PASS \|$/);
+  assert.match(rows[1], /\| stuffing 45\/60 \(48\) \| none \| \*\*FAIL\*\* \|$/);
+  assert.match(rows[2], /^\| 500 \| 2\/100 .*\*\*FAIL\*\* \|$/);
+  assert.deepEqual(labelLines({ per: new Map([['heuristics', []]]), budgets: [0, 50], attackRows: [] }), []);
 });
