@@ -72,5 +72,8 @@ void abuse_lift(struct state *st, int64_t tenant_id, const unsigned char *ip, in
 
 /* The client's network: /24 for IPv4, /48 for IPv6. */
 void abuse_network_of(const unsigned char ip[16], unsigned char net[16]);
+/* The record number a path segment carries (digits, a slug's closing digits, a short
+ * lowercase code in base 36), or -1. */
+int64_t abuse_segment_id(const char *seg, size_t len);
 
 #endif

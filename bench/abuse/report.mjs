@@ -256,7 +256,9 @@ export function report({ sc, scenarioFile, traces, phases, training, budgets, el
   const checks = [
     [`${last} detects credential stuffing ≥ 90%`, M(last, 'det', 'credential_stuffing') >= 0.9, pct(M(last, 'det', 'credential_stuffing'))],
     [`${last} detects scraping ≥ 90%`, M(last, 'det', 'scraping') >= 0.9, pct(M(last, 'det', 'scraping'))],
-    [`${last} refuses fewer benign clients than heuristics alone`, M(last, 'fp', 'overall') < M('heuristics', 'fp', 'overall'),
+    // Fewer, where the heuristics refuse any: none is as good as it gets.
+    [`${last} refuses fewer benign clients than heuristics alone (or none)`,
+      M(last, 'fp', 'overall') < M('heuristics', 'fp', 'overall') || M(last, 'fp', 'overall') === 0,
       `${pct(M(last, 'fp', 'overall'))} vs ${pct(M('heuristics', 'fp', 'overall'))}`],
     [`${last} refuses fewer benign clients than the fixed window`, M(last, 'fp', 'overall') < M('fixed window', 'fp', 'overall'),
       `${pct(M(last, 'fp', 'overall'))} vs ${pct(M('fixed window', 'fp', 'overall'))}`],
