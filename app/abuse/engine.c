@@ -392,23 +392,24 @@ static void track_client(struct abuse_client *a, const struct facts *f)
 	}
 	if (f->id >= 0) {
 		/* Ids walk per route template (items/7, users/7, items/8 is a walk on each):
-		 * the last id of each of the client's last four templates. */
+		 * the last id on each of the client's ABUSE_ID_SLOTS most recently used
+		 * templates, most recent first. Least recently used goes: a template seen once
+		 * (a slug position not learned yet is a new route each time) does not push out
+		 * the ones the walk keeps coming back to. */
 		int slot = 0, i;
 
-		while (slot < 4 && a->id_route[slot] != f->route_hash)
+		while (slot < ABUSE_ID_SLOTS - 1 && a->id_route[slot] != f->route_hash)
 			slot++;
-		if (slot < 4 && f->id > a->id_last[slot] && f->id - a->id_last[slot] <= 16)
+		if (a->id_route[slot] == f->route_hash && f->id > a->id_last[slot] &&
+		    f->id - a->id_last[slot] <= 16)
 			a->id_up += 1.0f;
-		if (slot == 4) { /* a new template takes the oldest slot */
-			for (i = 3; i > 0; i--) {
-				a->id_route[i] = a->id_route[i - 1];
-				a->id_last[i] = a->id_last[i - 1];
-			}
-			slot = 0;
+		for (i = slot; i > 0; i--) { /* to the front; a miss drops the last */
+			a->id_route[i] = a->id_route[i - 1];
+			a->id_last[i] = a->id_last[i - 1];
 		}
 		a->id_reqs += 1.0f;
-		a->id_route[slot] = f->route_hash;
-		a->id_last[slot] = f->id;
+		a->id_route[0] = f->route_hash;
+		a->id_last[0] = f->id;
 	}
 }
 

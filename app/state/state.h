@@ -128,6 +128,10 @@ struct abuse_failing {
  * and `failing` holds a key's addresses whose answers on it were 401 or 403.
  * Response counts come from the access log (the collector), so they cover what the
  * tenant's API answered too: a login API's 401s are visible here. */
+/* Route templates whose ids a client's walk is followed on at once: a scraper cycling
+ * through five record kinds (heldout3) thrashed four slots and never looked like a walk. */
+#define ABUSE_ID_SLOTS 8
+
 struct abuse_client {
 	float req10s, req1m, req10m;	/* decayed requests */
 	float auth, fail;		/* decayed authentications with a key, and failures */
@@ -139,8 +143,8 @@ struct abuse_client {
 	float focus;			/* Misra-Gries count of the main route template */
 	uint32_t ua_mask, ua_mask_prev; /* User-Agent families seen, this window and the last */
 	uint64_t focus_route;
-	uint64_t id_route[4]; /* the last id seen on each of four route templates */
-	int64_t id_last[4];
+	uint64_t id_route[ABUSE_ID_SLOTS]; /* the last id seen on each of the last templates */
+	int64_t id_last[ABUSE_ID_SLOTS];
 	int64_t first_ns; /* first request since the record was (re)used */
 	int64_t last_ns;
 	int64_t resp_ns; /* when the response counts were last decayed */

@@ -291,6 +291,54 @@ Test(engine, walking_ids_upwards_into_missing_records_is_enumeration_a_sync_is_n
 	cr_assert(blocked);
 }
 
+/* A scraper cycling through six record kinds, each id on each (patients/7, documents/7,
+ * handles ...-4407, codes ...), walks every one of them: six templates in rotation must not
+ * push each other out of the client's id slots (heldout3: five kinds, four slots, 2 of 14
+ * walkers caught). Numbers, slugs' closing digits and base-36 codes alike. */
+Test(engine, a_walk_through_many_record_kinds_at_once_is_still_a_walk)
+{
+	/* prefix, how the id is written (d: digits, s: a slug's closing digits, c: a base-36
+	 * code), suffix */
+	static const struct {
+		const char *pre, *how, *post;
+	} kinds[] = {
+	    {"/p/patients/", "d", ""},	   {"/p/patients/", "d", "/documents"},
+	    {"/p/appointments/", "d", ""}, {"/p/providers/", "s", "/availability"},
+	    {"/p/confirm/", "c", ""},	   {"/p/invoices/", "d", "/lines"},
+	};
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	bool blocked = false;
+	int i, k, j;
+
+	for (i = 0; i < 12 && !blocked; i++) {
+		for (k = 0; k < 6; k++) {
+			char uri[80], id[16];
+			int v = 4400 + 2 * i;
+
+			if (kinds[k].how[0] == 'c') { /* six base-36 digits, a letter among them */
+				for (j = 5; j >= 0; j--, v /= 36)
+					id[j] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36];
+				id[0] = 'k';
+				id[6] = '\0';
+			} else {
+				snprintf(id, sizeof(id), "%s%d",
+					 kinds[k].how[0] == 's' ? "teal-lamp-" : "", v);
+			}
+			snprintf(uri, sizeof(uri), "%s%s%s", kinds[k].pre, id, kinds[k].post);
+			r = req("198.51.100.45", 11, uri, SCRIPT, now + (i * 6 + k) * 700 * MS,
+				i % 2 ? 404 : 200);
+			if (refused(&r)) {
+				cr_assert_eq(r.reason, RULE_ID_ENUMERATION, "%s",
+					     abuse_rule_name(r.reason));
+				blocked = true;
+				break;
+			}
+		}
+	}
+	cr_assert(blocked, "a walk through six kinds of records is not seen");
+}
+
 Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 {
 	int64_t now = state_mono_ns();
