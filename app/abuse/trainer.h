@@ -48,7 +48,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 
 /* Which rules stand after training on x, y (n rows): a rule whose refusals the labels
  * contradicted (at least two false positives, and with 95% confidence more than one in
- * ten of its labels) is held
+ * five of its labels) is held
  * just below its prior weight, so that the model, not the rule alone, decides; every other
  * rule keeps at least its prior weight, so that what it refused alone it still refuses
  * (abuse_standing()). Names the contradicted rules in `contradicted` and returns them as
