@@ -92,6 +92,7 @@ static void age(struct abuse_client *a, int64_t now)
 	a->fail = decay(a->fail, dt, 60.0f);
 	a->id_reqs = decay(a->id_reqs, dt, 600.0f);
 	a->id_up = decay(a->id_up, dt, 600.0f);
+	a->id_near = decay(a->id_near, dt, 600.0f);
 	a->focus = decay(a->focus, dt, 600.0f);
 	a->paced = decay(a->paced, dt, 600.0f);
 	if (a->last_ns != 0 && dt > 0) {
@@ -267,7 +268,11 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 						    rate_of(client->req10m, 600.0f, age_s)
 					      : 0.0f;
 	float not_found = ratio(client->n404, client->resp);
-	float walk = ratio(client->id_up, client->id_reqs);
+	/* Of the steps that land near the last id on their template, the share that go up:
+	 * a read of some record far away (a user opening an order, a scraper's cover traffic)
+	 * is no step at all, and no longer dilutes a walk (heldout2 after codes were read as
+	 * ids: 5 of 12 id walkers, whose cover traffic read shipments by code, were missed). */
+	float walk = ratio(client->id_up, client->id_near);
 	float focus = clip01(ratio(client->focus, client->req10m));
 	float paced = ratio(client->paced, client->req10m);
 	float cv = client->gap_mean > 1e-3f
@@ -354,15 +359,18 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	    cx->campaign &&
 	    (failing(ip, FAILING_TIMES) || (cx->net_ips >= CAMPAIGN_NET_IPS && failing(ip, 0.5f)));
 	/* Sync jobs walk ids upwards too, through records that exist. */
-	x[F_RULE0 + RULE_ID_ENUMERATION] =
-	    client->id_reqs >= ID_WALK_IDS && walk >= ID_WALK_UP && not_found >= ID_WALK_MISSING;
+	x[F_RULE0 + RULE_ID_ENUMERATION] = client->id_reqs >= ID_WALK_IDS &&
+					   client->id_up >= ID_WALK_IDS * ID_WALK_UP &&
+					   walk >= ID_WALK_UP && not_found >= ID_WALK_MISSING;
 	/* People do not read records in id order, nor dozens of one kind and nothing else. A
 	 * "browser" doing so at a reading pace is a crawler made to look like a person; one
 	 * doing it at machine speed is a sync job with a borrowed User-Agent (held-out batch
 	 * jobs), which the rules above judge by what it finds, as any other script. */
-	x[F_RULE0 + RULE_MIMICRY] = browser && paced >= MIMIC_PACED &&
-				    ((client->id_reqs >= MIMIC_IDS && walk >= ID_WALK_UP) ||
-				     (paths >= MIMIC_PATHS && focus >= MIMIC_FOCUS));
+	x[F_RULE0 + RULE_MIMICRY] =
+	    browser && paced >= MIMIC_PACED &&
+	    ((client->id_reqs >= MIMIC_IDS && client->id_up >= MIMIC_IDS * ID_WALK_UP &&
+	      walk >= ID_WALK_UP) ||
+	     (paths >= MIMIC_PATHS && focus >= MIMIC_FOCUS));
 }
 
 /* Brings a client's counts up to now and counts one more request: at a reading pace when it
@@ -396,17 +404,32 @@ static void track_client(struct abuse_client *a, const struct facts *f)
 		 * templates, most recent first. Least recently used goes: a template seen once
 		 * (a slug position not learned yet is a new route each time) does not push out
 		 * the ones the walk keeps coming back to. */
+		int64_t last = INT64_MIN, alt = INT64_MIN;
 		int slot = 0, i;
 
 		while (slot < ABUSE_ID_SLOTS - 1 && a->id_route[slot] != f->route_hash)
 			slot++;
-		if (a->id_route[slot] == f->route_hash && f->id > a->id_last[slot] &&
-		    f->id - a->id_last[slot] <= 16)
-			a->id_up += 1.0f;
+		if (a->id_route[slot] == f->route_hash) {
+			last = a->id_last[slot];
+			alt = a->id_alt[slot];
+		}
+
+		/* Near the last id on the template, or near the one before it (a read far
+		 * away came in between: the walk goes on from where it was). */
+		if (last != INT64_MIN && f->id >= last - 16 && f->id <= last + 16) {
+			a->id_near += 1.0f;
+			a->id_up += f->id > last ? 1.0f : 0.0f;
+		} else if (alt != INT64_MIN && f->id >= alt - 16 && f->id <= alt + 16) {
+			a->id_near += 1.0f;
+			a->id_up += f->id > alt ? 1.0f : 0.0f;
+			last = alt; /* the far read goes; the walk is what is kept */
+		}
 		for (i = slot; i > 0; i--) { /* to the front; a miss drops the last */
 			a->id_route[i] = a->id_route[i - 1];
 			a->id_last[i] = a->id_last[i - 1];
+			a->id_alt[i] = a->id_alt[i - 1];
 		}
+		a->id_alt[0] = last;
 		a->id_reqs += 1.0f;
 		a->id_route[0] = f->route_hash;
 		a->id_last[0] = f->id;

@@ -47,7 +47,7 @@ enum abuse_feature {
 	F_DENIED_RATIO,			 /* 401/403 answers / responses for the address (*) */
 	F_KEY_ADDRESSES,		 /* log1p(addresses using the key lately) / 5 */
 	F_KEY_NETWORKS,			 /* log1p(networks using the key lately) / 3 */
-	F_ID_WALK,	/* share of id steps upwards, times min(ids seen / 20, 1) */
+	F_ID_WALK,	/* of id steps within 16, the share upwards, times min(ids / 20, 1) */
 	F_REGULARITY,	/* 1 - coefficient of variation of the request gaps */
 	F_UA_CHURN,	/* (User-Agent families from the address - 1) / 4 */
 	F_ROUTE_FOCUS,	/* share of requests on the main route, times min(requests / 20, 1) */

@@ -137,7 +137,8 @@ struct abuse_client {
 	float auth, fail;		/* decayed authentications with a key, and failures */
 	float resp, n404, n4xx, n5xx;	/* decayed responses, from the access log */
 	float n2xx, denied;		/* ... successes, and 401/403 answers */
-	float id_reqs, id_up;		/* requests with a numeric id, and ascending steps */
+	float id_reqs, id_up;		/* requests with a record id, and small steps up */
+	float id_near;			/* ... and steps within 16 of the last id, any way */
 	float gap_mean, gap_var;	/* inter-arrival seconds, exponentially weighted */
 	float paced;			/* decayed requests that came at a reading pace */
 	float focus;			/* Misra-Gries count of the main route template */
@@ -145,7 +146,8 @@ struct abuse_client {
 	uint64_t focus_route;
 	uint64_t id_route[ABUSE_ID_SLOTS]; /* the last id seen on each of the last templates */
 	int64_t id_last[ABUSE_ID_SLOTS];
-	int64_t first_ns; /* first request since the record was (re)used */
+	int64_t id_alt[ABUSE_ID_SLOTS]; /* ... and the one before it, or INT64_MIN */
+	int64_t first_ns;		/* first request since the record was (re)used */
 	int64_t last_ns;
 	int64_t resp_ns; /* when the response counts were last decayed */
 	uint64_t seen[4], seen_prev[4];

@@ -339,6 +339,33 @@ Test(engine, a_walk_through_many_record_kinds_at_once_is_still_a_walk)
 	cr_assert(blocked, "a walk through six kinds of records is not seen");
 }
 
+/* A scraper hiding its walk among reads of records far away (cover traffic, or a user's own
+ * reads) walks all the same: a far read is no step, neither up nor down. */
+Test(engine, reads_far_away_do_not_hide_a_walk)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	bool blocked = false;
+	int i;
+
+	for (i = 0; i < 40 && !blocked; i++) {
+		char uri[64];
+
+		if (i % 2)
+			snprintf(uri, sizeof(uri), "/v1/records/%d", 9000 + 3 * i);
+		else /* far from the walk and from each other */
+			snprintf(uri, sizeof(uri), "/v1/records/%d", 100 + (i * 7919) % 7000);
+		r = req("198.51.100.46", 11, uri, SCRIPT, now + i * 1500 * MS,
+			i % 4 == 1 ? 404 : 200);
+		if (refused(&r)) {
+			cr_assert_eq(r.reason, RULE_ID_ENUMERATION, "%s",
+				     abuse_rule_name(r.reason));
+			blocked = true;
+		}
+	}
+	cr_assert(blocked, "half the requests far away hid the walk");
+}
+
 Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 {
 	int64_t now = state_mono_ns();
