@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
 import { startFakeStripe } from '../fakes/stripe.mjs';
-import { get, startStack, waitFor } from './harness.mjs';
+import { fileIncludes, get, startStack, waitFor } from './harness.mjs';
 
 const SECRET = 'whsec_test_fake';
 const GRACE_S = 3;
@@ -859,8 +859,7 @@ describe('billing with Stripe', () => {
         if (e.isDirectory()) {
           if (e.name !== 'pg') walk(f); // PostgreSQL's own files hold no log of ours
         } else if (e.isFile()) {
-          const text = fs.readFileSync(f, 'latin1');
-          for (const x of secrets) if (text.includes(x)) seen.push(`${f}: ${x.slice(0, 8)}...`);
+          for (const x of fileIncludes(f, secrets)) seen.push(`${f}: ${x.slice(0, 8)}...`);
         }
       }
     };

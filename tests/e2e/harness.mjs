@@ -17,6 +17,32 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const BIN = path.join(ROOT, 'build/tollgate');
 const live = new Set(); // stacks not yet stopped, for the exit handler
 
+// Which of `needles` occur in a file, read in pieces: the stack's shared-memory state file
+// is half a gigabyte (sparse), more than one string can hold, and it must be searched too.
+export function fileIncludes(file, needles) {
+  const found = new Set();
+  const overlap = Math.max(0, ...needles.map((x) => Buffer.byteLength(x, 'latin1'))) - 1;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = 8 << 20;
+    const buf = Buffer.alloc(size + overlap);
+    let have = 0; // the end of the last piece, kept so that a needle across two is found
+    for (;;) {
+      const n = fs.readSync(fd, buf, have, size, null);
+      if (n <= 0) break;
+      const end = have + n;
+      const text = buf.toString('latin1', 0, end);
+      for (const x of needles) if (text.includes(x)) found.add(x);
+      const keep = Math.min(overlap, end);
+      buf.copy(buf, 0, end - keep, end);
+      have = keep;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return needles.filter((x) => found.has(x));
+}
+
 export async function freePort() {
   return (await freePorts(1))[0];
 }
