@@ -145,15 +145,7 @@ export function report({ sc, scenarioFile, traces, phases, training, budgets, el
     : attackClasses;
   const stat = (config, kind, k, clip) => ci(per.get(config).map((x) => x.m[kind][k] ?? null), clip);
   const pooled = (config, k) => {
-    let a = 0;
-    let n = 0;
-    for (const x of per.get(config)) {
-      const c = x.m.counts[k];
-      if (c) {
-        a += c[0];
-        n += c[1];
-      }
-    }
+    const [a, n] = pooledCounts(per, config, k);
     return n ? `${a}/${n}` : '–';
   };
 
@@ -348,6 +340,20 @@ const CATEGORY = {
 export const CHECK_CONFIGS = ['heuristics', 'model@0'];
 export const TARGETS = { detectionLo: 0.9, benignHi: 0.001, ttbMs: 10000, campaignTtbMs: 30000 };
 
+// [refused, clients] of class k under a configuration, summed over the seeds.
+function pooledCounts(per, config, k) {
+  let a = 0;
+  let n = 0;
+  for (const x of per.get(config) ?? []) {
+    const c = x.m.counts[k];
+    if (c) {
+      a += c[0];
+      n += c[1];
+    }
+  }
+  return [a, n];
+}
+
 // Whether labels made the engine better at both (issue 11): per model@N (N > 0), pooled over
 // the seeds, no more benign clients refused than model@0, and no attack class caught less.
 // "Less" allows for the replay's own noise, measured in the same run: heuristics and model@0
@@ -355,18 +361,7 @@ export const TARGETS = { detectionLo: 0.9, benignHi: 0.001, ttbMs: 10000, campai
 // largest difference between their pooled counts over the classes (at least 1 client) is
 // how much two replays of one engine differ.
 export function labelLines({ per, budgets, attackRows }) {
-  const counts = (config, k) => {
-    let a = 0;
-    let n = 0;
-    for (const x of per.get(config) ?? []) {
-      const c = x.m.counts[k];
-      if (c) {
-        a += c[0];
-        n += c[1];
-      }
-    }
-    return [a, n];
-  };
+  const counts = (config, k) => pooledCounts(per, config, k);
   if (!per.get('heuristics')?.length || !per.get('model@0')?.length) return [];
   const noise = Math.max(1, ...['overall', ...attackRows].map((k) => Math.abs(counts('heuristics', k)[0] - counts('model@0', k)[0])));
   const L = ['### Labels: better at both? (model@N against model@0, pooled)', ''];
