@@ -192,12 +192,10 @@ static bool contradicts(int b, int a)
 	return lo > 0.2;
 }
 
-unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abuse_model *m,
-			      char *contradicted, size_t len)
+unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abuse_model *m)
 {
 	unsigned mask = 0;
 	int abuse[RULE__MAX] = {0}, benign[RULE__MAX] = {0}, i, r;
-	size_t o = 0;
 
 	for (i = 0; i < n; i++)
 		for (r = 0; r < RULE__MAX; r++)
@@ -205,8 +203,6 @@ unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abus
 				abuse[r] += y[i] > 0.5f;
 				benign[r] += y[i] <= 0.5f;
 			}
-	if (len > 0)
-		contradicted[0] = '\0';
 	for (r = 0; r < RULE__MAX; r++) {
 		float prior = abuse_rule_prior_weight((enum abuse_rule)r);
 		float *w = &m->w[F_RULE0 + r];
@@ -215,11 +211,6 @@ unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abus
 			mask |= 1u << r;
 			if (*w >= prior)
 				*w = nextafterf(prior, 0.0f);
-			if (o + 1 < len)
-				o += (size_t)snprintf(contradicted + o, len - o, "%s%s",
-						      o ? ", " : "", abuse_rule_name(r));
-			if (o >= len)
-				o = len - 1;
 		} else if (*w < prior) {
 			*w = prior;
 		}
@@ -596,8 +587,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 		goto out;
 	}
 	trainer_fit(x, y, split, &old, PRIOR_PULL / (float)split, ITERATIONS, &fresh);
-	rep->contradicted_mask =
-	    trainer_settle_rules(x, y, split, &fresh, rep->contradicted, sizeof(rep->contradicted));
+	rep->contradicted_mask = trainer_settle_rules(x, y, split, &fresh);
 
 	/* The model in use, at its throttle threshold, sets the detection rate to match. */
 	measure(&old, old.t_throttle, x + (size_t)split * F__MAX, y + split, n - split,

@@ -34,9 +34,8 @@ struct train_report {
 	/* Recent clients (addresses) nobody labelled: how many, how many each model would
 	 * refuse, and how many the new one would refuse that the model in use does not. */
 	int unlabelled, unlabelled_old, unlabelled_new, unlabelled_newly;
-	/* The rules the training labels contradicted (trainer_settle_rules()), comma-separated:
-	 * they no longer decide alone. */
-	char contradicted[160];
+	/* The rules the training labels contradicted (trainer_settle_rules()): they no longer
+	 * decide alone. */
 	unsigned contradicted_mask; /* 1 << rule */
 	bool activated;
 	char why[240];
@@ -51,10 +50,8 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
  * five of its labels) is held
  * just below its prior weight, so that the model, not the rule alone, decides; every other
  * rule keeps at least its prior weight, so that what it refused alone it still refuses
- * (abuse_standing()). Names the contradicted rules in `contradicted` and returns them as
- * a mask (1 << rule). Pure. */
-unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abuse_model *m,
-			      char *contradicted, size_t len);
+ * (abuse_standing()). Returns the contradicted rules as a mask (1 << rule). Pure. */
+unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abuse_model *m);
 
 /* Fits weights to examples (x: n rows of F__MAX, y: 1 abuse / 0 benign) starting from and
  * regularised towards `prior`. Pure: exposed for unit tests. */

@@ -70,9 +70,13 @@ int cli_train(const struct config *cfg, int argc, char **argv)
 	printf("unlabelled: %d recent clients nobody labelled; the new model would refuse %d of "
 	       "them, %d that the model in use lets through\n",
 	       rep.unlabelled, rep.unlabelled_new, rep.unlabelled_newly);
-	if (rep.contradicted[0] != '\0')
-		printf("contradicted by your labels, so no longer deciding alone: %s\n",
-		       rep.contradicted);
+	if (rep.contradicted_mask != 0) {
+		printf("contradicted by your labels, so no longer deciding alone:");
+		for (int r = 0, n = 0; r < RULE__MAX; r++)
+			if (rep.contradicted_mask & (1u << r))
+				printf("%s %s", n++ ? "," : "", abuse_rule_name(r));
+		printf("\n");
+	}
 	printf("%s\n", rep.why);
 	sql_free(db);
 	return 0;
