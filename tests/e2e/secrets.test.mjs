@@ -118,6 +118,19 @@ describe('secrets stay secret', () => {
     await s.stopServe();
     const hits = [];
     let searched = 0;
+    // The search itself finds what is there: something every log holds, and a needle
+    // across two of its pieces in a sparse file larger than one string can hold.
+    const log = path.join(s.dir, 'tollgate.log');
+    const line = fs.readFileSync(log, 'latin1').split('\n').at(-2);
+    assert.ok(line.length > 20, line);
+    assert.deepEqual(fileIncludes(log, [line, 'no-such-text']), [line]);
+    const big = path.join(s.dir, 'sparse-probe.bin');
+    const fd = fs.openSync(big, 'w');
+    fs.writeSync(fd, Buffer.from('needle-across'), 0, 13, (8 << 20) - 6);
+    fs.writeSync(fd, Buffer.from('needle-at-end'), 0, 13, 600 << 20);
+    fs.closeSync(fd);
+    assert.deepEqual(fileIncludes(big, ['needle-across', 'needle-at-end', 'absent']), ['needle-across', 'needle-at-end']);
+    fs.unlinkSync(big);
     for (const f of files(s.dir)) {
       searched++;
       for (const secret of fileIncludes(f, secrets)) hits.push(`${path.relative(s.dir, f)}: ${secret.slice(0, 12)}...`);
