@@ -56,52 +56,89 @@ function fmt(c, f) {
 export const CAMPAIGN_BLOCKED_SHARE = 0.8;
 
 // Per campaign of a trace: { campaign, class, addresses, refusedAddresses, requests, refused,
-// ttbMs }. refused[ci][qi] says whether request qi of client ci was refused; times[ci][qi]
-// when it left (the replay's send times; the trace's schedule when not given). ttbMs runs
-// from the campaign's first request to the first request from which on at least
+// ttbMs, and the same measures over what can be refused at all: repeatAddresses (addresses
+// that sent more than one request), refusedRepeat, later (requests after an address's
+// first), refusedLater, ttbLaterMs }. An address's first request is judged before anything
+// is known of it, so a campaign that spreads one or two attempts over each of hundreds of
+// addresses cannot have its first requests refused without refusing every unseen address
+// on its route; these measures say how much of the rest the engine refused.
+// refused[ci][qi] says whether request qi of client ci was refused; times[ci][qi] when it
+// left (the replay's send times; the trace's schedule when not given). ttbMs runs from the
+// campaign's first request to the first request from which on at least
 // CAMPAIGN_BLOCKED_SHARE of the remaining requests are refused; null if there is none.
+// ttbLaterMs is the same over the later requests only (still from the campaign's start).
 export function campaignStats(trace, refused, times = null) {
   const by = new Map();
   trace.clients.forEach((c, ci) => {
     if (!c.campaign) return;
-    const g = by.get(c.campaign) ?? { campaign: c.campaign, class: c.class, addresses: 0, refusedAddresses: 0, reqs: [] };
+    const g = by.get(c.campaign) ?? {
+      campaign: c.campaign, class: c.class, addresses: 0, refusedAddresses: 0, repeatAddresses: 0, refusedRepeat: 0, reqs: [],
+    };
     g.addresses++;
     if (refused[ci].some(Boolean)) g.refusedAddresses++;
-    c.schedule.forEach((q, qi) => g.reqs.push([times ? times[ci][qi] : q.t, refused[ci][qi]]));
+    if (c.schedule.length > 1) {
+      g.repeatAddresses++;
+      if (refused[ci].some(Boolean)) g.refusedRepeat++;
+    }
+    // Per address, its requests in sending order: the first is the earliest.
+    const order = c.schedule.map((q, qi) => [times ? times[ci][qi] : q.t, refused[ci][qi] ? 1 : 0]).sort((a, b) => a[0] - b[0]);
+    order.forEach(([t, x], k) => g.reqs.push([t, x, k > 0]));
     by.set(c.campaign, g);
   });
   return [...by.values()].map(({ reqs, ...g }) => {
     reqs.sort((a, b) => a[0] - b[0]);
-    let ttbMs = null;
-    let n = 0;
-    // From the end backwards: the earliest start whose suffix is refused enough.
-    for (let i = reqs.length - 1, tail = 0; i >= 0; i--) {
-      tail += reqs[i][1];
-      n += reqs[i][1];
-      if (tail >= CAMPAIGN_BLOCKED_SHARE * (reqs.length - i)) ttbMs = reqs[i][0] - reqs[0][0];
-    }
-    return { ...g, requests: reqs.length, refused: n, ttbMs };
+    const later = reqs.filter((q) => q[2]);
+    const suffix = (xs) => {
+      let ttb = null;
+      // From the end backwards: the earliest start whose suffix is refused enough.
+      for (let i = xs.length - 1, tail = 0; i >= 0; i--) {
+        tail += xs[i][1];
+        if (tail >= CAMPAIGN_BLOCKED_SHARE * (xs.length - i)) ttb = xs[i][0] - reqs[0][0];
+      }
+      return ttb;
+    };
+    const sum = (xs) => xs.reduce((a, q) => a + q[1], 0);
+    return {
+      ...g, requests: reqs.length, refused: sum(reqs), ttbMs: suffix(reqs), later: later.length, refusedLater: sum(later), ttbLaterMs: suffix(later),
+    };
   });
 }
 
 // Per (config, seed): { fp: {overall, <class>}, det: {<class>}, ttb: {<class>}, counts,
 // campReq: {<class>} (share of a campaign class's requests refused), campTtb: {<class>}
-// (median campaign time-to-block, null if none was blocked), campCounts: {<class>} }.
+// (median campaign time-to-block, null if none was blocked), campCounts: {<class>}, and
+// over what can be refused (see campaignStats): campRepeat (share of the addresses with more
+// than one request refused), campLater (share of the later requests refused), campLaterTtb,
+// campLaterCounts: {<class>} }.
 export function metrics(trace, clients, campaigns = []) {
-  const m = { fp: {}, det: {}, ttb: {}, counts: {}, campReq: {}, campTtb: {}, campCounts: {} };
+  const m = {
+    fp: {}, det: {}, ttb: {}, counts: {}, campReq: {}, campTtb: {}, campCounts: {}, campRepeat: {}, campLater: {}, campLaterTtb: {}, campLaterCounts: {},
+  };
   const camp = new Map();
   for (const g of campaigns) {
-    const x = camp.get(g.class) ?? { requests: 0, refused: 0, ttb: [], n: 0 };
+    const x = camp.get(g.class) ?? { requests: 0, refused: 0, ttb: [], n: 0, repeat: 0, refusedRepeat: 0, later: 0, refusedLater: 0, ttbLater: [] };
     x.requests += g.requests;
     x.refused += g.refused;
     x.n++;
     if (g.ttbMs !== null) x.ttb.push(g.ttbMs);
+    // Runs stored before the later-request measures existed have none.
+    if (g.later !== undefined) {
+      x.repeat += g.repeatAddresses;
+      x.refusedRepeat += g.refusedRepeat;
+      x.later += g.later;
+      x.refusedLater += g.refusedLater;
+      if (g.ttbLaterMs !== null) x.ttbLater.push(g.ttbLaterMs);
+    }
     camp.set(g.class, x);
   }
   for (const [k, x] of camp) {
     m.campReq[k] = x.requests ? x.refused / x.requests : null;
     m.campTtb[k] = median(x.ttb);
     m.campCounts[k] = [x.ttb.length, x.n, x.refused, x.requests];
+    m.campRepeat[k] = x.repeat ? x.refusedRepeat / x.repeat : null;
+    m.campLater[k] = x.later ? x.refusedLater / x.later : null;
+    m.campLaterTtb[k] = median(x.ttbLater);
+    m.campLaterCounts[k] = [x.ttbLater.length, x.refusedRepeat, x.repeat, x.refusedLater, x.later];
   }
   const groups = new Map();
   trace.clients.forEach((c, i) => {
@@ -220,7 +257,9 @@ export function report({ sc, scenarioFile, traces, phases, training, budgets, el
     L.push('');
     L.push(`Addresses refused: the share of a campaign's addresses refused at least once. Requests refused: the share of its requests the engine refused. ` +
       `Time-to-block: from the campaign's first request to the first moment after which at least ${pct(CAMPAIGN_BLOCKED_SHARE)} of its remaining requests are refused ` +
-      '(median over the campaigns of a trace, then over the seeds as above; – if no campaign was blocked). Blocked: campaigns blocked / campaigns, pooled.');
+      '(median over the campaigns of a trace, then over the seeds as above; – if no campaign was blocked). Blocked: campaigns blocked / campaigns, pooled. ' +
+      "The last three rows measure what can be refused at all: an address's first request is judged before anything is known of it, so only the requests after it " +
+      '(and the addresses that send them) can be; their time-to-block is the same suffix rule over those requests, from the campaign\'s start.');
     L.push('');
     L.push(head);
     L.push(sep);
@@ -232,6 +271,14 @@ export function report({ sc, scenarioFile, traces, phases, training, budgets, el
         const xs = per.get(c).map((x) => x.m.campCounts[k]).filter(Boolean);
         return xs.length ? `${xs.reduce((a, x) => a + x[0], 0)}/${xs.reduce((a, x) => a + x[1], 0)}` : '–';
       }).join(' | ')} |`);
+      // What can be refused at all: an address's requests after its first.
+      const later = (c, i, j) => {
+        const xs = per.get(c).map((x) => x.m.campLaterCounts?.[k]).filter(Boolean);
+        return xs.length ? `${xs.reduce((a, x) => a + x[i], 0)}/${xs.reduce((a, x) => a + x[j], 0)}` : '–';
+      };
+      L.push(`| ${k}: addresses with more than one request, refused | ${configs.map((c) => `${fmt(stat(c, 'campRepeat', k, [0, 1]), pct)}; ${later(c, 1, 2)}`).join(' | ')} |`);
+      L.push(`| ${k}: requests after an address's first, refused | ${configs.map((c) => `${fmt(stat(c, 'campLater', k, [0, 1]), pct)}; ${later(c, 3, 4)}`).join(' | ')} |`);
+      L.push(`| ${k}: time-to-block of those requests | ${configs.map((c) => fmt(stat(c, 'campLaterTtb', k, [0, Infinity]), secs)).join(' | ')} |`);
     }
     L.push('');
   }

@@ -242,15 +242,35 @@ test('a campaign is blocked from the first moment 80% of its remaining requests 
   const client = (ip, ts, campaign = 'c-0') => ({ class: 'login_campaign', campaign, sourceIp: ip, schedule: ts.map((t) => ({ t })) });
   const trace = { clients: [client('127.2.0.2', [1000, 5000, 9000]), client('127.2.1.2', [2000, 6000, 10000]), { class: 'steady', sourceIp: '127.16.0.2', schedule: [{ t: 0 }] }] };
   // Refused: 6000, 9000, 10000 -> from 6000 on 3/3; from 5000 on only 3/4. The steady
-  // client is no part of it.
+  // client is no part of it. Of the requests after each address's first (5000, 6000, 9000,
+  // 10000), three are refused, and from 6000 on all of them.
   const [g] = campaignStats(trace, [[false, false, true], [false, true, true], [true]]);
-  assert.deepEqual(g, { campaign: 'c-0', class: 'login_campaign', addresses: 2, refusedAddresses: 2, requests: 6, refused: 3, ttbMs: 5000 });
+  assert.deepEqual(g, {
+    campaign: 'c-0', class: 'login_campaign', addresses: 2, refusedAddresses: 2, repeatAddresses: 2, refusedRepeat: 2,
+    requests: 6, refused: 3, ttbMs: 5000, later: 4, refusedLater: 3, ttbLaterMs: 5000,
+  });
   // One of the later ones let through: 4 of the 5 from 2000 on is 80% already.
   assert.equal(campaignStats(trace, [[false, true, false], [true, true, true], [false]])[0].ttbMs, 1000);
   // Never refused: never blocked.
   assert.equal(campaignStats(trace, [[false, false, false], [false, false, false], [false]])[0].ttbMs, null);
   // Send times of the replay, when given, instead of the schedule's.
   assert.equal(campaignStats(trace, [[false, false, true], [false, true, true], [false]], [[1100, 5100, 9100], [2100, 6300, 10100], [0]])[0].ttbMs, 5200);
+});
+
+test('a campaign\'s later requests: every address\'s first let through, every later one refused', () => {
+  const client = (ip, ts) => ({ class: 'key_spray', campaign: 'k-0', sourceIp: ip, schedule: ts.map((t) => ({ t })) });
+  // Three addresses of two requests, one of a single request, which nothing could refuse.
+  const trace = { clients: [client('127.2.0.2', [0, 500]), client('127.2.0.3', [1000, 1500]), client('127.2.0.4', [2000, 2500]), client('127.2.0.5', [3000])] };
+  const [g] = campaignStats(trace, [[false, true], [false, true], [false, true], [false]]);
+  // Half the requests, never 80% of a suffix: never blocked as a whole...
+  assert.equal(g.refused, 3);
+  assert.equal(g.ttbMs, null);
+  // ...but all that could be refused was, from the first later request on.
+  assert.deepEqual([g.addresses, g.refusedAddresses, g.repeatAddresses, g.refusedRepeat], [4, 3, 3, 3]);
+  assert.deepEqual([g.later, g.refusedLater, g.ttbLaterMs], [3, 3, 500]);
+  // An address's first request is its earliest in time, whatever the schedule's order.
+  const late = campaignStats(trace, [[false, true], [false, true], [false, true], [false]], [[600, 500], [1000, 1500], [2000, 2500], [3000]])[0];
+  assert.deepEqual([late.later, late.refusedLater], [3, 2]);
 });
 
 // The upstream as run.mjs starts it: its own process, the scenario's api object.
