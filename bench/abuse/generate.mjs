@@ -645,13 +645,32 @@ export function generate(sc, seed) {
       }
       schedule.push(login(t, user, passwordOf(user), key));
       const from = t / 1000 + r.range(p.thinkS);
-      for (const u of poisson(r, r.range(p.rate), from, Math.min(D, from + r.range(p.sessionS)))) {
+      const rate = r.range(p.rate);
+      const end = Math.min(D, from + r.range(p.sessionS));
+      for (const u of poisson(r, rate, from, end)) {
         schedule.push({ t: u, ...benignRequest(sc, r, p.staleIdShare), key });
       }
+      // Optional `refresh` ({ share, path, everyS: [a, b] }): that share of the users' app
+      // reloads its home screen (path, the user's own record where it names one) on a timer
+      // while the session lasts: once after the login, then every everyS (one period per
+      // user, a few tens of ms of jitter), drawn from a stream of its own. The variant says
+      // 'refresh' only if the session lasted until the first reload.
+      const rf = p.refresh ? rng(seed, `app_users/${i}/refresh`) : null;
+      let refreshing = false;
+      if (rf?.chance(p.refresh.share)) {
+        const path = instantiate(api, p.refresh.path, rf, null);
+        const every = rf.range(p.refresh.everyS);
+        const next = () => every + rf.uniform(-0.05, 0.05);
+        for (let u = t / 1000 + rf.uniform(0.2, 0.8); u < end; u += next()) {
+          schedule.push({ t: Math.round(u * 1000), method: 'GET', path, bytes: 0, key });
+          refreshing = true;
+        }
+      }
       const natted = rn !== null && rn.chance(p.carrierNat.share);
-      // 'mistyped', 'carrier-nat', 'carrier-nat+mistyped' or none.
-      const variant = [natted && 'carrier-nat', mistyped && 'mistyped'].filter(Boolean).join('+')
-        || null;
+      // 'carrier-nat', 'refresh' and 'mistyped', those that apply joined by '+' in this order,
+      // or none.
+      const variant = [natted && 'carrier-nat', refreshing && 'refresh', mistyped && 'mistyped']
+        .filter(Boolean).join('+') || null;
       const ip = natted ? rn.pick(natIps) : alloc.address();
       add('app_users', variant, r, ip, schedule.filter((q) => q.t <= D * 1000));
     }
@@ -728,15 +747,25 @@ export function generate(sc, seed) {
       const base = tpls.map((x) => (recordKind(api, x) === 'numeric' ? id0 : r.int(0, Math.floor(refSpace(api, recordKind(api, x)) / 2))));
       let off = 0;
       let tpl = 0;
+      // Optional `proxies` ({ share, addresses: [a, b] }): that share of the scrapers go through
+      // a rotating proxy service, each request leaving from one of a few scattered addresses
+      // of their own (one key still), drawn from a stream of its own.
+      const rx = p.proxies ? rng(seed, `slow_scraper/${i}/proxies`) : null;
+      const exits = rx?.chance(p.proxies.share)
+        ? Array.from({ length: rx.int(...p.proxies.addresses) }, () => alloc.address()) : null;
       const schedule = poisson(r, r.range(p.rate), r.range(p.startS), D).map((t) => {
         const path = fillAt(api, tpls[tpl], base[tpl] + off, fixed);
         if (++tpl === tpls.length) {
           tpl = 0;
           off += r.int(...p.step);
         }
-        return { t, method: 'GET', path, bytes: 0, key };
+        const q = { t, method: 'GET', path, bytes: 0, key };
+        if (exits) q.sourceIp = rx.pick(exits);
+        return q;
       });
-      add('slow_scraper', tpls.length === 1 ? 'one-template' : 'two-templates', r, alloc.address(), schedule);
+      const variant = tpls.length === 1 ? 'one-template' : 'two-templates';
+      if (!exits) add('slow_scraper', variant, r, alloc.address(), schedule);
+      else add('slow_scraper', `${variant}+proxies`, r, exits[0], schedule).sourceIps = exits;
     }
   }
 

@@ -13,8 +13,12 @@ import scenario from '../../bench/abuse/scenario.mjs';
 import heldout from '../../bench/abuse/heldout.mjs';
 import heldout2 from '../../bench/abuse/heldout2.mjs';
 import heldout3 from '../../bench/abuse/heldout3.mjs';
+import heldout4 from '../../bench/abuse/heldout4.mjs';
 
-const SCENARIOS = [['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31]];
+const SCENARIOS = [
+  ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
+  ['heldout4', heldout4, 41],
+];
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
 test('the generator is deterministic per seed, and seeds differ', () => {
@@ -26,7 +30,7 @@ test('the generator is deterministic per seed, and seeds differ', () => {
 });
 
 test('the held-out generators are deterministic per seed too', () => {
-  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31]]) {
+  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41]]) {
     assert.deepEqual(generate(sc, s0), generate(sc, s0));
     assert.notDeepEqual(generate(sc, s0).clients.map((x) => x.schedule.length), generate(sc, s0 + 1).clients.map((x) => x.schedule.length));
     assert.ok(sc.seeds.length >= 4);
@@ -145,7 +149,7 @@ for (const [name, sc, seed] of SCENARIOS) {
 }
 
 test('held-out: at least 10 clients per class, campaigns of at least 100 addresses', () => {
-  for (const sc of [heldout, heldout2, heldout3]) {
+  for (const sc of [heldout, heldout2, heldout3, heldout4]) {
     for (const seed of sc.seeds) {
       for (const [cls, s] of summary(generate(sc, seed))) {
         assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `${sc.name} seed ${seed}: ${cls} has ${s.clients}`);
@@ -185,6 +189,102 @@ test('heldout3\'s own generator options: id walkers skip ahead, mimics pause to 
   const longest = Math.max(...trace.clients.filter((x) => x.class === 'mimic')
     .flatMap((c) => c.schedule.slice(1).map((q, i) => q.t - c.schedule[i].t)));
   assert.ok(longest > heldout3.classes.mimic.gapS[1] * 1000, `longest mimic pause ${longest} ms`);
+});
+
+test('heldout4\'s own generator options: slow scrapers behind rotating proxies, an app that refreshes', () => {
+  const { proxies } = heldout4.classes.slow_scraper;
+  const { path, everyS } = heldout4.classes.app_users.refresh;
+  for (const seed of heldout4.seeds) {
+    const trace = generate(heldout4, seed);
+    // Some slow scrapers send from a few exit addresses of their own, one key through all.
+    const slow = trace.clients.filter((x) => x.class === 'slow_scraper');
+    const proxied = slow.filter((x) => x.variant.endsWith('+proxies'));
+    assert.ok(proxied.length > 0 && proxied.length < slow.length, `seed ${seed}: ${proxied.length} of ${slow.length} behind proxies`);
+    for (const c of proxied) {
+      assert.ok(c.sourceIps.length >= proxies.addresses[0] && c.sourceIps.length <= proxies.addresses[1], c.id);
+      assert.equal(c.sourceIp, c.sourceIps[0]);
+      assert.ok(c.schedule.every((q) => c.sourceIps.includes(q.sourceIp)), `${c.id}: every request from an exit`);
+      if (c.schedule.length >= 15) assert.ok(new Set(c.schedule.map((q) => q.sourceIp)).size >= 2, `${c.id} rotates`);
+      assert.equal(new Set(c.schedule.map((q) => JSON.stringify(q.key))).size, 1, `${c.id}: one key`);
+    }
+    for (const c of slow.filter((x) => !proxied.includes(x))) assert.ok(c.schedule.every((q) => q.sourceIp === undefined));
+    // The exits are no one else's.
+    const exits = proxied.flatMap((c) => c.sourceIps);
+    assert.equal(new Set(exits).size, exits.length);
+    const others = trace.clients.filter((x) => !proxied.includes(x));
+    assert.ok(others.every((x) => !exits.includes(x.sourceIp) && x.schedule.every((q) => !exits.includes(q.sourceIp))));
+    // Some app users' home screens reload on a timer of their own after the login, the
+    // others never ask for it (it is no part of the benign route mix).
+    const users = trace.clients.filter((x) => x.class === 'app_users');
+    const refreshing = users.filter((x) => x.variant?.includes('refresh'));
+    assert.ok(refreshing.length > 0 && refreshing.length < users.length);
+    let periodic = 0;
+    for (const u of users) {
+      const ts = u.schedule.filter((q) => q.path === path).map((q) => q.t);
+      if (!refreshing.includes(u)) {
+        assert.equal(ts.length, 0, u.id);
+        continue;
+      }
+      assert.ok(ts.length >= 1 && ts[0] > u.schedule.findLast((q) => q.body !== undefined).t, `${u.id}: after the login`);
+      const gaps = ts.slice(1).map((t, k) => t - ts[k]);
+      assert.ok(gaps.every((g) => g >= everyS[0] * 1000 - 60 && g <= everyS[1] * 1000 + 60), `${u.id}: ${gaps}`);
+      if (gaps.length >= 2) {
+        periodic++;
+        assert.ok(Math.max(...gaps) - Math.min(...gaps) <= 110, `${u.id}: one period (${gaps})`);
+      }
+    }
+    assert.ok(periodic >= 5, `seed ${seed}: ${periodic} users refreshed three times or more`);
+  }
+});
+
+test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
+  const trace = generate(heldout4, 41);
+  const slugs = new Set();
+  const codes = new Set();
+  const months = new Set();
+  const pairs = new Set();
+  for (const c of trace.clients) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      if ((m = p.match(/^\/app\/merchants\/([^/]+)$/))) slugs.add(m[1]);
+      if ((m = p.match(/\/(?:domestic-payments|account-access-consents)\/([^/]+)$/))) codes.add(m[1]);
+      if ((m = p.match(/\/statements\/([^/]+)$/))) months.add(m[1]);
+      if ((m = p.match(/^\/app\/fx\/quotes\/([^/]+)$/))) pairs.add(m[1]);
+    }
+  }
+  assert.ok(slugs.size > 100 && codes.size > 100, `${slugs.size} slugs, ${codes.size} codes`);
+  for (const s of [...slugs, ...codes]) {
+    assert.match(s, /^[a-z0-9-]{6,14}$/);
+    assert.doesNotMatch(s, /^[0-9]+$/);
+    assert.doesNotMatch(s, /^[0-9a-f]+$/);
+  }
+  for (const s of codes) assert.match(s, /^[a-z0-9]{6}$/);
+  assert.ok(months.size > 1 && [...months].every((x) => heldout4.api.params.month.includes(x)));
+  assert.ok(pairs.size > 1 && [...pairs].every((x) => heldout4.api.params.pair.includes(x)));
+});
+
+test('every mix has seeds and a pairing of address pools of its own; heldout4 keeps to its pools and User-Agents', () => {
+  const mixes = SCENARIOS.map(([, sc]) => sc);
+  const seeds = mixes.flatMap((sc) => sc.seeds);
+  assert.equal(new Set(seeds).size, seeds.length);
+  const pools = mixes.map((sc) => JSON.stringify(sc.addressPools));
+  assert.equal(new Set(pools).size, pools.length);
+  const { hosts, networks } = heldout4.addressPools;
+  const within = (ip, [a, b]) => Number(ip.split('.')[1]) >= a && Number(ip.split('.')[1]) <= b;
+  for (const seed of heldout4.seeds) {
+    for (const c of generate(heldout4, seed).clients) {
+      const pool = c.campaign || c.class === 'low_and_slow' || c.class === 'partner' ? networks : hosts;
+      for (const ip of [c.sourceIp, ...c.schedule.map((q) => q.sourceIp).filter(Boolean)]) {
+        assert.ok(within(ip, pool), `seed ${seed}: ${c.id} at ${ip}`);
+      }
+      assert.ok(typeof c.ua === 'string' && c.ua.length > 0, `${c.id} has a User-Agent of the mix`);
+    }
+  }
+  const theirs = new Set(mixes.filter((sc) => sc !== heldout4).flatMap((sc) => Object.values(sc.userAgents)));
+  for (const ua of Object.values(heldout4.userAgents)) assert.ok(!theirs.has(ua), `${ua} is another mix's`);
+  const mixesOfUas = [heldout4.uaMix.benign, heldout4.uaMix.attack, ...Object.values(heldout4.classes).map((p) => p.uaMix ?? {})];
+  for (const fam of mixesOfUas.flatMap(Object.keys)) assert.ok(fam in heldout4.userAgents, fam);
 });
 
 test('held-out slugs stay slugs to the gateway: not all digits, not hex, under 16 characters', () => {
@@ -333,6 +433,47 @@ describe('the upstream', () => {
     assert.equal(await ask('heldout', 'POST', '/rest/accounts/session', JSON.stringify({ user, password: passwordOf(user) })), 200);
     assert.equal(await ask('heldout', 'POST', '/rest/accounts/session', JSON.stringify({ user, password: 'hunter2' })), 401);
     assert.equal(await ask('heldout', 'POST', '/rest/accounts/session', 'not json'), 401);
+  });
+
+  test('answers heldout4\'s routes: numbers, codes, slugs, months, pairs, every method, login, ingest, webhooks', async () => {
+    const api = heldout4.api;
+    const { idExists } = await import('../../bench/abuse/generate.mjs');
+    const acct = find((i) => idExists(api, i), 1000000);
+    const missing = find((i) => !idExists(api, i), 1000000);
+    const codes = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).filter((x) => /[g-z]/.test(x));
+    const code = codes.find((x) => slugExists(api, x));
+    const noCode = codes.find((x) => !slugExists(api, x));
+    const slugs = Array.from({ length: 200 }, (_, i) => `gold-mug-${1000 + i}`);
+    const slug = slugs.find((x) => slugExists(api, x));
+    const noSlug = slugs.find((x) => !slugExists(api, x));
+    const ob = '/open-banking/v3.1';
+    assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${acct}`), 200);
+    assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${missing}`), 404);
+    assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${acct}/transactions?pageNo=4`), 200);
+    assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${acct}/statements/2024-03`), 200);
+    assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${acct}/statements/2023-13`), 404, 'no such month');
+    assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${acct}/parties`), 200);
+    assert.equal(await ask('heldout4', 'GET', `${ob}/pisp/domestic-payments/${code}`), 200);
+    assert.equal(await ask('heldout4', 'GET', `${ob}/pisp/domestic-payments/${noCode}`), 404);
+    assert.equal(await ask('heldout4', 'DELETE', `${ob}/aisp/account-access-consents/${code}`), 200);
+    assert.equal(await ask('heldout4', 'POST', `${ob}/pisp/domestic-payments`, '{"amount":"12.50"}'), 201);
+    assert.equal(await ask('heldout4', 'GET', `/app/merchants/${slug}`), 200);
+    assert.equal(await ask('heldout4', 'GET', `/app/merchants/${noSlug}`), 404);
+    assert.equal(await ask('heldout4', 'GET', '/app/merchants?pageNo=2'), 200);
+    assert.equal(await ask('heldout4', 'POST', '/app/merchants', '{}'), 405);
+    assert.equal(await ask('heldout4', 'GET', '/app/fx/quotes/EUR-GBP'), 200);
+    assert.equal(await ask('heldout4', 'GET', '/app/fx/quotes/EUR-XAU'), 404, 'no such pair');
+    assert.equal(await ask('heldout4', 'GET', '/app/transactions/search?merchant=lidl'), 200);
+    assert.equal(await ask('heldout4', 'PATCH', `/cards/v2/cards/${acct}/controls`, '{"frozen":true}'), 200);
+    assert.equal(await ask('heldout4', 'PUT', '/app/me/notification-settings', '{"push":false}'), 200);
+    assert.equal(await ask('heldout4', 'GET', '/app/home/summary'), 200);
+    assert.equal(await ask('heldout4', 'POST', '/ledger/v1/card-authorisations/batches', '{"auths":[]}'), 202);
+    assert.equal(await ask('heldout4', 'POST', '/callbacks/v2/scheme-events', '{"event":"x"}'), 200);
+    assert.equal(await ask('heldout4', 'GET', '/platform/ping'), 200);
+    assert.equal(await ask('heldout4', 'GET', '/v1/items'), 404, 'not the default mix\'s API');
+    const user = 'omar.silva94';
+    assert.equal(await ask('heldout4', 'POST', '/identity/v1/customers/sign-in', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await ask('heldout4', 'POST', '/identity/v1/customers/sign-in', JSON.stringify({ user, password: 'letmein' })), 401);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
