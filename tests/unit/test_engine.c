@@ -366,6 +366,34 @@ Test(engine, reads_far_away_do_not_hide_a_walk)
 	cr_assert(blocked, "half the requests far away hid the walk");
 }
 
+/* A scanner probing a path a second, nearly all of them missing, is path enumeration well
+ * before its 40th route; a client of the same pace that finds what it asks for on 20 routes,
+ * 404 now and then, is not. */
+Test(engine, a_scanner_that_finds_nearly_nothing_is_refused_within_twenty_routes)
+{
+	static const char *const words[] = {".env", "admin", "backup.zip", "config.json", "debug"};
+	int64_t now = state_mono_ns();
+	struct abuse_result r, rich;
+	int i, at = -1;
+
+	for (i = 0; i < 40; i++) {
+		char uri[64];
+
+		snprintf(uri, sizeof(uri), "/v1/%s%d", words[i % 5], i / 5);
+		r = req("198.51.100.47", 11, uri, SCRIPT, now + i * NS, i % 5 == 4 ? 200 : 404);
+		if (refused(&r) && at < 0) {
+			cr_assert_eq(r.reason, RULE_PATH_ENUMERATION, "%s",
+				     abuse_rule_name(r.reason));
+			at = i;
+		}
+		/* Twenty routes, one answer in five a 404. */
+		snprintf(uri, sizeof(uri), "/v1/%s%d/items", words[i % 5], i % 4);
+		rich = req("198.51.100.48", 22, uri, SCRIPT, now + i * NS, i % 5 == 2 ? 404 : 200);
+		cr_assert(!refused(&rich), "the rich client is refused at %d", i);
+	}
+	cr_assert(at >= 14 && at < 20, "refused at request %d", at);
+}
+
 Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 {
 	int64_t now = state_mono_ns();
