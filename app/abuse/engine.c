@@ -43,6 +43,8 @@
 #define CAMPAIGN_NS	 (600 * NS)
 #define FAILING_TIMES	 1.5f  /* two failures lately (decayed): an address is failing */
 #define CAMPAIGN_NET_IPS 3.0f  /* failing addresses in its network: one failure is enough */
+#define UA_FAILURES	 12.0f /* or 401/403s to its User-Agent on the route lately ... */
+#define UA_FAIL_SHARE	 0.9f  /* ... that are nearly all its answers there */
 #define ID_WALK_IDS	 10.0f /* requests with a numeric id in ~10 minutes ... */
 #define ID_WALK_UP	 0.6f  /* ... mostly upwards, ... */
 #define ID_WALK_MISSING	 0.25f /* ... into records that often do not exist */
@@ -228,7 +230,8 @@ struct context {
 	float payload_z;	 /* of log(size), against the route's */
 	float payload_log;	 /* log(size) minus the route's mean of log(size) */
 	float route_n;
-	bool campaign; /* its key or its route is under a campaign */
+	bool campaign;	 /* its key or its route is under a campaign */
+	bool ua_failing; /* its User-Agent nearly always fails on the route lately */
 	enum list_verdict list;
 };
 
@@ -363,10 +366,15 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	    ip->present && ip->c.denied >= LOGIN_DENIED && ip->c.denied >= LOGIN_SHARE * ip->c.resp;
 	/* Under a campaign, the network set too: an address that failed once lately, in a
 	 * network where two more failed as well, is one of the campaign's (which spreads a
-	 * few attempts over each of hundreds of addresses so that none fails twice). */
+	 * few attempts over each of hundreds of addresses so that none fails twice). So is
+	 * one that failed once with a User-Agent that nearly always fails on the route: the
+	 * campaign's own tool. An app's users fail now and then among many successes with
+	 * theirs, and a user's retry after a typo is refused only if they share the
+	 * campaign's User-Agent exactly. */
 	x[F_RULE0 + RULE_CAMPAIGN] =
 	    cx->campaign &&
-	    (failing(ip, FAILING_TIMES) || (cx->net_ips >= CAMPAIGN_NET_IPS && failing(ip, 0.5f)));
+	    (failing(ip, FAILING_TIMES) ||
+	     ((cx->net_ips >= CAMPAIGN_NET_IPS || cx->ua_failing) && failing(ip, 0.5f)));
 	/* Sync jobs walk ids upwards too, through records that exist. */
 	x[F_RULE0 + RULE_ID_ENUMERATION] = client->id_reqs >= ID_WALK_IDS &&
 					   client->id_up >= ID_WALK_IDS * ID_WALK_UP &&
@@ -535,6 +543,49 @@ static void touch_net(struct state *st, const struct abuse_request *ar, float *f
 	state_unlock(st->nets, n);
 }
 
+/* Brings the route's per-User-Agent counts up to `now` (from resp_ns, as resp's). */
+static void route_ua_age(struct state_route_use *r, int64_t now)
+{
+	float k = decay(1.0f, r->resp_ns == 0 ? 0 : now - r->resp_ns, RESP_TAU_S);
+	int i;
+
+	for (i = 0; i < STATE_ROUTE_UAS; i++) {
+		r->ua_resp[i] *= k;
+		r->ua_denied[i] *= k;
+	}
+}
+
+/* The route's slot for a User-Agent: its own, or else the one answered least lately (a
+ * free one first), emptied for it. */
+static int route_ua_slot(struct state_route_use *r, uint64_t ua)
+{
+	int i, least = 0;
+
+	for (i = 0; i < STATE_ROUTE_UAS; i++) {
+		if (r->ua[i] == ua)
+			return i;
+		if (r->ua[i] == 0 || (r->ua[least] != 0 && r->ua_resp[i] < r->ua_resp[least]))
+			least = i;
+	}
+	r->ua[least] = ua;
+	r->ua_resp[least] = 0.0f;
+	r->ua_denied[least] = 0.0f;
+	return least;
+}
+
+/* Whether the User-Agent's answers on the route were lately nearly all 401/403. */
+static bool route_ua_failing(const struct state_route_use *r, uint64_t ua, int64_t now)
+{
+	float k = decay(1.0f, r->resp_ns == 0 ? 0 : now - r->resp_ns, RESP_TAU_S);
+	int i;
+
+	for (i = 0; i < STATE_ROUTE_UAS; i++)
+		if (ua != 0 && r->ua[i] == ua)
+			return r->ua_denied[i] * k >= UA_FAILURES &&
+			       r->ua_denied[i] >= UA_FAIL_SHARE * r->ua_resp[i];
+	return false;
+}
+
 /* Whether a campaign targets the route, and how this body compares with its usual sizes
  * (on a log scale: body sizes are log-normal-ish). */
 static void touch_route(struct state *st, const struct abuse_request *ar, const struct facts *f,
@@ -547,6 +598,7 @@ static void touch_route(struct state *st, const struct abuse_request *ar, const 
 		return;
 	if (r->failing.campaign_until_ns > ar->now_ns)
 		cx->campaign = true;
+	cx->ua_failing = route_ua_failing(r, f->route.ua_hash, ar->now_ns);
 	if (ar->tenant != NULL && ar->payload > 0) {
 		float v = logf((float)ar->payload);
 
@@ -924,6 +976,9 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	tenant_route(st, tenant_id, ar->uri, route, sizeof(route), &f);
 	path_facts(ar->uri, &f);
 	f.ua = inspect_ua_family(ar->user_agent);
+	f.route.ua_hash = fnv(FNV_BASIS, ar->user_agent ? ar->user_agent : "",
+			      ar->user_agent ? strlen(ar->user_agent) : 0) |
+			  1;
 	out->route = f.route;
 	if (ar->ip != NULL) {
 		cx.list = state_list_find(st, tenant_id, ar->ip);
@@ -1119,6 +1174,13 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 	if (d->route_hash != 0 && (r = state_route_use(st, d->tenant_id, d->route_hash)) != NULL) {
 		int64_t dt = r->resp_ns == 0 ? 0 : now_ns - r->resp_ns;
 
+		route_ua_age(r, now_ns);
+		if (d->ua_hash != 0) {
+			int u = route_ua_slot(r, d->ua_hash);
+
+			r->ua_resp[u] += 1.0f;
+			r->ua_denied[u] += (float)denied;
+		}
 		r->resp = decay(r->resp, dt, RESP_TAU_S) + 1.0f;
 		r->denied = decay(r->denied, dt, RESP_TAU_S) + (float)denied;
 		r->resp_ns = now_ns;

@@ -40,6 +40,7 @@ struct abuse_route {
 	uint64_t hash;
 	uint64_t seg_pos[ABUSE_ROUTE_SEGS], seg_val[ABUSE_ROUTE_SEGS];
 	int nseg;
+	uint64_t ua_hash; /* the whole User-Agent string's (none: an empty one's), never 0 */
 };
 
 struct abuse_result {

@@ -203,6 +203,8 @@ struct state_net_use {
 /* Per tenant and route template: the usual declared body size (the exponentially weighted
  * mean and variance of its logarithm),
  * and how its answers went (the collector), for campaigns against one route. */
+#define STATE_ROUTE_UAS 4
+
 struct state_route_key {
 	int64_t tenant_id;
 	uint64_t route_hash;
@@ -220,6 +222,11 @@ struct state_route_use {
 	int64_t resp_ns;
 	uint64_t values[4]; /* a path position: values that answered 2xx (linear counting) */
 	struct abuse_failing failing;
+	/* The User-Agents answered here lately (a hash of the whole string, 0: a free slot),
+	 * and per User-Agent its decayed answers and 401/403s, with resp and denied: a
+	 * campaign's own User-Agent fails nearly always, an app's succeeds. */
+	uint64_t ua[STATE_ROUTE_UAS];
+	float ua_resp[STATE_ROUTE_UAS], ua_denied[STATE_ROUTE_UAS];
 };
 
 /* Address lists: an entry for a network, operator-wide (tenant 0) or a tenant's. */
@@ -354,6 +361,7 @@ struct state_decision {
 	/* Literal path segments the gate saw (position key, value hash), for the collector to
 	 * learn parameters from successful answers; zero when unused. */
 	uint64_t seg_pos[3], seg_val[3];
+	uint64_t ua_hash; /* the request's User-Agent, as engine.h's abuse_route has it */
 };
 
 struct state_ring {

@@ -163,6 +163,7 @@ static struct abuse_result req(const char *peer, int64_t key_id, const char *uri
 		d.outcome = res.enforced && res.outcome >= OUTCOME_THROTTLE ? DECISION_DENY
 									    : DECISION_ALLOW;
 		d.route_hash = res.route.hash;
+		d.ua_hash = res.route.ua_hash;
 		memcpy(d.seg_pos, res.route.seg_pos, sizeof(d.seg_pos));
 		memcpy(d.seg_val, res.route.seg_val, sizeof(d.seg_val));
 		abuse_observe_response(&g.st, &d, d.outcome == DECISION_DENY ? 403 : status, now);
@@ -225,7 +226,12 @@ Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failin
 	char peer[32];
 	int i;
 
-	/* A user who logs in fine before and during the campaign. */
+	/* Users who log in fine before and during the campaign, with the same browser as the
+	 * campaign's (which therefore does not fail nearly always). */
+	for (i = 0; i < 30; i++) {
+		snprintf(peer, sizeof(peer), "203.0.113.%d", 170 + i);
+		r = req(peer, 11, "/v1/auth/login", BROWSER, now - (30 - i) * 100 * MS, 200);
+	}
 	r = req("203.0.113.200", 11, "/v1/auth/login", BROWSER, now, 200);
 	/* 20 addresses in 20 networks, one failed login each. */
 	for (i = 0; i < 20; i++) {
@@ -265,6 +271,47 @@ Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failin
 	/* Its neighbour that never failed is not. */
 	r = req("10.200.0.99", 11, "/v1/auth/login", BROWSER, now + 21 * NS, 200);
 	cr_assert(!refused(&r));
+}
+
+/* A campaign's own tool: its User-Agent nearly always fails on the route, so under the
+ * campaign an address that failed once with it is refused at its next attempt. A user of the
+ * app who mistypes once is not: their User-Agent succeeds there all the time. */
+Test(engine, under_a_campaign_its_own_user_agent_is_refused_after_one_failure)
+{
+	static const char *const TOOL = "Mozilla/5.0 (Windows NT 6.1; rv:31.0) Gecko/20100101";
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char peer[32];
+	int i;
+
+	for (i = 0; i < 30; i++) {
+		snprintf(peer, sizeof(peer), "203.0.113.%d", 100 + i);
+		r = req(peer, 11, "/v1/auth/login", BROWSER, now + i * 100 * MS, 200);
+	}
+	/* 20 addresses in 20 networks, one failed login each, with the tool. */
+	for (i = 0; i < 20; i++) {
+		snprintf(peer, sizeof(peer), "10.%d.%d.9", i, i * 5);
+		r = req(peer, 11, "/v1/auth/login", TOOL, now + (3000 + i * 100) * MS, 401);
+		cr_assert(!refused(&r), "a first failure alone is no evidence (%d)", i);
+	}
+	/* A new address of the campaign: its first attempt is let through, its second not. */
+	r = req("10.120.7.9", 11, "/v1/auth/login", TOOL, now + 6 * NS, 401);
+	cr_assert(!refused(&r));
+	r = req("10.120.7.9", 11, "/v1/auth/login", TOOL, now + 8 * NS, 401);
+	cr_assert(refused(&r), "one failure with the campaign's own User-Agent");
+	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
+	/* A user who mistypes once, then retries with the app's browser: let through. */
+	r = req("203.0.113.150", 11, "/v1/auth/login", BROWSER, now + 9 * NS, 401);
+	cr_assert(!refused(&r));
+	r = req("203.0.113.150", 11, "/v1/auth/login", BROWSER, now + 14 * NS, 200);
+	cr_assert(!refused(&r), "a user's retry after a typo");
+	/* Without the campaign the tool's failures refuse nobody after one failure: another
+	 * route, whose tool failures came from few addresses. */
+	for (i = 0; i < 14; i++)
+		r = req("10.121.0.9", 11, "/v1/auth/other", TOOL, now + (20000 + i * 10) * MS, 401);
+	r = req("10.122.0.9", 11, "/v1/auth/other", TOOL, now + 21 * NS, 401);
+	r = req("10.122.0.9", 11, "/v1/auth/other", TOOL, now + 22 * NS, 401);
+	cr_assert(!refused(&r), "no campaign on the route: one failure is no evidence");
 }
 
 Test(engine, walking_ids_upwards_into_missing_records_is_enumeration_a_sync_is_not)
