@@ -555,22 +555,31 @@ static void route_ua_age(struct state_route_use *r, int64_t now)
 	}
 }
 
-/* The route's slot for a User-Agent: its own, or else the one answered least lately (a
- * free one first), emptied for it. */
-static int route_ua_slot(struct state_route_use *r, uint64_t ua)
+/* The route's slot for a User-Agent: its own, or else one emptied for it: a free one, or
+ * the one that failed least lately (of those, the one answered least). A success takes only
+ * a slot that has not failed: a login route's long tail of honest browsers and app
+ * versions, each new one succeeding, would otherwise push a campaign's User-Agent out before
+ * it failed twice. A popular User-Agent keeps its slot, and its successes with it, so that
+ * a campaign copying it stays a small share of its answers. -1: no slot. */
+static int route_ua_slot(struct state_route_use *r, uint64_t ua, bool denied)
 {
-	int i, least = 0;
+	int i, v = -1;
 
 	for (i = 0; i < STATE_ROUTE_UAS; i++) {
 		if (r->ua[i] == ua)
 			return i;
-		if (r->ua[i] == 0 || (r->ua[least] != 0 && r->ua_resp[i] < r->ua_resp[least]))
-			least = i;
+		if (v >= 0 && r->ua[v] == 0)
+			continue;
+		if (v < 0 || r->ua[i] == 0 || r->ua_denied[i] < r->ua_denied[v] ||
+		    (r->ua_denied[i] == r->ua_denied[v] && r->ua_resp[i] < r->ua_resp[v]))
+			v = i;
 	}
-	r->ua[least] = ua;
-	r->ua_resp[least] = 0.0f;
-	r->ua_denied[least] = 0.0f;
-	return least;
+	if (!denied && r->ua[v] != 0 && r->ua_denied[v] >= 0.5f)
+		return -1;
+	r->ua[v] = ua;
+	r->ua_resp[v] = 0.0f;
+	r->ua_denied[v] = 0.0f;
+	return v;
 }
 
 /* Whether the User-Agent's answers on the route were lately nearly all 401/403. */
@@ -1173,11 +1182,11 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 	}
 	if (d->route_hash != 0 && (r = state_route_use(st, d->tenant_id, d->route_hash)) != NULL) {
 		int64_t dt = r->resp_ns == 0 ? 0 : now_ns - r->resp_ns;
+		int u;
 
 		route_ua_age(r, now_ns);
-		if (d->ua_hash != 0) {
-			int u = route_ua_slot(r, d->ua_hash);
-
+		u = d->ua_hash != 0 ? route_ua_slot(r, d->ua_hash, denied) : -1;
+		if (u >= 0) {
 			r->ua_resp[u] += 1.0f;
 			r->ua_denied[u] += (float)denied;
 		}

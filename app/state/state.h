@@ -222,9 +222,10 @@ struct state_route_use {
 	int64_t resp_ns;
 	uint64_t values[4]; /* a path position: values that answered 2xx (linear counting) */
 	struct abuse_failing failing;
-	/* The User-Agents answered here lately (a hash of the whole string, 0: a free slot),
-	 * and per User-Agent its decayed answers and 401/403s, with resp and denied: a
-	 * campaign's own User-Agent fails nearly always, an app's succeeds. */
+	/* The User-Agents answered here lately (a hash of the whole string, 0: a free slot;
+	 * those that fail keep theirs), and per User-Agent its decayed answers and 401/403s,
+	 * with resp and denied: a campaign's own User-Agent fails nearly always, an app's
+	 * succeeds. */
 	uint64_t ua[STATE_ROUTE_UAS];
 	float ua_resp[STATE_ROUTE_UAS], ua_denied[STATE_ROUTE_UAS];
 };

@@ -228,8 +228,9 @@ Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failin
 
 	/* Users who log in fine before and during the campaign, with the same browser as the
 	 * campaign's (which therefore does not fail nearly always). */
-	for (i = 0; i < 30; i++) {
-		snprintf(peer, sizeof(peer), "203.0.113.%d", 170 + i);
+	for (i = 0; i < 30;
+	     i++) { /* ten users, three logins each (the fixture's tables are small) */
+		snprintf(peer, sizeof(peer), "203.0.113.%d", 170 + i % 10);
 		r = req(peer, 11, "/v1/auth/login", BROWSER, now - (30 - i) * 100 * MS, 200);
 	}
 	r = req("203.0.113.200", 11, "/v1/auth/login", BROWSER, now, 200);
@@ -275,24 +276,35 @@ Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failin
 
 /* A campaign's own tool: its User-Agent nearly always fails on the route, so under the
  * campaign an address that failed once with it is refused at its next attempt. A user of the
- * app who mistypes once is not: their User-Agent succeeds there all the time. */
+ * app who mistypes once is not: their User-Agent succeeds there all the time. Nor does a
+ * login route's long tail of browsers, each new one succeeding once between the campaign's
+ * attempts, push the campaign's User-Agent out of the route's few slots. */
 Test(engine, under_a_campaign_its_own_user_agent_is_refused_after_one_failure)
 {
 	static const char *const TOOL = "Mozilla/5.0 (Windows NT 6.1; rv:31.0) Gecko/20100101";
+	static const char *const APPS[] = {"Bank/7.2 (iPhone; iOS 17.5)", "Bank/7.2 (Android 14)",
+					   BROWSER};
 	int64_t now = state_mono_ns();
 	struct abuse_result r;
-	char peer[32];
+	char peer[32], ua[64];
 	int i;
 
-	for (i = 0; i < 30; i++) {
-		snprintf(peer, sizeof(peer), "203.0.113.%d", 100 + i);
-		r = req(peer, 11, "/v1/auth/login", BROWSER, now + i * 100 * MS, 200);
+	/* The app's users, five minutes before: its User-Agents succeed a lot (twelve users,
+	 * the fixture's tables being small). */
+	for (i = 0; i < 90; i++) {
+		snprintf(peer, sizeof(peer), "203.0.113.%d", 100 + i % 12);
+		r = req(peer, 11, "/v1/auth/login", APPS[i % 3], now + i * 100 * MS, 200);
 	}
-	/* 20 addresses in 20 networks, one failed login each, with the tool. */
-	for (i = 0; i < 20; i++) {
+	now += 300 * NS;
+	/* 16 addresses in 16 networks, one failed login each with the tool, each followed by
+	 * a user with a browser never seen before, who logs in fine. */
+	for (i = 0; i < 16; i++) {
 		snprintf(peer, sizeof(peer), "10.%d.%d.9", i, i * 5);
-		r = req(peer, 11, "/v1/auth/login", TOOL, now + (3000 + i * 100) * MS, 401);
+		r = req(peer, 11, "/v1/auth/login", TOOL, now + i * 200 * MS, 401);
 		cr_assert(!refused(&r), "a first failure alone is no evidence (%d)", i);
+		snprintf(peer, sizeof(peer), "198.18.0.%d", 20 + i % 4);
+		snprintf(ua, sizeof(ua), "Mozilla/5.0 (X11; Linux x86_64) Firefox/%d.0", 100 + i);
+		r = req(peer, 11, "/v1/auth/login", ua, now + (i * 200 + 100) * MS, 200);
 	}
 	/* A new address of the campaign: its first attempt is let through, its second not. */
 	r = req("10.120.7.9", 11, "/v1/auth/login", TOOL, now + 6 * NS, 401);
@@ -300,13 +312,13 @@ Test(engine, under_a_campaign_its_own_user_agent_is_refused_after_one_failure)
 	r = req("10.120.7.9", 11, "/v1/auth/login", TOOL, now + 8 * NS, 401);
 	cr_assert(refused(&r), "one failure with the campaign's own User-Agent");
 	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
-	/* A user who mistypes once, then retries with the app's browser: let through. */
-	r = req("203.0.113.150", 11, "/v1/auth/login", BROWSER, now + 9 * NS, 401);
+	/* A user who mistypes once, then retries with the app: let through. */
+	r = req("203.0.113.250", 11, "/v1/auth/login", APPS[0], now + 9 * NS, 401);
 	cr_assert(!refused(&r));
-	r = req("203.0.113.150", 11, "/v1/auth/login", BROWSER, now + 14 * NS, 200);
+	r = req("203.0.113.250", 11, "/v1/auth/login", APPS[0], now + 14 * NS, 200);
 	cr_assert(!refused(&r), "a user's retry after a typo");
-	/* Without the campaign the tool's failures refuse nobody after one failure: another
-	 * route, whose tool failures came from few addresses. */
+	/* Without a campaign the tool's failures refuse nobody after one failure: another
+	 * route, whose tool failures came from one address. */
 	for (i = 0; i < 14; i++)
 		r = req("10.121.0.9", 11, "/v1/auth/other", TOOL, now + (20000 + i * 10) * MS, 401);
 	r = req("10.122.0.9", 11, "/v1/auth/other", TOOL, now + 21 * NS, 401);
