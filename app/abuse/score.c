@@ -14,7 +14,8 @@ static const struct {
     [RULE_CREDENTIAL_STUFFING] = {"credential_stuffing", OUTCOME_BLOCK, SCOPE_ADDRESS},
     [RULE_PATH_ENUMERATION] = {"path_enumeration", OUTCOME_BLOCK, SCOPE_KEY},
     /* Rate and burstiness alone never refuse: a client within its plan's rate may be an
-     * ETL job or a partner's webhooks. They are flagged, and the model may learn more. */
+     * ETL job or a partner's webhooks. They are flagged, and the model may learn more
+     * (shape_feature(): learned, they still never refuse alone). */
     [RULE_BURST] = {"burst", OUTCOME_FLAG, SCOPE_KEY},
     [RULE_ERROR_RATIO] = {"error_ratio", OUTCOME_FLAG, SCOPE_KEY},
     [RULE_OVERSIZED_PAYLOAD] = {"oversized_payload", OUTCOME_BLOCK, SCOPE_KEY},
@@ -120,10 +121,31 @@ float abuse_sigmoid(float z)
 	return 1.0f / (1.0f + expf(-z));
 }
 
-/* How fast a client goes, and how unevenly. */
-static bool rate_feature(int j)
+/* A client's shape: how fast it goes and how unevenly, how broad and how regular its
+ * requests are, what it says it is and how many share its key. Busy honest clients have
+ * every shape (an ETL job is fast and regular, an open-banking provider reads hundreds of
+ * accounts, a sync walks ids through records that exist); what they do not have is the
+ * failures, the missing records, the oversized bodies and the rules that say harm. */
+static bool shape_feature(int j)
 {
-	return j == F_IP_RATE || j == F_KEY_RATE || j == F_BURSTINESS || j == F_RULE0 + RULE_BURST;
+	switch (j) {
+	case F_IP_RATE:
+	case F_KEY_RATE:
+	case F_BURSTINESS:
+	case F_RULE0 + RULE_BURST:
+	case F_DISTINCT_ROUTES:
+	case F_PATH_VARIETY:
+	case F_ROUTE_FOCUS:
+	case F_REGULARITY:
+	case F_UA_SCRIPTED:
+	case F_UA_CHURN:
+	case F_KEY_ADDRESSES:
+	case F_KEY_NETWORKS:
+	case F_ID_WALK:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* The weight a rule has in the built-in prior: what takes it alone, from a bias of -6, to
@@ -150,20 +172,23 @@ enum abuse_outcome abuse_standing(const struct abuse_model *m, const float x[F__
 /* The model's probability with nothing standing under it. */
 static float model_p(const struct abuse_model *m, const float x[F__MAX])
 {
-	float z = 0.0f, rate = 0.0f;
+	float z = 0.0f, shape = 0.0f;
 	int j;
 
 	for (j = 0; j < F__MAX; j++) {
 		float c = m->w[j] * x[j];
 
 		z += c;
-		if (rate_feature(j) && c > 0.0f)
-			rate += c;
+		if (shape_feature(j) && c > 0.0f)
+			shape += c;
 	}
-	/* A client within its plan's rate is never refused for its rate or burstiness alone
-	 * (an ETL job, a partner's webhooks), whatever weights labels taught them: alone they
-	 * flag at most. They add to other evidence once that evidence alone would flag. */
-	if (rate > 0.0f && abuse_sigmoid(z - rate) < m->t_flag)
+	/* A client within its plan's rate is never refused for its shape alone (an ETL job, a
+	 * partner's webhooks, a provider reading many accounts), whatever weights labels
+	 * taught the shape features: alone they flag at most. They add to other evidence once
+	 * that evidence alone would flag. (heldout4, blind, 200 labels: a model that learned
+	 * "many routes" from labelled scrapers blocked 6 of 16 open-banking providers nobody
+	 * had labelled, on their breadth alone.) */
+	if (shape > 0.0f && abuse_sigmoid(z - shape) < m->t_flag)
 		return fminf(abuse_sigmoid(z), nextafterf(m->t_throttle, 0.0f));
 	return abuse_sigmoid(z);
 }

@@ -96,9 +96,10 @@ void abuse_heuristics(const float x[F__MAX], struct abuse_score *out);
 /* The model: the probability against its thresholds; the reason is the rule contributing
  * most to the score, if any contributes. */
 void abuse_model_score(const struct abuse_model *m, const float x[F__MAX], struct abuse_score *out);
-/* The model's probability for x, as scoring and training both judge it: rate and burstiness
- * (F_IP_RATE, F_KEY_RATE, F_BURSTINESS, the burst rule) may flag a client on their own but
- * never refuse one: they count in full only for a client the other features would flag.
+/* The model's probability for x, as scoring and training both judge it: a client's shape
+ * (rate, burstiness and the burst rule, breadth, focus, regularity, User-Agent, key fan-out,
+ * id walks through records that exist) may flag it on its own but never refuse it: the
+ * shape counts in full only for a client the other features would flag.
  * And a rule that stands (abuse_standing()) holds it at least at its severity's threshold. */
 float abuse_model_p(const struct abuse_model *m, const float x[F__MAX]);
 /* The strongest severity among the rules that fire in x and still stand in m: those whose

@@ -95,6 +95,40 @@ Test(abuse_score, rate_and_burstiness_alone_never_refuse_even_when_learned)
 	cr_assert_float_eq(s.score, abuse_model_p(&m, x), 1e-6);
 }
 
+/* heldout4, blind, 200 labels: labelled scrapers taught "many routes, many paths", and the
+ * model blocked open-banking providers nobody had labelled for their breadth alone. A
+ * client's shape, learned or not, flags at most; with failures behind it, it counts. */
+Test(abuse_score, a_clients_shape_alone_never_refuses_even_when_learned)
+{
+	static const int shape[] = {F_DISTINCT_ROUTES, F_PATH_VARIETY, F_REGULARITY,
+				    F_ROUTE_FOCUS,     F_UA_SCRIPTED,  F_UA_CHURN,
+				    F_KEY_ADDRESSES,   F_KEY_NETWORKS, F_ID_WALK};
+	struct abuse_model m;
+	struct abuse_score s;
+	float x[F__MAX];
+	size_t i;
+
+	abuse_model_prior(&m);
+	zero(x);
+	for (i = 0; i < sizeof(shape) / sizeof(shape[0]); i++) {
+		m.w[shape[i]] = 7.0f;
+		x[shape[i]] = 1.0f;
+	}
+	m.w[F_NOT_FOUND_RATIO] = 6.5f;
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_FLAG, "outcome %d, score %f", s.outcome, (double)s.score);
+	x[F_NOT_FOUND_RATIO] = 1.0f; /* -6 + 6.5: missing records flag on their own */
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_BLOCK, "outcome %d, score %f", s.outcome, (double)s.score);
+	/* Each shape feature alone, too. */
+	for (i = 0; i < sizeof(shape) / sizeof(shape[0]); i++) {
+		zero(x);
+		x[shape[i]] = 1.0f;
+		abuse_model_score(&m, x, &s);
+		cr_assert_leq(s.outcome, OUTCOME_FLAG, "%s", abuse_feature_name(shape[i]));
+	}
+}
+
 Test(abuse_score, names_cover_every_feature_rule_and_reason)
 {
 	int f;
