@@ -177,6 +177,7 @@ static bool active(const struct abuse_client *a, int64_t tenant_id, int64_t now)
 struct view {
 	struct abuse_client c;
 	bool present;
+	bool step_up; /* this request went up its template's ids, near the last one */
 };
 
 static void take_verdict(const struct view *v, int64_t now, int *verdict)
@@ -253,6 +254,15 @@ static bool failing(const struct view *ip, float times)
 static bool shared_key(const struct view *key)
 {
 	return key->present && distinct(key->c.fan, key->c.fan_prev, 2) >= SHARED_KEY_ADDRS;
+}
+
+/* Walking ids upwards into records that often do not exist (sync jobs walk ids upwards
+ * too, through records that exist). */
+static bool walks_ids(const struct abuse_client *c)
+{
+	return c->id_reqs >= ID_WALK_IDS && c->id_up >= ID_WALK_IDS * ID_WALK_UP &&
+	       ratio(c->id_up, c->id_near) >= ID_WALK_UP &&
+	       ratio(c->n404, c->resp) >= ID_WALK_MISSING;
 }
 
 static void features(const struct abuse_request *ar, const struct facts *f, const struct view *ip,
@@ -375,10 +385,14 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	    cx->campaign &&
 	    (failing(ip, FAILING_TIMES) ||
 	     ((cx->net_ips >= CAMPAIGN_NET_IPS || cx->ua_failing) && failing(ip, 0.5f)));
-	/* Sync jobs walk ids upwards too, through records that exist. */
-	x[F_RULE0 + RULE_ID_ENUMERATION] = client->id_reqs >= ID_WALK_IDS &&
-					   client->id_up >= ID_WALK_IDS * ID_WALK_UP &&
-					   walk >= ID_WALK_UP && not_found >= ID_WALK_MISSING;
+	/* A shared key's addresses are judged each alone, but a walk is the key's: a scraper
+	 * that sends each request from one of a few proxies' addresses splits its walk into
+	 * pieces too short to be one (heldout4, blind: 1 of 26 such scrapers caught). So the
+	 * key's own walk refuses the address whose request continues it, that address only
+	 * (a shared key's refusals are the address's: an app's users keep the key). */
+	x[F_RULE0 + RULE_ID_ENUMERATION] =
+	    walks_ids(client) ||
+	    (client != &key->c && key->present && key->step_up && walks_ids(&key->c));
 	/* People do not read records in id order, nor dozens of one kind and nothing else. A
 	 * "browser" doing so at a reading pace is a crawler made to look like a person; one
 	 * doing it at machine speed is a sync job with a borrowed User-Agent (held-out batch
@@ -403,9 +417,12 @@ static void count_request(struct abuse_client *a, int64_t now)
 	a->req10m += 1.0f;
 }
 
-/* What the client asked for: its paths, its main route, the ids it walks. */
-static void track_client(struct abuse_client *a, const struct facts *f)
+/* What the client asked for: its paths, its main route, the ids it walks. True when this
+ * request stepped up its template's ids, near the last one. */
+static bool track_client(struct abuse_client *a, const struct facts *f)
 {
+	bool up = false;
+
 	mark(a->paths, 4, f->path_hash);
 	if (a->focus_route == f->route_hash) {
 		a->focus += 1.0f;
@@ -434,11 +451,13 @@ static void track_client(struct abuse_client *a, const struct facts *f)
 		/* Near the last id on the template, or near the one before it (a read far
 		 * away came in between: the walk goes on from where it was). */
 		if (last != INT64_MIN && f->id >= last - 16 && f->id <= last + 16) {
+			up = f->id > last;
 			a->id_near += 1.0f;
-			a->id_up += f->id > last ? 1.0f : 0.0f;
+			a->id_up += up ? 1.0f : 0.0f;
 		} else if (alt != INT64_MIN && f->id >= alt - 16 && f->id <= alt + 16) {
+			up = f->id > alt;
 			a->id_near += 1.0f;
-			a->id_up += f->id > alt ? 1.0f : 0.0f;
+			a->id_up += up ? 1.0f : 0.0f;
 			last = alt; /* the far read goes; the walk is what is kept */
 		}
 		for (i = slot; i > 0; i--) { /* to the front; a miss drops the last */
@@ -451,6 +470,7 @@ static void track_client(struct abuse_client *a, const struct facts *f)
 		a->id_route[0] = f->route_hash;
 		a->id_last[0] = f->id;
 	}
+	return up;
 }
 
 static uint64_t ip_hash(const unsigned char ip[16])
@@ -498,7 +518,7 @@ static void touch_key(struct state *st, const struct abuse_request *ar, const st
 		return;
 	count_request(&u->abuse, ar->now_ns);
 	mark(u->abuse.seen, 4, f->route_hash);
-	track_client(&u->abuse, f);
+	v->step_up = track_client(&u->abuse, f);
 	if (ar->ip != NULL) {
 		unsigned char net[16];
 		uint64_t n0, n1;

@@ -398,6 +398,33 @@ Test(engine, a_walk_through_many_record_kinds_at_once_is_still_a_walk)
 	cr_assert(blocked, "a walk through six kinds of records is not seen");
 }
 
+/* A scraper behind a rotating proxy service: one key, each request from one of five
+ * addresses. The key is shared (four or more addresses), so each address is judged alone,
+ * and none walks far enough alone; the key's walk refuses the address that continues it,
+ * and only the address: another holder of the key asking for something else is let through. */
+Test(engine, a_walk_split_over_a_keys_proxies_is_still_the_keys_walk)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	int i, at = -1;
+
+	for (i = 0; i < 40 && at < 0; i++) {
+		char uri[64], peer[32];
+
+		snprintf(peer, sizeof(peer), "198.51.100.%d", 60 + i % 5);
+		snprintf(uri, sizeof(uri), "/v1/records/%d", 7000 + 2 * i);
+		r = req(peer, 11, uri, SCRIPT, now + i * 2 * NS, i % 2 ? 404 : 200);
+		if (refused(&r)) {
+			cr_assert_eq(r.reason, RULE_ID_ENUMERATION, "%s",
+				     abuse_rule_name(r.reason));
+			at = i;
+		}
+	}
+	cr_assert(at >= 0, "the proxied walk was never refused");
+	r = req("198.51.100.70", 11, "/v1/profile", SCRIPT, now + 90 * NS, 200);
+	cr_assert(!refused(&r), "the key itself was blocked");
+}
+
 /* A scraper hiding its walk among reads of records far away (cover traffic, or a user's own
  * reads) walks all the same: a far read is no step, neither up nor down. */
 Test(engine, reads_far_away_do_not_hide_a_walk)
