@@ -256,13 +256,18 @@ static bool shared_key(const struct view *key)
 	return key->present && distinct(key->c.fan, key->c.fan_prev, 2) >= SHARED_KEY_ADDRS;
 }
 
+/* At least `ids` requests with record ids lately, most of their small steps upwards. */
+static bool walks_up(const struct abuse_client *c, float ids)
+{
+	return c->id_reqs >= ids && c->id_up >= ids * ID_WALK_UP &&
+	       ratio(c->id_up, c->id_near) >= ID_WALK_UP;
+}
+
 /* Walking ids upwards into records that often do not exist (sync jobs walk ids upwards
  * too, through records that exist). */
 static bool walks_ids(const struct abuse_client *c)
 {
-	return c->id_reqs >= ID_WALK_IDS && c->id_up >= ID_WALK_IDS * ID_WALK_UP &&
-	       ratio(c->id_up, c->id_near) >= ID_WALK_UP &&
-	       ratio(c->n404, c->resp) >= ID_WALK_MISSING;
+	return walks_up(c, ID_WALK_IDS) && ratio(c->n404, c->resp) >= ID_WALK_MISSING;
 }
 
 static void features(const struct abuse_request *ar, const struct facts *f, const struct view *ip,
@@ -399,9 +404,7 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	 * jobs), which the rules above judge by what it finds, as any other script. */
 	x[F_RULE0 + RULE_MIMICRY] =
 	    browser && paced >= MIMIC_PACED &&
-	    ((client->id_reqs >= MIMIC_IDS && client->id_up >= MIMIC_IDS * ID_WALK_UP &&
-	      walk >= ID_WALK_UP) ||
-	     (paths >= MIMIC_PATHS && focus >= MIMIC_FOCUS));
+	    (walks_up(client, MIMIC_IDS) || (paths >= MIMIC_PATHS && focus >= MIMIC_FOCUS));
 }
 
 /* Brings a client's counts up to now and counts one more request: at a reading pace when it
