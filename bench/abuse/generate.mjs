@@ -8,7 +8,9 @@
 // tenant's own app's key, shared by the app's end users and by whoever attacks the app's
 // login through the app), { dormant: i } (valid keys of dormant accounts: only key sprayers
 // present them), or { made_up: 'tg_live_...' } (well-shaped, wrong checksum: the gateway
-// finds it malformed). keys gives the size of each pool. app and dormant keys are pools of
+// finds it malformed; with key_guessing.foreignShare, some made-up keys have another AI
+// provider's format instead: sk-..., sk-ant-..., AIza..., ...). keys gives the size of each
+// pool. app and dormant keys are pools of
 // their own so that one key plays the same part in every trace of a run.
 // A request's body is `bytes` of filler unless `body` gives the exact text (a login's JSON).
 // Client addresses are in 127/8, which Linux routes to lo: the replayer binds each client's
@@ -280,6 +282,21 @@ function madeUpKey(r) {
   return s;
 }
 
+// Key formats of other AI providers (prefix, length and alphabet of the rest): what leaked-key
+// checkers try against every AI API they find. Never a Tollgate key.
+const B62X = `${B62}-_`;
+const FOREIGN_KEYS = [
+  ['sk-', 48, B62], ['sk-proj-', 156, B62X], ['sk-ant-api03-', 95, B62X], ['AIza', 35, B62X],
+  ['gsk_', 52, B62], ['hf_', 34, B62], ['xai-', 80, B62], ['pplx-', 48, B62],
+];
+
+function foreignKey(r) {
+  const [prefix, n, abc] = r.pick(FOREIGN_KEYS);
+  let s = prefix;
+  for (let i = 0; i < n; i++) s += abc[Math.floor(r.next() * abc.length)];
+  return s;
+}
+
 function bodyBytes(spec, r) {
   return Math.max(16, Math.round(spec.median * Math.exp(spec.sigma * r.normal())));
 }
@@ -379,16 +396,47 @@ export function generate(sc, seed) {
     return c;
   };
 
-  // A steady user (also each user behind a NAT).
-  const steadyUser = (cls, p, r, ip) => {
+  // A steady user (also each user behind a NAT); `name` is the name of its stream.
+  const steadyUser = (cls, p, r, ip, name) => {
     const key = validKey();
     const old = p.authFailShare > 0 ? revokedKey() : null;
     const rate = r.range(p.rate);
-    const schedule = poisson(r, rate, r.range(p.startS), D).map((t) => {
+    const startS = r.range(p.startS);
+    const schedule = poisson(r, rate, startS, D).map((t) => {
       const q = benignRequest(sc, r, p.staleIdShare);
       return { t, ...q, key: old && r.chance(p.authFailShare) ? old : key };
     });
-    add(cls, null, r, ip, schedule);
+    // Optional `agentLoops` ({ share, everyS, turns, modelMs, toolMs, model, tools }): that
+    // share of the users are agents: besides their route mix they run tasks one after the
+    // other, everyS after the last one ended (the first within everyS[0] of their start). A
+    // task is a loop of `turns` model calls (model: { method, path, body }) with a tool call
+    // between two of them (one of tools, each { method, path, [body] }), back to back: the
+    // next request leaves modelMs after a model call (its answer), toolMs after a tool call.
+    // A task's records are drawn once (existing ones) and kept for the task. Drawn from a
+    // stream of its own; the variant is 'agent'.
+    let variant = null;
+    const ra = p.agentLoops ? rng(seed, `${name}/agent`) : null;
+    if (ra?.chance(p.agentLoops.share)) {
+      const a = p.agentLoops;
+      const call = (spec, fixed) => ({
+        method: spec.method, path: fixed.get(spec), bytes: spec.body ? bodyBytes(api.bodies[spec.body], ra) : 0, key,
+      });
+      for (let u = startS + ra.uniform(0, a.everyS[0]); u < D;) {
+        const fixed = new Map([a.model, ...a.tools].map((x) => [x, instantiate(api, x.path, ra, null)]));
+        const turns = ra.int(...a.turns);
+        let t = u;
+        for (let k = 0; k < turns && t < D; k++) {
+          schedule.push({ t: Math.round(t * 1000), ...call(a.model, fixed) });
+          t += ra.range(a.modelMs) / 1000;
+          if (k === turns - 1 || t >= D) break;
+          schedule.push({ t: Math.round(t * 1000), ...call(ra.pick(a.tools), fixed) });
+          t += ra.range(a.toolMs) / 1000;
+        }
+        variant = 'agent';
+        u = t + ra.range(a.everyS);
+      }
+    }
+    add(cls, variant, r, ip, schedule);
   };
 
   const ingestPath = api.ingest?.path ?? '/v1/events';
@@ -397,7 +445,7 @@ export function generate(sc, seed) {
   if (C.steady) {
     for (let i = 0; i < C.steady.count; i++) {
       const r = rng(seed, `steady/${i}`);
-      steadyUser('steady', C.steady, r, alloc.address());
+      steadyUser('steady', C.steady, r, alloc.address(), `steady/${i}`);
     }
   }
 
@@ -408,7 +456,7 @@ export function generate(sc, seed) {
       const users = Math.round(rg.range(C.nat.users));
       for (let u = 0; u < users; u++) {
         const r = rng(seed, `nat/${g}/${u}`);
-        steadyUser('nat', C.nat, r, ip);
+        steadyUser('nat', C.nat, r, ip, `nat/${g}/${u}`);
         clients[clients.length - 1].variant = `gateway-${g}`;
       }
     }
@@ -424,9 +472,25 @@ export function generate(sc, seed) {
       const kind = recordKind(api, P.sync);
       const fixed = fixNames(api, [P.sync], r);
       let cursor = existingRef(api, kind, r);
+      // Optional `closedLoop` ({ workers: [a, b], latencyMs: { median, sigma } }): in a burst
+      // the job's pool of workers (a number per job) each send their next request when the
+      // answer to their last one came back, after a log-normal latency, instead of Poisson
+      // arrivals at burstRate (which it then leaves unused). Drawn from a stream of its own.
+      const rl = p.closedLoop ? rng(seed, `batch/${i}/closed_loop`) : null;
+      const workers = rl ? rl.int(...p.closedLoop.workers) : 0;
+      const closedLoop = (from, to) => {
+        const out = [];
+        for (let w = 0; w < workers; w++) {
+          for (let t = from + rl.uniform(0, 0.25); t < to; t += bodyBytes(p.closedLoop.latencyMs, rl) / 1000) {
+            out.push(Math.round(t * 1000));
+          }
+        }
+        return out.sort((a, b) => a - b);
+      };
       for (let start = r.range(p.firstBurstS); start < D; start += r.range(p.burstS) + r.range(p.gapS)) {
         const len = r.range(p.burstS);
-        for (const t of poisson(r, r.range(p.burstRate), start, Math.min(D, start + len))) {
+        const end = Math.min(D, start + len);
+        for (const t of rl ? closedLoop(start, end) : poisson(r, r.range(p.burstRate), start, end)) {
           if (ingest) {
             schedule.push({ t, method: 'POST', path: ingestPath, bytes: bodyBytes(api.bodies[ingestBody], r), key });
           } else {
@@ -450,13 +514,24 @@ export function generate(sc, seed) {
       const list = r.shuffle([...valid, ...Array.from({ length: p.keysPerClient - nv }, revokedKey)]);
       const start = r.range(p.startS);
       const end = Math.min(D, start + r.range(p.lengthS));
+      // Optional `resale` ({ share, path, body }): that share of the requests after the list
+      // resell the keys that worked (LLMjacking): POSTs to path (a template, existing
+      // records) with bodies of that kind, on any of the valid keys, instead of pulling data.
+      // Drawn from a stream of its own; the variant is 'resale' if there was any.
+      const rs = p.resale ? rng(seed, `credential_stuffing/${i}/resale`) : null;
+      let resold = false;
       const schedule = poisson(r, r.range(p.rate), start, end).map((t, n) => {
         if (n < list.length) return { t, method: 'GET', path: P.me, bytes: 0, key: list[n] };
+        if (rs?.chance(p.resale.share)) {
+          resold = true;
+          const path = instantiate(api, p.resale.path, rs, null);
+          return { t, method: 'POST', path, bytes: bodyBytes(api.bodies[p.resale.body], rs), key: rs.pick(valid) };
+        }
         // Then the accounts that worked are used to pull data.
         const q = benignRequest(sc, r, 0);
         return { t, method: 'GET', path: q.method === 'GET' ? q.path : P.browse, bytes: 0, key: r.pick(valid) };
       });
-      add('credential_stuffing', null, r, alloc.address(), schedule);
+      add('credential_stuffing', resold ? 'resale' : null, r, alloc.address(), schedule);
     }
   }
 
@@ -465,8 +540,14 @@ export function generate(sc, seed) {
     for (let i = 0; i < p.count; i++) {
       const r = rng(seed, `key_guessing/${i}`);
       const start = r.range(p.startS);
+      // Optional `foreignShare`: that share of the guesses are keys in other AI providers'
+      // formats (FOREIGN_KEYS), decided and drawn on a stream of its own.
+      const rf = p.foreignShare ? rng(seed, `key_guessing/${i}/foreign`) : null;
       const schedule = poisson(r, r.range(p.rate), start, Math.min(D, start + r.range(p.lengthS)))
-        .map((t) => ({ t, method: 'GET', path: r.chance(0.5) ? P.me : P.list, bytes: 0, key: { made_up: madeUpKey(r) } }));
+        .map((t) => ({
+          t, method: 'GET', path: r.chance(0.5) ? P.me : P.list, bytes: 0,
+          key: { made_up: rf?.chance(p.foreignShare) ? foreignKey(rf) : madeUpKey(r) },
+        }));
       add('key_guessing', null, r, alloc.address(), schedule);
     }
   }

@@ -14,10 +14,11 @@ import heldout from '../../bench/abuse/heldout.mjs';
 import heldout2 from '../../bench/abuse/heldout2.mjs';
 import heldout3 from '../../bench/abuse/heldout3.mjs';
 import heldout4 from '../../bench/abuse/heldout4.mjs';
+import heldout5 from '../../bench/abuse/heldout5.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
-  ['heldout4', heldout4, 41],
+  ['heldout4', heldout4, 41], ['heldout5', heldout5, 51],
 ];
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
@@ -30,7 +31,7 @@ test('the generator is deterministic per seed, and seeds differ', () => {
 });
 
 test('the held-out generators are deterministic per seed too', () => {
-  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41]]) {
+  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41], [heldout5, 51]]) {
     assert.deepEqual(generate(sc, s0), generate(sc, s0));
     assert.notDeepEqual(generate(sc, s0).clients.map((x) => x.schedule.length), generate(sc, s0 + 1).clients.map((x) => x.schedule.length));
     assert.ok(sc.seeds.length >= 4);
@@ -149,7 +150,7 @@ for (const [name, sc, seed] of SCENARIOS) {
 }
 
 test('held-out: at least 10 clients per class, campaigns of at least 100 addresses', () => {
-  for (const sc of [heldout, heldout2, heldout3, heldout4]) {
+  for (const sc of [heldout, heldout2, heldout3, heldout4, heldout5]) {
     for (const seed of sc.seeds) {
       for (const [cls, s] of summary(generate(sc, seed))) {
         assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `${sc.name} seed ${seed}: ${cls} has ${s.clients}`);
@@ -237,6 +238,187 @@ test('heldout4\'s own generator options: slow scrapers behind rotating proxies, 
   }
 });
 
+// heldout5 with one class's parameters changed (an option taken out, say).
+const heldout5With = (cls, params) => ({ ...heldout5, classes: { ...heldout5.classes, [cls]: { ...heldout5.classes[cls], ...params } } });
+const qKey = (q) => JSON.stringify(q);
+
+test('heldout5\'s own generator options: agents loop over model and tool calls', () => {
+  const a = heldout5.classes.steady.agentLoops;
+  const tpl = (path) => new RegExp(`^${path.replace(/:[a-z]+/g, '[a-z0-9-]+')}$`);
+  const isModel = (q) => q.method === a.model.method && tpl(a.model.path).test(q.path);
+  const isTool = (q) => a.tools.some((x) => q.method === x.method && tpl(x.path).test(q.path));
+  const plain = heldout5With('steady', { agentLoops: undefined });
+  for (const seed of heldout5.seeds) {
+    const on = generate(heldout5, seed).clients.filter((x) => x.class === 'steady');
+    const off = generate(plain, seed).clients.filter((x) => x.class === 'steady');
+    assert.equal(on.length, off.length);
+    const agents = on.filter((x) => x.variant === 'agent');
+    assert.ok(agents.length > 0 && agents.length < on.length, `seed ${seed}: ${agents.length} agents of ${on.length}`);
+    let tasks = 0;
+    on.forEach((c, k) => {
+      if (c.variant !== 'agent') {
+        assert.deepEqual(c, off[k], 'the others are as without the option');
+        return;
+      }
+      // An agent's route mix is the one it has without the option; the rest are its tasks.
+      const rest = new Map();
+      for (const q of c.schedule) rest.set(qKey(q), (rest.get(qKey(q)) ?? 0) + 1);
+      for (const q of off[k].schedule) {
+        assert.ok(rest.get(qKey(q)) > 0, `${c.id}: its route mix is kept`);
+        rest.set(qKey(q), rest.get(qKey(q)) - 1);
+      }
+      const extra = c.schedule.filter((q) => rest.get(qKey(q)) > 0 && rest.set(qKey(q), rest.get(qKey(q)) - 1));
+      assert.ok(extra.length >= a.turns[0] || c.schedule.at(-1).t > (heldout5.durationS - 10) * 1000, c.id);
+      assert.ok(extra.every((q) => isModel(q) || isTool(q)), `${c.id}: model and tool calls only`);
+      const keys = new Set(extra.map((q) => q.key.valid));
+      assert.ok(keys.size === 1 && !keys.has(undefined), `${c.id}: on its own valid key`);
+      // Tasks: runs of requests closer than everyS; inside one, model and tool calls
+      // alternate, a model call first and last, modelMs after a model call, toolMs after a tool.
+      const runs = [[extra[0]]];
+      for (let i = 1; i < extra.length; i++) {
+        if (extra[i].t - extra[i - 1].t > a.everyS[0] * 1000) runs.push([]);
+        runs.at(-1).push(extra[i]);
+      }
+      for (const run of runs) {
+        const last = run.at(-1).t > (heldout5.durationS - 5) * 1000;
+        run.forEach((q, i) => {
+          assert.ok(i % 2 === 0 ? isModel(q) : isTool(q), `${c.id}: ${q.method} ${q.path} at ${i}`);
+          if (i > 0) {
+            const [lo, hi] = i % 2 === 1 ? a.modelMs : a.toolMs;
+            const gap = q.t - run[i - 1].t;
+            assert.ok(gap >= lo - 1 && gap <= hi + 1, `${c.id}: ${gap} ms`);
+          }
+        });
+        const turns = Math.ceil(run.length / 2);
+        assert.ok(turns <= a.turns[1] && (last || (run.length % 2 === 1 && turns >= a.turns[0])), `${c.id}: ${run.length} calls`);
+        // A task keeps its records: one path per tool template.
+        for (const x of a.tools) assert.ok(new Set(run.filter((q) => q.method === x.method && tpl(x.path).test(q.path)).map((q) => q.path)).size <= 1);
+        tasks++;
+      }
+    });
+    assert.ok(tasks >= 10, `seed ${seed}: ${tasks} tasks`);
+  }
+});
+
+test('heldout5\'s own generator options: batch jobs send through a pool of workers', () => {
+  // Per batch job, requests per second inside its bursts: a closed loop of workers is far
+  // more regular than Poisson arrivals at a similar rate (variance/mean well under 1).
+  const dispersion = (trace) => {
+    const out = [];
+    for (const c of trace.clients.filter((x) => x.class === 'batch')) {
+      const bins = new Map();
+      for (const q of c.schedule) {
+        if (q.path !== heldout5.api.paths.poll) bins.set(Math.floor(q.t / 1000), (bins.get(Math.floor(q.t / 1000)) ?? 0) + 1);
+      }
+      const inner = [...bins.keys()].filter((k) => bins.has(k - 1) && bins.has(k + 1)).map((k) => bins.get(k));
+      if (inner.length < 10) continue;
+      const m = inner.reduce((x, y) => x + y, 0) / inner.length;
+      out.push(inner.reduce((x, y) => x + (y - m) ** 2, 0) / (inner.length - 1) / m);
+    }
+    return out.reduce((x, y) => x + y, 0) / out.length;
+  };
+  const { workers, latencyMs } = heldout5.classes.batch.closedLoop;
+  const rate = [workers[0] * 1000 / latencyMs.median, workers[1] * 1000 / latencyMs.median];
+  const poisson = heldout5With('batch', { closedLoop: undefined, burstRate: rate });
+  for (const seed of heldout5.seeds) {
+    const trace = generate(heldout5, seed);
+    const on = dispersion(trace);
+    const off = dispersion(generate(poisson, seed));
+    assert.ok(on < 0.75 && off > 0.9, `seed ${seed}: ${on.toFixed(2)} with workers, ${off.toFixed(2)} without`);
+    // Every burst starts with its workers' first requests within 250 ms of each other.
+    for (const c of trace.clients.filter((x) => x.class === 'batch')) {
+      const qs = c.schedule.filter((q) => q.path !== heldout5.api.paths.poll);
+      const first = qs.filter((q, i) => i === 0 || q.t - qs[i - 1].t > 3000);
+      for (const q of first) {
+        const n = qs.filter((x) => x.t >= q.t && x.t <= q.t + 250).length;
+        assert.ok(n >= Math.min(workers[0], qs.length), `${c.id}: ${n} requests at ${q.t}`);
+      }
+    }
+  }
+});
+
+test('heldout5\'s own generator options: stuffed keys resold, guesses in other providers\' formats', () => {
+  const { resale } = heldout5.classes.credential_stuffing;
+  const { keysPerClient } = heldout5.classes.credential_stuffing;
+  const noResale = heldout5With('credential_stuffing', { resale: undefined });
+  const noForeign = heldout5With('key_guessing', { foreignShare: undefined });
+  const FOREIGN = /^(sk-|sk-proj-|sk-ant-api03-|AIza|gsk_|hf_|xai-|pplx-)[A-Za-z0-9_-]{30,}$/;
+  for (const seed of heldout5.seeds) {
+    const on = generate(heldout5, seed).clients;
+    const stuffers = on.filter((x) => x.class === 'credential_stuffing');
+    const plainStuffers = generate(noResale, seed).clients.filter((x) => x.class === 'credential_stuffing');
+    let resold = 0;
+    stuffers.forEach((c, k) => {
+      const p = plainStuffers[k];
+      // The same times and the same list of keys; after it, generations on the keys that work.
+      assert.deepEqual(c.schedule.map((q) => q.t), p.schedule.map((q) => q.t));
+      assert.deepEqual(c.schedule.slice(0, keysPerClient), p.schedule.slice(0, keysPerClient));
+      const valid = new Set(c.schedule.slice(0, keysPerClient).filter((q) => q.key.valid !== undefined).map((q) => q.key.valid));
+      const after = c.schedule.slice(keysPerClient);
+      const gens = after.filter((q) => q.method === 'POST');
+      assert.ok(gens.every((q) => q.path === resale.path && q.bytes >= 16 && valid.has(q.key.valid)), c.id);
+      assert.ok(after.every((q) => valid.has(q.key.valid)), c.id);
+      assert.equal(c.variant, gens.length > 0 ? 'resale' : null);
+      assert.ok(p.schedule.every((q) => q.method === 'GET') && p.variant === null, `${p.id} without the option`);
+      if (after.length >= 20) assert.ok(gens.length / after.length > resale.share - 0.25, `${c.id}: ${gens.length}/${after.length}`);
+      resold += gens.length;
+    });
+    assert.ok(resold > 100, `seed ${seed}: ${resold} generations on stuffed keys`);
+
+    const guessers = on.filter((x) => x.class === 'key_guessing');
+    const plainGuessers = generate(noForeign, seed).clients.filter((x) => x.class === 'key_guessing');
+    const keys = guessers.flatMap((c) => c.schedule.map((q) => q.key.made_up));
+    const foreign = keys.filter((k) => !k.startsWith('tg_live_'));
+    assert.ok(foreign.every((k) => FOREIGN.test(k)), 'other providers\' formats');
+    const share = foreign.length / keys.length;
+    const { foreignShare } = heldout5.classes.key_guessing;
+    assert.ok(Math.abs(share - foreignShare) < 0.1, `seed ${seed}: ${share.toFixed(2)} foreign`);
+    assert.ok(new Set(foreign.map((k) => k.match(FOREIGN)[1])).size >= 5, 'several formats');
+    guessers.forEach((c, k) => assert.deepEqual(c.schedule.map((q) => q.t), plainGuessers[k].schedule.map((q) => q.t)));
+    assert.ok(plainGuessers.every((c) => c.schedule.every((q) => /^tg_live_[A-Za-z0-9]{32}_[A-Za-z0-9]{6}$/.test(q.key.made_up))));
+  }
+});
+
+test('heldout5: prefixed codes, prompt slugs and numbers keep their shapes, lists their values', () => {
+  const trace = generate(heldout5, 51);
+  const codes = new Map();
+  const slugs = new Set();
+  const models = new Set();
+  const days = new Set();
+  for (const c of trace.clients) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      for (const seg of p.split('/')) {
+        if ((m = seg.match(/^(file|ftjob|batch|asst|thread|run|vs)-(.*)$/))) {
+          if (!codes.has(m[1])) codes.set(m[1], new Set());
+          codes.get(m[1]).add(seg);
+        }
+      }
+      if ((m = p.match(/^\/console\/api\/library\/([^/]+)$/))) slugs.add(m[1]);
+      if ((m = p.match(/^\/v1\/models\/([^/]+)$/))) models.add(m[1]);
+      if ((m = p.match(/^\/v1\/organization\/usage\/([^/]+)$/))) days.add(m[1]);
+    }
+  }
+  assert.equal(codes.size, 7, [...codes.keys()].join());
+  for (const [prefix, segs] of codes) {
+    assert.ok(segs.size > 20, `${prefix}: ${segs.size}`);
+    for (const seg of segs) {
+      assert.match(seg, new RegExp(`^${prefix}-[a-z0-9]{6}$`));
+      assert.ok(seg.length <= 14, seg);
+      assert.doesNotMatch(seg, /^[0-9a-f]+$/);
+    }
+  }
+  assert.ok(slugs.size > 100, `${slugs.size} slugs`);
+  for (const s of slugs) {
+    assert.match(s, /^[a-z0-9-]{6,14}$/);
+    assert.doesNotMatch(s, /^[0-9]+$/);
+    assert.doesNotMatch(s, /^[0-9a-f]+$/);
+  }
+  assert.ok(models.size > 1 && [...models].every((x) => heldout5.api.params.model.includes(x)));
+  assert.ok(days.size > 1 && [...days].every((x) => heldout5.api.params.day.includes(x)));
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -264,27 +446,29 @@ test('heldout4: merchant slugs, payment and consent codes keep their shapes, lis
   assert.ok(pairs.size > 1 && [...pairs].every((x) => heldout4.api.params.pair.includes(x)));
 });
 
-test('every mix has seeds and a pairing of address pools of its own; heldout4 keeps to its pools and User-Agents', () => {
+test('every mix has seeds and a pairing of address pools of its own; heldout4 and heldout5 keep to their pools and User-Agents', () => {
   const mixes = SCENARIOS.map(([, sc]) => sc);
   const seeds = mixes.flatMap((sc) => sc.seeds);
   assert.equal(new Set(seeds).size, seeds.length);
   const pools = mixes.map((sc) => JSON.stringify(sc.addressPools));
   assert.equal(new Set(pools).size, pools.length);
-  const { hosts, networks } = heldout4.addressPools;
   const within = (ip, [a, b]) => Number(ip.split('.')[1]) >= a && Number(ip.split('.')[1]) <= b;
-  for (const seed of heldout4.seeds) {
-    for (const c of generate(heldout4, seed).clients) {
-      const pool = c.campaign || c.class === 'low_and_slow' || c.class === 'partner' ? networks : hosts;
-      for (const ip of [c.sourceIp, ...c.schedule.map((q) => q.sourceIp).filter(Boolean)]) {
-        assert.ok(within(ip, pool), `seed ${seed}: ${c.id} at ${ip}`);
+  for (const mix of [heldout4, heldout5]) {
+    const { hosts, networks } = mix.addressPools;
+    for (const seed of mix.seeds) {
+      for (const c of generate(mix, seed).clients) {
+        const pool = c.campaign || c.class === 'low_and_slow' || c.class === 'partner' ? networks : hosts;
+        for (const ip of [c.sourceIp, ...c.schedule.map((q) => q.sourceIp).filter(Boolean)]) {
+          assert.ok(within(ip, pool), `${mix.name} seed ${seed}: ${c.id} at ${ip}`);
+        }
+        assert.ok(typeof c.ua === 'string' && c.ua.length > 0, `${c.id} has a User-Agent of the mix`);
       }
-      assert.ok(typeof c.ua === 'string' && c.ua.length > 0, `${c.id} has a User-Agent of the mix`);
     }
+    const theirs = new Set(mixes.filter((sc) => sc !== mix).flatMap((sc) => Object.values(sc.userAgents)));
+    for (const ua of Object.values(mix.userAgents)) assert.ok(!theirs.has(ua), `${mix.name}: ${ua} is another mix's`);
+    const mixesOfUas = [mix.uaMix.benign, mix.uaMix.attack, ...Object.values(mix.classes).map((p) => p.uaMix ?? {})];
+    for (const fam of mixesOfUas.flatMap(Object.keys)) assert.ok(fam in mix.userAgents, `${mix.name}: ${fam}`);
   }
-  const theirs = new Set(mixes.filter((sc) => sc !== heldout4).flatMap((sc) => Object.values(sc.userAgents)));
-  for (const ua of Object.values(heldout4.userAgents)) assert.ok(!theirs.has(ua), `${ua} is another mix's`);
-  const mixesOfUas = [heldout4.uaMix.benign, heldout4.uaMix.attack, ...Object.values(heldout4.classes).map((p) => p.uaMix ?? {})];
-  for (const fam of mixesOfUas.flatMap(Object.keys)) assert.ok(fam in heldout4.userAgents, fam);
 });
 
 test('held-out slugs stay slugs to the gateway: not all digits, not hex, under 16 characters', () => {
@@ -474,6 +658,50 @@ describe('the upstream', () => {
     const user = 'omar.silva94';
     assert.equal(await ask('heldout4', 'POST', '/identity/v1/customers/sign-in', JSON.stringify({ user, password: passwordOf(user) })), 200);
     assert.equal(await ask('heldout4', 'POST', '/identity/v1/customers/sign-in', JSON.stringify({ user, password: 'letmein' })), 401);
+  });
+
+  test('answers heldout5\'s routes: prefixed codes, numbers, slugs, models, days, every method, login, ingest, webhooks', async () => {
+    const api = heldout5.api;
+    const { idExists } = await import('../../bench/abuse/generate.mjs');
+    const proj = find((i) => idExists(api, i), 1000000);
+    const missing = find((i) => !idExists(api, i), 1000000);
+    const codes = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).filter((x) => /[g-z]/.test(x));
+    const code = codes.find((x) => slugExists(api, x));
+    const noCode = codes.find((x) => !slugExists(api, x));
+    const slugs = Array.from({ length: 200 }, (_, i) => `mint-cup-${1000 + i}`);
+    const slug = slugs.find((x) => slugExists(api, x));
+    const noSlug = slugs.find((x) => !slugExists(api, x));
+    assert.equal(await ask('heldout5', 'POST', '/v1/chat/completions', '{"messages":[]}'), 201);
+    assert.equal(await ask('heldout5', 'GET', '/v1/chat/completions'), 405);
+    assert.equal(await ask('heldout5', 'POST', '/v1/embeddings', '{"input":["a"]}'), 201);
+    assert.equal(await ask('heldout5', 'GET', '/v1/models'), 200);
+    assert.equal(await ask('heldout5', 'GET', '/v1/models/kestrel-70b-instruct'), 200);
+    assert.equal(await ask('heldout5', 'GET', '/v1/models/gpt-4o'), 404, 'no such model');
+    assert.equal(await ask('heldout5', 'GET', `/v1/files/file-${code}`), 200);
+    assert.equal(await ask('heldout5', 'GET', `/v1/files/file-${noCode}`), 404);
+    assert.equal(await ask('heldout5', 'GET', `/v1/files/${code}`), 404, 'an id without its prefix');
+    assert.equal(await ask('heldout5', 'GET', `/v1/files/file-${code}/content`), 200);
+    assert.equal(await ask('heldout5', 'DELETE', `/v1/files/file-${code}`), 200);
+    assert.equal(await ask('heldout5', 'GET', '/v1/files?after=3'), 200);
+    assert.equal(await ask('heldout5', 'GET', `/v1/threads/thread-${code}/runs/run-${code}`), 200);
+    assert.equal(await ask('heldout5', 'GET', `/v1/threads/thread-${code}/runs/run-${noCode}`), 404);
+    assert.equal(await ask('heldout5', 'GET', `/v1/fine_tuning/jobs/ftjob-${code}/events?after=2`), 200);
+    assert.equal(await ask('heldout5', 'POST', `/v1/vector_stores/vs-${code}/search`, '{"query":"x"}'), 201);
+    assert.equal(await ask('heldout5', 'GET', `/v1/organization/projects/${proj}/api_keys`), 200);
+    assert.equal(await ask('heldout5', 'GET', `/v1/organization/projects/${missing}/api_keys`), 404);
+    assert.equal(await ask('heldout5', 'GET', `/v1/generations/${proj}`), 200);
+    assert.equal(await ask('heldout5', 'GET', '/v1/organization/usage/2024-11-03'), 200);
+    assert.equal(await ask('heldout5', 'GET', '/v1/organization/usage/2024-10-31'), 404, 'no such day');
+    assert.equal(await ask('heldout5', 'GET', `/console/api/library/${slug}`), 200);
+    assert.equal(await ask('heldout5', 'GET', `/console/api/library/${noSlug}`), 404);
+    assert.equal(await ask('heldout5', 'GET', '/console/api/library?cursor=2'), 200);
+    assert.equal(await ask('heldout5', 'GET', '/console/api/search?q=regex'), 200);
+    assert.equal(await ask('heldout5', 'POST', '/webhooks/billing/events', '{"type":"invoice.paid"}'), 200);
+    assert.equal(await ask('heldout5', 'GET', '/v1/health'), 200);
+    assert.equal(await ask('heldout5', 'GET', '/v1/items'), 404, 'not the default mix\'s API');
+    const user = 'grace.m26@inbox.example.dev';
+    assert.equal(await ask('heldout5', 'POST', '/console/api/auth/password', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await ask('heldout5', 'POST', '/console/api/auth/password', JSON.stringify({ user, password: 'Passw0rd' })), 401);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
