@@ -146,7 +146,7 @@ UNIT_SRCS := \
 	tests/unit/test_translate.c \
 	tests/unit/fixture.c
 
-BENCH_SRCS := bench/noop_fcgi.c
+BENCH_SRCS := bench/noop_fcgi.c bench/gate_cpu.c
 WALL_SRC   := tests/wall/gate_wall.c
 
 OBJS      := $(patsubst %.c,build/obj/%.o,$(LIB_SRCS) $(APP_SRCS))
@@ -194,6 +194,13 @@ build/unit-tests: $(SAN_OBJS) $(UNIT_OBJS)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+# The gate's decision in one process (bench/gate_cpu.c), linked as the wall is: the gate's
+# objects only.
+build/gate_cpu: $(GATE_OBJS) bench/gate_cpu.c
+	@echo "  LD    $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/gate_cpu.c $(GATE_OBJS) \
+		$$(pkg-config --libs $(WALL_PKGS)) -lpthread -lm
+
 build/noop_fcgi: bench/noop_fcgi.c
 	@mkdir -p build
 	@echo "  LD    $@"
@@ -239,7 +246,7 @@ run:
 
 bench:
 	@scripts/deps.sh bench
-	$(MAKE) all build/noop_fcgi
+	$(MAKE) all build/noop_fcgi build/gate_cpu
 	bench/run.sh
 
 # The abuse engine against seeded attack and benign traffic through the real gateway

@@ -53,8 +53,8 @@ die() {
 for tool in caddy wrk curl psql pgrep getconf; do
 	command -v "$tool" >/dev/null || die "$tool not found (scripts/deps.sh bench installs it)"
 done
-if [ ! -x build/tollgate ] || [ ! -x build/noop_fcgi ]; then
-	die "build first: make all build/noop_fcgi"
+if [ ! -x build/tollgate ] || [ ! -x build/noop_fcgi ] || [ ! -x build/gate_cpu ]; then
+	die "build first: make all build/noop_fcgi build/gate_cpu"
 fi
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer"
 [[ "$CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNECTIONS must be a positive integer"
@@ -752,6 +752,27 @@ over_rounds() { # ARRAY N -> VALS: configuration N's values in ARRAY, round by r
 	done
 }
 
+# ---------------------------------------------------------------------------------------------
+# The gate's decision in one process (bench/gate_cpu.c), while the stacks above sit idle: the
+# abuse engine's own cost, which the stack's figures (worker (3) minus worker (4), each some
+# 60 µs of mostly FastCGI and syscalls) cannot resolve. BENCH_GATE_CPU_REQUESTS (200000) and
+# BENCH_GATE_CPU_ROUNDS (5).
+echo "bench: the gate's decision in one process (build/gate_cpu)" >&2
+build/gate_cpu "${BENCH_GATE_CPU_REQUESTS:-200000}" "${BENCH_GATE_CPU_ROUNDS:-5}" \
+	>"$TMP/gate_cpu.txt" 2>"$TMP/gate_cpu.log" ||
+	die "build/gate_cpu failed: $(tail -n 3 "$TMP/gate_cpu.log")"
+gate_cpu() { # CONFIGURATION WHAT -> "MEDIAN MIN MAX" in µs
+	awk -v c="$1" -v w="$2" '$1 == c && $2 == w { printf "%.2f %.2f %.2f\n", $3 / 1000, $4 / 1000, $5 / 1000; f = 1 }
+		END { if (!f) print "n/a n/a n/a" }' "$TMP/gate_cpu.txt"
+}
+G_OFF=$(gate_cpu off gate)
+G_HEUR=$(gate_cpu heuristics gate)
+G_MODEL=$(gate_cpu model gate)
+G_ENGINE=$(gate_cpu model-off gate)
+G_HENGINE=$(gate_cpu heuristics-off gate)
+G_OBSERVE=$(gate_cpu model observe)
+G_HEAD=$(head -n 1 "$TMP/gate_cpu.txt" | sed 's/^# gate_cpu: //; s/;.*//')
+
 stats() { # VALUE... -> "median min max"; "n/a n/a n/a" if any value is n/a
 	printf '%s\n' "$@" | sort -g | awk '
 		$1 == "n/a" { na = 1 }
@@ -823,6 +844,7 @@ T_P99=$(verdict 'm <= 1' "$S_DP99")
 T_EXTRA=$(verdict 'm < 10' "$S_EXTRA")
 T_CPU=$(verdict 'm <= 50' "$S_WORKER3")
 T_ENGINE=$(verdict 'm <= 10' "$S_ENGINE")
+T_GENGINE=$(verdict 'm <= 10' "$G_ENGINE")
 
 errors_of() { # N -> what went wrong in configuration N's measurements, or none
 	local r e=""
@@ -893,12 +915,19 @@ TG_SUM=$(sha256sum build/tollgate | cut -c 1-12)
 	echo "| decision CPU, worker (3) − worker (2), < 10 µs | $(range %.1f "$S_EXTRA") µs | $T_EXTRA |"
 	echo "| whole gate worker CPU ≤ 50 µs per request | $(range %.1f "$S_WORKER3") µs | $T_CPU |"
 	echo "| abuse engine CPU, worker (3) − worker (4), ≤ 10 µs | $(range %.1f "$S_ENGINE") µs | $T_ENGINE |"
+	echo "| abuse engine CPU in one process (build/gate_cpu), model − off, ≤ 10 µs | $(range %.2f "$G_ENGINE") µs | $T_GENGINE |"
 	echo
 	echo "- Throughput (3)/(1), gate vs bare Caddy: **$(range %.2f "$S_R31")**; the floor" \
 		"(2)/(1) is $(range %.2f "$S_R21")."
 	echo "- Abuse engine on vs off: throughput (3)/(4) **$(range %.2f "$S_R34")**, p99 (3) − (4)" \
 		"$(range %.2f "$S_EP99") ms; the gate with the engine off vs the floor, (4)/(2):" \
 		"$(range %.2f "$S_R42")."
+	echo "- The gate's decision in one process (build/gate_cpu: $G_HEAD; router_dispatch()" \
+		"timed alone, no Caddy, FastCGI or socket): $(range %.2f "$G_MODEL") µs with the" \
+		"engine (model), $(range %.2f "$G_HEUR") µs with heuristics, $(range %.2f "$G_OFF") µs" \
+		"with it off; the engine's own cost, paired per round, model − off" \
+		"**$(range %.2f "$G_ENGINE") µs**, heuristics − off $(range %.2f "$G_HENGINE") µs. The" \
+		"collector's engine work per answer (abuse_observe_response()): $(range %.2f "$G_OBSERVE") µs."
 	echo "- Worker CPU per request: gate $(range %.1f "$S_WORKER3") µs, no-op" \
 		"$(range %.1f "$S_WORKER2") µs."
 	echo "- Access-log reader CPU per request: collector (3) $(range %.1f "$S_LOG3") µs," \
