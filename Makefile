@@ -158,7 +158,7 @@ C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) $(WA
 
 .PHONY: all run test unit e2e browser walkthrough bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs print-srcs
 
-all: build/tollgate build/gate-wall
+all: build/tollgate build/gate-wall build/gate_cpu
 
 deps:
 	@scripts/deps.sh build
@@ -246,7 +246,7 @@ run:
 
 bench:
 	@scripts/deps.sh bench
-	$(MAKE) all build/noop_fcgi build/gate_cpu
+	$(MAKE) all build/noop_fcgi
 	bench/run.sh
 
 # The abuse engine against seeded attack and benign traffic through the real gateway
