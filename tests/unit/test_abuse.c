@@ -159,6 +159,33 @@ Test(abuse_score, a_clients_surroundings_alone_never_refuse_even_when_learned)
 	cr_assert_eq(s.outcome, OUTCOME_BLOCK, "outcome %d, score %f", s.outcome, (double)s.score);
 }
 
+/* heldout5, 200 labels: a learned model blocked a login stuffer's request through the app's
+ * key 2.7 s into the phase, before the key had been seen from four addresses, with no rule
+ * behind it; the decision blamed the key, and 55 app users were refused with it. With no
+ * rule behind it a decision blames the address; a rule that blames the key keeps its
+ * scope. */
+Test(abuse_score, a_decision_without_a_rule_blames_the_address)
+{
+	struct abuse_model m;
+	struct abuse_score s;
+	float x[F__MAX];
+
+	abuse_model_prior(&m);
+	m.w[F_DENIED_RATIO] = 8.0f;
+	m.w[F_ERROR_RATIO] = 4.0f;
+	zero(x);
+	x[F_DENIED_RATIO] = 1.0f;
+	x[F_ERROR_RATIO] = 1.0f;
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_BLOCK, "outcome %d, score %f", s.outcome, (double)s.score);
+	cr_assert_eq(s.reason, -1);
+	cr_assert_eq(s.scope, SCOPE_ADDRESS);
+	x[F_RULE0 + RULE_PATH_ENUMERATION] = 1.0f;
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.reason, RULE_PATH_ENUMERATION);
+	cr_assert_eq(s.scope, SCOPE_KEY, "path enumeration blames the key");
+}
+
 Test(abuse_score, names_cover_every_feature_rule_and_reason)
 {
 	int f;
