@@ -710,9 +710,15 @@ describe('billing with Stripe', () => {
     assert.equal(JSON.parse(r.body).data.outcome, 'applied');
     assert.equal(plan(t), 'pro');
     const end = sub.items.data[0].current_period_end * 1000;
+    // When a poll sees Free, the switch happened before the poll's query returned: only a
+    // poll that returned before the period's end proves it early (its start does not: one
+    // CI run failed with "Free 17 ms before" from a poll that began 17 ms before the end).
     let freeAt;
-    await waitFor('Free at the period\'s end', async () => { freeAt = Date.now(); return plan(t) === 'free'; },
-      { timeout: 15000, interval: 100 });
+    await waitFor('Free at the period\'s end', async () => {
+      const free = plan(t) === 'free';
+      freeAt = Date.now();
+      return free;
+    }, { timeout: 15000, interval: 100 });
     assert.ok(freeAt >= end, `Free ${end - freeAt} ms before the period ended`);
   });
 
