@@ -3,7 +3,7 @@
 // tenant's model from labels until it stops refusing a pattern it was told is benign.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { get, getFrom, startStack, waitFor } from './harness.mjs';
+import { get, getFrom, probeName, startStack, waitFor } from './harness.mjs';
 
 const ABUSE_TYPE = /\/abnormal-usage-detected$/;
 const env = { TOLLGATE_FLUSH_INTERVAL: '200ms', TOLLGATE_ABUSE_ANON_MODE: 'enforce' };
@@ -27,14 +27,10 @@ async function decisionsStored(s) {
 // Walks `n` distinct route templates with a key, where the tenant's API has nothing (404):
 // the path_enumeration rule (a block) fires past ~40 distinct routes in ten minutes that
 // mostly find nothing. (Many routes that answer are a rich client, not a scanner.)
-// A scanner's wordlist: names of letters only (section12, section13 ... would be record
-// codes in base 36, a walk the engine follows, and id_enumeration would answer first).
-const word = (i) => `section${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26) % 26)}`;
-
 async function enumerate(s, key, n, from = 0, headers = {}) {
   const statuses = [];
   for (let i = from; i < from + n; i++) {
-    statuses.push((await get(`${s.url}/status/404/${word(i)}/list?page=2&email=jane@example.com`, { 'X-Api-Key': key, ...headers })).status);
+    statuses.push((await get(`${s.url}/status/404/${probeName(i)}/list?page=2&email=jane@example.com`, { 'X-Api-Key': key, ...headers })).status);
   }
   return statuses;
 }

@@ -43,6 +43,12 @@ export function fileIncludes(file, needles) {
   return needles.filter((x) => found.has(x));
 }
 
+// A scanner's probe name, distinct for i below 676: letters only, since section12,
+// section13 ... are record codes in base 36, a walk id_enumeration answers first.
+export function probeName(i) {
+  return `section${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + (Math.floor(i / 26) % 26))}`;
+}
+
 export async function freePort() {
   return (await freePorts(1))[0];
 }
