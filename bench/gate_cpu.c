@@ -17,7 +17,8 @@
  * collector's side is timed apart.
  *
  * Each round runs the whole traffic on a fresh state for each configuration, in turn: the
- * engine off, heuristics, the model (the default). The traffic is replayed as fast as the
+ * engine off, heuristics, a tenant's trained model (the default engine; a tenant without
+ * labels gets the heuristics' decisions from it). The traffic is replayed as fast as the
  * gate decides, a few hundred times faster than a real client population would send it, so
  * a few of these made-up clients go fast enough for the rate-based rules: the refusals are
  * printed, and cost about what an admission does.
@@ -216,6 +217,17 @@ static struct run run_once(int engine, const struct req *t, size_t n, const char
 	tn.max_body = 1 << 20;
 	if (state_tenant_put(&st, &tn) != ERR_OK)
 		abort();
+	/* The model configuration is a tenant's trained model (the prior decides as the
+	 * heuristics do): the prior's weights, summed as a trained model's are. */
+	if (engine == ABUSE_ENGINE_MODEL) {
+		struct abuse_model m;
+
+		abuse_model_prior(&m);
+		m.prior = false;
+		m.version = 1;
+		if (state_model_put(&st, TENANT, &m, 1) != ERR_OK)
+			abort();
+	}
 	for (i = 0; i <= KEYS; i++) {
 		unsigned char hash[CRYPTOX_HASH_BYTES];
 		struct state_key k;

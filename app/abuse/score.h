@@ -74,6 +74,9 @@ struct abuse_model {
 	float w[F__MAX];
 	float t_flag, t_throttle, t_block;
 	int64_t version; /* 0: the built-in prior */
+	/* The built-in prior itself, not a model trained from it: it decides as the heuristics
+	 * do, by its strongest rule (abuse_model_p()). */
+	bool prior;
 };
 
 struct abuse_score {

@@ -94,6 +94,7 @@ void trainer_fit(const float *x, const float *y, int n, const struct abuse_model
 	int it, i, j, k;
 
 	*out = *prior;
+	out->prior = false; /* a trained model weighs its evidence together */
 	if (n == 0)
 		return;
 	for (j = 0; j < F__MAX; j++)
@@ -437,6 +438,7 @@ static enum err current_model(struct sql *db, int64_t tenant_id, struct abuse_mo
 	for (i = 0; i < sql_rows(r); i++) {
 		struct abuse_model cand;
 
+		memset(&cand, 0, sizeof(cand));
 		if (!sql_get_floats(r, i, 2, cand.w, F__MAX))
 			continue;
 		cand.t_flag = strtof(sql_get(r, i, 3), NULL);

@@ -38,6 +38,42 @@ Test(abuse_score, prior_model_reproduces_every_rule_alone)
 	}
 }
 
+/* Not only each rule alone: any two together decide as the heuristics do. Summed, a burst and
+ * a high error share (two flags) blocked an address at 0 labels, and a rule that throttles
+ * plus one that flags blocked too. */
+Test(abuse_score, prior_model_reproduces_the_heuristics_for_rules_together)
+{
+	struct abuse_model m;
+	struct abuse_score h, s;
+	float x[F__MAX];
+	int a, b;
+
+	abuse_model_prior(&m);
+	for (a = 0; a < RULE__MAX; a++) {
+		for (b = a + 1; b < RULE__MAX; b++) {
+			zero(x);
+			x[F_RULE0 + a] = 1.0f;
+			x[F_RULE0 + b] = 1.0f;
+			x[F_ERROR_RATIO] = 1.0f; /* continuous features do not move it either */
+			x[F_BURSTINESS] = 1.0f;
+			abuse_heuristics(x, &h);
+			abuse_model_score(&m, x, &s);
+			cr_assert_eq(s.outcome, h.outcome, "%s + %s: model %s, heuristics %s",
+				     abuse_rule_name(a), abuse_rule_name(b),
+				     abuse_outcome_name(s.outcome), abuse_outcome_name(h.outcome));
+		}
+	}
+	zero(x);
+	x[F_RULE0 + RULE_BURST] = 1.0f;
+	x[F_RULE0 + RULE_ERROR_RATIO] = 1.0f;
+	abuse_model_score(&m, x, &s);
+	cr_assert_eq(s.outcome, OUTCOME_FLAG);
+	/* A model trained from the prior weighs them together, as labels taught it. */
+	m.prior = false;
+	abuse_model_score(&m, x, &s);
+	cr_assert_gt(s.outcome, OUTCOME_FLAG);
+}
+
 Test(abuse_score, heuristics_take_the_most_severe_rule)
 {
 	struct abuse_score h;
@@ -78,6 +114,7 @@ Test(abuse_score, rate_and_burstiness_alone_never_refuse_even_when_learned)
 	float x[F__MAX];
 
 	abuse_model_prior(&m);
+	m.prior = false; /* trained: its weights are summed */
 	m.w[F_BURSTINESS] = 9.0f;
 	m.w[F_KEY_RATE] = 6.0f;
 	m.w[F_RULE0 + RULE_BURST] = 9.0f;
@@ -109,6 +146,7 @@ Test(abuse_score, a_clients_shape_alone_never_refuses_even_when_learned)
 	size_t i;
 
 	abuse_model_prior(&m);
+	m.prior = false; /* trained: its weights are summed */
 	zero(x);
 	for (i = 0; i < sizeof(shape) / sizeof(shape[0]); i++) {
 		m.w[shape[i]] = 7.0f;
@@ -140,6 +178,7 @@ Test(abuse_score, a_clients_surroundings_alone_never_refuse_even_when_learned)
 	float x[F__MAX];
 
 	abuse_model_prior(&m);
+	m.prior = false; /* trained: its weights are summed */
 	m.w[F_CAMPAIGN] = 12.0f;
 	m.w[F_NET_FAILURES] = 12.0f;
 	m.w[F_DENIED_RATIO] = 3.0f;
@@ -171,6 +210,7 @@ Test(abuse_score, a_decision_without_a_rule_blames_the_address)
 	float x[F__MAX];
 
 	abuse_model_prior(&m);
+	m.prior = false; /* trained: its weights are summed */
 	m.w[F_DENIED_RATIO] = 8.0f;
 	m.w[F_ERROR_RATIO] = 4.0f;
 	zero(x);
@@ -561,6 +601,7 @@ Test(model, a_rule_labels_never_contradicted_still_decides_alone)
 	x[F_ROUTE_FOCUS] = 1.0f;
 	/* A model that learned something else pulls the score down (heldout2, 50 labels: it
 	 * throttled where the campaign rule blocked). */
+	m.prior = false;
 	m.w[F_ROUTE_FOCUS] = -4.0f;
 	cr_assert_eq(abuse_standing(&m, x), OUTCOME_BLOCK);
 	abuse_model_score(&m, x, &s);

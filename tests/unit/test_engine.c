@@ -566,6 +566,7 @@ Test(engine, a_learned_model_does_not_refuse_a_retry_after_one_failure)
 	int i;
 
 	abuse_model_prior(&m);
+	m.prior = false; /* trained: its weights are summed */
 	m.w[F_DENIED_RATIO] = 5.0f;
 	m.w[F_ERROR_RATIO] = 3.0f;
 	m.version = 3;
