@@ -587,6 +587,21 @@ describe('the upstream', () => {
   const find = (pred, from = 1) => {
     for (let i = from; ; i++) if (pred(i)) return i;
   };
+  // Records the mix's API has and ones it has not: a seven-digit number, a base-36 code, a
+  // slug of words on `stem`.
+  const records = async (api, stem) => {
+    const { idExists } = await import('../../bench/abuse/generate.mjs');
+    const codes = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).filter((x) => /[g-z]/.test(x));
+    const slugs = Array.from({ length: 200 }, (_, i) => `${stem}-${1000 + i}`);
+    return {
+      num: find((i) => idExists(api, i), 1000000),
+      missing: find((i) => !idExists(api, i), 1000000),
+      code: codes.find((x) => slugExists(api, x)),
+      noCode: codes.find((x) => !slugExists(api, x)),
+      slug: slugs.find((x) => slugExists(api, x)),
+      noSlug: slugs.find((x) => !slugExists(api, x)),
+    };
+  };
 
   test('answers the held-out routes: slugs, regions, numbers, login, ingest', async () => {
     const api = heldout.api;
@@ -620,16 +635,7 @@ describe('the upstream', () => {
   });
 
   test('answers heldout4\'s routes: numbers, codes, slugs, months, pairs, every method, login, ingest, webhooks', async () => {
-    const api = heldout4.api;
-    const { idExists } = await import('../../bench/abuse/generate.mjs');
-    const acct = find((i) => idExists(api, i), 1000000);
-    const missing = find((i) => !idExists(api, i), 1000000);
-    const codes = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).filter((x) => /[g-z]/.test(x));
-    const code = codes.find((x) => slugExists(api, x));
-    const noCode = codes.find((x) => !slugExists(api, x));
-    const slugs = Array.from({ length: 200 }, (_, i) => `gold-mug-${1000 + i}`);
-    const slug = slugs.find((x) => slugExists(api, x));
-    const noSlug = slugs.find((x) => !slugExists(api, x));
+    const { num: acct, missing, code, noCode, slug, noSlug } = await records(heldout4.api, 'gold-mug');
     const ob = '/open-banking/v3.1';
     assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${acct}`), 200);
     assert.equal(await ask('heldout4', 'GET', `${ob}/aisp/accounts/${missing}`), 404);
@@ -661,16 +667,7 @@ describe('the upstream', () => {
   });
 
   test('answers heldout5\'s routes: prefixed codes, numbers, slugs, models, days, every method, login, ingest, webhooks', async () => {
-    const api = heldout5.api;
-    const { idExists } = await import('../../bench/abuse/generate.mjs');
-    const proj = find((i) => idExists(api, i), 1000000);
-    const missing = find((i) => !idExists(api, i), 1000000);
-    const codes = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).filter((x) => /[g-z]/.test(x));
-    const code = codes.find((x) => slugExists(api, x));
-    const noCode = codes.find((x) => !slugExists(api, x));
-    const slugs = Array.from({ length: 200 }, (_, i) => `mint-cup-${1000 + i}`);
-    const slug = slugs.find((x) => slugExists(api, x));
-    const noSlug = slugs.find((x) => !slugExists(api, x));
+    const { num: proj, missing, code, noCode, slug, noSlug } = await records(heldout5.api, 'mint-cup');
     assert.equal(await ask('heldout5', 'POST', '/v1/chat/completions', '{"messages":[]}'), 201);
     assert.equal(await ask('heldout5', 'GET', '/v1/chat/completions'), 405);
     assert.equal(await ask('heldout5', 'POST', '/v1/embeddings', '{"input":["a"]}'), 201);
