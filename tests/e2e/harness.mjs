@@ -254,9 +254,15 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
       env: stack.env, cwd: ROOT, stdio: ['ignore', clog, clog],
     });
     fs.closeSync(clog);
-    await waitFor('/health/ready through Caddy', async () => (await fetch(`${stack.internal}/health/ready`)).status === 200, { timeout: 30000 })
+    // The last answer goes with a timeout: which of its conditions readiness was missing.
+    let answer = 'none';
+    await waitFor('/health/ready through Caddy', async () => {
+      const r = await fetch(`${stack.internal}/health/ready`);
+      answer = `${r.status} ${await r.text()}`;
+      return r.status === 200;
+    }, { timeout: 30000 })
       .catch((e) => {
-        throw new Error(`${e.message}\n--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'))}`);
+        throw new Error(`${e.message}\n--- last answer: ${answer}\n--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'))}`);
       });
   }
 
