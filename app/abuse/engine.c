@@ -1060,6 +1060,19 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		touch_key(st, ar, &f, &key);
 		cx.campaign = key.present && key.c.failing.campaign_until_ns > ar->now_ns;
 	}
+	/* With a shared key too (an app's): a scanner with a leaked app key walked 40 routes of
+	 * 404s and was only flagged, its address having counted its key, not its routes. Not
+	 * with a key of its own: a company's address, where each developer has a key, is not
+	 * one client walking all their routes. */
+	if (key.present && ip.present && shared_key(&key)) {
+		struct state_ip_use *u = state_ip_use(st, ar->ip, ar->now_ns);
+
+		if (u != NULL) {
+			mark(u->abuse.seen + 2, 2, f.route_hash);
+			state_unlock(st->ips, u);
+		}
+		mark(ip.c.seen + 2, 2, f.route_hash);
+	}
 	touch_route(st, ar, &f, &cx);
 	features(ar, &f, &ip, &key, &cx, x);
 	state_model_get(st, tenant_id, &model);

@@ -536,6 +536,60 @@ Test(engine, a_scanner_that_finds_nearly_nothing_is_refused_within_twenty_routes
 	cr_assert(at >= 14 && at < 20, "refused at request %d", at);
 }
 
+/* A scanner with an app's key (one many addresses use, so each address is judged alone) is
+ * the address walking routes: its routes count as a keyless scanner's do. They did not, and
+ * a scanner with a leaked app key was flagged for its errors, never refused. The app's
+ * users keep the key. */
+Test(engine, a_scanner_with_a_shared_key_is_refused_its_users_are_not)
+{
+	static const char *const words[] = {".env", "admin", "backup.zip", "config.json", "debug"};
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	int i, at = -1;
+
+	for (i = 0; i < 12; i++) {
+		char peer[32];
+
+		snprintf(peer, sizeof(peer), "198.51.100.%d", 80 + i % 6);
+		r = req(peer, 33, "/v1/feed", BROWSER, now + i * 500 * MS, 200);
+		cr_assert(!refused(&r));
+	}
+	for (i = 0; i < 40; i++) {
+		char uri[64];
+
+		snprintf(uri, sizeof(uri), "/v1/%s%d", words[i % 5], i / 5);
+		r = req("198.51.100.90", 33, uri, SCRIPT, now + (6 + i) * NS,
+			i % 5 == 4 ? 200 : 404);
+		if (refused(&r) && at < 0) {
+			cr_assert_eq(r.reason, RULE_PATH_ENUMERATION, "%s",
+				     abuse_rule_name(r.reason));
+			at = i;
+		}
+	}
+	cr_assert(at >= 0, "the scanner with the app's key was never refused");
+	r = req("198.51.100.81", 33, "/v1/feed", BROWSER, now + 50 * NS, 200);
+	cr_assert(!refused(&r), "the app's key was blocked for its users");
+	/* With a key of its own, the key walked the routes, not the address: the key is
+	 * refused, and a request without it from the same address (a colleague behind the
+	 * company's address) is not. */
+	at = -1;
+	for (i = 0; i < 40; i++) {
+		char uri[64];
+
+		/* Names of letters: the ids an address walks are its own, whatever its key. */
+		snprintf(uri, sizeof(uri), "/v1/%s%c", words[i % 5], 'a' + i / 5);
+		r = req("198.51.100.91", 11, uri, SCRIPT, now + (60 + i) * NS,
+			i % 5 == 4 ? 200 : 404);
+		if (refused(&r) && at < 0)
+			at = i;
+	}
+	cr_assert(at >= 0 && r.reason == RULE_PATH_ENUMERATION, "the key's scan was not refused");
+	g.cfg.abuse_anon_mode = ABUSE_ENFORCE;
+	r = req("198.51.100.91", 0, "/v1/feed", BROWSER, now + 101 * NS, 200);
+	cr_assert(!refused(&r), "the address was refused for what its key walked: %s",
+		  abuse_rule_name(r.reason));
+}
+
 Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 {
 	int64_t now = state_mono_ns();
