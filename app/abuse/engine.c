@@ -1074,6 +1074,8 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		mark(ip.c.seen + 2, 2, f.route_hash);
 	}
 	touch_route(st, ar, &f, &cx);
+	out->scored = true;
+	out->campaign = cx.campaign;
 	features(ar, &f, &ip, &key, &cx, x);
 	state_model_get(st, tenant_id, &model);
 

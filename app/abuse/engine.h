@@ -51,6 +51,8 @@ struct abuse_result {
 	int64_t retry_after_s;
 	unsigned char decision_id[16]; /* the request that decided an active block */
 	struct abuse_route route;
+	bool scored;   /* the engine judged it (not off for the tenant, nor allow-listed) */
+	bool campaign; /* its key or its route is under a campaign */
 };
 
 /* Decides for one request and records what it must (sample rings, client state).

@@ -196,6 +196,24 @@ static enum auth authenticate(struct hctx *c, struct str *key,
 
 /* 403 for a block, 429 for a throttle: problem type abnormal-usage-detected, with the id of
  * the decision (the request that decided it), which a tenant can label. */
+/* The engine's view of an admitted request, for the tenant's API, as an RFC 8941
+ * dictionary: what the engine reached and why, and whether the request's key or route is
+ * under a campaign. The API can step up there (a captcha, a second factor), where the gate
+ * cannot tell a campaign's address that fails once from a user retrying after a typo.
+ * Clients cannot send it: tollgate_strip removes every X-Tollgate-* header they send. */
+static void risk_header(struct fcgi_response *rs, const struct abuse_result *ab)
+{
+	bool why = ab->outcome != OUTCOME_ALLOW;
+
+	if (!ab->scored) {
+		fcgi_header(rs, "X-Tollgate-Risk", "outcome=unscored");
+		return;
+	}
+	fcgi_headerf(rs, "X-Tollgate-Risk", "outcome=%s, score=%.2f%s%s%s",
+		     abuse_outcome_name(ab->outcome), (double)ab->score, why ? ", reason=" : "",
+		     why ? abuse_rule_name(ab->reason) : "", ab->campaign ? ", campaign" : "");
+}
+
 static enum err refuse_abuse(struct hctx *c, const struct abuse_result *ab, int64_t now_ms,
 			     int64_t key_id, int64_t tenant_id)
 {
@@ -459,6 +477,7 @@ enum err gate_handle(struct hctx *c)
 	/* A JWT caller's identity for the upstream; empty for API keys. */
 	fcgi_header(c->rs, "X-Tollgate-Subject", jwt.subject);
 	fcgi_header(c->rs, "X-Tollgate-Team", jwt.team);
+	risk_header(c->rs, &ab);
 	limits_headers(c->rs, &lim, now_ms, true);
 	return ERR_OK;
 }

@@ -52,6 +52,35 @@ describe('abuse engine', () => {
     assert.equal(s.psql(`SELECT DISTINCT reason FROM abuse_decisions WHERE tenant_id = ${id} AND outcome = 'block'`), 'path_enumeration');
   });
 
+  test('the tenant\'s API is told what the engine saw of each request (X-Tollgate-Risk), campaigns included; a client cannot say it', async () => {
+    const { id } = s.tenant('told');
+    const key = s.key('told');
+    // From addresses of its own: what the other tests' 127.0.0.1 did is not this one's.
+    const from = (a, p, headers = {}) => getFrom(`127.0.80.${a}`, `${s.url}${p}`, { 'X-Api-Key': key, ...headers });
+    const risk = (r) => r.json?.echo?.headers['x-tollgate-risk'];
+    await waitFor('the key', async () => (await from(200, '/v1/x')).status === 200);
+    const r = await from(1, '/v1/x', { 'X-Tollgate-Risk': 'outcome=allow, score=0.99, campaign' });
+    assert.equal(risk(r), 'outcome=allow, score=0.00', 'the gate\'s, not the client\'s');
+    assert.equal(r.json.echo.rawHeaders.filter((n, i) => i % 2 === 0 && n.toLowerCase() === 'x-tollgate-risk').length, 1);
+    // A login campaign through the app's key: fourteen addresses, one failed login each. No
+    // address is refused for it (each failed once), but the API is told, on every route
+    // the key is used on, so that it can ask for a captcha or a second factor.
+    for (let a = 10; a < 24; a++) assert.equal((await from(a, '/status/401/login')).status, 401);
+    await waitFor('the campaign, told', async () => /, campaign$/.test(risk(await from(100, '/v1/x')) ?? ''), { timeout: PATIENCE });
+    // What shadow mode would have blocked, the API sees as a block it may act on. The key is
+    // shared now (seen from many addresses), so the scanner is the address: sixty routes,
+    // enough for the rule however many of the poll's 200s below come in before it.
+    const statuses = [];
+    for (let i = 0; i < 60; i++) statuses.push((await from(50, `/status/404/${probeName(i)}/list`)).status);
+    assert.ok(statuses.every((st) => st === 404), 'shadow mode refuses nothing');
+    await waitFor('the would-be block, told', async () =>
+      /^outcome=block, score=[01]\.\d\d, reason=path_enumeration(, campaign)?$/.test(risk(await from(50, '/v1/x')) ?? ''),
+    { timeout: PATIENCE });
+    // With the engine off for the tenant, nothing was scored, and the header says so.
+    s.psql(`UPDATE tenants SET abuse_mode = 'off' WHERE id = ${id}`);
+    await waitFor('unscored', async () => risk(await from(2, '/v1/x')) === 'outcome=unscored', { timeout: PATIENCE });
+  });
+
   test('in enforce mode it blocks with 403 abnormal-usage-detected and a decision id, and the upstream is not called', async () => {
     const { id } = s.tenant('enforced');
     s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
