@@ -117,11 +117,38 @@ function missingId(api, r) {
 // slugs would be: every record is a route of its own to the engine.
 // Every kind is walked by an integer index (a numeric id is its own index), so that walkers
 // and syncs can go "in ascending order" over any of them.
+// A mix may also name 'tile': a map tile, z/x/y (three path segments in one placeholder), zoom
+// 0 to TILE_MAX_ZOOM, x and y in 0..2^z-1. Its index counts the tiles zoom by zoom and, in a
+// zoom, row by row (x first), so that walking indexes walks a row of tiles west to east. A
+// tile has data with probability api.tileDensity (a fixed hash; 0.97 if unset); the others
+// (open sea, empty desert) are 404, as some vector tile APIs answer for empty tiles.
 
 const SLUG_ADJ = ['blue', 'red', 'tan', 'oak', 'gray', 'pink', 'teal', 'gold', 'mint', 'navy', 'rose', 'sand'];
 const SLUG_NOUN = ['desk', 'lamp', 'sofa', 'rug', 'mug', 'cup', 'bed', 'vase', 'sock', 'hat', 'tee', 'bag'];
 const SLUG_SPACE = SLUG_ADJ.length * SLUG_NOUN.length * 9000;
 const CODE_SPACE = 36 ** 6;
+export const TILE_MAX_ZOOM = 16;
+const tileBase = (z) => (4 ** z - 1) / 3; // index of tile 0/0/0 of zoom z
+const TILE_SPACE = tileBase(TILE_MAX_ZOOM + 1);
+
+// A tile's index and back.
+export const tileIndex = (z, x, y) => tileBase(z) + y * 2 ** z + x;
+export function tileOf(i) {
+  let z = 0;
+  while (z < TILE_MAX_ZOOM && i >= tileBase(z + 1)) z++;
+  const j = i - tileBase(z);
+  return { z, x: j % 2 ** z, y: Math.floor(j / 2 ** z) };
+}
+
+// Whether z/x/y names a tile with data: its shape (no leading zeros), its range, then a fixed
+// hash (the upstream asks the same).
+export function tileExists(api, s) {
+  const m = typeof s === 'string' && s.match(/^(\d{1,2})\/(\d{1,5})\/(\d{1,5})$/);
+  if (!m || m.slice(1).some((d) => String(Number(d)) !== d)) return false;
+  const [z, x, y] = m.slice(1).map(Number);
+  if (z > TILE_MAX_ZOOM || x >= 2 ** z || y >= 2 ** z) return false;
+  return splitmix32(hash32(`tile:${s}`)) / 4294967296 < (api.tileDensity ?? 0.97);
+}
 
 // Whether a slug or code names a record: its shape, then a fixed hash (the upstream asks the
 // same), about api.slugDensity of the well-shaped ones (idDensity if unset).
@@ -135,6 +162,10 @@ export function refKind(api, name) {
 }
 
 function refString(kind, i) {
+  if (kind === 'tile') {
+    const { z, x, y } = tileOf(i % TILE_SPACE); // a walk that runs off the pyramid starts it over
+    return `${z}/${x}/${y}`;
+  }
   if (kind === 'slug') {
     const n = SLUG_NOUN.length;
     return `${SLUG_ADJ[Math.floor(i / (n * 9000))]}-${SLUG_NOUN[Math.floor(i / 9000) % n]}-${1000 + (i % 9000)}`;
@@ -148,10 +179,12 @@ export function refExists(api, kind, value) {
   if (Array.isArray(kind)) return kind.includes(value);
   if (kind === 'numeric') return /^\d+$/.test(value) && idExists(api, Number(value));
   if (kind === 'slug' || kind === 'code') return slugExists(api, value);
+  if (kind === 'tile') return tileExists(api, value);
   return false;
 }
 
 function refSpace(api, kind) {
+  if (kind === 'tile') return TILE_SPACE;
   return kind === 'slug' ? SLUG_SPACE : kind === 'code' ? CODE_SPACE : api.maxId;
 }
 
@@ -321,6 +354,66 @@ function poisson(r, rate, from, to) {
   return out;
 }
 
+// The eight directions a map is panned in (x east, y south).
+const DIRS = [[1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0], [-1, -1], [0, -1], [1, -1]];
+
+// The tiles of a viewport of cols x rows tiles at zoom z whose top left tile is (x0, y0), x
+// wrapping round the antimeridian: [x, y] pairs, nearest to the centre first (the order in
+// which a map library asks for them).
+function viewportTiles(z, x0, y0, cols, rows) {
+  const n = 2 ** z;
+  const out = [];
+  for (let dy = 0; dy < rows; dy++) {
+    for (let dx = 0; dx < cols; dx++) {
+      const d = (dx + 0.5 - cols / 2) ** 2 + (dy + 0.5 - rows / 2) ** 2;
+      out.push([d, (((x0 + dx) % n) + n) % n, y0 + dy]);
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]).map(([, x, y]) => [x, y]);
+}
+
+// A map on a screen between `from` and `to` seconds (the `viewport` option; o is its object,
+// rv its stream): a block of cols x rows tiles of o.template at a zoom drawn in o.zoom, all
+// at once (o.tileMs apart, centre first); then every o.panS the user pans (the view moves by
+// o.shift tiles in one of eight directions) or, with o.zoomShare, zooms in or out by one
+// (within o.zoom), and the map asks for the tiles of the new view it has not had yet (a strip
+// after a pan, the whole block after a zoom; tiles it had are in the browser's cache). The
+// requests without a key, sorted.
+function viewTiles(api, rv, o, from, to) {
+  const fixed = fixNames(api, [o.template], rv);
+  const cols = rv.int(...o.cols);
+  const rows = rv.int(...o.rows);
+  let z = rv.int(...o.zoom);
+  let cx = rv.uniform(0, 2 ** z);
+  let cy = rv.uniform(rows / 2, 2 ** z - rows / 2);
+  const seen = new Set();
+  const out = [];
+  for (let t = from; t < to; t += rv.range(o.panS)) {
+    const n = 2 ** z;
+    const y0 = Math.max(0, Math.min(n - rows, Math.floor(cy - rows / 2)));
+    let u = t;
+    for (const [x, y] of viewportTiles(z, Math.floor(cx - cols / 2), y0, cols, rows)) {
+      const i = tileIndex(z, x, y);
+      if (seen.has(i)) continue;
+      seen.add(i);
+      if (u < to) out.push({ t: Math.round(u * 1000), method: 'GET', path: fillAt(api, o.template, i, fixed), bytes: 0 });
+      u += rv.range(o.tileMs) / 1000;
+    }
+    if (o.zoom[1] > o.zoom[0] && rv.chance(o.zoomShare)) {
+      const zin = z < o.zoom[1] && (z === o.zoom[0] || rv.chance(0.5));
+      z += zin ? 1 : -1;
+      cx = zin ? cx * 2 : cx / 2;
+      cy = zin ? cy * 2 : cy / 2;
+    } else {
+      const s = rv.int(...o.shift);
+      const [ux, uy] = DIRS[rv.int(0, 7)];
+      cx += ux * s;
+      cy = Math.max(rows / 2, Math.min(2 ** z - rows / 2, cy + uy * s));
+    }
+  }
+  return out;
+}
+
 // Words scrapers and scanners try. Combined with prefixes (api.paths.enumPrefixes) they give a
 // few hundred distinct route templates.
 const ENUM_WORDS = [
@@ -435,6 +528,16 @@ export function generate(sc, seed) {
         variant = 'agent';
         u = t + ra.range(a.everyS);
       }
+    }
+    // Optional `viewport` ({ share, template, cols, rows, zoom, panS, shift, zoomShare,
+    // tileMs }, template a 'tile' one): that share of the users show a map besides their
+    // route mix (viewTiles()), from within panS[0] of their start to the phase's end, on their
+    // key. Drawn from a stream of its own; 'viewport' is added to the variant.
+    const rv = p.viewport ? rng(seed, `${name}/viewport`) : null;
+    if (rv?.chance(p.viewport.share)) {
+      const tiles = viewTiles(api, rv, p.viewport, startS + rv.uniform(0, p.viewport.panS[0]), D);
+      for (const q of tiles) schedule.push({ ...q, key });
+      if (tiles.length > 0) variant = variant ? `${variant}+viewport` : 'viewport';
     }
     add(cls, variant, r, ip, schedule);
   };
@@ -568,6 +671,7 @@ export function generate(sc, seed) {
       // Numeric templates share the id; a slug or code template walks from a start of its own.
       const base = P.walk.map((x) => (recordKind(api, x) === 'numeric' ? 0 : r.int(0, Math.floor(refSpace(api, recordKind(api, x)) / 2))));
       const fixed = fixNames(api, P.walk, r);
+      const walked = new Set();
       const schedule = poisson(r, r.range(p.rate), r.range(p.startS), D).map((t) => {
         if (r.chance(p.normalShare)) return { t, ...benignRequest(sc, r, 0), key };
         if (enumerate) return { t, method: 'GET', path: words[w++ % words.length], bytes: 0, key };
@@ -577,8 +681,43 @@ export function generate(sc, seed) {
           tpl = 0;
           id += rs ? rs.int(...p.step) : 1;
         }
-        return { t, method: 'GET', path, bytes: 0, key };
+        const q = { t, method: 'GET', path, bytes: 0, key };
+        walked.add(q);
+        return q;
       });
+      // Optional `fanout` ({ share, workers: [a, b], chunk: [a, b], exits: [a, b] }): that
+      // share of the id walkers split their walk between `workers` workers running side by
+      // side behind a rotating proxy service. The walk (the paths it has without the option)
+      // is cut into chunks of `chunk` consecutive requests, dealt to the workers in turn, a
+      // window of one chunk per worker at a time; inside a window the workers' requests
+      // interleave (each worker's first, then each one's second, ...), and each chunk leaves
+      // from an exit picked afresh from a pool of `exits` addresses of their own. So every
+      // address sends a few consecutive ids, and one key sends them all. A normal call leaves
+      // from any exit. The times are as without it. Drawn from a stream of its own; the
+      // variant is 'idwalk+fanout'.
+      const rf = p.fanout ? rng(seed, `scraping/${i}/fanout`) : null;
+      if (rf?.chance(p.fanout.share) && !enumerate) {
+        const k = rf.int(...p.fanout.workers);
+        const chunk = rf.int(...p.fanout.chunk);
+        const exits = Array.from({ length: rf.int(...p.fanout.exits) }, () => alloc.address());
+        const qs = schedule.filter((q) => walked.has(q));
+        const paths = qs.map((q) => q.path);
+        let n = 0;
+        for (let w0 = 0; w0 < qs.length; w0 += k * chunk) {
+          const ips = Array.from({ length: k }, () => rf.pick(exits));
+          for (let m = 0; m < chunk; m++) {
+            for (let j = 0; j < k; j++) {
+              const at = w0 + j * chunk + m;
+              if (at >= qs.length) continue;
+              qs[n].path = paths[at];
+              qs[n++].sourceIp = ips[j];
+            }
+          }
+        }
+        for (const q of schedule) if (!walked.has(q)) q.sourceIp = rf.pick(exits);
+        add('scraping', 'idwalk+fanout', r, exits[0], schedule).sourceIps = exits;
+        continue;
+      }
       add('scraping', enumerate ? 'enumerate' : 'idwalk', r, alloc.address(), schedule);
     }
   }
@@ -663,6 +802,35 @@ export function generate(sc, seed) {
       const key = validKey();
       const fixed = fixNames(api, [tpl], r);
       const schedule = poisson(r, p.pollRate, 0, D).map((t) => ({ t, method: 'GET', path: P.poll, bytes: 0, key }));
+      // Optional `region` ({ cols: [a, b], rows: [a, b], zoom: [lo, hi] }), for a 'tile'
+      // template: the job keeps a tile cache of one region, cols x rows tiles at a zoom drawn
+      // in zoom, then the same region at every deeper zoom (twice as wide and high each time)
+      // down to TILE_MAX_ZOOM, then over again. Its syncs walk the region row by row, west to
+      // east, every tile in turn (empty ones too: 404), each sync resuming where the last one
+      // stopped, instead of walking the next existing records; the times, the list calls and
+      // the polls are as without it. Drawn from a stream of its own.
+      const rg = p.region ? rng(seed, `etl/${i}/region`) : null;
+      let region = null;
+      if (rg) {
+        if (kind !== 'tile') throw new Error(`etl.region needs a tile template, not ${tpl}`);
+        const z = rg.int(...p.region.zoom);
+        const cols = rg.int(...p.region.cols);
+        const rows = rg.int(...p.region.rows);
+        const x = rg.int(0, 2 ** z - cols);
+        const y = rg.int(0, 2 ** z - rows);
+        region = { z0: z, x0: x, y0: y, cols0: cols, rows0: rows, z, x, y, cols, rows, col: 0, row: 0 };
+      }
+      // The region's next tile's index.
+      const nextTile = (g) => {
+        const k = tileIndex(g.z, g.x + g.col, g.y + g.row);
+        if (++g.col < g.cols) return k;
+        g.col = 0;
+        if (++g.row < g.rows) return k;
+        g.row = 0;
+        if (g.z < TILE_MAX_ZOOM) Object.assign(g, { z: g.z + 1, x: g.x * 2, y: g.y * 2, cols: g.cols * 2, rows: g.rows * 2 });
+        else Object.assign(g, { z: g.z0, x: g.x0, y: g.y0, cols: g.cols0, rows: g.rows0 });
+        return k;
+      };
       for (let start = r.range(p.firstBurstS); start < D;) {
         const len = r.range(p.burstS);
         schedule.push({ t: Math.round(start * 1000), method: 'GET', path: P.list, bytes: 0, key });
@@ -671,7 +839,7 @@ export function generate(sc, seed) {
         for (const t of poisson(r, r.range(p.burstRate), start + 0.05, Math.min(D, start + len))) {
           cursor = nextExisting(api, kind, cursor);
           const id = r.chance(p.staleIdShare) ? missingRef(api, kind, r) : cursor;
-          schedule.push({ t, method: 'GET', path: fillAt(api, tpl, id, fixed), bytes: 0, key });
+          schedule.push({ t, method: 'GET', path: fillAt(api, tpl, region ? nextTile(region) : id, fixed), bytes: 0, key });
         }
         start += len + r.range(p.gapS);
       }
@@ -747,10 +915,20 @@ export function generate(sc, seed) {
           refreshing = true;
         }
       }
+      // Optional `viewport` (as steady's): that share of the users' app shows a map while the
+      // session lasts, from the end of the login's think time. Drawn from a stream of its own.
+      const rv = p.viewport ? rng(seed, `app_users/${i}/viewport`) : null;
+      let viewing = false;
+      if (rv?.chance(p.viewport.share)) {
+        for (const q of viewTiles(api, rv, p.viewport, from, end)) {
+          schedule.push({ ...q, key });
+          viewing = true;
+        }
+      }
       const natted = rn !== null && rn.chance(p.carrierNat.share);
-      // 'carrier-nat', 'refresh' and 'mistyped', those that apply joined by '+' in this order,
-      // or none.
-      const variant = [natted && 'carrier-nat', refreshing && 'refresh', mistyped && 'mistyped']
+      // 'carrier-nat', 'refresh', 'viewport' and 'mistyped', those that apply joined by '+' in
+      // this order, or none.
+      const variant = [natted && 'carrier-nat', refreshing && 'refresh', viewing && 'viewport', mistyped && 'mistyped']
         .filter(Boolean).join('+') || null;
       const ip = natted ? rn.pick(natIps) : alloc.address();
       add('app_users', variant, r, ip, schedule.filter((q) => q.t <= D * 1000));
@@ -870,16 +1048,49 @@ export function generate(sc, seed) {
       // from a stream of its own.
       const rp = p.readShare ? rng(seed, `mimic/${i}/read`) : null;
       const pause = () => (rp?.chance(p.readShare) ? rp.range(p.readS) : 0);
+      // Optional `sweep` ({ share, template, cols: [a, b], rows: [a, b], zoom: [lo, hi],
+      // band: [a, b], tileMs: [a, b] }, template a 'tile' one): that share of the mimics
+      // harvest map tiles dressed as a map viewer. Where the others ask for their next record,
+      // they load a viewport's block of tiles (cols x rows at one zoom drawn in zoom, centre
+      // first, tileMs apart), the next time the block one viewport further east; after `band`
+      // blocks, one viewport further south, back at the band's west end: a lawnmower over a
+      // region, never a zoom, never a tile twice. The times, the list and the other calls are
+      // as without it. Drawn from a stream of its own; the variant is 'sweep'.
+      const rw = p.sweep ? rng(seed, `mimic/${i}/sweep`) : null;
+      let sweep = null;
+      if (rw?.chance(p.sweep.share)) {
+        const o = p.sweep;
+        const z = rw.int(...o.zoom);
+        const rows = rw.int(...o.rows);
+        sweep = {
+          o, z, rows, cols: rw.int(...o.cols), band: rw.int(...o.band), x0: rw.int(0, 2 ** z - 1),
+          y0: rw.int(0, 2 ** z - rows), n: 0, fixed: fixNames(api, [o.template], rw),
+        };
+      }
+      // The sweep's next block, from `at` milliseconds on.
+      const sweepBlock = (g, at) => {
+        const b = Math.floor(g.n / g.band);
+        const y = (g.y0 + b * g.rows) % (2 ** g.z - g.rows + 1);
+        const tiles = viewportTiles(g.z, g.x0 + (g.n++ % g.band) * g.cols, y, g.cols, g.rows);
+        let u = at;
+        return tiles.map(([x, ty]) => {
+          const q = { t: Math.round(u), method: 'GET', path: fillAt(api, g.o.template, tileIndex(g.z, x, ty), g.fixed), bytes: 0, key };
+          u += rw.range(g.o.tileMs);
+          return q;
+        });
+      };
       for (t += r.range(p.gapS); t < D; t += r.range(p.gapS) + pause()) {
         const at = Math.round(t * 1000);
         if (r.chance(p.otherShare)) schedule.push({ t: at, ...benignRequest(sc, r, 0), key });
         else if (r.chance(p.pageShare)) schedule.push({ t: at, method: 'GET', path: `${P.list}?${pageKey}=${++page}`, bytes: 0, key });
+        else if (sweep) schedule.push(...sweepBlock(sweep, at));
         else {
           cursor = nextExisting(api, kind, cursor);
           schedule.push({ t: at, method: 'GET', path: fillAt(api, tpl, cursor, fixed), bytes: 0, key });
         }
       }
-      add('mimic', null, r, alloc.address(), schedule);
+      if (sweep) add('mimic', 'sweep', r, alloc.address(), schedule.filter((q) => q.t <= D * 1000));
+      else add('mimic', null, r, alloc.address(), schedule);
     }
   }
 

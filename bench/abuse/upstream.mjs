@@ -4,7 +4,7 @@
 // The route table comes from the scenario's `api` object: the benign mix (api.routes),
 // api.extraRoutes, the ingest route (202) and the login route (200 for the right password,
 // passwordOf() in generate.mjs, else 401). A placeholder in a template (:id, :slug, :region,
-// ...) is what api.params says (generate.mjs, refKind()).
+// ...) is what api.params says (generate.mjs, refKind()); a 'tile' one spans three segments.
 // Runs as its own process (run.mjs spawns it) so that it does not share the replayer's event
 // loop: `node bench/abuse/upstream.mjs '<the scenario's api as JSON>'` prints its port.
 import http from 'node:http';
@@ -19,6 +19,7 @@ function segment(kind) {
   if (Array.isArray(kind)) return `(${kind.map(escape).join('|')})`;
   if (kind === 'slug') return '([a-z0-9-]+)';
   if (kind === 'code') return '([a-z0-9]+)';
+  if (kind === 'tile') return '(\\d+/\\d+/\\d+)'; // a map tile, z/x/y: three segments
   return '(\\d+)';
 }
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fixedWindow, tokenBucket } from '../../bench/abuse/baselines.mjs';
-import { generate, passwordOf, slugExists, summary } from '../../bench/abuse/generate.mjs';
+import { generate, passwordOf, slugExists, summary, tileExists } from '../../bench/abuse/generate.mjs';
 import { campaignStats, ci, labelLines } from '../../bench/abuse/report.mjs';
 import scenario from '../../bench/abuse/scenario.mjs';
 import heldout from '../../bench/abuse/heldout.mjs';
@@ -15,10 +15,11 @@ import heldout2 from '../../bench/abuse/heldout2.mjs';
 import heldout3 from '../../bench/abuse/heldout3.mjs';
 import heldout4 from '../../bench/abuse/heldout4.mjs';
 import heldout5 from '../../bench/abuse/heldout5.mjs';
+import heldout6 from '../../bench/abuse/heldout6.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
-  ['heldout4', heldout4, 41], ['heldout5', heldout5, 51],
+  ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61],
 ];
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
@@ -31,7 +32,7 @@ test('the generator is deterministic per seed, and seeds differ', () => {
 });
 
 test('the held-out generators are deterministic per seed too', () => {
-  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41], [heldout5, 51]]) {
+  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41], [heldout5, 51], [heldout6, 61]]) {
     assert.deepEqual(generate(sc, s0), generate(sc, s0));
     assert.notDeepEqual(generate(sc, s0).clients.map((x) => x.schedule.length), generate(sc, s0 + 1).clients.map((x) => x.schedule.length));
     assert.ok(sc.seeds.length >= 4);
@@ -150,7 +151,7 @@ for (const [name, sc, seed] of SCENARIOS) {
 }
 
 test('held-out: at least 10 clients per class, campaigns of at least 100 addresses', () => {
-  for (const sc of [heldout, heldout2, heldout3, heldout4, heldout5]) {
+  for (const sc of [heldout, heldout2, heldout3, heldout4, heldout5, heldout6]) {
     for (const seed of sc.seeds) {
       for (const [cls, s] of summary(generate(sc, seed))) {
         assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `${sc.name} seed ${seed}: ${cls} has ${s.clients}`);
@@ -419,6 +420,286 @@ test('heldout5: prefixed codes, prompt slugs and numbers keep their shapes, list
   assert.ok(days.size > 1 && [...days].every((x) => heldout5.api.params.day.includes(x)));
 });
 
+// heldout6 with some classes' parameters changed (an option taken out, say).
+const heldout6With = (changes) => ({
+  ...heldout6,
+  classes: { ...heldout6.classes, ...Object.fromEntries(Object.entries(changes).map(([cls, p]) => [cls, { ...heldout6.classes[cls], ...p }])) },
+});
+// The requests of `on` that are not in `off` (as multisets), in time order.
+const extraOf = (on, off) => {
+  const left = new Map();
+  for (const q of off) left.set(qKey(q), (left.get(qKey(q)) ?? 0) + 1);
+  return on.filter((q) => {
+    const n = left.get(qKey(q)) ?? 0;
+    if (n > 0) left.set(qKey(q), n - 1);
+    return n === 0;
+  });
+};
+// A tile request's z, x, y (template with :tile in it), or null.
+const tileAt = (tpl, path) => {
+  const re = new RegExp(`^${tpl.replace(/[.]/g, '\\.').replace(/:tile(?![a-z])/, '(\\d+)/(\\d+)/(\\d+)').replace(/:[a-z]+/g, '[a-z0-9-]+')}$`);
+  const m = path.match(re);
+  return m ? { z: Number(m[1]), x: Number(m[2]), y: Number(m[3]) } : null;
+};
+// Requests in runs: a new run after a gap of more than `gapMs`.
+const runsOf = (qs, gapMs) => {
+  const runs = [];
+  qs.forEach((q, i) => {
+    if (i === 0 || q.t - qs[i - 1].t > gapMs) runs.push([]);
+    runs.at(-1).push(q);
+  });
+  return runs;
+};
+const span = (ts, f) => Math.max(...ts.map(f)) - Math.min(...ts.map(f)) + 1;
+
+test('heldout6\'s own generator options: maps on screens load blocks of neighbouring tiles', () => {
+  const plain = heldout6With({ steady: { viewport: undefined }, nat: { viewport: undefined }, app_users: { viewport: undefined } });
+  for (const seed of [61, 62]) {
+    const on = generate(heldout6, seed).clients;
+    const off = generate(plain, seed).clients;
+    let zooms = 0;
+    let pans = 0;
+    for (const cls of ['steady', 'nat', 'app_users']) {
+      const o = heldout6.classes[cls].viewport;
+      const a = on.filter((x) => x.class === cls);
+      const b = off.filter((x) => x.class === cls);
+      assert.equal(a.length, b.length);
+      let viewers = 0;
+      a.forEach((c, k) => {
+        const extra = extraOf(c.schedule, b[k].schedule);
+        assert.equal(c.schedule.length - extra.length, b[k].schedule.length, `${c.id}: its route mix is kept`);
+        if (cls !== 'nat') assert.equal(c.variant?.includes('viewport') ?? false, extra.length > 0, c.id);
+        if (extra.length === 0) {
+          assert.deepEqual(c, b[k], `${c.id}: as without the option`);
+          return;
+        }
+        viewers++;
+        const key = JSON.stringify(extra[0].key);
+        assert.ok(extra[0].key.valid !== undefined || extra[0].key.app !== undefined, `${c.id}: a valid key`);
+        const tiles = extra.map((q) => ({ ...tileAt(o.template, q.path), q }));
+        assert.ok(tiles.every((x) => x.z !== undefined && x.q.method === 'GET' && JSON.stringify(x.q.key) === key), `${c.id}: tiles of the template, on one key`);
+        assert.equal(new Set(extra.map((q) => q.path)).size, extra.length, `${c.id}: no tile twice (the cache)`);
+        // Loads: the tiles of one view, a few ms apart; panS apart from the next.
+        const loads = runsOf(tiles.map((x) => ({ ...x, t: x.q.t })), o.tileMs[1] + 1);
+        const first = loads[0];
+        const cols = span(first, (x) => x.x);
+        const rows = span(first, (x) => x.y);
+        assert.ok(cols >= o.cols[0] && cols <= o.cols[1] && rows >= o.rows[0] && rows <= o.rows[1], `${c.id}: ${cols} x ${rows}`);
+        assert.equal(first.length, cols * rows, `${c.id}: the first view whole`);
+        let z = first[0].z;
+        for (const load of loads) {
+          assert.equal(new Set(load.map((x) => x.z)).size, 1, `${c.id}: one zoom a load`);
+          assert.ok(span(load, (x) => x.x) <= cols && span(load, (x) => x.y) <= rows, `${c.id}: inside one view`);
+          // (A zoom back to a view the cache holds asks for nothing: two zooms in a row, say.)
+          assert.ok(load[0].z >= o.zoom[0] && load[0].z <= o.zoom[1], `${c.id}: zoom ${load[0].z}`);
+          if (load[0].z !== z) zooms++;
+          else if (load !== first) pans++;
+          z = load[0].z;
+        }
+      });
+      assert.ok(viewers > 0 && (cls === 'nat' || viewers < a.length), `seed ${seed}: ${viewers} of ${a.length} ${cls} show a map`);
+    }
+    assert.ok(zooms >= 10 && pans >= 50, `seed ${seed}: ${zooms} zooms, ${pans} pans`);
+  }
+});
+
+test('heldout6\'s own generator options: tile cache seeders walk a region row by row', () => {
+  const { template, region } = heldout6.classes.etl;
+  const plain = heldout6With({ etl: { region: undefined } });
+  const on = generate(heldout6, 61).clients.filter((x) => x.class === 'etl');
+  const off = generate(plain, 61).clients.filter((x) => x.class === 'etl');
+  let empty = 0;
+  on.forEach((c, k) => {
+    // The same times, polls and list calls; tiles of the region instead of the next records.
+    assert.deepEqual(c.schedule.map((q) => q.t), off[k].schedule.map((q) => q.t));
+    c.schedule.forEach((q, i) => {
+      if (!tileAt(template, q.path)) assert.deepEqual(q, off[k].schedule[i]);
+    });
+    const tiles = c.schedule.map((q) => tileAt(template, q.path)).filter(Boolean);
+    assert.notDeepEqual(tiles, off[k].schedule.map((q) => tileAt(template, q.path)).filter(Boolean), c.id);
+    assert.ok(tiles[0].z >= region.zoom[0] && tiles[0].z <= region.zoom[1], `${c.id}: zoom ${tiles[0].z}`);
+    // Rows of cols tiles west to east, each under the last; once the region's rows are done,
+    // the same region one zoom deeper (twice as wide and high).
+    const rows = [];
+    for (const x of tiles) {
+      const row = rows.at(-1);
+      if (row && row[0].z === x.z && row[0].y === x.y && row.at(-1).x + 1 === x.x) row.push(x);
+      else rows.push([x]);
+    }
+    assert.ok(rows.length >= 10, `${c.id}: ${rows.length} rows`);
+    const z0 = rows[0][0].z;
+    const cols = rows[0].length;
+    assert.ok(cols >= region.cols[0] && cols <= region.cols[1], `${c.id}: ${cols} wide`);
+    const top = new Map([[z0, rows[0][0]]]); // each zoom's first tile
+    const height = new Map([[z0, 1]]);
+    rows.slice(1).forEach((row, j) => {
+      const prev = rows[j];
+      const { z, x, y } = row[0];
+      if (j + 2 < rows.length) assert.equal(row.length, cols * 2 ** (z - z0), `${c.id}: a whole row`);
+      if (z === prev[0].z) {
+        assert.ok(y === prev[0].y + 1 && x === prev[0].x, `${c.id}: ${z}/${x}/${y} after ${JSON.stringify(prev[0])}`);
+        height.set(z, height.get(z) + 1);
+      } else {
+        assert.equal(z, prev[0].z + 1, c.id);
+        assert.deepEqual([x, y], [top.get(z - 1).x * 2, top.get(z - 1).y * 2], `${c.id}: the same region`);
+        assert.ok(height.get(z - 1) === height.get(z0) * 2 ** (z - 1 - z0), `${c.id}: every row of zoom ${z - 1}`);
+        top.set(z, row[0]);
+        height.set(z, 1);
+      }
+    });
+    const h0 = height.get(z0);
+    if (height.size > 1) assert.ok(h0 >= region.rows[0] && h0 <= region.rows[1], `${c.id}: ${h0} high`);
+    empty += c.schedule.filter((q) => {
+      const x = tileAt(template, q.path);
+      return x && !tileExists(heldout6.api, `${x.z}/${x.x}/${x.y}`);
+    }).length;
+  });
+  // Every tile in turn: the empty ones too (without the option a sync knows which exist).
+  assert.ok(empty > 20, `${empty} empty tiles asked for`);
+});
+
+test('heldout6\'s own generator options: id walkers fan out over proxy exits, a few consecutive ids each', () => {
+  const { fanout } = heldout6.classes.scraping;
+  const check = (seed, mix, plain, whole) => {
+    const trace = generate(mix, seed);
+    const on = trace.clients.filter((x) => x.class === 'scraping');
+    const off = generate(plain, seed).clients.filter((x) => x.class === 'scraping');
+    const fanned = on.filter((x) => x.variant === 'idwalk+fanout');
+    assert.ok(fanned.length > 0 && fanned.length < on.filter((x) => x.variant.startsWith('idwalk')).length, `seed ${seed}: ${fanned.length} fan out`);
+    on.forEach((c, k) => {
+      const p = off[k];
+      if (c.variant !== 'idwalk+fanout') {
+        assert.deepEqual(c.schedule, p.schedule, `${c.id}: as without the option`);
+        return;
+      }
+      assert.equal(p.variant, 'idwalk');
+      // The same times and requests, from exits of its own, on one key.
+      assert.deepEqual(c.schedule.map((q) => q.t), p.schedule.map((q) => q.t));
+      assert.deepEqual(c.schedule.map((q) => q.path).sort(), p.schedule.map((q) => q.path).sort());
+      assert.ok(c.sourceIps.length >= fanout.exits[0] && c.sourceIps.length <= fanout.exits[1], c.id);
+      assert.equal(c.sourceIp, c.sourceIps[0]);
+      assert.ok(c.schedule.every((q) => c.sourceIps.includes(q.sourceIp)), `${c.id}: every request from an exit`);
+      assert.equal(new Set(c.schedule.map((q) => JSON.stringify(q.key))).size, 1, `${c.id}: one key`);
+      if (!whole) return;
+      // Without normal calls, the schedule without the option is the walk in order. Which
+      // step of it each request is, and which address sent it:
+      const step = new Map(p.schedule.map((q, i) => [q.path, i]));
+      assert.equal(step.size, p.schedule.length);
+      const at = c.schedule.map((q) => step.get(q.path));
+      const by = new Map(c.schedule.map((q) => [step.get(q.path), q.sourceIp]));
+      // Workers side by side: never far from the walk's order, but not in it.
+      assert.ok(at.every((s, n) => Math.abs(s - n) < fanout.workers[1] * fanout.chunk[1]), c.id);
+      if (at.length >= 20) assert.notDeepEqual(at, at.map((_, n) => n), c.id);
+      // Steps in a row from one address: a chunk (two if an exit comes up twice running).
+      const runs = [];
+      for (let s = 0; s < at.length; s++) {
+        if (s > 0 && by.get(s) === by.get(s - 1)) runs[runs.length - 1]++;
+        else runs.push(1);
+      }
+      assert.ok(runs.every((n) => n <= 2 * fanout.chunk[1]), `${c.id}: runs of ${runs}`);
+      const sorted = [...runs.slice(0, -1)].sort((a, b) => a - b);
+      if (sorted.length >= 5) {
+        const median = sorted[Math.floor(sorted.length / 2)];
+        assert.ok(median >= fanout.chunk[0] && median <= fanout.chunk[1], `${c.id}: runs of ${runs}`);
+        assert.ok(new Set(by.values()).size >= 5, `${c.id}: over many exits`);
+      }
+    });
+    // The exits are no one else's.
+    const exits = fanned.flatMap((c) => c.sourceIps);
+    assert.equal(new Set(exits).size, exits.length);
+    const others = trace.clients.filter((x) => !fanned.includes(x));
+    assert.ok(others.every((x) => !exits.includes(x.sourceIp) && x.schedule.every((q) => !exits.includes(q.sourceIp))));
+  };
+  for (const seed of [61, 62]) check(seed, heldout6, heldout6With({ scraping: { fanout: undefined } }), false);
+  check(61, heldout6With({ scraping: { normalShare: 0 } }), heldout6With({ scraping: { normalShare: 0, fanout: undefined } }), true);
+});
+
+test('heldout6\'s own generator options: mimics sweep tiles a viewport at a time', () => {
+  const { sweep } = heldout6.classes.mimic;
+  const plain = heldout6With({ mimic: { sweep: undefined } });
+  for (const seed of [61, 62]) {
+    const on = generate(heldout6, seed).clients.filter((x) => x.class === 'mimic');
+    const off = generate(plain, seed).clients.filter((x) => x.class === 'mimic');
+    const sweepers = on.filter((x) => x.variant === 'sweep');
+    assert.ok(sweepers.length > 0 && sweepers.length < on.length, `seed ${seed}: ${sweepers.length} of ${on.length} sweep`);
+    on.forEach((c, k) => {
+      const p = off[k];
+      if (c.variant !== 'sweep') {
+        assert.deepEqual(c, p, `${c.id}: as without the option`);
+        return;
+      }
+      assert.equal(c.sourceIp, p.sourceIp);
+      // Where the mimic without the option asks for its next record, a block of tiles.
+      const extra = extraOf(c.schedule, p.schedule);
+      const replaced = extraOf(p.schedule, c.schedule);
+      assert.ok(replaced.every((q) => /^\/places\/v2\/poi\/\d+$/.test(q.path)), `${c.id}: only the records replaced`);
+      const blocks = runsOf(extra, sweep.tileMs[1] + 1);
+      assert.deepEqual(blocks.map((b) => b[0].t), replaced.map((q) => q.t).slice(0, blocks.length), `${c.id}: at the records' times`);
+      assert.ok(replaced.length - blocks.length <= 1, `${c.id}: the last one may fall after the end`);
+      const tiles = blocks.map((b) => b.map((q) => tileAt(sweep.template, q.path)));
+      assert.ok(tiles.flat().every(Boolean), `${c.id}: tiles of the template`);
+      assert.equal(new Set(extra.map((q) => q.path)).size, extra.length, `${c.id}: no tile twice`);
+      const [b0] = tiles;
+      const cols = span(b0, (x) => x.x);
+      const rows = span(b0, (x) => x.y);
+      assert.ok(cols >= sweep.cols[0] && cols <= sweep.cols[1] && rows >= sweep.rows[0] && rows <= sweep.rows[1], c.id);
+      assert.ok(b0[0].z >= sweep.zoom[0] && b0[0].z <= sweep.zoom[1], c.id);
+      const west = Math.min(...b0.map((x) => x.x));
+      let band = 0;
+      tiles.forEach((b, j) => {
+        assert.ok(b.every((x) => x.z === b0[0].z), `${c.id}: never a zoom`);
+        // Whole blocks, but for the last one the phase's end may cut.
+        if (b.length < cols * rows && j === tiles.length - 1) return;
+        assert.equal(b.length, cols * rows, `${c.id}: whole blocks`);
+        if (j === 0) return;
+        const prev = tiles[j - 1];
+        const [x, y] = [Math.min(...b.map((t) => t.x)), Math.min(...b.map((t) => t.y))];
+        const [px, py] = [Math.min(...prev.map((t) => t.x)), Math.min(...prev.map((t) => t.y))];
+        // East by one viewport, or the next band: back west, one viewport south.
+        if (y === py) assert.equal(x, px + cols, `${c.id}: block ${j}`);
+        else {
+          assert.deepEqual([x, y], [west, py + rows], `${c.id}: block ${j}`);
+          band++;
+        }
+      });
+      if (tiles.length > sweep.band[1]) assert.ok(band >= 1, `${c.id}: ${tiles.length} blocks, one band`);
+    });
+  }
+});
+
+test('heldout6: tiles keep to the pyramid and are mostly there, lists keep their values', () => {
+  const trace = generate(heldout6, 61);
+  const tpls = ['/tiles/v3/:tileset/:tile.mvt', '/raster/v2/:imagery/:tile.jpg', '/terrain/v1/elevation/:tile.png'];
+  const tiles = new Set();
+  const coords = new Set();
+  const sets = new Set();
+  for (const c of trace.clients) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      for (const tpl of tpls) {
+        const x = tileAt(tpl, p);
+        if (x) tiles.add(`${x.z}/${x.x}/${x.y}`);
+      }
+      let m;
+      if ((m = p.match(/^\/(?:geocode\/v6\/reverse|places\/v2\/nearby)\/([^/]+)$/))) coords.add(m[1]);
+      if ((m = p.match(/^\/tiles\/v3\/([^/]+)\/\d+\/\d+\/\d+\.mvt$/))) sets.add(m[1]);
+    }
+  }
+  assert.ok(tiles.size > 5000, `${tiles.size} tiles`);
+  for (const t of tiles) {
+    const [z, x, y] = t.split('/').map(Number);
+    assert.ok(z <= 16 && x < 2 ** z && y < 2 ** z, t);
+  }
+  const there = [...tiles].filter((t) => tileExists(heldout6.api, t)).length / tiles.size;
+  assert.ok(there > 0.95 && there < 0.99, `${there} of the tiles have data`);
+  assert.ok(new Set([...tiles].map((t) => t.split('/')[0])).size >= 6, 'many zooms');
+  assert.ok(coords.size > 1 && [...coords].every((x) => heldout6.api.params.coord.includes(x)));
+  assert.ok(sets.size > 1 && [...sets].every((x) => heldout6.api.params.tileset.includes(x)));
+  assert.equal(tileExists(heldout6.api, '17/0/0'), false, 'beyond the deepest zoom');
+  assert.equal(tileExists(heldout6.api, '3/8/0'), false, 'off the map');
+  assert.equal(tileExists(heldout6.api, '03/1/1'), false, 'not a number as written');
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -446,14 +727,14 @@ test('heldout4: merchant slugs, payment and consent codes keep their shapes, lis
   assert.ok(pairs.size > 1 && [...pairs].every((x) => heldout4.api.params.pair.includes(x)));
 });
 
-test('every mix has seeds and a pairing of address pools of its own; heldout4 and heldout5 keep to their pools and User-Agents', () => {
+test('every mix has seeds and a pairing of address pools of its own; heldout4, heldout5 and heldout6 keep to their pools and User-Agents', () => {
   const mixes = SCENARIOS.map(([, sc]) => sc);
   const seeds = mixes.flatMap((sc) => sc.seeds);
   assert.equal(new Set(seeds).size, seeds.length);
   const pools = mixes.map((sc) => JSON.stringify(sc.addressPools));
   assert.equal(new Set(pools).size, pools.length);
   const within = (ip, [a, b]) => Number(ip.split('.')[1]) >= a && Number(ip.split('.')[1]) <= b;
-  for (const mix of [heldout4, heldout5]) {
+  for (const mix of [heldout4, heldout5, heldout6]) {
     const { hosts, networks } = mix.addressPools;
     for (const seed of mix.seeds) {
       for (const c of generate(mix, seed).clients) {
@@ -699,6 +980,66 @@ describe('the upstream', () => {
     const user = 'grace.m26@inbox.example.dev';
     assert.equal(await ask('heldout5', 'POST', '/console/api/auth/password', JSON.stringify({ user, password: passwordOf(user) })), 200);
     assert.equal(await ask('heldout5', 'POST', '/console/api/auth/password', JSON.stringify({ user, password: 'Passw0rd' })), 401);
+  });
+
+  test('answers heldout6\'s routes: tiles by z/x/y, numbers, codes, slugs, lists, every method, login, ingest, webhooks', async () => {
+    const { num: poi, missing, code: ds, noCode, slug: share, noSlug } = await records(heldout6.api, 'teal-hat');
+    const row = Array.from({ length: 200 }, (_, i) => `14/${8000 + i}/5400`);
+    const tile = row.find((t) => tileExists(heldout6.api, t));
+    const empty = row.find((t) => !tileExists(heldout6.api, t));
+    const h6 = (method, path, body) => ask('heldout6', method, path, body);
+    assert.equal(await h6('GET', `/tiles/v3/atlas-streets-v8/${tile}.mvt`), 200);
+    assert.equal(await h6('GET', `/tiles/v3/atlas-streets-v8/${empty}.mvt`), 404, 'an empty tile');
+    assert.equal(await h6('GET', '/tiles/v3/atlas-streets-v8/17/1/1.mvt'), 404, 'beyond the deepest zoom');
+    assert.equal(await h6('GET', '/tiles/v3/atlas-streets-v8/3/8/1.mvt'), 404, 'off the map');
+    assert.equal(await h6('GET', '/tiles/v3/atlas-streets-v8/14/8000.mvt'), 404, 'two segments');
+    assert.equal(await h6('GET', `/tiles/v3/osm-bright/${tile}.mvt`), 404, 'no such tileset');
+    assert.equal(await h6('GET', `/tiles/v3/atlas-streets-v8/${tile}.png`), 404, 'no such format');
+    assert.equal(await h6('POST', `/tiles/v3/atlas-streets-v8/${tile}.mvt`, '{}'), 405);
+    assert.equal(await h6('GET', `/raster/v2/aerial-2024/${tile}.jpg`), 200);
+    assert.equal(await h6('GET', `/terrain/v1/elevation/${tile}.png`), 200);
+    assert.equal(await h6('GET', '/styles/v2/daybreak'), 200);
+    assert.equal(await h6('GET', '/styles/v2/nightfall/sprite.json'), 200);
+    assert.equal(await h6('GET', '/styles/v2/neon'), 404, 'no such style');
+    assert.equal(await h6('GET', '/fonts/v1/inter-bold/0-255.pbf'), 200);
+    assert.equal(await h6('GET', '/fonts/v1/inter-bold/0-256.pbf'), 404, 'no such glyph range');
+    assert.equal(await h6('GET', '/geocode/v6/forward?q=shibuya'), 200);
+    assert.equal(await h6('GET', '/geocode/v6/autocomplete?text=rivoli'), 200);
+    assert.equal(await h6('GET', '/geocode/v6/reverse/2.3522,48.8566'), 200);
+    assert.equal(await h6('GET', '/geocode/v6/reverse/2.35,48.85'), 404, 'no such place');
+    assert.equal(await h6('GET', `/places/v2/poi/${poi}`), 200);
+    assert.equal(await h6('GET', `/places/v2/poi/${missing}`), 404);
+    assert.equal(await h6('GET', `/places/v2/poi/${poi}/contact`), 200);
+    assert.equal(await h6('GET', `/places/v2/poi/${missing}/contact`), 404);
+    assert.equal(await h6('GET', `/places/v2/poi/${poi}/photos`), 200);
+    assert.equal(await h6('GET', '/places/v2/browse?offset=40'), 200);
+    assert.equal(await h6('POST', '/places/v2/browse', '{}'), 405);
+    assert.equal(await h6('GET', '/places/v2/nearby/-0.1276,51.5072'), 200);
+    assert.equal(await h6('POST', '/routing/v5/directions/cycling', '{"waypoints":[]}'), 201);
+    assert.equal(await h6('GET', '/routing/v5/directions/cycling'), 405);
+    assert.equal(await h6('POST', '/routing/v5/directions/hovercraft', '{}'), 404, 'no such profile');
+    assert.equal(await h6('POST', '/routing/v5/matrix/truck', '{"sources":[]}'), 201);
+    assert.equal(await h6('POST', '/routing/v5/optimize', '{"vehicles":[]}'), 201);
+    assert.equal(await h6('GET', '/routing/v5/isochrone/walking/13.4050,52.5200'), 200);
+    assert.equal(await h6('POST', '/routing/v5/map-match/driving', '{"trace":[]}'), 201);
+    assert.equal(await h6('GET', '/datasets/v2'), 200);
+    assert.equal(await h6('GET', `/datasets/v2/${ds}/features?start=100`), 200);
+    assert.equal(await h6('GET', `/datasets/v2/${noCode}/features`), 404);
+    assert.equal(await h6('PUT', `/datasets/v2/${ds}/features/${poi}`, '{"type":"Feature"}'), 200);
+    assert.equal(await h6('PUT', `/datasets/v2/${ds}/features/${missing}`, '{"type":"Feature"}'), 404);
+    assert.equal(await h6('DELETE', `/datasets/v2/${ds}/features/${poi}`), 200);
+    assert.equal(await h6('PATCH', `/datasets/v2/${ds}/features/${poi}`, '{}'), 405);
+    assert.equal(await h6('GET', `/share/v1/maps/${share}`), 200);
+    assert.equal(await h6('GET', `/share/v1/maps/${noSlug}`), 404);
+    assert.equal(await h6('GET', '/platform/keys/self'), 200);
+    assert.equal(await h6('GET', '/platform/usage/today'), 200);
+    assert.equal(await h6('GET', '/platform/health'), 200);
+    assert.equal(await h6('POST', '/geocode/v6/batch', '{"addresses":[]}'), 202);
+    assert.equal(await h6('POST', '/fleet/v1/telemetry/webhook', '{"positions":[]}'), 200);
+    assert.equal(await h6('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    const user = 'ines.ng88@trailpost.example';
+    assert.equal(await h6('POST', '/explore/v3/account/authenticate', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h6('POST', '/explore/v3/account/authenticate', JSON.stringify({ user, password: 'dragon' })), 401);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
