@@ -58,7 +58,9 @@ describe('abuse engine', () => {
     // From addresses of its own: what the other tests' 127.0.0.1 did is not this one's.
     const from = (a, p, headers = {}) => getFrom(`127.0.80.${a}`, `${s.url}${p}`, { 'X-Api-Key': key, ...headers });
     const risk = (r) => r.json?.echo?.headers['x-tollgate-risk'];
-    await waitFor('the key', async () => (await from(200, '/v1/x')).status === 200);
+    // Slowly: anonymous traffic is enforced here, and a new address's 401s while the key
+    // syncs would be key guessing after ten of them.
+    await waitFor('the key', async () => (await from(200, '/v1/x')).status === 200, { interval: 250 });
     const r = await from(1, '/v1/x', { 'X-Tollgate-Risk': 'outcome=allow, score=0.99, campaign' });
     assert.equal(risk(r), 'outcome=allow, score=0.00', 'the gate\'s, not the client\'s');
     assert.equal(r.json.echo.rawHeaders.filter((n, i) => i % 2 === 0 && n.toLowerCase() === 'x-tollgate-risk').length, 1);
@@ -167,7 +169,8 @@ describe('abuse engine', () => {
     s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
     const keys = Array.from({ length: 12 }, () => s.key('natted'));
     const nat = '127.0.67.1';
-    await waitFor('the keys', async () => (await getFrom('127.0.67.99', `${s.url}/v1/x`, { 'X-Api-Key': keys[11] })).status === 200);
+    await waitFor('the keys', async () => (await getFrom('127.0.67.99', `${s.url}/v1/x`, { 'X-Api-Key': keys[11] })).status === 200,
+      { interval: 250 }); // slowly, as above
     // Twelve customers behind one address, each with a live key, three rounds each.
     const served = [];
     for (let round = 0; round < 3; round++) {
