@@ -490,7 +490,7 @@ static uint64_t ip_hash(const unsigned char ip[16])
 
 /* Updates the address's record from this request and returns a snapshot of it. */
 static void touch_ip(struct state *st, const struct abuse_request *ar, const struct facts *f,
-		     struct view *v)
+		     bool shared, struct view *v)
 {
 	struct state_ip_use *u = state_ip_use(st, ar->ip, ar->now_ns);
 
@@ -506,7 +506,12 @@ static void touch_ip(struct state *st, const struct abuse_request *ar, const str
 	u->abuse.ua_mask |= 1u << f->ua;
 	if (ar->key_hash != 0)
 		mark(u->abuse.seen, 2, ar->key_hash);
-	if (ar->key_id == 0) /* without a key, the address is the client walking routes */
+	/* The routes it walks, when the address is the client: without a key, and with a shared
+	 * one (an app's: a scanner with a leaked app key walked 40 routes of 404s and was only
+	 * flagged, its address having counted its key, not its routes). Not with a key of its
+	 * own: a company's address, where each developer has a key, is not one client walking
+	 * all their routes. */
+	if (ar->key_id == 0 || shared)
 		mark(u->abuse.seen + 2, 2, f->route_hash);
 	/* What the address asked for, key or not: the client when its key is shared. */
 	track_client(&u->abuse, f);
@@ -1052,26 +1057,16 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		cx.list = state_list_find(st, tenant_id, ar->ip);
 		if (cx.list == LIST_ALLOW)
 			return; /* an allow-listed address is never scored */
-		touch_ip(st, ar, &f, &ip);
-		if (ar->auth_failed || ar->key_hash != 0)
-			touch_net(st, ar, &cx.net_fail, &cx.net_ips);
 	}
+	/* The key first: whether it is shared decides what the address counts. */
 	if (ar->key_id != 0) {
 		touch_key(st, ar, &f, &key);
 		cx.campaign = key.present && key.c.failing.campaign_until_ns > ar->now_ns;
 	}
-	/* With a shared key too (an app's): a scanner with a leaked app key walked 40 routes of
-	 * 404s and was only flagged, its address having counted its key, not its routes. Not
-	 * with a key of its own: a company's address, where each developer has a key, is not
-	 * one client walking all their routes. */
-	if (key.present && ip.present && shared_key(&key)) {
-		struct state_ip_use *u = state_ip_use(st, ar->ip, ar->now_ns);
-
-		if (u != NULL) {
-			mark(u->abuse.seen + 2, 2, f.route_hash);
-			state_unlock(st->ips, u);
-		}
-		mark(ip.c.seen + 2, 2, f.route_hash);
+	if (ar->ip != NULL) {
+		touch_ip(st, ar, &f, shared_key(&key), &ip);
+		if (ar->auth_failed || ar->key_hash != 0)
+			touch_net(st, ar, &cx.net_fail, &cx.net_ips);
 	}
 	touch_route(st, ar, &f, &cx);
 	out->scored = true;

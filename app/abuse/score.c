@@ -190,8 +190,8 @@ static float model_p(const struct abuse_model *m, const float x[F__MAX])
 	/* A client within its plan's rate is never refused for its shape or surroundings
 	 * alone (an ETL job, a partner's webhooks, a provider reading many accounts, a user
 	 * logging in during a campaign), whatever weights labels taught those features: alone
-	 * they flag at most. They add to other evidence once
-	 * that evidence alone would flag. (heldout4, blind, 200 labels: a model that learned
+	 * they flag at most. They add to other evidence once that evidence alone would flag.
+	 * (heldout4, blind, 200 labels: a model that learned
 	 * "many routes" from labelled scrapers blocked 6 of 16 open-banking providers nobody
 	 * had labelled, on their breadth alone.) */
 	if (shape > 0.0f && abuse_sigmoid(z - shape) < m->t_flag)

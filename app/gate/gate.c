@@ -194,8 +194,6 @@ static enum auth authenticate(struct hctx *c, struct str *key,
 	return AUTH_OK;
 }
 
-/* 403 for a block, 429 for a throttle: problem type abnormal-usage-detected, with the id of
- * the decision (the request that decided it), which a tenant can label. */
 /* The engine's view of an admitted request, for the tenant's API, as an RFC 8941
  * dictionary: what the engine reached and why, and whether the request's key or route is
  * under a campaign. The API can step up there (a captcha, a second factor), where the gate
@@ -214,6 +212,8 @@ static void risk_header(struct fcgi_response *rs, const struct abuse_result *ab)
 		     why ? abuse_rule_name(ab->reason) : "", ab->campaign ? ", campaign" : "");
 }
 
+/* 403 for a block, 429 for a throttle: problem type abnormal-usage-detected, with the id of
+ * the decision (the request that decided it), which a tenant can label. */
 static enum err refuse_abuse(struct hctx *c, const struct abuse_result *ab, int64_t now_ms,
 			     int64_t key_id, int64_t tenant_id)
 {
