@@ -54,6 +54,10 @@
 #define MIMIC_PACED	 0.6f  /* ... most of it at a reading pace */
 #define LEARN_VALUES	 24.0f /* distinct values answering 2xx: a path position is a parameter */
 #define RESP_TAU_S	 120.0f
+#define UA_KNOWN_NS	 (1800 * NS) /* the User-Agents a tenant's API answered 2xx, per half hour */
+
+#define POSITION_SALT 0x9a75c0de5e6d0001ULL /* a path position's record, not a route's */
+#define UA_KNOWN_SALT 0x5ea7ed0a9e000000ULL /* a tenant's known User-Agents (^ 0..63) */
 
 static float decay(float v, int64_t dt_ns, float tau_s)
 {
@@ -136,6 +140,14 @@ static void mark(uint64_t *bits, int nwords, uint64_t h)
 	unsigned bit = (unsigned)(h % (uint64_t)(64 * nwords));
 
 	bits[bit / 64] |= 1ULL << (bit % 64);
+}
+
+/* Whether an item set its bit (this window or the last). */
+static bool marked(const uint64_t *a, const uint64_t *b, int nwords, uint64_t h)
+{
+	unsigned bit = (unsigned)(h % (uint64_t)(64 * nwords));
+
+	return ((a[bit / 64] | b[bit / 64]) >> (bit % 64)) & 1;
 }
 
 /* Linear counting: how many distinct items set these bits (this window and the last). */
@@ -626,6 +638,32 @@ static bool route_ua_failing(const struct state_route_use *r, uint64_t ua, int64
 	return false;
 }
 
+/* Whether the tenant's API answered 2xx to this User-Agent lately, on any route (this half
+ * hour or the last); `set`: it just did. A campaign that copies the app's and its users'
+ * browsers copies User-Agents that succeed; its own client's never does. A login route sees
+ * a browser succeed only when its user logs in; the tenant's other routes see it all day
+ * (heldout6 seed 64: a user retrying after a typo with the Android browser the campaign
+ * copied was refused 25 s into the campaign, nobody with it having logged in yet while its
+ * users had been loading maps all along). Per tenant, 64 records of the route pool chosen
+ * by the hash's top bits, each a 128-bit set per half hour (values[0..1], values[2..3] the
+ * last; resp_ns the half hour): 8,192 bits, so a tenant whose API answers 2,000 different
+ * User-Agents an hour takes a campaign's own tool for a known one about one time in five
+ * (its addresses are then refused at their second failure, not their first). */
+static bool ua_known(struct state *st, int64_t tenant_id, uint64_t ua, int64_t now, bool set)
+{
+	struct state_route_use *r;
+	bool known;
+
+	if (ua == 0 || (r = state_route_use(st, tenant_id, UA_KNOWN_SALT ^ (ua >> 58))) == NULL)
+		return false;
+	roll(r->values, r->values + 2, 2, &r->resp_ns, now / UA_KNOWN_NS);
+	if (set)
+		mark(r->values, 2, ua);
+	known = marked(r->values, r->values + 2, 2, ua);
+	state_unlock(st->routes, r);
+	return known;
+}
+
 /* Whether a campaign targets the route, and how this body compares with its usual sizes
  * (on a log scale: body sizes are log-normal-ish). */
 static void touch_route(struct state *st, const struct abuse_request *ar, const struct facts *f,
@@ -636,9 +674,10 @@ static void touch_route(struct state *st, const struct abuse_request *ar, const 
 
 	if (r == NULL)
 		return;
-	if (r->failing.campaign_until_ns > ar->now_ns)
+	if (r->failing.campaign_until_ns > ar->now_ns) {
 		cx->campaign = true;
-	cx->ua_failing = route_ua_failing(r, f->route.ua_hash, ar->now_ns);
+		cx->ua_failing = route_ua_failing(r, f->route.ua_hash, ar->now_ns);
+	}
 	if (ar->tenant != NULL && ar->payload > 0) {
 		float v = logf((float)ar->payload);
 
@@ -648,6 +687,8 @@ static void touch_route(struct state *st, const struct abuse_request *ar, const 
 		cx->route_n = r->n;
 	}
 	state_unlock(st->routes, r);
+	if (cx->ua_failing && ua_known(st, tenant_id, f->route.ua_hash, ar->now_ns, false))
+		cx->ua_failing = false;
 }
 
 /* The route learns its usual body size from the bodies the engine let through: the
@@ -706,8 +747,7 @@ static uint64_t fnv(uint64_t h, const char *p, size_t n)
 	return h;
 }
 
-#define FNV_BASIS     0xcbf29ce484222325ULL
-#define POSITION_SALT 0x9a75c0de5e6d0001ULL /* a path position's record, not a route's */
+#define FNV_BASIS 0xcbf29ce484222325ULL
 
 /* The request's route for the tenant: inspect_route()'s template, with the path positions
  * the tenant's API has shown to be parameters (learn_answer()) replaced by ":var". Notes
@@ -1265,6 +1305,8 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 		note_failure(&r->failing, denied, h, r->denied, r->resp, now_ns);
 		state_unlock(st->routes, r);
 	}
+	if (allowed && status >= 200 && status < 300)
+		(void)ua_known(st, d->tenant_id, d->ua_hash, now_ns, true);
 	/* The API's refusals count against the network like the gate's (which touch_net()
 	 * counted when it refused the key). */
 	if (denied && allowed && ip != NULL) {

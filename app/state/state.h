@@ -213,7 +213,9 @@ struct state_route_key {
 /* The same pool also holds, per tenant and path position (the template before it, salted),
  * the values that answered 2xx there: once enough different ones have, the position is a
  * parameter (":var") in the tenant's route templates. Templates are learned per tenant from
- * what its API answered, not assumed from the shape of a segment alone. */
+ * what its API answered, not assumed from the shape of a segment alone. And per tenant, in
+ * 64 records, the User-Agents its API answered 2xx lately (values as two 128-bit windows,
+ * resp_ns the window; engine.c, ua_known()). */
 struct state_route_use {
 	float n; /* samples so far, capped: the weight of the history */
 	float mean, var;

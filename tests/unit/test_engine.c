@@ -284,6 +284,7 @@ Test(engine, under_a_campaign_its_own_user_agent_is_refused_after_one_failure)
 	static const char *const TOOL = "Mozilla/5.0 (Windows NT 6.1; rv:31.0) Gecko/20100101";
 	static const char *const COPIED =
 	    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Safari/605.1";
+	static const char *const MAPS = "Mozilla/5.0 (Linux; Android 15; SM-S931B) Chrome/133.0";
 	static const char *const APPS[] = {"Bank/7.2 (iPhone; iOS 17.5)", "Bank/7.2 (Android 14)",
 					   BROWSER};
 	int64_t now = state_mono_ns();
@@ -339,6 +340,20 @@ Test(engine, under_a_campaign_its_own_user_agent_is_refused_after_one_failure)
 	cr_assert(!refused(&r));
 	r = req("203.0.113.251", 11, "/v1/auth/login", COPIED, now + 42 * NS, 200);
 	cr_assert(!refused(&r), "a user's retry after a typo, with a browser the campaign copies");
+	/* It copies a browser nobody logged in with lately, but which the tenant's API answers
+	 * on its other routes: not the campaign's alone either (heldout6 seed 64: a user's
+	 * retry refused 25 s into the campaign). A user of it who mistypes, in a network of
+	 * its own, is let through on the retry. */
+	r = req("203.0.113.30", 11, "/v1/maps/tiles", MAPS, now + 45 * NS, 200);
+	for (i = 0; i < 14; i++) {
+		snprintf(peer, sizeof(peer), "10.%d.3.9", 150 + i);
+		r = req(peer, 11, "/v1/auth/login", MAPS, now + (46000 + i * 300) * MS, 401);
+	}
+	r = req("192.0.2.50", 11, "/v1/auth/login", MAPS, now + 51 * NS, 401);
+	cr_assert(!refused(&r));
+	r = req("192.0.2.50", 11, "/v1/auth/login", MAPS, now + 57 * NS, 200);
+	cr_assert(!refused(&r),
+		  "a user's retry after a typo, with a browser that succeeds elsewhere");
 }
 
 Test(engine, walking_ids_upwards_into_missing_records_is_enumeration_a_sync_is_not)
