@@ -55,6 +55,7 @@
 #define LEARN_VALUES	 24.0f /* distinct values answering 2xx: a path position is a parameter */
 #define RESP_TAU_S	 120.0f
 #define UA_KNOWN_NS	 (1800 * NS) /* the User-Agents a tenant's API answered 2xx, per half hour */
+#define WAKE_NS		 (600 * NS)  /* a dormant key is waking for this long after its first use */
 
 #define POSITION_SALT 0x9a75c0de5e6d0001ULL /* a path position's record, not a route's */
 #define UA_KNOWN_SALT 0x5ea7ed0a9e000000ULL /* a tenant's known User-Agents (^ 0..63) */
@@ -245,8 +246,9 @@ struct context {
 	float payload_z;	 /* of log(size), against the route's */
 	float payload_log;	 /* log(size) minus the route's mean of log(size) */
 	float route_n;
-	bool campaign;	 /* its key or its route is under a campaign */
-	bool ua_failing; /* its User-Agent fails on the route lately, and only fails */
+	bool campaign;	     /* its key or its route is under a campaign */
+	bool ua_failing;     /* its User-Agent fails on the route lately, and only fails */
+	bool woken_in_spray; /* a dormant key woken lately, while dead keys are sprayed here */
 	enum list_verdict list;
 };
 
@@ -402,9 +404,10 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	 * their logins, and a share of failures would refuse each user retrying after a typo
 	 * (heldout5, blind: 7 of 234 app users). */
 	x[F_RULE0 + RULE_CAMPAIGN] =
-	    cx->campaign &&
-	    (failing(ip, FAILING_TIMES) ||
-	     ((cx->net_ips >= CAMPAIGN_NET_IPS || cx->ua_failing) && failing(ip, 0.5f)));
+	    (cx->campaign &&
+	     (failing(ip, FAILING_TIMES) ||
+	      ((cx->net_ips >= CAMPAIGN_NET_IPS || cx->ua_failing) && failing(ip, 0.5f)))) ||
+	    cx->woken_in_spray;
 	/* A shared key's addresses are judged each alone, but a walk is the key's: a scraper
 	 * that sends each request from one of a few proxies' addresses splits its walk into
 	 * pieces too short to be one (heldout4, blind: 1 of 26 such scrapers caught). So the
@@ -542,6 +545,8 @@ static void touch_key(struct state *st, const struct abuse_request *ar, const st
 	count_request(&u->abuse, ar->now_ns);
 	mark(u->abuse.seen, 4, f->route_hash);
 	v->step_up = track_client(&u->abuse, f);
+	if (ar->key_dormant && (u->abuse.woke_ns == 0 || ar->now_ns - u->abuse.woke_ns >= WAKE_NS))
+		u->abuse.woke_ns = ar->now_ns;
 	if (ar->ip != NULL) {
 		unsigned char net[16];
 		uint64_t n0, n1;
@@ -1065,6 +1070,23 @@ static bool ask_judge(struct state *st, uint32_t ring, const struct abuse_reques
 	return state_gray_push(st, ring, &g);
 }
 
+/* Whether keys that do not work are being sprayed at the request's route: the route, as
+ * requests without a valid key are templated (tenant 0), is under a campaign. */
+static bool sprayed(struct state *st, const struct abuse_request *ar)
+{
+	struct state_route_use *r;
+	struct facts f0;
+	char route[96];
+	bool on;
+
+	tenant_route(st, 0, ar->uri, route, sizeof(route), &f0);
+	if ((r = state_route_use(st, 0, f0.route_hash)) == NULL)
+		return false;
+	on = r->failing.campaign_until_ns > ar->now_ns;
+	state_unlock(st->routes, r);
+	return on;
+}
+
 void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 		 const struct abuse_request *ar, struct abuse_result *out)
 {
@@ -1102,6 +1124,13 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	if (ar->key_id != 0) {
 		touch_key(st, ar, &f, &key);
 		cx.campaign = key.present && key.c.failing.campaign_until_ns > ar->now_ns;
+		/* A key spray holds leaked keys of dormant accounts among its dead ones: those
+		 * work, and their addresses never fail (blind mixes: 27-57% of a spray's
+		 * addresses never refused). A dormant key woken during a spray of dead keys at
+		 * the same route is one of them: its address is refused from its first request
+		 * (scope: the address, for this tenant; the key stays its owner's). */
+		cx.woken_in_spray = key.present && key.c.woke_ns != 0 &&
+				    ar->now_ns - key.c.woke_ns < WAKE_NS && sprayed(st, ar);
 	}
 	if (ar->ip != NULL) {
 		touch_ip(st, ar, &f, shared_key(&key), &ip);
@@ -1110,7 +1139,7 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	}
 	touch_route(st, ar, &f, &cx);
 	out->scored = true;
-	out->campaign = cx.campaign;
+	out->campaign = cx.campaign || cx.woken_in_spray;
 	features(ar, &f, &ip, &key, &cx, x);
 	state_model_get(st, tenant_id, &model);
 

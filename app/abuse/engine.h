@@ -25,6 +25,7 @@ struct abuse_request {
 	int64_t key_id;			   /* 0 when none */
 	uint64_t key_hash; /* of what was presented as a key, valid or not; 0: none */
 	bool auth_failed;  /* a key was missing, malformed, unknown or expired */
+	bool key_dormant;  /* the valid key was dormant (struct state_key) */
 	const char *method;
 	const char *uri;
 	int64_t payload; /* declared Content-Length */

@@ -344,6 +344,7 @@ enum err gate_handle(struct hctx *c)
 	ar.key_id = auth == AUTH_OK ? rec.id : 0;
 	ar.key_hash = key_hash;
 	ar.auth_failed = auth != AUTH_OK;
+	ar.key_dormant = auth == AUTH_OK && rec.dormant;
 	ar.method = fcgi_param(c->rq, "TG_METHOD");
 	ar.uri = fcgi_param(c->rq, "TG_URI");
 	ar.payload =

@@ -48,7 +48,11 @@ static const char key_sql[] =
     "(k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())), "
     "coalesce(k.rps, 0), coalesce(k.burst, 0), coalesce(k.rpm, 0), "
     /* A JWT issuer's key: its issuer's record in memory carries its limits too. */
-    "EXISTS (SELECT 1 FROM jwt_issuers j WHERE j.key_id = k.id) "
+    "EXISTS (SELECT 1 FROM jwt_issuers j WHERE j.key_id = k.id), "
+    /* Dormant: made over a month ago, and no request this calendar month or the last. */
+    "(k.created_at < now() - interval '31 days' AND NOT EXISTS (SELECT 1 FROM usage_monthly m "
+    "WHERE m.key_id = k.id AND m.month >= (date_trunc('month', now() AT TIME ZONE 'UTC') "
+    "- interval '1 month')::date)) "
     "FROM api_keys k";
 
 /* Issuers whose synthetic key is active, with that key's own limits. */
@@ -272,6 +276,7 @@ static void apply_key_row(struct syncer *s, const struct sql_res *r, int i, uint
 	k.rps = (int32_t)sql_get_i64(r, i, 5);
 	k.burst = (int32_t)sql_get_i64(r, i, 6);
 	k.rpm = (int32_t)sql_get_i64(r, i, 7);
+	k.dormant = strcmp(sql_get(r, i, 9), "t") == 0;
 	k.gen = gen;
 	if (state_key_put(s->st, hash, &k) != ERR_OK)
 		state_table_full(s->st, TABLE_KEYS); /* this key answers 401 until there is room */

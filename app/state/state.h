@@ -37,6 +37,11 @@ struct state_key {
 	int32_t burst;
 	int32_t rpm;
 	uint32_t gen; /* sync generation that last wrote it */
+	/* Made over a month ago and used neither this calendar month nor the last (UTC): a
+	 * key woken after that long, during a spray of dead keys on its route, is the
+	 * spray's (a leaked key of a dormant account). */
+	int32_t dormant;
+	int32_t pad;
 };
 
 struct state_tenant {
@@ -169,6 +174,8 @@ struct abuse_client {
 	int32_t verdict;
 	float verdict_confidence;
 	int64_t judge_asked_ns;
+	/* Keys only: when the key was last woken (first used while dormant). */
+	int64_t woke_ns;
 	/* Addresses only: the last block of this address for any tenant (cross-tenant signal). */
 	int64_t blocked_any_ns;
 	int64_t blocked_any_tenant;

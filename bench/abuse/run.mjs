@@ -153,6 +153,16 @@ try {
   const keyIds = Object.fromEntries(pools.map((p) => [p, keys[p].map((k) => idOf.get(k.slice(0, 16)))]));
   if (pools.some((p) => keyIds[p].some((x) => x === undefined))) throw new Error('a created key is not in api_keys');
   if (keyIds.revoked.length) s.psql(`UPDATE api_keys SET revoked_at = now() WHERE id IN (${keyIds.revoked.join(',')})`);
+  // Every account is a year old: the active ones (valid and app keys) sent requests this
+  // month, the dormant ones none for months, which each phase restores (a spray in one
+  // phase would otherwise have woken them for the next).
+  const old = [...keyIds.valid, ...keyIds.app, ...keyIds.dormant];
+  if (old.length) s.psql(`UPDATE api_keys SET created_at = now() - interval '400 days' WHERE id IN (${old.join(',')})`);
+  const active = [...keyIds.valid, ...keyIds.app];
+  if (active.length) {
+    s.psql(`INSERT INTO usage_monthly (key_id, month, tenant_id, requests) SELECT id, date_trunc('month', now() AT TIME ZONE 'UTC')::date, tenant_id, 1 FROM api_keys WHERE id IN (${active.join(',')}) ON CONFLICT DO NOTHING`);
+  }
+  const asleep = () => keyIds.dormant.length && s.psql(`DELETE FROM usage_monthly WHERE key_id IN (${keyIds.dormant.join(',')})`);
   // A stored decision's key_id -> the trace's key reference ('valid:3', 'app:0', ...).
   const keyNameOfId = new Map(pools.filter((p) => p !== 'revoked').flatMap((p) => keyIds[p].map((id, i) => [String(id), `${p}:${i}`])));
   const pingPath = apiPaths(sc.api).ping;
@@ -174,6 +184,7 @@ try {
     fs.rmSync(oldShm, { force: true });
     s.env.TOLLGATE_ABUSE_ENGINE = engine;
     s.psql('DELETE FROM abuse_decisions');
+    asleep();
     s.startServe();
     await waitFor('the gate after the restart', async () => (await get(`${s.internal}/health/ready`)).status === 200, { timeout: 30000 });
     // Tenants and keys are loaded when a request with a key goes through (from 127.0.0.1,

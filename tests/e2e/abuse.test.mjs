@@ -217,6 +217,47 @@ describe('abuse engine', () => {
   });
 });
 
+describe('key sprays', () => {
+  let s;
+  before(async () => { s = await startStack({ env }); });
+  after(async () => { await s?.stop(); });
+
+  test('a dormant key woken while dead keys are sprayed at its route is refused; keys in use and other routes are not', async () => {
+    const { id } = s.tenant('dormant');
+    s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
+    const [leaked, asleep, used] = [s.key('dormant'), s.key('dormant'), s.key('dormant')];
+    // Two keys of an account made a year ago and unused since; the change reaches the
+    // gate as any key change does.
+    s.psql(`UPDATE api_keys SET created_at = now() - interval '400 days' WHERE id IN (${s.keyId(leaked)}, ${s.keyId(asleep)})`);
+    await waitFor('the keys', async () => (await getFrom('127.0.74.99', `${s.url}/v1/x`, { 'X-Api-Key': used })).status === 200,
+      { interval: 250 });
+    // The spray: fourteen addresses of fourteen networks, one dead key each, at one route
+    // (its last addresses may be refused already: the spray's one User-Agent only fails).
+    const sprayed = [];
+    for (let a = 1; a <= 14; a++) {
+      sprayed.push((await getFrom(`127.0.${100 + a}.1`, `${s.url}/v1/sprayed`, { 'X-Api-Key': `tg_live_${String(a).padStart(32, 'C')}_AAAAAA` })).status);
+    }
+    assert.deepEqual(sprayed.slice(0, 10), Array(10).fill(401));
+    // The leaked key works until the collector has read the spray's answers; then its
+    // address is refused at once, though it never failed.
+    let refusal;
+    await waitFor('the woken key, refused', async () => {
+      refusal = await getFrom('127.0.73.1', `${s.url}/v1/sprayed`, { 'X-Api-Key': leaked });
+      return refusal.status === 403;
+    }, { timeout: PATIENCE, interval: 250 });
+    assert.match(refusal.json.type, ABUSE_TYPE);
+    assert.equal((await getFrom('127.0.73.2', `${s.url}/v1/sprayed`, { 'X-Api-Key': used })).status, 200,
+      'a key in use, at the sprayed route');
+    assert.equal((await getFrom('127.0.73.3', `${s.url}/v1/settings`, { 'X-Api-Key': asleep })).status, 200,
+      'a dormant key woken at a route the spray leaves alone');
+    assert.equal((await getFrom('127.0.73.4', `${s.url}/v1/settings`, { 'X-Api-Key': leaked })).status, 200,
+      'the leaked key from another address, elsewhere: the refusal is the address\'s');
+    await waitFor('the decision', () =>
+      s.psql(`SELECT reason || ' ' || (tenant_id = ${id}) FROM abuse_decisions WHERE id = '${refusal.json.decision_id}'`) === 'campaign true',
+    { timeout: PATIENCE });
+  });
+});
+
 describe('address lists', () => {
   let s;
   before(async () => { s = await startStack({ env }); });

@@ -123,6 +123,7 @@ static const char *const SCRIPT = "python-httpx/0.27.0";
  * answer reaches the collector; a refusal is answered 403). key_id < 0: a made-up key. Returns the
  * outcome the gate acts on (allow when the engine only flags). */
 static int64_t body; /* the next request's declared body size */
+static bool dormant; /* the next request's key is dormant */
 
 static struct abuse_result req(const char *peer, int64_t key_id, const char *uri, const char *ua,
 			       int64_t now, int status)
@@ -148,6 +149,7 @@ static struct abuse_result req(const char *peer, int64_t key_id, const char *uri
 		ar.key_hash = (uint64_t)key_id * 7919 | 1;
 	}
 	ar.key_id = key_id;
+	ar.key_dormant = dormant && key_id > 0;
 	ar.method = body > 0 ? "POST" : "GET";
 	ar.payload = body;
 	ar.uri = uri;
@@ -354,6 +356,40 @@ Test(engine, under_a_campaign_its_own_user_agent_is_refused_after_one_failure)
 	r = req("192.0.2.50", 11, "/v1/auth/login", MAPS, now + 57 * NS, 200);
 	cr_assert(!refused(&r),
 		  "a user's retry after a typo, with a browser that succeeds elsewhere");
+}
+
+/* A key spray's leaked keys of dormant accounts work, and their addresses never fail. A
+ * dormant key woken while dead keys are sprayed at its route is refused from its first
+ * request; a key in use is not, nor a dormant key woken on a route the spray leaves alone,
+ * nor one woken before any spray. */
+Test(engine, a_dormant_key_woken_during_a_key_spray_at_its_route_is_refused)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char peer[32];
+	int i;
+
+	dormant = true;
+	r = req("198.51.100.70", 13, "/v1/account/me", SCRIPT, now, 200);
+	cr_assert(!refused(&r), "no spray: a customer back after months");
+	dormant = false;
+	/* The spray: 14 addresses in 14 networks, one dead key each. */
+	for (i = 0; i < 14; i++) {
+		snprintf(peer, sizeof(peer), "10.%d.9.9", 40 + i);
+		r = req(peer, -(100 + i), "/v1/account/me", SCRIPT, now + (1000 + i * 100) * MS,
+			401);
+		cr_assert(!refused(&r), "one dead key from an address is no evidence (%d)", i);
+	}
+	dormant = true;
+	r = req("198.51.100.71", 17, "/v1/account/me", SCRIPT, now + 3 * NS, 200);
+	cr_assert(refused(&r), "a dormant key woken during the spray, at its first request");
+	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
+	cr_assert(r.campaign);
+	r = req("198.51.100.73", 19, "/v1/account/settings", SCRIPT, now + 3 * NS, 200);
+	cr_assert(!refused(&r), "a dormant key woken on a route the spray leaves alone");
+	dormant = false;
+	r = req("198.51.100.72", 11, "/v1/account/me", SCRIPT, now + 3 * NS, 200);
+	cr_assert(!refused(&r), "a key in use, on the sprayed route");
 }
 
 Test(engine, walking_ids_upwards_into_missing_records_is_enumeration_a_sync_is_not)
