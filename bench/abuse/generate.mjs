@@ -117,6 +117,11 @@ function missingId(api, r) {
 // slugs would be: every record is a route of its own to the engine.
 // Every kind is walked by an integer index (a numeric id is its own index), so that walkers
 // and syncs can go "in ascending order" over any of them.
+// A mix may also name 'uuid': a UUID (version 4 shape, 36 characters, lowercase hex and
+// dashes), as many APIs name their records; index i (0 to 2^32 - 1) gives a UUID through a
+// bijective hash, so that consecutive indexes look unrelated, as UUIDs do. A well-shaped UUID
+// names a record with probability api.uuidDensity (a fixed hash; slugDensity, then
+// idDensity, if unset); others are 404.
 // A mix may also name 'tile': a map tile, z/x/y (three path segments in one placeholder), zoom
 // 0 to TILE_MAX_ZOOM, x and y in 0..2^z-1. Its index counts the tiles zoom by zoom and, in a
 // zoom, row by row (x first), so that walking indexes walks a row of tiles west to east. A
@@ -150,6 +155,23 @@ export function tileExists(api, s) {
   return splitmix32(hash32(`tile:${s}`)) / 4294967296 < (api.tileDensity ?? 0.97);
 }
 
+// A UUID's index space, the UUID of index i, and whether a UUID names a record: its shape,
+// then a fixed hash (the upstream asks the same).
+const UUID_SPACE = 2 ** 32;
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const hex = (w, n) => (w >>> 0).toString(16).padStart(8, '0').slice(8 - n);
+function uuidOf(i) {
+  const w0 = splitmix32(i % UUID_SPACE); // a bijection of 32-bit words: one UUID per index
+  const w1 = splitmix32(w0 ^ 0x68e31da4);
+  const w2 = splitmix32(w1 ^ 0xb5297a4d);
+  const w3 = splitmix32(w2 ^ 0x1b56c4e9);
+  return `${hex(w0, 8)}-${hex(w1 >>> 16, 4)}-4${hex(w1, 3)}-${hex(((w2 >>> 16) & 0x3fff) | 0x8000, 4)}-${hex(w2, 4)}${hex(w3, 8)}`;
+}
+export function uuidExists(api, s) {
+  if (typeof s !== 'string' || !UUID_SHAPE.test(s)) return false;
+  return splitmix32(hash32(`uuid:${s}`)) / 4294967296 < (api.uuidDensity ?? api.slugDensity ?? api.idDensity);
+}
+
 // Whether a slug or code names a record: its shape, then a fixed hash (the upstream asks the
 // same), about api.slugDensity of the well-shaped ones (idDensity if unset).
 export function slugExists(api, s) {
@@ -171,6 +193,7 @@ function refString(kind, i) {
     return `${SLUG_ADJ[Math.floor(i / (n * 9000))]}-${SLUG_NOUN[Math.floor(i / 9000) % n]}-${1000 + (i % 9000)}`;
   }
   if (kind === 'code') return i.toString(36).padStart(6, '0');
+  if (kind === 'uuid') return uuidOf(i);
   return String(i);
 }
 
@@ -180,11 +203,13 @@ export function refExists(api, kind, value) {
   if (kind === 'numeric') return /^\d+$/.test(value) && idExists(api, Number(value));
   if (kind === 'slug' || kind === 'code') return slugExists(api, value);
   if (kind === 'tile') return tileExists(api, value);
+  if (kind === 'uuid') return uuidExists(api, value);
   return false;
 }
 
 function refSpace(api, kind) {
   if (kind === 'tile') return TILE_SPACE;
+  if (kind === 'uuid') return UUID_SPACE;
   return kind === 'slug' ? SLUG_SPACE : kind === 'code' ? CODE_SPACE : api.maxId;
 }
 
@@ -539,6 +564,30 @@ export function generate(sc, seed) {
       for (const q of tiles) schedule.push({ ...q, key });
       if (tiles.length > 0) variant = variant ? `${variant}+viewport` : 'viewport';
     }
+    // Optional `paging` ({ share, path, queryKey, pages: [a, b], pageMs: [a, b], everyS:
+    // [a, b] }): that share of the users page through a list now and then (an export, a
+    // reconciliation): pages 1, 2, ... up to a number drawn in pages, in order, each pageMs
+    // after the last (its answer), as ?queryKey=n on path (a template: its records drawn once
+    // a run, existing ones); the next run everyS after the last one ended, the first within
+    // everyS[0] of their start. On their key. Drawn from a stream of its own; 'paging' is
+    // added to the variant.
+    const rg = p.paging ? rng(seed, `${name}/paging`) : null;
+    if (rg?.chance(p.paging.share)) {
+      const g = p.paging;
+      let runs = 0;
+      for (let u = startS + rg.uniform(0, g.everyS[0]); u < D;) {
+        const path = instantiate(api, g.path, rg, null);
+        const pages = rg.int(...g.pages);
+        let t = u;
+        for (let k = 1; k <= pages && t < D; k++) {
+          schedule.push({ t: Math.round(t * 1000), method: 'GET', path: `${path}?${g.queryKey ?? 'page'}=${k}`, bytes: 0, key });
+          t += rg.range(g.pageMs) / 1000;
+        }
+        runs++;
+        u = t + rg.range(g.everyS);
+      }
+      if (runs > 0) variant = variant ? `${variant}+paging` : 'paging';
+    }
     add(cls, variant, r, ip, schedule);
   };
 
@@ -831,6 +880,43 @@ export function generate(sc, seed) {
         else Object.assign(g, { z: g.z0, x: g.x0, y: g.y0, cols: g.cols0, rows: g.rows0 });
         return k;
       };
+      // Optional `upsert` ({ share, write: { method, path, body }, probe, newShare, probeShare,
+      // afterMs: [a, b] }): that share of the jobs push records of their own (a CRM's
+      // contacts, say) instead of walking the API's: at each sync request (the times, the list
+      // calls and the polls are as without it) the next record of the job's own list, by an
+      // id the client chose (ascending; one the API does not have yet with probability
+      // newShare, else one it has), written with write.method to write.path (a route with
+      // `create`: 201 if new, 409 if it exists) with a body of write.body's kind. A job that
+      // probes (probeShare of them) first GETs the record at `probe` (a template naming the
+      // same record: 200 or 404) and writes only the new ones, afterMs after the probe; the
+      // others write every record, the ones already there answering 409. Not with `region`.
+      // Drawn from a stream of its own; the variant is 'probe' or 'upsert'.
+      const ru = p.upsert ? rng(seed, `etl/${i}/upsert`) : null;
+      let upsert = null;
+      if (ru?.chance(p.upsert.share)) {
+        const o = p.upsert;
+        const k = recordKind(api, o.write.path);
+        upsert = { o, kind: k, probe: !!o.probe && ru.chance(o.probeShare ?? 1), fixed: fixNames(api, [o.write.path, o.probe].filter(Boolean), ru), at: existingRef(api, k, ru) };
+      }
+      // The next record of the job's list: a new one or one the API has, after the last.
+      const nextOwn = (g) => {
+        const isNew = ru.chance(g.o.newShare);
+        const hi = g.kind === 'numeric' ? api.maxId * 2 : refSpace(api, g.kind) - 1;
+        let j = g.at;
+        do j = j >= hi ? (g.kind === 'numeric' ? 1 : 0) : j + 1;
+        while (!wellShaped(g.kind, j) || indexExists(api, g.kind, j) === isNew);
+        g.at = j;
+        return { j, isNew };
+      };
+      const upsertAt = (g, t) => {
+        const { j, isNew } = nextOwn(g);
+        const write = { method: g.o.write.method, path: fillAt(api, g.o.write.path, j, g.fixed), bytes: bodyBytes(api.bodies[g.o.write.body], ru), key };
+        if (!g.probe) return [{ t, ...write }];
+        const out = [{ t, method: 'GET', path: fillAt(api, g.o.probe, j, g.fixed), bytes: 0, key }];
+        const after = t + Math.round(ru.range(g.o.afterMs));
+        if (isNew && after <= D * 1000) out.push({ ...write, t: after });
+        return out;
+      };
       for (let start = r.range(p.firstBurstS); start < D;) {
         const len = r.range(p.burstS);
         schedule.push({ t: Math.round(start * 1000), method: 'GET', path: P.list, bytes: 0, key });
@@ -839,11 +925,12 @@ export function generate(sc, seed) {
         for (const t of poisson(r, r.range(p.burstRate), start + 0.05, Math.min(D, start + len))) {
           cursor = nextExisting(api, kind, cursor);
           const id = r.chance(p.staleIdShare) ? missingRef(api, kind, r) : cursor;
-          schedule.push({ t, method: 'GET', path: fillAt(api, tpl, region ? nextTile(region) : id, fixed), bytes: 0, key });
+          if (upsert) schedule.push(...upsertAt(upsert, t));
+          else schedule.push({ t, method: 'GET', path: fillAt(api, tpl, region ? nextTile(region) : id, fixed), bytes: 0, key });
         }
         start += len + r.range(p.gapS);
       }
-      add('etl', null, r, alloc.address(), schedule);
+      add('etl', upsert ? (upsert.probe ? 'probe' : 'upsert') : null, r, alloc.address(), schedule);
     }
   }
 

@@ -5,6 +5,9 @@
 // api.extraRoutes, the ingest route (202) and the login route (200 for the right password,
 // passwordOf() in generate.mjs, else 401). A placeholder in a template (:id, :slug, :region,
 // ...) is what api.params says (generate.mjs, refKind()); a 'tile' one spans three segments.
+// A route with `create: true` creates the record its last placeholder names, by an id the
+// client chose (a PUT, say): its other records must exist (else 404); then 201 (or its
+// status) if that record does not exist yet, 409 if it does.
 // Runs as its own process (run.mjs spawns it) so that it does not share the replayer's event
 // loop: `node bench/abuse/upstream.mjs '<the scenario's api as JSON>'` prints its port.
 import http from 'node:http';
@@ -20,6 +23,7 @@ function segment(kind) {
   if (kind === 'slug') return '([a-z0-9-]+)';
   if (kind === 'code') return '([a-z0-9]+)';
   if (kind === 'tile') return '(\\d+/\\d+/\\d+)'; // a map tile, z/x/y: three segments
+  if (kind === 'uuid') return '([0-9a-f-]+)'; // then refExists() checks its shape
   return '(\\d+)';
 }
 
@@ -37,7 +41,7 @@ function routeTable(a) {
     rows.push({ method, re: new RegExp(`^${src}$`), kinds, status, ...extra });
   };
   for (const r of [...(a.routes ?? []), ...(a.extraRoutes ?? [])]) {
-    push(r.method, r.path, r.status ?? (r.method === 'POST' ? 201 : 200));
+    push(r.method, r.path, r.status ?? (r.method === 'POST' || r.create ? 201 : 200), r.create ? { create: true } : {});
   }
   // Without a scenario (an old command line): the default scenario's table.
   if (!a.routes) {
@@ -66,6 +70,12 @@ function answer(method, url, body) {
       otherMethod = true;
       continue;
     }
+    if (rt.create) {
+      // The records before the last must exist; the last is the one created.
+      const last = rt.kinds.length - 1;
+      if (rt.kinds.some((k, i) => i < last && !refExists(api, k, hit[i + 1]))) return 404;
+      return last >= 0 && refExists(api, rt.kinds[last], hit[last + 1]) ? 409 : rt.status;
+    }
     if (rt.kinds.some((k, i) => !refExists(api, k, hit[i + 1]))) return 404;
     if (rt.login) {
       let c = null;
@@ -79,7 +89,7 @@ function answer(method, url, body) {
   return otherMethod ? 405 : 404;
 }
 
-const ERRORS = { 401: 'invalid credentials', 404: 'not found', 405: 'method not allowed' };
+const ERRORS = { 401: 'invalid credentials', 404: 'not found', 405: 'method not allowed', 409: 'conflict' };
 
 const server = http.createServer((req, res) => {
   // Only a login's body is read (a small JSON); the others are drained.

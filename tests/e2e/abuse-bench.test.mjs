@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fixedWindow, tokenBucket } from '../../bench/abuse/baselines.mjs';
-import { generate, passwordOf, slugExists, summary, tileExists } from '../../bench/abuse/generate.mjs';
+import { generate, passwordOf, slugExists, summary, tileExists, uuidExists } from '../../bench/abuse/generate.mjs';
 import { campaignStats, ci, labelLines } from '../../bench/abuse/report.mjs';
 import scenario from '../../bench/abuse/scenario.mjs';
 import heldout from '../../bench/abuse/heldout.mjs';
@@ -16,10 +16,11 @@ import heldout3 from '../../bench/abuse/heldout3.mjs';
 import heldout4 from '../../bench/abuse/heldout4.mjs';
 import heldout5 from '../../bench/abuse/heldout5.mjs';
 import heldout6 from '../../bench/abuse/heldout6.mjs';
+import heldout7 from '../../bench/abuse/heldout7.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
-  ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61],
+  ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61], ['heldout7', heldout7, 71],
 ];
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
@@ -32,7 +33,7 @@ test('the generator is deterministic per seed, and seeds differ', () => {
 });
 
 test('the held-out generators are deterministic per seed too', () => {
-  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41], [heldout5, 51], [heldout6, 61]]) {
+  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41], [heldout5, 51], [heldout6, 61], [heldout7, 71]]) {
     assert.deepEqual(generate(sc, s0), generate(sc, s0));
     assert.notDeepEqual(generate(sc, s0).clients.map((x) => x.schedule.length), generate(sc, s0 + 1).clients.map((x) => x.schedule.length));
     assert.ok(sc.seeds.length >= 4);
@@ -151,7 +152,7 @@ for (const [name, sc, seed] of SCENARIOS) {
 }
 
 test('held-out: at least 10 clients per class, campaigns of at least 100 addresses', () => {
-  for (const sc of [heldout, heldout2, heldout3, heldout4, heldout5, heldout6]) {
+  for (const sc of [heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7]) {
     for (const seed of sc.seeds) {
       for (const [cls, s] of summary(generate(sc, seed))) {
         assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `${sc.name} seed ${seed}: ${cls} has ${s.clients}`);
@@ -700,6 +701,165 @@ test('heldout6: tiles keep to the pyramid and are mostly there, lists keep their
   assert.equal(tileExists(heldout6.api, '03/1/1'), false, 'not a number as written');
 });
 
+// heldout7 with some classes' parameters changed (an option taken out, say).
+const heldout7With = (changes) => ({
+  ...heldout7,
+  classes: { ...heldout7.classes, ...Object.fromEntries(Object.entries(changes).map(([cls, p]) => [cls, { ...heldout7.classes[cls], ...p }])) },
+});
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+test('heldout7\'s own generator options: users page through a list in order, as fast as the answers come', () => {
+  const plain = heldout7With({ steady: { paging: undefined }, nat: { paging: undefined } });
+  for (const seed of [71, 72]) {
+    const on = generate(heldout7, seed).clients;
+    const off = generate(plain, seed).clients;
+    let runs = 0;
+    for (const cls of ['steady', 'nat']) {
+      const o = heldout7.classes[cls].paging;
+      const a = on.filter((x) => x.class === cls);
+      const b = off.filter((x) => x.class === cls);
+      assert.equal(a.length, b.length);
+      const re = new RegExp(`^(${o.path.replace(/:[a-z]+/g, '[a-z0-9]+')})\\?${o.queryKey}=(\\d+)$`);
+      let pagers = 0;
+      a.forEach((c, k) => {
+        const extra = extraOf(c.schedule, b[k].schedule);
+        assert.equal(c.schedule.length - extra.length, b[k].schedule.length, `${c.id}: its route mix is kept`);
+        // (A user behind a NAT has its gateway as its variant.)
+        if (cls === 'steady') assert.equal(c.variant === 'paging', extra.length > 0, c.id);
+        if (extra.length === 0) {
+          assert.deepEqual(c, b[k], `${c.id}: as without the option`);
+          return;
+        }
+        pagers++;
+        assert.ok(extra[0].key.valid !== undefined, `${c.id}: a valid key`);
+        assert.ok(extra.every((q) => q.method === 'GET' && q.bytes === 0 && JSON.stringify(q.key) === JSON.stringify(extra[0].key)), `${c.id}: GETs on one key`);
+        const pages = extra.map((q) => {
+          const m = q.path.match(re);
+          assert.ok(m, `${c.id}: ${q.path}`);
+          return { t: q.t, list: m[1], n: Number(m[2]) };
+        });
+        // Runs: pages 1, 2, ... of one list, each pageMs after the last; everyS between runs.
+        const split = [];
+        for (const x of pages) {
+          if (x.n === 1) split.push([]);
+          split.at(-1).push(x);
+        }
+        split.forEach((run, j) => {
+          assert.ok(run.every((x, i) => x.n === i + 1 && x.list === run[0].list), `${c.id}: pages in order`);
+          for (let i = 1; i < run.length; i++) {
+            const gap = run[i].t - run[i - 1].t;
+            assert.ok(gap >= o.pageMs[0] - 1 && gap <= o.pageMs[1] + 1, `${c.id}: ${gap} ms between pages`);
+          }
+          const cut = run.at(-1).t + o.pageMs[1] >= heldout7.durationS * 1000;
+          assert.ok(run.length <= o.pages[1] && (cut || run.length >= o.pages[0]), `${c.id}: ${run.length} pages`);
+          if (j > 0) assert.ok(run[0].t - split[j - 1].at(-1).t >= (o.everyS[0] * 1000) + o.pageMs[0] - 1, `${c.id}: runs everyS apart`);
+          runs++;
+        });
+      });
+      assert.ok(pagers > 0 && pagers < a.length, `seed ${seed}: ${pagers} of ${a.length} ${cls} page`);
+    }
+    assert.ok(runs >= 10, `seed ${seed}: ${runs} runs`);
+  }
+});
+
+test('heldout7\'s own generator options: ETL jobs push contacts of their own, probing first or taking the 409s', () => {
+  const { upsert: o } = heldout7.classes.etl;
+  const { api } = heldout7;
+  const plain = heldout7With({ etl: { upsert: undefined } });
+  const re = new RegExp(`^${o.write.path.replace(/:[a-z]+/, '([a-z0-9]+)')}$`);
+  const idOf = (q) => q.path.match(re)?.[1];
+  const tally = { probe: 0, upsert: 0, probes: 0, newProbes: 0, writes: 0, conflicts: 0 };
+  for (const seed of heldout7.seeds) {
+    const on = generate(heldout7, seed).clients.filter((x) => x.class === 'etl');
+    const off = generate(plain, seed).clients.filter((x) => x.class === 'etl');
+    assert.equal(on.length, off.length);
+    on.forEach((c, k) => {
+      const p = off[k];
+      assert.ok(p.variant === null && p.schedule.every((q) => q.method === 'GET' && !idOf(q)), `${p.id}: no contacts without the option`);
+      if (c.variant === null) {
+        assert.deepEqual(c, p, `${c.id}: as without the option`);
+        return;
+      }
+      assert.ok(['probe', 'upsert'].includes(c.variant), c.id);
+      tally[c.variant]++;
+      assert.equal(c.sourceIp, p.sourceIp);
+      // Its polls and list calls as without the option; its contacts at the sync requests' times.
+      const other = (q) => q.path === api.paths.poll || q.path === api.paths.list;
+      assert.deepEqual(c.schedule.filter(other), p.schedule.filter(other), c.id);
+      const mine = c.schedule.filter((q) => !other(q));
+      assert.ok(mine.every((q) => idOf(q) && JSON.stringify(q.key) === JSON.stringify(p.schedule[0].key)), `${c.id}: contacts only, on its key`);
+      const syncTimes = p.schedule.filter((q) => !other(q)).map((q) => q.t);
+      const writes = mine.filter((q) => q.method === o.write.method);
+      assert.ok(writes.every((q) => q.bytes >= 16), c.id);
+      const exists = (q) => slugExists(api, idOf(q));
+      if (c.variant === 'upsert') {
+        // Every record written blind, at the sync times: the ones there already answer 409.
+        assert.deepEqual(mine.map((q) => q.t), syncTimes, c.id);
+        assert.equal(writes.length, mine.length);
+        tally.writes += writes.length;
+        tally.conflicts += writes.filter(exists).length;
+      } else {
+        // A GET at each sync time; a write only for the records it did not find, afterMs later.
+        const gets = mine.filter((q) => q.method === 'GET');
+        assert.deepEqual(gets.map((q) => q.t), syncTimes, c.id);
+        const missing = gets.filter((q) => !exists(q));
+        assert.ok(writes.every((q) => !exists(q)), `${c.id}: writes only new records`);
+        const after = new Map(missing.map((q) => [q.path, q.t]));
+        for (const w of writes) {
+          const d = w.t - after.get(w.path);
+          assert.ok(d >= o.afterMs[0] - 1 && d <= o.afterMs[1] + 1, `${c.id}: ${w.path} ${d} ms after its probe`);
+        }
+        const written = new Set(writes.map((q) => q.path));
+        for (const q of missing.filter((x) => !written.has(x.path))) {
+          assert.ok(q.t + o.afterMs[1] + 1 > heldout7.durationS * 1000, `${c.id}: ${q.path} never written (only past the end)`);
+        }
+        tally.probes += gets.length;
+        tally.newProbes += missing.length;
+      }
+      // The job's own ids, each once, in ascending order.
+      const ids = (c.variant === 'upsert' ? writes : mine.filter((q) => q.method === 'GET')).map((q) => parseInt(idOf(q), 36));
+      assert.ok(ids.every((x, i) => i === 0 || x > ids[i - 1]), `${c.id}: ascending ids`);
+    });
+  }
+  assert.ok(tally.probe > 0 && tally.upsert > 0, JSON.stringify(tally));
+  assert.ok(tally.writes > 1000 && Math.abs(tally.conflicts / tally.writes - (1 - o.newShare)) < 0.05, JSON.stringify(tally));
+  assert.ok(tally.probes > 1000 && Math.abs(tally.newProbes / tally.probes - o.newShare) < 0.05, JSON.stringify(tally));
+});
+
+test('heldout7: UUIDs keep their shape, one per index, about uuidDensity of them there; numbers, codes, days', () => {
+  const { api } = heldout7;
+  const trace = generate(heldout7, 71);
+  const uuids = new Set();
+  const days = new Set();
+  const accounts = new Set();
+  for (const c of trace.clients) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      if ((m = p.match(/^\/2024-11-01\/(?:messages|calls|conversations)\/([^/]+)/)) && m[1] !== 'bulk') uuids.add(m[1]);
+      if ((m = p.match(/^\/verify\/v3\/verifications\/([^/]+)\/check$/))) uuids.add(m[1]);
+      if ((m = p.match(/\/(?:usage|cdr)\/([^/]+)$/))) days.add(m[1]);
+      if ((m = p.match(/^\/2024-11-01\/accounts\/([^/]+)/)) && m[1] !== 'self') accounts.add(m[1]);
+    }
+  }
+  assert.ok(uuids.size > 1000, `${uuids.size} UUIDs`);
+  for (const u of uuids) assert.match(u, UUID);
+  // Walkers ask for consecutive indexes: distinct UUIDs, about uuidDensity of them there.
+  const walked = trace.clients.filter((x) => x.variant?.startsWith('idwalk'))
+    .flatMap((x) => x.schedule.map((q) => q.path.match(/^\/2024-11-01\/messages\/([^/]+)$/)?.[1]).filter(Boolean));
+  assert.ok(walked.length > 200, `${walked.length} walked`);
+  assert.equal(new Set(walked).size, walked.length, 'one UUID per index');
+  const there = walked.filter((u) => uuidExists(api, u)).length / walked.length;
+  assert.ok(Math.abs(there - api.uuidDensity) < 0.06, `${there} of the walked UUIDs there`);
+  const u = [...uuids].find((x) => uuidExists(api, x));
+  assert.equal(uuidExists(api, u.toUpperCase()), false, 'lowercase only');
+  assert.equal(uuidExists(api, u.replace(/-/g, '')), false, 'with its dashes');
+  assert.equal(uuidExists(api, `${u.slice(0, 14)}1${u.slice(15)}`), false, 'version 4 only');
+  assert.equal(uuidExists({ ...api, uuidDensity: 0 }, u), false);
+  assert.ok(days.size > 1 && [...days].every((x) => api.params.day.includes(x)));
+  assert.ok(accounts.size > 50 && [...accounts].every((x) => /^[a-z0-9]{6}$/.test(x) && /[a-z]/.test(x)));
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -727,14 +887,14 @@ test('heldout4: merchant slugs, payment and consent codes keep their shapes, lis
   assert.ok(pairs.size > 1 && [...pairs].every((x) => heldout4.api.params.pair.includes(x)));
 });
 
-test('every mix has seeds and a pairing of address pools of its own; heldout4, heldout5 and heldout6 keep to their pools and User-Agents', () => {
+test('every mix has seeds and a pairing of address pools of its own; heldout4 to heldout7 keep to their pools and User-Agents', () => {
   const mixes = SCENARIOS.map(([, sc]) => sc);
   const seeds = mixes.flatMap((sc) => sc.seeds);
   assert.equal(new Set(seeds).size, seeds.length);
   const pools = mixes.map((sc) => JSON.stringify(sc.addressPools));
   assert.equal(new Set(pools).size, pools.length);
   const within = (ip, [a, b]) => Number(ip.split('.')[1]) >= a && Number(ip.split('.')[1]) <= b;
-  for (const mix of [heldout4, heldout5, heldout6]) {
+  for (const mix of [heldout4, heldout5, heldout6, heldout7]) {
     const { hosts, networks } = mix.addressPools;
     for (const seed of mix.seeds) {
       for (const c of generate(mix, seed).clients) {
@@ -1040,6 +1200,81 @@ describe('the upstream', () => {
     const user = 'ines.ng88@trailpost.example';
     assert.equal(await h6('POST', '/explore/v3/account/authenticate', JSON.stringify({ user, password: passwordOf(user) })), 200);
     assert.equal(await h6('POST', '/explore/v3/account/authenticate', JSON.stringify({ user, password: 'dragon' })), 401);
+  });
+
+  test('answers heldout7\'s routes: UUIDs, numbers, codes, slugs, days, creates with 409, every method, login, ingest, webhooks', async () => {
+    const { api } = heldout7;
+    const { num, missing, code, noCode, slug, noSlug } = await records(api, 'rose-bag');
+    const trace = generate(heldout7, 71);
+    const paths = trace.clients.flatMap((c) => c.schedule.map((q) => q.path.split('?')[0]));
+    const uuids = [...new Set(paths.map((p) => p.match(/\/([0-9a-f]{8}-[0-9a-f-]{27})(?:\/|$)/)?.[1]).filter(Boolean))];
+    const msg = uuids.find((x) => uuidExists(api, x));
+    const noMsg = uuids.find((x) => !uuidExists(api, x));
+    const h7 = (method, path, body) => ask('heldout7', method, path, body);
+    const V = '/2024-11-01';
+    assert.equal(await h7('GET', `${V}/messages/${msg}`), 200);
+    assert.equal(await h7('GET', `${V}/messages/${noMsg}`), 404);
+    assert.equal(await h7('GET', `${V}/messages/${msg.toUpperCase()}`), 404, 'not as the API spells it');
+    assert.equal(await h7('GET', `${V}/messages/${msg.replace(/-/g, '')}`), 404, 'without its dashes');
+    assert.equal(await h7('GET', `${V}/messages/${msg}/receipts`), 200);
+    assert.equal(await h7('GET', `${V}/messages?page_number=7`), 200);
+    assert.equal(await h7('POST', `${V}/messages`, '{"to":"14155550123"}'), 201);
+    assert.equal(await h7('DELETE', `${V}/messages`), 405);
+    assert.equal(await h7('POST', `${V}/messages/bulk`, '{"recipients":[]}'), 202);
+    assert.equal(await h7('GET', `${V}/calls/${msg}`), 200);
+    assert.equal(await h7('POST', `${V}/calls/${msg}/transfer`, '{"to":"sip:desk"}'), 201);
+    assert.equal(await h7('GET', `${V}/conversations/${msg}/messages?page_number=2`), 200);
+    assert.equal(await h7('POST', '/verify/v3/verifications', '{"to":"14155550123"}'), 201);
+    assert.equal(await h7('POST', `/verify/v3/verifications/${msg}/check`, '{"code":"123456"}'), 201);
+    assert.equal(await h7('POST', `/verify/v3/verifications/${noMsg}/check`, '{"code":"123456"}'), 404);
+    assert.equal(await h7('GET', `/lookup/v2/phone-numbers/${num}`), 200);
+    assert.equal(await h7('GET', `/lookup/v2/phone-numbers/${missing}`), 404);
+    assert.equal(await h7('GET', `/lookup/v2/phone-numbers/${num}/caller-name`), 200);
+    assert.equal(await h7('GET', `${V}/accounts/${code}/numbers?page_number=3`), 200);
+    assert.equal(await h7('GET', `${V}/accounts/${code}/numbers/${num}`), 200);
+    assert.equal(await h7('GET', `${V}/accounts/${noCode}/numbers/${num}`), 404);
+    assert.equal(await h7('GET', `${V}/accounts/${code}/numbers/${missing}`), 404);
+    assert.equal(await h7('PATCH', `${V}/accounts/${code}`, '{"name":"x"}'), 200);
+    assert.equal(await h7('GET', `${V}/accounts/${code}/usage/2025-02-20`), 200);
+    assert.equal(await h7('GET', `${V}/accounts/${code}/usage/2025-03-01`), 404, 'no such day');
+    assert.equal(await h7('GET', `${V}/reports/cdr/2025-02-28`), 200);
+    assert.equal(await h7('GET', `${V}/pricing/whatsapp/ng`), 200);
+    assert.equal(await h7('GET', `${V}/pricing/telex/ng`), 404, 'no such channel');
+    assert.equal(await h7('GET', `${V}/available-numbers/us?contains=415`), 200);
+    assert.equal(await h7('GET', `${V}/templates/${slug}`), 200);
+    assert.equal(await h7('GET', `${V}/templates/${noSlug}`), 404);
+    assert.equal(await h7('GET', `${V}/contacts/${code}`), 200);
+    assert.equal(await h7('GET', `${V}/contacts/${noCode}`), 404);
+    assert.equal(await h7('DELETE', `${V}/contacts/${code}`), 200);
+    // A create by the client's own id: 201 if new, 409 if the contact is there already.
+    assert.equal(await h7('PUT', `${V}/contacts/${noCode}`, '{"name":"x"}'), 201);
+    assert.equal(await h7('PUT', `${V}/contacts/${code}`, '{"name":"x"}'), 409);
+    assert.equal(await h7('POST', `${V}/contacts/${noCode}`, '{}'), 405);
+    assert.equal(await h7('GET', `${V}/accounts/self/balance`), 200);
+    assert.equal(await h7('GET', `${V}/keys/current`), 200);
+    assert.equal(await h7('GET', '/desk/v2/agents/me/queue'), 200);
+    assert.equal(await h7('GET', '/status/v1/ping'), 200);
+    assert.equal(await h7('POST', '/hooks/v1/carrier-dlr', '{"receipts":[]}'), 200);
+    assert.equal(await h7('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    const user = 'priya.b35@relaywave-desk.example';
+    assert.equal(await h7('POST', '/desk/v2/agents/sign-on', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h7('POST', '/desk/v2/agents/sign-on', JSON.stringify({ user, password: 'Summer2023!' })), 401);
+    // The generator and the upstream agree on which UUIDs exist and which contacts conflict.
+    const sample = uuids.slice(0, 60);
+    for (const x of sample) assert.equal(await h7('GET', `${V}/messages/${x}`), uuidExists(api, x) ? 200 : 404, x);
+    const writes = trace.clients.filter((c) => c.variant === 'upsert').flatMap((c) => c.schedule.filter((q) => q.method === 'PUT')).slice(0, 60);
+    assert.ok(writes.length === 60);
+    for (const q of writes) assert.equal(await h7('PUT', q.path, '{}'), slugExists(api, q.path.split('/').at(-1)) ? 409 : 201, q.path);
+    // Without `create`, the same route is an ordinary one: its record must exist.
+    const plain = startUpstream({ ...api, extraRoutes: api.extraRoutes.map(({ create, ...r }) => r) });
+    try {
+      const url = `http://127.0.0.1:${await plain.port}`;
+      const put = async (id) => (await fetch(`${url}${V}/contacts/${id}`, { method: 'PUT', body: '{}' })).status;
+      assert.equal(await put(noCode), 404);
+      assert.equal(await put(code), 201);
+    } finally {
+      plain.p.kill('SIGKILL');
+    }
   });
 
   test('agrees with the generator on which logins succeed', async () => {
