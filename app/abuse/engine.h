@@ -42,6 +42,7 @@ struct abuse_route {
 	uint64_t seg_pos[ABUSE_ROUTE_SEGS], seg_val[ABUSE_ROUTE_SEGS];
 	int nseg;
 	uint64_t ua_hash; /* the whole User-Agent string's (none: an empty one's), never 0 */
+	uint64_t path;	  /* the raw path's hash (no query), its low bit set for a write */
 };
 
 struct abuse_result {

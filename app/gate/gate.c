@@ -100,6 +100,7 @@ static void record(struct hctx *c, int64_t now_ms, int64_t key_id, int64_t tenan
 	d.outcome = m == METRIC_ALLOWED ? DECISION_ALLOW : DECISION_DENY;
 	d.route_hash = c->admit.route_hash;
 	d.ua_hash = c->admit.ua_hash;
+	d.path = c->admit.path;
 	memcpy(d.seg_pos, c->admit.seg_pos, sizeof(d.seg_pos));
 	memcpy(d.seg_val, c->admit.seg_val, sizeof(d.seg_val));
 	state_ring_push(c->app->state, c->app->ring, &d);
@@ -356,6 +357,7 @@ enum err gate_handle(struct hctx *c)
 	_Static_assert(sizeof(c->admit.seg_pos) == sizeof(ab.route.seg_pos), "segments");
 	c->admit.route_hash = ab.route.hash;
 	c->admit.ua_hash = ab.route.ua_hash;
+	c->admit.path = ab.route.path;
 	memcpy(c->admit.seg_pos, ab.route.seg_pos, sizeof(c->admit.seg_pos));
 	memcpy(c->admit.seg_val, ab.route.seg_val, sizeof(c->admit.seg_val));
 	if (ab.enforced && ab.outcome >= OUTCOME_THROTTLE)

@@ -158,6 +158,8 @@ struct abuse_client {
 	uint64_t seen[4], seen_prev[4];
 	uint64_t paths[4], paths_prev[4];
 	uint64_t fan[4], fan_prev[4];
+	uint64_t missed[4],
+	    missed_prev[4]; /* paths a read found missing (404), not created since */
 	int64_t window;
 	struct abuse_failing failing; /* keys only */
 	/* An active decision on this client. */
@@ -372,6 +374,7 @@ struct state_decision {
 	 * learn parameters from successful answers; zero when unused. */
 	uint64_t seg_pos[3], seg_val[3];
 	uint64_t ua_hash; /* the request's User-Agent, as engine.h's abuse_route has it */
+	uint64_t path;	  /* the request's path, as engine.h's abuse_route has it */
 };
 
 struct state_ring {

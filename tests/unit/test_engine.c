@@ -122,8 +122,9 @@ static const char *const SCRIPT = "python-httpx/0.27.0";
 /* Asks the engine about one request at `now` (ns), and answers it with `status` (0: no
  * answer reaches the collector; a refusal is answered 403). key_id < 0: a made-up key. Returns the
  * outcome the gate acts on (allow when the engine only flags). */
-static int64_t body; /* the next request's declared body size */
-static bool dormant; /* the next request's key is dormant */
+static int64_t body;	   /* the next request's declared body size */
+static bool dormant;	   /* the next request's key is dormant */
+static const char *method; /* the next request's method (NULL: GET, or POST with a body) */
 
 static struct abuse_result req(const char *peer, int64_t key_id, const char *uri, const char *ua,
 			       int64_t now, int status)
@@ -150,7 +151,7 @@ static struct abuse_result req(const char *peer, int64_t key_id, const char *uri
 	}
 	ar.key_id = key_id;
 	ar.key_dormant = dormant && key_id > 0;
-	ar.method = body > 0 ? "POST" : "GET";
+	ar.method = method ? method : body > 0 ? "POST" : "GET";
 	ar.payload = body;
 	ar.uri = uri;
 	ar.user_agent = ua;
@@ -166,6 +167,7 @@ static struct abuse_result req(const char *peer, int64_t key_id, const char *uri
 									    : DECISION_ALLOW;
 		d.route_hash = res.route.hash;
 		d.ua_hash = res.route.ua_hash;
+		d.path = res.route.path;
 		memcpy(d.seg_pos, res.route.seg_pos, sizeof(d.seg_pos));
 		memcpy(d.seg_val, res.route.seg_val, sizeof(d.seg_val));
 		abuse_observe_response(&g.st, &d, d.outcome == DECISION_DENY ? 403 : status, now);
@@ -414,6 +416,46 @@ Test(engine, walking_ids_upwards_into_missing_records_is_enumeration_a_sync_is_n
 		cr_assert(!refused(&sync), "the sync is refused at %d", i);
 	}
 	cr_assert(blocked);
+}
+
+/* A sync that asks which of its own records exist, walking their ids upwards into 404s,
+ * then creates the missing ones, is not looking for records: the misses it fills are
+ * taken back (heldout7, blind: 14 of 14 such jobs refused as id_enumeration). The same
+ * walk without the creations is a walk into missing records, and so is one whose "fills"
+ * are one record written over and over. */
+Test(engine, a_sync_that_creates_the_records_it_found_missing_is_not_walking_ids)
+{
+	int64_t now = state_mono_ns();
+	const char *who[] = {"198.51.100.50", "198.51.100.51", "198.51.100.52"};
+	const int64_t keys[] = {11, 13, 15};
+	bool refusedv[3] = {false, false, false};
+	int i, c;
+
+	for (i = 0; i < 40; i++) {
+		for (c = 0; c < 3; c++) {
+			char uri[64];
+			struct abuse_result r;
+			int64_t t = now + (i * 3 + c) * 100 * MS;
+
+			snprintf(uri, sizeof(uri), "/v1/contacts/%d", 7000 + 2 * i);
+			method = NULL;
+			r = req(who[c], keys[c], uri, SCRIPT, t, i % 2 ? 200 : 404);
+			refusedv[c] |= refused(&r);
+			if (i % 2 || c == 1)
+				continue;
+			/* The new record, created a moment later: of the same path (the sync), or
+			 * always the same one (the walker pretending). */
+			if (c == 2)
+				snprintf(uri, sizeof(uri), "/v1/contacts/%d", 7000);
+			method = "PUT";
+			r = req(who[c], keys[c], uri, SCRIPT, t + 50 * MS, 201);
+			refusedv[c] |= refused(&r);
+		}
+	}
+	method = NULL;
+	cr_assert(!refusedv[0], "the sync that creates what it found missing");
+	cr_assert(refusedv[1], "the same walk, creating nothing");
+	cr_assert(refusedv[2], "the walk that writes one record over and over");
 }
 
 /* Writes v as six base-36 digits, the first one a letter (a record's code: "k00p7k"). */
