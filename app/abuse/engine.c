@@ -137,30 +137,41 @@ static void age_responses(struct abuse_client *a, int64_t now)
 	a->resp_ns = now;
 }
 
-static void mark(uint64_t *bits, int nwords, uint64_t h)
+/* An item's bit in a bitmap of nwords words: its word, and the mask within it. */
+static unsigned bit_of(uint64_t h, int nwords, uint64_t *mask)
 {
 	unsigned bit = (unsigned)(h % (uint64_t)(64 * nwords));
 
-	bits[bit / 64] |= 1ULL << (bit % 64);
+	*mask = 1ULL << (bit % 64);
+	return bit / 64;
+}
+
+static void mark(uint64_t *bits, int nwords, uint64_t h)
+{
+	uint64_t m;
+	unsigned w = bit_of(h, nwords, &m);
+
+	bits[w] |= m;
 }
 
 /* Whether an item set its bit (this window or the last). */
 static bool marked(const uint64_t *a, const uint64_t *b, int nwords, uint64_t h)
 {
-	unsigned bit = (unsigned)(h % (uint64_t)(64 * nwords));
+	uint64_t m;
+	unsigned w = bit_of(h, nwords, &m);
 
-	return ((a[bit / 64] | b[bit / 64]) >> (bit % 64)) & 1;
+	return ((a[w] | b[w]) & m) != 0;
 }
 
 /* Whether an item set its bit (this window or the last), clearing it in both. */
 static bool unmark(uint64_t *a, uint64_t *b, int nwords, uint64_t h)
 {
-	unsigned bit = (unsigned)(h % (uint64_t)(64 * nwords));
-	uint64_t m = 1ULL << (bit % 64);
-	bool was = ((a[bit / 64] | b[bit / 64]) & m) != 0;
+	bool was = marked(a, b, nwords, h);
+	uint64_t m;
+	unsigned w = bit_of(h, nwords, &m);
 
-	a[bit / 64] &= ~m;
-	b[bit / 64] &= ~m;
+	a[w] &= ~m;
+	b[w] &= ~m;
 	return was;
 }
 

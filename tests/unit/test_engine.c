@@ -180,6 +180,16 @@ static bool refused(const struct abuse_result *r)
 	return r->enforced && r->outcome >= OUTCOME_THROTTLE;
 }
 
+/* A walk's step i was refused: by `rule`, and the first such step goes to *at. */
+static void note_refusal(const struct abuse_result *r, int rule, int i, int *at)
+{
+	if (!refused(r))
+		return;
+	cr_assert_eq(r->reason, rule, "%s", abuse_rule_name(r->reason));
+	if (*at < 0)
+		*at = i;
+}
+
 Test(engine, a_burst_within_the_plan_is_flagged_never_refused)
 {
 	int64_t now = state_mono_ns();
@@ -531,11 +541,7 @@ Test(engine, a_walk_through_codes_on_a_route_not_learned_yet_is_a_walk)
 		code36(id, 9000 + 3 * i);
 		snprintf(uri, sizeof(uri), "/v1/payments/%s", id);
 		r = req("198.51.100.46", 11, uri, SCRIPT, now + i * 2 * NS, i % 2 ? 404 : 200);
-		if (refused(&r) && at < 0) {
-			cr_assert_eq(r.reason, RULE_ID_ENUMERATION, "%s",
-				     abuse_rule_name(r.reason));
-			at = i;
-		}
+		note_refusal(&r, RULE_ID_ENUMERATION, i, &at);
 		/* Another client reads codes far apart, as often missing. */
 		code36(id, 9000 + (int)((unsigned)(i * 7919) % 40000));
 		snprintf(uri, sizeof(uri), "/v1/refunds/%s", id);
@@ -563,11 +569,7 @@ Test(engine, a_walk_split_over_a_keys_proxies_is_still_the_keys_walk)
 		snprintf(peer, sizeof(peer), "198.51.100.%d", 60 + i % 5);
 		snprintf(uri, sizeof(uri), "/v1/records/%d", 7000 + 2 * i);
 		r = req(peer, 11, uri, SCRIPT, now + i * 2 * NS, i % 2 ? 404 : 200);
-		if (refused(&r)) {
-			cr_assert_eq(r.reason, RULE_ID_ENUMERATION, "%s",
-				     abuse_rule_name(r.reason));
-			at = i;
-		}
+		note_refusal(&r, RULE_ID_ENUMERATION, i, &at);
 	}
 	cr_assert(at >= 0, "the proxied walk was never refused");
 	r = req("198.51.100.70", 11, "/v1/profile", SCRIPT, now + 90 * NS, 200);
@@ -616,11 +618,7 @@ Test(engine, a_scanner_that_finds_nearly_nothing_is_refused_within_twenty_routes
 
 		snprintf(uri, sizeof(uri), "/v1/%s%d", words[i % 5], i / 5);
 		r = req("198.51.100.47", 11, uri, SCRIPT, now + i * NS, i % 5 == 4 ? 200 : 404);
-		if (refused(&r) && at < 0) {
-			cr_assert_eq(r.reason, RULE_PATH_ENUMERATION, "%s",
-				     abuse_rule_name(r.reason));
-			at = i;
-		}
+		note_refusal(&r, RULE_PATH_ENUMERATION, i, &at);
 		/* Twenty routes, one answer in five a 404. */
 		snprintf(uri, sizeof(uri), "/v1/%s%d/items", words[i % 5], i % 4);
 		rich = req("198.51.100.48", 22, uri, SCRIPT, now + i * NS, i % 5 == 2 ? 404 : 200);
@@ -653,11 +651,7 @@ Test(engine, a_scanner_with_a_shared_key_is_refused_its_users_are_not)
 		snprintf(uri, sizeof(uri), "/v1/%s%d", words[i % 5], i / 5);
 		r = req("198.51.100.90", 33, uri, SCRIPT, now + (6 + i) * NS,
 			i % 5 == 4 ? 200 : 404);
-		if (refused(&r) && at < 0) {
-			cr_assert_eq(r.reason, RULE_PATH_ENUMERATION, "%s",
-				     abuse_rule_name(r.reason));
-			at = i;
-		}
+		note_refusal(&r, RULE_PATH_ENUMERATION, i, &at);
 	}
 	cr_assert(at >= 0, "the scanner with the app's key was never refused");
 	r = req("198.51.100.81", 33, "/v1/feed", BROWSER, now + 50 * NS, 200);
