@@ -13,7 +13,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startFake } from '../fakes/llm.mjs';
 import { Browser } from './forms.mjs';
-import { get, startStack, waitFor } from './harness.mjs';
+import { get, keyPair, startStack, waitFor } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const SLUG = 'acme-ai';
@@ -662,7 +662,7 @@ describe('AI caches and token limits', () => {
   test('budgets per day, and per team for JWT callers: each team spends its own', async () => {
     s.psql("INSERT INTO ai_prices VALUES ('echo-small', 2000000, 8000000) ON CONFLICT (model) DO NOTHING");
     // JWT callers from the tenant's identity provider, teams in the "org" claim.
-    const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { publicKey, privateKey } = keyPair('rsa', { modulusLength: 2048 });
     const ISS = 'https://login.cachey.test/';
     await manage('PUT', '/jwt/issuers', { issuer: ISS, static_keys: publicKey.export({ type: 'spki', format: 'pem' }), team_claim: 'org' });
     const b64u = (x) => Buffer.from(x).toString('base64url');

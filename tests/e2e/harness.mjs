@@ -3,7 +3,7 @@
 // Everything listens on 127.0.0.1 or unix sockets in a fresh folder under build/, on ports
 // picked here, and is stopped by stop() — or, if a test crashes, by the exit handler.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import crypto, { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -363,4 +363,15 @@ export async function get(url, headers = {}, init = {}) {
     try { json = JSON.parse(text); } catch { /* leave undefined */ }
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+// A key pair as fresh KeyObjects made from PEM. Not the KeyObjects generateKeyPairSync()
+// returns: node 20 can deadlock when a collection during a key's export (JWK) destroys the
+// generating job, which locks the key being exported (seen once in a CI run: the jwt suite
+// hung with the main thread in ~KeyGenJob under ExportJWKRsaKey).
+export function keyPair(type, options) {
+  const pem = crypto.generateKeyPairSync(type, {
+    ...options, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { publicKey: crypto.createPublicKey(pem.publicKey), privateKey: crypto.createPrivateKey(pem.privateKey) };
 }

@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { get, startStack, waitFor } from './harness.mjs';
+import { get, keyPair, startStack, waitFor } from './harness.mjs';
 
 const PATIENCE = 30000;
 const b64u = (b) => Buffer.from(b).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
 function rsaKey(kid) {
-  const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { publicKey, privateKey } = keyPair('rsa', { modulusLength: 2048 });
   return { kid, publicKey, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' } };
 }
 
@@ -141,7 +141,7 @@ describe('JWT callers', () => {
   });
 
   test('static keys: PEM (here ES256) and checked on the way in', async () => {
-    const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { publicKey, privateKey } = keyPair('ec', { namedCurve: 'P-256' });
     const ec = { privateKey, alg: 'ES256', kid: 'e1' };
     const ISS2 = 'https://static.acme.test';
     let r = await call(s, '/api/v1/jwt/issuers', a.token, { method: 'PUT', body: { issuer: ISS2, static_keys: publicKey.export({ type: 'spki', format: 'pem' }) } });
