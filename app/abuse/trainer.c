@@ -310,6 +310,13 @@ void trainer_class_check(const struct abuse_model *old, float old_t,
 	rep->lost_new = now[worst];
 }
 
+/* The labels kept for validation show the new model neither catching more nor refusing
+ * fewer than the one in use. */
+static bool no_better(const struct train_report *rep)
+{
+	return rep->recall_new <= rep->recall_old + 1e-6f && rep->fpr_new + 1e-6f >= rep->fpr_old;
+}
+
 bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 {
 	int caught = (int)(rep->recall_new * (float)rep->valid_abuse + 0.5f);
@@ -333,6 +340,15 @@ bool trainer_decide(struct train_report *rep, float threshold, int old_version)
 			 "model would catch %d, version %d catches %d; version %d stays in use",
 			 rep->lost_n, rep->lost_class, rep->lost_new, old_version, rep->lost_old,
 			 old_version);
+	else if (rep->unlabelled_newly > 0 && no_better(rep))
+		snprintf(
+		    rep->why, sizeof(rep->why),
+		    "not activated: on the clients you labelled most recently it does no "
+		    "better than version %d (catches %d of %d, refuses %d of %d), yet it would "
+		    "refuse %d of the %d clients seen recently that nobody labelled and version "
+		    "%d lets through",
+		    old_version, caught, rep->valid_abuse, refused, rep->valid_benign,
+		    rep->unlabelled_newly, rep->unlabelled, old_version);
 	else if (rep->unlabelled_newly > UNLABELLED_NEWLY_MAX)
 		snprintf(rep->why, sizeof(rep->why),
 			 "not activated: the new model would refuse %d of the %d clients seen "

@@ -82,7 +82,9 @@ void trainer_class_check(const struct abuse_model *old, float old_t,
  * (rep->lost_class), one that refuses more benign clients, or one that would refuse
  * clients nobody labelled that the model in use lets through (more than 2: a guard
  * against a model that learned "refuse everyone" from too few labels, or a signal the
- * labels only seemed to show).
+ * labels only seemed to show); and, when the validation labels show it no better than the
+ * model in use, one that would refuse even one such client: nothing the tenant said
+ * supports the change.
  * Pure. */
 bool trainer_decide(struct train_report *rep, float threshold, int old_version);
 

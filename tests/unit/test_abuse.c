@@ -540,6 +540,32 @@ Test(trainer, a_model_that_would_start_refusing_many_unlabelled_clients_is_not_a
 	cr_assert(trainer_decide(&r, 0.3f, 2), "%s", r.why);
 }
 
+Test(trainer, a_model_no_better_on_the_labels_refuses_nobody_new)
+{
+	/* make bench-abuse, heldout7, 50 labels: four models caught and refused on validation
+	 * exactly what the prior did and were activated; two refused three ETL jobs nobody had
+	 * labelled (their 409s) that the prior let through. A tie shows nothing for a change. */
+	struct train_report r = measured(0.7f, 0.5f, 0.7f, 0.5f);
+
+	r.unlabelled = 300;
+	r.unlabelled_newly = 1;
+	cr_assert_not(trainer_decide(&r, 0.75f, 0));
+	cr_assert_str_eq(r.why, "not activated: on the clients you labelled most recently it does "
+				"no better than version 0 (catches 7 of 10, refuses 10 of 20), yet "
+				"it would refuse 1 of the 300 clients seen recently that nobody "
+				"labelled and version 0 lets through");
+	/* A tie that refuses nobody new (it learned only to let through) is activated ... */
+	r.unlabelled_newly = 0;
+	cr_assert(trainer_decide(&r, 0.75f, 0), "%s", r.why);
+	/* ... and so is a model that shows a gain, within the usual allowance. */
+	r = measured(0.7f, 0.5f, 0.8f, 0.5f);
+	r.unlabelled_newly = 2;
+	cr_assert(trainer_decide(&r, 0.75f, 0), "%s", r.why);
+	r = measured(0.7f, 0.5f, 0.7f, 0.4f);
+	r.unlabelled_newly = 2;
+	cr_assert(trainer_decide(&r, 0.75f, 0), "%s", r.why);
+}
+
 Test(explain, names_the_rule_and_the_signals_that_pushed_hardest_largest_first)
 {
 	struct abuse_model m;
