@@ -211,15 +211,19 @@ unit: build/unit-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		build/unit-tests --jobs 2
 
+# A test file that hangs (a deadlock inside node, say) fails after this long instead of
+# holding CI until its own limit; the longest file takes about 2 minutes.
+TEST_FILE_TIMEOUT_MS ?= 900000
+
 # End-to-end: real PostgreSQL, `tollgate serve`, Caddy with ./Caddyfile, over HTTP.
 e2e: build/tollgate node_modules/.package-lock.json
 	@scripts/deps.sh test
-	node --test --test-concurrency=1 tests/e2e/
+	node --test --test-concurrency=1 --test-timeout=$(TEST_FILE_TIMEOUT_MS) tests/e2e/
 
 # The onboarding portal in headless Chromium (playwright-core), against the same real stack.
 browser: build/tollgate node_modules/.package-lock.json
 	@scripts/deps.sh test
-	node --test --test-concurrency=1 tests/browser/
+	node --test --test-concurrency=1 --test-timeout=$(TEST_FILE_TIMEOUT_MS) tests/browser/
 
 # The browser tests again, saving docs/screenshots/NN-*.png, stitched into docs/walkthrough.gif.
 walkthrough: build/tollgate node_modules/.package-lock.json
