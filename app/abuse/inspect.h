@@ -22,6 +22,7 @@ enum ua_family {
 	UA_OPENAI_SDK,
 	UA_ANTHROPIC_SDK,
 	UA_OTHER,
+	UA_CRAWLER, /* a web crawler that says so: "compatible; Googlebot/2.1; +http://..." */
 	UA__MAX
 };
 

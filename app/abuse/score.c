@@ -26,6 +26,7 @@ static const struct {
     [RULE_CAMPAIGN] = {"campaign", OUTCOME_BLOCK, SCOPE_ADDRESS},
     [RULE_ID_ENUMERATION] = {"id_enumeration", OUTCOME_BLOCK, SCOPE_KEY},
     [RULE_MIMICRY] = {"browser_mimicry", OUTCOME_BLOCK, SCOPE_KEY},
+    [RULE_CRAWLER] = {"declared_crawler", OUTCOME_BLOCK, SCOPE_KEY},
 };
 
 static const char *const feature_names[F__MAX - RULE__MAX] = {

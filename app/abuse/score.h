@@ -24,6 +24,7 @@ enum abuse_rule {
 	RULE_CAMPAIGN,		  /* a failing address in a campaign on its key or route */
 	RULE_ID_ENUMERATION,	  /* walking record ids upwards, into records that do not exist */
 	RULE_MIMICRY,		  /* a "browser" that walks records like a crawler */
+	RULE_CRAWLER,		  /* a declared web crawler reading records with an API key */
 	RULE__MAX
 };
 

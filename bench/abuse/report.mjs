@@ -12,7 +12,7 @@ const machine = () => `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unkn
 const FEATURES = [
   'bias', 'r:key_guessing', 'r:credential_stuffing', 'r:path_enumeration', 'r:burst', 'r:error_ratio',
   'r:oversized_payload', 'r:bad_reputation', 'r:cross_tenant', 'r:distributed_guessing',
-  'r:login_stuffing', 'r:campaign', 'r:id_enumeration', 'r:browser_mimicry', 'ip_rate',
+  'r:login_stuffing', 'r:campaign', 'r:id_enumeration', 'r:browser_mimicry', 'r:declared_crawler', 'ip_rate',
   'key_rate', 'authfail_ratio', 'not_found_ratio', 'error_ratio', 'distinct_routes', 'distinct_keys',
   'payload_z', 'burstiness', 'ua_scripted', 'net_failures', 'denied_ratio', 'key_addresses',
   'key_networks', 'id_walk', 'regularity', 'ua_churn', 'route_focus', 'path_variety', 'campaign',

@@ -133,8 +133,8 @@ describe('abuse engine', () => {
       assert.ok(!route.includes('?') && !route.includes('@') && !route.includes('jane'), route);
       assert.ok(!/[=:]/.test(headers) && headers.includes('x-api-key'), headers);
       assert.ok(!headers.includes('tg_live_'));
-      assert.match(ua, /^(none|browser|curl|python|node|go|java|openai-sdk|anthropic-sdk|other)$/);
-      assert.equal(nfeatures, '34');
+      assert.match(ua, /^(none|browser|curl|python|node|go|java|openai-sdk|anthropic-sdk|other|crawler)$/);
+      assert.equal(nfeatures, '35');
     }
     const dump = s.psql('SELECT row_to_json(d)::text FROM abuse_decisions d');
     assert.ok(!dump.includes('tg_live_') && !dump.includes('jane@example.com') && !dump.includes('page=2'),

@@ -42,6 +42,30 @@ describe('tollgate CLI', () => {
     assert.equal(s.psql("SELECT count(*) FROM schema_migrations WHERE version = '9998'"), '0');
   });
 
+  test('migration 0016 rewrites 34-slot decisions and models into the 35-slot layout', () => {
+    assert.equal(s.cli('tenant', 'create', 'cli-slots').status, 0);
+    const id = s.psql("SELECT id FROM tenants WHERE slug = 'cli-slots'");
+    const old = 'ARRAY(SELECT generate_series(1, 34))::real[]';
+    const now = 'ARRAY(SELECT generate_series(101, 135))::real[]';
+    for (const [ip, f] of [['127.0.0.34', old], ['127.0.0.35', now]]) {
+      s.psql(`INSERT INTO abuse_decisions (id, tenant_id, ip, network, at, outcome, enforced, reason, score,
+                method, route, ua_family, features)
+              VALUES (gen_random_uuid(), ${id}, '${ip}', '127.0.0.0/24', now(), 'block', true, 'campaign', 1,
+                'GET', '/x', 'browser', ${f})`);
+    }
+    s.psql(`INSERT INTO abuse_models (tenant_id, version, weights, t_flag, t_throttle, t_block)
+            VALUES (${id}, 1, ${old}, 0.5, 0.8, 0.95), (${id}, 2, ${now}, 0.5, 0.8, 0.95)`);
+    s.psql("DELETE FROM schema_migrations WHERE version = '0016'");
+    const r = s.cli('migrate');
+    assert.equal(r.status, 0, r.stderr);
+    const want = (fill) => `{${[...Array.from({ length: 14 }, (_, i) => i + 1), fill, ...Array.from({ length: 20 }, (_, i) => i + 15)]}}`;
+    assert.equal(s.psql(`SELECT features FROM abuse_decisions WHERE ip = '127.0.0.34'`), want(0), 'the new rule did not fire then');
+    assert.equal(s.psql(`SELECT weights FROM abuse_models WHERE tenant_id = ${id} AND version = 1`), want(9), "the prior's weight for a blocking rule");
+    const untouched = `{${Array.from({ length: 35 }, (_, i) => i + 101)}}`;
+    assert.equal(s.psql(`SELECT features FROM abuse_decisions WHERE ip = '127.0.0.35'`), untouched);
+    assert.equal(s.psql(`SELECT weights FROM abuse_models WHERE tenant_id = ${id} AND version = 2`), untouched);
+  });
+
   test('migrate refuses badly named files', () => {
     const dir = path.join(s.dir, 'migrations-named');
     fs.cpSync(path.join(ROOT, 'migrations'), dir, { recursive: true });

@@ -290,6 +290,34 @@ Test(inspect, user_agent_families)
 	cr_assert_not(inspect_ua_scripted(UA_BROWSER));
 }
 
+Test(inspect, crawlers_that_say_so_and_phones_that_only_end_in_bot)
+{
+	static const char *const crawlers[] = {
+	    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+	    "Mozilla/5.0 (compatible;PetalBot;+https://webmaster.petalsearch.com/site/petalbot)",
+	    "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile "
+	    "Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)",
+	    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; "
+	    "+https://openai.com/gptbot)",
+	    "Slackbot 1.0 (+https://api.slack.com/robots)",
+	    "Mozilla/5.0 (compatible; SiteAuditCrawler/1.0; +https://example.com/crawler)",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(crawlers) / sizeof(crawlers[0]); i++)
+		cr_assert_eq(inspect_ua_family(crawlers[i]), UA_CRAWLER, "%s", crawlers[i]);
+	cr_assert_str_eq(inspect_ua_name(UA_CRAWLER), "crawler");
+	/* A Cubot phone's browser; a Botify-like name; an old IE that says "compatible". */
+	cr_assert_eq(
+	    inspect_ua_family("Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 "
+			      "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"),
+	    UA_BROWSER);
+	cr_assert_eq(inspect_ua_family("Botify/2.0 (+https://botify.com)"), UA_OTHER);
+	cr_assert_eq(inspect_ua_family("Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1)"),
+		     UA_BROWSER);
+	cr_assert_not(inspect_ua_scripted(UA_CRAWLER));
+}
+
 Test(inspect, header_names_never_values)
 {
 	char *env[] = {"HTTP_AUTHORIZATION=Bearer tg_live_secret",

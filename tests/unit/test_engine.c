@@ -696,6 +696,65 @@ Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 	cr_assert_leq(i, 20);
 }
 
+static const char *const CRAWLER =
+    "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)";
+
+/* A web crawler holds no API key. One reading the API's records with a key is a scraper
+ * named after one, however slowly and in whatever order it reads (here: UUIDs, one every
+ * 8 s); a monitor named "...Robot" that checks the same three paths is not, nor a crawler
+ * without a key (a tenant's public pages). */
+Test(engine, a_declared_crawler_reading_records_with_a_key_is_refused)
+{
+	static const char *const uuids[] = {
+	    "3f1c9a2e-6b1d-4e8a-9c55-0a7d2e4b9f10", "b7e2d4c1-0f3a-4c6e-8a9b-5d1e7f2c3a48",
+	    "0a9f8e7d-6c5b-4a39-8281-7f6e5d4c3b2a", "c4d3e2f1-a0b9-4c87-9d65-e4f3a2b1c0d9",
+	    "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", "d1c2b3a4-9e8f-4d7c-b6a5-f4e3d2c1b0a9",
+	    "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d", "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"};
+	static const char *const monitor =
+	    "Mozilla/5.0 (compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)";
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char uri[96];
+	int i, at = -1;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(uri, sizeof(uri), "/v2/messages/%s", uuids[i]);
+		r = req("198.51.100.70", 11, uri, CRAWLER, now + i * 8 * NS, 200);
+		note_refusal(&r, RULE_CRAWLER, i, &at);
+	}
+	cr_assert_eq(at, 5, "refused at its sixth distinct record, not %d", at);
+	for (i = 0; i < 60; i++) {
+		static const char *const checks[] = {"/health", "/v2/status", "/v2/messages/m-001"};
+
+		r = req("198.51.100.71", 33, checks[i % 3], monitor, now + i * 5 * NS, 200);
+		cr_assert(!refused(&r), "the monitor, check %d: %s", i, abuse_rule_name(r.reason));
+	}
+	for (i = 0; i < 8; i++) {
+		snprintf(uri, sizeof(uri), "/blog/posts/%s", uuids[i]);
+		r = req("198.51.100.72", 0, uri, CRAWLER, now + i * 8 * NS, 200);
+		cr_assert(!refused(&r), "a crawler without a key, page %d", i);
+	}
+}
+
+/* The same crawler behind a rotating proxy service: each of six addresses reads one or two
+ * records with the one key. The key, used by nothing but crawlers, reads them all. */
+Test(engine, a_declared_crawler_behind_proxies_is_refused_by_its_keys_reading)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char uri[64], peer[32];
+	int i, at = -1;
+
+	for (i = 0; i < 12; i++) {
+		snprintf(uri, sizeof(uri), "/v2/contacts/c%d", 9000 + 37 * i);
+		snprintf(peer, sizeof(peer), "203.0.113.%d", 10 + i % 6);
+		r = req(peer, 11, uri, CRAWLER, now + i * 6 * NS, 200);
+		note_refusal(&r, RULE_CRAWLER, i, &at);
+	}
+	cr_assert_geq(at, 5, "refused before it read six records: %d", at);
+	cr_assert_leq(at, 8, "not refused by its ninth request: %d", at);
+}
+
 /* A model that learned "401s are abuse" from a campaign's labels still leaves a user's
  * retry after one typo alone: shares weigh by the answers they rest on. Five failures and
  * nothing else are another matter. */
