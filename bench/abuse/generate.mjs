@@ -283,6 +283,31 @@ function fillAt(api, tpl, i, fixed) {
   });
 }
 
+// The `grid` option's walker: a template's list placeholders (a market, a day, a cabin, ...)
+// taken in every combination, in odometer order (the last list turning fastest), from a
+// combination drawn once, wrapping round at the last; its record placeholders, if any, are
+// existing records drawn once. Each call gives the next path.
+function gridWalker(api, tpl, r) {
+  const names = [...new Set([...tpl.matchAll(PLACEHOLDER)].map(([, n]) => n))];
+  const lists = names.filter((n) => Array.isArray(refKind(api, n)));
+  if (lists.length === 0) throw new Error(`grid needs a template with lists of names, not ${tpl}`);
+  const fixed = {};
+  for (const n of names) if (!lists.includes(n)) fixed[n] = refString(refKind(api, n), existingRef(api, refKind(api, n), r));
+  const total = lists.reduce((x, n) => x * refKind(api, n).length, 1);
+  let at = r.int(0, total - 1);
+  return () => {
+    const values = { ...fixed };
+    let k = at;
+    for (let j = lists.length - 1; j >= 0; j--) {
+      const list = refKind(api, lists[j]);
+      values[lists[j]] = list[k % list.length];
+      k = Math.floor(k / list.length);
+    }
+    at = (at + 1) % total;
+    return tpl.replace(PLACEHOLDER, (_, n) => values[n]);
+  };
+}
+
 // The paths the classes use besides the benign route mix, with the default scenario's values
 // for a scenario that does not name them.
 const DEFAULT_PATHS = {
@@ -917,6 +942,14 @@ export function generate(sc, seed) {
         if (isNew && after <= D * 1000) out.push({ ...write, t: after });
         return out;
       };
+      // Optional `grid` ({ share, template }, template with lists of names): that share of the
+      // jobs refresh a cache of prices (a metasearch engine's fares, say) instead of walking
+      // records: each sync request asks for the next combination of the template's lists
+      // (gridWalker()), each sync resuming where the last one stopped. The times, the list
+      // calls and the polls are as without it. Not with `region` or `upsert`. Drawn from a
+      // stream of its own; the variant is 'grid'.
+      const rc = p.grid ? rng(seed, `etl/${i}/grid`) : null;
+      const grid = !region && !upsert && rc?.chance(p.grid.share) ? gridWalker(api, p.grid.template, rc) : null;
       for (let start = r.range(p.firstBurstS); start < D;) {
         const len = r.range(p.burstS);
         schedule.push({ t: Math.round(start * 1000), method: 'GET', path: P.list, bytes: 0, key });
@@ -926,11 +959,12 @@ export function generate(sc, seed) {
           cursor = nextExisting(api, kind, cursor);
           const id = r.chance(p.staleIdShare) ? missingRef(api, kind, r) : cursor;
           if (upsert) schedule.push(...upsertAt(upsert, t));
+          else if (grid) schedule.push({ t, method: 'GET', path: grid(), bytes: 0, key });
           else schedule.push({ t, method: 'GET', path: fillAt(api, tpl, region ? nextTile(region) : id, fixed), bytes: 0, key });
         }
         start += len + r.range(p.gapS);
       }
-      add('etl', upsert ? (upsert.probe ? 'probe' : 'upsert') : null, r, alloc.address(), schedule);
+      add('etl', upsert ? (upsert.probe ? 'probe' : 'upsert') : grid ? 'grid' : null, r, alloc.address(), schedule);
     }
   }
 
@@ -1099,17 +1133,25 @@ export function generate(sc, seed) {
       const rx = p.proxies ? rng(seed, `slow_scraper/${i}/proxies`) : null;
       const exits = rx?.chance(p.proxies.share)
         ? Array.from({ length: rx.int(...p.proxies.addresses) }, () => alloc.address()) : null;
+      // Optional `grid` ({ share, template }, template with lists of names): that share of the
+      // scrapers harvest a price grid instead of records: each request asks for the next
+      // combination of the template's lists (gridWalker()), where the others ask for their
+      // next record. The times and the exits are as without it. Drawn from a stream of its
+      // own; 'grid' replaces the template count in the variant.
+      const rg = p.grid ? rng(seed, `slow_scraper/${i}/grid`) : null;
+      const grid = rg?.chance(p.grid.share) ? gridWalker(api, p.grid.template, rg) : null;
       const schedule = poisson(r, r.range(p.rate), r.range(p.startS), D).map((t) => {
-        const path = fillAt(api, tpls[tpl], base[tpl] + off, fixed);
+        let path = fillAt(api, tpls[tpl], base[tpl] + off, fixed);
         if (++tpl === tpls.length) {
           tpl = 0;
           off += r.int(...p.step);
         }
+        if (grid) path = grid();
         const q = { t, method: 'GET', path, bytes: 0, key };
         if (exits) q.sourceIp = rx.pick(exits);
         return q;
       });
-      const variant = tpls.length === 1 ? 'one-template' : 'two-templates';
+      const variant = grid ? 'grid' : tpls.length === 1 ? 'one-template' : 'two-templates';
       if (!exits) add('slow_scraper', variant, r, alloc.address(), schedule);
       else add('slow_scraper', `${variant}+proxies`, r, exits[0], schedule).sourceIps = exits;
     }

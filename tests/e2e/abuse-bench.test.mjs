@@ -17,10 +17,12 @@ import heldout4 from '../../bench/abuse/heldout4.mjs';
 import heldout5 from '../../bench/abuse/heldout5.mjs';
 import heldout6 from '../../bench/abuse/heldout6.mjs';
 import heldout7 from '../../bench/abuse/heldout7.mjs';
+import heldout8 from '../../bench/abuse/heldout8.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
   ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61], ['heldout7', heldout7, 71],
+  ['heldout8', heldout8, 81],
 ];
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
 
@@ -33,7 +35,7 @@ test('the generator is deterministic per seed, and seeds differ', () => {
 });
 
 test('the held-out generators are deterministic per seed too', () => {
-  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41], [heldout5, 51], [heldout6, 61], [heldout7, 71]]) {
+  for (const [sc, s0] of [[heldout, 11], [heldout2, 21], [heldout3, 31], [heldout4, 41], [heldout5, 51], [heldout6, 61], [heldout7, 71], [heldout8, 81]]) {
     assert.deepEqual(generate(sc, s0), generate(sc, s0));
     assert.notDeepEqual(generate(sc, s0).clients.map((x) => x.schedule.length), generate(sc, s0 + 1).clients.map((x) => x.schedule.length));
     assert.ok(sc.seeds.length >= 4);
@@ -152,7 +154,7 @@ for (const [name, sc, seed] of SCENARIOS) {
 }
 
 test('held-out: at least 10 clients per class, campaigns of at least 100 addresses', () => {
-  for (const sc of [heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7]) {
+  for (const sc of [heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8]) {
     for (const seed of sc.seeds) {
       for (const [cls, s] of summary(generate(sc, seed))) {
         assert.ok(s.clients >= (['login_campaign', 'key_spray'].includes(cls) ? 100 : 10), `${sc.name} seed ${seed}: ${cls} has ${s.clients}`);
@@ -860,6 +862,103 @@ test('heldout7: UUIDs keep their shape, one per index, about uuidDensity of them
   assert.ok(accounts.size > 50 && [...accounts].every((x) => /^[a-z0-9]{6}$/.test(x) && /[a-z]/.test(x)));
 });
 
+// heldout8 with some classes' parameters changed (an option taken out, say).
+const heldout8With = (changes) => ({
+  ...heldout8,
+  classes: { ...heldout8.classes, ...Object.fromEntries(Object.entries(changes).map(([cls, p]) => [cls, { ...heldout8.classes[cls], ...p }])) },
+});
+
+test('heldout8\'s own generator option: fare caches and fare harvesters walk a grid of lists in odometer order', () => {
+  const { api } = heldout8;
+  const plain = heldout8With({ etl: { grid: undefined }, slow_scraper: { grid: undefined } });
+  const tally = { etl: 0, slow: 0, etlAll: 0, slowAll: 0, steps: 0 };
+  for (const cls of ['etl', 'slow_scraper']) {
+    const { template } = heldout8.classes[cls].grid;
+    const names = [...template.matchAll(/:([a-z]+)/g)].map((m) => m[1]);
+    assert.ok(names.length >= 2 && names.every((n) => Array.isArray(api.params[n])), template);
+    const re = new RegExp(`^${template.replace(/:[a-z]+/g, '([^/?]+)')}$`);
+    const total = names.reduce((x, n) => x * api.params[n].length, 1);
+    // A path's place in the grid: the last list turning fastest.
+    const indexOf = (path) => names.reduce((k, n, j) => {
+      const v = api.params[n].indexOf(path.match(re)[j + 1]);
+      assert.ok(v >= 0, `${path}: ${n}`);
+      return k * api.params[n].length + v;
+    }, 0);
+    for (const seed of heldout8.seeds) {
+      const on = generate(heldout8, seed).clients.filter((x) => x.class === cls);
+      const off = generate(plain, seed).clients.filter((x) => x.class === cls);
+      assert.equal(on.length, off.length);
+      on.forEach((c, k) => {
+        const p = off[k];
+        assert.ok(p.schedule.every((q) => !re.test(q.path)), `${p.id}: no grid without the option`);
+        assert.ok(!p.variant?.startsWith('grid'), p.id);
+        if (!c.variant?.startsWith('grid')) {
+          assert.deepEqual(c, p, `${c.id}: as without the option`);
+          return;
+        }
+        tally[cls === 'etl' ? 'etl' : 'slow']++;
+        assert.equal(c.sourceIp, p.sourceIp);
+        assert.equal(c.ua, p.ua);
+        assert.equal(c.schedule.length, p.schedule.length);
+        // The times, the exits, the keys, the polls and list calls as without the option; the
+        // grid where the others asked for their next record.
+        const other = (q) => q.path === api.paths.poll || q.path === api.paths.list;
+        c.schedule.forEach((q, n) => {
+          const o = p.schedule[n];
+          assert.equal(q.t, o.t, c.id);
+          assert.equal(q.sourceIp, o.sourceIp, c.id);
+          assert.deepEqual(q.key, o.key, c.id);
+          if (other(o)) assert.deepEqual(q, o, c.id);
+          else assert.ok(q.method === 'GET' && re.test(q.path), `${c.id}: ${q.path}`);
+        });
+        if (cls === 'slow_scraper') assert.equal(c.variant.endsWith('+proxies'), p.variant.endsWith('+proxies'), c.id);
+        else assert.equal(p.variant, null, `${p.id}: a record walker without the option`);
+        // Each request the next combination, wrapping round at the last: every sync of a job
+        // resumes where the last one stopped.
+        const ks = c.schedule.filter((q) => !other(q)).map((q) => indexOf(q.path));
+        assert.ok(ks.length > 0, c.id);
+        for (let i = 1; i < ks.length; i++) assert.equal(ks[i], (ks[i - 1] + 1) % total, `${c.id}: step ${i}`);
+        tally.steps += ks.length;
+      });
+      tally[cls === 'etl' ? 'etlAll' : 'slowAll'] += on.length;
+    }
+  }
+  assert.ok(tally.etl > 0 && tally.etl < tally.etlAll, JSON.stringify(tally));
+  assert.ok(tally.slow > 0 && tally.slow < tally.slowAll, JSON.stringify(tally));
+  assert.ok(tally.steps > 5000, JSON.stringify(tally));
+});
+
+test('heldout8: record locators, offers, members, lists keep their shapes and values', () => {
+  const { api } = heldout8;
+  const trace = generate(heldout8, 81);
+  const pnrs = new Set();
+  const offers = new Set();
+  const members = new Set();
+  const lists = { market: new Set(), day: new Set(), cabin: new Set(), flight: new Set(), date: new Set(), pax: new Set() };
+  // (Scrapers walk indexes, not records, and enumerate paths: not theirs.)
+  for (const c of trace.clients.filter((x) => x.class !== 'scraping')) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      if ((m = p.match(/^\/(?:orders|checkin)\/v1\/orders\/([^/]+)/))) pnrs.add(m[1]);
+      if ((m = p.match(/^\/offers\/v2\/offers\/([^/]+)/))) offers.add(m[1]);
+      if ((m = p.match(/^\/loyalty\/v1\/members\/([^/]+)/))) members.add(m[1]);
+      if ((m = p.match(/^\/shop\/v3\/lowfares\/([^/]+)\/([^/]+)\/([^/]+)$/))) [lists.market, lists.day, lists.cabin].forEach((x, j) => x.add(m[j + 1]));
+      if ((m = p.match(/^\/ops\/v1\/flights\/([^/]+)\/([^/]+)$/))) [lists.flight, lists.date].forEach((x, j) => x.add(m[j + 1]));
+      if ((m = p.match(/\/(?:passengers|boarding-passes)\/([^/]+)/))) lists.pax.add(m[1]);
+    }
+  }
+  assert.ok(pnrs.size > 500 && offers.size > 200 && members.size > 500, `${pnrs.size} ${offers.size} ${members.size}`);
+  for (const s of pnrs) assert.ok(/^[a-z0-9]{6}$/.test(s) && /[a-z]/.test(s) && !/^[0-9a-f]+$/.test(s), s);
+  for (const u of offers) assert.match(u, UUID);
+  // Nine digits; a number that was never issued (a stale one) may have ten.
+  for (const n of members) assert.ok(/^[1-9]\d{0,9}$/.test(n), n);
+  for (const [name, seen] of Object.entries(lists)) {
+    assert.ok(seen.size > 1 && [...seen].every((x) => api.params[name].includes(x)), `${name}: ${[...seen]}`);
+  }
+  assert.equal(lists.market.size, api.params.market.length, 'every market asked for');
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -887,14 +986,14 @@ test('heldout4: merchant slugs, payment and consent codes keep their shapes, lis
   assert.ok(pairs.size > 1 && [...pairs].every((x) => heldout4.api.params.pair.includes(x)));
 });
 
-test('every mix has seeds and a pairing of address pools of its own; heldout4 to heldout7 keep to their pools and User-Agents', () => {
+test('every mix has seeds and a pairing of address pools of its own; heldout4 to heldout8 keep to their pools and User-Agents', () => {
   const mixes = SCENARIOS.map(([, sc]) => sc);
   const seeds = mixes.flatMap((sc) => sc.seeds);
   assert.equal(new Set(seeds).size, seeds.length);
   const pools = mixes.map((sc) => JSON.stringify(sc.addressPools));
   assert.equal(new Set(pools).size, pools.length);
   const within = (ip, [a, b]) => Number(ip.split('.')[1]) >= a && Number(ip.split('.')[1]) <= b;
-  for (const mix of [heldout4, heldout5, heldout6, heldout7]) {
+  for (const mix of [heldout4, heldout5, heldout6, heldout7, heldout8]) {
     const { hosts, networks } = mix.addressPools;
     for (const seed of mix.seeds) {
       for (const c of generate(mix, seed).clients) {
@@ -1275,6 +1374,68 @@ describe('the upstream', () => {
     } finally {
       plain.p.kill('SIGKILL');
     }
+  });
+
+  test('answers heldout8\'s routes: fare grids, offers by UUID, locators, members, lists, creates with 409, every method, login, ingest, webhooks', async () => {
+    const { api } = heldout8;
+    const { num, missing, code, noCode, slug, noSlug } = await records(api, 'sand-vase');
+    const trace = generate(heldout8, 81);
+    const uuids = [...new Set(trace.clients.flatMap((c) => c.schedule.map((q) => q.path.match(/^\/offers\/v2\/offers\/([^/?]+)/)?.[1]).filter(Boolean)))];
+    const offer = uuids.find((x) => uuidExists(api, x));
+    const noOffer = uuids.find((x) => !uuidExists(api, x));
+    const h8 = (method, path, body) => ask('heldout8', method, path, body);
+    assert.equal(await h8('POST', '/offers/v2/air-shopping', '{"slices":[]}'), 201);
+    assert.equal(await h8('GET', '/offers/v2/air-shopping'), 405);
+    assert.equal(await h8('GET', '/shop/v3/lowfares/LHR-JFK/2025-08-14/business'), 200);
+    assert.equal(await h8('GET', '/shop/v3/lowfares/YYZ-LHR/2025-08-31/economy'), 200);
+    assert.equal(await h8('GET', '/shop/v3/lowfares/JFK-LAX/2025-08-14/business'), 404, 'no such market');
+    assert.equal(await h8('GET', '/shop/v3/lowfares/LHR-JFK/2025-09-01/business'), 404, 'no such day');
+    assert.equal(await h8('GET', '/shop/v3/lowfares/LHR-JFK/2025-08-14/basic'), 404, 'no such cabin');
+    assert.equal(await h8('GET', `/offers/v2/offers/${offer}`), 200);
+    assert.equal(await h8('GET', `/offers/v2/offers/${noOffer}`), 404, 'expired');
+    assert.equal(await h8('GET', `/offers/v2/offers/${offer}/seatmap`), 200);
+    assert.equal(await h8('POST', `/offers/v2/offers/${offer}/price`, '{}'), 201);
+    assert.equal(await h8('POST', '/orders/v1/orders', '{"passengers":[]}'), 201);
+    assert.equal(await h8('POST', '/orders/v1/holds', '{"offer":"x"}'), 201);
+    assert.equal(await h8('GET', '/orders/v1/orders?pageIndex=5'), 200);
+    assert.equal(await h8('GET', `/orders/v1/orders/${code}`), 200);
+    assert.equal(await h8('GET', `/orders/v1/orders/${noCode}`), 404);
+    assert.equal(await h8('PATCH', `/orders/v1/orders/${code}`, '{}'), 200);
+    assert.equal(await h8('DELETE', `/orders/v1/orders/${code}`), 200);
+    assert.equal(await h8('GET', `/orders/v1/orders/${code}/receipt.pdf`), 200);
+    assert.equal(await h8('GET', `/orders/v1/orders/${noCode}/receipt.pdf`), 404);
+    assert.equal(await h8('POST', `/orders/v1/orders/${code}/ancillaries`, '{}'), 201);
+    assert.equal(await h8('POST', `/checkin/v1/orders/${code}/passengers/2/check-in`, '{}'), 201);
+    assert.equal(await h8('GET', `/checkin/v1/orders/${code}/boarding-passes/6`), 200);
+    assert.equal(await h8('GET', `/checkin/v1/orders/${code}/boarding-passes/7`), 404, 'no seventh passenger');
+    assert.equal(await h8('GET', '/ops/v1/flights/HX777/2025-07-19'), 200);
+    assert.equal(await h8('GET', '/ops/v1/flights/HX778/2025-07-19'), 404, 'no such flight');
+    assert.equal(await h8('GET', '/ref/v1/airports?q=lisbon'), 200);
+    assert.equal(await h8('GET', '/ref/v1/airports/KEF'), 200);
+    assert.equal(await h8('GET', `/loyalty/v1/members/${num}`), 200);
+    assert.equal(await h8('GET', `/loyalty/v1/members/${missing}`), 404);
+    assert.equal(await h8('GET', `/loyalty/v1/members/${num}/activity?pageIndex=2`), 200);
+    assert.equal(await h8('POST', `/loyalty/v1/members/${num}/redemptions`, '{}'), 201);
+    assert.equal(await h8('GET', `/content/v1/destinations/${slug}`), 200);
+    assert.equal(await h8('GET', `/content/v1/destinations/${noSlug}`), 404);
+    assert.equal(await h8('GET', `/profiles/v1/travellers/${code}`), 200);
+    // A create by the tool's own id: 201 if new, 409 if the profile is there already.
+    assert.equal(await h8('PUT', `/profiles/v1/travellers/${noCode}`, '{}'), 201);
+    assert.equal(await h8('PUT', `/profiles/v1/travellers/${code}`, '{}'), 409);
+    assert.equal(await h8('GET', '/agency/v1/credentials/self'), 200);
+    assert.equal(await h8('GET', '/agency/v1/queues/schedule-changes'), 200);
+    assert.equal(await h8('GET', `/app/v4/trips/${code}/live`), 200);
+    assert.equal(await h8('POST', '/groups/v1/name-lists', '{"names":[]}'), 202);
+    assert.equal(await h8('POST', '/interline/v1/notifications', '{"event":"ticketed"}'), 200);
+    assert.equal(await h8('GET', '/health/v1/live'), 200);
+    assert.equal(await h8('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    const user = 'omar.m31@halcyon-flyer.example';
+    assert.equal(await h8('POST', '/loyalty/v1/auth/sign-in', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h8('POST', '/loyalty/v1/auth/sign-in', JSON.stringify({ user, password: 'welcome1' })), 401);
+    // Every request of the grid walkers is answered, none is a 404.
+    const grid = trace.clients.filter((c) => c.variant?.startsWith('grid')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/shop/v3/lowfares/'))).slice(0, 80);
+    assert.equal(grid.length, 80);
+    for (const q of grid) assert.equal(await h8('GET', q.path), 200, q.path);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
