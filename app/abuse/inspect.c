@@ -10,23 +10,17 @@ static const char *const ua_names[UA__MAX] = {
     "java", "openai-sdk", "anthropic-sdk", "other",  "crawler",
 };
 
-/* An automated agent that says so, the way crawlers do: "bot", "spider" or "crawler" ending a
- * word ("Googlebot/2.1", "PetalBot;", "Bytespider") in a User-Agent that says "compatible"
- * or links "+http" to its documentation; or any "(compatible; Name/1.0; http...)" with such
- * a link, the form a crawler, a monitor or a scanner gives its name and page in
- * (heldout8: a fare harvester, "compatible; AirfareWatch/2.4; +http://..."). Not a phone
- * whose model name ends in "bot" (a Cubot's browser says neither), nor an old browser or
- * a library that says "compatible" without a page (WinHttp). */
+/* "bot", "spider" or "crawler" ending a word ("Googlebot/2.1", "PetalBot;", "Bytespider"),
+ * in a User-Agent that declares itself the way crawlers do ("compatible;", or a "+http"
+ * link to its documentation). Not a phone whose model name ends in "bot" (a Cubot's
+ * browser says neither). */
 static int crawler(const char *ua)
 {
 	static const char *const words[] = {"bot", "spider", "crawler"};
-	const char *compatible = strcasestr(ua, "compatible");
 	size_t i;
 
-	if (compatible == NULL && strstr(ua, "+http") == NULL)
+	if (strcasestr(ua, "compatible") == NULL && strstr(ua, "+http") == NULL)
 		return 0;
-	if (compatible != NULL && strstr(compatible, "http") != NULL)
-		return 1;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const char *p = ua;
 		size_t n = strlen(words[i]);
