@@ -10,10 +10,23 @@ static const char *const ua_names[UA__MAX] = {
     "java", "openai-sdk", "anthropic-sdk", "other",  "crawler",
 };
 
-/* "bot", "spider" or "crawler" ending a word ("Googlebot/2.1", "PetalBot;", "Bytespider"),
- * in a User-Agent that declares itself the way crawlers do ("compatible;", or a "+http"
- * link to its documentation). Not a phone whose model name ends in "bot" (a Cubot's
- * browser says neither). */
+/* Whether the User-Agent's token that holds p (from the last space, ';', ',' or '(' before
+ * it) is a link: "+http://yandex.com/bots", "+https://openai.com/bot". */
+static int in_link(const char *ua, const char *p)
+{
+	const char *t = p;
+
+	while (t > ua && t[-1] != ' ' && t[-1] != ';' && t[-1] != ',' && t[-1] != '(')
+		t--;
+	return *t == '+' || strncasecmp(t, "http", 4) == 0;
+}
+
+/* "bot", "spider" or "crawler" ending a word of the agent's name ("Googlebot/2.1",
+ * "PetalBot;", "Bytespider"), in a User-Agent that declares itself the way crawlers do
+ * ("compatible;", or a "+http" link to its documentation). Not a phone whose model name
+ * ends in "bot" (a Cubot's browser says neither), nor a word in the link: ChatGPT-User,
+ * which fetches for a person (a custom GPT's actions, with that person's key), links to
+ * openai.com/bot. */
 static int crawler(const char *ua)
 {
 	static const char *const words[] = {"bot", "spider", "crawler"};
@@ -28,7 +41,7 @@ static int crawler(const char *ua)
 		while ((p = strcasestr(p, words[i])) != NULL) {
 			char c = p[n];
 
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && !in_link(ua, p))
 				return 1;
 			p += n;
 		}

@@ -315,6 +315,11 @@ Test(inspect, crawlers_that_say_so_and_phones_that_only_end_in_bot)
 	cr_assert_eq(inspect_ua_family("Botify/2.0 (+https://botify.com)"), UA_OTHER);
 	cr_assert_eq(inspect_ua_family("Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1)"),
 		     UA_BROWSER);
+	/* ChatGPT fetching for a person (a custom GPT's actions) links to openai.com/bot; its
+	 * name is no crawler's. GPTBot, which crawls, is. */
+	cr_assert_eq(inspect_ua_family("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); "
+				       "compatible; ChatGPT-User/1.0; +https://openai.com/bot"),
+		     UA_BROWSER);
 	/* A spreadsheet's script reading records with its owner's key names itself and its page
 	 * as a crawler does, without being one: "compatible" and a link are not enough. */
 	cr_assert_eq(inspect_ua_family("Mozilla/5.0 (compatible; Google-Apps-Script; beanserver; "
