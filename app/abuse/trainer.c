@@ -193,22 +193,26 @@ static bool contradicts(int b, int a)
 	return lo > 0.2;
 }
 
-unsigned trainer_settle_rules(const float *x, const float *y, int n, struct abuse_model *m)
+unsigned trainer_settle_rules(const float *x, const float *y, int n, int n_all,
+			      struct abuse_model *m)
 {
 	unsigned mask = 0;
 	int abuse[RULE__MAX] = {0}, benign[RULE__MAX] = {0}, i, r;
+	int abuse_all[RULE__MAX] = {0}, benign_all[RULE__MAX] = {0};
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n_all; i++)
 		for (r = 0; r < RULE__MAX; r++)
 			if (x[(size_t)i * F__MAX + F_RULE0 + r] >= 0.5f) {
-				abuse[r] += y[i] > 0.5f;
-				benign[r] += y[i] <= 0.5f;
+				abuse[r] += i < n && y[i] > 0.5f;
+				benign[r] += i < n && y[i] <= 0.5f;
+				abuse_all[r] += y[i] > 0.5f;
+				benign_all[r] += y[i] <= 0.5f;
 			}
 	for (r = 0; r < RULE__MAX; r++) {
 		float prior = abuse_rule_prior_weight((enum abuse_rule)r);
 		float *w = &m->w[F_RULE0 + r];
 
-		if (contradicts(benign[r], abuse[r])) {
+		if (contradicts(benign[r], abuse[r]) && contradicts(benign_all[r], abuse_all[r])) {
 			mask |= 1u << r;
 			if (*w >= prior)
 				*w = nextafterf(prior, 0.0f);
@@ -605,7 +609,7 @@ enum err trainer_run(struct sql *db, int64_t tenant_id, int min_labels, struct t
 		goto out;
 	}
 	trainer_fit(x, y, split, &old, PRIOR_PULL / (float)split, ITERATIONS, &fresh);
-	rep->contradicted_mask = trainer_settle_rules(x, y, split, &fresh);
+	rep->contradicted_mask = trainer_settle_rules(x, y, split, n, &fresh);
 
 	/* The model in use, at its throttle threshold, sets the detection rate to match. */
 	measure(&old, old.t_throttle, x + (size_t)split * F__MAX, y + split, n - split,

@@ -713,26 +713,58 @@ Test(trainer, only_labels_that_contradict_a_rule_take_its_standing)
 	abuse_model_prior(&m);
 	m.w[F_RULE0 + RULE_ID_ENUMERATION] = prior - 2.0f;
 	rule_examples(x, y, 12, 1, RULE_ID_ENUMERATION);
-	cr_assert_eq(trainer_settle_rules(x, y, 12, &m), 0u);
+	cr_assert_eq(trainer_settle_rules(x, y, 12, 12, &m), 0u);
 	cr_assert_float_eq(m.w[F_RULE0 + RULE_ID_ENUMERATION], prior, 1e-6);
 	/* Four of twenty (10% of labels wrong, by chance twice that on this rule) is no proof
 	 * that more than one in five of its refusals is wrong. */
 	rule_examples(x, y, 20, 4, RULE_ID_ENUMERATION);
-	cr_assert_eq(trainer_settle_rules(x, y, 20, &m), 0u);
+	cr_assert_eq(trainer_settle_rules(x, y, 20, 20, &m), 0u);
 	/* Six of twelve is: the rule no longer decides alone, and training says which. */
 	rule_examples(x, y, 12, 6, RULE_ID_ENUMERATION);
 	m.w[F_RULE0 + RULE_ID_ENUMERATION] = prior + 1.0f;
-	cr_assert_eq(trainer_settle_rules(x, y, 12, &m), 1u << RULE_ID_ENUMERATION);
+	cr_assert_eq(trainer_settle_rules(x, y, 12, 12, &m), 1u << RULE_ID_ENUMERATION);
 	cr_assert_lt(m.w[F_RULE0 + RULE_ID_ENUMERATION], prior);
 	cr_assert_gt(m.w[F_RULE0 + RULE_ID_ENUMERATION], prior - 0.01f);
 	/* A weight training already took lower stays where training put it. */
 	m.w[F_RULE0 + RULE_ID_ENUMERATION] = 1.0f;
-	(void)trainer_settle_rules(x, y, 12, &m);
+	(void)trainer_settle_rules(x, y, 12, 12, &m);
 	cr_assert_float_eq(m.w[F_RULE0 + RULE_ID_ENUMERATION], 1.0f, 1e-6);
 	/* Two rules at once: both named. */
 	rule_examples(x, y, 12, 6, RULE_KEY_GUESSING);
 	for (int i = 0; i < 12; i++)
 		x[(size_t)i * F__MAX + F_RULE0 + RULE_MIMICRY] = 1.0f;
-	cr_assert_eq(trainer_settle_rules(x, y, 12, &m),
+	cr_assert_eq(trainer_settle_rules(x, y, 12, 12, &m),
 		     (1u << RULE_KEY_GUESSING) | (1u << RULE_MIMICRY));
+}
+
+Test(trainer, validation_labels_can_save_a_rule_never_condemn_one)
+{
+	float x[12 * F__MAX], y[12];
+	struct abuse_model m;
+	float prior = abuse_rule_prior_weight(RULE_ID_ENUMERATION);
+
+	/* heldout8, 50 labels: the older labels hold the rule's two wrong "false positives",
+	 * the newer its four confirmed refusals. Over all six it is right two times in three. */
+	abuse_model_prior(&m);
+	rule_examples(x, y, 12, 0, RULE_ID_ENUMERATION);
+	for (int i = 0; i < 12; i++)
+		x[(size_t)i * F__MAX + F_RULE0 + RULE_ID_ENUMERATION] = 0.0f;
+	for (int i = 0; i < 2; i++) { /* training rows: the wrong labels */
+		x[(size_t)i * F__MAX + F_RULE0 + RULE_ID_ENUMERATION] = 1.0f;
+		y[i] = 0.0f;
+	}
+	for (int i = 8; i < 12; i++) /* validation rows: confirmed */
+		x[(size_t)i * F__MAX + F_RULE0 + RULE_ID_ENUMERATION] = 1.0f;
+	cr_assert_eq(trainer_settle_rules(x, y, 8, 8, &m), 1u << RULE_ID_ENUMERATION,
+		     "the training labels alone contradict it");
+	abuse_model_prior(&m);
+	cr_assert_eq(trainer_settle_rules(x, y, 8, 12, &m), 0u, "all of them do not");
+	cr_assert_float_eq(m.w[F_RULE0 + RULE_ID_ENUMERATION], prior, 1e-6);
+	/* Validation labels that only agree with the training ones condemn nothing new: a rule
+	 * the training labels leave alone stays, however the newest labels go. */
+	for (int i = 8; i < 12; i++)
+		y[i] = 0.0f;
+	for (int i = 0; i < 2; i++)
+		y[i] = 1.0f;
+	cr_assert_eq(trainer_settle_rules(x, y, 8, 12, &m), 0u);
 }
