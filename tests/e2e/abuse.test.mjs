@@ -125,6 +125,36 @@ describe('abuse engine', () => {
     await waitFor('the other key', async () => (await get(`${s.url}/v1/x`, { 'X-Api-Key': other })).status === 200);
   });
 
+  test('a declared crawler reading records with a key is refused at its sixth; a person\'s assistant reading as much is not', async () => {
+    const { id } = s.tenant('crawled');
+    s.psql(`UPDATE tenants SET abuse_mode = 'enforce' WHERE id = ${id}`);
+    const [scraper, person] = [s.key('crawled'), s.key('crawled')];
+    await waitFor('the keys in enforce mode', async () => (await getFrom('127.0.90.9', `${s.url}/v1/x`, { 'X-Api-Key': person })).status === 200,
+      { timeout: PATIENCE });
+    const read = (from, key, ua, i) => getFrom(from, `${s.url}/v1/messages/${String(i).padStart(8, '0')}-7d1e-4c2a-9b5f-0e3a6c8d4f21`,
+      { 'X-Api-Key': key, 'User-Agent': ua });
+    // ChatGPT fetching for a person (a custom GPT's action, with that person's key) links
+    // to openai.com/bot; it is not a crawler. It reads first, so that nothing it does can
+    // lean on a block of the scraper's.
+    for (let i = 0; i < 12; i++) {
+      const r = await read('127.0.90.2', person,
+        'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot', i);
+      assert.equal(r.status, 200, `the assistant's read ${i}`);
+    }
+    const statuses = [];
+    let refusal;
+    for (let i = 0; i < 8; i++) {
+      const r = await read('127.0.90.1', scraper, 'Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)', i);
+      statuses.push(r.status);
+      if (r.status === 403) refusal ??= r;
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 403, 403, 403]);
+    assert.match(refusal.json.type, ABUSE_TYPE);
+    await waitFor('the decision', () =>
+      s.psql(`SELECT outcome || '/' || reason || '/' || enforced FROM abuse_decisions WHERE id = '${refusal.json.decision_id}'`) === 'block/declared_crawler/true',
+    { timeout: PATIENCE });
+  });
+
   test('a stored decision holds metadata only: no query, no values, no key', async () => {
     const rows = s.psql("SELECT route || '|' || header_names || '|' || ua_family || '|' || array_length(features, 1) FROM abuse_decisions ORDER BY at DESC LIMIT 50").split('\n');
     assert.ok(rows.length > 10);
