@@ -212,7 +212,7 @@ unit: build/unit-tests
 		build/unit-tests --jobs 2
 
 # A test file that hangs (a deadlock inside node, say) fails after this long instead of
-# holding CI until its own limit; the longest file takes about 2 minutes.
+# holding CI until its own limit; the longest suite takes about a minute.
 TEST_FILE_TIMEOUT_MS ?= 900000
 
 # End-to-end: real PostgreSQL, `tollgate serve`, Caddy with ./Caddyfile, over HTTP.

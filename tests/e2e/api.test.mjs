@@ -11,7 +11,7 @@ const PROBLEM = 'application/problem+json';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // features[] of the rows inserted below: bias, the path_enumeration rule, ip_rate 0.5,
 // key_rate 0.25, client_error_share 0.75, ua_scripted 1.
-const FEATURES = '{1,0,0,1,0,0,0,0,0,0,0,0,0,0,0.5,0.25,0,0,0.75,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0}';
+const FEATURES = '{1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0.5,0.25,0,0,0.75,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0}';
 // Waits on state, not the clock: generous, since a wait returns as soon as the state is there.
 const PATIENCE = 30000;
 
@@ -158,7 +158,7 @@ describe('management API', () => {
     assert.equal(d.features.key_rate, 0.25);
     assert.equal(d.features.client_error_share, 0.75);
     assert.equal(d.features.ua_scripted, 1);
-    assert.equal(Object.keys(d.features).length, 21, 'bias and the 20 signals; the 13 rule slots are in rules_fired');
+    assert.equal(Object.keys(d.features).length, 21, 'bias and the 20 signals; the 14 rule slots are in rules_fired');
     assert.equal(d.label, null);
     assert.equal(d.labeled_at, null);
     assert.equal(items[0].label, 'false_positive');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { get, getFrom, startStack, waitFor } from './harness.mjs';
 
-const FEATURES = '{1,0,0,1,0,0,0,0,0,0,0,0,0,0,0.5,0.25,0,0,0.75,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0}';
+const FEATURES = '{1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0.5,0.25,0,0,0.75,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0}';
 
 describe('row-level security: the second wall', () => {
   let s;
