@@ -468,6 +468,53 @@ Test(engine, a_sync_that_creates_the_records_it_found_missing_is_not_walking_ids
 	cr_assert(refusedv[2], "the walk that writes one record over and over");
 }
 
+/* A sync that asks about its records ten at a time, as fast as the answers come, and
+ * creates the missing ones a few hundred milliseconds later (heldout8, blind: 2 such jobs
+ * refused at their 10th and 12th reads, before their first write): its misses wait a
+ * second or two for their creations. The same walk creating nothing is refused within
+ * two seconds of the time it would have been without the wait. */
+Test(engine, a_sync_creating_its_missing_records_a_moment_later_is_not_walking_ids)
+{
+	int64_t now = state_mono_ns();
+	const char *who[] = {"198.51.100.53", "198.51.100.54"};
+	const int64_t keys[] = {11, 13};
+	int64_t refused_at[2] = {-1, -1};
+	int i, j, c;
+
+	for (i = 0; i < 8; i++) { /* a batch every 2 s */
+		for (c = 0; c < 2; c++) {
+			int64_t t0 = now + i * 2 * NS + c * MS;
+
+			/* Ten reads in 315 ms, 4 of them 404; then (not the walker) the 4
+			 * missing records created, from 400 ms after the last read. */
+			for (j = 0; j < 10 + (c == 0 ? 10 : 0); j++) {
+				char uri[64];
+				struct abuse_result r;
+				bool missing = j % 5 == 1 || j % 5 == 3, put = j >= 10;
+				int64_t t = t0 + (put ? 715 + j : j * 35) * MS;
+
+				if (put && !missing)
+					continue;
+				snprintf(uri, sizeof(uri), "/v1/contacts/%d",
+					 9000 + 2 * (i * 10 + j % 10));
+				method = put ? "PUT" : NULL;
+				r = req(who[c], keys[c], uri, SCRIPT, t,
+					put	  ? 201
+					: missing ? 404
+						  : 200);
+				if (refused(&r) && refused_at[c] < 0)
+					refused_at[c] = t - now;
+			}
+		}
+	}
+	method = NULL;
+	cr_assert_eq(refused_at[0], -1, "the sync, refused %lld ms in",
+		     (long long)(refused_at[0] / MS));
+	cr_assert(refused_at[1] >= 0, "the same walk, creating nothing");
+	cr_assert(refused_at[1] < 4 * NS, "the walk refused only %lld ms in",
+		  (long long)(refused_at[1] / MS));
+}
+
 /* Writes v as six base-36 digits, the first one a letter (a record's code: "k00p7k"). */
 static void code36(char id[7], int v)
 {
