@@ -464,6 +464,36 @@ function viewTiles(api, rv, o, from, to) {
   return out;
 }
 
+// The `live` option's polls (o its object, rl its stream, slate(kind, n) the first n records
+// of the trace's live slate): `follow` of those records (drawn in o.follow), each with every
+// poll of o.polls (a template naming the record; its lists of names drawn once per record and
+// poll), the pairs taken in turn, one request a period (drawn once in o.everyMs, each
+// request within 2% of it), from `from` for o.forS seconds, and never after `to`: a feed
+// client polling the matches it follows. A poll with `cursorKey` asks for what came after the
+// last event it had (?cursorKey=n, n from somewhere in the match, one more with probability
+// 0.35 after each poll of that pair). The requests without a key, in time order.
+function livePolls(api, rl, o, slate, from, to) {
+  const kind = recordKind(api, o.polls[0].path);
+  const recs = rl.shuffle([...slate(kind, o.slate)]).slice(0, rl.int(...o.follow));
+  const pairs = recs.flatMap((i) => o.polls.map((poll) => ({
+    path: fillAt(api, poll.path, i, fixNames(api, [poll.path], rl)), cursorKey: poll.cursorKey, n: rl.int(1, 400),
+  })));
+  const every = rl.range(o.everyMs) / 1000;
+  const end = Math.min(to, from + rl.range(o.forS));
+  const out = [];
+  let k = 0;
+  for (let u = from + rl.uniform(0, every); u < end; u += every * rl.uniform(0.98, 1.02)) {
+    const g = pairs[k++ % pairs.length];
+    let path = g.path;
+    if (g.cursorKey) {
+      path += `?${g.cursorKey}=${g.n}`;
+      if (rl.chance(0.35)) g.n++;
+    }
+    out.push({ t: Math.round(u * 1000), method: 'GET', path, bytes: 0 });
+  }
+  return out;
+}
+
 // Words scrapers and scanners try. Combined with prefixes (api.paths.enumPrefixes) they give a
 // few hundred distinct route templates.
 const ENUM_WORDS = [
@@ -539,6 +569,20 @@ export function generate(sc, seed) {
     return c;
   };
 
+  // The trace's live slate (the `live` option): the records that are live (the matches being
+  // played), drawn once per trace and record kind on a stream of their own, so that every
+  // class that follows live events follows the same few records, each taking the first n.
+  const slates = new Map();
+  const slate = (kind, n) => {
+    if (!slates.has(kind)) slates.set(kind, { rs: rng(seed, `live/slate/${kind}`), recs: [] });
+    const g = slates.get(kind);
+    while (g.recs.length < n) {
+      const i = existingRef(api, kind, g.rs);
+      if (!g.recs.includes(i)) g.recs.push(i);
+    }
+    return g.recs.slice(0, n);
+  };
+
   // A steady user (also each user behind a NAT); `name` is the name of its stream.
   const steadyUser = (cls, p, r, ip, name) => {
     const key = validKey();
@@ -612,6 +656,17 @@ export function generate(sc, seed) {
         u = t + rg.range(g.everyS);
       }
       if (runs > 0) variant = variant ? `${variant}+paging` : 'paging';
+    }
+    // Optional `live` ({ share, slate, follow: [a, b], polls: [{ path, [cursorKey] }], everyMs:
+    // [a, b], fromS: [a, b], forS: [a, b] }): that share of the users follow live events
+    // besides their route mix: `follow` of the first `slate` records of the trace's live slate,
+    // polled on a timer (livePolls()) from fromS after their start, on their key. Drawn from
+    // a stream of its own; 'live' is added to the variant (a NAT user's stays its gateway).
+    const rl = p.live ? rng(seed, `${name}/live`) : null;
+    if (rl?.chance(p.live.share)) {
+      const polls = livePolls(api, rl, p.live, slate, startS + rl.range(p.live.fromS), D);
+      for (const q of polls) schedule.push({ ...q, key });
+      if (polls.length > 0) variant = variant ? `${variant}+live` : 'live';
     }
     add(cls, variant, r, ip, schedule);
   };
@@ -1140,7 +1195,9 @@ export function generate(sc, seed) {
       // own; 'grid' replaces the template count in the variant.
       const rg = p.grid ? rng(seed, `slow_scraper/${i}/grid`) : null;
       const grid = rg?.chance(p.grid.share) ? gridWalker(api, p.grid.template, rg) : null;
-      const schedule = poisson(r, r.range(p.rate), r.range(p.startS), D).map((t) => {
+      const rate = r.range(p.rate);
+      const startS = r.range(p.startS);
+      const schedule = poisson(r, rate, startS, D).map((t) => {
         let path = fillAt(api, tpls[tpl], base[tpl] + off, fixed);
         if (++tpl === tpls.length) {
           tpl = 0;
@@ -1151,7 +1208,19 @@ export function generate(sc, seed) {
         if (exits) q.sourceIp = rx.pick(exits);
         return q;
       });
-      const variant = grid ? 'grid' : tpls.length === 1 ? 'one-template' : 'two-templates';
+      // Optional `live` (as steady's): that share of the scrapers also follow live events
+      // (livePolls(): a feed resold, say) from fromS after their start, on their key, each
+      // request from one of their exits if they have any. Drawn from a stream of its own;
+      // '+live' is added to the variant, before '+proxies'.
+      const rl = p.live ? rng(seed, `slow_scraper/${i}/live`) : null;
+      let live = false;
+      if (rl?.chance(p.live.share)) {
+        for (const q of livePolls(api, rl, p.live, slate, startS + rl.range(p.live.fromS), D)) {
+          schedule.push(exits ? { ...q, key, sourceIp: rl.pick(exits) } : { ...q, key });
+          live = true;
+        }
+      }
+      const variant = (grid ? 'grid' : tpls.length === 1 ? 'one-template' : 'two-templates') + (live ? '+live' : '');
       if (!exits) add('slow_scraper', variant, r, alloc.address(), schedule);
       else add('slow_scraper', `${variant}+proxies`, r, exits[0], schedule).sourceIps = exits;
     }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fixedWindow, tokenBucket } from '../../bench/abuse/baselines.mjs';
-import { generate, passwordOf, slugExists, summary, tileExists, uuidExists } from '../../bench/abuse/generate.mjs';
+import { generate, idExists, passwordOf, slugExists, summary, tileExists, uuidExists } from '../../bench/abuse/generate.mjs';
 import { campaignStats, ci, labelLines } from '../../bench/abuse/report.mjs';
 import scenario from '../../bench/abuse/scenario.mjs';
 import heldout from '../../bench/abuse/heldout.mjs';
@@ -18,11 +18,12 @@ import heldout5 from '../../bench/abuse/heldout5.mjs';
 import heldout6 from '../../bench/abuse/heldout6.mjs';
 import heldout7 from '../../bench/abuse/heldout7.mjs';
 import heldout8 from '../../bench/abuse/heldout8.mjs';
+import heldout9 from '../../bench/abuse/heldout9.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
   ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61], ['heldout7', heldout7, 71],
-  ['heldout8', heldout8, 81],
+  ['heldout8', heldout8, 81], ['heldout9', heldout9, 91],
 ];
 const HELDOUT = SCENARIOS.filter(([name]) => name !== 'default');
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
@@ -948,6 +949,154 @@ test('heldout8: record locators, offers, members, lists keep their shapes and va
   assert.equal(lists.market.size, api.params.market.length, 'every market asked for');
 });
 
+test('heldout9\'s own generator option: live feed clients poll the live slate on a timer, each match and poll in turn', () => {
+  const { api } = heldout9;
+  const D = heldout9.durationS * 1000;
+  const plain = withClasses(heldout9, { steady: { live: undefined }, nat: { live: undefined }, slow_scraper: { live: undefined } });
+  const polls = heldout9.classes.steady.live.polls;
+  // A poll's template as a pattern, with its record and its lists captured.
+  const pollRe = polls.map((x) => new RegExp(`^${x.path.replace(/:([a-z]+)/g, (_, n) => (Array.isArray(api.params[n]) ? `(${api.params[n].join('|')})` : '(\\d+)'))}$`));
+  const pollOf = (path) => pollRe.findIndex((re) => re.test(path.split('?')[0]));
+  const matchOf = (path) => path.split('?')[0].match(pollRe[pollOf(path)])[1];
+  const tally = { steady: 0, nat: 0, slow: 0, steadyAll: 0, slowAll: 0, advanced: 0, polls: 0, cycled: 0 };
+  for (const seed of heldout9.seeds) {
+    const on = generate(heldout9, seed).clients;
+    const off = generate(plain, seed).clients;
+    assert.equal(on.length, off.length);
+    const followed = { steady: new Map(), slow_scraper: new Map() };
+    on.forEach((c, k) => {
+      const p = off[k];
+      assert.equal(c.id, p.id);
+      const extra = extraOf(c.schedule, p.schedule);
+      if (!['steady', 'nat', 'slow_scraper'].includes(c.class) || extra.length === 0) {
+        assert.deepEqual(c, p, `${c.id}: as without the option`);
+        return;
+      }
+      // The client without the option, plus its polls; its address, User-Agent and variant but
+      // for '+live' (a NAT user's variant is its gateway).
+      assert.equal(extraOf(p.schedule, c.schedule).length, 0, `${c.id}: its own traffic is kept`);
+      assert.equal(c.schedule.length, p.schedule.length + extra.length);
+      assert.equal(c.sourceIp, p.sourceIp);
+      assert.equal(c.ua, p.ua);
+      if (c.class === 'nat') assert.equal(c.variant, p.variant);
+      else {
+        assert.ok(c.variant === 'live' || c.variant.includes('live'), `${c.id}: ${c.variant}`);
+        assert.equal(c.variant.replace(/^live\+?|\+live/, '') || null, p.variant, c.id);
+      }
+      if (p.variant) assert.ok(!p.variant.includes('live'), p.id);
+      tally[c.class === 'slow_scraper' ? 'slow' : c.class]++;
+      // GETs of the polls, on the client's key, within the phase; from its exits, if it has any.
+      const keys = new Set(p.schedule.map((q) => JSON.stringify(q.key)));
+      for (const q of extra) {
+        assert.ok(q.method === 'GET' && q.bytes === 0 && pollOf(q.path) >= 0, `${c.id}: ${q.path}`);
+        assert.ok(q.t <= D);
+        assert.ok(keys.has(JSON.stringify(q.key)) && q.key.valid !== undefined, `${c.id}: its own key`);
+        if (c.sourceIps && c.class === 'slow_scraper') assert.ok(c.sourceIps.includes(q.sourceIp), `${c.id}: from an exit`);
+        else assert.equal(q.sourceIp, undefined, c.id);
+      }
+      // One request a period (within 2% of it), each (match, poll) pair in turn: every match's
+      // polls in the order given, the cycle repeating.
+      const gaps = extra.slice(1).map((q, i) => q.t - extra[i].t);
+      if (gaps.length >= 2) {
+        const [lo, hi] = heldout9.classes[c.class].live.everyMs;
+        assert.ok(Math.min(...gaps) >= lo * 0.98 - 1 && Math.max(...gaps) <= hi * 1.02 + 1, `${c.id}: ${gaps}`);
+        assert.ok(Math.max(...gaps) <= Math.min(...gaps) * 1.045 + 2, `${c.id}: one period (${Math.min(...gaps)}-${Math.max(...gaps)})`);
+      }
+      // (A client following many matches slowly may not finish its first cycle.)
+      const bare = extra.map((q) => q.path.split('?')[0]);
+      const cycle = bare.findIndex((x, i) => bare.indexOf(x) < i);
+      if (cycle >= 0) assert.equal(cycle % polls.length, 0, `${c.id}: every poll of each match`);
+      bare.forEach((x, i) => {
+        assert.equal(pollOf(x), i % polls.length, `${c.id}: poll ${i}`);
+        if (cycle >= 0 && i >= cycle) assert.equal(x, bare[i - cycle], `${c.id}: the cycle repeats`);
+      });
+      tally.cycled += cycle >= 0;
+      const matches = new Set(bare.map(matchOf));
+      const { follow, slate } = heldout9.classes[c.class].live;
+      assert.ok(matches.size <= Math.min(follow[1], slate) && (extra.length < follow[0] * polls.length || matches.size >= follow[0]), `${c.id}: ${matches.size} matches`);
+      for (const m of matches) {
+        const f = followed[c.class === 'slow_scraper' ? 'slow_scraper' : 'steady'];
+        f.set(m, (f.get(m) ?? 0) + 1);
+      }
+      // The events after a cursor that moves on by one now and then.
+      const cursors = new Map();
+      for (const q of extra) {
+        const since = q.path.match(/\?since=(\d+)$/);
+        assert.equal(!!since, polls[pollOf(q.path)].cursorKey === 'since', q.path);
+        if (!since) continue;
+        const m = matchOf(q.path);
+        const n = Number(since[1]);
+        if (cursors.has(m)) {
+          assert.ok(n - cursors.get(m) === 0 || n - cursors.get(m) === 1, `${c.id}: ${cursors.get(m)} then ${n}`);
+          tally.advanced += n - cursors.get(m);
+        }
+        cursors.set(m, n);
+      }
+      tally.polls += extra.length;
+    });
+    // Everyone follows the same live slate: a few matches, each by several clients; the
+    // feed mirrors follow a slate of their own size that holds the others'.
+    const steadyMatches = [...followed.steady.keys()];
+    const slowMatches = [...followed.slow_scraper.keys()];
+    assert.ok(steadyMatches.length <= heldout9.classes.steady.live.slate, `seed ${seed}: ${steadyMatches.length} matches`);
+    assert.ok(slowMatches.length <= heldout9.classes.slow_scraper.live.slate, `seed ${seed}: ${slowMatches.length} matches`);
+    assert.ok(Math.max(...followed.steady.values()) >= 3, `seed ${seed}: a match followed by several clients`);
+    assert.ok(steadyMatches.filter((m) => followed.slow_scraper.has(m)).length >= steadyMatches.length / 2, `seed ${seed}: the same slate`);
+    for (const m of [...steadyMatches, ...slowMatches]) assert.ok(idExists(api, Number(m)), m);
+    tally.steadyAll += on.filter((x) => x.class === 'steady').length;
+    tally.slowAll += on.filter((x) => x.class === 'slow_scraper').length;
+  }
+  assert.ok(tally.steady > 0 && tally.steady < tally.steadyAll, JSON.stringify(tally));
+  assert.ok(tally.slow > 0 && tally.slow < tally.slowAll, JSON.stringify(tally));
+  assert.ok(tally.nat > 0 && tally.polls > 3000 && tally.advanced > 100 && tally.cycled > 20, JSON.stringify(tally));
+});
+
+test('heldout9: match numbers, players, teams, clips, subscriptions, lists keep their shapes and values', () => {
+  const { api } = heldout9;
+  const trace = generate(heldout9, 91);
+  const matches = new Set();
+  const players = new Set();
+  const codes = new Set();
+  const clips = new Set();
+  const lists = { competition: new Set(), season: new Set(), round: new Set(), market: new Set() };
+  // (Scrapers walk indexes, not records, and enumerate paths: not theirs.)
+  for (const c of trace.clients.filter((x) => x.class !== 'scraping')) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      if ((m = p.match(/^\/(?:stats\/v5|live\/v2|odds\/v3)\/matches\/([^/]+)/))) matches.add(m[1]);
+      if ((m = p.match(/^\/stats\/v5\/players\/([^/]+)(?:\/seasons\/([^/]+))?$/))) {
+        players.add(m[1]);
+        if (m[2]) lists.season.add(m[2]);
+      }
+      if ((m = p.match(/^\/(?:stats\/v5\/teams|alerts\/v1\/subscriptions|fantasy\/v2\/entries)\/([^/]+)/))) codes.add(m[1]);
+      if ((m = p.match(/^\/media\/v1\/clips\/([^/]+)/))) clips.add(m[1]);
+      if ((m = p.match(/^\/stats\/v5\/competitions\/([^/]+)\/seasons\/([^/]+)(?:\/rounds\/([^/]+))?/))) {
+        lists.competition.add(m[1]);
+        lists.season.add(m[2]);
+        if (m[3]) lists.round.add(m[3]);
+      }
+      if ((m = p.match(/^\/odds\/v3\/matches\/[^/]+\/markets\/([^/]+)$/))) lists.market.add(m[1]);
+    }
+  }
+  assert.ok(matches.size > 1000 && players.size > 200 && codes.size > 300 && clips.size > 50, `${matches.size} ${players.size} ${codes.size} ${clips.size}`);
+  // Up to eight digits; a number that was never a match (a stale one) may have nine.
+  for (const n of matches) assert.ok(/^[1-9]\d{0,8}$/.test(n), n);
+  for (const s of players) assert.ok(/^[a-z]+-[a-z]+-\d{4}$/.test(s) && s.length <= 14, s);
+  for (const s of codes) assert.ok(/^[a-z0-9]{6}$/.test(s) && /[a-z]/.test(s) && !/^[0-9a-f]+$/.test(s), s);
+  for (const u of clips) assert.match(u, UUID);
+  for (const [name, seen] of Object.entries(lists)) {
+    assert.ok(seen.size > 1 && [...seen].every((x) => api.params[name].includes(x)), `${name}: ${[...seen]}`);
+  }
+  assert.equal(lists.market.size, api.params.market.length, 'every market asked for');
+  // Dense match numbers, sparse players: most of the honest clients' matches are there.
+  const honest = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.map((q) => q.path.match(/^\/stats\/v5\/matches\/(\d+)$/)?.[1]).filter(Boolean));
+  assert.ok(honest.filter((n) => idExists(api, Number(n))).length / honest.length > 0.9);
+  const made = Array.from({ length: 3000 }, (_, i) => `teal-hat-${1000 + i}`);
+  const share = made.filter((x) => slugExists(api, x)).length / made.length;
+  assert.ok(share > 0.28 && share < 0.4, `${share}`);
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -1426,6 +1575,68 @@ describe('the upstream', () => {
     const grid = trace.clients.filter((c) => c.variant?.startsWith('grid')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/shop/v3/lowfares/'))).slice(0, 80);
     assert.equal(grid.length, 80);
     for (const q of grid) assert.equal(await h8('GET', q.path), 200, q.path);
+  });
+
+  test('answers heldout9\'s routes: live matches, odds markets, numbers, slugs, codes, clips, lists, creates with 409, every method, login, ingest, webhooks', async () => {
+    const { api } = heldout9;
+    const { num, missing, code, noCode, slug, noSlug } = await records(api, 'teal-hat');
+    const trace = generate(heldout9, 91);
+    const uuids = [...new Set(trace.clients.flatMap((c) => c.schedule.map((q) => q.path.match(/^\/media\/v1\/clips\/([^/?]+)/)?.[1]).filter(Boolean)))];
+    const clip = uuids.find((x) => uuidExists(api, x));
+    const noClip = uuids.find((x) => !uuidExists(api, x));
+    const h9 = (method, path, body) => ask('heldout9', method, path, body);
+    assert.equal(await h9('GET', '/live/v2/matches'), 200);
+    assert.equal(await h9('GET', `/live/v2/matches/${num}/score`), 200);
+    assert.equal(await h9('GET', `/live/v2/matches/${missing}/score`), 404);
+    assert.equal(await h9('GET', `/live/v2/matches/${num}/events?since=212`), 200);
+    assert.equal(await h9('GET', `/odds/v3/matches/${num}/markets`), 200);
+    assert.equal(await h9('GET', `/odds/v3/matches/${num}/markets/over-under-2-5`), 200);
+    assert.equal(await h9('GET', `/odds/v3/matches/${num}/markets/over-under-4-5`), 404, 'no such market');
+    assert.equal(await h9('GET', `/odds/v3/matches/${missing}/markets/btts`), 404);
+    assert.equal(await h9('POST', '/odds/v3/bet-slips/price', '{"selections":[]}'), 201);
+    assert.equal(await h9('GET', '/odds/v3/bet-slips/price'), 405);
+    assert.equal(await h9('GET', `/stats/v5/matches/${num}`), 200);
+    assert.equal(await h9('GET', `/stats/v5/matches/${missing}`), 404);
+    assert.equal(await h9('GET', `/stats/v5/matches/${num}/lineups`), 200);
+    assert.equal(await h9('GET', `/stats/v5/matches/${num}/timeline`), 200);
+    assert.equal(await h9('GET', '/stats/v5/competitions?pageNumber=3'), 200);
+    assert.equal(await h9('GET', '/stats/v5/competitions/epl/seasons/2024-25/fixtures?pageNumber=2'), 200);
+    assert.equal(await h9('GET', '/stats/v5/competitions/six-nations/seasons/2025-26/standings'), 200);
+    assert.equal(await h9('GET', '/stats/v5/competitions/nba/seasons/2020-21/rounds/38'), 200);
+    assert.equal(await h9('GET', '/stats/v5/competitions/nba/seasons/2020-21/rounds/39'), 404, 'no such round');
+    assert.equal(await h9('GET', '/stats/v5/competitions/epl/seasons/2019-20/standings'), 404, 'no such season');
+    assert.equal(await h9('GET', '/stats/v5/competitions/kabaddi/seasons/2024-25/standings'), 404, 'no such competition');
+    assert.equal(await h9('GET', `/stats/v5/players/${slug}`), 200);
+    assert.equal(await h9('GET', `/stats/v5/players/${noSlug}`), 404);
+    assert.equal(await h9('GET', `/stats/v5/players/${slug}/seasons/2022-23`), 200);
+    assert.equal(await h9('GET', `/stats/v5/teams/${code}`), 200);
+    assert.equal(await h9('GET', `/stats/v5/teams/${noCode}/squad`), 404);
+    assert.equal(await h9('GET', '/stats/v5/search?term=celtic'), 200);
+    assert.equal(await h9('POST', '/stats/v5/queries', '{"select":[]}'), 201);
+    assert.equal(await h9('GET', '/stats/v5/changes'), 200);
+    assert.equal(await h9('GET', `/media/v1/clips/${clip}`), 200);
+    assert.equal(await h9('GET', `/media/v1/clips/${clip}/manifest.m3u8`), 200);
+    assert.equal(await h9('GET', `/media/v1/clips/${noClip}`), 404);
+    assert.equal(await h9('POST', '/fantasy/v2/lineups', '{"picks":[]}'), 201);
+    assert.equal(await h9('GET', `/fantasy/v2/entries/${code}/live`), 200);
+    assert.equal(await h9('GET', `/alerts/v1/subscriptions/${code}`), 200);
+    assert.equal(await h9('DELETE', `/alerts/v1/subscriptions/${code}`), 200);
+    // A subscription created by the customer's own id: 201 if new, 409 if it is there already.
+    assert.equal(await h9('PUT', `/alerts/v1/subscriptions/${noCode}`, '{}'), 201);
+    assert.equal(await h9('PUT', `/alerts/v1/subscriptions/${code}`, '{}'), 409);
+    assert.equal(await h9('GET', '/account/v1/usage'), 200);
+    assert.equal(await h9('POST', '/collect/v1/event-batches', '{"events":[]}'), 202);
+    assert.equal(await h9('POST', '/collect/v1/venue-events', '{"event":"goal"}'), 200);
+    assert.equal(await h9('GET', '/status/v1/ping'), 200);
+    assert.equal(await h9('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    assert.equal(await h9('GET', '/internal/feeds/.env'), 404);
+    const user = 'sam.ortiz518';
+    assert.equal(await h9('POST', '/fantasy/v2/auth/token', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h9('POST', '/fantasy/v2/auth/token', JSON.stringify({ user, password: 'Summer2023!' })), 401);
+    // Every live poll is answered, none is a 404: the slate's matches are there.
+    const live = trace.clients.filter((c) => c.variant?.includes('live')).flatMap((c) => c.schedule.filter((q) => /^\/live\/v2\/matches\/\d+\/events\?since=/.test(q.path))).slice(0, 60);
+    assert.equal(live.length, 60);
+    for (const q of live) assert.equal(await h9('GET', q.path), 200, q.path);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
