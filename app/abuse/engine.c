@@ -124,6 +124,7 @@ static void age(struct abuse_client *a, int64_t now)
 		a->ua_mask_prev = w == a->window + 1 ? a->ua_mask : 0;
 		a->ua_mask = 0;
 		shift(&a->uas, &a->uas_prev, 1, a->window, w);
+		shift(&a->fail_uas, &a->fail_uas_prev, 1, a->window, w);
 		a->window = w;
 	}
 }
@@ -469,11 +470,16 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	 * campaign's own tool. One that anyone succeeded with lately is not the campaign's
 	 * alone: a campaign copying the browsers and the app of the tenant's users dwarfs
 	 * their logins, and a share of failures would refuse each user retrying after a typo
-	 * (heldout5, blind: 7 of 234 app users). */
+	 * (heldout5, blind: 7 of 234 app users). The failure must have come with that
+	 * User-Agent: at a stadium's address, a fan signing in with the app the campaign
+	 * copies is not the campaign's because a neighbour on a TV mistyped (heldout9, after:
+	 * an address blocked at its third user's first request). */
 	x[F_RULE0 + RULE_CAMPAIGN] =
-	    (cx->campaign &&
-	     (failing(ip, FAILING_TIMES) ||
-	      ((cx->net_ips >= CAMPAIGN_NET_IPS || cx->ua_failing) && failing(ip, 0.5f)))) ||
+	    (cx->campaign && (failing(ip, FAILING_TIMES) ||
+			      ((cx->net_ips >= CAMPAIGN_NET_IPS ||
+				(cx->ua_failing && marked(&ip->c.fail_uas, &ip->c.fail_uas_prev, 1,
+							  codec_mix64(f->route.ua_hash)))) &&
+			       failing(ip, 0.5f)))) ||
 	    cx->woken_in_spray;
 	/* A shared key's addresses are judged each alone, but a walk is the key's: a scraper
 	 * that sends each request from one of a few proxies' addresses splits its walk into
@@ -593,8 +599,10 @@ static void touch_ip(struct state *st, const struct abuse_request *ar, const str
 	count_request(&u->abuse, ar->now_ns);
 	if (ar->key_hash != 0 || ar->auth_failed) {
 		u->abuse.auth += 1.0f;
-		if (ar->auth_failed)
+		if (ar->auth_failed) {
 			u->abuse.fail += 1.0f;
+			mark(&u->abuse.fail_uas, 1, codec_mix64(f->route.ua_hash));
+		}
 	}
 	u->abuse.ua_mask |= 1u << f->ua;
 	mark(&u->abuse.uas, 1, codec_mix64(f->route.ua_hash));
@@ -1460,6 +1468,8 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 	}
 	if (ip != NULL && (i = state_ip_use(st, ip, now_ns)) != NULL) {
 		count_response(&i->abuse, status, denied, d->path, now_ns);
+		if (denied && d->ua_hash != 0)
+			mark(&i->abuse.fail_uas, 1, codec_mix64(d->ua_hash));
 		state_unlock(st->ips, i);
 	}
 	if (d->route_hash != 0 && (r = state_route_use(st, d->tenant_id, d->route_hash)) != NULL) {

@@ -138,17 +138,18 @@ struct abuse_failing {
 #define ABUSE_ID_SLOTS 8
 
 struct abuse_client {
-	float req10s, req1m, req10m;	/* decayed requests */
-	float auth, fail;		/* decayed authentications with a key, and failures */
-	float resp, n404, n4xx, n5xx;	/* decayed responses, from the access log */
-	float n2xx, denied;		/* ... successes, and 401/403 answers */
-	float id_reqs, id_up;		/* requests with a record id, and small steps up */
-	float id_near;			/* ... and steps within 16 of the last id, any way */
-	float gap_mean, gap_var;	/* inter-arrival seconds, exponentially weighted */
-	float paced;			/* decayed requests that came at a reading pace */
-	float focus;			/* Misra-Gries count of the main route template */
-	uint32_t ua_mask, ua_mask_prev; /* User-Agent families seen, this window and the last */
-	uint64_t uas, uas_prev;		/* the User-Agents themselves (a bitmap of 64) */
+	float req10s, req1m, req10m;	  /* decayed requests */
+	float auth, fail;		  /* decayed authentications with a key, and failures */
+	float resp, n404, n4xx, n5xx;	  /* decayed responses, from the access log */
+	float n2xx, denied;		  /* ... successes, and 401/403 answers */
+	float id_reqs, id_up;		  /* requests with a record id, and small steps up */
+	float id_near;			  /* ... and steps within 16 of the last id, any way */
+	float gap_mean, gap_var;	  /* inter-arrival seconds, exponentially weighted */
+	float paced;			  /* decayed requests that came at a reading pace */
+	float focus;			  /* Misra-Gries count of the main route template */
+	uint32_t ua_mask, ua_mask_prev;	  /* User-Agent families seen, this window and the last */
+	uint64_t uas, uas_prev;		  /* the User-Agents themselves (a bitmap of 64) */
+	uint64_t fail_uas, fail_uas_prev; /* ... those that failed (a bad key, a 401/403) */
 	uint64_t focus_route;
 	uint64_t id_route[ABUSE_ID_SLOTS]; /* the last id seen on each of the last templates */
 	int64_t id_last[ABUSE_ID_SLOTS];

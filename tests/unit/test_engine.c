@@ -299,6 +299,8 @@ Test(engine, an_address_several_user_agents_use_is_several_people_signing_in)
 	static const char *const APPS[] = {
 	    "SportsApp/5.2 (iPhone; iOS 18.5)", "SportsApp/5.2 (Android 15; Pixel 9)",
 	    "SportsApp/5.1 (iPhone; iOS 18.4)", "SportsApp/5.2 (Android 14; SM-S921B)"};
+	static const char *const TV = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 8.0)";
+	static const char *const OLD = "SportsApp/4.9 (iPhone; iOS 17.2)"; /* the campaign's */
 	int64_t now = state_mono_ns();
 	struct abuse_result r;
 	char peer[32];
@@ -307,7 +309,7 @@ Test(engine, an_address_several_user_agents_use_is_several_people_signing_in)
 	/* The campaign: 20 addresses in 20 networks, three attempts each. */
 	for (i = 0; i < 60; i++) {
 		snprintf(peer, sizeof(peer), "10.%d.%d.9", i % 20, (i % 20) * 5);
-		r = req(peer, 11, "/v1/auth/token", APPS[0], now + i * 50 * MS, 401);
+		r = req(peer, 11, "/v1/auth/token", OLD, now + i * 50 * MS, 401);
 	}
 	cr_assert(refused(&r), "the campaign is one");
 	/* The stadium: four phones' apps, the first two attempts mistyped, then 5 of the next
@@ -318,6 +320,16 @@ Test(engine, an_address_several_user_agents_use_is_several_people_signing_in)
 		cr_assert(!refused(&r), "the stadium's sign-in %d refused as %s", i,
 			  abuse_rule_name(r.reason));
 	}
+	/* Under the campaign, whose User-Agent (an old version of the app) only fails on the
+	 * route: a fan signing in with it where a neighbour on a TV just mistyped is no
+	 * campaign address; one whose own attempt with it failed is, at the next. */
+	r = req("198.51.100.63", 11, "/v1/auth/token", TV, now + 6 * NS, 401);
+	r = req("198.51.100.63", 11, "/v1/auth/token", OLD, now + 6 * NS + 300 * MS, 401);
+	cr_assert(!refused(&r), "a neighbour's failure refused the fan: %s",
+		  abuse_rule_name(r.reason));
+	r = req("198.51.100.63", 11, "/v1/auth/token", OLD, now + 6 * NS + 600 * MS, 401);
+	cr_assert(refused(&r), "the campaign's User-Agent, failing from the address");
+	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
 	/* One User-Agent failing from one address: refused at its second failure, as before. */
 	r = req("198.51.100.61", 11, "/v1/auth/token", APPS[1], now + 5 * NS, 401);
 	r = req("198.51.100.61", 11, "/v1/auth/token", APPS[1], now + 5 * NS + 400 * MS, 401);
