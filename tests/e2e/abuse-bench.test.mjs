@@ -27,6 +27,11 @@ const SCENARIOS = [
 ];
 const HELDOUT = SCENARIOS.filter(([name]) => name !== 'default');
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
+// Of the UUIDs a trace asks for at the paths `re` matches: one the API has, one it has not.
+const uuidsIn = (api, trace, re) => {
+  const uuids = [...new Set(trace.clients.flatMap((c) => c.schedule.map((q) => q.path.match(re)?.[1]).filter(Boolean)))];
+  return [uuids.find((x) => uuidExists(api, x)), uuids.find((x) => !uuidExists(api, x))];
+};
 // A mix with some classes' parameters changed (an option taken out, say).
 const withClasses = (sc, changes) => ({
   ...sc,
@@ -1519,9 +1524,7 @@ describe('the upstream', () => {
     const { api } = heldout8;
     const { num, missing, code, noCode, slug, noSlug } = await records(api, 'sand-vase');
     const trace = generate(heldout8, 81);
-    const uuids = [...new Set(trace.clients.flatMap((c) => c.schedule.map((q) => q.path.match(/^\/offers\/v2\/offers\/([^/?]+)/)?.[1]).filter(Boolean)))];
-    const offer = uuids.find((x) => uuidExists(api, x));
-    const noOffer = uuids.find((x) => !uuidExists(api, x));
+    const [offer, noOffer] = uuidsIn(api, trace, /^\/offers\/v2\/offers\/([^/?]+)/);
     const h8 = (method, path, body) => ask('heldout8', method, path, body);
     assert.equal(await h8('POST', '/offers/v2/air-shopping', '{"slices":[]}'), 201);
     assert.equal(await h8('GET', '/offers/v2/air-shopping'), 405);
@@ -1581,9 +1584,7 @@ describe('the upstream', () => {
     const { api } = heldout9;
     const { num, missing, code, noCode, slug, noSlug } = await records(api, 'teal-hat');
     const trace = generate(heldout9, 91);
-    const uuids = [...new Set(trace.clients.flatMap((c) => c.schedule.map((q) => q.path.match(/^\/media\/v1\/clips\/([^/?]+)/)?.[1]).filter(Boolean)))];
-    const clip = uuids.find((x) => uuidExists(api, x));
-    const noClip = uuids.find((x) => !uuidExists(api, x));
+    const [clip, noClip] = uuidsIn(api, trace, /^\/media\/v1\/clips\/([^/?]+)/);
     const h9 = (method, path, body) => ask('heldout9', method, path, body);
     assert.equal(await h9('GET', '/live/v2/matches'), 200);
     assert.equal(await h9('GET', `/live/v2/matches/${num}/score`), 200);
