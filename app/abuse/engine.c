@@ -328,10 +328,11 @@ static bool walks_up(const struct abuse_client *c, float ids)
  * in n404 and resp, but too young to say whether the records were missing. */
 static float young_misses(const struct abuse_client *c, int64_t now)
 {
+	static const uint64_t none[2];
 	int64_t w = now / YOUNG_NS;
 
-	return w == c->young_window	  ? c->young_404[0] + c->young_404[1]
-	       : w == c->young_window + 1 ? c->young_404[0]
+	return w == c->young_window	  ? distinct(c->young, c->young_prev, 2)
+	       : w == c->young_window + 1 ? distinct(c->young, none, 2)
 					  : 0.0f;
 }
 
@@ -1367,10 +1368,7 @@ static void age_young(struct abuse_client *a, int64_t now)
 
 	if (w == a->young_window)
 		return;
-	shift(a->young, a->young_prev, 2, a->young_window, w);
-	a->young_404[1] = w == a->young_window + 1 ? a->young_404[0] : 0.0f;
-	a->young_404[0] = 0.0f;
-	a->young_window = w;
+	roll(a->young, a->young_prev, 2, &a->young_window, w);
 }
 
 /* Counts one answer to a client. */
@@ -1398,18 +1396,10 @@ static void count_response(struct abuse_client *a, int status, bool denied, uint
 	if (status == 404 && !write) {
 		mark(a->missed, 4, path >> 1);
 		mark(a->young, 2, path >> 1);
-		a->young_404[0] += 1.0f;
 	} else if (write && status >= 200 && status < 300 &&
 		   unmark(a->missed, a->missed_prev, 4, path >> 1)) {
-		int age = marked(a->young, a->young, 2, path >> 1)	       ? 0
-			  : marked(a->young_prev, a->young_prev, 2, path >> 1) ? 1
-									       : -1;
-
 		a->n404 = fmaxf(a->n404 - 1.0f, 0.0f);
-		if (age >= 0) {
-			(void)unmark(a->young, a->young_prev, 2, path >> 1);
-			a->young_404[age] = fmaxf(a->young_404[age] - 1.0f, 0.0f);
-		}
+		(void)unmark(a->young, a->young_prev, 2, path >> 1);
 	}
 }
 

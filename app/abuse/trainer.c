@@ -185,7 +185,7 @@ void trainer_fit(const float *x, const float *y, int n, const struct abuse_model
  * wrong ones land on some rule's handful in about one model of two (heldout8 seed 81:
  * 2 wrong "false positives" took id_enumeration; heldout9 seed 92: 2 of login_stuffing's
  * 3 labels took it, and a stuffer sharing the app's User-Agent, refused 10 s later, let 2
- * campaign addresses through with it); three land on one in about one of twenty. */
+ * campaign addresses through with it); three land on one in about one of twelve. */
 static bool contradicts(int b, int a)
 {
 	double n = (double)(a + b), p, z = 1.96, lo;

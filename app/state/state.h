@@ -163,11 +163,9 @@ struct abuse_client {
 	uint64_t missed[4],
 	    missed_prev[4]; /* paths a read found missing (404), not created since */
 	int64_t window;
-	/* The reads answered 404 this second and the last ([0], [1]): their paths, and how
-	 * many, creations taken back. A creation may still take them back, so they do not
-	 * count as misses yet (walks_ids()). */
+	/* The paths reads found missing (404) this second and the last, not created since: a
+	 * creation may still take them back, so they do not count as misses yet (walks_ids()). */
 	uint64_t young[2], young_prev[2];
-	float young_404[2];
 	int64_t young_window;
 	struct abuse_failing failing; /* keys only */
 	/* An active decision on this client. */
