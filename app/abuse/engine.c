@@ -306,8 +306,11 @@ static bool failing(const struct view *ip, float times)
 {
 	/* A bad key counts at the gate (fail) and again in the access log (denied): the larger
 	 * of the two, not their sum. */
-	return ip->present && fmaxf(ip->c.fail, ip->c.denied) >= times * people_at(ip) &&
-	       ip->c.n2xx <= 0.1f * ip->c.resp;
+	float failed = ip->present ? fmaxf(ip->c.fail, ip->c.denied) : 0.0f;
+
+	/* The people count only for an address that failed at all: most never do. */
+	return failed >= times && ip->c.n2xx <= 0.1f * ip->c.resp &&
+	       failed >= times * people_at(ip);
 }
 
 /* A key used from many addresses lately (an app's key in every user's hands, a partner's
@@ -347,10 +350,12 @@ static float young_misses(const struct abuse_client *c, int64_t now)
  * (heldout9, after: an archive sync refused 1.1 s into its first burst, one 404 in 39). */
 static bool walks_ids(const struct abuse_client *c, int64_t now)
 {
-	float young = young_misses(c, now);
+	float young;
 
-	return walks_up(c, ID_WALK_IDS) &&
-	       ratio(fmaxf(c->n404 - young, 0.0f), c->resp - young) >= ID_WALK_MISSING;
+	if (!walks_up(c, ID_WALK_IDS))
+		return false; /* most clients: the misses are not counted at all */
+	young = young_misses(c, now);
+	return ratio(fmaxf(c->n404 - young, 0.0f), c->resp - young) >= ID_WALK_MISSING;
 }
 
 static void features(const struct abuse_request *ar, const struct facts *f, const struct view *ip,
@@ -461,9 +466,9 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	/* A network's failures refuse its failing addresses, not its neighbours. */
 	x[F_RULE0 + RULE_DISTRIBUTED] =
 	    cx->net_fail >= NET_FAILURES && cx->net_ips >= NET_FAILING_IPS && failing(ip, 1.0f);
-	x[F_RULE0 + RULE_LOGIN_STUFFING] = ip->present &&
-					   ip->c.denied >= LOGIN_DENIED * people_at(ip) &&
-					   ip->c.denied >= LOGIN_SHARE * ip->c.resp;
+	x[F_RULE0 + RULE_LOGIN_STUFFING] = ip->present && ip->c.denied >= LOGIN_DENIED &&
+					   ip->c.denied >= LOGIN_SHARE * ip->c.resp &&
+					   ip->c.denied >= LOGIN_DENIED * people_at(ip);
 	/* Under a campaign, the network set too: an address that failed once lately, in a
 	 * network where two more failed as well, is one of the campaign's (which spreads a
 	 * few attempts over each of hundreds of addresses so that none fails twice). So is
