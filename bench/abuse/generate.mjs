@@ -1101,10 +1101,48 @@ export function generate(sc, seed) {
           viewing = true;
         }
       }
+      // Optional `ceremony` ({ share, open, page, sign: { method, path, body }, pages: [a, b],
+      // pageMs: [a, b], readS: [a, b], afterS: [a, b] }): that share of the users sign a
+      // document in the app while the session lasts. afterS after the end of the login's
+      // think time they open it (a GET of `open`); then the app's viewer loads its pages 1,
+      // 2, ... n in order as they scroll (n drawn in pages, each page pageMs after the last:
+      // `page` is a template whose :page placeholder is the page number, api.params.page the
+      // list of page numbers there are); readS after the last page they sign (sign.method to
+      // sign.path, a body of sign.body's kind). The three templates' other placeholders name
+      // the same records (existing ones), drawn once. On the app key, cut at the session's
+      // end. Drawn from a stream of its own; the variant says 'signing' if any of it was sent.
+      const rc = p.ceremony ? rng(seed, `app_users/${i}/ceremony`) : null;
+      let signing = false;
+      if (rc?.chance(p.ceremony.share)) {
+        const o = p.ceremony;
+        const values = {};
+        for (const tpl of [o.open, o.page, o.sign.path]) {
+          for (const [, name] of tpl.matchAll(PLACEHOLDER)) {
+            if (name === 'page' || name in values) continue;
+            const kind = refKind(api, name);
+            values[name] = Array.isArray(kind) ? rc.pick(kind) : refString(kind, existingRef(api, kind, rc));
+          }
+        }
+        const fill = (tpl, n) => tpl.replace(PLACEHOLDER, (_, name) => (name === 'page' ? String(n) : values[name]));
+        let u = from + rc.range(o.afterS);
+        const steps = [{ u, method: 'GET', path: fill(o.open), bytes: 0 }];
+        const pages = rc.int(...o.pages);
+        for (let n = 1; n <= pages; n++) {
+          u += rc.range(o.pageMs) / 1000;
+          steps.push({ u, method: 'GET', path: fill(o.page, n), bytes: 0 });
+        }
+        u += rc.range(o.readS);
+        steps.push({ u, method: o.sign.method, path: fill(o.sign.path), bytes: bodyBytes(api.bodies[o.sign.body], rc) });
+        for (const { u: at, ...q } of steps) {
+          if (at >= end) break;
+          schedule.push({ t: Math.round(at * 1000), ...q, key });
+          signing = true;
+        }
+      }
       const natted = rn !== null && rn.chance(p.carrierNat.share);
-      // 'carrier-nat', 'refresh', 'viewport' and 'mistyped', those that apply joined by '+' in
-      // this order, or none.
-      const variant = [natted && 'carrier-nat', refreshing && 'refresh', viewing && 'viewport', mistyped && 'mistyped']
+      // 'carrier-nat', 'refresh', 'viewport', 'signing' and 'mistyped', those that apply joined
+      // by '+' in this order, or none.
+      const variant = [natted && 'carrier-nat', refreshing && 'refresh', viewing && 'viewport', signing && 'signing', mistyped && 'mistyped']
         .filter(Boolean).join('+') || null;
       const ip = natted ? rn.pick(natIps) : alloc.address();
       add('app_users', variant, r, ip, schedule.filter((q) => q.t <= D * 1000));

@@ -19,11 +19,12 @@ import heldout6 from '../../bench/abuse/heldout6.mjs';
 import heldout7 from '../../bench/abuse/heldout7.mjs';
 import heldout8 from '../../bench/abuse/heldout8.mjs';
 import heldout9 from '../../bench/abuse/heldout9.mjs';
+import heldout10 from '../../bench/abuse/heldout10.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
   ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61], ['heldout7', heldout7, 71],
-  ['heldout8', heldout8, 81], ['heldout9', heldout9, 91],
+  ['heldout8', heldout8, 81], ['heldout9', heldout9, 91], ['heldout10', heldout10, 101],
 ];
 const HELDOUT = SCENARIOS.filter(([name]) => name !== 'default');
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
@@ -1102,6 +1103,131 @@ test('heldout9: match numbers, players, teams, clips, subscriptions, lists keep 
   assert.ok(share > 0.28 && share < 0.4, `${share}`);
 });
 
+test('heldout10\'s own generator option: signers open a document, the viewer loads its pages in order, then they sign', () => {
+  const { api } = heldout10;
+  const o = heldout10.classes.app_users.ceremony;
+  const D = heldout10.durationS * 1000;
+  const plain = withClasses(heldout10, { app_users: { ceremony: undefined } });
+  // The three templates as patterns, their placeholders captured in order.
+  const tplRe = (tpl) => new RegExp(`^${tpl.replace(/[.]/g, '\\.').replace(/:[a-z]+/g, '([^/]+)')}$`);
+  const [openRe, pageRe, signRe] = [o.open, o.page, o.sign.path].map(tplRe);
+  const ours = (q) => openRe.test(q.path) || pageRe.test(q.path) || signRe.test(q.path);
+  const tally = { signers: 0, users: 0, pages: 0, signed: 0, carrier: 0, mistyped: 0, longest: 0 };
+  for (const seed of heldout10.seeds) {
+    const on = generate(heldout10, seed).clients;
+    const off = generate(plain, seed).clients;
+    assert.equal(on.length, off.length);
+    on.forEach((c, k) => {
+      const p = off[k];
+      assert.equal(c.id, p.id);
+      assert.ok(p.schedule.every((q) => !ours(q)), `${p.id}: no signing without the option`);
+      assert.ok(!p.variant?.includes('signing'), p.id);
+      if (c.class === 'app_users') tally.users++;
+      if (c.class !== 'app_users' || !c.variant?.includes('signing')) {
+        assert.deepEqual(c, p, `${c.id}: as without the option`);
+        return;
+      }
+      tally.signers++;
+      // The user without the option, plus its signing session; its address, User-Agent and
+      // variant but for 'signing' (after 'viewport', before 'mistyped').
+      const extra = extraOf(c.schedule, p.schedule);
+      assert.equal(extraOf(p.schedule, c.schedule).length, 0, `${c.id}: its own traffic is kept`);
+      assert.equal(c.schedule.length, p.schedule.length + extra.length);
+      assert.equal(c.sourceIp, p.sourceIp);
+      assert.equal(c.ua, p.ua);
+      assert.equal(c.variant.split('+').filter((x) => x !== 'signing').join('+') || null, p.variant, c.id);
+      assert.match(c.variant, /^(carrier-nat\+)?(refresh\+)?signing(\+mistyped)?$/, c.id);
+      tally.carrier += c.variant.startsWith('carrier-nat');
+      tally.mistyped += c.variant.endsWith('mistyped');
+      assert.ok(extra.length > 0 && extra.every(ours), `${c.id}: only the session`);
+      assert.ok(extra.every((q) => JSON.stringify(q.key) === JSON.stringify({ app: 0 }) && q.t <= D), `${c.id}: on the app key, in the phase`);
+      // After the sign-in's think time: the document opened, then pages 1, 2, ... in order,
+      // pageMs apart, then (unless the session ended first) the signature readS later.
+      const login = c.schedule.findLast((q) => q.body !== undefined);
+      const [first, ...rest] = extra;
+      assert.ok(first.method === 'GET' && openRe.test(first.path) && first.bytes === 0, `${c.id}: ${first.path}`);
+      assert.ok(first.t >= login.t + heldout10.classes.app_users.thinkS[0] * 1000 - 1, `${c.id}: after the sign-in`);
+      const sign = rest.at(-1) && signRe.test(rest.at(-1).path) ? rest.at(-1) : null;
+      const pages = sign ? rest.slice(0, -1) : rest;
+      pages.forEach((q, n) => {
+        const m = q.path.match(pageRe);
+        assert.ok(q.method === 'GET' && m && q.bytes === 0, `${c.id}: ${q.path}`);
+        assert.equal(m.at(-1), String(n + 1), `${c.id}: page ${n + 1} in order`);
+        const gap = q.t - (n === 0 ? first.t : pages[n - 1].t);
+        assert.ok(gap >= o.pageMs[0] - 1 && gap <= o.pageMs[1] + 1, `${c.id}: ${gap} ms before page ${n + 1}`);
+      });
+      assert.ok(pages.length <= o.pages[1], `${c.id}: ${pages.length} pages`);
+      if (sign) {
+        assert.ok(pages.length >= o.pages[0], `${c.id}: ${pages.length} pages before signing`);
+        assert.ok(sign.method === o.sign.method && sign.bytes >= 16 && sign.body === undefined, `${c.id}: the signature`);
+        const gap = sign.t - (pages.at(-1)?.t ?? first.t);
+        assert.ok(gap >= o.readS[0] * 1000 - 1 && gap <= o.readS[1] * 1000 + 1, `${c.id}: signed ${gap} ms after the last page`);
+        tally.signed++;
+      }
+      // One envelope (one the API has) and one document of its list throughout.
+      const env = new Set(extra.map((q) => q.path.match(openRe) ?? q.path.match(pageRe) ?? q.path.match(signRe)).map((m) => m[1]));
+      assert.equal(env.size, 1, `${c.id}: one envelope`);
+      assert.ok(uuidExists(api, [...env][0]), `${c.id}: an envelope the API has`);
+      const docs = new Set(pages.map((q) => q.path.match(pageRe)[2]));
+      assert.ok(docs.size <= 1 && [...docs].every((x) => api.params.doc.includes(x)), `${c.id}: one document`);
+      tally.pages += pages.length;
+      tally.longest = Math.max(tally.longest, pages.length);
+    });
+  }
+  assert.ok(tally.signers > 0 && tally.signers < tally.users, JSON.stringify(tally));
+  assert.ok(tally.signed > 50 && tally.pages > 1500 && tally.longest >= 20, JSON.stringify(tally));
+  assert.ok(tally.carrier > 0 && tally.mistyped > 0, JSON.stringify(tally));
+});
+
+test('heldout10: envelopes, agreements, templates, codes, pages, forms keep their shapes and values', () => {
+  const { api } = heldout10;
+  const trace = generate(heldout10, 101);
+  const envelopes = new Set();
+  const agreements = new Set();
+  const templates = new Set();
+  const codes = new Set();
+  const lists = { doc: new Set(), page: new Set(), form: new Set(), locale: new Set() };
+  // (Scrapers walk indexes, not records, and enumerate paths: not theirs.)
+  for (const c of trace.clients.filter((x) => x.class !== 'scraping')) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      if ((m = p.match(/^\/(?:esign\/v3|app\/v9)\/envelopes\/([^/]+)/))) envelopes.add(m[1]);
+      if ((m = p.match(/^\/clm\/v2\/agreements\/([^/]+)/)) && m[1] !== 'search') agreements.add(m[1]);
+      if ((m = p.match(/^\/esign\/v3\/templates\/([^/]+)/))) templates.add(m[1]);
+      if ((m = p.match(/^\/(?:verify\/v1\/documents|directory\/v1\/signers|app\/v9\/signers)\/([^/]+)/))) codes.add(m[1]);
+      if ((m = p.match(/\/documents\/([^/]+)(?:\/pages\/([^/]+)\.png)?$/)) && !p.startsWith('/verify/')) {
+        lists.doc.add(m[1]);
+        if (m[2]) lists.page.add(m[2]);
+      }
+      if ((m = p.match(/^\/forms\/v1\/library\/([^/]+)\/([^/]+)$/))) [lists.form, lists.locale].forEach((x, j) => x.add(m[j + 1]));
+    }
+  }
+  assert.ok(envelopes.size > 1000 && agreements.size > 1000 && templates.size > 100 && codes.size > 300,
+    `${envelopes.size} ${agreements.size} ${templates.size} ${codes.size}`);
+  for (const u of envelopes) assert.match(u, UUID);
+  // Seven digits at most (a number never issued, a stale one, too).
+  for (const n of agreements) assert.ok(/^[1-9]\d{0,6}$/.test(n), n);
+  for (const s of templates) assert.ok(/^[a-z]+-[a-z]+-\d{4}$/.test(s) && s.length <= 14, s);
+  for (const s of codes) assert.ok(/^[a-z0-9]{6}$/.test(s) && /[a-z]/.test(s) && !/^[0-9a-f]+$/.test(s), s);
+  for (const [name, seen] of Object.entries(lists)) {
+    assert.ok(seen.size > 1 && [...seen].every((x) => api.params[name].includes(x)), `${name}: ${[...seen]}`);
+  }
+  assert.equal(lists.form.size, api.params.form.length, 'every form asked for');
+  assert.ok(lists.page.has('1') && lists.page.size >= 20, `${lists.page.size} page numbers`);
+  // Dense agreements: most of the honest clients' agreements are there.
+  const honest = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.map((q) => q.path.match(/^\/clm\/v2\/agreements\/(\d+)(?:\/[a-z]+)?$/)?.[1]).filter(Boolean));
+  assert.ok(honest.length > 1000 && honest.filter((n) => idExists(api, Number(n))).length / honest.length > 0.9);
+  const made = Array.from({ length: 3000 }, (_, i) => `mint-cup-${1000 + i}`);
+  const share = made.filter((x) => slugExists(api, x)).length / made.length;
+  assert.ok(share > 0.34 && share < 0.46, `${share}`);
+  // Honest bodies are large (documents inlined), the oversized ones larger still, all under
+  // the tenant's body limit.
+  const bytes = (benign) => trace.clients.filter((x) => x.benign === benign && x.class !== 'partner').flatMap((x) => x.schedule.map((q) => q.bytes));
+  assert.ok(bytes(true).filter((b) => b > 100000).length > 20, 'honest envelopes of over 100 KB');
+  assert.ok(Math.max(...bytes(true), ...bytes(false)) < 1000000);
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -1638,6 +1764,74 @@ describe('the upstream', () => {
     const live = trace.clients.filter((c) => c.variant?.includes('live')).flatMap((c) => c.schedule.filter((q) => /^\/live\/v2\/matches\/\d+\/events\?since=/.test(q.path))).slice(0, 60);
     assert.equal(live.length, 60);
     for (const q of live) assert.equal(await h9('GET', q.path), 200, q.path);
+  });
+
+  test('answers heldout10\'s routes: envelopes by UUID, pages, agreements, templates, codes, forms, creates with 409, every method, login, ingest, webhooks', async () => {
+    const { api } = heldout10;
+    const { num, missing, code, noCode, slug, noSlug } = await records(api, 'mint-cup');
+    const trace = generate(heldout10, 101);
+    const [env, noEnv] = uuidsIn(api, trace, /^\/esign\/v3\/envelopes\/([0-9a-f-]{36})/);
+    const h10 = (method, path, body) => ask('heldout10', method, path, body);
+    const E = '/esign/v3/envelopes';
+    assert.equal(await h10('GET', `${E}?page_number=3`), 200);
+    assert.equal(await h10('POST', E, '{"documents":[]}'), 201);
+    assert.equal(await h10('DELETE', E), 405);
+    assert.equal(await h10('GET', `${E}/${env}`), 200);
+    assert.equal(await h10('GET', `${E}/${noEnv}`), 404, 'voided and purged');
+    assert.equal(await h10('GET', `${E}/${env}/status`), 200);
+    assert.equal(await h10('GET', `${E}/${env}/recipients`), 200);
+    assert.equal(await h10('GET', `${E}/${env}/documents/combined`), 200);
+    assert.equal(await h10('GET', `${E}/${env}/documents/7`), 404, 'no seventh document');
+    assert.equal(await h10('GET', `${E}/${env}/documents/2/pages/12.png`), 200);
+    assert.equal(await h10('GET', `${E}/${env}/documents/2/pages/61.png`), 404, 'no such page');
+    assert.equal(await h10('GET', `${E}/${noEnv}/documents/2/pages/1.png`), 404);
+    assert.equal(await h10('POST', `${E}/${env}/documents`, '{}'), 201);
+    assert.equal(await h10('GET', `${E}/${env}/certificate.pdf`), 200);
+    assert.equal(await h10('GET', `${E}/${noEnv}/certificate.pdf`), 404);
+    assert.equal(await h10('POST', `${E}/${env}/reminders`, '{}'), 201);
+    assert.equal(await h10('POST', `${E}/${env}/void`, '{"reason":"x"}'), 201);
+    assert.equal(await h10('GET', '/esign/v3/templates?page_number=2'), 200);
+    assert.equal(await h10('GET', `/esign/v3/templates/${slug}`), 200);
+    assert.equal(await h10('GET', `/esign/v3/templates/${noSlug}`), 404);
+    assert.equal(await h10('POST', `/esign/v3/templates/${slug}/send`, '{"recipients":[]}'), 201);
+    assert.equal(await h10('GET', `/esign/v3/templates/${slug}/send`), 405);
+    assert.equal(await h10('GET', '/clm/v2/agreements?page_number=4'), 200);
+    assert.equal(await h10('GET', `/clm/v2/agreements/${num}`), 200);
+    assert.equal(await h10('GET', `/clm/v2/agreements/${missing}`), 404);
+    assert.equal(await h10('GET', `/clm/v2/agreements/${num}/clauses`), 200);
+    assert.equal(await h10('GET', `/clm/v2/agreements/${num}/obligations`), 200);
+    assert.equal(await h10('GET', '/clm/v2/agreements/search?text=escrow'), 200);
+    assert.equal(await h10('POST', '/insights/v1/extractions', '{"fields":[]}'), 201);
+    assert.equal(await h10('POST', '/insights/v1/clause-search', '{"q":"x"}'), 201);
+    assert.equal(await h10('GET', `/verify/v1/documents/${code}`), 200);
+    assert.equal(await h10('GET', `/verify/v1/documents/${noCode}`), 404);
+    assert.equal(await h10('GET', '/forms/v1/library/w-9/en-us'), 200);
+    assert.equal(await h10('GET', '/forms/v1/library/residential-lease/pt-br'), 200);
+    assert.equal(await h10('GET', '/forms/v1/library/w-9/xx-xx'), 404, 'no such locale');
+    assert.equal(await h10('GET', '/forms/v1/library/w-4/en-us'), 404, 'no such form');
+    assert.equal(await h10('GET', `/directory/v1/signers/${code}`), 200);
+    // A signer profile created by the customer's own id: 201 if new, 409 if it is there already.
+    assert.equal(await h10('PUT', `/directory/v1/signers/${noCode}`, '{}'), 201);
+    assert.equal(await h10('PUT', `/directory/v1/signers/${code}`, '{}'), 409);
+    assert.equal(await h10('GET', '/admin/v1/account'), 200);
+    assert.equal(await h10('GET', '/admin/v1/usage'), 200);
+    assert.equal(await h10('GET', '/events/v1/feed'), 200);
+    assert.equal(await h10('GET', `/app/v9/signers/${code}/inbox`), 200);
+    assert.equal(await h10('GET', `/app/v9/envelopes/${env}`), 200);
+    assert.equal(await h10('GET', `/app/v9/envelopes/${env}/documents/combined/pages/3.png`), 200);
+    assert.equal(await h10('POST', `/app/v9/envelopes/${env}/signatures`, '{"image":"x"}'), 201);
+    assert.equal(await h10('POST', '/bulk/v2/send-jobs', '{"recipients":[]}'), 202);
+    assert.equal(await h10('POST', '/inbound/v1/verification-results', '{"result":"approved"}'), 200);
+    assert.equal(await h10('GET', '/health/v1/ready'), 200);
+    assert.equal(await h10('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    assert.equal(await h10('GET', '/restapi/v2.1/.env'), 404);
+    const user = 'lena.k11@sealwell-signer.example';
+    assert.equal(await h10('POST', '/id/v1/signers/sign-in', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h10('POST', '/id/v1/signers/sign-in', JSON.stringify({ user, password: 'letmein' })), 401);
+    // Every request of the signing sessions is answered: the envelope, its pages, the signature.
+    const sessions = trace.clients.filter((c) => c.variant?.includes('signing')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/app/v9/envelopes/'))).slice(0, 80);
+    assert.equal(sessions.length, 80);
+    for (const q of sessions) assert.equal(await h10(q.method, q.path, q.method === 'POST' ? '{}' : undefined), q.method === 'POST' ? 201 : 200, q.path);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
