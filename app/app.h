@@ -41,6 +41,7 @@ struct gate_admit {
 	int64_t win;  /* of the decision: its tenant's quota window (first hour) */
 	/* The abuse engine's view of the route, for the collector (engine.h's abuse_route). */
 	uint64_t route_hash, seg_pos[3], seg_val[3], ua_hash, path;
+	uint32_t steps;
 };
 
 #define HCTX_MAX_PARAMS 4

@@ -43,7 +43,13 @@ struct abuse_route {
 	int nseg;
 	uint64_t ua_hash; /* the whole User-Agent string's (none: an empty one's), never 0 */
 	uint64_t path;	  /* the raw path's hash (no query), its low bit set for a write */
+	uint32_t steps;	  /* ABUSE_STEP_*: whose walk of ids this request stepped up */
 };
+
+/* A request that went up its template's ids, near the last one, for the key's client and
+ * for the address's: the answers to such steps are the walk's own (walks_ids()). */
+#define ABUSE_STEP_KEY 1u
+#define ABUSE_STEP_IP  2u
 
 struct abuse_result {
 	enum abuse_outcome outcome;

@@ -101,6 +101,7 @@ static void record(struct hctx *c, int64_t now_ms, int64_t key_id, int64_t tenan
 	d.route_hash = c->admit.route_hash;
 	d.ua_hash = c->admit.ua_hash;
 	d.path = c->admit.path;
+	d.steps = c->admit.steps;
 	memcpy(d.seg_pos, c->admit.seg_pos, sizeof(d.seg_pos));
 	memcpy(d.seg_val, c->admit.seg_val, sizeof(d.seg_val));
 	state_ring_push(c->app->state, c->app->ring, &d);
@@ -358,6 +359,7 @@ enum err gate_handle(struct hctx *c)
 	c->admit.route_hash = ab.route.hash;
 	c->admit.ua_hash = ab.route.ua_hash;
 	c->admit.path = ab.route.path;
+	c->admit.steps = ab.route.steps;
 	memcpy(c->admit.seg_pos, ab.route.seg_pos, sizeof(c->admit.seg_pos));
 	memcpy(c->admit.seg_val, ab.route.seg_val, sizeof(c->admit.seg_val));
 	if (ab.enforced && ab.outcome >= OUTCOME_THROTTLE)

@@ -144,6 +144,7 @@ struct abuse_client {
 	float n2xx, denied;		  /* ... successes, and 401/403 answers */
 	float id_reqs, id_up;		  /* requests with a record id, and small steps up */
 	float id_near;			  /* ... and steps within 16 of the last id, any way */
+	float step_resp, step404;	  /* decayed answers to the steps up, and their 404s */
 	float gap_mean, gap_var;	  /* inter-arrival seconds, exponentially weighted */
 	float paced;			  /* decayed requests that came at a reading pace */
 	float focus;			  /* Misra-Gries count of the main route template */
@@ -381,6 +382,8 @@ struct state_decision {
 	uint64_t seg_pos[3], seg_val[3];
 	uint64_t ua_hash; /* the request's User-Agent, as engine.h's abuse_route has it */
 	uint64_t path;	  /* the request's path, as engine.h's abuse_route has it */
+	uint32_t steps;	  /* whose walk it stepped up, as engine.h's abuse_route has it */
+	uint32_t spare;
 };
 
 struct state_ring {

@@ -168,6 +168,7 @@ static struct abuse_result req(const char *peer, int64_t key_id, const char *uri
 		d.route_hash = res.route.hash;
 		d.ua_hash = res.route.ua_hash;
 		d.path = res.route.path;
+		d.steps = res.route.steps;
 		memcpy(d.seg_pos, res.route.seg_pos, sizeof(d.seg_pos));
 		memcpy(d.seg_val, res.route.seg_val, sizeof(d.seg_val));
 		abuse_observe_response(&g.st, &d, d.outcome == DECISION_DENY ? 403 : status, now);
@@ -729,6 +730,51 @@ Test(engine, reads_far_away_do_not_hide_a_walk)
 		}
 	}
 	cr_assert(blocked, "half the requests far away hid the walk");
+}
+
+/* A scraper polling a live feed between the steps of its walk (three polls of the matches
+ * being played, far apart, all found, for each step) has a tenth of its answers 404 but
+ * half of its walk's: it walks into missing records all the same. A customer following the
+ * same feed while its sync walks records that exist is not refused, nor one following it
+ * alone. */
+Test(engine, polls_of_a_live_feed_do_not_hide_a_walks_misses)
+{
+	static const int matches[] = {9084071, 1664559, 2453570, 1214367, 5896725};
+	int64_t now = state_mono_ns();
+	const char *who[] = {"198.51.100.47", "198.51.100.48", "198.51.100.49"};
+	const int64_t keys[] = {11, 13, 15};
+	int at[3] = {-1, -1, -1};
+	int i, c, k;
+
+	for (i = 0; i < 60; i++) {
+		for (c = 0; c < 3; c++) {
+			int64_t t = now + i * 1500 * MS + c * 10 * MS;
+			struct abuse_result r;
+			char uri[64];
+
+			for (k = 0; k < 3; k++) {
+				snprintf(uri, sizeof(uri), "/v1/live/matches/%d/%s",
+					 matches[(i + k) % 5], k == 0 ? "score" : "events");
+				r = req(who[c], keys[c], uri, SCRIPT, t + k * 400 * MS, 200);
+				if (refused(&r) && at[c] < 0)
+					at[c] = i;
+			}
+			if (c == 2)
+				continue; /* the follower: the feed alone */
+			snprintf(uri, sizeof(uri), "/v1/records/%d", 5000 + 3 * i);
+			r = req(who[c], keys[c], uri, SCRIPT, t + 1200 * MS,
+				c == 0 && i % 2 ? 404 : 200);
+			if (refused(&r) && at[c] < 0) {
+				cr_assert_eq(r.reason, RULE_ID_ENUMERATION, "%s",
+					     abuse_rule_name(r.reason));
+				at[c] = i;
+			}
+		}
+	}
+	cr_assert(at[0] >= 0 && at[0] <= 25, "the scraper among its polls, refused at step %d",
+		  at[0]);
+	cr_assert(at[1] < 0, "the sync among its polls, refused at step %d", at[1]);
+	cr_assert(at[2] < 0, "the feed's follower, refused at request %d", at[2]);
 }
 
 /* A scanner probing a path a second, nearly all of them missing, is path enumeration well
