@@ -301,6 +301,11 @@ Test(inspect, crawlers_that_say_so_and_phones_that_only_end_in_bot)
 	    "+https://openai.com/gptbot)",
 	    "Slackbot 1.0 (+https://api.slack.com/robots)",
 	    "Mozilla/5.0 (compatible; SiteAuditCrawler/1.0; +https://example.com/crawler)",
+	    /* Well-known ones that say neither "bot" nor "spider" nor "crawler". */
+	    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+	    "meta-externalagent/1.1 "
+	    "(+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+	    "Mozilla/5.0 (compatible; Yahoo! Slurp; http://help.yahoo.com/help/us/ysearch/slurp)",
 	};
 	size_t i;
 
@@ -325,6 +330,14 @@ Test(inspect, crawlers_that_say_so_and_phones_that_only_end_in_bot)
 	cr_assert_eq(inspect_ua_family("Mozilla/5.0 (compatible; Google-Apps-Script; beanserver; "
 				       "+https://script.google.com; id: UAEmdDd8)"),
 		     UA_BROWSER);
+	/* Meta fetching a link for a person, as ChatGPT-User does; a name in a link only. */
+	cr_assert_neq(inspect_ua_family("meta-externalfetcher/1.1 "
+					"(+https://developers.facebook.com/docs/sharing/webmasters/"
+					"crawler)"),
+		      UA_CRAWLER);
+	cr_assert_neq(
+	    inspect_ua_family("ShareTool/3.0 (+https://example.com/facebookexternalhit/)"),
+	    UA_CRAWLER);
 	cr_assert_not(inspect_ua_scripted(UA_CRAWLER));
 }
 
