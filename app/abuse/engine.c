@@ -308,7 +308,8 @@ static float people_at(const struct view *ip)
  * one each (heldout10, blind: behind a carrier's NAT, a signer on Android and one on an iPad
  * each mistyped once, before anyone there had signed in; the address was blocked as the
  * campaign's at the first one's retry, and its six users refused). A campaign's address and
- * a stuffer's fail with one User-Agent each. */
+ * a stuffer's fail with one User-Agent each. Rounded: linear counting makes one bit 1.008,
+ * and an address's one failure, as much as its network asks of it, would fall short. */
 static bool failing(const struct view *ip, float times)
 {
 	/* A bad key counts at the gate (fail) and again in the access log (denied): the larger
@@ -317,8 +318,8 @@ static bool failing(const struct view *ip, float times)
 
 	/* The people count only for an address that failed at all: most never do. */
 	return failed >= times && ip->c.n2xx <= 0.1f * ip->c.resp &&
-	       failed >=
-		   times * fmaxf(people_at(ip), distinct(&ip->c.fail_uas, &ip->c.fail_uas_prev, 1));
+	       failed >= times * fmaxf(people_at(ip),
+				       roundf(distinct(&ip->c.fail_uas, &ip->c.fail_uas_prev, 1)));
 }
 
 /* A key used from many addresses lately (an app's key in every user's hands, a partner's

@@ -349,6 +349,29 @@ Test(engine, an_address_several_user_agents_use_is_several_people_signing_in)
 	cr_assert_leq(i, 16, "refused after %d failures", i);
 }
 
+/* Guessing spread thin over one network: eight addresses, four made-up keys each; a new
+ * address of that network is refused at its first failure, one of another network is not (one
+ * failure, one User-Agent: one person failing once, counted as exactly one, not 1.008 as linear
+ * counting has it). */
+Test(engine, guessing_spread_over_a_network_refuses_its_next_address_at_once)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	char peer[32];
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		snprintf(peer, sizeof(peer), "10.68.0.%d", 1 + i % 8);
+		r = req(peer, -(300 + i), "/v1/spread", SCRIPT, now + i * 30 * MS, 401);
+	}
+	/* (Without a key: the operator's mode, shadow here; so the outcome, not refused().) */
+	r = req("10.68.0.200", -400, "/v1/spread", SCRIPT, now + 2 * NS, 401);
+	cr_assert_eq(r.outcome, OUTCOME_BLOCK, "the network's next address, at its first failure");
+	cr_assert_eq(r.reason, RULE_DISTRIBUTED, "%s", abuse_rule_name(r.reason));
+	r = req("10.69.0.1", -401, "/v1/spread", SCRIPT, now + 2 * NS, 401);
+	cr_assert_lt(r.outcome, OUTCOME_THROTTLE, "another network's address");
+}
+
 /* Behind a carrier's NAT, two users on two devices each mistype once before anyone there has
  * signed in, while a login campaign runs (heldout10, blind: the address blocked at the first
  * one's retry, its six users refused): two people failing once each, not one address failing
