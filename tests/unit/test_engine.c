@@ -289,6 +289,21 @@ Test(engine, a_campaign_of_many_addresses_failing_on_one_route_blocks_its_failin
 	cr_assert(!refused(&r));
 }
 
+/* A login campaign on `route` through key 11: 20 addresses in the networks 10.net0.x to
+ * 10.(net0 + 19).x, three failed attempts each with the campaign's User-Agent. */
+static void login_campaign(int net0, const char *route, const char *ua, int64_t now)
+{
+	struct abuse_result r;
+	char peer[32];
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		snprintf(peer, sizeof(peer), "10.%d.%d.9", net0 + i % 20, (i % 20) * 5);
+		r = req(peer, 11, route, ua, now + i * 50 * MS, 401);
+	}
+	cr_assert(refused(&r), "the campaign is one");
+}
+
 /* An address several User-Agents use is several people: a stadium's Wi-Fi at kick-off, where
  * fans sign in within seconds of each other while a login campaign runs, some mistyping
  * (heldout9, blind: two such addresses blocked, 30 of 98 users refused). Two failures from
@@ -304,15 +319,9 @@ Test(engine, an_address_several_user_agents_use_is_several_people_signing_in)
 	static const char *const OLD = "SportsApp/4.9 (iPhone; iOS 17.2)"; /* the campaign's */
 	int64_t now = state_mono_ns();
 	struct abuse_result r;
-	char peer[32];
 	int i;
 
-	/* The campaign: 20 addresses in 20 networks, three attempts each. */
-	for (i = 0; i < 60; i++) {
-		snprintf(peer, sizeof(peer), "10.%d.%d.9", i % 20, (i % 20) * 5);
-		r = req(peer, 11, "/v1/auth/token", OLD, now + i * 50 * MS, 401);
-	}
-	cr_assert(refused(&r), "the campaign is one");
+	login_campaign(0, "/v1/auth/token", OLD, now);
 	/* The stadium: four phones' apps, the first two attempts mistyped, then 5 of the next
 	 * 9 as well, at 0.4 s intervals. */
 	for (i = 0; i < 11; i++) {
@@ -383,14 +392,8 @@ Test(engine, two_user_agents_failing_once_each_at_one_address_are_two_people)
 	static const char *const OLD = "SignApp/8.0 (iPhone; iOS 17.2)"; /* the campaign's */
 	int64_t now = state_mono_ns();
 	struct abuse_result r;
-	char peer[32];
-	int i;
 
-	for (i = 0; i < 60; i++) {
-		snprintf(peer, sizeof(peer), "10.%d.%d.9", 40 + i % 20, (i % 20) * 5);
-		r = req(peer, 11, "/v1/signers/sign-in", OLD, now + i * 50 * MS, 401);
-	}
-	cr_assert(refused(&r), "the campaign is one");
+	login_campaign(40, "/v1/signers/sign-in", OLD, now);
 	r = req("198.51.100.64", 11, "/v1/signers/sign-in", ANDROID, now + 5 * NS, 401);
 	r = req("198.51.100.64", 11, "/v1/signers/sign-in", IPAD, now + 15 * NS, 401);
 	cr_assert(!refused(&r));
