@@ -1005,21 +1005,60 @@ export function generate(sc, seed) {
       // stream of its own; the variant is 'grid'.
       const rc = p.grid ? rng(seed, `etl/${i}/grid`) : null;
       const grid = !region && !upsert && rc?.chance(p.grid.share) ? gridWalker(api, p.grid.template, rc) : null;
+      // Optional `media` ({ share, template, photos: [a, b] }, template naming a record of the
+      // sync template's kind and a :photo placeholder): that share of the jobs (a listings
+      // portal's syndication feed, say) download every record they sync with its photos. Each
+      // sync request (the times, the list calls and the polls are as without it) is the next
+      // of one stream: the next existing record after the last (from where the list said the
+      // changes begin, as without it), then its photos 1, 2, ... n in order (n drawn per record
+      // in photos; the template with the record and :photo the photo number, its lists of names
+      // drawn once per job), then the next record. A record gone since (staleIdShare of them,
+      // a missing one: 404) has no photos. Photos a sync had no time for are dropped: the next
+      // sync starts afresh. Not with `region`, `upsert` or `grid`. Drawn from a stream of its
+      // own; the variant is 'media'.
+      const rm = p.media ? rng(seed, `etl/${i}/media`) : null;
+      let media = null;
+      if (rm?.chance(p.media.share) && !region && !upsert && !grid) {
+        if (recordKind(api, p.media.template) !== kind) {
+          throw new Error(`etl.media needs a template of ${tpl}'s records, not ${p.media.template}`);
+        }
+        media = { o: p.media, fixed: fixNames(api, [p.media.template], rm), at: 0, rec: 0, n: 0, left: 0 };
+      }
+      // The media stream's next request: a photo of the record in hand, or the next record.
+      const mediaAt = (g, t) => {
+        if (g.left > 0) {
+          g.left--;
+          g.n++;
+          const path = g.o.template.replace(PLACEHOLDER, (_, name) => {
+            if (name === 'photo') return String(g.n);
+            const k = refKind(api, name);
+            return Array.isArray(k) ? g.fixed[name] : refString(k, g.rec);
+          });
+          return { t, method: 'GET', path, bytes: 0, key };
+        }
+        g.at = nextExisting(api, kind, g.at);
+        // A record gone since (404) has no photos.
+        if (rm.chance(p.staleIdShare)) return { t, method: 'GET', path: fillAt(api, tpl, missingRef(api, kind, rm), fixed), bytes: 0, key };
+        Object.assign(g, { rec: g.at, n: 0, left: rm.int(...g.o.photos) });
+        return { t, method: 'GET', path: fillAt(api, tpl, g.at, fixed), bytes: 0, key };
+      };
       for (let start = r.range(p.firstBurstS); start < D;) {
         const len = r.range(p.burstS);
         schedule.push({ t: Math.round(start * 1000), method: 'GET', path: P.list, bytes: 0, key });
         // Each sync starts where the list said the changes begin.
         let cursor = existingRef(api, kind, r);
+        if (media) Object.assign(media, { at: cursor, left: 0 });
         for (const t of poisson(r, r.range(p.burstRate), start + 0.05, Math.min(D, start + len))) {
           cursor = nextExisting(api, kind, cursor);
           const id = r.chance(p.staleIdShare) ? missingRef(api, kind, r) : cursor;
           if (upsert) schedule.push(...upsertAt(upsert, t));
           else if (grid) schedule.push({ t, method: 'GET', path: grid(), bytes: 0, key });
+          else if (media) schedule.push(mediaAt(media, t));
           else schedule.push({ t, method: 'GET', path: fillAt(api, tpl, region ? nextTile(region) : id, fixed), bytes: 0, key });
         }
         start += len + r.range(p.gapS);
       }
-      add('etl', upsert ? (upsert.probe ? 'probe' : 'upsert') : grid ? 'grid' : null, r, alloc.address(), schedule);
+      add('etl', upsert ? (upsert.probe ? 'probe' : 'upsert') : grid ? 'grid' : media ? 'media' : null, r, alloc.address(), schedule);
     }
   }
 

@@ -20,11 +20,13 @@ import heldout7 from '../../bench/abuse/heldout7.mjs';
 import heldout8 from '../../bench/abuse/heldout8.mjs';
 import heldout9 from '../../bench/abuse/heldout9.mjs';
 import heldout10 from '../../bench/abuse/heldout10.mjs';
+import heldout11 from '../../bench/abuse/heldout11.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
   ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61], ['heldout7', heldout7, 71],
   ['heldout8', heldout8, 81], ['heldout9', heldout9, 91], ['heldout10', heldout10, 101],
+  ['heldout11', heldout11, 111],
 ];
 const HELDOUT = SCENARIOS.filter(([name]) => name !== 'default');
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
@@ -1228,6 +1230,179 @@ test('heldout10: envelopes, agreements, templates, codes, pages, forms keep thei
   assert.ok(Math.max(...bytes(true), ...bytes(false)) < 1000000);
 });
 
+test('heldout11: seeds, training seeds and address bounds no other mix has, its two pools disjoint', () => {
+  const others = SCENARIOS.filter(([name]) => name !== 'heldout11').map(([, sc]) => sc);
+  const theirSeeds = new Set(others.flatMap((sc) => sc.seeds.flatMap((s) => [s, s + sc.trainingSeedOffset])));
+  for (const s of heldout11.seeds) {
+    assert.ok(!theirSeeds.has(s), `seed ${s}`);
+    assert.ok(!theirSeeds.has(s + heldout11.trainingSeedOffset), `training seed ${s + heldout11.trainingSeedOffset}`);
+  }
+  const pools = (sc) => ({ hosts: [16, 99], networks: [100, 199], ...sc.addressPools });
+  const theirBounds = new Set(others.flatMap((sc) => [...pools(sc).hosts, ...pools(sc).networks]));
+  const { hosts, networks } = heldout11.addressPools;
+  for (const b of [...hosts, ...networks]) assert.ok(!theirBounds.has(b), `bound ${b} is another mix's`);
+  assert.ok(hosts[0] <= hosts[1] && networks[0] <= networks[1]);
+  assert.ok(hosts[1] < networks[0] || networks[1] < hosts[0], 'hosts and networks disjoint');
+  // 127.0 is left alone (the upstream listens on 127.0.0.1), and so is 127.255.
+  assert.ok(Math.min(...hosts, ...networks) >= 1 && Math.max(...hosts, ...networks) <= 254);
+  // No other mix sets the option of its own.
+  for (const sc of others) assert.equal(sc.classes.etl?.media, undefined, sc.name);
+});
+
+test('heldout11\'s own generator option: syndicators sync each listing with its photos 1..n in order', () => {
+  const { api } = heldout11;
+  const p11 = heldout11.classes.etl;
+  const o = p11.media;
+  const plain = withClasses(heldout11, { etl: { media: undefined } });
+  const tplRe = (tpl) => new RegExp(`^${tpl.replace(/[.()$]/g, '\\$&').replace(/:[a-z]+/g, '([^/]+?)')}$`);
+  const recRe = tplRe(p11.template);
+  const photoRe = tplRe(o.template);
+  const other = (q) => q.path === api.paths.poll || q.path === api.paths.list;
+  const tally = { jobs: 0, etl: 0, records: 0, stale: 0, photos: 0, longest: 0, cut: 0 };
+  for (const seed of heldout11.seeds) {
+    const on = generate(heldout11, seed).clients;
+    const off = generate(plain, seed).clients;
+    assert.equal(on.length, off.length);
+    on.forEach((c, k) => {
+      const p = off[k];
+      assert.equal(c.id, p.id);
+      // (Photos are in the route mix too; no ETL job asks for them without the option.)
+      assert.ok(p.variant !== 'media', p.id);
+      if (c.class === 'etl') {
+        assert.ok(p.schedule.every((q) => !photoRe.test(q.path)), `${p.id}: no photos without the option`);
+        tally.etl++;
+      }
+      if (c.variant !== 'media') {
+        assert.deepEqual(c, p, `${c.id}: as without the option`);
+        return;
+      }
+      tally.jobs++;
+      assert.equal(c.class, 'etl');
+      assert.equal(p.variant, null, `${c.id}: a plain walker without the option`);
+      assert.equal(c.sourceIp, p.sourceIp);
+      assert.equal(c.ua, p.ua);
+      // Its polls and list calls as without the option; its stream at the sync requests' times.
+      assert.deepEqual(c.schedule.filter(other), p.schedule.filter(other), c.id);
+      const mine = c.schedule.filter((q) => !other(q));
+      const theirs = p.schedule.filter((q) => !other(q));
+      assert.deepEqual(mine.map((q) => q.t), theirs.map((q) => q.t), `${c.id}: the sync's times`);
+      const key = JSON.stringify(p.schedule[0].key);
+      assert.ok(mine.every((q) => q.method === 'GET' && q.bytes === 0 && JSON.stringify(q.key) === key), `${c.id}: GETs on its key`);
+      // Cut into syncs at the list calls.
+      const lists = c.schedule.filter((q) => q.path === api.paths.list).map((q) => q.t);
+      const syncOf = (q) => lists.filter((t) => t <= q.t).length;
+      for (let s = 1; s <= lists.length; s++) {
+        const qs = mine.filter((q) => syncOf(q) === s);
+        const ref = theirs.filter((q) => syncOf(q) === s);
+        if (qs.length === 0) continue;
+        // A sync starts with a record, where the walk without the option starts.
+        const m0 = qs[0].path.match(recRe);
+        assert.ok(m0, `${c.id}: sync ${s} starts with a record, not ${qs[0].path}`);
+        const first = ref[0].path.match(recRe);
+        if (idExists(api, Number(m0[1])) && idExists(api, Number(first[1]))) assert.equal(qs[0].path, ref[0].path, `${c.id}: sync ${s} starts where the walk does`);
+        let rec = null; // the record whose photos come next, and how many came
+        let n = 0;
+        let last = null; // the last existing record of this sync
+        const close = (cut) => {
+          if (rec === null) return;
+          assert.ok(n <= o.photos[1], `${c.id}: ${n} photos`);
+          if (!cut) assert.ok(n >= o.photos[0], `${c.id}: ${rec} had ${n} photos before the next record`);
+          else if (n < o.photos[0]) tally.cut++;
+          tally.longest = Math.max(tally.longest, n);
+        };
+        for (const q of qs) {
+          const r = q.path.match(recRe);
+          const f = q.path.match(photoRe);
+          assert.ok(r || f, `${c.id}: ${q.path}`);
+          if (r) {
+            close(false);
+            const id = Number(r[1]);
+            tally.records++;
+            if (!idExists(api, id)) {
+              // A listing gone since: 404, no photos.
+              tally.stale++;
+              rec = null;
+              continue;
+            }
+            // The next existing listing after the last one: ascending, none skipped but the
+            // ones the stale requests stood for (a few).
+            if (last !== null) {
+              assert.ok(id > last, `${c.id}: ${id} after ${last}`);
+              let between = 0;
+              for (let j = last + 1; j < id; j++) between += idExists(api, j);
+              assert.ok(between <= 3, `${c.id}: ${between} listings skipped between ${last} and ${id}`);
+            }
+            last = id;
+            rec = id;
+            n = 0;
+          } else {
+            // Photo n + 1 of the listing just synced.
+            assert.ok(rec !== null && Number(f[1]) === rec, `${c.id}: ${q.path} after listing ${rec}`);
+            assert.equal(f[2], String(n + 1), `${c.id}: photo ${n + 1} in order`);
+            assert.ok(api.params.photo.includes(f[2]), `${c.id}: ${f[2]} is a photo number there is`);
+            n++;
+            tally.photos++;
+          }
+        }
+        close(true);
+      }
+    });
+  }
+  assert.ok(tally.jobs > 0 && tally.jobs < tally.etl, JSON.stringify(tally));
+  assert.ok(tally.records > 100 && tally.photos > 3000 && tally.longest >= 30, JSON.stringify(tally));
+  assert.ok(tally.stale > 0 && tally.stale / tally.records < 0.1, JSON.stringify(tally));
+});
+
+test('heldout11: listings, agents, offices, saved searches, collections, records, lists keep their shapes and values', () => {
+  const { api } = heldout11;
+  const trace = generate(heldout11, 111);
+  const listings = new Set();
+  const codes = new Set();
+  const collections = new Set();
+  const properties = new Set();
+  const lists = { market: new Set(), ptype: new Set(), photo: new Set(), page: new Set() };
+  // (Scrapers walk indexes, not records, and enumerate paths: not theirs.)
+  for (const c of trace.clients.filter((x) => x.class !== 'scraping')) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      if ((m = p.match(/^\/reso\/odata\/Property\('([^']*)'\)/) ?? p.match(/^\/(?:api\/v4|media\/v1|app\/v5)\/listings\/([^/]+)/))) listings.add(m[1]);
+      if ((m = p.match(/^\/reso\/odata\/(?:Member|Office)\('([^']*)'\)$/) ?? p.match(/^\/(?:api\/v4|app\/v5)\/saved-searches\/([^/]+)/))) codes.add(m[1]);
+      if ((m = p.match(/^\/api\/v4\/collections\/([^/]+)$/))) collections.add(m[1]);
+      if ((m = p.match(/^\/records\/v1\/properties\/([^/]+)/))) properties.add(m[1]);
+      if ((m = p.match(/^\/api\/v4\/markets\/([^/]+)\/([^/]+)\/stats$/))) [lists.market, lists.ptype].forEach((x, j) => x.add(m[j + 1]));
+      if ((m = p.match(/^\/media\/v1\/listings\/\d+\/photos\/([^/]+)\.jpg$/))) lists.photo.add(m[1]);
+      if ((m = p.match(/^\/app\/v5\/listings\/\d+\/gallery\/([^/]+)\.jpg$/))) lists.page.add(m[1]);
+    }
+  }
+  assert.ok(listings.size > 2000 && codes.size > 300 && collections.size > 50 && properties.size > 200,
+    `${listings.size} ${codes.size} ${collections.size} ${properties.size}`);
+  // Up to eight digits, in parentheses and quotes on the OData side, bare on the REST side.
+  for (const n of listings) assert.ok(/^[1-9]\d{0,7}$/.test(n), n);
+  for (const s of codes) assert.ok(/^[a-z0-9]{6}$/.test(s) && /[a-z]/.test(s) && !/^[0-9a-f]+$/.test(s), s);
+  for (const s of collections) assert.ok(/^[a-z]+-[a-z]+-\d{4}$/.test(s) && s.length <= 14, s);
+  for (const u of properties) assert.match(u, UUID);
+  for (const [name, seen] of Object.entries(lists)) {
+    assert.ok(seen.size > 1 && [...seen].every((x) => api.params[name].includes(x)), `${name}: ${[...seen]}`);
+  }
+  assert.ok(lists.photo.has('1') && lists.photo.size >= 30, `${lists.photo.size} photo numbers`);
+  assert.ok(lists.page.has('1') && lists.page.size >= 20, `${lists.page.size} gallery pages`);
+  // Sparse listing numbers (about a third of them are there), yet most of the honest
+  // clients' listings are there.
+  const share = Array.from({ length: 20000 }, (_, i) => idExists(api, 1000000 + i)).filter(Boolean).length / 20000;
+  assert.ok(share > 0.3 && share < 0.38, `${share}`);
+  const honest = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.map((q) => q.path.match(/^\/(?:reso\/odata\/Property\('|api\/v4\/listings\/)(\d+)/)?.[1]).filter(Boolean));
+  assert.ok(honest.length > 2000 && honest.filter((n) => idExists(api, Number(n))).length / honest.length > 0.85);
+  // Honest photo uploads are a couple of hundred KB, the oversized ones larger, all under the
+  // tenant's body limit.
+  const uploads = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.filter((q) => q.method === 'POST' && /\/photos$/.test(q.path)).map((q) => q.bytes));
+  assert.ok(uploads.length > 20 && uploads.every((b) => b > 50000), `${uploads.length} honest photo uploads`);
+  const all = trace.clients.flatMap((x) => x.schedule.map((q) => q.bytes));
+  assert.ok(Math.max(...all) < 1000000);
+  const big = trace.clients.filter((x) => x.class === 'oversized').flatMap((x) => x.schedule.filter((q) => q.bytes >= heldout11.classes.oversized.bytes[0]));
+  assert.ok(big.length > 10 && big.every((q) => q.method === 'POST'));
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -1832,6 +2007,79 @@ describe('the upstream', () => {
     const sessions = trace.clients.filter((c) => c.variant?.includes('signing')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/app/v9/envelopes/'))).slice(0, 80);
     assert.equal(sessions.length, 80);
     for (const q of sessions) assert.equal(await h10(q.method, q.path, q.method === 'POST' ? '{}' : undefined), q.method === 'POST' ? 201 : 200, q.path);
+  });
+
+  test('answers heldout11\'s routes: listings in OData keys, photos, agents, offices, markets, records by UUID, creates with 409, every method, login, ingest, webhooks', async () => {
+    const { api } = heldout11;
+    const { num, missing, code, noCode, slug, noSlug } = await records(api, 'gold-sofa');
+    const trace = generate(heldout11, 111);
+    const [prop, noProp] = uuidsIn(api, trace, /^\/records\/v1\/properties\/([0-9a-f-]{36})/);
+    const h11 = (method, path, body) => ask('heldout11', method, path, body);
+    const O = '/reso/odata';
+    assert.equal(await h11('GET', `${O}/Property`), 200);
+    assert.equal(await h11('GET', `${O}/Property('${num}')`), 200);
+    assert.equal(await h11('GET', `${O}/Property('${missing}')`), 404, 'sold, withdrawn or expired');
+    assert.equal(await h11('GET', `${O}/Property(${num})`), 404, 'the key is quoted');
+    assert.equal(await h11('GET', `${O}/Property('${num}')/Media`), 200);
+    assert.equal(await h11('GET', `${O}/Property('${missing}')/Media`), 404);
+    assert.equal(await h11('GET', `${O}/Property('${num}')/OpenHouse`), 200);
+    assert.equal(await h11('GET', `${O}/OpenHouse`), 200);
+    assert.equal(await h11('GET', `${O}/Member`), 200);
+    assert.equal(await h11('GET', `${O}/Member('${code}')`), 200);
+    assert.equal(await h11('GET', `${O}/Member('${noCode}')`), 404);
+    assert.equal(await h11('GET', `${O}/Office('${code}')`), 200);
+    assert.equal(await h11('GET', `${O}/$metadata`), 200);
+    assert.equal(await h11('POST', `${O}/Property`, '{}'), 405);
+    assert.equal(await h11('GET', '/api/v4/listings?page=3'), 200);
+    assert.equal(await h11('GET', `/api/v4/listings/${num}`), 200);
+    assert.equal(await h11('GET', `/api/v4/listings/${missing}`), 404);
+    assert.equal(await h11('GET', `/api/v4/listings/${num}/history`), 200);
+    assert.equal(await h11('GET', '/api/v4/search/listings?q=adu'), 200);
+    assert.equal(await h11('GET', '/api/v4/markets/travis-tx/condo/stats'), 200);
+    assert.equal(await h11('GET', '/api/v4/markets/san-diego-ca/farm-ranch/stats'), 200);
+    assert.equal(await h11('GET', '/api/v4/markets/travis-tx/castle/stats'), 404, 'no such property type');
+    assert.equal(await h11('GET', '/api/v4/markets/bexar-tx/condo/stats'), 404, 'no such market');
+    assert.equal(await h11('GET', `/api/v4/collections/${slug}`), 200);
+    assert.equal(await h11('GET', `/api/v4/collections/${noSlug}`), 404);
+    assert.equal(await h11('POST', '/api/v4/saved-searches', '{"criteria":{}}'), 201);
+    assert.equal(await h11('GET', `/api/v4/saved-searches/${code}`), 200);
+    // A saved search created by the CRM's own id: 201 if new, 409 if it is there already.
+    assert.equal(await h11('PUT', `/api/v4/saved-searches/${noCode}`, '{}'), 201);
+    assert.equal(await h11('PUT', `/api/v4/saved-searches/${code}`, '{}'), 409);
+    assert.equal(await h11('GET', `/records/v1/properties/${prop}`), 200);
+    assert.equal(await h11('GET', `/records/v1/properties/${noProp}`), 404);
+    assert.equal(await h11('GET', `/records/v1/properties/${prop}/tax-history`), 200);
+    assert.equal(await h11('GET', `/records/v1/properties/${prop}/sales-history`), 200);
+    assert.equal(await h11('POST', '/avm/v2/estimates', '{"address":"x"}'), 201);
+    assert.equal(await h11('POST', '/avm/v2/comps', '{"radius":1}'), 201);
+    assert.equal(await h11('POST', '/showings/v1/requests', '{"when":"x"}'), 201);
+    assert.equal(await h11('GET', `/media/v1/listings/${num}/photos/1.jpg`), 200);
+    assert.equal(await h11('GET', `/media/v1/listings/${num}/photos/60.jpg`), 200);
+    assert.equal(await h11('GET', `/media/v1/listings/${num}/photos/61.jpg`), 404, 'no 61st photo');
+    assert.equal(await h11('GET', `/media/v1/listings/${missing}/photos/1.jpg`), 404);
+    assert.equal(await h11('POST', `/media/v1/listings/${num}/photos`, '{}'), 201);
+    assert.equal(await h11('GET', '/api/v4/account'), 200);
+    assert.equal(await h11('GET', '/api/v4/usage'), 200);
+    assert.equal(await h11('GET', '/api/v4/feeds/changes'), 200);
+    assert.equal(await h11('GET', `/app/v5/saved-searches/${code}/matches`), 200);
+    assert.equal(await h11('GET', `/app/v5/listings/${num}`), 200);
+    assert.equal(await h11('GET', `/app/v5/listings/${num}/gallery/7.jpg`), 200);
+    assert.equal(await h11('POST', `/app/v5/listings/${num}/tour-requests`, '{"slot":"x"}'), 201);
+    assert.equal(await h11('POST', '/input/v1/listing-batches', '{"listings":[]}'), 202);
+    assert.equal(await h11('POST', '/inbound/v1/showing-events', '{"event":"lockbox.opened"}'), 200);
+    assert.equal(await h11('GET', '/health'), 200);
+    assert.equal(await h11('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    assert.equal(await h11('GET', '/rets/.env'), 404);
+    const user = 'grace.m26@lintel-homes.example';
+    assert.equal(await h11('POST', '/auth/v2/consumers/sign-in', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h11('POST', '/auth/v2/consumers/sign-in', JSON.stringify({ user, password: 'qwerty' })), 401);
+    // Every request of the syndicators' photo syncs and of the app's galleries is answered:
+    // the listings there, their photos, the tour requests.
+    const media = trace.clients.filter((c) => c.variant === 'media').flatMap((c) => c.schedule.filter((q) => /\/photos\/\d+\.jpg$/.test(q.path))).slice(0, 60);
+    const gallery = trace.clients.filter((c) => c.variant?.includes('signing')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/app/v5/listings/'))).slice(0, 60);
+    assert.equal(media.length, 60);
+    assert.equal(gallery.length, 60);
+    for (const q of [...media, ...gallery]) assert.equal(await h11(q.method, q.path, q.method === 'POST' ? '{}' : undefined), q.method === 'POST' ? 201 : 200, q.path);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
