@@ -156,7 +156,7 @@ UNIT_OBJS := $(patsubst %.c,build/san/%.o,$(UNIT_SRCS))
 C_FILES   := $(LIB_SRCS) $(APP_SRCS) $(MAIN_SRC) $(UNIT_SRCS) $(BENCH_SRCS) $(WALL_SRC) \
              $(wildcard lib/*.h app/*.h app/*/*.h tests/unit/*.h tests/fuzz/*.c)
 
-.PHONY: all run test unit e2e browser walkthrough bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs print-srcs
+.PHONY: FORCE all run test unit e2e browser walkthrough bench bench-abuse fuzz fmt fmt-check clean deps docs check-docs print-srcs
 
 all: build/tollgate build/gate-wall build/gate_cpu
 
@@ -179,6 +179,19 @@ build/gate-wall: $(GATE_OBJS) $(WALL_SRC)
 		$$(pkg-config --libs $(WALL_PKGS)) -lpthread -lm
 
 HOT_PATH = $(if $(filter $(GATE_SRCS),$<),-DTOLLGATE_HOT_PATH)
+
+# The two objects that print the version (`tollgate version`, the judge's User-Agent) are
+# compiled with -DTOLLGATE_VERSION, but make rebuilds an object only when its sources change:
+# after a commit that touched neither, the binary went on printing an older commit (a
+# benchmark report named 6b13011-dirty for a build of 968753a). The stamp holds the version
+# and is rewritten only when `git describe` changes, so a new commit or a dirty tree rebuilds
+# these two objects and relinks, and nothing else.
+VERSION_OBJS := build/obj/app/main.o build/obj/app/abuse/judge.o build/san/app/abuse/judge.o
+$(VERSION_OBJS): build/version.stamp
+build/version.stamp: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $@
+FORCE:
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
