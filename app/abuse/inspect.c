@@ -147,6 +147,52 @@ static const char *placeholder(const char *s, size_t n)
 	return NULL;
 }
 
+static int ident_char(char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && (is_digit(c) || c == '.'));
+}
+
+/* Takes the quotes off a key's value: '...' or %27...%27. */
+static void unquote(const char **k, size_t *n)
+{
+	if (*n >= 2 && (*k)[0] == '\'' && (*k)[*n - 1] == '\'') {
+		*k += 1;
+		*n -= 2;
+	} else if (*n >= 6 && strncmp(*k, "%27", 3) == 0 && strncmp(*k + *n - 3, "%27", 3) == 0) {
+		*k += 3;
+		*n -= 6;
+	}
+}
+
+size_t inspect_odata_key(const char *seg, size_t len, const char **key, size_t *key_len)
+{
+	size_t name = 0, i;
+	const char *k;
+	size_t kn;
+
+	while (name < len && ident_char(seg[name], name == 0))
+		name++;
+	if (name == 0 || name + 2 >= len || seg[name] != '(' || seg[len - 1] != ')')
+		return 0;
+	k = seg + name + 1;
+	kn = len - name - 2;
+	if (memchr(k, ',', kn) == NULL) {
+		for (i = 0; i < kn && ident_char(k[i], i == 0); i++)
+			;
+		if (i > 0 && i + 1 < kn && k[i] == '=') {
+			k += i + 1;
+			kn -= i + 1;
+		}
+		unquote(&k, &kn);
+	}
+	if (kn == 0)
+		return 0;
+	*key = k;
+	*key_len = kn;
+	return name;
+}
+
 uint64_t inspect_route(const char *uri, char *out, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a over the template */
@@ -156,8 +202,8 @@ uint64_t inspect_route(const char *uri, char *out, size_t n)
 	if (n == 0)
 		return 0;
 	while (*p != '\0' && *p != '?' && *p != '#') {
-		const char *seg = p, *ph;
-		size_t len;
+		const char *seg = p, *ph, *key;
+		size_t len, name, key_len;
 
 		if (*p == '/') {
 			if (o + 1 < n)
@@ -168,7 +214,12 @@ uint64_t inspect_route(const char *uri, char *out, size_t n)
 		while (*p != '\0' && *p != '/' && *p != '?' && *p != '#')
 			p++;
 		len = (size_t)(p - seg);
-		ph = placeholder(seg, len);
+		/* An OData key is a value in a name's parentheses: Property(:key), before its
+		 * digits and letters make the whole segment look like a token. */
+		name = inspect_odata_key(seg, len, &key, &key_len);
+		for (i = 0; i < name && o + 1 < n; i++)
+			out[o++] = seg[i];
+		ph = name > 0 ? "(:key)" : placeholder(seg, len);
 		if (ph != NULL) {
 			seg = ph;
 			len = strlen(ph);

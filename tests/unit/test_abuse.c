@@ -253,6 +253,14 @@ Test(inspect, route_templates_hide_values)
 	    {"/", "/"},
 	    {"", "/"},
 	    {"/a\"b\\c", "/a_b_c"},
+	    /* OData keys: the name stays, the key goes, however it is written. */
+	    {"/reso/odata/Property('13002333')/Media", "/reso/odata/Property(:key)/Media"},
+	    {"/reso/odata/Member(%27g6fbfd%27)", "/reso/odata/Member(:key)"},
+	    {"/odata/Products(42)", "/odata/Products(:key)"},
+	    {"/odata/Orders(OrderID=7,Line='jane@example.com')", "/odata/Orders(:key)"},
+	    {"/odata/People('jane@example.com')/Trips", "/odata/People(:key)/Trips"},
+	    {"/odata/$metadata", "/odata/$metadata"},
+	    {"/odata/Products()", "/odata/Products()"},
 	};
 	char out[96];
 	size_t i;
