@@ -970,14 +970,10 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
  * scrapers and browser mimics stepping through tracking codes and providers' handles were
  * invisible to id_enumeration and browser_mimicry; heldout5, blind: 0 of 40 slow scrapers
  * walking files and jobs by prefixed codes caught). */
-int64_t abuse_segment_id(const char *seg, size_t len, bool param)
+static int64_t segment_id(const char *seg, size_t len, bool param)
 {
-	size_t i, digits = 0, letters = 0, tail = 0, sep = len, key_len;
+	size_t i, digits = 0, letters = 0, tail = 0, sep = len;
 	int64_t v = 0;
-	const char *key;
-
-	if (inspect_odata_key(seg, len, &key, &key_len) > 0)
-		return abuse_segment_id(key, key_len, true);
 
 	for (i = 0; i < len; i++) {
 		if (seg[i] >= '0' && seg[i] <= '9')
@@ -1023,8 +1019,19 @@ int64_t abuse_segment_id(const char *seg, size_t len, bool param)
 		else
 			return -1;
 	}
-	return digits > 0 && letters > 0 ? abuse_segment_id(seg + sep + 1, len - sep - 1, false)
-					 : -1;
+	return digits > 0 && letters > 0 ? segment_id(seg + sep + 1, len - sep - 1, false) : -1;
+}
+
+/* The OData key is unwrapped once: a key that is itself Name(...) is no record number, and
+ * a path of nested parentheses cannot recurse. */
+int64_t abuse_segment_id(const char *seg, size_t len, bool param)
+{
+	const char *key;
+	size_t key_len;
+
+	if (inspect_odata_key(seg, len, &key, &key_len) > 0)
+		return segment_id(key, key_len, true);
+	return segment_id(seg, len, param);
 }
 
 /* The raw path's hash (the query left out) and the record number of its last segment that

@@ -2,6 +2,7 @@
  * labelled false positive exempts, and who it does not. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../app/abuse/engine.h"
@@ -1335,6 +1336,24 @@ Test(engine, record_ids_are_numbers_wherever_they_stand)
 	cr_assert_eq(ID("People('russell whyte')"), -1);
 	cr_assert_eq(ID("Products()"), -1);
 	cr_assert_eq(ID("Property(:key)"), -1, "a template's placeholder");
+	cr_assert_eq(ID("A(B(42))"), -1, "a key is unwrapped once");
+	{
+		/* Nested parentheses a megabyte deep: read without recursing. */
+		size_t n = 1 << 20, i;
+		char *deep = malloc(n + 1);
+		char out[96];
+
+		cr_assert_not_null(deep);
+		for (i = 0; i < n / 2; i++) {
+			deep[i] = i % 2 ? '(' : 'A';
+			deep[n - 1 - i] = ')';
+		}
+		deep[n] = '\0';
+		cr_assert_eq(abuse_segment_id(deep, n, false), -1);
+		inspect_route(deep, out, sizeof(out));
+		cr_assert_str_eq(out, "A(:key)");
+		free(deep);
+	}
 #undef ID
 }
 
