@@ -21,12 +21,13 @@ import heldout8 from '../../bench/abuse/heldout8.mjs';
 import heldout9 from '../../bench/abuse/heldout9.mjs';
 import heldout10 from '../../bench/abuse/heldout10.mjs';
 import heldout11 from '../../bench/abuse/heldout11.mjs';
+import heldout12 from '../../bench/abuse/heldout12.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
   ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61], ['heldout7', heldout7, 71],
   ['heldout8', heldout8, 81], ['heldout9', heldout9, 91], ['heldout10', heldout10, 101],
-  ['heldout11', heldout11, 111],
+  ['heldout11', heldout11, 111], ['heldout12', heldout12, 121],
 ];
 const HELDOUT = SCENARIOS.filter(([name]) => name !== 'default');
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
@@ -1403,6 +1404,231 @@ test('heldout11: listings, agents, offices, saved searches, collections, records
   assert.ok(big.length > 10 && big.every((q) => q.method === 'POST'));
 });
 
+test('heldout12: seeds, training seeds and address bounds no other mix has, its two pools disjoint', () => {
+  const others = SCENARIOS.filter(([name]) => name !== 'heldout12').map(([, sc]) => sc);
+  const theirSeeds = new Set(others.flatMap((sc) => sc.seeds.flatMap((s) => [s, s + sc.trainingSeedOffset])));
+  for (const s of heldout12.seeds) {
+    assert.ok(!theirSeeds.has(s), `seed ${s}`);
+    assert.ok(!theirSeeds.has(s + heldout12.trainingSeedOffset), `training seed ${s + heldout12.trainingSeedOffset}`);
+  }
+  const pools = (sc) => ({ hosts: [16, 99], networks: [100, 199], ...sc.addressPools });
+  const theirBounds = new Set(others.flatMap((sc) => [...pools(sc).hosts, ...pools(sc).networks]));
+  const { hosts, networks } = heldout12.addressPools;
+  for (const b of [...hosts, ...networks]) assert.ok(!theirBounds.has(b), `bound ${b} is another mix's`);
+  assert.ok(hosts[0] <= hosts[1] && networks[0] <= networks[1]);
+  assert.ok(hosts[1] < networks[0] || networks[1] < hosts[0], 'hosts and networks disjoint');
+  // 127.0 is left alone (the upstream listens on 127.0.0.1), and so is 127.255.
+  assert.ok(Math.min(...hosts, ...networks) >= 1 && Math.max(...hosts, ...networks) <= 254);
+  // Where few other pools are: no second octet of its pools is in more than three others.
+  for (const [a, b] of [hosts, networks]) {
+    for (let o = a; o <= b; o++) {
+      const n = others.filter((sc) => [pools(sc).hosts, pools(sc).networks].some(([x, y]) => x <= o && o <= y)).length;
+      assert.ok(n <= 3, `127.${o} is in ${n} other pools`);
+    }
+  }
+});
+
+test('heldout12: a model run lands and the batch jobs burst at once; GRIB steps and radar frames come in order; storm trackers share a few storms', () => {
+  const { api } = heldout12;
+  const C = heldout12.classes;
+  const D = heldout12.durationS * 1000;
+  // A template as a pattern, its placeholders captured in order.
+  const tplRe = (tpl) => new RegExp(`^${tpl.replace(/[.]/g, '\\.').replace(/:[a-z]+/g, '([^/?]+)')}$`);
+  const station = (path) => Number(path.match(/^\/v3\/stations\/(\d+)\//)[1]);
+  const grib = C.etl.grid.template;
+  const gribRe = tplRe(grib);
+  const gribNames = [...grib.matchAll(/:([a-z]+)/g)].map((m) => m[1]);
+  assert.deepEqual(gribNames, ['model', 'cycle', 'step']);
+  const gribTotal = gribNames.reduce((x, n) => x * api.params[n].length, 1);
+  // A GRIB file's place in the grid: the forecast step turning fastest, then the run.
+  const gribIndex = (path) => gribNames.reduce((k, n, j) => {
+    const v = api.params[n].indexOf(path.match(gribRe)[j + 1]);
+    assert.ok(v >= 0, `${path}: ${n}`);
+    return k * api.params[n].length + v;
+  }, 0);
+  const o = C.app_users.ceremony;
+  const [openRe, frameRe, reportRe] = [o.open, o.page, o.sign.path].map(tplRe);
+  const liveRe = /^\/v3\/storms\/([^/]+)\/(?:advisories\?after=(\d+)|wind-probabilities\/([^/]+))$/;
+  const tally = { syncs: 0, ingests: 0, polledFirst: 0, stale: 0, walked: 0, gribJobs: 0, grib: 0, loops: 0, frames: 0, reports: 0, trackers: 0, polls: 0 };
+  for (const seed of heldout12.seeds) {
+    const trace = generate(heldout12, seed);
+    // Batch jobs poll the model-run feed; when the run lands they all fire their first burst
+    // within the same few seconds.
+    const firsts = [];
+    for (const c of trace.clients.filter((x) => x.class === 'batch')) {
+      const work = c.schedule.filter((q) => q.path !== api.paths.poll);
+      assert.ok(work.length > 20, c.id);
+      firsts.push(work[0].t);
+      assert.ok(work[0].t >= C.batch.firstBurstS[0] * 1000 && work[0].t <= (C.batch.firstBurstS[1] + 1) * 1000, `${c.id}: first burst at ${work[0].t}`);
+      tally.polledFirst += c.schedule.filter((q) => q.t < work[0].t).length;
+      if (c.variant === 'ingest') {
+        assert.ok(work.every((q) => q.method === 'POST' && q.path === api.ingest.path && q.bytes > 0), c.id);
+        tally.ingests++;
+        continue;
+      }
+      // Syncs walk station numbers in ascending order (wrapping round once at most), a few
+      // of them gone since.
+      assert.equal(c.variant, 'sync');
+      tally.syncs++;
+      const ids = work.map((q) => station(q.path));
+      const live = ids.filter((n) => idExists(api, n));
+      tally.stale += ids.length - live.length;
+      tally.walked += ids.length;
+      assert.ok(live.filter((n, i) => i > 0 && n <= live[i - 1]).length <= 1, `${c.id}: ascending`);
+    }
+    assert.ok(Math.max(...firsts) - Math.min(...firsts) <= (C.batch.firstBurstS[1] - C.batch.firstBurstS[0] + 1) * 1000, `seed ${seed}: ${firsts}`);
+    // GRIB downloaders: each request the next forecast step, then the next run, the next
+    // model, every sync resuming where the last one stopped.
+    for (const c of trace.clients.filter((x) => x.class === 'etl' && x.variant === 'grid')) {
+      const qs = c.schedule.filter((q) => q.path !== api.paths.poll && q.path !== api.paths.list);
+      assert.ok(qs.length > 0 && qs.every((q) => q.method === 'GET' && gribRe.test(q.path)), c.id);
+      const ks = qs.map((q) => gribIndex(q.path));
+      for (let i = 1; i < ks.length; i++) assert.equal(ks[i], (ks[i - 1] + 1) % gribTotal, `${c.id}: step ${i}`);
+      tally.gribJobs++;
+      tally.grib += ks.length;
+    }
+    // Radar loops: the site's loop opened, then its frames 1, 2, ... in order, pageMs apart,
+    // then (unless the session ended first) a report from one of the user's places.
+    for (const c of trace.clients.filter((x) => x.class === 'app_users')) {
+      const qs = c.schedule.filter((q) => openRe.test(q.path) || frameRe.test(q.path) || reportRe.test(q.path));
+      assert.equal(qs.length > 0, !!c.variant?.includes('signing'), c.id);
+      if (qs.length === 0) continue;
+      const [first, ...rest] = qs;
+      assert.ok(first.method === 'GET' && openRe.test(first.path), `${c.id}: ${first.path}`);
+      const site = first.path.match(openRe)[1];
+      assert.ok(api.params.site.includes(site), site);
+      const report = rest.at(-1) && reportRe.test(rest.at(-1).path) ? rest.at(-1) : null;
+      const frames = report ? rest.slice(0, -1) : rest;
+      frames.forEach((q, n) => {
+        const m = q.path.match(frameRe);
+        assert.ok(q.method === 'GET' && m && m[1] === site, `${c.id}: ${q.path}`);
+        assert.equal(m[2], String(n + 1), `${c.id}: frame ${n + 1} in order`);
+        const gap = q.t - (n === 0 ? first.t : frames[n - 1].t);
+        assert.ok(gap >= o.pageMs[0] - 1 && gap <= o.pageMs[1] + 1, `${c.id}: ${gap} ms before frame ${n + 1}`);
+      });
+      assert.ok(frames.length <= o.pages[1], `${c.id}: ${frames.length} frames`);
+      if (report) {
+        assert.ok(frames.length >= o.pages[0], `${c.id}: ${frames.length} frames before the report`);
+        assert.ok(report.method === 'POST' && report.bytes >= 16 && slugExists(api, report.path.match(reportRe)[1]), `${c.id}: ${report.path}`);
+        tally.reports++;
+      }
+      assert.ok(qs.every((q) => q.t <= D && JSON.stringify(q.key) === JSON.stringify({ app: 0 })), c.id);
+      tally.loops++;
+      tally.frames += frames.length;
+    }
+    // Storm trackers (API clients and newsrooms) follow the same few storms, storms there
+    // are; each advisory cursor only moves forward.
+    const storms = new Set();
+    for (const c of trace.clients.filter((x) => x.class === 'steady' || x.class === 'nat')) {
+      const qs = c.schedule.filter((q) => liveRe.test(q.path));
+      if (c.class === 'steady') assert.equal(qs.length > 0, !!c.variant?.includes('live'), c.id);
+      if (qs.length === 0) continue;
+      tally.trackers++;
+      tally.polls += qs.length;
+      const cursor = new Map();
+      for (const q of qs) {
+        const [, storm, after, threshold] = q.path.match(liveRe);
+        storms.add(storm);
+        if (threshold) assert.ok(api.params.threshold.includes(threshold), q.path);
+        if (after) {
+          assert.ok(Number(after) >= (cursor.get(storm) ?? 0), `${c.id}: ${q.path}`);
+          cursor.set(storm, Number(after));
+        }
+      }
+    }
+    assert.ok(storms.size > 1 && storms.size <= C.steady.live.slate, `seed ${seed}: ${[...storms]}`);
+    assert.ok([...storms].every((s) => slugExists(api, s)), `seed ${seed}: storms there are`);
+  }
+  assert.ok(tally.syncs > 10 && tally.ingests > 10 && tally.polledFirst > 100, JSON.stringify(tally));
+  assert.ok(tally.walked > 5000 && tally.stale > 0 && tally.stale / tally.walked < 0.1, JSON.stringify(tally));
+  assert.ok(tally.gribJobs > 4 && tally.grib > 3000, JSON.stringify(tally));
+  assert.ok(tally.loops > 100 && tally.frames > 2000 && tally.reports > 50, JSON.stringify(tally));
+  assert.ok(tally.trackers > 30 && tally.polls > 400, JSON.stringify(tally));
+});
+
+test('heldout12: custom methods keep their colon, points and Unix days share a segment; stations, storms, places, alerts, assets, lists keep their shapes and values', () => {
+  const { api } = heldout12;
+  const trace = generate(heldout12, 121);
+  const methods = new Set();
+  const locations = new Set();
+  const stations = new Set();
+  const codes = new Set();
+  const uuids = new Set();
+  const lists = {
+    point: new Set(), unix: new Set(), day: new Set(), month: new Set(), zone: new Set(), threshold: new Set(),
+    model: new Set(), cycle: new Set(), step: new Set(), site: new Set(), page: new Set(),
+  };
+  // (Scrapers walk indexes, not records, and enumerate paths: not theirs.)
+  for (const c of trace.clients.filter((x) => x.class !== 'scraping')) {
+    for (const q of c.schedule) {
+      const [p, query] = q.path.split('?');
+      let m;
+      if (p.startsWith('/v1/')) {
+        // A custom method: a colon and a verb at the end of the last segment, the place in
+        // the query.
+        assert.match(p, /^\/v1\/[A-Za-z/]+:(lookup|aggregate)$/);
+        methods.add(p);
+        if (q.method === 'GET') locations.add(query.match(/^location=(.+)$/)[1]);
+        else assert.equal(query, undefined);
+      }
+      if ((m = p.match(/^\/forecast\/v2\/([^/]+)$/))) {
+        // lat,lon or lat,lon,unix: one segment.
+        const parts = m[1].split(',');
+        assert.ok(parts.length === 2 || parts.length === 3, p);
+        lists.point.add(parts.slice(0, 2).join(','));
+        if (parts[2]) lists.unix.add(parts[2]);
+      }
+      if ((m = p.match(/^\/v3\/stations\/([^/]+)/))) stations.add(m[1]);
+      if ((m = p.match(/^\/v3\/stations\/[^/]+\/observations\/([^/]+)$/)) && m[1] !== 'latest') lists.day.add(m[1]);
+      if ((m = p.match(/\/climate\/normals\/([^/]+)$/))) lists.month.add(m[1]);
+      if ((m = p.match(/^\/v3\/alerts\/active\/zone\/([^/]+)$/))) lists.zone.add(m[1]);
+      else if ((m = p.match(/^\/v3\/(?:alerts|assets)\/([^/]+)/)) && m[1] !== 'active') uuids.add(m[1]);
+      if ((m = p.match(/^\/(?:v3\/storms|app\/v7\/places)\/([^/]+)/))) codes.add(m[1]);
+      if ((m = p.match(/\/wind-probabilities\/([^/]+)$/))) lists.threshold.add(m[1]);
+      if ((m = p.match(/^\/models\/v1\/([^/]+)\/runs(?:\/([^/]+)\/steps\/([^/]+)\.grib2)?$/))) {
+        lists.model.add(m[1]);
+        if (m[2]) [lists.cycle, lists.step].forEach((x, j) => x.add(m[j + 2]));
+      }
+      if ((m = p.match(/^\/app\/v7\/radar\/sites\/([^/]+)\/loop(?:\/frames\/([^/]+)\.webp)?$/))) {
+        lists.site.add(m[1]);
+        if (m[2]) lists.page.add(m[2]);
+      }
+    }
+  }
+  // Every custom method of the route mix, colon and verb kept; the places among the words.
+  assert.deepEqual([...methods].sort(), api.routes.filter((r) => r.path.startsWith('/v1/')).map((r) => r.path).sort());
+  assert.ok(locations.size > 5 && [...locations].every((x) => api.searchWords.includes(x)), `${[...locations]}`);
+  assert.ok(stations.size > 2000 && codes.size > 300 && uuids.size > 300, `${stations.size} ${codes.size} ${uuids.size}`);
+  // Up to five digits, the stale ones too.
+  for (const n of stations) assert.ok(/^[1-9]\d{0,4}$/.test(n), n);
+  for (const s of codes) assert.ok(/^[a-z0-9]{6}$/.test(s) && /[a-z]/.test(s) && !/^[0-9a-f]+$/.test(s), s);
+  for (const u of uuids) assert.match(u, UUID);
+  for (const [name, seen] of Object.entries(lists)) {
+    assert.ok(seen.size > 1 && [...seen].every((x) => api.params[name].includes(x)), `${name}: ${[...seen]}`);
+  }
+  // A Unix day is the midnight (UTC) of a day the archive has; steps are three digits.
+  for (const u of lists.unix) assert.ok(Number(u) % 86400 === 0 && api.params.day.includes(new Date(Number(u) * 1000).toISOString().slice(0, 10)), u);
+  for (const s of lists.step) assert.match(s, /^\d{3}$/);
+  assert.ok(lists.step.has('000') && lists.step.size > 100, `${lists.step.size} steps`);
+  assert.ok(lists.page.has('1') && lists.page.size >= 30, `${lists.page.size} frames`);
+  // Sparse station numbers (about one in eight), yet most of the honest clients' stations
+  // are there.
+  const share = Array.from({ length: 20000 }, (_, i) => idExists(api, 10000 + i)).filter(Boolean).length / 20000;
+  assert.ok(share > 0.1 && share < 0.14, `${share}`);
+  const honest = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.map((q) => q.path.match(/^\/v3\/stations\/(\d+)/)?.[1]).filter(Boolean));
+  assert.ok(honest.length > 3000 && honest.filter((n) => idExists(api, Number(n))).length / honest.length > 0.85);
+  // Honest observation batches and bulk forecasts are tens of KB, the oversized ones
+  // hundreds, all under the tenant's body limit.
+  const big = heldout12.classes.oversized.bytes[0];
+  const honestPosts = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.filter((q) => q.method === 'POST'));
+  assert.ok(honestPosts.filter((q) => q.path === api.ingest.path).length > 200);
+  assert.ok(honestPosts.every((q) => q.bytes < big), 'no honest body as large as an oversized one');
+  const all = trace.clients.flatMap((x) => x.schedule.map((q) => q.bytes));
+  assert.ok(Math.max(...all) < 1000000);
+  const oversized = trace.clients.filter((x) => x.class === 'oversized').flatMap((x) => x.schedule.filter((q) => q.bytes >= big));
+  assert.ok(oversized.length > 10 && oversized.every((q) => q.method === 'POST' && api.paths.upload.includes(q.path)));
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -2080,6 +2306,100 @@ describe('the upstream', () => {
     assert.equal(media.length, 60);
     assert.equal(gallery.length, 60);
     for (const q of [...media, ...gallery]) assert.equal(await h11(q.method, q.path, q.method === 'POST' ? '{}' : undefined), q.method === 'POST' ? 201 : 200, q.path);
+  });
+
+  test('answers heldout12\'s routes: custom methods, points and Unix days, stations, alerts and assets by UUID, storms, zones, model runs, creates with 409, every method, login, ingest, webhooks', async () => {
+    const { api } = heldout12;
+    const { idExists } = await import('../../bench/abuse/generate.mjs');
+    // Station numbers go up to five digits only: records() looks from 1000000 on.
+    const num = find((i) => idExists(api, i), 10000);
+    const missing = find((i) => !idExists(api, i), 10000);
+    const codes = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).filter((x) => /[g-z]/.test(x));
+    const code = codes.find((x) => slugExists(api, x));
+    const noCode = codes.find((x) => !slugExists(api, x));
+    const trace = generate(heldout12, 121);
+    const [alert, noAlert] = uuidsIn(api, trace, /^\/v3\/alerts\/([0-9a-f-]{36})/);
+    const [asset, noAsset] = uuidsIn(api, trace, /^\/v3\/assets\/([0-9a-f-]{36})/);
+    const h12 = (method, path, body) => ask('heldout12', method, path, body);
+    // Custom methods: the verb after a colon, the place in the query.
+    assert.equal(await h12('GET', '/v1/currentConditions:lookup?location=47.61,-122.33'), 200);
+    assert.equal(await h12('GET', '/v1/forecast/hours:lookup?location=98101'), 200);
+    assert.equal(await h12('GET', '/v1/forecast/days:lookup?location=25.76,-80.19'), 200);
+    assert.equal(await h12('GET', '/v1/history/hours:lookup?location=60601'), 200);
+    assert.equal(await h12('GET', '/v1/publicAlerts:lookup?location=33130'), 200);
+    assert.equal(await h12('POST', '/v1/history/areas:aggregate', '{"polygon":[]}'), 201);
+    assert.equal(await h12('GET', '/v1/history/areas:aggregate'), 405);
+    assert.equal(await h12('GET', '/v1/currentConditions'), 404, 'no verb');
+    assert.equal(await h12('GET', '/v1/currentConditions:get'), 404, 'no such verb');
+    assert.equal(await h12('GET', '/v1/currentConditions/lookup'), 404, 'a colon, not a slash');
+    // The Dark Sky style API: lat,lon, and lat,lon,unix in one segment.
+    assert.equal(await h12('GET', '/forecast/v2/29.7604,-95.3698'), 200);
+    assert.equal(await h12('GET', '/forecast/v2/29.7604,-95.3698,1767225600'), 200);
+    assert.equal(await h12('GET', '/forecast/v2/29.7604,-95.3698,1772323200'), 200, 'the last day');
+    assert.equal(await h12('GET', '/forecast/v2/29.7604,-95.3698,1772409600'), 404, 'a day after the archive');
+    assert.equal(await h12('GET', '/forecast/v2/29.7604,-95.3698,1767225601'), 404, 'not a midnight');
+    assert.equal(await h12('GET', '/forecast/v2/29.76,-95.37'), 404, 'not a point it serves');
+    assert.equal(await h12('GET', '/v3/stations?page=4'), 200);
+    assert.equal(await h12('GET', `/v3/stations/${num}`), 200);
+    assert.equal(await h12('GET', `/v3/stations/${missing}`), 404, 'retired or never there');
+    assert.equal(await h12('GET', `/v3/stations/${num}/observations/latest`), 200);
+    assert.equal(await h12('GET', `/v3/stations/${missing}/observations/latest`), 404);
+    assert.equal(await h12('GET', `/v3/stations/${num}/observations/2026-02-14`), 200);
+    assert.equal(await h12('GET', `/v3/stations/${num}/observations/2025-12-31`), 404, 'not in the archive');
+    assert.equal(await h12('POST', `/v3/stations/${num}/observations`, '{"t":1}'), 201);
+    assert.equal(await h12('GET', `/v3/stations/${num}/climate/normals/12`), 200);
+    assert.equal(await h12('GET', `/v3/stations/${num}/climate/normals/13`), 404);
+    assert.equal(await h12('GET', '/v3/alerts/active'), 200);
+    assert.equal(await h12('GET', '/v3/alerts/active/zone/TXZ211'), 200);
+    assert.equal(await h12('GET', '/v3/alerts/active/zone/txz211'), 404, 'zone codes are upper case');
+    assert.equal(await h12('GET', `/v3/alerts/${alert}`), 200);
+    assert.equal(await h12('GET', `/v3/alerts/${noAlert}`), 404, 'expired and purged');
+    assert.equal(await h12('GET', '/v3/storms'), 200);
+    assert.equal(await h12('GET', `/v3/storms/${code}`), 200);
+    assert.equal(await h12('GET', `/v3/storms/${noCode}`), 404);
+    assert.equal(await h12('GET', `/v3/storms/${code}/track`), 200);
+    assert.equal(await h12('GET', `/v3/storms/${code}/advisories?after=17`), 200);
+    assert.equal(await h12('GET', `/v3/storms/${code}/wind-probabilities/64kt`), 200);
+    assert.equal(await h12('GET', `/v3/storms/${code}/wind-probabilities/80kt`), 404);
+    assert.equal(await h12('GET', '/models/v1/hrrr-conus/runs'), 200);
+    assert.equal(await h12('GET', '/models/v1/gfs-0p25/runs/2026030106/steps/042.grib2'), 200);
+    assert.equal(await h12('GET', '/models/v1/gfs-0p25/runs/2026030106/steps/121.grib2'), 404, 'beyond the last step');
+    assert.equal(await h12('GET', '/models/v1/gfs-0p25/runs/2026030106/steps/42.grib2'), 404, 'steps have three digits');
+    assert.equal(await h12('GET', '/models/v1/gfs-0p25/runs/2026030300/steps/000.grib2'), 404, 'no such run');
+    assert.equal(await h12('POST', '/v3/forecasts/bulk', '{"points":[]}'), 201);
+    assert.equal(await h12('POST', '/v3/routes/forecast', '{"polyline":"x"}'), 201);
+    assert.equal(await h12('GET', `/v3/assets/${asset}`), 200);
+    assert.equal(await h12('GET', `/v3/assets/${noAsset}`), 404);
+    assert.equal(await h12('GET', `/v3/assets/${asset}/alerts`), 200);
+    // An asset created by the customer's own UUID: 201 if new, 409 if it is there already.
+    assert.equal(await h12('PUT', `/v3/assets/${noAsset}`, '{}'), 201);
+    assert.equal(await h12('PUT', `/v3/assets/${asset}`, '{}'), 409);
+    assert.equal(await h12('PUT', '/v3/assets/not-a-uuid', '{}'), 404);
+    assert.equal(await h12('GET', '/v3/account'), 200);
+    assert.equal(await h12('GET', '/v3/account/usage'), 200);
+    assert.equal(await h12('GET', '/v3/feeds/model-runs'), 200);
+    assert.equal(await h12('GET', `/app/v7/places/${code}/now`), 200);
+    assert.equal(await h12('GET', `/app/v7/places/${noCode}/now`), 404);
+    assert.equal(await h12('GET', '/app/v7/radar/sites/KTLX/loop'), 200);
+    assert.equal(await h12('GET', '/app/v7/radar/sites/KTLX/loop/frames/36.webp'), 200);
+    assert.equal(await h12('GET', '/app/v7/radar/sites/KTLX/loop/frames/37.webp'), 404, 'no 37th frame');
+    assert.equal(await h12('GET', '/app/v7/radar/sites/KXYZ/loop'), 404, 'no such radar');
+    assert.equal(await h12('POST', `/app/v7/places/${code}/reports`, '{"sky":"hail"}'), 201);
+    assert.equal(await h12('POST', '/ingest/v2/observations', '{"observations":[]}'), 202);
+    assert.equal(await h12('POST', '/inbound/v1/lightning', '{"strikes":[]}'), 200);
+    assert.equal(await h12('GET', '/healthz'), 200);
+    assert.equal(await h12('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    assert.equal(await h12('GET', '/wx-admin/.env'), 404);
+    const user = 'grace.m26';
+    assert.equal(await h12('POST', '/id/v2/sessions', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h12('POST', '/id/v2/sessions', JSON.stringify({ user, password: 'letmein' })), 401);
+    // Every request of the batch jobs' first bursts, of the GRIB downloads and of the radar
+    // loops is answered: the stations there, every step, every frame, the reports.
+    const firstBurst = trace.clients.filter((c) => c.variant === 'sync').flatMap((c) => c.schedule.filter((q) => q.path !== api.paths.poll && idExists(api, Number(q.path.split('/')[3]))).slice(0, 5));
+    const grib = trace.clients.filter((c) => c.class === 'etl' && c.variant === 'grid').flatMap((c) => c.schedule.filter((q) => q.path.endsWith('.grib2')).slice(0, 15));
+    const loops = trace.clients.filter((c) => c.variant?.includes('signing')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/app/v7/radar/') || q.path.endsWith('/reports'))).slice(0, 60);
+    assert.ok(firstBurst.length >= 25 && grib.length >= 30 && loops.length === 60, `${firstBurst.length} ${grib.length} ${loops.length}`);
+    for (const q of [...firstBurst, ...grib, ...loops]) assert.equal(await h12(q.method, q.path, q.method === 'POST' ? '{}' : undefined), q.method === 'POST' ? 201 : 200, q.path);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
