@@ -341,8 +341,9 @@ Test(engine, a_network_counts_the_addresses_that_keep_failing)
 		cr_assert(!refused(&r), "a first typo refused as %s", abuse_rule_name(r.reason));
 		r = req(peer, 11, "/v1/sessions", APP, t + 9 * NS, 200);
 		if (recover)
-			cr_assert(!refused(&r), "a retry after one typo refused as %s, next to "
-						"addresses that had succeeded",
+			cr_assert(!refused(&r),
+				  "a retry after one typo refused as %s, next to "
+				  "addresses that had succeeded",
 				  abuse_rule_name(r.reason));
 		else
 			cr_assert(refused(&r) && r.reason == RULE_CAMPAIGN,
