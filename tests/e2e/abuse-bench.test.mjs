@@ -1231,21 +1231,29 @@ test('heldout10: envelopes, agreements, templates, codes, pages, forms keep thei
   assert.ok(Math.max(...bytes(true), ...bytes(false)) < 1000000);
 });
 
-test('heldout11: seeds, training seeds and address bounds no other mix has, its two pools disjoint', () => {
-  const others = SCENARIOS.filter(([name]) => name !== 'heldout11').map(([, sc]) => sc);
+// A mix's seeds and training seeds no other mix has, address bounds no other mix uses, its
+// host and network pools disjoint and clear of 127.0 and 127.255. Returns the other mixes and
+// the pools for the checks of its own.
+function ownSeedsAndBounds(name, mix) {
+  const others = SCENARIOS.filter(([n]) => n !== name).map(([, sc]) => sc);
   const theirSeeds = new Set(others.flatMap((sc) => sc.seeds.flatMap((s) => [s, s + sc.trainingSeedOffset])));
-  for (const s of heldout11.seeds) {
+  for (const s of mix.seeds) {
     assert.ok(!theirSeeds.has(s), `seed ${s}`);
-    assert.ok(!theirSeeds.has(s + heldout11.trainingSeedOffset), `training seed ${s + heldout11.trainingSeedOffset}`);
+    assert.ok(!theirSeeds.has(s + mix.trainingSeedOffset), `training seed ${s + mix.trainingSeedOffset}`);
   }
   const pools = (sc) => ({ hosts: [16, 99], networks: [100, 199], ...sc.addressPools });
   const theirBounds = new Set(others.flatMap((sc) => [...pools(sc).hosts, ...pools(sc).networks]));
-  const { hosts, networks } = heldout11.addressPools;
+  const { hosts, networks } = mix.addressPools;
   for (const b of [...hosts, ...networks]) assert.ok(!theirBounds.has(b), `bound ${b} is another mix's`);
   assert.ok(hosts[0] <= hosts[1] && networks[0] <= networks[1]);
   assert.ok(hosts[1] < networks[0] || networks[1] < hosts[0], 'hosts and networks disjoint');
   // 127.0 is left alone (the upstream listens on 127.0.0.1), and so is 127.255.
   assert.ok(Math.min(...hosts, ...networks) >= 1 && Math.max(...hosts, ...networks) <= 254);
+  return { others, pools, hosts, networks };
+}
+
+test('heldout11: seeds, training seeds and address bounds no other mix has, its two pools disjoint', () => {
+  const { others } = ownSeedsAndBounds('heldout11', heldout11);
   // No other mix sets the option of its own.
   for (const sc of others) assert.equal(sc.classes.etl?.media, undefined, sc.name);
 });
@@ -1405,20 +1413,7 @@ test('heldout11: listings, agents, offices, saved searches, collections, records
 });
 
 test('heldout12: seeds, training seeds and address bounds no other mix has, its two pools disjoint', () => {
-  const others = SCENARIOS.filter(([name]) => name !== 'heldout12').map(([, sc]) => sc);
-  const theirSeeds = new Set(others.flatMap((sc) => sc.seeds.flatMap((s) => [s, s + sc.trainingSeedOffset])));
-  for (const s of heldout12.seeds) {
-    assert.ok(!theirSeeds.has(s), `seed ${s}`);
-    assert.ok(!theirSeeds.has(s + heldout12.trainingSeedOffset), `training seed ${s + heldout12.trainingSeedOffset}`);
-  }
-  const pools = (sc) => ({ hosts: [16, 99], networks: [100, 199], ...sc.addressPools });
-  const theirBounds = new Set(others.flatMap((sc) => [...pools(sc).hosts, ...pools(sc).networks]));
-  const { hosts, networks } = heldout12.addressPools;
-  for (const b of [...hosts, ...networks]) assert.ok(!theirBounds.has(b), `bound ${b} is another mix's`);
-  assert.ok(hosts[0] <= hosts[1] && networks[0] <= networks[1]);
-  assert.ok(hosts[1] < networks[0] || networks[1] < hosts[0], 'hosts and networks disjoint');
-  // 127.0 is left alone (the upstream listens on 127.0.0.1), and so is 127.255.
-  assert.ok(Math.min(...hosts, ...networks) >= 1 && Math.max(...hosts, ...networks) <= 254);
+  const { others, pools, hosts, networks } = ownSeedsAndBounds('heldout12', heldout12);
   // Where few other pools are: no second octet of its pools is in more than three others.
   for (const [a, b] of [hosts, networks]) {
     for (let o = a; o <= b; o++) {
