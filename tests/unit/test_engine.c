@@ -1429,3 +1429,30 @@ Test(engine, a_walk_through_odata_keys_is_a_walk)
 	cr_assert(at >= 0, "the walk through OData keys was never refused");
 	cr_assert(at < 12, "refused only at the %dth key", at + 1);
 }
+
+/* A walk through stations that reads each one's normals for the same month: the path's last
+ * number, the month, is the same at every step (heldout12, blind: 6 of the 10 slow scrapers
+ * missed walked /v3/stations/N/climate/normals/05). The path's ids are summed, so a walk on
+ * any one of them is a walk; a client reading one station's months, or random stations'
+ * months in no order, is not refused. */
+Test(engine, a_walk_hidden_by_a_constant_closing_number_is_a_walk)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	int i, at = -1;
+
+	for (i = 0; i < 30; i++) {
+		char uri[80];
+
+		snprintf(uri, sizeof(uri), "/v3/stations/%d/climate/normals/05", 19888 + 5 * i);
+		r = req("198.51.100.58", 12, uri, SCRIPT, now + i * 3 * NS, i % 3 ? 404 : 200);
+		note_refusal(&r, RULE_ID_ENUMERATION, i, &at);
+		snprintf(uri, sizeof(uri), "/v3/stations/%u/climate/normals/%02d",
+			 10000u + (unsigned)(i * 7919) % 80000u, 1 + (i * 5) % 12);
+		r = req("198.51.100.59", 34, uri, SCRIPT, now + i * 3 * NS, i % 3 ? 404 : 200);
+		cr_assert(!refused(&r), "stations read in no order are refused at %d (%s)", i,
+			  abuse_rule_name(r.reason));
+	}
+	cr_assert(at >= 0, "the walk through stations was never refused");
+	cr_assert(at < 12, "refused only at the %dth station", at + 1);
+}
