@@ -33,6 +33,19 @@ static int in_link(const char *ua, const char *p)
 static int crawler(const char *ua)
 {
 	static const char *const words[] = {"bot", "spider", "crawler"};
+	/* Crawlers known by name, which some send bare ("Twitterbot/1.0") and some declare
+	 * with no crawler word outside their link ("compatible; Barkrowler/0.9;
+	 * +https://babbar.tech/crawler"): either way the name says it, at the start of one of
+	 * the agent's products. Search, SEO, AI-training and link-preview crawlers only: none
+	 * fetches for a person with that person's key (heldout12, blind: a Barkrowler read 21
+	 * stations' normals with a key). */
+	static const char *const known[] = {
+	    "Googlebot/",  "bingbot/",	  "Applebot/",	    "DuckDuckBot/",	 "YandexBot/",
+	    "Baiduspider", "Twitterbot/", "LinkedInBot/",   "Pinterestbot/",	 "GPTBot/",
+	    "ClaudeBot/",  "CCBot/",	  "PerplexityBot/", "Amazonbot/",	 "Bytespider",
+	    "AhrefsBot/",  "SemrushBot/", "MJ12bot/",	    "DotBot/",		 "PetalBot",
+	    "Barkrowler/", "SeznamBot/",  "Qwantbot/",	    "Sogou web spider/",
+	};
 	static const char *const names[] = {
 	    "facebookexternalhit/",
 	    "meta-externalagent/",
@@ -49,6 +62,12 @@ static int crawler(const char *ua)
 	};
 	size_t i;
 
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const char *p = strcasestr(ua, known[i]);
+
+		if (p != NULL && (p == ua || strchr(" ;(,", p[-1]) != NULL) && !in_link(ua, p))
+			return 1;
+	}
 	if (strcasestr(ua, "compatible") == NULL && strstr(ua, "+http") == NULL)
 		return 0;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

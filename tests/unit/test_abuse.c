@@ -314,6 +314,11 @@ Test(inspect, crawlers_that_say_so_and_phones_that_only_end_in_bot)
 	    "meta-externalagent/1.1 "
 	    "(+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
 	    "Mozilla/5.0 (compatible; Yahoo! Slurp; http://help.yahoo.com/help/us/ysearch/slurp)",
+	    /* Known by name: bare, or declared with the crawler word only in the link. */
+	    "Twitterbot/1.0",
+	    "Googlebot/2.1",
+	    "Mozilla/5.0 (compatible; Barkrowler/0.9; +https://babbar.tech/crawler)",
+	    "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",
 	};
 	size_t i;
 
@@ -346,6 +351,11 @@ Test(inspect, crawlers_that_say_so_and_phones_that_only_end_in_bot)
 	cr_assert_neq(
 	    inspect_ua_family("ShareTool/3.0 (+https://example.com/facebookexternalhit/)"),
 	    UA_CRAWLER);
+	/* A name only counts at the start of a product: a tool named after one is not it, nor
+	 * a link to one. */
+	cr_assert_eq(inspect_ua_family("MyTwitterbot/1.0"), UA_OTHER);
+	cr_assert_eq(inspect_ua_family("LinkChecker/2.1 (+https://example.com/Googlebot/)"),
+		     UA_OTHER);
 	cr_assert_not(inspect_ua_scripted(UA_CRAWLER));
 }
 
