@@ -22,12 +22,13 @@ import heldout9 from '../../bench/abuse/heldout9.mjs';
 import heldout10 from '../../bench/abuse/heldout10.mjs';
 import heldout11 from '../../bench/abuse/heldout11.mjs';
 import heldout12 from '../../bench/abuse/heldout12.mjs';
+import heldout13 from '../../bench/abuse/heldout13.mjs';
 
 const SCENARIOS = [
   ['default', scenario, 1], ['heldout', heldout, 11], ['heldout2', heldout2, 21], ['heldout3', heldout3, 31],
   ['heldout4', heldout4, 41], ['heldout5', heldout5, 51], ['heldout6', heldout6, 61], ['heldout7', heldout7, 71],
   ['heldout8', heldout8, 81], ['heldout9', heldout9, 91], ['heldout10', heldout10, 101],
-  ['heldout11', heldout11, 111], ['heldout12', heldout12, 121],
+  ['heldout11', heldout11, 111], ['heldout12', heldout12, 121], ['heldout13', heldout13, 131],
 ];
 const HELDOUT = SCENARIOS.filter(([name]) => name !== 'default');
 const net24 = (ip) => ip.split('.').slice(0, 3).join('.');
@@ -1624,6 +1625,289 @@ test('heldout12: custom methods keep their colon, points and Unix days share a s
   assert.ok(oversized.length > 10 && oversized.every((q) => q.method === 'POST' && api.paths.upload.includes(q.path)));
 });
 
+test('heldout13: seeds, training seeds and address bounds no other mix has, its two pools disjoint; no generator option of its own', () => {
+  const { others, pools, hosts, networks } = ownSeedsAndBounds('heldout13', heldout13);
+  // Where few other pools are: no second octet of its pools is in more than five others.
+  for (const [a, b] of [hosts, networks]) {
+    for (let o = a; o <= b; o++) {
+      const n = others.filter((sc) => [pools(sc).hosts, pools(sc).networks].some(([x, y]) => x <= o && o <= y)).length;
+      assert.ok(n <= 5, `127.${o} is in ${n} other pools`);
+    }
+  }
+  // Every parameter of its classes is one another mix sets for the same class.
+  for (const [cls, p] of Object.entries(heldout13.classes)) {
+    for (const k of Object.keys(p)) assert.ok(others.some((sc) => sc.classes[cls] && k in sc.classes[cls]), `${cls}.${k} is no other mix's`);
+  }
+});
+
+test('heldout13: server fleets burst a second or three at a time; feeds and replications walk one shard\'s matches upwards; ladder caches walk every queue, region, tier and division; tickets polled on a timer; replay chunks in order, then a commendation; live games shared', () => {
+  const { api } = heldout13;
+  const C = heldout13.classes;
+  const D = heldout13.durationS * 1000;
+  // A template as a pattern, its placeholders captured in order: a list as its values, a
+  // number as digits, anything else as one segment.
+  const kindRe = (n) => {
+    const k = api.params[n];
+    if (Array.isArray(k)) return `(${k.map((v) => v.replace(/[.]/g, '\\.')).join('|')})`;
+    return k === 'numeric' ? '(\\d+)' : '([^/?]+)';
+  };
+  const tplRe = (tpl) => new RegExp(`^${tpl.replace(/[.]/g, '\\.').replace(/:([a-z]+)/g, (_, n) => kindRe(n))}$`);
+  const syncRe = tplRe(api.paths.sync);
+  const matchRe = tplRe(C.etl.template);
+  const ladder = C.etl.grid.template;
+  const ladderRe = tplRe(ladder);
+  const ladderNames = [...ladder.matchAll(/:([a-z]+)/g)].map((m) => m[1]);
+  assert.deepEqual(ladderNames, ['queue', 'region', 'tier', 'division']);
+  const ladderTotal = ladderNames.reduce((x, n) => x * api.params[n].length, 1);
+  // A ladder page's place in the grid: the division turning fastest, then the tier.
+  const ladderIndex = (path) => ladderNames.reduce((k, n, j) => k * api.params[n].length + api.params[n].indexOf(path.match(ladderRe)[j + 1]), 0);
+  const ticketRe = tplRe(C.app_users.refresh.path);
+  const o = C.app_users.ceremony;
+  const [openRe, chunkRe, commendRe] = [o.open, o.page, o.sign.path].map(tplRe);
+  const liveRe = /^\/esports\/v2\/live\/games\/(\d+)\/(?:window\?sinceFrame=(\d+)|details)$/;
+  const tally = {
+    fleets: 0, bursts: 0, ingests: 0, feeds: 0, walked: 0, stale: 0, replicas: 0, syncs: 0, ladders: 0, pages: 0,
+    probes: 0, blind: 0, puts: 0, queued: 0, polls: 0, replays: 0, chunks: 0, commends: 0, followers: 0, livePolls: 0,
+  };
+  for (const seed of heldout13.seeds) {
+    const trace = generate(heldout13, seed);
+    // Server fleets and esports feeds: bursts of one to three seconds, several a phase.
+    for (const c of trace.clients.filter((x) => x.class === 'batch')) {
+      const work = c.schedule.filter((q) => q.path !== api.paths.poll);
+      // (A burst's length and the step to the next one are drawn apart: bursts are at least
+      // gapS[0] + burstS[0] - burstS[1] apart.)
+      const runs = runsOf(work, (C.batch.gapS[0] + C.batch.burstS[0] - C.batch.burstS[1]) * 1000 - 1);
+      for (const run of runs) assert.ok(run.at(-1).t - run[0].t <= C.batch.burstS[1] * 1000, `${c.id}: a burst of ${run.at(-1).t - run[0].t} ms`);
+      tally.fleets++;
+      tally.bursts += runs.length;
+      if (c.variant === 'ingest') {
+        assert.ok(work.every((q) => q.method === 'POST' && q.path === api.ingest.path && q.bytes > 0), c.id);
+        tally.ingests++;
+        continue;
+      }
+      // Feeds pull the timelines of one shard's matches in ascending order, a few gone since.
+      assert.equal(c.variant, 'sync');
+      tally.feeds++;
+      const ms = work.map((q) => q.path.match(syncRe));
+      assert.ok(ms.every(Boolean), c.id);
+      assert.equal(new Set(ms.map((m) => m[1])).size, 1, `${c.id}: one shard`);
+      const live = ms.map((m) => Number(m[2])).filter((n) => idExists(api, n));
+      tally.stale += ms.length - live.length;
+      tally.walked += ms.length;
+      assert.ok(live.every((n, i) => i === 0 || n > live[i - 1]), `${c.id}: ascending`);
+    }
+    for (const c of trace.clients.filter((x) => x.class === 'etl')) {
+      const qs = c.schedule.filter((q) => q.path !== api.paths.poll && q.path !== api.paths.list);
+      if (c.variant === 'grid') {
+        // Ladder caches: each request the next division, then the next tier, region and
+        // queue, every sync resuming where the last one stopped.
+        assert.ok(qs.length > 0 && qs.every((q) => q.method === 'GET' && ladderRe.test(q.path)), c.id);
+        const ks = qs.map((q) => ladderIndex(q.path));
+        for (let i = 1; i < ks.length; i++) assert.equal(ks[i], (ks[i - 1] + 1) % ladderTotal, `${c.id}: page ${i}`);
+        tally.ladders++;
+        tally.pages += ks.length;
+        continue;
+      }
+      if (c.variant === 'probe' || c.variant === 'upsert') {
+        // League tools: esports players by their own ids, in ascending order (a prober's
+        // probes; its PUTs follow each probe a little later); probers PUT only the ones the
+        // probe did not find.
+        const puts = qs.filter((q) => q.method === 'PUT');
+        const walk = qs.filter((q) => q.method === (c.variant === 'probe' ? 'GET' : 'PUT'));
+        const ids = walk.map((q) => q.path.match(/^\/esports\/v2\/players\/([a-z0-9]+)$/)[1]);
+        assert.ok(ids.every((x, i) => i === 0 || parseInt(x, 36) > parseInt(ids[i - 1], 36)), `${c.id}: ascending`);
+        if (c.variant === 'probe') {
+          const probed = new Set(qs.filter((q) => q.method === 'GET').map((q) => q.path));
+          assert.ok(puts.every((q) => probed.has(q.path) && !slugExists(api, q.path.split('/').at(-1))), `${c.id}: new ones, probed first`);
+          tally.probes++;
+        } else {
+          assert.ok(qs.every((q) => q.method === 'PUT'), c.id);
+          tally.blind++;
+        }
+        tally.puts += puts.length;
+        continue;
+      }
+      // Replications: one shard's matches, each sync in ascending order from where the list
+      // said the changes begin.
+      assert.equal(c.variant, null);
+      tally.replicas++;
+      const lists = c.schedule.filter((q) => q.path === api.paths.list).map((q) => q.t);
+      const ms = qs.map((q) => q.path.match(matchRe));
+      assert.ok(ms.every(Boolean), c.id);
+      assert.equal(new Set(ms.map((m) => m[1])).size, 1, `${c.id}: one shard`);
+      for (let s = 1; s <= lists.length; s++) {
+        const ids = qs.filter((q) => lists.filter((t) => t <= q.t).length === s).map((q) => Number(q.path.match(matchRe)[2])).filter((n) => idExists(api, n));
+        assert.ok(ids.every((n, i) => i === 0 || n > ids[i - 1]), `${c.id}: sync ${s} ascending`);
+        tally.syncs += ids.length > 0;
+      }
+    }
+    for (const u of trace.clients.filter((x) => x.class === 'app_users')) {
+      const key = JSON.stringify({ app: 0 });
+      const signedIn = u.schedule.findLast((q) => q.body !== undefined).t;
+      // The matchmaking ticket, polled on a timer of the client's own after the sign-in.
+      const polls = u.schedule.filter((q) => ticketRe.test(q.path));
+      assert.equal(polls.length > 0, !!u.variant?.includes('refresh'), u.id);
+      if (polls.length > 0) {
+        assert.equal(new Set(polls.map((q) => q.path)).size, 1, `${u.id}: one ticket`);
+        assert.ok(uuidExists(api, polls[0].path.match(ticketRe)[1]), u.id);
+        assert.ok(polls[0].t > signedIn && polls.every((q) => q.method === 'GET' && JSON.stringify(q.key) === key), u.id);
+        const gaps = polls.slice(1).map((q, k) => q.t - polls[k].t);
+        const { everyS } = C.app_users.refresh;
+        assert.ok(gaps.every((g) => g >= everyS[0] * 1000 - 60 && g <= everyS[1] * 1000 + 60), `${u.id}: ${gaps}`);
+        if (gaps.length >= 2) assert.ok(Math.max(...gaps) - Math.min(...gaps) <= 110, `${u.id}: one period`);
+        tally.queued++;
+        tally.polls += polls.length;
+      }
+      // A replay: its metadata, then chunks 1, 2, ... of the same match in order, pageMs
+      // apart, then (unless the session ended first) a commendation on that match.
+      const rq = u.schedule.filter((q) => openRe.test(q.path) || chunkRe.test(q.path) || commendRe.test(q.path));
+      assert.equal(rq.length > 0, !!u.variant?.includes('signing'), u.id);
+      if (rq.length === 0) continue;
+      const [first, ...rest] = rq;
+      assert.ok(first.method === 'GET' && openRe.test(first.path), `${u.id}: ${first.path}`);
+      const [, shard, match] = first.path.match(openRe);
+      assert.ok(first.t > signedIn, u.id);
+      const commend = rest.at(-1) && commendRe.test(rest.at(-1).path) ? rest.at(-1) : null;
+      const chunks = commend ? rest.slice(0, -1) : rest;
+      chunks.forEach((q, n) => {
+        const m = q.path.match(chunkRe);
+        assert.ok(q.method === 'GET' && m && m[1] === shard && m[2] === match, `${u.id}: ${q.path}`);
+        assert.equal(m[3], String(n + 1), `${u.id}: chunk ${n + 1} in order`);
+        const gap = q.t - (n === 0 ? first.t : chunks[n - 1].t);
+        assert.ok(gap >= o.pageMs[0] - 1 && gap <= o.pageMs[1] + 1, `${u.id}: ${gap} ms before chunk ${n + 1}`);
+      });
+      assert.ok(chunks.length <= o.pages[1], `${u.id}: ${chunks.length} chunks`);
+      if (commend) {
+        const m = commend.path.match(commendRe);
+        assert.ok(commend.method === 'POST' && m[1] === shard && m[2] === match && commend.bytes >= 16, `${u.id}: ${commend.path}`);
+        assert.ok(chunks.length >= o.pages[0], `${u.id}: ${chunks.length} chunks before the commendation`);
+        tally.commends++;
+      }
+      assert.ok(rq.every((q) => q.t <= D && JSON.stringify(q.key) === key), u.id);
+      tally.replays++;
+      tally.chunks += chunks.length;
+    }
+    // Overlays and team houses follow the same few live games, games there are; each frame
+    // cursor moves on by one now and then.
+    const games = new Map();
+    for (const c of trace.clients.filter((x) => x.class === 'steady' || x.class === 'nat')) {
+      const qs = c.schedule.filter((q) => liveRe.test(q.path));
+      if (c.class === 'steady') assert.equal(qs.length > 0, !!c.variant?.includes('live'), c.id);
+      if (qs.length === 0) continue;
+      const { everyMs, follow } = C[c.class].live;
+      const gaps = qs.slice(1).map((q, k) => q.t - qs[k].t);
+      assert.ok(gaps.every((g) => g >= everyMs[0] * 0.98 - 1 && g <= everyMs[1] * 1.02 + 1), `${c.id}: ${gaps}`);
+      const cursors = new Map();
+      const mine = new Set();
+      for (const q of qs) {
+        const [, game, since] = q.path.match(liveRe);
+        mine.add(game);
+        if (since === undefined) continue;
+        if (cursors.has(game)) assert.ok([0, 1].includes(Number(since) - cursors.get(game)), `${c.id}: ${cursors.get(game)} then ${since}`);
+        cursors.set(game, Number(since));
+      }
+      assert.ok(mine.size <= follow[1], `${c.id}: ${mine.size} games`);
+      for (const g of mine) games.set(g, (games.get(g) ?? 0) + 1);
+      tally.followers++;
+      tally.livePolls += qs.length;
+    }
+    assert.ok(games.size > 1 && games.size <= Math.max(C.steady.live.slate, C.nat.live.slate), `seed ${seed}: ${[...games.keys()]}`);
+    assert.ok([...games.keys()].every((g) => idExists(api, Number(g))), `seed ${seed}: games there are`);
+    assert.ok(Math.max(...games.values()) >= 3, `seed ${seed}: a game followed by several clients`);
+  }
+  assert.ok(tally.fleets > 40 && tally.bursts / tally.fleets >= 5 && tally.ingests > 10 && tally.feeds > 10, JSON.stringify(tally));
+  assert.ok(tally.walked > 5000 && tally.stale > 0 && tally.stale / tally.walked < 0.1, JSON.stringify(tally));
+  assert.ok(tally.replicas > 10 && tally.syncs > 20 && tally.ladders > 4 && tally.pages > 3000, JSON.stringify(tally));
+  assert.ok(tally.probes > 4 && tally.blind > 0 && tally.puts > 500, JSON.stringify(tally));
+  assert.ok(tally.queued > 150 && tally.polls > 4000, JSON.stringify(tally));
+  assert.ok(tally.replays > 100 && tally.chunks > 2000 && tally.commends > 50, JSON.stringify(tally));
+  assert.ok(tally.followers > 50 && tally.livePolls > 2000, JSON.stringify(tally));
+});
+
+test('heldout13: shards and match numbers share a segment; game names and taglines, ladders, static data, weeks, builds, players, tickets, items, clans keep their shapes and values', () => {
+  const { api } = heldout13;
+  const trace = generate(heldout13, 131);
+  const shardRe = new RegExp(`^(${api.params.shard.join('|')})_([1-9]\\d{0,9})$`);
+  const matches = new Set();
+  const games = new Set();
+  const handles = new Set();
+  const codes = new Set();
+  const uuids = new Set();
+  const items = new Set();
+  const lists = {
+    shard: new Set(), tag: new Set(), queue: new Set(), region: new Set(), tier: new Set(), division: new Set(),
+    patch: new Set(), locale: new Set(), hero: new Set(), week: new Set(), build: new Set(), page: new Set(),
+  };
+  // (Scrapers walk indexes, not records, and enumerate paths: not theirs.)
+  for (const c of trace.clients.filter((x) => x.class !== 'scraping')) {
+    for (const q of c.schedule) {
+      const p = q.path.split('?')[0];
+      let m;
+      if ((m = p.match(/^\/(?:match\/v5\/matches|replays\/v2|honor\/v1\/matches)\/([^/]+)/)) && m[1] !== 'by-player') {
+        // The shard, an underscore and the match number: one segment.
+        const s = m[1].match(shardRe);
+        assert.ok(s, p);
+        lists.shard.add(s[1]);
+        matches.add(s[2]);
+      }
+      if ((m = p.match(/^\/esports\/v2\/live\/games\/([^/]+)\//))) games.add(m[1]);
+      if ((m = p.match(/^\/platform\/v1\/status\/([^/]+)$/))) lists.shard.add(m[1]);
+      if ((m = p.match(/^\/account\/v2\/players\/by-name\/([^/]+)\/([^/]+)$/))) {
+        handles.add(m[1]);
+        lists.tag.add(m[2]);
+      } else if ((m = p.match(/^\/(?:account\/v2\/players|ranked\/v3\/players|inventory\/v1\/players|match\/v5\/matches\/by-player|spectator\/v4\/active-games\/by-player|matchmaking\/v1\/tickets)\/([^/]+)/)) && m[1] !== 'search') {
+        uuids.add(m[1]);
+      }
+      if ((m = p.match(/^\/inventory\/v1\/players\/[^/]+\/items\/([^/]+)$/))) items.add(m[1]);
+      if ((m = p.match(/^\/(?:clans\/v1|esports\/v2\/players)\/([^/]+)/))) codes.add(m[1]);
+      if ((m = p.match(/^\/ranked\/v3\/ladders\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)$/))) {
+        [lists.queue, lists.region, lists.tier, lists.division].forEach((x, j) => x.add(m[j + 1]));
+      }
+      if ((m = p.match(/^\/static\/v1\/([^/]+)\/([^/]+)\/heroes\/([^/]+)\.json$/))) {
+        [lists.patch, lists.locale, lists.hero].forEach((x, j) => x.add(m[j + 1]));
+      }
+      if ((m = p.match(/^\/stats\/v2\/heroes\/([^/]+)\/weekly\/([^/]+)$/))) [lists.hero, lists.week].forEach((x, j) => x.add(m[j + 1]));
+      if ((m = p.match(/^\/crash\/v1\/([^/]+)\/minidumps$/))) lists.build.add(m[1]);
+      if ((m = p.match(/\/chunks\/([^/]+)\.bin$/))) lists.page.add(m[1]);
+    }
+  }
+  assert.ok(matches.size > 2000 && games.size > 1 && handles.size > 100 && codes.size > 300 && uuids.size > 1000 && items.size > 100,
+    `${matches.size} ${games.size} ${handles.size} ${codes.size} ${uuids.size} ${items.size}`);
+  // Up to ten digits, the stale ones too.
+  for (const n of [...matches, ...games]) assert.ok(/^[1-9]\d{0,9}$/.test(n), n);
+  for (const s of [...handles, ...codes]) assert.ok(/^[a-z0-9]{6}$/.test(s) && /[a-z]/.test(s) && !/^[0-9a-f]+$/.test(s), s);
+  for (const u of uuids) assert.match(u, UUID);
+  for (const s of items) assert.ok(/^[a-z]+-[a-z]+-\d{4}$/.test(s) && s.length <= 14, s);
+  for (const [name, seen] of Object.entries(lists)) {
+    assert.ok(seen.size > 1 && [...seen].every((x) => api.params[name].includes(x)), `${name}: ${[...seen]}`);
+  }
+  // Dotted patches, locales with an underscore, ISO weeks, builds with a zero-padded last
+  // part, upper-case Roman divisions.
+  for (const x of lists.patch) assert.match(x, /^\d+\.\d+\.\d+$/);
+  for (const x of lists.locale) assert.match(x, /^[a-z]{2}_[A-Z]{2}$/);
+  for (const x of lists.week) assert.match(x, /^2026-W\d{2}$/);
+  for (const x of lists.build) assert.match(x, /^\d+\.\d+\.\d+\.\d{4}$/);
+  assert.deepEqual([...lists.division].sort(), ['I', 'II', 'III', 'IV']);
+  assert.ok(lists.page.has('1') && lists.page.size >= 30, `${lists.page.size} chunks`);
+  // Fairly dense match numbers (about three in five), and most of the honest clients'
+  // matches are there.
+  const share = Array.from({ length: 20000 }, (_, i) => idExists(api, 1000000000 + i)).filter(Boolean).length / 20000;
+  assert.ok(share > 0.55 && share < 0.61, `${share}`);
+  const honest = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.map((q) => q.path.match(/^\/match\/v5\/matches\/[A-Z0-9]+_(\d+)/)?.[1]).filter(Boolean));
+  assert.ok(honest.length > 5000 && honest.filter((n) => idExists(api, Number(n))).length / honest.length > 0.9);
+  // Honest minidumps are a couple of hundred KB, telemetry batches tens of KB, the oversized
+  // bodies larger than any honest one, all under the tenant's body limit.
+  const big = heldout13.classes.oversized.bytes[0];
+  const honestPosts = trace.clients.filter((x) => x.benign).flatMap((x) => x.schedule.filter((q) => q.method === 'POST'));
+  const dumps = honestPosts.filter((q) => /^\/crash\/v1\/[^/]+\/minidumps$/.test(q.path));
+  assert.ok(dumps.length > 20 && dumps.every((q) => q.bytes > 50000), `${dumps.length} honest minidumps`);
+  assert.ok(honestPosts.filter((q) => q.path === api.ingest.path).length > 1000);
+  assert.ok(honestPosts.every((q) => q.bytes < big), 'no honest body as large as an oversized one');
+  assert.ok(Math.max(...trace.clients.flatMap((x) => x.schedule.map((q) => q.bytes))) < 1000000);
+  const oversized = trace.clients.filter((x) => x.class === 'oversized').flatMap((x) => x.schedule.filter((q) => q.bytes >= big));
+  assert.ok(oversized.length > 10 && oversized.every((q) => q.method === 'POST' && (q.path === api.paths.upload[0] || /^\/crash\/v1\/[^/]+\/minidumps$/.test(q.path))));
+});
+
 test('heldout4: merchant slugs, payment and consent codes keep their shapes, lists their values', () => {
   const trace = generate(heldout4, 41);
   const slugs = new Set();
@@ -2395,6 +2679,119 @@ describe('the upstream', () => {
     const loops = trace.clients.filter((c) => c.variant?.includes('signing')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/app/v7/radar/') || q.path.endsWith('/reports'))).slice(0, 60);
     assert.ok(firstBurst.length >= 25 && grib.length >= 30 && loops.length === 60, `${firstBurst.length} ${grib.length} ${loops.length}`);
     for (const q of [...firstBurst, ...grib, ...loops]) assert.equal(await h12(q.method, q.path, q.method === 'POST' ? '{}' : undefined), q.method === 'POST' ? 201 : 200, q.path);
+  });
+
+  test('answers heldout13\'s routes: shards and match numbers in one segment, players by UUID and by name and tagline, ladders, static data, weeks, builds, creates with 409, every method, login, ingest, webhooks', async () => {
+    const { api } = heldout13;
+    // Match numbers of ten digits.
+    const num = find((i) => idExists(api, i), 1000000000);
+    const missing = find((i) => !idExists(api, i), 1000000000);
+    const codes = Array.from({ length: 500 }, (_, i) => `p7k${(i + 46656).toString(36).slice(-3)}`).filter((x) => /[g-z]/.test(x));
+    const code = codes.find((x) => slugExists(api, x));
+    const noCode = codes.find((x) => !slugExists(api, x));
+    const slugs = Array.from({ length: 200 }, (_, i) => `gold-hat-${1000 + i}`);
+    const slug = slugs.find((x) => slugExists(api, x));
+    const noSlug = slugs.find((x) => !slugExists(api, x));
+    const trace = generate(heldout13, 131);
+    const [player, noPlayer] = uuidsIn(api, trace, /^\/account\/v2\/players\/([0-9a-f-]{36})/);
+    const [ticket] = uuidsIn(api, trace, /^\/matchmaking\/v1\/tickets\/([0-9a-f-]{36})/);
+    const h13 = (method, path, body) => ask('heldout13', method, path, body);
+    // Matches: the shard, an underscore and the match number in one segment.
+    assert.equal(await h13('GET', `/match/v5/matches/EU1_${num}`), 200);
+    assert.equal(await h13('GET', `/match/v5/matches/EU1_${missing}`), 404, 'purged or never there');
+    assert.equal(await h13('GET', `/match/v5/matches/KR1_${num}/timeline`), 200);
+    assert.equal(await h13('GET', `/match/v5/matches/XX9_${num}`), 404, 'no such shard');
+    assert.equal(await h13('GET', `/match/v5/matches/eu1_${num}`), 404, 'shards are upper case');
+    assert.equal(await h13('GET', `/match/v5/matches/EU1-${num}`), 404, 'an underscore, not a dash');
+    assert.equal(await h13('GET', `/match/v5/matches/EU1/${num}`), 404, 'one segment, not two');
+    assert.equal(await h13('GET', `/match/v5/matches/${num}`), 404, 'no shard');
+    assert.equal(await h13('GET', `/match/v5/matches/by-player/${player}/ids?start=20`), 200);
+    assert.equal(await h13('GET', `/match/v5/matches/by-player/${noPlayer}/ids`), 404);
+    // Players: by UUID, or by game name and tagline in two segments.
+    assert.equal(await h13('GET', `/account/v2/players/${player}`), 200);
+    assert.equal(await h13('GET', `/account/v2/players/${noPlayer}`), 404, 'deleted or banned');
+    assert.equal(await h13('GET', `/account/v2/players/by-name/${code}/GG`), 200);
+    assert.equal(await h13('GET', `/account/v2/players/by-name/${code}/0001`), 200);
+    assert.equal(await h13('GET', `/account/v2/players/by-name/${noCode}/GG`), 404);
+    assert.equal(await h13('GET', `/account/v2/players/by-name/${code}/gg`), 404, 'taglines as they are listed');
+    assert.equal(await h13('GET', `/account/v2/players/by-name/${code}`), 404, 'no tagline');
+    assert.equal(await h13('GET', '/account/v2/players/search?prefix=nova'), 200);
+    assert.equal(await h13('GET', '/account/v2/me'), 200);
+    assert.equal(await h13('GET', '/account/v2/me/rate-limits'), 200);
+    // Ranked: ladders by queue, region, tier and division; the global leaderboard.
+    assert.equal(await h13('GET', '/ranked/v3/ladders/ranked-solo/eu/diamond/IV?page=3'), 200);
+    assert.equal(await h13('GET', '/ranked/v3/ladders/arena-3v3/tw/apex/I'), 200);
+    assert.equal(await h13('GET', '/ranked/v3/ladders/ranked-solo/eu/diamond/V'), 404, 'no fifth division');
+    assert.equal(await h13('GET', '/ranked/v3/ladders/ranked-solo/eu/diamond/4'), 404, 'Roman divisions');
+    assert.equal(await h13('GET', '/ranked/v3/ladders/ranked-solo/eu/diamond'), 404, 'no division');
+    assert.equal(await h13('GET', '/ranked/v3/ladders/ranked-solo/mars/diamond/I'), 404, 'no such region');
+    assert.equal(await h13('GET', '/ranked/v3/leaderboards/global?page=7'), 200);
+    assert.equal(await h13('GET', `/ranked/v3/players/${player}/entries`), 200);
+    // Static data per patch, locale and hero, as .json; statistics per ISO week.
+    assert.equal(await h13('GET', '/static/v1/versions.json'), 200);
+    assert.equal(await h13('GET', '/static/v1/15.4.1/en_US/heroes/kestrel.json'), 200);
+    assert.equal(await h13('GET', '/static/v1/15.4.1/en-US/heroes/kestrel.json'), 404, 'locales with an underscore');
+    assert.equal(await h13('GET', '/static/v1/15.6.1/en_US/heroes/kestrel.json'), 404, 'no such patch');
+    assert.equal(await h13('GET', '/static/v1/15.4.1/en_US/heroes/kestrel'), 404, 'a .json file');
+    assert.equal(await h13('GET', '/static/v1/15.4.1/en_US/heroes/nobody.json'), 404, 'no such hero');
+    assert.equal(await h13('GET', '/stats/v2/heroes/vesper/weekly/2026-W07'), 200);
+    assert.equal(await h13('GET', '/stats/v2/heroes/vesper/weekly/2026-W11'), 404, 'a week to come');
+    assert.equal(await h13('GET', '/stats/v2/heroes/vesper/weekly/2026-07'), 404, 'ISO weeks');
+    // Inventories: a player's UUID and an item's slug in one path; gifts.
+    assert.equal(await h13('GET', `/inventory/v1/players/${player}/items`), 200);
+    assert.equal(await h13('GET', `/inventory/v1/players/${player}/items/${slug}`), 200);
+    assert.equal(await h13('GET', `/inventory/v1/players/${player}/items/${noSlug}`), 404);
+    assert.equal(await h13('GET', `/inventory/v1/players/${noPlayer}/items/${slug}`), 404);
+    assert.equal(await h13('POST', `/inventory/v1/players/${player}/gifts`, '{"items":[1]}'), 201);
+    assert.equal(await h13('DELETE', `/inventory/v1/players/${player}/gifts`), 405);
+    assert.equal(await h13('GET', '/inventory/v1/marketplace/listings?page=2'), 200);
+    assert.equal(await h13('GET', `/clans/v1/${code}`), 200);
+    assert.equal(await h13('GET', `/clans/v1/${noCode}`), 404);
+    assert.equal(await h13('GET', `/clans/v1/${code}/members`), 200);
+    assert.equal(await h13('GET', `/spectator/v4/active-games/by-player/${player}`), 200);
+    // Esports: players created by the league's own id (201 if new, 409 if there); live games.
+    assert.equal(await h13('GET', '/esports/v2/schedule'), 200);
+    assert.equal(await h13('GET', `/esports/v2/players/${code}`), 200);
+    assert.equal(await h13('GET', `/esports/v2/players/${noCode}`), 404);
+    assert.equal(await h13('PUT', `/esports/v2/players/${noCode}`, '{}'), 201);
+    assert.equal(await h13('PUT', `/esports/v2/players/${code}`, '{}'), 409);
+    assert.equal(await h13('GET', `/esports/v2/live/games/${num}/window?sinceFrame=12`), 200);
+    assert.equal(await h13('GET', `/esports/v2/live/games/${num}/details`), 200);
+    assert.equal(await h13('GET', `/esports/v2/live/games/${missing}/details`), 404);
+    assert.equal(await h13('POST', '/coach/v1/analyses', '{"match":"x"}'), 201);
+    assert.equal(await h13('POST', '/tournament/v1/lobbies', '{"teams":[]}'), 201);
+    // Minidumps per client build: a dotted version, the last part zero-padded.
+    assert.equal(await h13('POST', '/crash/v1/15.5.620.0042/minidumps', '{}'), 201);
+    assert.equal(await h13('POST', '/crash/v1/15.5.620.42/minidumps', '{}'), 404, 'zero-padded');
+    assert.equal(await h13('GET', '/platform/v1/status/TW1'), 200);
+    assert.equal(await h13('GET', '/platform/v1/status/TW2'), 404);
+    assert.equal(await h13('GET', '/platform/v1/ping'), 200);
+    assert.equal(await h13('GET', '/events/v1/changes'), 200);
+    // The game client: its queue ticket, a replay's metadata and chunks, a commendation.
+    assert.equal(await h13('GET', `/matchmaking/v1/tickets/${ticket}`), 200);
+    assert.equal(await h13('GET', `/matchmaking/v1/tickets/${noPlayer}`), 404, 'expired');
+    assert.equal(await h13('GET', `/replays/v2/NA1_${num}/metadata.json`), 200);
+    assert.equal(await h13('GET', `/replays/v2/NA1_${num}/chunks/40.bin`), 200);
+    assert.equal(await h13('GET', `/replays/v2/NA1_${num}/chunks/41.bin`), 404, 'no 41st chunk');
+    assert.equal(await h13('GET', `/replays/v2/NA1_${missing}/metadata.json`), 404);
+    assert.equal(await h13('POST', `/honor/v1/matches/NA1_${num}/commendations`, '{"player":"x"}'), 201);
+    assert.equal(await h13('GET', `/honor/v1/matches/NA1_${num}/commendations`), 405);
+    assert.equal(await h13('POST', '/telemetry/v3/batches', '{"events":[]}'), 202);
+    assert.equal(await h13('POST', '/webhooks/v1/commerce', '{"type":"entitlement.granted"}'), 200);
+    assert.equal(await h13('GET', '/v1/items'), 404, 'not the default mix\'s API');
+    assert.equal(await h13('GET', '/gm/v1/.env'), 404);
+    const user = 'omar.m34';
+    assert.equal(await h13('POST', '/auth/v4/player-sessions', JSON.stringify({ user, password: passwordOf(user) })), 200);
+    assert.equal(await h13('POST', '/auth/v4/player-sessions', JSON.stringify({ user, password: 'qwerty' })), 401);
+    // Every request of the feeds' first timelines, of the ladder caches, of the queue tickets
+    // and of the replays is answered: the matches there, every ladder page, every chunk, the
+    // commendations.
+    const feeds = trace.clients.filter((c) => c.variant === 'sync').flatMap((c) => c.schedule.filter((q) => q.path !== api.paths.poll && idExists(api, Number(q.path.split('/')[4].split('_')[1]))).slice(0, 5));
+    const ladders = trace.clients.filter((c) => c.class === 'etl' && c.variant === 'grid').flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/ranked/v3/ladders/')).slice(0, 15));
+    const tickets = trace.clients.filter((c) => c.variant?.includes('refresh')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/matchmaking/')).slice(0, 1)).slice(0, 20);
+    const replays = trace.clients.filter((c) => c.variant?.includes('signing')).flatMap((c) => c.schedule.filter((q) => q.path.startsWith('/replays/') || q.path.startsWith('/honor/'))).slice(0, 60);
+    assert.ok(feeds.length >= 25 && ladders.length >= 30 && tickets.length === 20 && replays.length === 60, `${feeds.length} ${ladders.length} ${tickets.length} ${replays.length}`);
+    for (const q of [...feeds, ...ladders, ...tickets, ...replays]) assert.equal(await h13(q.method, q.path, q.method === 'POST' ? '{}' : undefined), q.method === 'POST' ? 201 : 200, q.path);
   });
 
   test('agrees with the generator on which logins succeed', async () => {
