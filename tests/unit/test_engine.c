@@ -1344,6 +1344,12 @@ Test(engine, record_ids_are_numbers_wherever_they_stand)
 	cr_assert_eq(ID("4627"), 4627);
 	cr_assert_eq(ID("teal-lamp-4410"), 4410);
 	cr_assert_eq(ID("blue_desk_1042"), 1042);
+	/* A prefix in capitals and a long number: a shard and its match. */
+	cr_assert_eq(ID("EU1_4823451234"), 4823451234LL);
+	cr_assert_eq(ID("NA1_420063697") - ID("NA1_420063696"), 1);
+	cr_assert_eq(ID("order-123456789012345678"), 123456789012345678LL);
+	cr_assert_eq(ID("order-1234567890123456789"), -1, "longer than a number is read");
+	cr_assert_eq(ID("555-1234"), -1, "no letter before the digits");
 	cr_assert_eq(ID("p7k2qx"), ((((25LL * 36 + 7) * 36 + 20) * 36 + 2) * 36 + 26) * 36 + 33);
 	/* Consecutive codes are consecutive numbers. */
 	cr_assert_eq(ID("00p7k3") - ID("00p7k2"), 1);
@@ -1428,6 +1434,31 @@ Test(engine, a_walk_through_odata_keys_is_a_walk)
 	}
 	cr_assert(at >= 0, "the walk through OData keys was never refused");
 	cr_assert(at < 12, "refused only at the %dth key", at + 1);
+}
+
+/* A walk through one shard's matches, EU1_2393244639, EU1_2393244641 ...: a prefix in
+ * capitals and ten digits, which no id rule read, so each step was a new value (heldout13,
+ * blind). A replicator reading the same shard's matches in order, nearly all of them there,
+ * is not refused. */
+Test(engine, a_walk_through_prefixed_long_numbers_is_a_walk)
+{
+	int64_t now = state_mono_ns();
+	struct abuse_result r;
+	int i, at = -1;
+
+	for (i = 0; i < 30; i++) {
+		char uri[80];
+
+		snprintf(uri, sizeof(uri), "/match/v5/matches/EU1_%lld", 2393244639LL + 2 * i);
+		r = req("198.51.100.68", 13, uri, SCRIPT, now + i * 2 * NS, i % 5 < 2 ? 404 : 200);
+		note_refusal(&r, RULE_ID_ENUMERATION, i, &at);
+		snprintf(uri, sizeof(uri), "/match/v5/matches/NA1_%lld", 3594476028LL + i);
+		r = req("198.51.100.69", 35, uri, SCRIPT, now + i * 2 * NS, 200);
+		cr_assert(!refused(&r), "a replicator is refused at %d (%s)", i,
+			  abuse_rule_name(r.reason));
+	}
+	cr_assert(at >= 0, "the walk through matches was never refused");
+	cr_assert(at < 15, "refused only at the %dth match", at + 1);
 }
 
 /* A walk through stations that reads each one's normals for the same month: the path's last
