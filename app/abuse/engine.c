@@ -45,7 +45,6 @@
 #define FAILING_TIMES	 1.5f  /* two failures lately (decayed): an address is failing */
 #define SHARED_UAS	 3.0f  /* User-Agents from one address lately: several people's */
 #define CAMPAIGN_NET_IPS 3.0f  /* failing addresses in its network: one failure is enough */
-#define NET_HEAVY	 6.0f  /* failures of one address: not one of a spread campaign's */
 #define UA_FAILURES	 12.0f /* or 401/403s to its User-Agent on the route lately ... */
 #define UA_SUCCESSES	 0.5f  /* ... and not one success with it there (decayed) */
 #define ID_WALK_IDS	 10.0f /* requests with a numeric id in ~10 minutes ... */
@@ -276,7 +275,6 @@ struct facts {
 /* What the request's surroundings say, besides the client's own history. */
 struct context {
 	float net_fail, net_ips; /* failed authentications in the network, and addresses */
-	float net_light;	 /* of those addresses, the ones that failed a few times only */
 	float payload_z;	 /* of log(size), against the route's */
 	float payload_log;	 /* log(size) minus the route's mean of log(size) */
 	float route_n;
@@ -490,12 +488,7 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 					   ip->c.denied >= LOGIN_DENIED * people_at(ip);
 	/* Under a campaign, the network set too: an address that failed once lately, in a
 	 * network where two more failed as well, is one of the campaign's (which spreads a
-	 * few attempts over each of hundreds of addresses so that none fails twice). Those
-	 * two failed a few times each, as the campaign's do: an address that failed
-	 * NET_HEAVY times is an attacker judged on its own evidence, not a sign that its
-	 * neighbours are one campaign (heldout13, blind: a player's retry after one typo was
-	 * refused as the login campaign's, his /24 holding a credential stuffer and a login
-	 * stuffer, dozens of failures each). So is
+	 * few attempts over each of hundreds of addresses so that none fails twice). So is
 	 * one that failed once with a User-Agent that only fails on the route: the
 	 * campaign's own tool. One that anyone succeeded with lately is not the campaign's
 	 * alone: a campaign copying the browsers and the app of the tenant's users dwarfs
@@ -506,7 +499,7 @@ static void features(const struct abuse_request *ar, const struct facts *f, cons
 	 * an address blocked at its third user's first request). */
 	x[F_RULE0 + RULE_CAMPAIGN] =
 	    (cx->campaign && (failing(ip, FAILING_TIMES) ||
-			      ((cx->net_light >= CAMPAIGN_NET_IPS ||
+			      ((cx->net_ips >= CAMPAIGN_NET_IPS ||
 				(cx->ua_failing && marked(&ip->c.fail_uas, &ip->c.fail_uas_prev, 1,
 							  codec_mix64(f->route.ua_hash)))) &&
 			       failing(ip, 0.5f)))) ||
@@ -683,46 +676,33 @@ static void touch_key(struct state *st, const struct abuse_request *ar, const st
 	state_unlock(st->key_use, u);
 }
 
-/* Rolls a network's failing-address windows and decays its failures to now. */
+/* Rolls a network's failing-address window and decays its failures to now. */
 static void age_net(struct state_net_use *n, int64_t now)
 {
-	int64_t w = now / WINDOW_NS;
-
 	n->fail = decay(n->fail, n->last_ns == 0 ? 0 : now - n->last_ns, 600.0f);
 	n->last_ns = now;
-	shift(n->heavy, n->heavy_prev, 2, n->window, w);
-	roll(n->ips, n->ips_prev, 2, &n->window, w);
+	roll(n->ips, n->ips_prev, 2, &n->window, now / WINDOW_NS);
 }
 
-/* Marks an address as one of its network's failing addresses, and as one of the heavy ones
- * once it has failed NET_HEAVY times lately (`failed`: its own count, decayed). */
-static void mark_failing(struct state_net_use *n, uint64_t h, float failed)
-{
-	n->fail += 1.0f;
-	mark(n->ips, 2, h);
-	if (failed >= NET_HEAVY)
-		mark(n->heavy, 2, h);
-}
-
-/* Failed authentications across the client's network: how many, from how many addresses,
- * and how many of those addresses failed a few times only. */
-static void touch_net(struct state *st, const struct abuse_request *ar, const struct view *ip,
-		      struct context *cx)
+/* Failed authentications across the client's network. */
+static void touch_net(struct state *st, const struct abuse_request *ar, float *fail, float *ips)
 {
 	unsigned char net[16];
 	struct state_net_use *n;
 
+	*fail = 0.0f;
+	*ips = 0.0f;
 	abuse_network_of(ar->ip, net);
 	n = state_net_use(st, net, ar->now_ns);
 	if (n == NULL)
 		return;
 	age_net(n, ar->now_ns);
-	if (ar->auth_failed)
-		mark_failing(n, ip_hash(ar->ip),
-			     ip->present ? fmaxf(ip->c.fail, ip->c.denied) : 1.0f);
-	cx->net_fail = n->fail;
-	cx->net_ips = distinct(n->ips, n->ips_prev, 2);
-	cx->net_light = fmaxf(0.0f, cx->net_ips - distinct(n->heavy, n->heavy_prev, 2));
+	if (ar->auth_failed) {
+		n->fail += 1.0f;
+		mark(n->ips, 2, ip_hash(ar->ip));
+	}
+	*fail = n->fail;
+	*ips = distinct(n->ips, n->ips_prev, 2);
 	state_unlock(st->nets, n);
 }
 
@@ -1324,7 +1304,7 @@ void abuse_check(struct state *st, const struct config *cfg, uint32_t ring,
 	if (ar->ip != NULL) {
 		touch_ip(st, ar, &f, shared_key(&key), &ip);
 		if (ar->auth_failed || ar->key_hash != 0)
-			touch_net(st, ar, &ip, &cx);
+			touch_net(st, ar, &cx.net_fail, &cx.net_ips);
 	}
 	touch_route(st, ar, &f, &cx);
 	out->route.steps = (key.step_up ? ABUSE_STEP_KEY : 0u) | (ip.step_up ? ABUSE_STEP_IP : 0u);
@@ -1531,7 +1511,6 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 	struct state_route_use *r;
 	struct state_net_use *n;
 	bool failed_here = false;
-	float failed = 1.0f;
 
 	/* The gate's own refusals (abuse, rate, quota, size) are not answers of the API: they
 	 * say nothing about the client, the key or the route. Counted, a blocked key guesser's
@@ -1551,8 +1530,7 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 			       now_ns);
 		if (denied && d->ua_hash != 0)
 			mark(&i->abuse.fail_uas, 1, codec_mix64(d->ua_hash));
-		failed = fmaxf(i->abuse.fail, i->abuse.denied);
-		failed_here = failed >= 0.5f;
+		failed_here = fmaxf(i->abuse.fail, i->abuse.denied) >= 0.5f;
 		state_unlock(st->ips, i);
 	}
 	/* An address that failed and then succeeded is no longer one of its network's failing
@@ -1567,7 +1545,6 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 		abuse_network_of(ip, net);
 		if ((n = state_net_use(st, net, now_ns)) != NULL) {
 			(void)unmark(n->ips, n->ips_prev, 2, h);
-			(void)unmark(n->heavy, n->heavy_prev, 2, h);
 			state_unlock(st->nets, n);
 		}
 	}
@@ -1597,7 +1574,8 @@ void abuse_observe_response(struct state *st, const struct state_decision *d, in
 		abuse_network_of(ip, net);
 		if ((n = state_net_use(st, net, now_ns)) != NULL) {
 			age_net(n, now_ns);
-			mark_failing(n, h, failed);
+			n->fail += 1.0f;
+			mark(n->ips, 2, h);
 			state_unlock(st->nets, n);
 		}
 	}

@@ -12,7 +12,7 @@
 #include "../../lib/log.h"
 
 #define STATE_MAGIC		0x74676174656c6c6fULL /* "tgatello" */
-#define STATE_VERSION		20
+#define STATE_VERSION		19
 #define STATE_METRIC_ROWS_EXTRA 3 /* collector, flusher, the rest */
 
 static size_t align64(size_t n)

@@ -213,8 +213,6 @@ struct state_net_use {
 	int32_t pad;
 	int64_t last_ns;
 	uint64_t ips[2], ips_prev[2]; /* failing addresses, bitmap per 10-minute window */
-	/* Of those, the ones that failed many times: each an attacker of its own. */
-	uint64_t heavy[2], heavy_prev[2];
 	int64_t window;
 };
 

@@ -352,42 +352,6 @@ Test(engine, a_network_counts_the_addresses_that_keep_failing)
 	}
 }
 
-/* Under a login campaign, two attackers in a user's /24 that each failed dozens of times (a
- * credential stuffer trying leaked keys, a login stuffer) do not make his one typo the
- * campaign's: they are attackers of their own, refused on their own evidence, not a spread
- * campaign's few-failure addresses (heldout13, blind: a player's retry refused so). Three
- * addresses that failed once each still make the third's retry refused. */
-Test(engine, heavy_failers_are_not_a_networks_campaign_addresses)
-{
-	static const char *const APP = "GameLauncher/4.12 (Windows NT 10.0; Win64; x64)";
-	static const char *const OLD = "GameLauncher/3.0 (Windows NT 10.0)"; /* the campaign's */
-	int64_t now = state_mono_ns(), t = now + 5 * NS;
-	struct abuse_result r;
-	int i;
-
-	login_campaign(120, "/auth/v4/player-sessions", OLD, now);
-	for (i = 0; i < 12; i++) /* a credential stuffer: a leaked key after another */
-		(void)req("198.18.25.126", -(8000 + i), "/account/v2/me", SCRIPT, t + i * 300 * MS,
-			  401);
-	for (i = 0; i < 10; i++) /* a login stuffer through the app's key */
-		(void)req("198.18.25.93", 11, "/auth/v4/player-sessions", SCRIPT, t + i * 400 * MS,
-			  401);
-	r = req("198.18.25.132", 11, "/auth/v4/player-sessions", APP, t + 6 * NS, 401);
-	cr_assert(!refused(&r), "a first typo refused as %s", abuse_rule_name(r.reason));
-	r = req("198.18.25.132", 11, "/auth/v4/player-sessions", APP, t + 30 * NS, 200);
-	cr_assert(!refused(&r), "a retry after one typo refused as %s, next to two stuffers",
-		  abuse_rule_name(r.reason));
-
-	/* Three addresses of one network failing once each: the third's retry is refused. */
-	(void)req("198.18.26.10", 11, "/auth/v4/player-sessions", APP, t + 31 * NS, 401);
-	(void)req("198.18.26.11", 11, "/auth/v4/player-sessions", APP, t + 32 * NS, 401);
-	(void)req("198.18.26.12", 11, "/auth/v4/player-sessions", APP, t + 33 * NS, 401);
-	r = req("198.18.26.12", 11, "/auth/v4/player-sessions", APP, t + 35 * NS, 200);
-	cr_assert(refused(&r) && r.reason == RULE_CAMPAIGN,
-		  "the third failing address of a network not refused (%s)",
-		  abuse_rule_name(r.reason));
-}
-
 /* An address several User-Agents use is several people: a stadium's Wi-Fi at kick-off, where
  * fans sign in within seconds of each other while a login campaign runs, some mistyping
  * (heldout9, blind: two such addresses blocked, 30 of 98 users refused). Two failures from
