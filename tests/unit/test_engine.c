@@ -1410,53 +1410,88 @@ Test(engine, record_ids_are_numbers_wherever_they_stand)
 #undef ID
 }
 
-/* A slow scraper walking an OData feed by its keys, Property('1144324'), with gaps, most of
- * them missing: each path was one token to the engine, never a walk (heldout11, blind: 25 of
- * 56 slow scrapers missed, id walkers caught after 40 requests). A client reading listings
- * by key in no order is not refused. */
-Test(engine, a_walk_through_odata_keys_is_a_walk)
+/* A walk and a client that is no walk, side by side, one step each `gap_s` seconds apart:
+ * the step at which the walk was first refused (by id_enumeration), or -1. The other client
+ * is never refused. */
+struct walk_case {
+	const char *walker, *other; /* their addresses, and their keys: */
+	int64_t walker_key, other_key;
+	int gap_s;
+	void (*uri)(int i, bool walker, char *out, size_t n);
+	int (*status)(int i, bool walker);
+};
+
+static int walk_refused_at(const struct walk_case *w)
 {
 	int64_t now = state_mono_ns();
 	struct abuse_result r;
 	int i, at = -1;
 
 	for (i = 0; i < 30; i++) {
-		char uri[80];
+		char uri[96];
 
-		snprintf(uri, sizeof(uri), "/reso/odata/Property('%d')/Media", 13002333 + 7 * i);
-		r = req("198.51.100.48", 11, uri, SCRIPT, now + i * 3 * NS, i % 4 ? 404 : 200);
+		w->uri(i, true, uri, sizeof(uri));
+		r = req(w->walker, w->walker_key, uri, SCRIPT, now + i * w->gap_s * NS,
+			w->status(i, true));
 		note_refusal(&r, RULE_ID_ENUMERATION, i, &at);
-		snprintf(uri, sizeof(uri), "/reso/odata/Property('%u')/Media",
-			 13000000u + (unsigned)(i * 7919) % 900000u);
-		r = req("198.51.100.49", 33, uri, SCRIPT, now + i * 3 * NS, i % 4 ? 404 : 200);
-		cr_assert(!refused(&r), "keys read in no order are refused at %d (%s)", i,
-			  abuse_rule_name(r.reason));
+		w->uri(i, false, uri, sizeof(uri));
+		r = req(w->other, w->other_key, uri, SCRIPT, now + i * w->gap_s * NS,
+			w->status(i, false));
+		cr_assert(!refused(&r), "%s refused at %d (%s)", uri, i, abuse_rule_name(r.reason));
 	}
+	return at;
+}
+
+/* A slow scraper walking an OData feed by its keys, Property('1144324'), with gaps, most of
+ * them missing: each path was one token to the engine, never a walk (heldout11, blind: 25 of
+ * 56 slow scrapers missed, id walkers caught after 40 requests). A client reading listings
+ * by key in no order is not refused. */
+static void odata_uri(int i, bool walker, char *out, size_t n)
+{
+	snprintf(out, n, "/reso/odata/Property('%u')/Media",
+		 walker ? 13002333u + 7u * (unsigned)i
+			: 13000000u + (unsigned)(i * 7919) % 900000u);
+}
+
+static int odata_status(int i, bool walker)
+{
+	(void)walker;
+	return i % 4 ? 404 : 200;
+}
+
+Test(engine, a_walk_through_odata_keys_is_a_walk)
+{
+	const struct walk_case w = {"198.51.100.48", "198.51.100.49", 11, 33, 3,
+				    odata_uri,	     odata_status};
+	int at = walk_refused_at(&w);
+
 	cr_assert(at >= 0, "the walk through OData keys was never refused");
 	cr_assert(at < 12, "refused only at the %dth key", at + 1);
 }
 
 /* A walk through one shard's matches, EU1_2393244639, EU1_2393244641 ...: a prefix in
  * capitals and ten digits, which no id rule read, so each step was a new value (heldout13,
- * blind). A replicator reading the same shard's matches in order, nearly all of them there,
- * is not refused. */
+ * blind). A replicator reading another shard's matches in order, all of them there, is not
+ * refused. */
+static void match_uri(int i, bool walker, char *out, size_t n)
+{
+	if (walker)
+		snprintf(out, n, "/match/v5/matches/EU1_%lld", 2393244639LL + 2 * i);
+	else
+		snprintf(out, n, "/match/v5/matches/NA1_%lld", 3594476028LL + i);
+}
+
+static int match_status(int i, bool walker)
+{
+	return walker && i % 5 < 2 ? 404 : 200;
+}
+
 Test(engine, a_walk_through_prefixed_long_numbers_is_a_walk)
 {
-	int64_t now = state_mono_ns();
-	struct abuse_result r;
-	int i, at = -1;
+	const struct walk_case w = {"198.51.100.68", "198.51.100.69", 13, 35, 2,
+				    match_uri,	     match_status};
+	int at = walk_refused_at(&w);
 
-	for (i = 0; i < 30; i++) {
-		char uri[80];
-
-		snprintf(uri, sizeof(uri), "/match/v5/matches/EU1_%lld", 2393244639LL + 2 * i);
-		r = req("198.51.100.68", 13, uri, SCRIPT, now + i * 2 * NS, i % 5 < 2 ? 404 : 200);
-		note_refusal(&r, RULE_ID_ENUMERATION, i, &at);
-		snprintf(uri, sizeof(uri), "/match/v5/matches/NA1_%lld", 3594476028LL + i);
-		r = req("198.51.100.69", 35, uri, SCRIPT, now + i * 2 * NS, 200);
-		cr_assert(!refused(&r), "a replicator is refused at %d (%s)", i,
-			  abuse_rule_name(r.reason));
-	}
 	cr_assert(at >= 0, "the walk through matches was never refused");
 	cr_assert(at < 15, "refused only at the %dth match", at + 1);
 }
@@ -1464,26 +1499,29 @@ Test(engine, a_walk_through_prefixed_long_numbers_is_a_walk)
 /* A walk through stations that reads each one's normals for the same month: the path's last
  * number, the month, is the same at every step (heldout12, blind: 6 of the 10 slow scrapers
  * missed walked /v3/stations/N/climate/normals/05). The path's ids are summed, so a walk on
- * any one of them is a walk; a client reading one station's months, or random stations'
- * months in no order, is not refused. */
+ * any one of them is a walk; a client reading random stations' months in no order is not
+ * refused. */
+static void normals_uri(int i, bool walker, char *out, size_t n)
+{
+	if (walker)
+		snprintf(out, n, "/v3/stations/%d/climate/normals/05", 19888 + 5 * i);
+	else
+		snprintf(out, n, "/v3/stations/%u/climate/normals/%02d",
+			 10000u + (unsigned)(i * 7919) % 80000u, 1 + (i * 5) % 12);
+}
+
+static int normals_status(int i, bool walker)
+{
+	(void)walker;
+	return i % 3 ? 404 : 200;
+}
+
 Test(engine, a_walk_hidden_by_a_constant_closing_number_is_a_walk)
 {
-	int64_t now = state_mono_ns();
-	struct abuse_result r;
-	int i, at = -1;
+	const struct walk_case w = {"198.51.100.58", "198.51.100.59", 12, 34, 3,
+				    normals_uri,     normals_status};
+	int at = walk_refused_at(&w);
 
-	for (i = 0; i < 30; i++) {
-		char uri[80];
-
-		snprintf(uri, sizeof(uri), "/v3/stations/%d/climate/normals/05", 19888 + 5 * i);
-		r = req("198.51.100.58", 12, uri, SCRIPT, now + i * 3 * NS, i % 3 ? 404 : 200);
-		note_refusal(&r, RULE_ID_ENUMERATION, i, &at);
-		snprintf(uri, sizeof(uri), "/v3/stations/%u/climate/normals/%02d",
-			 10000u + (unsigned)(i * 7919) % 80000u, 1 + (i * 5) % 12);
-		r = req("198.51.100.59", 34, uri, SCRIPT, now + i * 3 * NS, i % 3 ? 404 : 200);
-		cr_assert(!refused(&r), "stations read in no order are refused at %d (%s)", i,
-			  abuse_rule_name(r.reason));
-	}
 	cr_assert(at >= 0, "the walk through stations was never refused");
 	cr_assert(at < 12, "refused only at the %dth station", at + 1);
 }
