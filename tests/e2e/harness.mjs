@@ -89,10 +89,13 @@ function must(cmd, args, opts) {
   return r.stdout;
 }
 
-export async function waitFor(what, fn, { timeout = 30000, interval = 50 } = {}) {
+// stopIf: a condition under which waiting longer is pointless (the process that would
+// answer has exited); the wait then fails at once, with fn's last error.
+export async function waitFor(what, fn, { timeout = 30000, interval = 50, stopIf = null } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   while (Date.now() < deadline) {
+    if (stopIf?.()) throw new Error(`gave up waiting for ${what}${last ? `: ${last.message}` : ''}`);
     try {
       const v = await fn();
       if (v) return v;
@@ -228,10 +231,39 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     stack.procs.serve = p;
     return p;
   };
+  // The ports were free when picked, but another test's connection may take one before
+  // Caddy binds it (a client socket's ephemeral port comes from the same range): Caddy
+  // then exits with "address already in use", and the stack comes up again on new ports.
+  const usePorts = ([h, hs, c, i]) => {
+    Object.assign(stack, {
+      httpPort: h, httpsPort: hs, consolePort: c, internalPort: i,
+      url: `http://127.0.0.1:${h}`, httpsUrl: `https://localhost:${hs}`,
+      console: `http://127.0.0.1:${c}`, internal: `http://127.0.0.1:${i}`,
+    });
+    Object.assign(stack.env, {
+      TOLLGATE_GATEWAY_URL: `http://127.0.0.1:${h}`, TOLLGATE_CONSOLE_URL: `http://127.0.0.1:${c}`,
+      TOLLGATE_HTTP_PORT: String(h), TOLLGATE_HTTPS_PORT: String(hs),
+      TOLLGATE_CONSOLE_PORT: String(c), TOLLGATE_INTERNAL_PORT: String(i),
+    });
+  };
+  const exited = (p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', r)));
   // A stack that does not come up is taken down before the error goes on: nothing it
   // started may outlive the test (a leftover keeps the test runner waiting forever).
   try {
-    await bringUp();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await bringUp();
+        break;
+      } catch (e) {
+        if (attempt >= 3 || !/address already in use/.test(e.message)) throw e;
+        const procs = Object.values(stack.procs);
+        for (const p of procs) {
+          try { p.kill('SIGTERM'); } catch { /* gone */ }
+        }
+        await Promise.all(procs.map(exited));
+        usePorts(await freePorts(4));
+      }
+    }
   } catch (e) {
     for (const p of Object.values(stack.procs)) {
       try { p.kill('SIGKILL'); } catch { /* gone */ }
@@ -256,11 +288,13 @@ export async function startStack({ workers = 2, env: extraEnv = {}, database = n
     fs.closeSync(clog);
     // The last answer goes with a timeout: which of its conditions readiness was missing.
     let answer = 'none';
+    const caddy = stack.procs.caddy;
     await waitFor('/health/ready through Caddy', async () => {
+      if (caddy.exitCode !== null || caddy.signalCode !== null) throw new Error('caddy exited');
       const r = await fetch(`${stack.internal}/health/ready`);
       answer = `${r.status} ${await r.text()}`;
       return r.status === 200;
-    }, { timeout: 30000 })
+    }, { timeout: 30000, stopIf: () => caddy.exitCode !== null || caddy.signalCode !== null })
       .catch((e) => {
         throw new Error(`${e.message}\n--- last answer: ${answer}\n--- tollgate.log\n${tail(path.join(dir, 'tollgate.log'))}\n--- caddy.log\n${tail(path.join(dir, 'caddy.log'))}`);
       });
